@@ -1,0 +1,23 @@
+"""Domain model: plain dataclasses and rules, no storage, web or file I/O."""
+
+from territorial.domain.account import Account, AccountStatus, LocatedBy
+from territorial.domain.activity import Sale, Visit
+from territorial.domain.alignment import Scenario, ScenarioStatus, Territory, TerritoryLevel
+from territorial.domain.errors import InputRejected, Problem, TerritorialError
+from territorial.domain.rep import Rep
+
+__all__ = [
+    "Account",
+    "AccountStatus",
+    "InputRejected",
+    "LocatedBy",
+    "Problem",
+    "Rep",
+    "Sale",
+    "Scenario",
+    "ScenarioStatus",
+    "TerritorialError",
+    "Territory",
+    "TerritoryLevel",
+    "Visit",
+]

@@ -1,0 +1,50 @@
+"""Accounts: the customers and prospects that territories are made of."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class LocatedBy(StrEnum):
+    """How an account's coordinates were obtained."""
+
+    COORDINATES = "coordinates"  # latitude/longitude given in the file
+    ZIP = "zip"  # centroid of the ZIP code
+    CITY = "city"  # centre of the city (city + state)
+    UNLOCATED = "unlocated"  # could not be placed; kept out of maps and designs
+
+
+class AccountStatus(StrEnum):
+    CUSTOMER = "customer"
+    PROSPECT = "prospect"
+
+
+@dataclass
+class Account:
+    """A customer or prospect, identified by the id it has in the CRM."""
+
+    external_id: str
+    name: str
+    street: str | None = None
+    city: str | None = None
+    state: str | None = None
+    zip: str | None = None
+    country: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    located_by: LocatedBy = LocatedBy.UNLOCATED
+    industry: str | None = None
+    employees: int | None = None
+    annual_revenue: float | None = None
+    potential: float | None = None
+    visits_per_year: float | None = None
+    visit_minutes: float | None = None
+    status: AccountStatus | None = None
+    competitor_presence: bool | None = None
+    tier: str | None = None
+    extra: dict[str, str | float] = field(default_factory=dict)
+
+    @property
+    def is_located(self) -> bool:
+        return self.located_by is not LocatedBy.UNLOCATED

@@ -1,0 +1,56 @@
+"""Territories, scenarios (alignments), assignments and locks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+
+
+class TerritoryLevel(StrEnum):
+    REGION = "region"
+    DISTRICT = "district"
+    TERRITORY = "territory"
+
+
+class ScenarioStatus(StrEnum):
+    """A scenario's life: drafts are edited, one alignment is active at a time."""
+
+    DRAFT = "draft"
+    APPROVED = "approved"
+    ACTIVE = "active"
+    ARCHIVED = "archived"
+
+
+@dataclass
+class Territory:
+    """A node of the hierarchy region > district > territory."""
+
+    name: str
+    level: TerritoryLevel = TerritoryLevel.TERRITORY
+    parent: str | None = None  # name of the parent territory in the same scenario
+    rep_external_id: str | None = None
+
+
+@dataclass
+class Scenario:
+    """One complete mapping of accounts to territories and territories to reps."""
+
+    name: str
+    status: ScenarioStatus = ScenarioStatus.DRAFT
+    created_by: str | None = None
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    parent: str | None = None  # the scenario this one was derived from
+    description: str | None = None
+    territories: list[Territory] = field(default_factory=list)
+    # account external id -> territory name
+    assignments: dict[str, str] = field(default_factory=dict)
+    # account external id -> territory name it must stay in
+    locks: dict[str, str] = field(default_factory=dict)
+
+    def territory(self, name: str) -> Territory | None:
+        return next((t for t in self.territories if t.name == name), None)
+
+    def rep_of(self, territory: str) -> str | None:
+        t = self.territory(territory)
+        return t.rep_external_id if t else None

@@ -1,0 +1,23 @@
+"""Sales reps: who serves a territory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Rep:
+    """A salesperson with a home base, skills and a weekly capacity."""
+
+    external_id: str
+    name: str
+    email: str | None = None
+    home_city: str | None = None
+    home_state: str | None = None
+    home_zip: str | None = None
+    home_latitude: float | None = None
+    home_longitude: float | None = None
+    skills: list[str] = field(default_factory=list)
+    years_experience: float | None = None
+    capacity_hours_per_week: float | None = None
+    yearly_cost: float | None = None

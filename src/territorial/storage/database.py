@@ -1,0 +1,66 @@
+"""Where the database is, how to connect to it, and bringing its schema up to date."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from territorial.domain.errors import TerritorialError
+
+DEFAULT_DB = "territorial.db"
+ENV_VAR = "TERRITORIAL_DB"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def resolve_url(db: str | None = None) -> str:
+    """Turn ``--db`` (a file path or a URL), else ``$TERRITORIAL_DB``, into a SQLAlchemy URL.
+
+    A plain path means a SQLite file; ``postgresql://...`` uses psycopg 3.
+    """
+    value = db or os.environ.get(ENV_VAR) or DEFAULT_DB
+    if "://" not in value:
+        return f"sqlite:///{Path(value).expanduser()}"
+    if value.startswith(("postgresql://", "postgres://")):
+        value = "postgresql+psycopg://" + value.split("://", 1)[1]
+    try:
+        make_url(value)
+    except ArgumentError as exc:
+        raise TerritorialError(f"--db: not a database URL: {value!r}") from exc
+    return value
+
+
+def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets foreign keys and WAL."""
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def alembic_config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["engine"] = engine
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Create or upgrade the schema to the newest migration (idempotent)."""
+    command.upgrade(alembic_config(engine), "head")
+
+
+def is_initialised(engine: Engine) -> bool:
+    return "alembic_version" in inspect(engine).get_table_names()

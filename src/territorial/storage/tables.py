@@ -1,0 +1,146 @@
+"""The database schema as SQLAlchemy Core tables (the migrations create it)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("external_id", String(255), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("street", Text),
+    Column("city", Text),
+    Column("state", String(64)),
+    Column("zip", String(16)),
+    Column("country", String(64)),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Column("located_by", String(16), nullable=False),
+    Column("industry", Text),
+    Column("employees", Integer),
+    Column("annual_revenue", Float),
+    Column("potential", Float),
+    Column("visits_per_year", Float),
+    Column("visit_minutes", Float),
+    Column("status", String(16)),
+    Column("competitor_presence", Boolean),
+    Column("tier", String(16)),
+    Column("extra", JSON, nullable=False, default=dict),
+)
+
+reps = Table(
+    "reps",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("external_id", String(255), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("email", Text),
+    Column("home_city", Text),
+    Column("home_state", String(64)),
+    Column("home_zip", String(16)),
+    Column("home_latitude", Float),
+    Column("home_longitude", Float),
+    Column("skills", JSON, nullable=False, default=list),
+    Column("years_experience", Float),
+    Column("capacity_hours_per_week", Float),
+    Column("yearly_cost", Float),
+)
+
+scenarios = Table(
+    "scenarios",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(255), nullable=False, unique=True),
+    Column("status", String(16), nullable=False),
+    Column("created_by", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("parent_id", Integer, ForeignKey("scenarios.id", ondelete="SET NULL")),
+    Column("description", Text),
+)
+
+territories = Table(
+    "territories",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("scenario_id", Integer, ForeignKey("scenarios.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("level", String(16), nullable=False),
+    Column("parent_name", String(255)),
+    Column("rep_id", Integer, ForeignKey("reps.id", ondelete="SET NULL")),
+    UniqueConstraint("scenario_id", "name", name="uq_territories_scenario_name"),
+)
+
+assignments = Table(
+    "assignments",
+    metadata,
+    Column(
+        "scenario_id",
+        Integer,
+        ForeignKey("scenarios.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "territory_id",
+        Integer,
+        ForeignKey("territories.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("locked", Boolean, nullable=False, default=False),
+)
+
+sales = Table(
+    "sales",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("amount", Float, nullable=False),
+    Column("reference", String(255)),
+    Index("ix_sales_account_date", "account_id", "date"),
+)
+
+visits = Table(
+    "visits",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("rep_id", Integer, ForeignKey("reps.id", ondelete="SET NULL")),
+    Column("date", Date, nullable=False),
+    Column("minutes", Float),
+    Column("kind", String(64)),
+    Index("ix_visits_account_date", "account_id", "date"),
+)
+
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)

@@ -1,0 +1,76 @@
+"""Unit of work: one transaction, all repositories on it; commit or nothing."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Connection, Engine
+
+from territorial.storage.database import make_engine, migrate, resolve_url
+from territorial.storage.repositories import (
+    AccountRepository,
+    RepRepository,
+    SalesRepository,
+    ScenarioRepository,
+    SettingsRepository,
+)
+
+
+class UnitOfWork:
+    """Open with ``with uow:``; changes are kept only if ``commit()`` is called.
+
+    Leaving the block without a commit, or through an exception, rolls everything back,
+    so a failed import or job leaves the database exactly as it was.
+    """
+
+    accounts: AccountRepository
+    reps: RepRepository
+    scenarios: ScenarioRepository
+    sales: SalesRepository
+    settings: SettingsRepository
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._conn: Connection | None = None
+
+    @classmethod
+    def open(cls, db: str | None = None) -> UnitOfWork:
+        """A unit of work on ``db`` (path or URL), migrating the schema if needed."""
+        engine = make_engine(resolve_url(db))
+        migrate(engine)
+        return cls(engine)
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def __enter__(self) -> UnitOfWork:
+        self._conn = self.engine.connect()
+        self._conn.begin()
+        self.accounts = AccountRepository(self._conn)
+        self.reps = RepRepository(self._conn)
+        self.scenarios = ScenarioRepository(self._conn)
+        self.sales = SalesRepository(self._conn)
+        self.settings = SettingsRepository(self._conn)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._conn is not None
+        self._conn.rollback()
+        self._conn.close()
+        self._conn = None
+
+    def commit(self) -> None:
+        assert self._conn is not None
+        self._conn.commit()
+        self._conn.begin()
+
+    def rollback(self) -> None:
+        assert self._conn is not None
+        self._conn.rollback()
+        self._conn.begin()
