@@ -33,6 +33,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import linear_sum_assignment
 
+from territorial.domain.rep import Rep
+
 __all__ = [
     "AccountTable",
     "AssignWeights",
@@ -70,6 +72,28 @@ class RepProfile:
             raise ValueError(f"rep {self.id!r}: home ({self.lat}, {self.lon}) is not a location")
         if self.experience_years < 0 or self.hours_per_week < 0:
             raise ValueError(f"rep {self.id!r}: experience and hours must be non-negative")
+
+    @classmethod
+    def from_rep(cls, rep: Rep, default_hours_per_week: float = 40.0) -> RepProfile:
+        """Build from a domain :class:`~territorial.domain.rep.Rep` (skills = industries).
+
+        Raises
+        ------
+        ValueError
+            If the rep has no home location.
+        """
+        if rep.home_latitude is None or rep.home_longitude is None:
+            raise ValueError(f"rep {rep.name} ({rep.external_id}) has no home location")
+        hours = rep.capacity_hours_per_week
+        return cls(
+            id=rep.external_id,
+            name=rep.name,
+            lat=rep.home_latitude,
+            lon=rep.home_longitude,
+            industries=frozenset(rep.skills),
+            experience_years=rep.years_experience or 0.0,
+            hours_per_week=default_hours_per_week if hours is None else hours,
+        )
 
 
 def _vec(x: ArrayLike | None, n: int, name: str, default: float = 0.0) -> FloatArray:

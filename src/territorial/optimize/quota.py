@@ -536,15 +536,17 @@ def prorate_moves(
 ) -> ProrationResult:
     """Move quota with accounts that change territory during a period.
 
-    Each move transfers ``quota(from) × share × remaining`` rounded to the
-    nearest multiple of ``unit`` (half-even), where ``share`` is the account's
-    basis value over its current territory's total basis (equal shares when that
-    total is zero) and ``remaining`` the fraction of the period's days from the
-    effective date on. The same amount is taken from one territory and added
-    to the other, so the company total is conserved exactly. Moves are applied
-    in effective-date order (input order on ties) and each uses the quotas and
-    membership left by the earlier ones; a move dated outside the period moves
-    the account but no quota (before it: the whole share; after it: none).
+    Each move transfers ``quota(from) × share × remaining``, rounded to the
+    nearest multiple of ``unit`` (half-even) and never more than the source
+    holds. ``share`` is the account's basis value over its current territory's
+    total basis (equal shares when that total is zero); ``remaining`` is the
+    fraction of the period's days from the effective date on. The same amount
+    is taken from one territory and added to the other, so the company total is
+    conserved exactly. An account carrying its territory's whole basis and
+    moving for the whole period takes the whole quota, even a non-multiple of
+    the unit. Moves are applied in effective-date order (input order on ties),
+    each using the quotas and membership left by the earlier ones; a move dated
+    before the period moves the whole share, one after it moves no quota.
 
     Parameters
     ----------
@@ -565,6 +567,8 @@ def prorate_moves(
     if step <= 0:
         raise ValueError("unit must be positive")
     q = {str(t): to_decimal(v) for t, v in quotas.items()}
+    if any(v < 0 for v in q.values()):
+        raise ValueError("quotas must be non-negative")
     where = {str(a): str(t) for a, t in account_territory.items()}
     unknown = sorted({t for t in where.values() if t not in q})
     if unknown:
@@ -587,10 +591,13 @@ def prorate_moves(
         share = basis.get(mv.account_id, 0.0) / tot if tot > 0 else 1.0 / len(members)
         early = mv.effective < period.start
         remaining = 1.0 if early else period.remaining_fraction(mv.effective)
-        exact = Fraction(q[src]) * Fraction(share) * Fraction(remaining)
-        n_units = round(exact / Fraction(step))  # round half to even
-        amount = min(n_units * step, max(q[src], Decimal(0)))
-        amount = max(amount, Decimal(0))
+        have = max(q[src], Decimal(0))
+        if share == 1.0 and remaining == 1.0:
+            amount = have  # the territory's only (basis) account leaves for the whole period
+        else:
+            exact = Fraction(have) * Fraction(share) * Fraction(remaining)
+            n_units = round(exact / Fraction(step))  # round half to even
+            amount = min(n_units * step, (have // step) * step)
         q[src] -= amount
         q[dst] += amount
         where[mv.account_id] = dst
