@@ -307,8 +307,8 @@ def coverage_findings(
                 v,
                 f"{_plural(k, 'account')} (total potential {format_amount(v, currency)}) "
                 f"{'lies' if k == 1 else 'lie'} in "
-                f"{_plural(len(gaps.white_space), 'area')} of about {format_km(gaps.cell_km)} "
-                f"square with no rep within {format_km(gaps.max_km)}",
+                f"{_plural(len(gaps.white_space), 'area')} ({format_km(gaps.cell_km)} squares) "
+                f"with no rep within {format_km(gaps.max_km)}",
                 v / whole if whole else 0.0,
             )
         )
