@@ -1,1 +1,36 @@
-"""Io layer."""
+"""Io layer: CSV/XLSX imports with CRM column detection, and exports.
+
+Public API::
+
+    read_accounts(path, mapping=None, *, allow_unlocated=False, progress=None) -> AccountFile
+    read_reps(path, mapping=None, *, progress=None) -> RepFile
+    read_sales(path, mapping=None, *, progress=None) -> SalesFile
+    read_visits(path, mapping=None, *, progress=None) -> VisitsFile
+    parse_mapping(["Cust No=external_id", ...]) -> {"Cust No": "external_id", ...}
+    write_accounts_csv(accounts, path_or_stream)
+
+Every reader raises :class:`territorial.domain.InputRejected` listing every problem.
+"""
+
+from territorial.io.accounts import read_accounts
+from territorial.io.actuals import read_sales, read_visits
+from territorial.io.columns import ACCOUNT_FIELDS, parse_mapping
+from territorial.io.export import write_accounts_csv
+from territorial.io.reps import REP_FIELDS, read_reps
+from territorial.io.results import AccountFile, RepFile, SalesFile, UnlocatedRow, VisitsFile
+
+__all__ = [
+    "ACCOUNT_FIELDS",
+    "REP_FIELDS",
+    "AccountFile",
+    "RepFile",
+    "SalesFile",
+    "UnlocatedRow",
+    "VisitsFile",
+    "parse_mapping",
+    "read_accounts",
+    "read_reps",
+    "read_sales",
+    "read_visits",
+    "write_accounts_csv",
+]

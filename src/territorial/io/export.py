@@ -1,0 +1,59 @@
+"""Write accounts to CSV: every field, deterministic, readable back by :func:`read_accounts`."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from enum import Enum
+from pathlib import Path
+from typing import IO
+
+from territorial.domain import Account
+from territorial.io.values import format_number, looks_like_formula
+
+__all__ = ["ACCOUNT_COLUMNS", "write_accounts_csv"]
+
+ACCOUNT_COLUMNS: tuple[str, ...] = (
+    "external_id", "name", "street", "city", "state", "zip", "country", "latitude",
+    "longitude", "located_by", "industry", "employees", "annual_revenue", "potential",
+    "visits_per_year", "visit_minutes", "status", "competitor_presence", "tier",
+)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, int | float):
+        return format_number(value)
+    text = str(value)
+    # Protect text a spreadsheet would run as a formula; the reader strips the apostrophe.
+    return "'" + text if looks_like_formula(text) else text
+
+
+def write_accounts_csv(accounts: Iterable[Account], target: Path | str | IO[str]) -> None:
+    """Write accounts as UTF-8 CSV: our fields in a fixed order, then extra fields sorted.
+
+    ``target`` is a path or a text stream (opened with ``newline=""``). Numbers are
+    written in their shortest exact form (``1200000``, ``42.3647``), no float noise.
+    """
+    rows = list(accounts)
+    extras = sorted({k for a in rows for k in a.extra} - set(ACCOUNT_COLUMNS))
+    if isinstance(target, str | Path):
+        with open(target, "w", encoding="utf-8", newline="") as f:
+            _write(rows, extras, f)
+    else:
+        _write(rows, extras, target)
+
+
+def _write(rows: list[Account], extras: list[str], stream: IO[str]) -> None:
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow([*ACCOUNT_COLUMNS, *extras])
+    for a in rows:
+        writer.writerow([
+            *(_cell(getattr(a, c)) for c in ACCOUNT_COLUMNS),
+            *(_cell(a.extra.get(k)) for k in extras),
+        ])
