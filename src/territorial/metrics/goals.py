@@ -30,6 +30,8 @@ __all__ = [
     "goal_status",
 ]
 
+_EPS = 1e-9  # boundaries are inclusive despite float noise
+
 DECREASING_METRICS = frozenset({"cost", "cost_of_sales", "churn", "days_to_close", "travel_km"})
 """Metrics where less is better unless the goal says otherwise."""
 
@@ -166,9 +168,9 @@ def goal_status(
         status = GoalStatus.ACHIEVED
     elif as_of > goal.due:
         status = GoalStatus.MISSED
-    elif progress >= elapsed - m.on_track:
+    elif progress >= elapsed - m.on_track - _EPS:
         status = GoalStatus.ON_TRACK
-    elif progress >= elapsed - m.on_track - m.at_risk:
+    elif progress >= elapsed - m.on_track - m.at_risk - _EPS:
         status = GoalStatus.AT_RISK
     else:
         status = GoalStatus.BEHIND

@@ -3,8 +3,9 @@
 Score = weighted mean of the percentile ranks of potential and revenue (ties
 share their average rank; ranks scaled to ``(0, 1]``). The top ``a_share`` of
 accounts by score are A, the next ``b_share`` B, the rest C. Accounts tied on
-score at a boundary all take the higher tier, so a tier can be slightly larger
-than its share.
+score at a boundary all take the higher tier, so a tier can be larger than its
+share. The cut-offs are cumulative: A is the top ``a_share``, A and B together
+the top ``a_share + b_share``; when ties push A past that, B is empty.
 """
 
 from __future__ import annotations

@@ -20,8 +20,16 @@ HALF = date(2025, 7, 2)  # 182 days: exactly half
 
 
 def rev_goal(**kw: object) -> Goal:
-    base = dict(id="g", metric="revenue", baseline=100.0, target=200.0, owner="ann",
-                start=START, due=DUE, subject="T1")
+    base = dict(
+        id="g",
+        metric="revenue",
+        baseline=100.0,
+        target=200.0,
+        owner="ann",
+        start=START,
+        due=DUE,
+        subject="T1",
+    )
     base.update(kw)
     return Goal(**base)  # type: ignore[arg-type]
 
@@ -48,7 +56,8 @@ def test_decreasing_cost_goal() -> None:
     assert g.resolved_direction is Direction.DECREASE
     assert goal_status(g, 780.0, HALF).status is GoalStatus.ACHIEVED
     assert goal_status(g, 900.0, HALF).status is GoalStatus.ON_TRACK  # progress 0.5
-    assert goal_status(g, 950.0, HALF).status is GoalStatus.AT_RISK  # 0.25
+    assert goal_status(g, 940.0, HALF).status is GoalStatus.AT_RISK  # 0.30
+    assert goal_status(g, 950.0, HALF).status is GoalStatus.BEHIND  # 0.25
     assert goal_status(g, 1000.0, HALF).status is GoalStatus.BEHIND  # 0
     assert goal_status(g, 1100.0, START).status is GoalStatus.BEHIND  # -0.5 at start
 
@@ -77,6 +86,9 @@ def test_validation() -> None:
 
 
 def test_evaluate_goals_defaults_to_baseline() -> None:
-    out = evaluate_goals([rev_goal(), rev_goal(id="h", metric="win_rate", baseline=0.2,
-                                                target=0.3)], {"g": 210.0}, HALF)
+    out = evaluate_goals(
+        [rev_goal(), rev_goal(id="h", metric="win_rate", baseline=0.2, target=0.3)],
+        {"g": 210.0},
+        HALF,
+    )
     assert [p.status for p in out] == [GoalStatus.ACHIEVED, GoalStatus.BEHIND]

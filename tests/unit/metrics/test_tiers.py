@@ -26,7 +26,10 @@ def test_weights_and_thresholds() -> None:
 
 def test_ties_take_higher_tier() -> None:
     res = assign_tiers([5, 5, 5, 1, 0], [5, 5, 5, 1, 0], TierConfig(a_share=0.2, b_share=0.2))
-    assert res.tier == ("A", "A", "A", "B", "C")
+    # the three-way tie at the top all become A, which already fills A + B (40%)
+    assert res.tier == ("A", "A", "A", "C", "C")
+    res = assign_tiers([5, 5, 3, 1, 0, 0], [5, 5, 3, 1, 0, 0], TierConfig(0.5, 0.5, 0.2, 0.5))
+    assert res.tier == ("A", "A", "B", "B", "C", "C")
 
 
 def test_percentile_rank() -> None:
