@@ -293,6 +293,10 @@ def cost_matrices(
     workload = np.zeros(n_t)
     pot_t = np.zeros(n_t)
     ind_share: list[dict[str, float]] = []
+    r_lat = np.array([r.lat for r in reps], dtype=np.float64)[:, None]
+    r_lon = np.array([r.lon for r in reps], dtype=np.float64)[:, None]
+    r_pos = {r.id: i for i, r in enumerate(reps)}
+    owner_idx = np.array([r_pos.get(o, -1) if o else -1 for o in own], dtype=np.int64)
     for j in range(n_t):
         members = np.flatnonzero(terr_idx == j)
         workload[j] = float(work[members].sum())
@@ -302,14 +306,14 @@ def cost_matrices(
             basis = _share(pot[members])
             for k, a in enumerate(members):
                 shares[ind[a]] = shares.get(ind[a], 0.0) + float(basis[k])
-            wt = _share(work[members])
-            rshare = _share(rev[members])
+            if n_r:
+                d = haversine_km(r_lat, r_lon, lat[members][None, :], lon[members][None, :])
+                travel_km[:, j] = d @ _share(work[members])
+                rshare = _share(rev[members])
+                o = owner_idx[members]
+                cont_share[:, j] = np.bincount(o[o >= 0], rshare[o >= 0], minlength=n_r)
             for i, rep in enumerate(reps):
-                d = haversine_km(rep.lat, rep.lon, lat[members], lon[members])
-                travel_km[i, j] = float(np.dot(wt, d))
                 fit[i, j] = sum(s for k, s in shares.items() if k and k not in rep.industries)
-                owned = np.array([own[a] == rep.id for a in members])
-                cont_share[i, j] = float(rshare[owned].sum())
         ind_share.append(shares)
     scale = w.distance_scale_km or float(travel_km.max(initial=0.0))
     travel = np.minimum(travel_km / scale, 1.0) if scale > 0 else np.zeros_like(travel_km)

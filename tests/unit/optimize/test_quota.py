@@ -237,3 +237,28 @@ def test_prorate_conserves_total(
     assert all(v >= 0 for v in r.quotas.values())
     for t in r.transfers:
         assert t.amount % unit == 0 or (t.account_share == 1 and t.remaining_fraction == 1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.floats(1, 1e6), st.floats(-0.5, 1.0)), min_size=1, max_size=8),
+    st.floats(-0.3, 0.6),
+    st.floats(0.0, 1.0),
+)
+def test_growth_caps_hold_whenever_reachable(
+    rows: list[tuple[float, float]], lo: float, width: float
+) -> None:
+    hi = lo + width
+    ids = tuple(f"T{i}" for i in range(len(rows)))
+    hist = [h for h, _ in rows]
+    rule = GrowthRule(lo, hi, rates={t: g for t, (_, g) in zip(ids, rows, strict=True)})
+    total = sum(hist)
+    # a target in the reachable range [Σ h(1+lo), Σ h(1+hi)]
+    target = Decimal(round(total * (1 + lo + width / 2), 2)).quantize(Decimal("0.01"))
+    res = split_target(
+        target, QuotaBasis(ids=ids, history=tuple(hist)), "growth", unit="0.01", growth=rule
+    )
+    assert sum(res.quotas, Decimal(0)) == target
+    for h, q in zip(hist, res.quotas, strict=True):
+        g = float(q) / h - 1
+        assert lo - 1e-6 - 0.02 / h <= g <= hi + 1e-6 + 0.02 / h
