@@ -4,7 +4,9 @@ The diameter is the largest great-circle distance between two accounts of a
 territory. It is exact, not an estimate, yet fast for thousands of points: the convex
 hull of the points (in a local planar projection) gives a long pair quickly, and the
 triangle inequality through the centre then rules out every point that cannot be an
-end of a longer pair; only the few remaining candidates are compared pairwise.
+end of a longer pair. The remaining candidates are compared pairwise when few, else
+by a k-d tree query of each point's antipode on the unit sphere (the farthest point
+from ``p`` is the nearest to ``−p``), so even a ring of points stays O(n log n).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.spatial import ConvexHull, QhullError
+from scipy.spatial import ConvexHull, QhullError, cKDTree
 
 from territorial.metrics._arrays import (
     FloatArray,
@@ -22,9 +24,15 @@ from territorial.metrics._arrays import (
     as_territory_array,
     group_indices,
 )
-from territorial.metrics.geodesy import equirectangular_km, haversine_km, spherical_centre
+from territorial.metrics.geodesy import (
+    equirectangular_km,
+    haversine_km,
+    spherical_centre,
+    unit_vectors,
+)
 
 _BLOCK = 2_000_000  # distance cells per block in the pairwise search
+_BRUTE_MAX = 256  # up to this many candidates, compare all pairs directly
 
 
 def _max_pair_km(lat: FloatArray, lon: FloatArray) -> float:
@@ -39,6 +47,16 @@ def _max_pair_km(lat: FloatArray, lon: FloatArray) -> float:
         d = haversine_km(lat[start:stop, None], lon[start:stop, None], lat[None, :], lon[None, :])
         best = max(best, float(d.max()))
     return best
+
+
+def _farthest_pair_km(lat: FloatArray, lon: FloatArray) -> float:
+    """Largest pairwise distance in O(n log n): the point farthest from p is the one
+    nearest to p's antipode (chord length is monotone in great-circle distance)."""
+    if lat.size <= _BRUTE_MAX:
+        return _max_pair_km(lat, lon)
+    xyz = unit_vectors(lat, lon)
+    _, j = cKDTree(xyz).query(-xyz, k=1)
+    return float(haversine_km(lat, lon, lat[j], lon[j]).max())
 
 
 def _hull_candidates(x: FloatArray, y: FloatArray) -> IntArray:
@@ -80,7 +98,7 @@ def diameter_km(lat: npt.ArrayLike, lon: npt.ArrayLike) -> float:
     c_lat, c_lon = spherical_centre(la, lo)
     x, y = equirectangular_km(la, lo, c_lat, c_lon)
     seeds = _hull_candidates(x, y)
-    lower = _max_pair_km(la[seeds], lo[seeds])
+    lower = _farthest_pair_km(la[seeds], lo[seeds])
     # A pair longer than `lower` needs r_i + r_j > lower with r_j <= r_max, so both
     # ends have r > lower - r_max (triangle inequality through the centre).
     r = haversine_km(c_lat, c_lon, la, lo)
@@ -88,7 +106,7 @@ def diameter_km(lat: npt.ArrayLike, lon: npt.ArrayLike) -> float:
     cand = np.flatnonzero(r >= lower - float(r.max()) - slack)
     if np.all(np.isin(cand, seeds)):  # every candidate was already compared
         return lower
-    return max(lower, _max_pair_km(la[cand], lo[cand]))
+    return max(lower, _farthest_pair_km(la[cand], lo[cand]))
 
 
 @dataclass(frozen=True, eq=False)

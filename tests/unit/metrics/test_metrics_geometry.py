@@ -104,3 +104,14 @@ def test_delaunay_adjacency() -> None:
     assert line[1, 2] == line[2, 0] == 1 and line[1, 0] == 0
     assert delaunay_adjacency([5], [5]).shape == (1, 1)
     assert delaunay_adjacency([], []).shape == (0, 0)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_diameter_kdtree_path_matches_brute_force(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    theta = rng.uniform(0, 2 * np.pi, 1500)  # a ring: every point is a hull vertex
+    ring_lat, ring_lon = 40 + np.sin(theta), -90 + 1.3 * np.cos(theta)
+    glob_lat, glob_lon = rng.uniform(-85, 85, 1500), rng.uniform(-180, 180, 1500)
+    for lat, lon in ((ring_lat, ring_lon), (glob_lat, glob_lon)):
+        expected = brute_diameter(list(lat), list(lon))
+        assert diameter_km(lat, lon) == pytest.approx(expected, rel=1e-9)
