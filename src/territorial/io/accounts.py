@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from territorial.domain import Account, AccountStatus, InputRejected, LocatedBy, Problem
-from territorial.geo.geocode import Geocoder
+from territorial.geo.geocode import Geocoder, is_us_country
 from territorial.io.columns import ACCOUNT_DIALECTS, ACCOUNT_FIELDS, resolve_columns
 from territorial.io.locating import (
     has_location_columns,
@@ -151,7 +151,8 @@ def read_accounts(
     status_col = plan.column("status")
     for value, rows in unknown_status.items():
         warnings.add(rows[0], status_col, value,
-                     f"not a known customer/prospect value; status left empty ({len(rows)} rows)")
+                     f"not a known customer/prospect value; status left empty "
+                     f"({len(rows)} row{'s' if len(rows) > 1 else ''})")
     log.raise_if_any()
     result.located = {how: located[how] for how in LocatedBy if located[how]}
     result.warnings = warnings.listed()
@@ -234,6 +235,8 @@ def _place(
     account.latitude, account.longitude, account.located_by = (
         loc.latitude, loc.longitude, loc.located_by
     )
+    if account.state and is_us_country(account.country):
+        account.state = geocoder.state_code(account.state) or account.state
     if loc.located_by is LocatedBy.UNLOCATED:
         reason = loc.note or "could not be located"
         if allow_unlocated:

@@ -75,6 +75,10 @@ _NAMES = {
 }
 
 
+def _state(geocoder: Geocoder, state: str | None) -> str | None:
+    return (geocoder.state_code(state) or state) if state else None
+
+
 def read_reps(
     path: Path,
     mapping: dict[str, str] | None = None,
@@ -146,7 +150,7 @@ def read_reps(
             continue
         rep = Rep(
             external_id=ext_id, name=name, email=v.get("email"), home_city=v.get("home_city"),
-            home_state=v.get("home_state"), home_zip=v.get("home_zip"),
+            home_state=_state(geocoder, v.get("home_state")), home_zip=v.get("home_zip"),
             home_latitude=loc.latitude, home_longitude=loc.longitude,
             skills=v.get("skills", []), years_experience=v.get("years_experience"),
             capacity_hours_per_week=v.get("capacity_hours_per_week"),

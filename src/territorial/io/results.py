@@ -18,6 +18,9 @@ class UnlocatedRow:
     external_id: str
     reason: str  # e.g. "unknown ZIP 99999", "no ZIP, city or coordinates"
 
+    def __str__(self) -> str:
+        return f"row {self.row} ({self.external_id}): {self.reason}"
+
 
 def _located_line(located: dict[LocatedBy, int], unlocated: int) -> str:
     parts = [

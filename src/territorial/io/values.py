@@ -118,17 +118,17 @@ def parse_float(value: Cell) -> float:
 
 
 def _parse_formatted(text: str) -> float:
-    s = text.replace("\u00a0", " ").replace(" ", "")
+    s = text.replace("\u00a0", " ")
     negative = False
     if s.startswith("(") and s.endswith(")"):
         negative, s = True, s[1:-1]
-    if s[:1] in "+-":
+    if s.startswith(("+", "-")):
         negative, s = negative != (s[0] == "-"), s[1:]
     if s[:1] and s[0] in _CURRENCY:
-        s = s[1:]
+        s = s[1:].lstrip()
     elif s[-1:] and s[-1] in _CURRENCY:
-        s = s[:-1]
-    if s[:1] in "+-" and not negative:
+        s = s[:-1].rstrip()
+    if s.startswith(("+", "-")) and not negative:
         negative, s = s[0] == "-", s[1:]
     if s.endswith("%"):
         s = s[:-1]
