@@ -549,7 +549,8 @@ def assess(
         labels, [None if r is None else r.name for r in reps], home_km, rep_home_km
     )
     findings += compactness_findings(labels, comp.diameter_km, wide_ratio)
-    findings += coverage_findings(gaps, pot_or_ones, currency)
+    if potential is not None:  # coverage is about potential; without it, say nothing
+        findings += coverage_findings(gaps, potential, currency)
     findings += unassigned_findings(terr, potential, currency)
 
     return Assessment(
