@@ -20,7 +20,7 @@ from territorial.io.locating import (
 from territorial.io.records import Parser, ProblemLog, Record, iter_records, resolve_extras
 from territorial.io.results import AccountFile, UnlocatedRow
 from territorial.io.tabular import read_table
-from territorial.io.values import parse_bool, parse_float, parse_int, parse_text
+from territorial.io.values import format_number, parse_bool, parse_float, parse_int, parse_text
 
 __all__ = ["parse_status", "read_accounts"]
 
@@ -136,10 +136,10 @@ def read_accounts(
     unknown_status: dict[str, list[int]] = {}
     id_col = plan.column("external_id")
     for rec in records:
-        account = _account(rec, plan.column, log, first_row, id_col, unknown_status)
-        if account is None:
+        account, ok = _account(rec, plan.column, log, first_row, id_col, unknown_status)
+        placed = _place(account, rec, plan, log, warnings, geocoder, allow_unlocated, result)
+        if not (ok and placed):
             continue
-        _place(account, rec, plan, log, warnings, geocoder, allow_unlocated, result)
         located[account.located_by] += 1
         result.accounts.append(account)
         owner = rec.values.get("owner")
@@ -166,7 +166,8 @@ def _account(
     first_row: dict[str, int],
     id_col: str | None,
     unknown_status: dict[str, list[int]],
-) -> Account | None:
+) -> tuple[Account, bool]:
+    """Build the row's account; ``ok`` is False when it has problems (logged)."""
     v: dict[str, Any] = rec.values
     row = rec.row
     ext_id = v.get("external_id")
@@ -188,7 +189,7 @@ def _account(
     for f in _NON_NEGATIVE:
         x = v.get(f)
         if x is not None and x < 0:
-            log.add(row, column(f), str(x), "must not be negative")
+            log.add(row, column(f), format_number(x), "must not be negative")
             ok = False
     status = None
     raw_status = v.get("status")
@@ -196,11 +197,9 @@ def _account(
         status = parse_status(raw_status)
         if status is None:
             unknown_status.setdefault(raw_status, []).append(row)
-    if not ok or not ext_id or not name:
-        return None
-    return Account(
-        external_id=ext_id,
-        name=name,
+    account = Account(
+        external_id=ext_id or "",
+        name=name or "",
         street=v.get("street"),
         city=v.get("city"),
         state=v.get("state"),
@@ -217,6 +216,7 @@ def _account(
         tier=v.get("tier"),
         extra=rec.extras,  # type: ignore[arg-type]  # resolved to str | float
     )
+    return account, ok and bool(ext_id and name)
 
 
 def _place(
@@ -228,10 +228,11 @@ def _place(
     geocoder: Geocoder,
     allow_unlocated: bool,
     result: AccountFile,
-) -> None:
-    loc = locate_row(rec.values, rec.row, plan, log, geocoder, _NAMES)
+) -> bool:
+    """Geocode the account in place; False when that raised a problem (logged)."""
+    loc = locate_row(rec.values, rec.row, plan, log, geocoder, _NAMES, rec.failed)
     if loc is None:  # invalid coordinates, already a problem
-        return
+        return False
     account.latitude, account.longitude, account.located_by = (
         loc.latitude, loc.longitude, loc.located_by
     )
@@ -239,11 +240,12 @@ def _place(
         account.state = geocoder.state_code(account.state) or account.state
     if loc.located_by is LocatedBy.UNLOCATED:
         reason = loc.note or "could not be located"
-        if allow_unlocated:
-            result.unlocated.append(UnlocatedRow(rec.row, account.external_id, reason))
-        else:
+        if not allow_unlocated:
             log.add(rec.row, note_column(loc, plan, _NAMES), note_value(loc, rec.values, _NAMES),
                     f"cannot be located: {reason}")
+            return False
+        result.unlocated.append(UnlocatedRow(rec.row, account.external_id, reason))
     elif loc.note:
         warnings.add(rec.row, note_column(loc, plan, _NAMES), note_value(loc, rec.values, _NAMES),
                      f"{loc.note}; located by {loc.located_by.value} instead")
+    return True

@@ -11,7 +11,7 @@ from territorial.io.columns import ColumnPlan, Dialect, resolve_columns
 from territorial.io.records import Parser, ProblemLog, Record, iter_records
 from territorial.io.results import SalesFile, VisitsFile
 from territorial.io.tabular import read_table
-from territorial.io.values import parse_date, parse_float, parse_text
+from territorial.io.values import format_number, parse_date, parse_float, parse_text
 
 __all__ = ["SALE_FIELDS", "VISIT_FIELDS", "read_sales", "read_visits"]
 
@@ -128,7 +128,7 @@ def read_visits(
     for r in records:
         m = r.values.get("minutes")
         if m is not None and m < 0:
-            log.add(r.row, plan.column("minutes"), str(m), "must not be negative")
+            log.add(r.row, plan.column("minutes"), format_number(m), "must not be negative")
     log.raise_if_any()
     visits = [
         Visit(v["account_external_id"], v["date"], v.get("rep_external_id"), v.get("minutes"),

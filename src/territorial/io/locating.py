@@ -43,8 +43,15 @@ def locate_row(
     log: ProblemLog,
     geocoder: Geocoder,
     names: dict[str, str],
+    failed: list[str] | None = None,
 ) -> Location | None:
-    """Geocode a row; ``None`` when its coordinates are invalid (a problem is logged)."""
+    """Geocode a row; ``None`` when its coordinates are invalid (a problem is logged).
+
+    Also ``None`` when a location cell failed to parse (``failed``; already a problem).
+    """
+    if failed and any(names[k] in failed for k in ("latitude", "longitude", "zip", "city",
+                                                    "state", "country")):
+        return None
     lat = values.get(names["latitude"])
     lon = values.get(names["longitude"])
     if lat is not None or lon is not None:

@@ -14,7 +14,7 @@ from territorial.io.locating import locate_row, note_column, note_value, parse_z
 from territorial.io.records import Parser, ProblemLog, iter_records
 from territorial.io.results import RepFile, UnlocatedRow
 from territorial.io.tabular import Cell, read_table
-from territorial.io.values import parse_float, parse_text
+from territorial.io.values import format_number, parse_float, parse_text
 
 __all__ = ["REP_FIELDS", "parse_skills", "read_reps"]
 
@@ -143,9 +143,9 @@ def read_reps(
         for f in ("years_experience", "capacity_hours_per_week", "yearly_cost"):
             x = v.get(f)
             if x is not None and x < 0:
-                log.add(rec.row, plan.column(f), str(x), "must not be negative")
+                log.add(rec.row, plan.column(f), format_number(x), "must not be negative")
                 bad = True
-        loc = locate_row(v, rec.row, plan, log, geocoder, _NAMES)
+        loc = locate_row(v, rec.row, plan, log, geocoder, _NAMES, rec.failed)
         if bad or loc is None:
             continue
         rep = Rep(

@@ -143,7 +143,7 @@ def _read_csv(path: Path, file: str) -> Table:
         header_row, header = _first_nonblank(records, file)
     except csv.Error as e:
         raise _reject(file, f"not a readable CSV file: {e}") from None
-    estimated = max(text.count("\n") - header_row + 1, 1)
+    estimated = max(text.count("\n") - header_row, 1)
     rows = _nonblank(records, file)
     return Table(file, "csv", [str(h) for h in header], header_row, rows, estimated,
                  encoding, delimiter)
