@@ -56,7 +56,7 @@ def test_salesforce_export(fixtures: Path) -> None:
     status_warnings = [(w.row, w.value) for w in r.warnings if w.column == "Type"]
     assert status_warnings == [(5, "Technology Partner"), (11, "Other")]
     assert r.accounts[3].status is None
-    assert any("Kept as extra fields: OwnerId, Rating, Phone" == s for s in r.summary())
+    assert "Kept as extra fields: OwnerId, Rating, Phone" in r.summary()
 
 
 def test_hubspot_export_with_bom(fixtures: Path) -> None:
@@ -205,7 +205,8 @@ def test_missing_required_columns(fixtures: Path) -> None:
     assert [p.message.split(";")[0] for p in problems] == [
         "missing required column: an account id (e.g. Id, Account ID, Record ID, external_id)",
         "missing required column: an account name (e.g. Name, Account Name, Company name, name)",
-        "missing required column: a location: latitude and longitude, a ZIP code, or city and state",
+        "missing required column: a location: latitude and longitude, a ZIP code, "
+        "or city and state",
     ]
     assert problems[0].message.endswith("columns found: Customer Code, Title, Phone")
 
