@@ -24,6 +24,7 @@ from territorial.io.values import format_number, parse_bool, parse_float, parse_
 
 __all__ = ["parse_status", "read_accounts"]
 
+_LOCATED_BY: dict[str, LocatedBy] = {m.value: m for m in (LocatedBy.ZIP, LocatedBy.CITY)}
 _PARSERS: dict[str, Parser] = {
     **{f: parse_text for f in ACCOUNT_FIELDS},
     "zip": parse_zip,
@@ -35,6 +36,7 @@ _PARSERS: dict[str, Parser] = {
     "visits_per_year": parse_float,
     "visit_minutes": parse_float,
     "competitor_presence": parse_bool,
+    "located_by": lambda cell: _LOCATED_BY.get(parse_text(cell).lower()),
 }
 _NON_NEGATIVE = ("employees", "annual_revenue", "potential", "visits_per_year", "visit_minutes")
 _NAMES = {f: f for f in ("latitude", "longitude", "zip", "city", "state", "country")}
@@ -109,8 +111,8 @@ def read_accounts(
     path = Path(path)
     table = read_table(path)
     file = table.file
-    plan = resolve_columns(table.header, ACCOUNT_DIALECTS, ACCOUNT_FIELDS, mapping, file,
-                           table.header_row)
+    plan = resolve_columns(table.header, ACCOUNT_DIALECTS, (*ACCOUNT_FIELDS, "located_by"),
+                           mapping, file, table.header_row)
     required = _required_problems(file, table.header, plan.fields, allow_unlocated,
                                   has_location_columns(plan, _NAMES))
     if required:
@@ -236,6 +238,8 @@ def _place(
     account.latitude, account.longitude, account.located_by = (
         loc.latitude, loc.longitude, loc.located_by
     )
+    if loc.located_by is LocatedBy.COORDINATES and rec.values.get("located_by"):
+        account.located_by = rec.values["located_by"]  # our own export read back
     if account.state and is_us_country(account.country):
         account.state = geocoder.state_code(account.state) or account.state
     if loc.located_by is LocatedBy.UNLOCATED:

@@ -57,8 +57,12 @@ ACCOUNT_FIELDS: tuple[str, ...] = (
     "visit_minutes", "status", "competitor_presence", "tier", "territory", "owner",
 )
 
+# ``located_by`` (written by our export) is recognised so that it is not kept as an extra
+# field; it is recomputed on import.
 TEMPLATE = Dialect(
-    "template", "Territorial account template", tuple((f, f) for f in ACCOUNT_FIELDS)
+    "template",
+    "Territorial account template",
+    (*((f, f) for f in ACCOUNT_FIELDS), ("located_by", "located_by")),
 )
 
 SALESFORCE = Dialect(
