@@ -1,0 +1,85 @@
+"""What every command shares: the --db option, consoles, and turning errors into exit codes."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from territorial.domain import InputRejected, TerritorialError
+
+console = Console()
+err_console = Console(stderr=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar="TERRITORIAL_DB",
+        help="SQLite file path or database URL (postgresql://...). Default ./territorial.db.",
+        show_default=False,
+    ),
+]
+ScenarioOption = Annotated[
+    str | None,
+    typer.Option("--scenario", help="Scenario name; default: the active alignment."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+MAX_PROBLEMS_SHOWN = 50
+
+
+def user_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Print a user error as one line (plus the problem list) and exit 1; no traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except InputRejected as exc:
+            n = len(exc.problems)
+            if n <= 1:
+                err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+            else:
+                files = sorted({p.file for p in exc.problems})
+                err_console.print(f"error: {n} problems in {', '.join(files)}", markup=False)
+                for problem in exc.problems[:MAX_PROBLEMS_SHOWN]:
+                    err_console.print(f"  {problem}", markup=False, highlight=False, soft_wrap=True)
+                if n > MAX_PROBLEMS_SHOWN:
+                    err_console.print(f"  ... and {n - MAX_PROBLEMS_SHOWN} more")
+            err_console.print("Nothing was imported; the database is unchanged.")
+            raise typer.Exit(1) from None
+        except TerritorialError as exc:
+            err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+        except FileNotFoundError as exc:
+            err_console.print(f"error: no such file: {exc.filename}", markup=False)
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+@contextmanager
+def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A Rich progress bar; yields ``update(done, total)`` for services to call."""
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        yield update

@@ -1,0 +1,135 @@
+"""Commands that show what a workspace holds: init, status, accounts, reps, scenarios."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from territorial.cli.common import DbOption, JsonOption, console, user_errors
+from territorial.services.listing import list_accounts, list_reps
+from territorial.services.scenarios import list_scenarios
+from territorial.services.workspace import WorkspaceSummary, open_workspace, summarise
+
+accounts_app = typer.Typer(help="Accounts in the workspace.", no_args_is_help=True)
+reps_app = typer.Typer(help="Reps in the workspace.", no_args_is_help=True)
+scenarios_app = typer.Typer(help="Scenarios (alignments).", no_args_is_help=True)
+
+
+def _money(value: float | None) -> str:
+    return "" if value is None else f"{value:,.0f}"
+
+
+def print_summary(summary: WorkspaceSummary) -> None:
+    """The workspace summary as Rich tables."""
+    console.print(f"[bold]Workspace[/] {summary.database}")
+    located = ", ".join(f"{n} by {k}" for k, n in summary.located.items() if n)
+    console.print(f"  accounts: {summary.accounts:,} ({located or 'none'})")
+    console.print(f"  reps: {summary.reps}")
+    console.print(f"  sales history rows: {summary.sales_rows:,}")
+    scenarios = ", ".join(f"{n} ({s})" for n, s in summary.scenarios) or "none"
+    console.print(f"  scenarios: {scenarios}")
+    if summary.territories:
+        table = Table(title=f"Active alignment: {summary.active}")
+        table.add_column("territory")
+        table.add_column("rep")
+        table.add_column("accounts", justify="right")
+        for name, rep, count in summary.territories:
+            table.add_row(name, rep or "[red]vacant[/]", f"{count:,}")
+        console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("status")(status)
+    app.add_typer(accounts_app, name="accounts")
+    app.add_typer(reps_app, name="reps")
+    app.add_typer(scenarios_app, name="scenarios")
+
+
+@user_errors
+def init(db: DbOption = None) -> None:
+    """Create the workspace database (or bring its schema up to date)."""
+    uow = open_workspace(db)
+    console.print(f"Workspace ready: {uow.url}")
+
+
+@user_errors
+def status(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Summarise the workspace: accounts, reps, scenarios, the active alignment."""
+    with open_workspace(db) as uow:
+        summary = summarise(uow)
+    if as_json:
+        typer.echo(json.dumps(summary.to_dict(), indent=2))
+    else:
+        print_summary(summary)
+
+
+@accounts_app.command("list")
+@user_errors
+def accounts_list(
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(help="Show at most this many (0 = all).")] = 50,
+    search: Annotated[str | None, typer.Option(help="Only names or ids containing this.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List accounts with where they are and what they are worth."""
+    with open_workspace(db) as uow:
+        page = list_accounts(uow, limit=limit or None, search=search)
+    if as_json:
+        typer.echo(json.dumps(page.to_dict(), indent=2))
+        return
+    table = Table(title=f"Accounts ({len(page.accounts)} of {page.total:,})")
+    for col in ("id", "name", "city", "state", "zip", "located by", "industry", "potential",
+                "territory"):  # fmt: skip
+        table.add_column(col, justify="right" if col == "potential" else "left")
+    for a in page.accounts:
+        table.add_row(
+            a.external_id, a.name, a.city or "", a.state or "", a.zip or "",
+            a.located_by.value, a.industry or "", _money(a.potential),
+            page.territory_of.get(a.external_id, ""),
+        )  # fmt: skip
+    console.print(table)
+
+
+@reps_app.command("list")
+@user_errors
+def reps_list(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List reps with their home, skills and capacity."""
+    with open_workspace(db) as uow:
+        reps = list_reps(uow)
+    if as_json:
+        typer.echo(json.dumps([r.to_dict() for r in reps], indent=2))
+        return
+    table = Table(title=f"Reps ({len(reps)})")
+    for col in ("id", "name", "email", "home", "skills", "years", "hours/week", "territories"):
+        table.add_column(col)
+    for r in reps:
+        rep = r.rep
+        home = ", ".join(x for x in (rep.home_city, rep.home_state) if x)
+        table.add_row(
+            rep.external_id, rep.name, rep.email or "", home, "; ".join(rep.skills),
+            "" if rep.years_experience is None else f"{rep.years_experience:g}",
+            "" if rep.capacity_hours_per_week is None else f"{rep.capacity_hours_per_week:g}",
+            ", ".join(r.territories),
+        )  # fmt: skip
+    console.print(table)
+
+
+@scenarios_app.command("list")
+@user_errors
+def scenarios_list(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List scenarios and their status; one is the active alignment."""
+    with open_workspace(db) as uow:
+        rows = list_scenarios(uow)
+    if as_json:
+        typer.echo(json.dumps([{"name": n, "status": s} for n, s in rows], indent=2))
+        return
+    table = Table(title="Scenarios")
+    table.add_column("name")
+    table.add_column("status")
+    for name, state in rows:
+        table.add_row(name, state)
+    console.print(table)

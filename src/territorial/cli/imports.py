@@ -1,0 +1,93 @@
+"""`territorial import accounts|reps FILE`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from territorial.cli.common import DbOption, JsonOption, console, progress_bar, user_errors
+from territorial.io import parse_mapping
+from territorial.services.imports import ImportReport, import_accounts, import_reps
+from territorial.services.workspace import open_workspace
+
+app = typer.Typer(help="Import accounts or reps from CSV or XLSX.", no_args_is_help=True)
+
+FileArg = Annotated[Path, typer.Argument(help="CSV or XLSX file.", show_default=False)]
+MapOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map",
+        help='Column mapping "Their Column=our_field", repeatable or comma-separated.',
+    ),
+]
+
+
+def print_report(report: ImportReport, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2))
+        return
+    c = report.changes
+    console.print(f"[bold]{report.file}[/] recognised as [cyan]{report.format}[/]")
+    console.print(
+        f"  added {c.added:,}, updated {c.updated:,}, unchanged {c.unchanged:,}, "
+        f"rejected {c.rejected:,}"
+    )
+    if report.located:
+        located = ", ".join(f"{n:,} by {k}" for k, n in report.located.items() if n)
+        console.print(f"  located: {located}")
+    if report.unlocated:
+        console.print(f"  [yellow]{len(report.unlocated)} rows could not be located[/]:")
+        for line in report.unlocated[:20]:
+            console.print(f"    {line}", markup=False)
+        if len(report.unlocated) > 20:
+            console.print(f"    ... and {len(report.unlocated) - 20} more")
+    if report.extra_columns:
+        console.print(f"  kept as extra fields: {', '.join(report.extra_columns)}", markup=False)
+    for warning in report.warnings[:20]:
+        console.print(f"  [yellow]warning[/] {warning}", highlight=False)
+    if len(report.warnings) > 20:
+        console.print(f"  ... and {len(report.warnings) - 20} more warnings")
+    if report.alignment:
+        a = report.alignment
+        console.print(
+            f"  current alignment: {a.assigned:,} accounts in {a.territories} territories "
+            f"(scenario [bold]{a.scenario}[/], active)"
+        )
+        if a.territories_without_rep:
+            names = ", ".join(a.territories_without_rep)
+            console.print(f"  territories with no matching rep yet: {names}", markup=False)
+
+
+@app.command("accounts")
+@user_errors
+def accounts(
+    file: FileArg,
+    db: DbOption = None,
+    mapping: MapOption = None,
+    allow_unlocated: Annotated[
+        bool,
+        typer.Option(help="Import rows that cannot be located, flagged, kept off maps."),
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Import accounts (Salesforce, HubSpot, Zoho exports or our template); all or nothing."""
+    uow = open_workspace(db)
+    with progress_bar(f"Reading {file.name}") as update:
+        report = import_accounts(
+            uow, file, parse_mapping(mapping or []) or None,
+            allow_unlocated=allow_unlocated, progress=update,
+        )  # fmt: skip
+    print_report(report, as_json)
+
+
+@app.command("reps")
+@user_errors
+def reps(
+    file: FileArg, db: DbOption = None, mapping: MapOption = None, as_json: JsonOption = False
+) -> None:
+    """Import reps (our template or a mapped file); all or nothing."""
+    report = import_reps(open_workspace(db), file, parse_mapping(mapping or []) or None)
+    print_report(report, as_json)

@@ -1,0 +1,40 @@
+"""The `territorial` command: thin commands that parse, call one service, and print."""
+
+from __future__ import annotations
+
+import typer
+
+from territorial import __version__
+from territorial.cli import data, demo, exports, imports
+
+app = typer.Typer(
+    name="territorial",
+    help="Sales territory management: assess, design, assign, set quotas, monitor.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"territorial {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version."
+    ),
+) -> None:
+    """Territorial: design balanced sales territories and track them."""
+
+
+data.register(app)
+app.add_typer(imports.app, name="import")
+app.add_typer(exports.app, name="export")
+demo.register(app)
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,68 @@
+"""Opening a workspace and summarising what it holds."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from territorial.domain import LocatedBy
+from territorial.storage import UnitOfWork
+
+
+@dataclass
+class WorkspaceSummary:
+    """What a workspace holds, in numbers a sales ops manager recognises."""
+
+    database: str
+    accounts: int
+    located: dict[str, int]
+    reps: int
+    scenarios: list[tuple[str, str]]
+    active: str | None
+    sales_rows: int
+    territories: list[tuple[str, str | None, int]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "database": self.database,
+            "accounts": self.accounts,
+            "located": self.located,
+            "reps": self.reps,
+            "scenarios": [{"name": n, "status": s} for n, s in self.scenarios],
+            "active": self.active,
+            "sales_rows": self.sales_rows,
+            "territories": [{"name": n, "rep": r, "accounts": c} for n, r, c in self.territories],
+        }
+
+
+def open_workspace(db: str | None = None) -> UnitOfWork:
+    """A unit of work on ``db`` (path or URL, default ``$TERRITORIAL_DB`` or ./territorial.db)."""
+    return UnitOfWork.open(db)
+
+
+def summarise(uow: UnitOfWork) -> WorkspaceSummary:
+    """Counts of accounts, reps, scenarios and the active alignment's territories."""
+    accounts = uow.accounts.list()
+    located = Counter(a.located_by.value for a in accounts)
+    active = uow.scenarios.active_name()
+    territories: list[tuple[str, str | None, int]] = []
+    if active:
+        scenario = uow.scenarios.get(active)
+        assert scenario is not None
+        reps = {r.external_id: r.name for r in uow.reps.list()}
+        counts = Counter(scenario.assignments.values())
+        territories = [
+            (t.name, reps.get(t.rep_external_id or ""), counts[t.name])
+            for t in scenario.territories
+            if t.name in counts or t.rep_external_id
+        ]
+    return WorkspaceSummary(
+        database=uow.url,
+        accounts=len(accounts),
+        located={m.value: located.get(m.value, 0) for m in LocatedBy},
+        reps=uow.reps.count(),
+        scenarios=uow.scenarios.names(),
+        active=active,
+        sales_rows=uow.sales.count(),
+        territories=territories,
+    )
