@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import pytest
+
+from territorial.domain import LocatedBy
+from territorial.geo.geocode import Geocoder, check_coordinates, is_us_country, normalize_zip
+
+
+@pytest.fixture(scope="module")
+def geo() -> Geocoder:
+    return Geocoder.shared()
+
+
+@pytest.mark.parametrize(("raw", "zip5"), [
+    ("02139", "02139"), ("02139-4307", "02139"), ("021394307", "02139"), ("2139", "02139"),
+    ("2139-4307", "02139"), ("2139.0", "02139"), ("501", "00501"), (" 10001 ", "10001"),
+    ("ABC12", None), ("123456", None), ("", None), (None, None), ("K1A 0B1", None),
+])
+def test_normalize_zip(raw: str | None, zip5: str | None) -> None:
+    assert normalize_zip(raw) == zip5
+
+
+def test_shared_is_a_singleton() -> None:
+    assert Geocoder.shared() is Geocoder.shared()
+
+
+def test_coordinates_first(geo: Geocoder) -> None:
+    loc = geo.locate(latitude=1.5, longitude=2.5, zip_code="02139")
+    assert (loc.latitude, loc.longitude, loc.located_by) == (1.5, 2.5, LocatedBy.COORDINATES)
+
+
+def test_zip(geo: Geocoder) -> None:
+    loc = geo.locate(zip_code="2139", city="Nowhere", state="ZZ")
+    assert (loc.latitude, loc.longitude, loc.located_by) == (42.3647, -71.1042, LocatedBy.ZIP)
+    place = geo.zip_place("02139-4307")
+    assert place is not None and (place.city, place.state) == ("Cambridge", "MA")
+
+
+def test_unknown_zip(geo: Geocoder) -> None:
+    loc = geo.locate(zip_code="99999")
+    assert (loc.located_by, loc.note, loc.note_field) == (
+        LocatedBy.UNLOCATED, "unknown ZIP 99999", "zip")
+
+
+def test_unknown_zip_falls_back_to_city(geo: Geocoder) -> None:
+    loc = geo.locate(zip_code="99999", city="boston", state="ma")
+    assert loc.located_by is LocatedBy.CITY
+    assert loc.note == "unknown ZIP 99999"
+
+
+@pytest.mark.parametrize("state", ["MA", "ma", "Massachusetts", " massachusetts "])
+def test_city_and_state_code_or_name(geo: Geocoder, state: str) -> None:
+    loc = geo.locate(city="CAMBRIDGE", state=state)
+    assert loc.located_by is LocatedBy.CITY
+    assert loc.latitude == pytest.approx(42.375, abs=0.01)
+
+
+def test_most_populous_on_ties(geo: Geocoder) -> None:
+    # GeoNames has several "Springfield"s; the IL capital must win in IL, and
+    # city names compare without punctuation and with "St." = "Saint".
+    il = geo.city_point("Springfield", "IL")
+    assert il == pytest.approx((39.80, -89.64), abs=0.02)
+    assert geo.city_point("St. Louis", "MO") == geo.city_point("Saint Louis", "Missouri")
+
+
+def test_small_places_come_from_zip_data(geo: Geocoder) -> None:
+    assert geo.city_point("Holtsville", "NY") is not None
+
+
+@pytest.mark.parametrize(("kwargs", "note"), [
+    ({}, "no ZIP, city or coordinates"),
+    ({"city": "Boston"}, "city without a state, and no ZIP or coordinates"),
+    ({"city": "Atlantis", "state": "MA"}, "unknown city Atlantis, MA"),
+    ({"city": "Boston", "state": "Narnia"}, "unknown state Narnia"),
+])
+def test_unlocated_reasons(geo: Geocoder, kwargs: dict[str, str], note: str) -> None:
+    loc = geo.locate(**kwargs)  # type: ignore[arg-type]
+    assert (loc.located_by, loc.note) == (LocatedBy.UNLOCATED, note)
+
+
+def test_non_us_country(geo: Geocoder) -> None:
+    assert geo.locate(zip_code="02139", country="Canada").located_by is LocatedBy.UNLOCATED
+    assert geo.locate(zip_code="02139", country="U.S.A.").located_by is LocatedBy.ZIP
+    assert is_us_country(None) and is_us_country("United States") and not is_us_country("DE")
+
+
+@pytest.mark.parametrize(("lat", "lon", "why"), [
+    (0.0, 0.0, None), (None, None, None), (90.0, 180.0, None),
+    (90.5, 0.0, "latitude must be between -90 and 90"),
+    (0.0, -181.0, "longitude must be between -180 and 180"),
+    (1.0, None, "latitude and longitude must be given together"),
+])
+def test_check_coordinates(lat: float | None, lon: float | None, why: str | None) -> None:
+    assert check_coordinates(lat, lon) == why
