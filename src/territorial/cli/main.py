@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from territorial import __version__
-from territorial.cli import data, demo, exports, imports
+from territorial.cli import assess, data, demo, exports, imports
 
 app = typer.Typer(
     name="territorial",
@@ -35,6 +35,7 @@ data.register(app)
 app.add_typer(imports.app, name="import")
 app.add_typer(exports.app, name="export")
 demo.register(app)
+assess.register(app)
 
 if __name__ == "__main__":
     app()

@@ -1,0 +1,88 @@
+"""`territorial assess`: balance, workload, compactness, coverage and findings."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from territorial.cli.common import DbOption, JsonOption, ScenarioOption, console, user_errors
+from territorial.metrics import TravelModel
+from territorial.services.assess import ScenarioAssessment, assess_scenario
+from territorial.services.workspace import open_workspace
+
+SEVERITY_STYLE = {"high": "red", "medium": "yellow", "low": "dim"}
+
+
+def register(app: typer.Typer) -> None:
+    app.command("assess")(assess)
+
+
+def _pct(value: float | None) -> str:
+    return "" if value is None else f"{value:+.0%}"
+
+
+def print_assessment(result: ScenarioAssessment, findings: int) -> None:
+    data = result.to_dict()
+    table = Table(title=f"Assessment of {result.scenario} ({result.status})")
+    for col in ("territory", "rep", "accounts", "potential", "revenue", "workload h",
+                "Δ accounts", "Δ potential", "Δ revenue", "Δ workload", "diameter km",
+                "home→centre km"):  # fmt: skip
+        table.add_column(col, justify="left" if col in ("territory", "rep") else "right")
+    for row in data["territories"]:
+        dev = row["deviation"]
+        table.add_row(
+            row["label"], row["rep"] or "[red]vacant[/]", f"{row['accounts']:,}",
+            f"{row['potential'] or 0:,.0f}", f"{row['revenue'] or 0:,.0f}",
+            f"{row['workload_hours'] or 0:,.0f}", _pct(dev.get("accounts")),
+            _pct(dev.get("potential")), _pct(dev.get("revenue")), _pct(dev.get("workload")),
+            f"{row['diameter_km'] or 0:,.0f}",
+            "" if row["rep_home_km"] is None else f"{row['rep_home_km']:,.0f}",
+        )  # fmt: skip
+    console.print(table)
+    balance = Table(title="Balance per measure")
+    for col in ("measure", "mean", "CV", "max/min", "Gini", "worst Δ", "outside ±tol"):
+        balance.add_column(col, justify="left" if col == "measure" else "right")
+    for name, stats in data["balance"].items():
+        ratio = stats["max_min_ratio"]
+        balance.add_row(
+            name, f"{stats['mean']:,.0f}", f"{stats['cv']:.2f}",
+            "∞" if ratio is None else f"{ratio:.2f}", f"{stats['gini']:.3f}",
+            f"{stats['max_abs_deviation']:.0%}", str(stats["territories_outside"]),
+        )  # fmt: skip
+    console.print(balance)
+    notes = data["data_notes"]
+    console.print(
+        f"revenue = {notes['revenue_source']}; "
+        f"{notes['accounts_with_default_visits']:,} accounts use default visit figures; "
+        f"{notes['unlocated_accounts_left_out']:,} unlocated accounts left out",
+        style="dim",
+    )
+    console.print("[bold]Findings[/]")
+    for finding in data["findings"][:findings]:
+        style = SEVERITY_STYLE.get(finding["severity"], "")
+        console.print(f"  [{style}]{finding['severity']:<6}[/] {finding['text']}", highlight=False)
+    if len(data["findings"]) > findings:
+        console.print(f"  ... and {len(data['findings']) - findings} more (use --json)")
+
+
+@user_errors
+def assess(
+    scenario: ScenarioOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+    tolerance: Annotated[float, typer.Option(help="Allowed deviation, 0.05 = ±5%.")] = 0.05,
+    detour: Annotated[float, typer.Option(help="Road distance / great-circle.")] = 1.3,
+    speed: Annotated[float, typer.Option(help="Average travel speed, km/h.")] = 50.0,
+    findings: Annotated[int, typer.Option(help="How many findings to print.")] = 15,
+) -> None:
+    """Assess the active alignment or a scenario: balance, workload, compactness, gaps."""
+    result = assess_scenario(
+        open_workspace(db), scenario, travel=TravelModel(detour, speed), tolerance=tolerance
+    )
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        print_assessment(result, findings)

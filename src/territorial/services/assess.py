@@ -1,0 +1,84 @@
+"""The assess use case: balance, workload, compactness and coverage of a scenario."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from territorial.metrics import Assessment, AssessmentInputs, RepInfo, TravelModel, assess
+from territorial.services.frame import ScenarioFrame, load_frame
+from territorial.services.scenarios import resolve_scenario
+from territorial.storage import UnitOfWork
+
+ASSESSED_MEASURES = ("potential", "revenue")
+
+
+@dataclass
+class ScenarioAssessment:
+    """An assessment with the scenario it describes and the data notes behind it."""
+
+    scenario: str
+    status: str
+    assessment: Assessment
+    revenue_source: str
+    defaulted_visits: int
+    unlocated: int
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.assessment.to_dict()
+        data["scenario"] = {"name": self.scenario, "status": self.status}
+        data["data_notes"] = {
+            "revenue_source": self.revenue_source,
+            "accounts_with_default_visits": self.defaulted_visits,
+            "unlocated_accounts_left_out": self.unlocated,
+        }
+        return data
+
+
+def rep_infos(frame: ScenarioFrame) -> list[RepInfo | None]:
+    """The rep serving each territory of ``frame`` (None when vacant)."""
+    infos: list[RepInfo | None] = []
+    for label in frame.labels:
+        rep = frame.rep_of(label)
+        infos.append(
+            None
+            if rep is None
+            else RepInfo(rep.name, rep.home_latitude, rep.home_longitude, rep.external_id)
+        )
+    return infos
+
+
+def assessment_inputs(frame: ScenarioFrame, measures: tuple[str, ...]) -> AssessmentInputs:
+    return AssessmentInputs(
+        lat=frame.lat,
+        lon=frame.lon,
+        measures={name: frame.measure(name) for name in measures},
+        visits_per_year=frame.visits_per_year,
+        visit_minutes=frame.visit_minutes,
+        territory=frame.territory,
+        labels=frame.labels,
+        reps=rep_infos(frame),
+    )
+
+
+def assess_scenario(
+    uow: UnitOfWork,
+    scenario: str | None = None,
+    *,
+    travel: TravelModel | None = None,
+    tolerance: float = 0.05,
+    measures: tuple[str, ...] = ASSESSED_MEASURES,
+) -> ScenarioAssessment:
+    """Assess ``scenario`` (default: the active alignment)."""
+    with uow:
+        found = resolve_scenario(uow, scenario)
+        frame = load_frame(uow, found)
+    result = assess(assessment_inputs(frame, measures), travel or TravelModel(), tolerance)
+    return ScenarioAssessment(
+        scenario=found.name,
+        status=found.status.value,
+        assessment=result,
+        revenue_source=frame.revenue_source,
+        defaulted_visits=frame.defaulted_visits,
+        unlocated=len(frame.unlocated),
+    )

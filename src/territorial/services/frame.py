@@ -1,0 +1,150 @@
+"""A scenario as arrays: the bridge between stored accounts and the pure algorithms.
+
+Measures available by name:
+
+- ``accounts``: 1 per account (the count);
+- ``potential``: the account's potential;
+- ``revenue``: our sales to the account over the last 12 months of sales history when
+  the workspace has any, else the account's annual revenue from the CRM (the frame
+  says which in ``revenue_source``);
+- ``annual_revenue``, ``employees``, ``visits_per_year``, ``visit_minutes``;
+- any numeric extra field the user imported, by its column name;
+- ``workload`` is computed by the assessment (visits x (visit + travel time)).
+
+Missing numbers count as 0; missing visit frequency and duration take the defaults
+below, and the frame counts how many accounts needed them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from territorial.domain import Account, Rep, Scenario, TerritorialError
+from territorial.storage import UnitOfWork
+
+DEFAULT_VISITS_PER_YEAR = 12.0
+DEFAULT_VISIT_MINUTES = 60.0
+BUILTIN_MEASURES = (
+    "accounts", "potential", "revenue", "annual_revenue", "employees",
+    "visits_per_year", "visit_minutes",
+)  # fmt: skip
+
+
+@dataclass
+class ScenarioFrame:
+    """The located accounts of a scenario as aligned arrays (index i = account i)."""
+
+    scenario: Scenario
+    accounts: list[Account]
+    lat: np.ndarray
+    lon: np.ndarray
+    territory: np.ndarray  # index into labels, -1 = unassigned
+    labels: list[str]
+    reps: dict[str, Rep]  # by external id
+    measures: dict[str, np.ndarray]
+    visits_per_year: np.ndarray
+    visit_minutes: np.ndarray
+    revenue_source: str
+    defaulted_visits: int = 0
+    unlocated: list[str] = field(default_factory=list)
+
+    @property
+    def external_ids(self) -> list[str]:
+        return [a.external_id for a in self.accounts]
+
+    def measure(self, name: str) -> np.ndarray:
+        """The named measure per account; raises with the list of known names."""
+        if name not in self.measures:
+            known = ", ".join(sorted(self.measures))
+            raise TerritorialError(f"unknown measure {name!r}; known measures: {known}")
+        return self.measures[name]
+
+    def rep_of(self, label: str) -> Rep | None:
+        rep_id = self.scenario.rep_of(label)
+        return self.reps.get(rep_id) if rep_id else None
+
+
+def _numeric(accounts: list[Account], attr: str) -> np.ndarray:
+    return np.array([float(getattr(a, attr) or 0.0) for a in accounts])
+
+
+def _last_year_sales(uow: UnitOfWork, ids: list[str]) -> np.ndarray | None:
+    sales = uow.sales.list()
+    if not sales:
+        return None
+    last = max(s.date for s in sales)
+    start = date(last.year - 1, last.month, 1)
+    start = date(start.year + (start.month // 12), start.month % 12 + 1, 1)
+    index = {ext: i for i, ext in enumerate(ids)}
+    out = np.zeros(len(ids))
+    for s in sales:
+        i = index.get(s.account_external_id)
+        if i is not None and s.date >= start:
+            out[i] += s.amount
+    return out
+
+
+def leaf_labels(scenario: Scenario) -> list[str]:
+    """Territory names that hold accounts or are leaves of the hierarchy, in order."""
+    used = set(scenario.assignments.values())
+    parents = {t.parent for t in scenario.territories if t.parent}
+    return [t.name for t in scenario.territories if t.name in used or t.name not in parents]
+
+
+def load_frame(uow: UnitOfWork, scenario: Scenario) -> ScenarioFrame:
+    """Arrays for the located accounts of ``scenario`` (call inside ``with uow``)."""
+    all_accounts = uow.accounts.list()
+    accounts = [a for a in all_accounts if a.is_located]
+    if not accounts:
+        raise TerritorialError("the workspace has no located accounts; import accounts first")
+    labels = leaf_labels(scenario)
+    position = {name: i for i, name in enumerate(labels)}
+    territory = np.array(
+        [position.get(scenario.assignments.get(a.external_id, ""), -1) for a in accounts]
+    )
+    ids = [a.external_id for a in accounts]
+    sales = _last_year_sales(uow, ids)
+    measures = {
+        "accounts": np.ones(len(accounts)),
+        "potential": _numeric(accounts, "potential"),
+        "annual_revenue": _numeric(accounts, "annual_revenue"),
+        "employees": _numeric(accounts, "employees"),
+        "revenue": sales if sales is not None else _numeric(accounts, "annual_revenue"),
+    }
+    extra_names = sorted({k for a in accounts for k, v in a.extra.items() if _is_number(v)})
+    for name in extra_names:
+        if name not in measures:
+            measures[name] = np.array([_as_float(a.extra.get(name)) for a in accounts])
+    visits = np.array([a.visits_per_year for a in accounts], dtype=object)
+    minutes = np.array([a.visit_minutes for a in accounts], dtype=object)
+    missing = sum(1 for v, m in zip(visits, minutes, strict=True) if v is None or m is None)
+    visits_f = np.array([DEFAULT_VISITS_PER_YEAR if v is None else float(v) for v in visits])
+    minutes_f = np.array([DEFAULT_VISIT_MINUTES if m is None else float(m) for m in minutes])
+    measures["visits_per_year"] = visits_f
+    measures["visit_minutes"] = minutes_f
+    return ScenarioFrame(
+        scenario=scenario,
+        accounts=accounts,
+        lat=np.array([a.latitude for a in accounts], dtype=float),
+        lon=np.array([a.longitude for a in accounts], dtype=float),
+        territory=territory,
+        labels=labels,
+        reps={r.external_id: r for r in uow.reps.list()},
+        measures=measures,
+        visits_per_year=visits_f,
+        visit_minutes=minutes_f,
+        revenue_source="sales, last 12 months" if sales is not None else "annual_revenue",
+        defaulted_visits=missing,
+        unlocated=[a.external_id for a in all_accounts if not a.is_located],
+    )
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _as_float(value: object) -> float:
+    return float(value) if _is_number(value) else 0.0  # type: ignore[arg-type]
