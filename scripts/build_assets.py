@@ -23,6 +23,15 @@ PACKAGE = ROOT / "src" / "territorial"
 #: (source under node_modules, destination under src/territorial)
 ASSETS: list[tuple[str, str]] = [
     ("us-atlas/counties-10m.json", "geo/data/counties-10m.json"),
+    # web app: Leaflet (map) and htmx (partial page updates), served from web/static/vendor/
+    ("leaflet/dist/leaflet.js", "web/static/vendor/leaflet/leaflet.js"),
+    ("leaflet/dist/leaflet.css", "web/static/vendor/leaflet/leaflet.css"),
+    *(
+        (f"leaflet/dist/images/{name}", f"web/static/vendor/leaflet/images/{name}")
+        for name in ("layers.png", "layers-2x.png", "marker-icon.png", "marker-icon-2x.png",
+                     "marker-shadow.png")
+    ),
+    ("htmx.org/dist/htmx.min.js", "web/static/vendor/htmx/htmx.min.js"),
 ]
 
 
