@@ -1,0 +1,72 @@
+"""Turn a validated :class:`DesignProblem` into Numba ``State`` arrays."""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.spatial import cKDTree
+
+from territorial.optimize.design.problem import DesignProblem
+from territorial.optimize.design.state import State
+
+
+def knn_graph(coords: np.ndarray, k: int) -> sp.csr_matrix:
+    """Symmetric k-nearest-neighbour graph (move neighbourhood without adjacency)."""
+    n = coords.shape[0]
+    k = min(k, n - 1)
+    if k < 1:
+        return sp.csr_matrix((n, n), dtype=np.int8)
+    _, idx = cKDTree(coords).query(coords, k=k + 1)
+    rows = np.repeat(np.arange(n), k)
+    cols = idx[:, 1:].ravel()
+    g = sp.csr_matrix((np.ones(rows.size, dtype=np.int8), (rows, cols)), shape=(n, n))
+    g = (g + g.T).tocsr()
+    g.data[:] = 1
+    return g
+
+
+def neighbourhood(problem: DesignProblem, knn: int) -> sp.csr_matrix:
+    if problem.adjacency is not None:
+        return sp.csr_matrix(problem.adjacency)
+    return knn_graph(problem.array("coords"), knn)
+
+
+def make_state(problem: DesignProblem, graph: sp.csr_matrix) -> State:
+    n, m, p = problem.n, problem.m, problem.p
+    xy = np.ascontiguousarray(problem.array("coords"), dtype=np.float64)
+    rank = np.empty(n, dtype=np.int64)
+    rank[np.lexsort((xy[:, 1], xy[:, 0]))] = np.arange(n)
+    w = np.ascontiguousarray(problem.array("measures"), dtype=np.float64)
+    tgt = problem.array("targets") * w.sum(axis=0)[None, :]
+    inv = np.where(tgt > 0, 1.0 / np.where(tgt > 0, tgt, 1.0), 0.0)
+    cap = n
+    cur = problem.current
+    centres = problem.fixed_centres
+    cfg = np.array([int(problem.contiguous), int(problem.objective == "travel"),
+                    int(centres is not None), 0], dtype=np.int64)
+    locks = problem.array("locks")
+    return State(
+        xy=xy, rank=rank, w=w,
+        adj_ptr=graph.indptr.astype(np.int64), adj_idx=graph.indices.astype(np.int32),
+        tgt=np.ascontiguousarray(tgt), inv=np.ascontiguousarray(inv),
+        tol=problem.array("tolerances").astype(np.float64),
+        a=np.zeros(n, dtype=np.int32), load=np.zeros((p, m)),
+        mem=np.zeros((p, cap), dtype=np.int32), msize=np.zeros(p, dtype=np.int32),
+        mpos=np.zeros(n, dtype=np.int32),
+        hull=np.zeros((p, cap), dtype=np.int32), hlen=np.zeros(p, dtype=np.int32),
+        diam=np.zeros(p), far=np.full((p, 2), -1, dtype=np.int32),
+        art=np.zeros(n, dtype=np.bool_), locked=locks >= 0,
+        tabu=np.zeros(n, dtype=np.int64),
+        minu=problem.array("min_units").astype(np.int64),
+        maxu=problem.array("max_units").astype(np.int64),
+        cur=(np.full(n, -1, dtype=np.int32) if cur is None
+             else np.asarray(cur).astype(np.int32)),
+        mvw=problem.move_weight_array().astype(np.float64),
+        moved=np.zeros(1), mcap=np.array([problem.move_cap()]),
+        centre=(np.zeros((p, 2)) if centres is None
+                else np.array(centres, dtype=np.float64)),
+        tw=problem.travel_weights(), trav=np.zeros(p), cfg=cfg,
+        disc=np.zeros(n, dtype=np.int64), low=np.zeros(n, dtype=np.int64),
+        par=np.zeros(n, dtype=np.int64), it=np.zeros(n, dtype=np.int64),
+        stk=np.zeros(n + 1, dtype=np.int64), seen=np.zeros(n, dtype=np.bool_),
+    )

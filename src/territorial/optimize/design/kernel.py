@@ -1,0 +1,49 @@
+"""One multistart iteration, compiled: construct (or restart) then improve."""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from territorial.optimize.design.connectivity import count_components
+from territorial.optimize.design.grow import grow, pick_seeds
+from territorial.optimize.design.state import State, rebuild
+from territorial.optimize.design.tabu import improve
+
+
+@njit(cache=True)
+def run_start(s: State, start: np.ndarray, lock: np.ndarray, comp: np.ndarray, ncomp: int,
+              sample: int, fcap: int, tenure: int, imax: int, amax: int, pimax: int,
+              alpha: float, deadline: float, seed: int, keys: np.ndarray) -> None:
+    """Build a start (growth when ``start[0] < 0``, else the given plan) and improve it."""
+    np.random.seed(seed)
+    s.tabu[:] = 0
+    itc = np.zeros(1, dtype=np.int64)
+    p = s.load.shape[0]
+    if start[0] < 0:
+        s.a[:] = -1
+        for u in range(lock.shape[0]):
+            if lock[u] >= 0:
+                s.a[u] = lock[u]
+        seeds = np.full(p, -1, dtype=np.int64)
+        for u in range(lock.shape[0]):
+            if lock[u] >= 0 and seeds[lock[u]] < 0:
+                seeds[lock[u]] = u
+        pick_seeds(s, comp, ncomp, sample, seeds)
+        grow(s, seeds, lock, fcap)
+    else:
+        s.a[:] = start
+        rebuild(s)
+    improve(s, tenure, imax, amax, pimax, alpha, deadline, itc, keys)
+
+
+@njit(cache=True)
+def disconnected_count(s: State) -> int:
+    if s.cfg[0] == 0:
+        return 0
+    bad = 0
+    for i in range(s.load.shape[0]):
+        if s.msize[i] == 0 or count_components(s.mem[i], s.msize[i], i, s.a, s.adj_ptr,
+                                               s.adj_idx, s.seen, s.stk) > 1:
+            bad += 1
+    return bad

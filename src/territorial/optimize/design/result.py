@@ -1,0 +1,61 @@
+"""Result and progress records returned by :func:`territorial.optimize.design.solve`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Summary of the best plan so far, passed to the ``progress`` callback."""
+
+    iteration: int
+    runtime: float
+    balance_excess: float
+    objective: float
+    feasible: bool
+
+
+@dataclass(frozen=True)
+class DesignResult:
+    """A territory plan and its figures.
+
+    Attributes
+    ----------
+    assignment : (n,) int array, territory 0..p-1 of every unit.
+    feasible : every measure within tolerance, contiguity (when asked), unit-count
+        bounds and move cap honoured.
+    balance_excess : B(S) = sum over territories and measures of
+        max(0, |load - target| / target - tolerance).
+    max_deviation : (m,) max over territories of |load - target| / target.
+    diameter : largest within-territory Euclidean distance.
+    travel : sum of weight x distance to the territory centre (fixed centre, or the
+        weighted mean of the territory).
+    disconnected : territories whose units do not induce a connected subgraph of the
+        adjacency (empty when no adjacency was given).
+    moves, moved_weight : units (and their move weight) assigned differently from
+        ``current`` (0 when no current plan was given).
+    lower_bound, gap : bound on the objective from the exact model and the relative gap
+        (objective - bound) / objective; None when not computed.
+    """
+
+    assignment: np.ndarray
+    feasible: bool
+    balance_excess: float
+    max_deviation: np.ndarray
+    diameter: float
+    travel: float
+    disconnected: tuple[int, ...]
+    moves: int
+    moved_weight: float
+    runtime: float
+    iterations: int
+    objective: str
+    lower_bound: float | None = None
+    gap: float | None = None
+
+    @property
+    def objective_value(self) -> float:
+        return self.diameter if self.objective == "diameter" else self.travel
