@@ -144,3 +144,4 @@ settings = Table(
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
 )
+from territorial.storage import planning_tables as _planning  # noqa: E402,F401

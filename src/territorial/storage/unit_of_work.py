@@ -7,6 +7,14 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine
 
 from territorial.storage.database import make_engine, migrate, resolve_url
+from territorial.storage.planning_repositories import (
+    GoalRepository,
+    PlanRepository,
+    QuotaRepository,
+    SaleUpdates,
+    SnapshotRepository,
+    VisitRepository,
+)
 from territorial.storage.repositories import (
     AccountRepository,
     RepRepository,
@@ -28,6 +36,12 @@ class UnitOfWork:
     scenarios: ScenarioRepository
     sales: SalesRepository
     settings: SettingsRepository
+    quotas: QuotaRepository
+    goals: GoalRepository
+    plans: PlanRepository
+    visits: VisitRepository
+    snapshots: SnapshotRepository
+    sale_updates: SaleUpdates
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -52,6 +66,12 @@ class UnitOfWork:
         self.scenarios = ScenarioRepository(self._conn)
         self.sales = SalesRepository(self._conn)
         self.settings = SettingsRepository(self._conn)
+        self.quotas = QuotaRepository(self._conn)
+        self.goals = GoalRepository(self._conn)
+        self.plans = PlanRepository(self._conn)
+        self.visits = VisitRepository(self._conn)
+        self.snapshots = SnapshotRepository(self._conn)
+        self.sale_updates = SaleUpdates(self._conn)
         return self
 
     def __exit__(

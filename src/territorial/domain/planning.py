@@ -1,0 +1,149 @@
+"""Planning records: quota sets, goals, territory plans and balance snapshots.
+
+Plain dataclasses; the rules that compute them live in ``optimize`` and ``metrics``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from territorial.domain.errors import TerritorialError
+
+PLAN_SECTIONS = (
+    "goals", "strategies", "objectives", "tactics",
+    "strengths", "weaknesses", "opportunities", "threats",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PeriodSpec:
+    """A named period: a calendar year ``2027``, quarter ``2027-Q1`` or month ``2027-03``."""
+
+    label: str
+    start: date
+    end: date
+
+    def contains(self, other: PeriodSpec) -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+
+_YEAR = re.compile(r"^(\d{4})$")
+_QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+def parse_period(text: str) -> PeriodSpec:
+    """Parse ``2027``, ``2027-Q1`` or ``2027-03`` into a :class:`PeriodSpec`."""
+    value = text.strip()
+    if m := _YEAR.match(value):
+        y = int(m.group(1))
+        return PeriodSpec(f"{y}", date(y, 1, 1), date(y, 12, 31))
+    if m := _QUARTER.match(value):
+        y, q = int(m.group(1)), int(m.group(2))
+        first = 3 * (q - 1) + 1
+        last = first + 2
+        return PeriodSpec(
+            f"{y}-Q{q}", date(y, first, 1), date(y, last, calendar.monthrange(y, last)[1])
+        )
+    if (m := _MONTH.match(value)) and 1 <= int(m.group(2)) <= 12:
+        y, mo = int(m.group(1)), int(m.group(2))
+        return PeriodSpec(
+            f"{y}-{mo:02d}", date(y, mo, 1), date(y, mo, calendar.monthrange(y, mo)[1])
+        )
+    raise TerritorialError(
+        f"period {text!r} is not a year (2027), a quarter (2027-Q1) or a month (2027-03)"
+    )
+
+
+@dataclass(frozen=True)
+class QuotaSlice:
+    """A month or quarter of a territory's quota."""
+
+    label: str
+    start: date
+    end: date
+    amount: Decimal
+
+
+@dataclass
+class TerritoryQuota:
+    """One territory's quota for a period, its rep (if any) and its seasonal split."""
+
+    territory: str
+    amount: Decimal
+    rep_external_id: str | None = None
+    overridden: bool = False
+    slices: list[QuotaSlice] = field(default_factory=list)
+
+
+@dataclass
+class QuotaSet:
+    """The quotas of every territory of a scenario for one period."""
+
+    scenario: str
+    period: PeriodSpec
+    total: Decimal
+    method: str
+    unit: Decimal
+    granularity: str
+    weights: dict[str, float] = field(default_factory=dict)
+    seasonality: tuple[float, ...] = ()
+    seasonality_years: int = 0
+    created_at: datetime | None = None
+    quotas: list[TerritoryQuota] = field(default_factory=list)
+
+    @property
+    def sum(self) -> Decimal:
+        return sum((q.amount for q in self.quotas), Decimal(0))
+
+    def rep_quotas(self) -> dict[str, Decimal]:
+        """Quota per rep external id (the sum of their territories)."""
+        out: dict[str, Decimal] = {}
+        for q in self.quotas:
+            if q.rep_external_id:
+                out[q.rep_external_id] = out.get(q.rep_external_id, Decimal(0)) + q.amount
+        return out
+
+
+@dataclass
+class GoalRecord:
+    """A stored SMART goal about a territory or a rep."""
+
+    scope: str  # "territory" or "rep"
+    subject: str  # territory name or rep external id
+    metric: str
+    baseline: float
+    target: float
+    start: date
+    due: date
+    owner: str
+    description: str = ""
+    id: int | None = None
+
+
+@dataclass
+class TerritoryPlan:
+    """A written plan: Goals, Strategies, Objectives, Tactics, and a SWOT."""
+
+    scenario: str
+    territory: str
+    sections: dict[str, list[str]] = field(default_factory=dict)
+    updated_at: datetime | None = None
+
+    def section(self, name: str) -> list[str]:
+        return list(self.sections.get(name, []))
+
+
+@dataclass
+class BalanceSnapshot:
+    """Per-territory deviation from the mean on a measure, kept to measure drift later."""
+
+    scenario: str
+    measure: str
+    deviations: dict[str, float]
+    taken_at: datetime
+    reason: str = ""
