@@ -27,20 +27,37 @@ def _pct(value: float | None) -> str:
 def print_assessment(result: ScenarioAssessment, findings: int) -> None:
     data = result.to_dict()
     table = Table(title=f"Assessment of {result.scenario} ({result.status})")
-    for col in ("territory", "rep", "accounts", "potential", "revenue", "workload h",
-                "Δ accounts", "Δ potential", "Δ revenue", "Δ workload", "diameter km",
-                "home→centre km"):  # fmt: skip
+    for col in (
+        "territory",
+        "rep",
+        "accounts",
+        "potential",
+        "revenue",
+        "workload h",
+        "Δ accounts",
+        "Δ potential",
+        "Δ revenue",
+        "Δ workload",
+        "diameter km",
+        "home→centre km",
+    ):
         table.add_column(col, justify="left" if col in ("territory", "rep") else "right")
     for row in data["territories"]:
         dev = row["deviation"]
         table.add_row(
-            row["label"], row["rep"] or "[red]vacant[/]", f"{row['accounts']:,}",
-            f"{row['potential'] or 0:,.0f}", f"{row['revenue'] or 0:,.0f}",
-            f"{row['workload_hours'] or 0:,.0f}", _pct(dev.get("accounts")),
-            _pct(dev.get("potential")), _pct(dev.get("revenue")), _pct(dev.get("workload")),
+            row["label"],
+            row["rep"] or "[red]vacant[/]",
+            f"{row['accounts']:,}",
+            f"{row['potential'] or 0:,.0f}",
+            f"{row['revenue'] or 0:,.0f}",
+            f"{row['workload_hours'] or 0:,.0f}",
+            _pct(dev.get("accounts")),
+            _pct(dev.get("potential")),
+            _pct(dev.get("revenue")),
+            _pct(dev.get("workload")),
             f"{row['diameter_km'] or 0:,.0f}",
             "" if row["rep_home_km"] is None else f"{row['rep_home_km']:,.0f}",
-        )  # fmt: skip
+        )
     console.print(table)
     balance = Table(title="Balance per measure")
     for col in ("measure", "mean", "CV", "max/min", "Gini", "worst Δ", "outside ±tol"):
@@ -48,10 +65,14 @@ def print_assessment(result: ScenarioAssessment, findings: int) -> None:
     for name, stats in data["balance"].items():
         ratio = stats["max_min_ratio"]
         balance.add_row(
-            name, f"{stats['mean']:,.0f}", f"{stats['cv']:.2f}",
-            "∞" if ratio is None else f"{ratio:.2f}", f"{stats['gini']:.3f}",
-            f"{stats['max_abs_deviation']:.0%}", str(stats["territories_outside"]),
-        )  # fmt: skip
+            name,
+            f"{stats['mean']:,.0f}",
+            f"{stats['cv']:.2f}",
+            "∞" if ratio is None else f"{ratio:.2f}",
+            f"{stats['gini']:.3f}",
+            f"{stats['max_abs_deviation']:.0%}",
+            str(stats["territories_outside"]),
+        )
     console.print(balance)
     notes = data["data_notes"]
     console.print(

@@ -82,15 +82,30 @@ def accounts_list(
         typer.echo(json.dumps(page.to_dict(), indent=2))
         return
     table = Table(title=f"Accounts ({len(page.accounts)} of {page.total:,})")
-    for col in ("id", "name", "city", "state", "zip", "located by", "industry", "potential",
-                "territory"):  # fmt: skip
+    for col in (
+        "id",
+        "name",
+        "city",
+        "state",
+        "zip",
+        "located by",
+        "industry",
+        "potential",
+        "territory",
+    ):
         table.add_column(col, justify="right" if col == "potential" else "left")
     for a in page.accounts:
         table.add_row(
-            a.external_id, a.name, a.city or "", a.state or "", a.zip or "",
-            a.located_by.value, a.industry or "", _money(a.potential),
+            a.external_id,
+            a.name,
+            a.city or "",
+            a.state or "",
+            a.zip or "",
+            a.located_by.value,
+            a.industry or "",
+            _money(a.potential),
             page.territory_of.get(a.external_id, ""),
-        )  # fmt: skip
+        )
     console.print(table)
 
 
@@ -110,11 +125,15 @@ def reps_list(db: DbOption = None, as_json: JsonOption = False) -> None:
         rep = r.rep
         home = ", ".join(x for x in (rep.home_city, rep.home_state) if x)
         table.add_row(
-            rep.external_id, rep.name, rep.email or "", home, "; ".join(rep.skills),
+            rep.external_id,
+            rep.name,
+            rep.email or "",
+            home,
+            "; ".join(rep.skills),
             "" if rep.years_experience is None else f"{rep.years_experience:g}",
             "" if rep.capacity_hours_per_week is None else f"{rep.capacity_hours_per_week:g}",
             ", ".join(r.territories),
-        )  # fmt: skip
+        )
     console.print(table)
 
 

@@ -77,9 +77,12 @@ def accounts(
     uow = open_workspace(db)
     with progress_bar(f"Reading {file.name}") as update:
         report = import_accounts(
-            uow, file, parse_mapping(mapping or []) or None,
-            allow_unlocated=allow_unlocated, progress=update,
-        )  # fmt: skip
+            uow,
+            file,
+            parse_mapping(mapping or []) or None,
+            allow_unlocated=allow_unlocated,
+            progress=update,
+        )
     print_report(report, as_json)
 
 

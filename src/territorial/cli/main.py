@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from territorial import __version__
-from territorial.cli import assess, data, demo, exports, imports
+from territorial.cli import assess, data, demo, design, exports, imports
 
 app = typer.Typer(
     name="territorial",
@@ -36,6 +36,7 @@ app.add_typer(imports.app, name="import")
 app.add_typer(exports.app, name="export")
 demo.register(app)
 assess.register(app)
+design.register(app)
 
 if __name__ == "__main__":
     app()

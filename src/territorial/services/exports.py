@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 from territorial.io import write_accounts_csv
+from territorial.services.scenarios import resolve_scenario
 from territorial.storage import UnitOfWork
 
 
@@ -14,3 +16,15 @@ def export_accounts(uow: UnitOfWork, path: Path) -> int:
         accounts = uow.accounts.list()
     write_accounts_csv(accounts, path)
     return len(accounts)
+
+
+def export_assignments(uow: UnitOfWork, path: Path, scenario: str | None = None) -> int:
+    """Write ``account_id,territory`` (one row per assigned account) for a scenario."""
+    with uow:
+        found = resolve_scenario(uow, scenario)
+    rows = sorted(found.assignments.items())
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["account_id", "territory"])
+        writer.writerows(rows)
+    return len(rows)

@@ -28,9 +28,14 @@ from territorial.storage import UnitOfWork
 DEFAULT_VISITS_PER_YEAR = 12.0
 DEFAULT_VISIT_MINUTES = 60.0
 BUILTIN_MEASURES = (
-    "accounts", "potential", "revenue", "annual_revenue", "employees",
-    "visits_per_year", "visit_minutes",
-)  # fmt: skip
+    "accounts",
+    "potential",
+    "revenue",
+    "annual_revenue",
+    "employees",
+    "visits_per_year",
+    "visit_minutes",
+)
 
 
 @dataclass

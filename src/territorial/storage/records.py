@@ -8,16 +8,42 @@ from typing import Any
 from territorial.domain import Account, AccountStatus, LocatedBy, Rep
 
 ACCOUNT_FIELDS = (
-    "external_id", "name", "street", "city", "state", "zip", "country", "latitude",
-    "longitude", "located_by", "industry", "employees", "annual_revenue", "potential",
-    "visits_per_year", "visit_minutes", "status", "competitor_presence", "tier", "extra",
-)  # fmt: skip
+    "external_id",
+    "name",
+    "street",
+    "city",
+    "state",
+    "zip",
+    "country",
+    "latitude",
+    "longitude",
+    "located_by",
+    "industry",
+    "employees",
+    "annual_revenue",
+    "potential",
+    "visits_per_year",
+    "visit_minutes",
+    "status",
+    "competitor_presence",
+    "tier",
+    "extra",
+)
 
 REP_FIELDS = (
-    "external_id", "name", "email", "home_city", "home_state", "home_zip",
-    "home_latitude", "home_longitude", "skills", "years_experience",
-    "capacity_hours_per_week", "yearly_cost",
-)  # fmt: skip
+    "external_id",
+    "name",
+    "email",
+    "home_city",
+    "home_state",
+    "home_zip",
+    "home_latitude",
+    "home_longitude",
+    "skills",
+    "years_experience",
+    "capacity_hours_per_week",
+    "yearly_cost",
+)
 
 
 def account_to_row(account: Account) -> dict[str, Any]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, update
 
 from territorial.domain import (
     Account,
@@ -32,6 +32,21 @@ T = TypeVar("T")
 def _chunks(items: Sequence[T], size: int = CHUNK) -> Iterable[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _update_by_external_id(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Update many rows matched on ``external_id`` in batched executemany calls."""
+    if not rows:
+        return
+    columns = [c for c in rows[0] if c != "external_id"]
+    statement = (
+        update(table)
+        .where(table.c.external_id == bindparam("key"))
+        .values({c: bindparam(f"v_{c}") for c in columns})
+    )
+    params = [{"key": r["external_id"], **{f"v_{c}": r[c] for c in columns}} for r in rows]
+    for chunk in _chunks(params):
+        conn.execute(statement, list(chunk))
 
 
 class AccountRepository:
@@ -61,12 +76,7 @@ class AccountRepository:
             self.conn.execute(insert(t.accounts), [account_to_row(a) for a in chunk])
 
     def update_many(self, accounts: Sequence[Account]) -> None:
-        for account in accounts:
-            row = account_to_row(account)
-            self.conn.execute(
-                update(t.accounts).where(t.accounts.c.external_id == account.external_id),
-                row,
-            )
+        _update_by_external_id(self.conn, t.accounts, [account_to_row(a) for a in accounts])
 
 
 class RepRepository:
@@ -91,10 +101,7 @@ class RepRepository:
             self.conn.execute(insert(t.reps), [rep_to_row(r) for r in reps])
 
     def update_many(self, reps: Sequence[Rep]) -> None:
-        for rep in reps:
-            self.conn.execute(
-                update(t.reps).where(t.reps.c.external_id == rep.external_id), rep_to_row(rep)
-            )
+        _update_by_external_id(self.conn, t.reps, [rep_to_row(r) for r in reps])
 
 
 class ScenarioRepository:

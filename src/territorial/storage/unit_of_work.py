@@ -22,6 +22,7 @@ from territorial.storage.repositories import (
     ScenarioRepository,
     SettingsRepository,
 )
+from territorial.storage.tables import metadata
 
 
 class UnitOfWork:
@@ -89,6 +90,12 @@ class UnitOfWork:
         assert self._conn is not None
         self._conn.commit()
         self._conn.begin()
+
+    def clear_all(self) -> None:
+        """Delete every row of every table (the schema stays)."""
+        assert self._conn is not None
+        for table in reversed(metadata.sorted_tables):
+            self._conn.execute(table.delete())
 
     def rollback(self) -> None:
         assert self._conn is not None

@@ -1,0 +1,229 @@
+"""`territorial design` and `territorial compare`."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from territorial.cli.common import DbOption, JsonOption, console, err_console, user_errors
+from territorial.domain import TerritorialError
+from territorial.metrics import TravelModel
+from territorial.optimize.design import Progress
+from territorial.services.compare import Comparison, compare_scenarios
+from territorial.services.design import DesignOutcome, DesignRequest, design_scenario
+from territorial.services.workspace import open_workspace
+
+
+def register(app: typer.Typer) -> None:
+    app.command("design")(design)
+    app.command("compare")(compare)
+
+
+def parse_fraction(text: str, option: str) -> float:
+    """'10%' -> 0.1, '0.1' -> 0.1, '25' -> 25.0 (a count)."""
+    try:
+        if text.strip().endswith("%"):
+            return float(text.strip()[:-1]) / 100.0
+        return float(text)
+    except ValueError:
+        raise TerritorialError(
+            f"{option}: expected a number or a percentage, got {text!r}"
+        ) from None
+
+
+def parse_tolerance(text: str) -> float | dict[str, float]:
+    """'0.05' or '5%' for all measures, or 'potential=0.05,workload=10%'."""
+    if "=" not in text:
+        return parse_fraction(text, "--tolerance")
+    out: dict[str, float] = {}
+    for item in text.split(","):
+        name, _, value = item.partition("=")
+        out[name.strip()] = parse_fraction(value, "--tolerance")
+    return out
+
+
+def parse_targets(items: list[str]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for item in items:
+        name, sep, value = item.rpartition("=")
+        if not sep or not name:
+            raise TerritorialError(f"--target: expected TERRITORY=MULTIPLE, got {item!r}")
+        out[name.strip()] = parse_fraction(value, "--target")
+    return out
+
+
+def print_outcome(outcome: DesignOutcome) -> None:
+    table = Table(title=f"Design {outcome.scenario} (draft, from {outcome.base})")
+    for col in (
+        "segment",
+        "units",
+        "territories",
+        "feasible",
+        "worst Δ",
+        "max diameter km",
+        "moves",
+        "iterations",
+        "seconds",
+    ):
+        table.add_column(col, justify="left" if col == "segment" else "right")
+    for s in outcome.segments:
+        worst = ", ".join(f"{m} {v:.1%}" for m, v in s.max_deviation.items())
+        table.add_row(
+            s.segment or "all",
+            f"{s.units:,}",
+            str(s.territories),
+            "[green]yes[/]" if s.feasible else "[red]no[/]",
+            worst,
+            f"{s.diameter_km:,.0f}",
+            f"{s.moves:,}",
+            f"{s.iterations:,}",
+            f"{s.runtime:.1f}",
+        )
+    console.print(table)
+    tol = ", ".join(f"{m} ±{t:.0%}" for m, t in outcome.tolerance.items())
+    console.print(
+        f"Balanced {tol}; {outcome.moved_accounts:,} of {outcome.total_accounts:,} "
+        f"accounts change territory."
+    )
+    for note in outcome.notes:
+        console.print(f"[yellow]note[/] {note}")
+    console.print(
+        f"Next: territorial assess --scenario {outcome.scenario!r}; "
+        f"territorial compare {outcome.base!r} {outcome.scenario!r}",
+        markup=False,
+    )
+
+
+@user_errors
+def design(
+    territories: Annotated[int, typer.Option("--territories", "-p", help="How many territories.")],
+    name: Annotated[str, typer.Option(help="Name of the new draft scenario.")],
+    balance: Annotated[
+        str,
+        typer.Option(
+            help="Measures to balance: accounts, potential, revenue, workload, "
+            "or any numeric account field."
+        ),
+    ] = "potential,workload",
+    tolerance: Annotated[
+        str, typer.Option(help="±tolerance, e.g. 0.05, 5% or potential=0.05,workload=0.1.")
+    ] = "0.05",
+    by: Annotated[str, typer.Option(help="Units: account, zip or county.")] = "account",
+    contiguous: Annotated[bool, typer.Option(help="Each territory one connected area.")] = False,
+    objective: Annotated[str, typer.Option(help="travel or diameter.")] = "travel",
+    max_moves: Annotated[
+        str | None, typer.Option(help="Cap on moves from the base: 10% or a count.")
+    ] = None,
+    move_measure: Annotated[
+        str | None, typer.Option(help="Cap this measure moved (e.g. revenue) instead of count.")
+    ] = None,
+    target: Annotated[
+        list[str] | None, typer.Option(help="TERRITORY=1.2: carry 120% of the mean (repeat).")
+    ] = None,
+    segment: Annotated[
+        str | None, typer.Option(help="Design separately within each value of this field.")
+    ] = None,
+    time_limit: Annotated[float, typer.Option(help="Seconds to search.")] = 30.0,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same plan).")] = 0,
+    base: Annotated[
+        str | None, typer.Option("--scenario", help="Start from this scenario (default active).")
+    ] = None,
+    replace: Annotated[bool, typer.Option(help="Replace a scenario of the same name.")] = False,
+    detour: Annotated[float, typer.Option(help="Road distance / great-circle.")] = 1.3,
+    speed: Annotated[float, typer.Option(help="Average travel speed, km/h.")] = 50.0,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Design balanced, compact territories and store them as a draft scenario."""
+    if by not in ("account", "zip", "county"):
+        raise TerritorialError(f"--by must be account, zip or county, not {by!r}")
+    if objective not in ("travel", "diameter"):
+        raise TerritorialError(f"--objective must be travel or diameter, not {objective!r}")
+    request = DesignRequest(
+        name=name,
+        territories=territories,
+        balance=tuple(m.strip() for m in balance.split(",") if m.strip()),
+        tolerance=parse_tolerance(tolerance),
+        by=by,
+        contiguous=contiguous,  # type: ignore[arg-type]
+        objective=objective,  # type: ignore[arg-type]
+        max_moves=None if max_moves is None else parse_fraction(max_moves, "--max-moves"),
+        move_measure=move_measure,
+        targets=parse_targets(target or []),
+        segment=segment,
+        time_limit=time_limit,
+        seed=seed,
+        base=base,
+        replace=replace,
+        travel=TravelModel(detour, speed),
+    )
+    with err_console.status("Designing...") as status:
+
+        def progress(p: Progress) -> None:
+            state = "feasible" if p.feasible else f"excess {p.balance_excess:.3f}"
+            status.update(
+                f"Designing: {p.runtime:.0f}s, start {p.iteration}, best {state}, "
+                f"objective {p.objective:,.0f}"
+            )
+
+        outcome = design_scenario(open_workspace(db), request, progress)
+    if as_json:
+        typer.echo(json.dumps(outcome.to_dict(), indent=2))
+    else:
+        print_outcome(outcome)
+
+
+def print_comparison(c: Comparison, limit: int) -> None:
+    table = Table(title=f"{c.a} vs {c.b}")
+    table.add_column("measure")
+    table.add_column("statistic")
+    table.add_column(c.a, justify="right")
+    table.add_column(c.b, justify="right")
+    for measure, sides in c.measures.items():
+        for stat in sides["a"]:
+            va, vb = sides["a"][stat], sides["b"].get(stat)
+            table.add_row(
+                measure,
+                stat,
+                "∞" if va is None else f"{va:,.3f}",
+                "∞" if vb is None else f"{vb:,.3f}",
+            )
+    console.print(table)
+    share = c.revenue_moved / c.revenue_total if c.revenue_total else 0.0
+    console.print(
+        f"{len(c.moves):,} of {c.accounts:,} accounts move; revenue moved "
+        f"{c.revenue_moved:,.0f} ({share:.1%})."
+    )
+    moves = Table(title=f"Moves (first {min(limit, len(c.moves))})")
+    for col in ("account", "name", "from", "to", "from rep", "to rep", "revenue"):
+        moves.add_column(col, justify="right" if col == "revenue" else "left")
+    for m in c.moves[:limit]:
+        moves.add_row(
+            m.account_id,
+            m.name,
+            m.from_territory or "-",
+            m.to_territory or "-",
+            m.from_rep or "-",
+            m.to_rep or "-",
+            f"{m.revenue:,.0f}",
+        )
+    console.print(moves)
+
+
+@user_errors
+def compare(
+    a: Annotated[str, typer.Argument(help="First scenario.")],
+    b: Annotated[str, typer.Argument(help="Second scenario.")],
+    moves: Annotated[int, typer.Option(help="How many moves to list.")] = 25,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show two scenarios side by side: balance, compactness, and the accounts that move."""
+    result = compare_scenarios(open_workspace(db), a, b)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        print_comparison(result, moves)
