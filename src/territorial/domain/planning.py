@@ -95,6 +95,7 @@ class QuotaSet:
     seasonality_years: int = 0
     created_at: datetime | None = None
     quotas: list[TerritoryQuota] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how it was made (not stored)
 
     @property
     def sum(self) -> Decimal:

@@ -68,7 +68,7 @@ class QuotaRepository:
                 seasonality_years=quota_set.seasonality_years,
                 created_at=quota_set.created_at or datetime.now(UTC),
             )
-        ).inserted_primary_key[0]
+        ).inserted_primary_key[0]  # type: ignore[index]
         rep_ids = RepRepository(self.conn).ids_by_external_id()
         for q in quota_set.quotas:
             tq_id = self.conn.execute(
@@ -79,7 +79,7 @@ class QuotaRepository:
                     amount=str(q.amount),
                     overridden=q.overridden,
                 )
-            ).inserted_primary_key[0]
+            ).inserted_primary_key[0]  # type: ignore[index]
             if q.slices:
                 self.conn.execute(
                     insert(p.quota_slices),
@@ -178,7 +178,8 @@ class GoalRepository:
             "owner": goal.owner,
             "description": goal.description or None,
         }
-        new_id = int(self.conn.execute(insert(p.goals).values(values)).inserted_primary_key[0])
+        result = self.conn.execute(insert(p.goals).values(values))
+        new_id = int(result.inserted_primary_key[0])  # type: ignore[index]
         goal.id = new_id
         return new_id
 

@@ -1,0 +1,348 @@
+"""The monitor use case: attainment, pace, projection, cost of sales, coverage, trend, alerts.
+
+For a period (a year, quarter or month) inside a stored quota set:
+
+- quota of a territory = its quota slices inside the period (a slice cut by the period
+  counts pro rata to its days); a rep's quota = the sum over their territories;
+- actual = sales dated from the period start to ``as_of`` of the accounts the territory
+  holds in the scenario (default the active alignment);
+- attainment = actual / quota; expected = the quota slices' elapsed share; pace =
+  actual / expected; projection = run rate (actual per elapsed day x period days);
+- cost of sales = the rep's yearly cost for the elapsed part of the period + travel
+  (visits in the period x round trip from the territory's base x detour x cost per km;
+  planned visits pro rata when no visits were imported);
+- coverage = share of A-tier accounts visited at least their planned visits pro rata;
+- alerts: behind pace, rep workload over capacity, workload drift since the scenario's
+  first balance snapshot (taken by ``quota set`` and ``assign --apply``).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from territorial.domain import TerritorialError
+from territorial.domain.planning import PeriodSpec, QuotaSet, QuotaSlice, parse_period
+from territorial.metrics import TravelModel
+from territorial.metrics.performance import (
+    Alert,
+    Attainment,
+    CostOfSales,
+    Coverage,
+    attainment,
+    capacity_alerts,
+    cost_of_sales,
+    coverage,
+    drift_alerts,
+    monthly_trend,
+    pace_alerts,
+    year_fraction,
+)
+from territorial.metrics.tiers import TierConfig, assign_tiers
+from territorial.optimize.quota import Period
+from territorial.optimize.seasonality import PeriodQuota
+from territorial.services.frame import load_frame
+from territorial.services.quotas import find_quota_set
+from territorial.services.scenarios import resolve_scenario
+from territorial.services.snapshots import DRIFT_MEASURE, workload_deviations
+from territorial.services.territory_data import (
+    account_workload,
+    per_territory,
+    territory_bases,
+    yearly_capacity,
+)
+from territorial.storage import UnitOfWork
+
+CENT = Decimal("0.01")
+
+
+@dataclass
+class TerritoryStatus:
+    """One territory's figures for the period."""
+
+    territory: str
+    rep_external_id: str | None
+    rep: str | None
+    attainment: Attainment
+    cost: CostOfSales | None
+    coverage: Coverage | None
+    trend: list[float]
+    slope: float
+    workload_hours: float
+
+
+@dataclass
+class MonitorReport:
+    """Everything ``territorial monitor`` shows."""
+
+    scenario: str
+    period: PeriodSpec
+    quota_period: str
+    as_of: date
+    territories: list[TerritoryStatus]
+    reps: list[Attainment]
+    company: Attainment
+    months: list[str]
+    alerts: list[Alert]
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        def att(a: Attainment) -> dict[str, Any]:
+            return {
+                "quota": a.quota, "actual": a.actual, "attainment": a.attainment,
+                "expected": a.expected, "pace": a.pace, "projection": a.projection,
+                "projected_attainment": a.projected_attainment,
+                "elapsed_fraction": a.elapsed_fraction,
+            }  # fmt: skip
+
+        return {
+            "scenario": self.scenario,
+            "period": {"label": self.period.label, "start": str(self.period.start),
+                       "end": str(self.period.end)},
+            "quota_period": self.quota_period,
+            "as_of": str(self.as_of),
+            "company": att(self.company),
+            "territories": [
+                {
+                    "territory": t.territory, "rep_external_id": t.rep_external_id,
+                    "rep": t.rep, **att(t.attainment),
+                    "cost_of_sales": None if t.cost is None else {
+                        "rep_cost": t.cost.rep_cost, "travel_cost": t.cost.travel_cost,
+                        "total": t.cost.total_cost, "revenue": t.cost.revenue,
+                        "ratio": t.cost.ratio},
+                    "a_tier_coverage": None if t.coverage is None else {
+                        "accounts": t.coverage.accounts, "covered": t.coverage.covered,
+                        "share": t.coverage.share},
+                    "trend": {"months": self.months, "actuals": t.trend, "slope": t.slope},
+                    "workload_hours": t.workload_hours,
+                }
+                for t in self.territories
+            ],
+            "reps": [{"rep_external_id": r.subject, **att(r)} for r in self.reps],
+            "alerts": [{"kind": a.kind, "severity": a.severity.value, "subject": a.subject,
+                        "message": a.message, "value": a.value} for a in self.alerts],
+            "notes": self.notes,
+        }  # fmt: skip
+
+
+def _clip_slices(slices: list[QuotaSlice], spec: PeriodSpec) -> list[PeriodQuota]:
+    """The slices inside ``spec``; a slice cut by it keeps its amount pro rata to days."""
+    out = []
+    for s in slices:
+        lo, hi = max(s.start, spec.start), min(s.end, spec.end)
+        if hi < lo:
+            continue
+        amount = s.amount
+        if (lo, hi) != (s.start, s.end):
+            days = Decimal((hi - lo).days + 1) / Decimal((s.end - s.start).days + 1)
+            amount = (s.amount * days).quantize(CENT, rounding=ROUND_HALF_EVEN)
+        out.append(PeriodQuota(s.label, lo, hi, amount, 0.0))
+    return out
+
+
+def _quota_in(qs: QuotaSet, spec: PeriodSpec) -> dict[str, tuple[Decimal, list[PeriodQuota]]]:
+    """Quota and slices of each territory inside ``spec``."""
+    out = {}
+    for q in qs.quotas:
+        if qs.period.label == spec.label or not q.slices:
+            frac = Decimal(1)
+            if qs.period.label != spec.label:  # no slices: pro rata to days
+                frac = Decimal((spec.end - spec.start).days + 1) / Decimal(
+                    (qs.period.end - qs.period.start).days + 1
+                )
+            amount = (q.amount * frac) if frac != 1 else q.amount
+            if frac != 1:
+                amount = amount.quantize(CENT, rounding=ROUND_HALF_EVEN)
+            slices = [PeriodQuota(s.label, s.start, s.end, s.amount, 0.0) for s in q.slices]
+            out[q.territory] = (
+                amount,
+                slices or [PeriodQuota(spec.label, spec.start, spec.end, amount, 0.0)],
+            )
+        else:
+            slices = _clip_slices(q.slices, spec)
+            out[q.territory] = (sum((s.amount for s in slices), Decimal(0)), slices)
+    return out
+
+
+def run_monitor(
+    uow: UnitOfWork,
+    period: str | None = None,
+    as_of: date | None = None,
+    scenario: str | None = None,
+    *,
+    pace_threshold: float = 0.10,
+    drift_threshold: float = 0.05,
+    cost_per_km: float = 0.35,
+    travel: TravelModel | None = None,
+    tiers: TierConfig | None = None,
+) -> MonitorReport:
+    """Monitor ``scenario`` (default the active alignment) for ``period`` on ``as_of``."""
+    day = as_of or date.today()
+    model = travel or TravelModel()
+    notes: list[str] = []
+    with uow:
+        found = resolve_scenario(uow, scenario)
+        spec = parse_period(period) if period else None
+        qs = find_quota_set(uow, found.name, spec)
+        if qs is None:
+            raise TerritorialError(
+                f"no quotas cover {period or 'any period'} in scenario {found.name!r}; "
+                "set them first: territorial quota set --period ... --total ..."
+            )
+        spec = spec or qs.period
+        frame = load_frame(uow, found)
+        until = min(day, spec.end)
+        sales = [s for s in uow.sales.list(since=spec.start) if s.date <= until]
+        visits = uow.visits.list(since=spec.start, until=until)
+        any_visits = uow.visits.count() > 0
+        baseline = uow.snapshots.first(found.name, DRIFT_MEASURE)
+    per = Period(spec.start, spec.end)
+    quotas = _quota_in(qs, spec)
+    where = found.assignments
+    actual: dict[str, float] = defaultdict(float)
+    sales_of: dict[str, list[tuple[date, float]]] = defaultdict(list)
+    for s in sales:
+        terr = where.get(s.account_external_id)
+        if terr is not None:
+            actual[terr] += s.amount
+            sales_of[terr].append((s.date, s.amount))
+    outside = sorted(set(actual) - set(quotas))
+    if outside:
+        notes.append(f"sales in territories without a quota are left out: {', '.join(outside)}")
+    workload = per_territory(frame, account_workload(frame, model))
+    bases = territory_bases(frame)
+    result = assign_tiers(frame.measure("potential"), frame.measure("revenue"), tiers)
+    visit_count: dict[str, int] = defaultdict(int)
+    for v in visits:
+        visit_count[v.account_external_id] += 1
+    elapsed_period = Period(spec.start, until) if until >= spec.start else None
+    rows: list[TerritoryStatus] = []
+    months = [f"{y}-{m:02d}" for y, m in per.months() if date(y, m, 1) <= until]
+    for label in sorted(quotas):
+        amount, slices = quotas[label]
+        att = attainment(label, amount, actual.get(label, 0.0), per, day, split=slices)
+        j = frame.labels.index(label) if label in frame.labels else -1
+        members = np.flatnonzero(frame.territory == j) if j >= 0 else np.array([], dtype=int)
+        rep = frame.rep_of(label)
+        cost = None
+        if elapsed_period is not None:
+            km_each = bases.account_km[members] * model.detour_factor * 2
+            if any_visits:
+                trips = np.array([visit_count.get(frame.accounts[i].external_id, 0)
+                                  for i in members], dtype=float)  # fmt: skip
+            else:
+                trips = frame.visits_per_year[members] * year_fraction(elapsed_period)
+            km = float(np.nansum(km_each * trips))
+            cost = cost_of_sales(
+                label, att.actual, elapsed_period,
+                rep_yearly_cost=float(rep.yearly_cost or 0.0) if rep else 0.0,
+                km=km, cost_per_km=cost_per_km,
+            )  # fmt: skip
+        cov = None
+        if any_visits:
+            ids = [frame.accounts[i].external_id for i in members]
+            planned = [float(frame.visits_per_year[i]) * year_fraction(per) for i in members]
+            cov = coverage(ids, [result.tier[i] for i in members], planned, visit_count, per,
+                           day, subject=label)  # fmt: skip
+        trend = monthly_trend(sales_of.get(label, []), per, day)
+        rows.append(
+            TerritoryStatus(
+                territory=label,
+                rep_external_id=rep.external_id if rep else None,
+                rep=rep.name if rep else None,
+                attainment=att,
+                cost=cost,
+                coverage=cov,
+                trend=list(trend.actuals),
+                slope=trend.slope,
+                workload_hours=workload.get(label, 0.0),
+            )
+        )
+    if not any_visits:
+        notes.append("no visits imported: coverage not computed; travel cost uses planned visits")
+    rep_quota: dict[str, Decimal] = defaultdict(Decimal)
+    rep_actual: dict[str, float] = defaultdict(float)
+    rep_slices: dict[str, list[PeriodQuota]] = defaultdict(list)
+    for r in rows:
+        if r.rep_external_id:
+            rep_quota[r.rep_external_id] += quotas[r.territory][0]
+            rep_actual[r.rep_external_id] += r.attainment.actual
+            rep_slices[r.rep_external_id] += quotas[r.territory][1]
+    reps = [
+        attainment(rid, rep_quota[rid], rep_actual[rid], per, day, split=rep_slices[rid])
+        for rid in sorted(rep_quota)
+    ]
+    company_quota = sum((q for q, _ in quotas.values()), Decimal(0))
+    all_slices = [s for _, sl in quotas.values() for s in sl]
+    company = attainment("company", company_quota, sum(r.attainment.actual for r in rows), per,
+                         day, split=all_slices)  # fmt: skip
+    alerts = pace_alerts([r.attainment for r in rows if r.attainment.expected > 0],
+                         threshold=pace_threshold)  # fmt: skip
+    loads: dict[str, float] = defaultdict(float)
+    caps: dict[str, float] = {}
+    for label, hours in workload.items():
+        rep = frame.rep_of(label)
+        if rep is not None:
+            loads[rep.name] += hours
+            caps[rep.name] = yearly_capacity(rep.capacity_hours_per_week)
+    alerts += capacity_alerts(dict(loads), caps)
+    if baseline is None:
+        notes.append("no balance snapshot for this scenario yet: drift not checked")
+    else:
+        alerts += drift_alerts(workload_deviations(frame), baseline.deviations,
+                               threshold=drift_threshold)  # fmt: skip
+        notes.append(f"drift measured against the balance of {baseline.taken_at:%Y-%m-%d}")
+    if day < spec.start:
+        notes.append(f"{day} is before the period starts ({spec.start}): nothing is expected yet")
+    return MonitorReport(
+        scenario=found.name, period=spec, quota_period=qs.period.label, as_of=day,
+        territories=rows, reps=reps, company=company, months=months, alerts=alerts,
+        notes=notes,
+    )  # fmt: skip
+
+
+ATTAINMENT_COLUMNS = (
+    "scenario", "period", "start", "end", "as_of", "level", "territory", "rep_external_id",
+    "quota", "actual", "attainment", "expected", "pace",
+)  # fmt: skip
+
+
+def _f(x: float | None, digits: int = 2) -> str:
+    return "" if x is None else f"{x:.{digits}f}"
+
+
+def export_attainment(
+    uow: UnitOfWork,
+    path: Path,
+    period: str | None = None,
+    as_of: date | None = None,
+    scenario: str | None = None,
+) -> int:
+    """Write attainment per territory, then per rep, as CSV; returns the row count.
+
+    ``quota`` and ``actual`` are written with 2 decimals, ``attainment`` (actual / quota)
+    and ``pace`` with 6, so the ratios can be recomputed from the file.
+    """
+    report = run_monitor(uow, period, as_of, scenario)
+    head = [report.scenario, report.period.label, str(report.period.start),
+            str(report.period.end), str(report.as_of)]  # fmt: skip
+    rows = []
+    for t in report.territories:
+        a = t.attainment
+        rows.append([*head, "territory", t.territory, t.rep_external_id or "", _f(a.quota),
+                     _f(a.actual), _f(a.attainment, 6), _f(a.expected), _f(a.pace, 6)])  # fmt: skip
+    for a in report.reps:
+        rows.append([*head, "rep", "", a.subject, _f(a.quota), _f(a.actual),
+                     _f(a.attainment, 6), _f(a.expected), _f(a.pace, 6)])  # fmt: skip
+    with Path(path).open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(ATTAINMENT_COLUMNS)
+        writer.writerows(rows)
+    return len(rows)

@@ -1,0 +1,273 @@
+"""The quota use cases: split a company target into territory quotas and seasonal slices.
+
+Basis per territory of the scenario: ``potential`` = the accounts' potential;
+``history`` = sales of the same period one year earlier (else the last 12 months of
+sales when that window is empty); any other frame measure (``revenue``, ``accounts``,
+...) can enter a blend by name. The seasonal index is learned from the whole sales
+history (complete calendar years). A rep's quota is the sum of the territories they
+serve. A new quota set replaces the one of the same scenario and period.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from territorial.domain import TerritorialError
+from territorial.domain.planning import (
+    PeriodSpec,
+    QuotaSet,
+    QuotaSlice,
+    TerritoryQuota,
+    parse_period,
+)
+from territorial.optimize.quota import GrowthRule, Period, QuotaBasis, QuotaMethod, split_target
+from territorial.optimize.seasonality import (
+    Granularity,
+    SeasonalIndex,
+    monthly_index,
+    monthly_totals,
+    split_by_period,
+)
+from territorial.services.frame import load_frame
+from territorial.services.scenarios import resolve_scenario
+from territorial.services.snapshots import record_balance_snapshot
+from territorial.services.territory_data import per_territory, require_editable, sales_by_territory
+from territorial.storage import UnitOfWork
+
+
+def to_money(value: str | int | float | Decimal, what: str) -> Decimal:
+    """A money amount from user input, e.g. ``12000000``, ``1.2e7``, ``"12,000,000"``."""
+    try:
+        out = Decimal(str(value).replace(",", "").replace("_", "").strip())
+    except InvalidOperation:
+        raise TerritorialError(f"{what}: {value!r} is not an amount") from None
+    if not out.is_finite():
+        raise TerritorialError(f"{what}: {value!r} is not an amount")
+    if out == out.to_integral_value():
+        out = out.quantize(Decimal(1))
+    return out
+
+
+def _shift_year(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+def seasonal_index(sales_dates: list[date], amounts: list[float]) -> SeasonalIndex:
+    """The monthly index learned from sales (flat when no complete year exists)."""
+    return monthly_index(monthly_totals(sales_dates, amounts))
+
+
+def _season_note(index: SeasonalIndex) -> str:
+    if index.flat:
+        return "seasonality: flat (no complete calendar year of sales yet)"
+    return f"seasonality learned from {index.years} complete year(s) of sales"
+
+
+def set_quotas(
+    uow: UnitOfWork,
+    *,
+    period: str,
+    total: str | int | float | Decimal,
+    method: str = "potential",
+    weights: dict[str, float] | None = None,
+    unit: str | int | float | Decimal = 1,
+    overrides: dict[str, str] | None = None,
+    granularity: str = "month",
+    scenario: str | None = None,
+    growth: GrowthRule | None = None,
+) -> QuotaSet:
+    """Split ``total`` over the territories of ``scenario`` for ``period`` and store it."""
+    spec = parse_period(period)
+    target = to_money(total, "--total")
+    step = to_money(unit, "--round")
+    try:
+        how = QuotaMethod(method)
+        gran = Granularity(granularity)
+    except ValueError as exc:
+        raise TerritorialError(str(exc)) from None
+    fixed = {k: to_money(v, f"--override {k}") for k, v in (overrides or {}).items()}
+    with uow:
+        found = resolve_scenario(uow, scenario)
+        require_editable(found)
+        frame = load_frame(uow, found)
+        sales = uow.sales.list()
+        labels = [lb for j, lb in enumerate(frame.labels) if (frame.territory == j).any()]
+        unknown = sorted(set(fixed) - set(labels))
+        if unknown:
+            raise TerritorialError(
+                f"--override: no territory {', '.join(map(repr, unknown))} in {found.name!r} "
+                f"(territories: {', '.join(labels)})"
+            )
+        last_start = _shift_year(spec.start, -1)
+        last_end = _shift_year(spec.end, -1)
+        hist = sales_by_territory(sales, found, last_start, last_end)
+        history_note = f"sales {last_start} to {last_end}"
+        if not any(hist.values()) and sales:
+            end = max(s.date for s in sales)
+            start = _shift_year(end, -1)
+            hist = sales_by_territory(sales, found, date.fromordinal(start.toordinal() + 1), end)
+            history_note = f"sales of the last 12 months to {end}"
+        measures = {
+            name: per_territory(frame, frame.measures[name])
+            for name in frame.measures
+            if name not in ("potential", "history")
+        }
+        basis = QuotaBasis(
+            ids=tuple(labels),
+            potential=tuple(per_territory(frame, frame.measure("potential"))[lb] for lb in labels),
+            history=tuple(max(hist.get(lb, 0.0), 0.0) for lb in labels),
+            measures={n: tuple(max(v[lb], 0.0) for lb in labels) for n, v in measures.items()},
+        )
+        try:
+            result = split_target(
+                target, basis, how, unit=step, blend=weights, growth=growth, overrides=fixed
+            )
+        except ValueError as exc:
+            raise TerritorialError(str(exc)) from None
+        index = seasonal_index([s.date for s in sales], [s.amount for s in sales])
+        per = Period(spec.start, spec.end)
+        quotas = []
+        for label, amount in zip(result.ids, result.quotas, strict=True):
+            slices = [
+                QuotaSlice(s.label, s.start, s.end, s.amount)
+                for s in split_by_period(amount, per, index, granularity=gran, unit=step)
+            ]
+            quotas.append(
+                TerritoryQuota(
+                    territory=label,
+                    amount=amount,
+                    rep_external_id=found.rep_of(label),
+                    overridden=label in result.overridden,
+                    slices=slices,
+                )
+            )
+        used_weights = dict(weights or {}) if how is QuotaMethod.BLEND else {}
+        quota_set = QuotaSet(
+            scenario=found.name,
+            period=spec,
+            total=target,
+            method=how.value,
+            unit=step,
+            granularity=gran.value,
+            weights={**used_weights},
+            seasonality=index.shares,
+            seasonality_years=index.years,
+            created_at=datetime.now(UTC),
+            quotas=quotas,
+            notes=[f"history = {history_note}", _season_note(index)],
+        )
+        if quota_set.sum != target:  # the algorithms guarantee it; never store a wrong set
+            raise TerritorialError(f"quotas add up to {quota_set.sum}, not {target}")
+        uow.quotas.replace(quota_set)
+        record_balance_snapshot(uow, found, frame, reason=f"quota set {spec.label}")
+        uow.commit()
+    return quota_set
+
+
+def find_quota_set(uow: UnitOfWork, scenario: str, period: PeriodSpec | None) -> QuotaSet | None:
+    """The quota set for ``period`` (exact label, else one that contains it), or the latest."""
+    periods = uow.quotas.periods(scenario)
+    if not periods:
+        return None
+    if period is None:
+        return uow.quotas.get(scenario, periods[-1].label)
+    exact = [p for p in periods if p.label == period.label]
+    containing = [p for p in periods if p.contains(period)]
+    chosen = exact or sorted(containing, key=lambda p: (p.end - p.start).days)
+    return uow.quotas.get(scenario, chosen[0].label) if chosen else None
+
+
+def show_quotas(
+    uow: UnitOfWork, period: str | None = None, scenario: str | None = None
+) -> QuotaSet:
+    """The stored quota set of ``scenario`` for ``period`` (default: the latest one)."""
+    with uow:
+        found = resolve_scenario(uow, scenario)
+        spec = parse_period(period) if period else None
+        qs = find_quota_set(uow, found.name, spec)
+        if qs is None:
+            known = ", ".join(p.label for p in uow.quotas.periods(found.name)) or "none"
+            wanted = f"for {period} " if period else ""
+            raise TerritorialError(
+                f"no quotas {wanted}in scenario {found.name!r} (periods with quotas: {known}); "
+                "set them with: territorial quota set --period ... --total ..."
+            )
+    return qs
+
+
+def quota_set_dict(qs: QuotaSet) -> dict[str, Any]:
+    """JSON form of a quota set (amounts as decimal strings)."""
+    return {
+        "scenario": qs.scenario,
+        "period": {
+            "label": qs.period.label,
+            "start": str(qs.period.start),
+            "end": str(qs.period.end),
+        },
+        "total": str(qs.total),
+        "sum": str(qs.sum),
+        "method": qs.method,
+        "weights": qs.weights,
+        "unit": str(qs.unit),
+        "granularity": qs.granularity,
+        "seasonality": {"shares": list(qs.seasonality), "years": qs.seasonality_years},
+        "territories": [
+            {
+                "territory": q.territory,
+                "rep_external_id": q.rep_external_id,
+                "quota": str(q.amount),
+                "overridden": q.overridden,
+                "slices": [
+                    {
+                        "label": s.label,
+                        "start": str(s.start),
+                        "end": str(s.end),
+                        "quota": str(s.amount),
+                    }
+                    for s in q.slices
+                ],
+            }
+            for q in qs.quotas
+        ],
+        "reps": {rep: str(amount) for rep, amount in sorted(qs.rep_quotas().items())},
+    }
+
+
+QUOTA_COLUMNS = (
+    "scenario",
+    "period",
+    "territory",
+    "rep_external_id",
+    "slice",
+    "start",
+    "end",
+    "quota",
+)
+
+
+def export_quotas(uow: UnitOfWork, path: Path, scenario: str | None = None) -> int:
+    """Every quota set of the scenario as CSV: one ``total`` row per territory and period,
+    then one row per slice. Returns the number of rows."""
+    with uow:
+        found = resolve_scenario(uow, scenario)
+        sets = [uow.quotas.get(found.name, p.label) for p in uow.quotas.periods(found.name)]
+    rows: list[list[str]] = []
+    for qs in sets:
+        assert qs is not None
+        for q in sorted(qs.quotas, key=lambda q: q.territory):
+            base = [qs.scenario, qs.period.label, q.territory, q.rep_external_id or ""]
+            rows.append([*base, "total", str(qs.period.start), str(qs.period.end), str(q.amount)])
+            for s in q.slices:
+                rows.append([*base, s.label, str(s.start), str(s.end), str(s.amount)])
+    with Path(path).open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(QUOTA_COLUMNS)
+        writer.writerows(rows)
+    return len(rows)

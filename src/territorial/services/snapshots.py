@@ -1,0 +1,40 @@
+"""Balance snapshots: per-territory workload deviation kept to measure drift later."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from territorial.domain import Scenario
+from territorial.domain.planning import BalanceSnapshot
+from territorial.services.frame import ScenarioFrame
+from territorial.services.territory_data import account_workload, per_territory
+from territorial.storage import UnitOfWork
+
+DRIFT_MEASURE = "workload"
+
+
+def workload_deviations(frame: ScenarioFrame) -> dict[str, float]:
+    """Each territory's workload relative to the mean over territories with accounts."""
+    loads = per_territory(frame, account_workload(frame))
+    used = {t: v for j, (t, v) in enumerate(loads.items()) if (frame.territory == j).any()}
+    mean = sum(used.values()) / len(used) if used else 0.0
+    return {t: (v - mean) / mean if mean > 0 else 0.0 for t, v in used.items()}
+
+
+def record_balance_snapshot(
+    uow: UnitOfWork, scenario: Scenario, frame: ScenarioFrame, reason: str
+) -> BalanceSnapshot:
+    """Store the scenario's workload balance now (call inside ``with uow``; not committed).
+
+    Monitoring measures drift against the scenario's FIRST snapshot, so a publish step
+    should call this when the alignment goes live.
+    """
+    snap = BalanceSnapshot(
+        scenario=scenario.name,
+        measure=DRIFT_MEASURE,
+        deviations=workload_deviations(frame),
+        taken_at=datetime.now(UTC),
+        reason=reason,
+    )
+    uow.snapshots.add(snap)
+    return snap
