@@ -109,6 +109,10 @@ class AssessmentInputs:
     adjacency
         Optional ``n × n`` sparse or dense matrix of accounts/geo units that touch; when
         given, contiguity is computed.
+    workload_hours
+        Optional hours a year per account computed by the caller (e.g.
+        :func:`territorial.metrics.workload.stop_workload_hours`); by default each visit
+        is a round trip from the territory's base (:mod:`territorial.metrics.workload`).
     """
 
     lat: FloatArray
@@ -120,6 +124,7 @@ class AssessmentInputs:
     labels: Sequence[str]
     reps: Sequence[RepInfo | None] | None = None
     adjacency: csr_matrix | None = None
+    workload_hours: FloatArray | None = None
 
     def __post_init__(self) -> None:
         lat = as_float_array(self.lat, "lat")
@@ -168,6 +173,11 @@ class AssessmentInputs:
         object.__setattr__(self, "visit_minutes", per_account["visit_minutes"])
         object.__setattr__(self, "reps", reps)
         object.__setattr__(self, "adjacency", adjacency)
+        if self.workload_hours is not None:
+            hours = as_float_array(self.workload_hours, "workload_hours")
+            if hours.size != n or not (np.all(np.isfinite(hours)) and np.all(hours >= 0)):
+                raise ValueError("workload_hours must be finite, non-negative, one per account")
+            object.__setattr__(self, "workload_hours", hours)
 
     @property
     def n_accounts(self) -> int:
@@ -468,7 +478,10 @@ def assess(
         if rep is not None and rep.home_lat is not None and rep.home_lon is not None:
             base_lat[t], base_lon[t] = rep.home_lat, rep.home_lon
     base_km = base_distance_km(inputs.lat, inputs.lon, terr, base_lat, base_lon)
-    hours = workload_hours(inputs.visits_per_year, inputs.visit_minutes, base_km, travel)
+    if inputs.workload_hours is not None:
+        hours = inputs.workload_hours
+    else:
+        hours = workload_hours(inputs.visits_per_year, inputs.visit_minutes, base_km, travel)
 
     columns: dict[str, FloatArray] = {"accounts": np.ones(n)}
     columns.update(inputs.measures)

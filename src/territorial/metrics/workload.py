@@ -14,6 +14,14 @@ straight line into road distance (1.3 is a common rule of thumb) and the speed i
 average door-to-door speed. Chaining several visits into one trip makes real travel
 shorter, so this is an upper estimate suited to comparing territories, not a route.
 Unassigned accounts have no base: they count their visit time only.
+
+:func:`stop_workload_hours` is the territory-independent model the services use for
+both design and assessment, so that what the designer balances is what the assessment
+reports: reps chain visits into routes, so the travel a visit needs is about the
+distance from the previous stop, estimated as the mean distance to the account's
+``k`` nearest accounts (dense areas need less travel per visit)::
+
+    travel minutes per visit = mean distance to k nearest accounts × detour / speed × 60
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from territorial.metrics._arrays import FloatArray, as_float_array, as_territory_array
-from territorial.metrics.geodesy import haversine_km
+from territorial.metrics.geodesy import EARTH_RADIUS_KM, haversine_km
 
 
 @dataclass(frozen=True)
@@ -112,4 +120,38 @@ def workload_hours(
     dist = np.asarray(base_km, dtype=np.float64)
     travel_min = np.where(np.isnan(dist), 0.0, travel.round_trip_minutes(np.nan_to_num(dist)))
     out: FloatArray = visits * (minutes + travel_min) / 60.0
+    return out
+
+
+def stop_workload_hours(
+    lat: npt.ArrayLike,
+    lon: npt.ArrayLike,
+    visits_per_year: npt.ArrayLike,
+    visit_minutes: npt.ArrayLike,
+    travel: TravelModel,
+    k: int = 5,
+) -> FloatArray:
+    """Hours a year per account with per-stop travel from its ``k`` nearest accounts.
+
+    See the module docstring; independent of the alignment, so it can be balanced.
+    """
+    from scipy.spatial import cKDTree
+
+    from territorial.metrics.geodesy import unit_vectors
+
+    points = unit_vectors(lat, lon)
+    n = points.shape[0]
+    kk = min(k + 1, n)
+    if kk > 1:
+        chord, _ = cKDTree(points).query(points, k=kk)
+        chord = np.atleast_2d(chord)[:, 1:]
+        per_stop_km = (2.0 * EARTH_RADIUS_KM * np.arcsin(np.clip(chord / 2.0, 0.0, 1.0))).mean(
+            axis=1
+        )
+    else:
+        per_stop_km = np.zeros(n)
+    minutes = per_stop_km * travel.detour_factor / travel.speed_kmh * 60.0
+    visits = np.asarray(visits_per_year, dtype=np.float64)
+    duration = np.asarray(visit_minutes, dtype=np.float64)
+    out: FloatArray = visits * (duration + minutes) / 60.0
     return out

@@ -48,7 +48,9 @@ def rep_infos(frame: ScenarioFrame) -> list[RepInfo | None]:
     return infos
 
 
-def assessment_inputs(frame: ScenarioFrame, measures: tuple[str, ...]) -> AssessmentInputs:
+def assessment_inputs(
+    frame: ScenarioFrame, measures: tuple[str, ...], travel: TravelModel
+) -> AssessmentInputs:
     return AssessmentInputs(
         lat=frame.lat,
         lon=frame.lon,
@@ -58,6 +60,7 @@ def assessment_inputs(frame: ScenarioFrame, measures: tuple[str, ...]) -> Assess
         territory=frame.territory,
         labels=frame.labels,
         reps=rep_infos(frame),
+        workload_hours=frame.workload(travel),
     )
 
 
@@ -73,7 +76,8 @@ def assess_scenario(
     with uow:
         found = resolve_scenario(uow, scenario)
         frame = load_frame(uow, found)
-    result = assess(assessment_inputs(frame, measures), travel or TravelModel(), tolerance)
+    travel = travel or TravelModel()
+    result = assess(assessment_inputs(frame, measures, travel), travel, tolerance)
     return ScenarioAssessment(
         scenario=found.name,
         status=found.status.value,

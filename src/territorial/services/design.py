@@ -4,10 +4,8 @@ The service turns the base scenario (default: the active alignment) into arrays,
 the units (accounts, ZIP codes or counties), calls the pure engine
 :func:`territorial.optimize.design.solve`, and stores the plan as a draft scenario.
 
-Workload for design is territory-independent: visits x (visit minutes + travel minutes
-per stop), where travel per stop is estimated from the mean great-circle distance to
-the account's 5 nearest neighbours x detour / speed (dense areas need less travel per
-visit). The assessment then measures the real travel of the plan from rep homes.
+Workload is :func:`territorial.metrics.workload.stop_workload_hours`, the same model
+the assessment reports, so what is balanced here is what ``assess`` shows.
 """
 
 from __future__ import annotations
@@ -18,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 import numpy as np
-from scipy.spatial import cKDTree
+from scipy.optimize import linear_sum_assignment
 
 from territorial.domain import Scenario, ScenarioStatus, TerritorialError, Territory
 from territorial.metrics import TravelModel
@@ -30,7 +28,6 @@ from territorial.services.scenarios import resolve_scenario
 from territorial.storage import UnitOfWork
 
 UnitKind = Literal["account", "zip", "county"]
-NEIGHBOURS_FOR_TRAVEL = 5
 
 
 @dataclass
@@ -107,26 +104,10 @@ class DesignOutcome:
         }
 
 
-def design_workload(frame: ScenarioFrame, travel: TravelModel) -> np.ndarray:
-    """Hours per account per year: visits x (visit + travel per stop) (module docstring)."""
-    x, y = equirectangular_km(frame.lat, frame.lon)
-    points = np.column_stack([x, y])
-    k = min(NEIGHBOURS_FOR_TRAVEL + 1, len(points))
-    if k > 1:
-        dist, _ = cKDTree(points).query(points, k=k)
-        per_stop_km = dist[:, 1:].mean(axis=1)
-    else:
-        per_stop_km = np.zeros(len(points))
-    travel_minutes = per_stop_km * travel.detour_factor / travel.speed_kmh * 60.0
-    return frame.visits_per_year * (frame.visit_minutes + travel_minutes) / 60.0
-
-
 def _measures(frame: ScenarioFrame, names: tuple[str, ...], travel: TravelModel) -> np.ndarray:
     columns = []
     for name in names:
-        columns.append(
-            design_workload(frame, travel) if name == "workload" else frame.measure(name)
-        )
+        columns.append(frame.workload(travel) if name == "workload" else frame.measure(name))
     return np.column_stack(columns)
 
 
@@ -199,6 +180,21 @@ def _unit_labels(unit_of_account: np.ndarray, account_terr: np.ndarray, n_units:
         if terr.size:
             out[u] = np.bincount(terr).argmax()
     return out
+
+
+def match_labels(new: np.ndarray, old: np.ndarray, weights: np.ndarray, p: int) -> np.ndarray:
+    """Renumber ``new`` territories so each keeps the old label it overlaps most (by weight).
+
+    A maximum-weight matching on the overlap matrix, so that reps stay with most of their
+    accounts and the moves counted are the real ones.
+    """
+    overlap = np.zeros((p, p))
+    keep = old >= 0
+    np.add.at(overlap, (new[keep], old[keep]), np.maximum(weights[keep], 1e-9))
+    rows, cols = linear_sum_assignment(overlap, maximize=True)
+    mapping = np.empty(p, dtype=np.int64)
+    mapping[rows] = cols
+    return mapping[new]
 
 
 def _split_territories(p: int, weights: np.ndarray) -> np.ndarray:
@@ -317,7 +313,7 @@ def design_scenario(
                 if "workload" in request.balance
                 else None,
                 locks=locks_u,
-                current=current if max_moves is not None or current is not None else None,
+                current=current if max_moves is not None else None,
                 max_moves=max_moves,
                 move_weights=units.move_weights if request.move_measure else None,
             )
@@ -327,10 +323,14 @@ def design_scenario(
         except ValueError as exc:
             where = f" (segment {seg})" if seg else ""
             raise TerritorialError(f"cannot design{where}: {exc}") from exc
+        if labels and max_moves is None and current is not None:
+            result_assignment = match_labels(result.assignment, current, units.move_weights, int(p))
+        else:
+            result_assignment = result.assignment
         names = labels or [f"{seg}-{k + 1}" if seg else f"T{k + 1:02d}" for k in range(int(p))]
         for local, account in enumerate(idx):
             unit = units.unit_of_account[local]
-            assignment[frame.accounts[account].external_id] = names[result.assignment[unit]]
+            assignment[frame.accounts[account].external_id] = names[result_assignment[unit]]
         results.append(
             SegmentResult(
                 segment=seg,

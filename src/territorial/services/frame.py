@@ -9,7 +9,8 @@ Measures available by name:
   says which in ``revenue_source``);
 - ``annual_revenue``, ``employees``, ``visits_per_year``, ``visit_minutes``;
 - any numeric extra field the user imported, by its column name;
-- ``workload`` is computed by the assessment (visits x (visit + travel time)).
+- ``workload``: hours a year, visits x (visit + per-stop travel time), see
+  :func:`territorial.metrics.workload.stop_workload_hours`.
 
 Missing numbers count as 0; missing visit frequency and duration take the defaults
 below, and the frame counts how many accounts needed them.
@@ -23,6 +24,7 @@ from datetime import date
 import numpy as np
 
 from territorial.domain import Account, Rep, Scenario, TerritorialError
+from territorial.metrics.workload import TravelModel, stop_workload_hours
 from territorial.storage import UnitOfWork
 
 DEFAULT_VISITS_PER_YEAR = 12.0
@@ -66,6 +68,12 @@ class ScenarioFrame:
             known = ", ".join(sorted(self.measures))
             raise TerritorialError(f"unknown measure {name!r}; known measures: {known}")
         return self.measures[name]
+
+    def workload(self, travel: TravelModel) -> np.ndarray:
+        """Hours a year per account (:func:`~territorial.metrics.workload.stop_workload_hours`)."""
+        return stop_workload_hours(
+            self.lat, self.lon, self.visits_per_year, self.visit_minutes, travel
+        )
 
     def rep_of(self, label: str) -> Rep | None:
         rep_id = self.scenario.rep_of(label)
