@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from territorial import __version__
-from territorial.cli import assess, data, demo, design, exports, imports
+from territorial.cli import assess, data, demo, design, exports, imports, monitoring, planning
 
 app = typer.Typer(
     name="territorial",
@@ -37,6 +37,8 @@ app.add_typer(exports.app, name="export")
 demo.register(app)
 assess.register(app)
 design.register(app)
+planning.register(app)
+monitoring.register(app)
 
 if __name__ == "__main__":
     app()

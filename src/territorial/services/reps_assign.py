@@ -7,7 +7,9 @@ that sits in accounts of their current territory.
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from territorial.domain import Rep, Scenario, ScenarioStatus, TerritorialError
@@ -25,7 +27,9 @@ from territorial.services.scenarios import resolve_scenario
 from territorial.services.territory_data import (
     WORKING_WEEKS,
     account_workload,
+    per_territory,
     require_editable,
+    yearly_capacity,
 )
 from territorial.storage import UnitOfWork
 
@@ -178,3 +182,31 @@ def _apply(scenario: Scenario, result: AssignmentResult) -> None:
             territory.rep_external_id = matched.get(territory.name)
     if scenario.status is ScenarioStatus.ARCHIVED:  # guarded earlier; keep mypy-proof
         raise TerritorialError("archived scenarios cannot be changed")
+
+
+REP_ASSIGNMENT_COLUMNS = (
+    "scenario", "territory", "rep_external_id", "rep_name", "accounts", "workload_hours",
+    "capacity_hours",
+)  # fmt: skip
+
+
+def export_rep_assignments(uow: UnitOfWork, path: Path, scenario: str | None = None) -> int:
+    """Write the rep of every territory of the scenario as CSV (vacant: empty rep)."""
+    with uow:
+        found = resolve_scenario(uow, scenario)
+        frame = load_frame(uow, found)
+    loads = per_territory(frame, account_workload(frame))
+    counts = per_territory(frame, frame.measure("accounts"))
+    rows = []
+    for label in sorted(frame.labels):
+        rep = frame.rep_of(label)
+        cap = yearly_capacity(rep.capacity_hours_per_week) if rep else None
+        rows.append([
+            found.name, label, rep.external_id if rep else "", rep.name if rep else "",
+            f"{counts[label]:.0f}", f"{loads[label]:.2f}", "" if cap is None else f"{cap:.2f}",
+        ])  # fmt: skip
+    with Path(path).open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(REP_ASSIGNMENT_COLUMNS)
+        writer.writerows(rows)
+    return len(rows)

@@ -1,0 +1,116 @@
+"""`territorial actuals import` and `territorial monitor`."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from territorial.cli.common import DbOption, JsonOption, ScenarioOption, console, user_errors
+from territorial.domain import TerritorialError
+from territorial.io import parse_mapping
+from territorial.services.actuals import import_actuals
+from territorial.services.monitor import run_monitor
+from territorial.services.workspace import open_workspace
+
+actuals_app = typer.Typer(help="Import actual sales and visits.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(actuals_app, name="actuals")
+    app.command("monitor")(monitor)
+
+
+def _date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise TerritorialError(f"--as-of: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+@actuals_app.command("import")
+@user_errors
+def actuals_import(
+    file: Annotated[Path, typer.Argument(help="CSV or XLSX file.", show_default=False)],
+    kind: Annotated[str, typer.Option(help="sales | visits.")] = "sales",
+    mapping: Annotated[
+        list[str] | None, typer.Option("--map", help='Column mapping "Their Column=our_field".')
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Import sales (account, date, amount[, reference]) or visits; all or nothing."""
+    report = import_actuals(open_workspace(db), file, kind, parse_mapping(mapping or []) or None)
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2))
+        return
+    console.print(f"[bold]{report.file}[/]: {report.rows:,} {report.kind} rows ({report.format})")
+    console.print(
+        f"  added {report.added:,}, updated {report.updated:,}, unchanged {report.unchanged:,}"
+    )
+    for w in report.warnings[:20]:
+        console.print(f"  [yellow]warning[/] {w}", highlight=False)
+
+
+def _pct(x: float | None) -> str:
+    return "" if x is None else f"{x:.0%}"
+
+
+@user_errors
+def monitor(
+    period: Annotated[
+        str | None, typer.Option(help="2027, 2027-Q1 or 2027-03; default the latest quotas.")
+    ] = None,
+    as_of: Annotated[str | None, typer.Option(help="Report date; default today.")] = None,
+    scenario: ScenarioOption = None,
+    pace_threshold: Annotated[float, typer.Option(help="Alert when behind pace by more.")] = 0.10,
+    cost_per_km: Annotated[float, typer.Option(help="Travel cost per km.")] = 0.35,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Attainment, pace, projection, cost of sales, coverage and alerts for a period."""
+    report = run_monitor(
+        open_workspace(db), period, _date(as_of), scenario,
+        pace_threshold=pace_threshold, cost_per_km=cost_per_km,
+    )  # fmt: skip
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2))
+        return
+    c = report.company
+    table = Table(
+        title=f"{report.scenario}: {report.period.label} as of {report.as_of} "
+        f"(quotas {report.quota_period})"
+    )
+    for col in ("territory", "rep", "quota", "actual", "attain.", "expected", "pace",
+                "projected", "cost/rev", "A cover.", "trend/mo"):  # fmt: skip
+        table.add_column(col, justify="left" if col in ("territory", "rep") else "right")
+    for t in report.territories:
+        a = t.attainment
+        pace = _pct(a.pace)
+        if a.pace is not None and a.pace < 1 - pace_threshold:
+            pace = f"[red]{pace}[/]"
+        table.add_row(
+            t.territory, t.rep or "[red]vacant[/]", f"{a.quota:,.0f}", f"{a.actual:,.0f}",
+            _pct(a.attainment), f"{a.expected:,.0f}", pace, _pct(a.projected_attainment),
+            _pct(t.cost.ratio if t.cost else None),
+            _pct(t.coverage.share if t.coverage else None), f"{t.slope:+,.0f}",
+        )  # fmt: skip
+    table.add_row("company", "", f"{c.quota:,.0f}", f"{c.actual:,.0f}", _pct(c.attainment),
+                  f"{c.expected:,.0f}", _pct(c.pace), _pct(c.projected_attainment), "", "", "",
+                  style="bold")  # fmt: skip
+    console.print(table)
+    if report.alerts:
+        console.print(f"[bold]Alerts[/] ({len(report.alerts)})")
+        for alert in report.alerts[:25]:
+            colour = "red" if alert.severity.value == "critical" else "yellow"
+            console.print(f"  [{colour}]{alert.kind:<8}[/] {alert.message}", highlight=False)
+        if len(report.alerts) > 25:
+            console.print(f"  ... and {len(report.alerts) - 25} more (use --json)")
+    for note in report.notes:
+        console.print(f"  [dim]{note}[/]", highlight=False)
