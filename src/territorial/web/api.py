@@ -1,0 +1,64 @@
+"""JSON twins of the pages, under ``/api``: the same dicts the pages render."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from territorial.web import views
+from territorial.web.deps import (
+    PageParam,
+    ScenarioParam,
+    SearchParam,
+    SizeParam,
+    ToleranceParam,
+    Uow,
+)
+from territorial.web.rendering import json_response
+
+router = APIRouter(prefix="/api", tags=["api"])
+GEOJSON = "application/geo+json"
+
+
+@router.get("/overview")
+def overview(uow: Uow) -> Response:
+    """Workspace summary: accounts, how located, reps, scenarios, active territories."""
+    return json_response(views.overview(uow))
+
+
+@router.get("/accounts")
+def accounts(
+    uow: Uow, q: SearchParam = None, page: PageParam = 1, size: SizeParam = views.PAGE_SIZE
+) -> Response:
+    """A page of accounts with their territory in the active alignment."""
+    return json_response(views.accounts(uow, q, page, size))
+
+
+@router.get("/reps")
+def reps(uow: Uow) -> Response:
+    """Reps and the territories they hold in the active alignment."""
+    return json_response(views.reps(uow))
+
+
+@router.get("/scenarios")
+def scenarios(uow: Uow) -> Response:
+    """Scenarios (name, status), oldest first."""
+    return json_response(views.scenarios(uow))
+
+
+@router.get("/assess")
+def assess(uow: Uow, scenario: ScenarioParam = None, tolerance: ToleranceParam = 0.05) -> Response:
+    """The assessment of a scenario (default: the active alignment)."""
+    return json_response(views.assessment(uow, scenario, tolerance))
+
+
+@router.get("/map")
+def map_data(uow: Uow, scenario: ScenarioParam = None) -> Response:
+    """GeoJSON FeatureCollection: accounts coloured by territory, rep homes, legend."""
+    return json_response(views.map_features(uow, scenario), media_type=GEOJSON)
+
+
+@router.get("/map/states")
+def map_states() -> Response:
+    """US state outlines as GeoJSON (from the packaged us-atlas map; no download)."""
+    return json_response(views.states(), media_type=GEOJSON)

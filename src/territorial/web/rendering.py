@@ -1,0 +1,113 @@
+"""Templates, number formatting for pages, and JSON responses for the twins."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from territorial import __version__
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES_DIR = HERE / "templates"
+STATIC_DIR = HERE / "static"
+VENDOR_FILES = (
+    "vendor/leaflet/leaflet.js",
+    "vendor/leaflet/leaflet.css",
+    "vendor/htmx/htmx.min.js",
+)
+
+#: (path, label) of the navigation bar.
+NAV: tuple[tuple[str, str], ...] = (
+    ("/", "Overview"),
+    ("/map", "Map"),
+    ("/assess", "Assess"),
+    ("/accounts", "Accounts"),
+    ("/reps", "Reps"),
+    ("/scenarios", "Scenarios"),
+)
+
+
+def assets_missing() -> list[str]:
+    """Vendored front-end files that were not built (``scripts/build_assets.py``)."""
+    return [name for name in VENDOR_FILES if not (STATIC_DIR / name).is_file()]
+
+
+def fmt_num(value: float | int | None, digits: int = 0) -> str:
+    """``1,234,567`` (empty for None or not finite)."""
+    if value is None or not math.isfinite(value):
+        return ""
+    return f"{value:,.{digits}f}"
+
+
+def fmt_pct(value: float | None, signed: bool = True) -> str:
+    """``+12%`` (empty for None)."""
+    if value is None or not math.isfinite(value):
+        return ""
+    return f"{value:+.0%}" if signed else f"{value:.0%}"
+
+
+def fmt_compact(value: float | None) -> str:
+    """``14.1M``, ``950k``, ``120`` (empty for None)."""
+    if value is None or not math.isfinite(value):
+        return ""
+    size = abs(value)
+    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if size >= limit:
+            return f"{value / limit:,.1f}{suffix}"
+    return f"{value:,.0f}"
+
+
+def static_url(path: str) -> str:
+    """URL of a static file, versioned so browsers refetch after an upgrade."""
+    return f"/static/{path}?v={__version__}"
+
+
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+templates.env.filters["num"] = fmt_num
+templates.env.filters["pct"] = fmt_pct
+templates.env.filters["compact"] = fmt_compact
+templates.env.globals.update(nav=NAV, static=static_url, version=__version__)
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any],
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """Render template ``name``; the context also gets ``path`` and ``assets_missing``."""
+    full = {"path": request.url.path, "assets_missing": assets_missing(), **context}
+    response: HTMLResponse = templates.TemplateResponse(
+        request, name, full, status_code=status, headers=headers
+    )
+    return response
+
+
+def _default(value: object) -> object:
+    item = getattr(value, "item", None)  # NumPy scalars
+    if callable(item):
+        return item()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def json_response(data: Any, status: int = 200, media_type: str = "application/json") -> Response:
+    """JSON with NumPy scalars as numbers and NaN/inf as null (valid JSON everywhere)."""
+    body = json.dumps(_finite(data), default=_default, ensure_ascii=False, allow_nan=False)
+    return Response(body, status_code=status, media_type=media_type)

@@ -1,0 +1,115 @@
+"""The data behind each page, as JSON-ready dicts.
+
+A page renders exactly the dict its JSON twin returns, so the two always agree. Every
+function here calls :mod:`territorial.services` and nothing else; service errors become
+:class:`~territorial.web.errors.WebError` with the service's one-line reason.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from territorial.domain import TerritorialError
+from territorial.metrics import TravelModel
+from territorial.services.assess import assess_scenario
+from territorial.services.listing import list_accounts, list_reps
+from territorial.services.mapdata import scenario_map, state_outlines
+from territorial.services.scenarios import list_scenarios, resolve_scenario
+from territorial.services.workspace import summarise
+from territorial.storage import UnitOfWork
+from territorial.web.errors import BadRequest, NotFound
+
+T = TypeVar("T")
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 1000
+
+
+def _service(call: Callable[[], T]) -> T:
+    """Run a service call; a :class:`TerritorialError` becomes a 400 with its reason."""
+    try:
+        return call()
+    except TerritorialError as exc:
+        raise BadRequest(str(exc)) from None
+
+
+def scenario_name(uow: UnitOfWork, name: str | None) -> str:
+    """The scenario a request names (default: the active alignment), else 404/400.
+
+    An unknown name is a 404; no name and no active alignment is a 400.
+    """
+    with uow:
+        try:
+            return resolve_scenario(uow, name or None).name
+        except TerritorialError as exc:
+            raise (NotFound if name else BadRequest)(str(exc)) from None
+
+
+def overview(uow: UnitOfWork) -> dict[str, Any]:
+    """The workspace summary (:func:`territorial.services.workspace.summarise`)."""
+    with uow:
+        return summarise(uow).to_dict()
+
+
+def accounts(
+    uow: UnitOfWork, q: str | None = None, page: int = 1, size: int = PAGE_SIZE
+) -> dict[str, Any]:
+    """One page of accounts matching ``q`` (id or name substring), with paging numbers."""
+    size = max(1, min(size, MAX_PAGE_SIZE))
+    page = max(1, page)
+    with uow:
+        found = list_accounts(uow, limit=page * size, search=q or None)
+    rows: list[dict[str, Any]] = found.to_dict()["accounts"]  # type: ignore[assignment]
+    pages = max(1, math.ceil(found.total / size))
+    return {
+        "query": q or "",
+        "total": found.total,
+        "page": page,
+        "pages": pages,
+        "size": size,
+        "accounts": rows[(page - 1) * size :],
+    }
+
+
+def reps(uow: UnitOfWork) -> dict[str, Any]:
+    """Reps with the territories they hold in the active alignment."""
+    with uow:
+        rows = list_reps(uow)
+    return {"reps": [row.to_dict() for row in rows]}
+
+
+def scenarios(uow: UnitOfWork) -> dict[str, Any]:
+    """Every scenario (name, status), oldest first, and which one is active."""
+    with uow:
+        names = list_scenarios(uow)
+    active = next((n for n, s in names if s == "active"), None)
+    return {"active": active, "scenarios": [{"name": n, "status": s} for n, s in names]}
+
+
+def assessment(
+    uow: UnitOfWork,
+    scenario: str | None = None,
+    tolerance: float = 0.05,
+    detour: float = 1.3,
+    speed: float = 50.0,
+) -> dict[str, Any]:
+    """:meth:`ScenarioAssessment.to_dict` of ``scenario`` (default: the active alignment)."""
+    if not (0 < tolerance < 10 and detour >= 1 and speed > 0):
+        raise BadRequest("tolerance must be in (0, 10), detour >= 1 and speed > 0")
+    name = scenario_name(uow, scenario)
+    result = _service(
+        lambda: assess_scenario(uow, name, travel=TravelModel(detour, speed), tolerance=tolerance)
+    )
+    return result.to_dict()
+
+
+def map_features(uow: UnitOfWork, scenario: str | None = None) -> dict[str, Any]:
+    """GeoJSON of ``scenario``'s accounts and rep homes with the legend's territories."""
+    name = scenario_name(uow, scenario)
+    return _service(lambda: scenario_map(uow, name))
+
+
+def states() -> dict[str, Any]:
+    """US state outlines (GeoJSON; empty when the county map was not built)."""
+    return state_outlines()

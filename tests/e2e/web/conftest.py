@@ -1,0 +1,131 @@
+"""Fixtures for the web tests: a demo workspace, a TestClient, a live server, a browser."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import socket
+import threading
+import time
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+with warnings.catch_warnings():  # Starlette asks for httpx2; httpx is what we declare
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+from territorial.domain import ScenarioStatus, Territory
+from territorial.services.demo import build_demo
+from territorial.services.scenarios import resolve_scenario
+from territorial.services.workspace import open_workspace
+from territorial.storage import UnitOfWork
+from territorial.web.app import create_app
+
+DRAFT = "Draft B"
+DRAFT_UNASSIGNED = 25
+CHROMIUM = os.environ.get("TERRITORIAL_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+SCREENS = Path(__file__).resolve().parent / "__screens__"
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The demo workspace plus a draft scenario ``Draft B`` with some accounts unassigned."""
+    path = str(tmp_path_factory.mktemp("web") / "demo.db")
+    uow = open_workspace(path)
+    build_demo(uow)
+    with uow:
+        current = resolve_scenario(uow, None)
+        moved = sorted(current.assignments)[:DRAFT_UNASSIGNED]
+        draft = dataclasses.replace(
+            current,
+            name=DRAFT,
+            status=ScenarioStatus.DRAFT,
+            parent=current.name,
+            territories=[dataclasses.replace(t) for t in current.territories],
+            assignments={k: v for k, v in current.assignments.items() if k not in moved},
+            locks={},
+        )
+        draft.territories.append(Territory(name="New-1"))
+        uow.scenarios.save(draft)
+        uow.commit()
+    return path
+
+
+@pytest.fixture(scope="session")
+def draft(demo_db: str) -> tuple[str, int]:
+    """Name of the draft scenario in ``demo_db`` and how many accounts it leaves unassigned."""
+    return DRAFT, DRAFT_UNASSIGNED
+
+
+@pytest.fixture(scope="session")
+def uow(demo_db: str) -> UnitOfWork:
+    """Overrides the storage ``uow`` fixture: the demo workspace, for calling services."""
+    return open_workspace(demo_db)
+
+
+@pytest.fixture(scope="session")
+def client(demo_db: str) -> Iterator[TestClient]:
+    with TestClient(create_app(demo_db)) as test_client:
+        yield test_client
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="session")
+def live_server(demo_db: str) -> Iterator[str]:
+    """The app served by uvicorn in a background thread; yields its base URL."""
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(demo_db), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("uvicorn did not start within 15 s")
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Debian chromium driven by Playwright (never `playwright install`)."""
+    if os.environ.get("TERRITORIAL_SKIP_BROWSER") == "1":
+        pytest.skip("TERRITORIAL_SKIP_BROWSER=1")
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(
+            f"browser tests need chromium at {CHROMIUM}: run "
+            "`apt-get install -y --no-install-recommends chromium` (CI installs it), or set "
+            "TERRITORIAL_SKIP_BROWSER=1 to skip them"
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("browser tests need Playwright: pip install playwright (the PyPI package)")
+    with sync_playwright() as pw:
+        launched = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def screens() -> Path:
+    SCREENS.mkdir(exist_ok=True)
+    return SCREENS
