@@ -25,6 +25,15 @@ MapOption = Annotated[
 ]
 
 
+def mapping_items(values: list[str] | None) -> list[str]:
+    """Split "A=x,B=y" into items unless a piece has no "=" (a comma in a column name)."""
+    items: list[str] = []
+    for value in values or []:
+        pieces = value.split(",")
+        items.extend(pieces if all("=" in p for p in pieces) else [value])
+    return items
+
+
 def print_report(report: ImportReport, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2))
@@ -79,7 +88,7 @@ def accounts(
         report = import_accounts(
             uow,
             file,
-            parse_mapping(mapping or []) or None,
+            parse_mapping(mapping_items(mapping)) or None,
             allow_unlocated=allow_unlocated,
             progress=update,
         )
@@ -92,5 +101,5 @@ def reps(
     file: FileArg, db: DbOption = None, mapping: MapOption = None, as_json: JsonOption = False
 ) -> None:
     """Import reps (our template or a mapped file); all or nothing."""
-    report = import_reps(open_workspace(db), file, parse_mapping(mapping or []) or None)
+    report = import_reps(open_workspace(db), file, parse_mapping(mapping_items(mapping)) or None)
     print_report(report, as_json)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from types import TracebackType
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, exc
 
+from territorial.domain.errors import TerritorialError
 from territorial.storage.database import make_engine, migrate, resolve_url
 from territorial.storage.planning_repositories import (
     GoalRepository,
@@ -51,8 +52,15 @@ class UnitOfWork:
     @classmethod
     def open(cls, db: str | None = None) -> UnitOfWork:
         """A unit of work on ``db`` (path or URL), migrating the schema if needed."""
-        engine = make_engine(resolve_url(db))
-        migrate(engine)
+        url = resolve_url(db)
+        try:
+            engine = make_engine(url)
+            migrate(engine)
+        except (exc.ArgumentError, exc.NoSuchModuleError, exc.OperationalError) as error:
+            reason = str(error.orig if isinstance(error, exc.DBAPIError) else error)
+            raise TerritorialError(
+                f"cannot open the database {url}: {reason.strip().splitlines()[0]}"
+            ) from error
         return cls(engine)
 
     @property

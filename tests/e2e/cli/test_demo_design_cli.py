@@ -1,0 +1,145 @@
+"""The demo workspace, assess, design, compare and export through the CLI."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from tests.e2e.cli.conftest import Run
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    """These tests exercise services, not storage: SQLite only (storage runs on both)."""
+    return f"sqlite:///{tmp_path / 'demo.db'}"
+
+
+@pytest.fixture
+def demo(run: Run) -> Run:
+    result = run("demo", "--no-serve")
+    assert result.exit_code == 0, result.output
+    return run
+
+
+def _json(run: Run, *args: str) -> dict[str, object]:
+    result = run(*args, "--json")
+    assert result.exit_code == 0, result.output
+    data: dict[str, object] = json.loads(result.output)
+    return data
+
+
+def test_demo_builds_the_workspace(demo: Run) -> None:
+    status = _json(demo, "status")
+    assert status["accounts"] == 2500
+    assert status["reps"] == 15
+    assert status["active"] == "Current"
+    assert isinstance(status["sales_rows"], int) and status["sales_rows"] > 20_000
+    assert demo("demo", "--no-serve").exit_code == 0  # a demo may replace a demo
+
+
+def test_demo_refuses_to_overwrite_imported_data(run: Run, fixtures: Path) -> None:
+    assert run("import", "accounts", fixtures / "hubspot_companies.csv").exit_code == 0
+    result = run("demo", "--no-serve")
+    assert result.exit_code == 1
+    assert "--reset" in result.output
+    assert _json(run, "status")["accounts"] == 9
+
+
+def test_assess_reports_the_unbalanced_demo(demo: Run) -> None:
+    data = _json(demo, "assess")
+    rows = data["territories"]
+    assert isinstance(rows, list) and len(rows) == 15
+    assert sum(r["accounts"] for r in rows) == 2500
+    balance = data["balance"]
+    assert isinstance(balance, dict)
+    assert balance["potential"]["max_abs_deviation"] > 0.3
+    text = demo("assess").output
+    assert "Findings" in text and "more" in text
+
+
+def test_design_balances_and_compare_lists_moves(demo: Run, tmp_path: Path) -> None:
+    out = _json(
+        demo,
+        "design",
+        "-p",
+        "15",
+        "--name",
+        "Balanced",
+        "--balance",
+        "potential",
+        "--tolerance",
+        "10%",
+        "--time-limit",
+        "5",
+        "--objective",
+        "diameter",
+    )
+    assert out["scenario"] == "Balanced"
+    scenarios = _json(demo, "status")["scenarios"]
+    assert {"name": "Balanced", "status": "draft"} in scenarios  # type: ignore[operator]
+    assessed = _json(demo, "assess", "--scenario", "Balanced", "--tolerance", "0.1")
+    if out["feasible"]:
+        balance = assessed["balance"]
+        assert isinstance(balance, dict)
+        assert balance["potential"]["max_abs_deviation"] <= 0.1 + 1e-9
+    compared = _json(demo, "compare", "Current", "Balanced")
+    assert compared["accounts_moved"] == out["moved_accounts"]
+    path = tmp_path / "plan.csv"
+    assert demo("export", "assignments", "--scenario", "Balanced", "-o", path).exit_code == 0
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["account_id", "territory"]
+    assert len(rows) == 2501
+    assert len({r[1] for r in rows[1:]}) == 15
+
+
+def test_design_with_move_cap_moves_at_most_the_cap(demo: Run) -> None:
+    out = _json(
+        demo,
+        "design",
+        "-p",
+        "15",
+        "--name",
+        "Capped",
+        "--balance",
+        "potential",
+        "--tolerance",
+        "0.2",
+        "--max-moves",
+        "5%",
+        "--time-limit",
+        "3",
+    )
+    assert isinstance(out["moved_accounts"], int)
+    assert out["moved_accounts"] <= 0.05 * 2500
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--balance", "nonsense"), "unknown measure 'nonsense'"),
+        (("-p", "5000"), "exceed"),
+        (("--by", "state"), "--by must be"),
+        (("--tolerance", "abc"), "--tolerance"),
+    ],
+)
+def test_bad_design_parameters_fail_clearly_and_change_nothing(
+    demo: Run, args: tuple[str, ...], message: str
+) -> None:
+    base = ["design", "--name", "Bad", "--time-limit", "1"]
+    if "-p" not in args:
+        base += ["-p", "10"]
+    result = demo(*base, *args)
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+    names = [s["name"] for s in _json(demo, "status")["scenarios"]]  # type: ignore[attr-defined]
+    assert names == ["Current"]
+
+
+def test_design_name_must_be_new(demo: Run) -> None:
+    result = demo("design", "-p", "15", "--name", "Current", "--time-limit", "1")
+    assert result.exit_code == 1
+    assert "exists" in result.output

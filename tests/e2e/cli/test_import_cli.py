@@ -1,0 +1,153 @@
+"""Importing CRM exports through the CLI, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from tests.e2e.cli.conftest import Run
+
+
+def _status(run: Run) -> dict[str, object]:
+    result = run("status", "--json")
+    assert result.exit_code == 0, result.output
+    data: dict[str, object] = json.loads(result.output)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "rows"),
+    [
+        ("salesforce_accounts.csv", "salesforce", 9),
+        ("hubspot_companies.csv", "hubspot", 9),
+        ("zoho_accounts_cp1252.csv", "zoho", 8),
+    ],
+)
+def test_each_crm_export_imports(run: Run, fixtures: Path, name: str, fmt: str, rows: int) -> None:
+    result = run("import", "accounts", fixtures / name, "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["format"] == fmt
+    assert report["added"] == rows
+    assert sum(report["located"].values()) == rows
+    assert _status(run)["accounts"] == rows
+
+
+def test_reimport_creates_no_duplicates(run: Run, fixtures: Path) -> None:
+    path = fixtures / "salesforce_accounts.csv"
+    assert run("import", "accounts", path).exit_code == 0
+    again = run("import", "accounts", path, "--json")
+    report = json.loads(again.output)
+    assert (report["added"], report["updated"], report["unchanged"]) == (0, 0, 9)
+    assert _status(run)["accounts"] == 9
+
+
+def test_owner_column_becomes_the_active_alignment_and_reps_link(run: Run, fixtures: Path) -> None:
+    run("import", "accounts", fixtures / "salesforce_accounts.csv")
+    status = _status(run)
+    assert status["active"] == "Current"
+    territories = status["territories"]
+    assert isinstance(territories, list)
+    assert sum(t["accounts"] for t in territories) == 9
+    assert all(t["rep"] is None for t in territories)
+    assert run("import", "reps", fixtures / "reps_template.csv").exit_code == 0
+    linked = _status(run)["territories"]
+    assert isinstance(linked, list)
+    assert {t["name"]: t["rep"] for t in linked}["Jane Smith"] == "Jane Smith"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("broken_types.csv", "row 2, column 'AnnualRevenue'"),
+        ("broken_duplicates.csv", "row"),
+        ("broken_missing_columns.csv", "broken_missing_columns.csv"),
+        ("broken_formulas.csv", "formula"),
+        ("broken_binary.csv", "broken_binary.csv"),
+        ("empty.csv", "empty.csv"),
+        ("header_only.csv", "header_only.csv"),
+    ],
+)
+def test_broken_file_is_rejected_and_database_unchanged(
+    run: Run, fixtures: Path, name: str, expected: str
+) -> None:
+    run("import", "accounts", fixtures / "salesforce_accounts.csv")
+    before = run("export", "accounts", "-o", "/dev/stdout").output
+    result = run("import", "accounts", fixtures / name)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert expected in result.output
+    assert "Nothing was imported" in result.output
+    assert run("export", "accounts", "-o", "/dev/stdout").output == before
+
+
+def test_one_bad_row_rejects_the_whole_file(run: Run, fixtures: Path, tmp_path: Path) -> None:
+    path = tmp_path / "accounts.csv"
+    shutil.copy(fixtures / "salesforce_accounts.csv", path)
+    with path.open(encoding="utf-8-sig") as handle:
+        header = next(csv.reader(handle))
+        rows = sum(1 for _ in csv.reader(handle))
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        row = dict.fromkeys(header, "")
+        row.update(Id="001BAD", Name="Bad Row Inc", BillingPostalCode="99999")
+        csv.DictWriter(handle, header).writerow(row)
+    result = run("import", "accounts", path)
+    assert result.exit_code == 1
+    assert f"row {rows + 2}, column 'BillingPostalCode' (value '99999')" in result.output
+    assert _status(run)["accounts"] == 0
+
+
+def test_mapping_imports_a_custom_file(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "custom.csv"
+    path.write_text("Cust No,Customer,Post Code\nC1,Alpha,02139\nC2,Beta,10001\n", encoding="utf-8")
+    result = run(
+        "import",
+        "accounts",
+        path,
+        "--map",
+        "Cust No=external_id",
+        "--map",
+        "Customer=name,Post Code=zip",
+        "--json",
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["added"] == 2
+
+
+def test_unlocated_rows_need_the_flag(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("external_id,name,zip\nA1,Alpha,02139\nA2,Nowhere,\n", encoding="utf-8")
+    refused = run("import", "accounts", path)
+    assert refused.exit_code == 1
+    assert "row 3" in refused.output
+    result = run("import", "accounts", path, "--allow-unlocated", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["located"]["unlocated"] == 1
+    assert "A2" in report["unlocated"][0]
+
+
+def test_export_accounts_has_every_field(run: Run, fixtures: Path, tmp_path: Path) -> None:
+    run("import", "accounts", fixtures / "hubspot_companies.csv")
+    out = tmp_path / "out.csv"
+    assert run("export", "accounts", "-o", out).exit_code == 0
+    with out.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 9
+    for column in ("external_id", "latitude", "longitude", "located_by", "potential"):
+        assert column in rows[0]
+    assert all(r["latitude"] and r["located_by"] in ("zip", "city", "coordinates") for r in rows)
+
+
+def test_unknown_database_url_is_a_one_line_error(run: Run) -> None:
+    from typer.testing import CliRunner
+
+    from territorial.cli.main import app
+
+    result = CliRunner().invoke(app, ["status", "--db", "nosuchdialect://x"])
+    assert result.exit_code == 1
+    assert result.output.startswith("error:")
+    assert "Traceback" not in result.output
