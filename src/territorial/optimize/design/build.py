@@ -7,7 +7,7 @@ import scipy.sparse as sp
 from scipy.spatial import cKDTree
 
 from territorial.optimize.design.problem import DesignProblem
-from territorial.optimize.design.state import State
+from territorial.optimize.design.state import Arrays
 
 
 def knn_graph(coords: np.ndarray, k: int) -> sp.csr_matrix:
@@ -31,7 +31,7 @@ def neighbourhood(problem: DesignProblem, knn: int) -> sp.csr_matrix:
     return knn_graph(problem.array("coords"), knn)
 
 
-def make_state(problem: DesignProblem, graph: sp.csr_matrix) -> State:
+def make_arrays(problem: DesignProblem, graph: sp.csr_matrix) -> Arrays:
     n, m, p = problem.n, problem.m, problem.p
     xy = np.ascontiguousarray(problem.array("coords"), dtype=np.float64)
     rank = np.empty(n, dtype=np.int64)
@@ -45,7 +45,7 @@ def make_state(problem: DesignProblem, graph: sp.csr_matrix) -> State:
     cfg = np.array([int(problem.contiguous), int(problem.objective == "travel"),
                     int(centres is not None), 0], dtype=np.int64)
     locks = problem.array("locks")
-    return State(
+    return Arrays(
         xy=xy, rank=rank, w=w,
         adj_ptr=graph.indptr.astype(np.int64), adj_idx=graph.indices.astype(np.int32),
         tgt=np.ascontiguousarray(tgt), inv=np.ascontiguousarray(inv),

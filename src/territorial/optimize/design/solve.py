@@ -8,13 +8,13 @@ from collections.abc import Callable
 
 import numpy as np
 
-from territorial.optimize.design.build import make_state, neighbourhood
+from territorial.optimize.design.build import make_arrays, neighbourhood
 from territorial.optimize.design.checks import check_feasible, components
 from territorial.optimize.design.evaluate import evaluate
 from territorial.optimize.design.kernel import disconnected_count, run_start
 from territorial.optimize.design.problem import DesignParams, DesignProblem
 from territorial.optimize.design.result import DesignResult, Progress
-from territorial.optimize.design.state import objective_value, total_excess
+from territorial.optimize.design.state import objective_value, to_state, total_excess
 from territorial.optimize.design.stop import StoppingCriterion
 
 
@@ -55,7 +55,8 @@ def solve(
     t0 = time.perf_counter()
     n, p = problem.n, problem.p
     graph = neighbourhood(problem, params.knn)
-    s = make_state(problem, graph)
+    arrs = make_arrays(problem, graph)
+    s = to_state(arrs)
     ncomp, comp = components(problem) if problem.contiguous else (1, np.zeros(n, np.int64))
     lock = problem.array("locks").astype(np.int64)
     sample = params.seed_sample or max(math.ceil(math.sqrt(n)), 2 * p)
@@ -84,7 +85,7 @@ def solve(
                float(objective_value(s)))
         if best_a is None or key < best_key:
             best_key = key
-            best_a = s.a.astype(np.int64)
+            best_a = arrs.a.astype(np.int64)
             if progress is not None:
                 progress(Progress(it, time.perf_counter() - t0, key[1], key[2],
                                   key[0] == 0 and key[1] == 0.0))

@@ -1,9 +1,9 @@
 """Mutable search state shared by the Numba kernels.
 
-Representation (chosen after profiling a dict/set prototype that spent >80% of its
-time in Python object overhead): one ``NamedTuple`` of flat NumPy arrays, so every
+Representation: flat NumPy arrays held by a Numba ``StructRef`` (``State``), so every
 kernel is a plain ``@njit(cache=True)`` function (jitclasses cannot be cached and
-cost ~10 s of compilation per process).  Territory membership is a ``(p, n)`` table
+would be compiled again in every process; a NamedTuple of arrays was measured at
+~400 ns per call because every array is reference counted when it is passed).  Territory membership is a ``(p, n)`` table
 with swap-remove positions (``mem``, ``msize``, ``mpos``) giving O(1) moves and
 O(s) member scans; hulls, diameters, far pairs, loads, travel sums and articulation
 flags are kept per territory and refreshed only for the two territories a move touches.
@@ -12,10 +12,11 @@ Scalars that change live in 1-element arrays (tuples are immutable in Numba).
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
-from numba import njit
+from numba import njit, types
+from numba.experimental import structref
 
 from territorial.optimize.design.connectivity import mark_articulation
 from territorial.optimize.design.diameter import (
@@ -29,8 +30,8 @@ from territorial.optimize.design.diameter import (
 EPS = 1e-9
 
 
-class State(NamedTuple):
-    """Arrays of one search state (see module docstring)."""
+class Arrays(NamedTuple):
+    """The arrays of one search state, as seen from Python (shared with ``State``)."""
 
     xy: np.ndarray  # (n, 2) float64
     rank: np.ndarray  # (n,) int64 lexicographic (x, y) rank
@@ -68,6 +69,31 @@ class State(NamedTuple):
     it: np.ndarray
     stk: np.ndarray
     seen: np.ndarray  # scratch (n,) bool
+
+
+@structref.register
+class StateType(types.StructRef):
+    """Numba type of ``State``: a single reference-counted pointer to the arrays."""
+
+    def preprocess_fields(self, fields: Any) -> Any:
+        return tuple((name, types.unliteral(typ)) for name, typ in fields)
+
+
+class State(structref.StructRefProxy):  # type: ignore[misc]
+    """Search state passed to the kernels (fields as in :class:`Arrays`).
+
+    A ``StructRef`` rather than a tuple: passing a 36-array NamedTuple to a compiled
+    function costs ~400 ns per call (every array is reference counted on each call),
+    which made small helpers such as ``move_allowed`` dominate the searches; a
+    StructRef is one pointer (~10 ns per call, measured).
+    """
+
+
+structref.define_proxy(State, StateType, list(Arrays._fields))
+
+
+def to_state(arrays: Arrays) -> State:
+    return State(*arrays)
 
 
 @njit(cache=True)
