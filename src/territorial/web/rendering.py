@@ -49,6 +49,8 @@ def fmt_pct(value: float | None, signed: bool = True) -> str:
     """``+12%`` (empty for None)."""
     if value is None or not math.isfinite(value):
         return ""
+    if round(value * 100) == 0:
+        return "0%"  # neither "-0%" nor "+0%"
     return f"{value:+.0%}" if signed else f"{value:.0%}"
 
 

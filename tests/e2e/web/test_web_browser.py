@@ -139,7 +139,8 @@ def test_pages_render_cleanly(browser: Any, live_server: str, screens: Path, pat
             # Nothing overflows the viewport sideways (wide tables scroll inside their box).
             assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
             slug = path.strip("/").replace("?", "-").replace("=", "-") or "overview"
-            page.screenshot(path=str(screens / f"{slug}-{name}.png"), full_page=True)
+            page.screenshot(path=str(screens / f"{slug}-{name}.png"))
+            page.screenshot(path=str(screens / f"{slug}-{name}-full.png"), full_page=True)
             if "Nope" not in path:
                 opened.check()
     finally:

@@ -164,3 +164,18 @@ def test_empty_workspace(tmp_path: Path) -> None:
             assert page.status_code == 400 and "there is no active alignment" in page.text
         twin = empty.get("/api/assess")
         assert twin.status_code == 400 and "no active alignment" in twin.json()["error"]
+
+
+def test_serve_command_options() -> None:
+    import typer
+    from typer.testing import CliRunner
+
+    from territorial.cli import serve
+
+    app = typer.Typer()
+    serve.register(app)
+    app.callback()(lambda: None)  # keep `serve` a named subcommand
+    result = CliRunner().invoke(app, ["serve", "--help"])
+    assert result.exit_code == 0, result.output
+    for option in ("--host", "--port", "--db"):
+        assert option in result.output
