@@ -6,20 +6,28 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: demo test lint bench install clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml package-lock.json scripts/build_assets.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python scripts/build_assets.py
 	touch $(STAMP)
+
+# Browser tests drive Debian's Chromium (never a downloaded browser build).
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	apt-get install -y --no-install-recommends chromium || \
+	  (apt-get update && apt-get install -y --no-install-recommends chromium)
 
 install: $(STAMP)
 
-## Build the demo workspace into ./territorial.db and show it.
+## Build the demo workspace into ./territorial.db and serve the web app on :8000.
 demo: $(STAMP)
 	$(BIN)/territorial demo
 
 ## The whole test suite: unit, storage on SQLite and PostgreSQL, end-to-end.
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: $(STAMP)

@@ -12,6 +12,10 @@ from sqlalchemy import create_engine, text
 
 from territorial.storage import UnitOfWork, make_engine, migrate
 
+# Rich reads the terminal width once, when a console is created at import time: give
+# every CLI test the same wide console whatever order the tests run in.
+os.environ["COLUMNS"] = "200"
+
 PG_URL = os.environ.get("TERRITORIAL_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 SHARED = Path(os.environ.get("TERRITORIAL_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 

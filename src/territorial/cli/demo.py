@@ -8,6 +8,7 @@ import typer
 
 from territorial.cli.common import DbOption, console, user_errors
 from territorial.cli.data import print_summary
+from territorial.cli.serve import serve as serve_web
 from territorial.services.demo import build_demo
 from territorial.services.workspace import open_workspace, summarise
 
@@ -24,16 +25,12 @@ def demo(
         bool, typer.Option(help="Replace a workspace that holds data of its own.")
     ] = False,
     serve: Annotated[
-        bool,
-        typer.Option(
-            help=(
-                "Serve the web app afterwards. There is no web app yet, so this only prints "
-                "the next steps; --no-serve builds and exits."
-            )
-        ),
+        bool, typer.Option(help="Serve the web app afterwards; --no-serve builds and exits.")
     ] = True,
+    host: Annotated[str, typer.Option(help="Interface to serve on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port to serve on.")] = 8000,
 ) -> None:
-    """Build the demo workspace (a small business with 2,500 accounts and 15 reps)."""
+    """Build the demo workspace (2,500 accounts, 15 reps) and serve the web app."""
     uow = open_workspace(db)
     with console.status("Generating the demo business..."):
         result = build_demo(uow, seed, reset=reset)
@@ -41,7 +38,4 @@ def demo(
     with uow:
         print_summary(summarise(uow))
     if serve:
-        console.print(
-            "Next: [bold]territorial accounts list[/], [bold]territorial reps list[/], "
-            "[bold]territorial export accounts -o accounts.csv[/]"
-        )
+        serve_web(db, host=host, port=port)

@@ -5,7 +5,17 @@ from __future__ import annotations
 import typer
 
 from territorial import __version__
-from territorial.cli import assess, data, demo, design, exports, imports, monitoring, planning
+from territorial.cli import (
+    assess,
+    data,
+    demo,
+    design,
+    exports,
+    imports,
+    monitoring,
+    planning,
+    serve,
+)
 
 app = typer.Typer(
     name="territorial",
@@ -39,6 +49,7 @@ assess.register(app)
 design.register(app)
 planning.register(app)
 monitoring.register(app)
+serve.register(app)
 
 if __name__ == "__main__":
     app()

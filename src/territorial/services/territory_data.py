@@ -1,8 +1,8 @@
 """Per-territory figures the planning services share: workload, sales, bases, reps.
 
-Workload follows :mod:`territorial.metrics.workload`: each account's visits times
-(visit time + a round trip from its territory's base), the base being the rep's home
-when known, else the territory's centre.
+Workload is :func:`territorial.metrics.workload.stop_workload_hours` (via
+``ScenarioFrame.workload``), the model design and assess use. Bases (the rep's home
+when known, else the territory's centre) give the travel distances for cost of sales.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import date
 import numpy as np
 
 from territorial.domain import Sale, Scenario, ScenarioStatus, TerritorialError
-from territorial.metrics import TravelModel, haversine_km, spherical_centre, workload_hours
+from territorial.metrics import TravelModel, haversine_km, spherical_centre
 from territorial.services.frame import ScenarioFrame
 
 WORKING_WEEKS = 46.0
@@ -51,11 +51,8 @@ def territory_bases(frame: ScenarioFrame) -> Bases:
 
 
 def account_workload(frame: ScenarioFrame, travel: TravelModel | None = None) -> np.ndarray:
-    """Hours a year each account of ``frame`` needs (visits plus travel from its base)."""
-    bases = territory_bases(frame)
-    return workload_hours(
-        frame.visits_per_year, frame.visit_minutes, bases.account_km, travel or TravelModel()
-    )
+    """Hours a year each account of ``frame`` needs: the model design and assess use."""
+    return frame.workload(travel or TravelModel())
 
 
 def per_territory(frame: ScenarioFrame, values: np.ndarray) -> dict[str, float]:
