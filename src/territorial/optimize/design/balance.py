@@ -31,59 +31,107 @@ from territorial.optimize.design.state import (
 
 
 @njit(cache=True)
-def _excess_with(s: State, i: int, u: int, sign: float) -> float:
-    e = 0.0
-    for k in range(s.load.shape[1]):
-        if s.inv[i, k] > 0.0:
-            d = abs(s.load[i, k] + sign * s.w[u, k] - s.tgt[i, k]) * s.inv[i, k] - s.tol[k]
-            if d > 0.0:
-                e += d
-    return e
+def _offer(s: State, units: np.ndarray, nunits: int, scan_terr: int, cap: float, itc: int,
+           ex: np.ndarray, bv: np.ndarray, bu: np.ndarray, bt: np.ndarray, rv: np.ndarray,
+           rs: np.ndarray, dirty: np.ndarray, bcount: np.ndarray) -> None:
+    """Offer boundary moves to the cache entries (target, source).
 
-
-@njit(cache=True)
-def _consider(s: State, v: int, t: int, r: int, cap: float, itc: int, ex: np.ndarray,
-              bv: np.ndarray, bu: np.ndarray, bt: np.ndarray, rv: np.ndarray,
-              rs: np.ndarray, dirty: np.ndarray) -> None:
-    """Offer move ``v: r -> t`` to cache entry (t, r)."""
-    if s.tabu[v] > itc or not move_allowed(s, v, t):
-        return
-    d = _excess_with(s, r, v, -1.0) + _excess_with(s, t, v, 1.0) - ex[r] - ex[t]
-    e = bv[t, r]
-    if d > e + EPS:
-        return
-    if s.cfg[1] == 0 and cap < np.inf:
-        md, _ = max_dist_to_hull(v, s.hull[t], s.hlen[t], s.xy)
-        if md > cap + EPS:
-            return
-    if d < e - EPS:
-        bv[t, r] = d
-        bu[t, r] = v
-        bt[t, r] = 1
-    else:
-        bt[t, r] += 1
-        if np.random.random() * bt[t, r] < 1.0:
-            bu[t, r] = v
-    if not dirty[t] and d < rv[t] - EPS:
-        rv[t] = d
-        rs[t] = r
-
-
-@njit(cache=True)
-def _scan(s: State, r: int, cap: float, itc: int, ex: np.ndarray, bv: np.ndarray,
-          bu: np.ndarray, bt: np.ndarray, rv: np.ndarray, rs: np.ndarray,
-          dirty: np.ndarray, bcount: np.ndarray) -> None:
-    """Offer every move out of and into territory ``r`` across its boundary."""
-    for q in range(s.msize[r]):
-        x = s.mem[r, q]
-        if bcount[x] == 0:
+    With ``scan_terr >= 0``: every move across the boundary of that territory, in both
+    directions; else the moves of ``units[:nunits]`` out of their territories.
+    The candidate test is written inline with the arrays hoisted: every StructRef
+    attribute read is reference counted, and reading ~20 fields per candidate in a
+    helper cost ~0.5 us per candidate (measured), 10x the test itself.
+    """
+    a = s.a
+    tabu = s.tabu
+    locked = s.locked
+    msize = s.msize
+    minu = s.minu
+    maxu = s.maxu
+    art = s.art
+    contig = s.cfg[0] != 0
+    cur = s.cur
+    mvw = s.mvw
+    moved = s.moved[0]
+    mcap = s.mcap[0]
+    load = s.load
+    w = s.w
+    tgt = s.tgt
+    inv = s.inv
+    tol = s.tol
+    m = load.shape[1]
+    check_cap = s.cfg[1] == 0 and cap < np.inf
+    hull = s.hull
+    hlen = s.hlen
+    xy = s.xy
+    adj_ptr = s.adj_ptr
+    adj_idx = s.adj_idx
+    mem = s.mem
+    scan = scan_terr >= 0
+    count = msize[scan_terr] if scan else nunits
+    for q in range(count):
+        x = mem[scan_terr, q] if scan else units[q]
+        if scan and bcount[x] == 0:
             continue
-        for e in range(s.adj_ptr[x], s.adj_ptr[x + 1]):
-            y = s.adj_idx[e]
-            t = s.a[y]
-            if t != r:
-                _consider(s, x, t, r, cap, itc, ex, bv, bu, bt, rv, rs, dirty)
-                _consider(s, y, r, t, cap, itc, ex, bv, bu, bt, rv, rs, dirty)
+        ax = a[x]
+        for e in range(adj_ptr[x], adj_ptr[x + 1]):
+            y = adj_idx[e]
+            ay = a[y]
+            if ay == ax:
+                continue
+            for dirn in range(2 if scan else 1):
+                if dirn == 0:
+                    v = x
+                    t = ay
+                    r = ax
+                else:
+                    v = y
+                    t = ax
+                    r = ay
+                # --- candidate move v: r -> t ---
+                if tabu[v] > itc or locked[v]:
+                    continue
+                if msize[r] <= 1 or msize[r] <= minu[r] or msize[t] >= maxu[t]:
+                    continue
+                if contig and art[v]:
+                    continue
+                c = cur[v]
+                if c >= 0:
+                    dm = 0.0
+                    if r == c:
+                        dm += mvw[v]
+                    if t == c:
+                        dm -= mvw[v]
+                    if moved + dm > mcap + EPS:
+                        continue
+                d = -ex[r] - ex[t]
+                for k in range(m):
+                    if inv[r, k] > 0.0:
+                        z = abs(load[r, k] - w[v, k] - tgt[r, k]) * inv[r, k] - tol[k]
+                        if z > 0.0:
+                            d += z
+                    if inv[t, k] > 0.0:
+                        z = abs(load[t, k] + w[v, k] - tgt[t, k]) * inv[t, k] - tol[k]
+                        if z > 0.0:
+                            d += z
+                old = bv[t, r]
+                if d > old + EPS:
+                    continue
+                if check_cap:
+                    md, _ = max_dist_to_hull(v, hull[t], hlen[t], xy)
+                    if md > cap + EPS:
+                        continue
+                if d < old - EPS:
+                    bv[t, r] = d
+                    bu[t, r] = v
+                    bt[t, r] = 1
+                else:
+                    bt[t, r] += 1
+                    if np.random.random() * bt[t, r] < 1.0:
+                        bu[t, r] = v
+                if not dirty[t] and d < rv[t] - EPS:
+                    rv[t] = d
+                    rs[t] = r
 
 
 @njit(cache=True)
@@ -169,12 +217,13 @@ def balance_search(s: State, cap: float, tenure: int, imax: int, deadline: float
     rv = np.full(p, np.inf)
     rs = np.full(p, -1, dtype=np.int64)
     dirty = np.ones(p, dtype=np.bool_)
+    tl = np.empty(n, dtype=np.int64)
+    expired = np.empty(n, dtype=np.int64)
     for r in range(p):
-        _scan(s, r, cap, itc[0], ex, bv, bu, bt, rv, rs, dirty, bcount)
+        _offer(s, tl, 0, r, cap, itc[0], ex, bv, bu, bt, rv, rs, dirty, bcount)
     for t in range(p):
         _row_min(t, bv, bu, rv, rs)
         dirty[t] = False
-    tl = np.empty(n, dtype=np.int64)
     ntl = 0
     since = 0
     steps = 0
@@ -214,21 +263,21 @@ def balance_search(s: State, cap: float, tenure: int, imax: int, deadline: float
             _update_bcount(s, u, bcount)
         _reset(i, bv, bu, bt, rs, dirty)
         _reset(k, bv, bu, bt, rs, dirty)
-        _scan(s, i, cap, itc[0], ex, bv, bu, bt, rv, rs, dirty, bcount)
-        _scan(s, k, cap, itc[0], ex, bv, bu, bt, rv, rs, dirty, bcount)
+        _offer(s, tl, 0, i, cap, itc[0], ex, bv, bu, bt, rv, rs, dirty, bcount)
+        _offer(s, tl, 0, k, cap, itc[0], ex, bv, bu, bt, rv, rs, dirty, bcount)
         q = 0
+        nexp = 0
         while q < ntl:
             v = tl[q]
             if s.tabu[v] <= itc[0]:
-                av = s.a[v]
-                for e in range(s.adj_ptr[v], s.adj_ptr[v + 1]):
-                    t = s.a[s.adj_idx[e]]
-                    if t != av:
-                        _consider(s, v, t, av, cap, itc[0], ex, bv, bu, bt, rv, rs, dirty)
+                expired[nexp] = v
+                nexp += 1
                 ntl -= 1
                 tl[q] = tl[ntl]
             else:
                 q += 1
+        if nexp > 0:
+            _offer(s, expired, nexp, -1, cap, itc[0], ex, bv, bu, bt, rv, rs, dirty, bcount)
         for t in range(p):
             if dirty[t]:
                 _row_min(t, bv, bu, rv, rs)

@@ -14,7 +14,8 @@ from territorial.optimize.design.tabu import improve
 @njit(cache=True)
 def run_start(s: State, start: np.ndarray, lock: np.ndarray, comp: np.ndarray, ncomp: int,
               sample: int, fcap: int, tenure: int, imax: int, amax: int, pimax: int,
-              alpha: float, deadline: float, seed: int, keys: np.ndarray) -> None:
+              alpha: float, repair_imax: int, deadline: float, seed: int,
+              keys: np.ndarray) -> None:
     """Build a start (growth when ``start[0] < 0``, else the given plan) and improve it."""
     np.random.seed(seed)
     s.tabu[:] = 0
@@ -34,7 +35,7 @@ def run_start(s: State, start: np.ndarray, lock: np.ndarray, comp: np.ndarray, n
     else:
         s.a[:] = start
         rebuild(s)
-    improve(s, tenure, imax, amax, pimax, alpha, deadline, itc, keys)
+    improve(s, tenure, imax, amax, pimax, alpha, repair_imax, deadline, itc, keys)
 
 
 @njit(cache=True)

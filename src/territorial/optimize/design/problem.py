@@ -243,6 +243,7 @@ class DesignParams:
     alternations: int = 10
     max_escapes: int = 25
     alpha: float = 0.0
+    repair_no_improve: int = 5000  # final uncapped balance search of each start
     seed_sample: int = 0  # 0 = max(ceil(sqrt(n)), 2p)
     knn: int = 8
     bound_time_limit: float = 0.0  # > 0: solve the exact model (n <= exact_max_n) for a gap
@@ -251,7 +252,7 @@ class DesignParams:
     def __post_init__(self) -> None:
         if not (self.tenure_factor >= 0 and math.isfinite(self.tenure_factor)):
             raise ValueError("tenure_factor must be a finite number >= 0")
-        for name in ("max_no_improve", "alternations", "knn"):
+        for name in ("max_no_improve", "alternations", "knn", "repair_no_improve"):
             if int(getattr(self, name)) < 1:
                 raise ValueError(f"{name} must be >= 1")
         for name in ("max_escapes", "seed_sample", "exact_max_n"):

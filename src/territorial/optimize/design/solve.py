@@ -77,7 +77,8 @@ def solve(
         deadline = time.perf_counter() + left if math.isfinite(left) else math.inf
         start = current if current is not None and (it == 0 or capped) else growth
         run_start(s, start, lock, comp, ncomp, sample, fcap, tenure, params.max_no_improve,
-                  params.alternations, params.max_escapes, params.alpha, deadline,
+                  params.alternations, params.max_escapes, params.alpha,
+                  params.repair_no_improve, deadline,
                   (seed * 1_000_003 + it) % (2**32), keys)
         it += 1
         b = float(total_excess(s))

@@ -210,7 +210,7 @@ def _plan_hash(a: np.ndarray, keys: np.ndarray) -> int:
 
 @njit(cache=True)
 def improve(s: State, tenure: int, imax: int, amax: int, pimax: int, alpha: float,
-            deadline: float, itc: np.ndarray, keys: np.ndarray) -> None:
+            repair_imax: int, deadline: float, itc: np.ndarray, keys: np.ndarray) -> None:
     """MATS local improvement: alternate diameter and balance searches."""
     n = s.a.shape[0]
     scratch = np.empty(n, dtype=np.int32)
@@ -247,7 +247,7 @@ def improve(s: State, tenure: int, imax: int, amax: int, pimax: int, alpha: floa
         s.a[:] = best_a
         rebuild(s)
     if best_b > EPS and now() < deadline:
-        balance_search(s, np.inf, tenure, imax, deadline, itc, scratch)
+        balance_search(s, np.inf, tenure, repair_imax, deadline, itc, scratch)
         b = total_excess(s)
         c = objective_value(s)
         if not _lexi_less(b, c, best_b, best_c) and not np.array_equal(best_a, s.a):
