@@ -34,6 +34,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import linear_sum_assignment
 
 from territorial.domain.rep import Rep
+from territorial.metrics.geodesy import haversine_km
 
 __all__ = [
     "AccountTable",
@@ -45,12 +46,10 @@ __all__ = [
     "RepProfile",
     "assign_reps",
     "cost_matrices",
-    "haversine_km",
     "solve_assignment",
 ]
 
 FloatArray = NDArray[np.float64]
-EARTH_RADIUS_KM = 6371.0088
 COMPONENTS = ("travel", "fit", "experience", "continuity")
 
 
@@ -206,16 +205,6 @@ class CapacityRule:
     def capacity(self, rep: RepProfile) -> float:
         """Yearly hours of ``rep``."""
         return rep.hours_per_week * self.working_weeks
-
-
-def haversine_km(lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike) -> FloatArray:
-    """Great-circle distance in km (broadcasting)."""
-    p1, p2 = np.radians(np.asarray(lat1, float)), np.radians(np.asarray(lat2, float))
-    dphi = p2 - p1
-    dlmb = np.radians(np.asarray(lon2, float) - np.asarray(lon1, float))
-    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
-    out: FloatArray = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-    return out
 
 
 @dataclass(frozen=True, eq=False)

@@ -13,10 +13,11 @@ import numpy as np
 import numpy.typing as npt
 from scipy.spatial import cKDTree
 
+from territorial.metrics.geodesy import unit_vectors
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
-EARTH_RADIUS_KM = 6371.0088
 
 _STATES = """AL AZ AR CA CO CT DE DC FL GA ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH
 NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY"""
@@ -53,22 +54,6 @@ class Zips:
         """Index of the ZIP whose centroid is nearest to each point."""
         _, idx = self.tree.query(unit_vectors(lat, lon))
         return np.asarray(idx, dtype=np.int64)
-
-
-def unit_vectors(lat: FloatArray, lon: FloatArray) -> FloatArray:
-    """Points on the unit sphere (n × 3), so Euclidean nearest = great-circle nearest."""
-    la, lo = np.radians(lat), np.radians(lon)
-    return np.column_stack((np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)))
-
-
-def haversine_km(
-    lat1: FloatArray, lon1: FloatArray, lat2: FloatArray, lon2: FloatArray
-) -> FloatArray:
-    """Great-circle distance in km; arguments broadcast like NumPy arrays."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp, dl = p2 - p1, np.radians(lon2) - np.radians(lon1)
-    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))))
 
 
 @lru_cache(maxsize=1)
