@@ -31,7 +31,7 @@ test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/mypy
 
 bench: $(STAMP)
@@ -40,4 +40,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/ctdp_all.py --time-limit 60
 
 clean:
-	rm -rf $(VENV) build *.egg-info territorial.db territorial.db-*
+	rm -rf $(VENV) build *.egg-info territorial.db territorial.db-* node_modules src/territorial/geo/data src/territorial/web/static/vendor
