@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import csv
-import os
 import itertools
+import os
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
