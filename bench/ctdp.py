@@ -9,9 +9,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _ctdp_io import read_instance, write_plan  # noqa: E402
-
-from territorial.optimize.design import (  # noqa: E402
+from _ctdp_io import read_instance, write_plan
+from territorial.optimize.design import (
     DesignParams,
     DesignProblem,
     MaxRuntime,

@@ -77,7 +77,7 @@ class DesignProblem:
     move_weights: ArrayLike | None = None
     _travel_col: int = field(default=-1, init=False, repr=False)
 
-    def __post_init__(self) -> None:  # noqa: C901 - a flat list of checks
+    def __post_init__(self) -> None:
         set_ = object.__setattr__
         coords = np.asarray(self.coords, dtype=np.float64)
         if coords.ndim != 2 or coords.shape[1] != 2 or coords.shape[0] < 1:
