@@ -147,8 +147,8 @@ def design(
         territories=territories,
         balance=tuple(m.strip() for m in balance.split(",") if m.strip()),
         tolerance=parse_tolerance(tolerance),
-        by=by,
-        contiguous=contiguous,  # type: ignore[arg-type]
+        by=by,  # type: ignore[arg-type]
+        contiguous=contiguous,
         objective=objective,  # type: ignore[arg-type]
         max_moves=None if max_moves is None else parse_fraction(max_moves, "--max-moves"),
         move_measure=move_measure,

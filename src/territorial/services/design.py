@@ -194,7 +194,8 @@ def match_labels(new: np.ndarray, old: np.ndarray, weights: np.ndarray, p: int) 
     rows, cols = linear_sum_assignment(overlap, maximize=True)
     mapping = np.empty(p, dtype=np.int64)
     mapping[rows] = cols
-    return mapping[new]
+    renumbered: np.ndarray = mapping[new]
+    return renumbered
 
 
 def _split_territories(p: int, weights: np.ndarray) -> np.ndarray:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy import RowMapping
+
 from territorial.domain import Account, AccountStatus, LocatedBy, Rep
 
 ACCOUNT_FIELDS = (
@@ -54,7 +56,7 @@ def account_to_row(account: Account) -> dict[str, Any]:
     return row
 
 
-def account_from_row(row: Mapping[str, Any]) -> Account:
+def account_from_row(row: RowMapping | Mapping[str, Any]) -> Account:
     values = {f: row[f] for f in ACCOUNT_FIELDS}
     values["located_by"] = LocatedBy(row["located_by"])
     values["status"] = AccountStatus(row["status"]) if row["status"] else None
@@ -68,7 +70,7 @@ def rep_to_row(rep: Rep) -> dict[str, Any]:
     return row
 
 
-def rep_from_row(row: Mapping[str, Any]) -> Rep:
+def rep_from_row(row: RowMapping | Mapping[str, Any]) -> Rep:
     values = {f: row[f] for f in REP_FIELDS}
     values["skills"] = list(row["skills"] or [])
     return Rep(**values)

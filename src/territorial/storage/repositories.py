@@ -192,9 +192,9 @@ class ScenarioRepository:
         }
         scenario_id = self._id(scenario.name)
         if scenario_id is None:
-            scenario_id = self.conn.execute(
-                insert(t.scenarios).values(values)
-            ).inserted_primary_key[0]
+            key = self.conn.execute(insert(t.scenarios).values(values)).inserted_primary_key
+            assert key is not None
+            scenario_id = int(key[0])
         else:
             self.conn.execute(
                 update(t.scenarios).where(t.scenarios.c.id == scenario_id).values(values)
