@@ -128,5 +128,5 @@ def test_locks_in_different_components() -> None:
     locks[5] = 0
     pb = DesignProblem(pb0.coords, pb0.measures, p=19, tolerances=1.0,
                        adjacency=adj.tocsr(), contiguous=True, locks=locks)
-    with pytest.raises(ValueError, match="locks|components"):
+    with pytest.raises(ValueError, match=r"locks|components"):
         solve(pb, MaxIterations(1))

@@ -29,7 +29,7 @@ def hull_of(ids: np.ndarray, rank: np.ndarray, xy: np.ndarray, out: np.ndarray) 
 
     ``rank`` orders units lexicographically by (x, y).  Returns the hull length.
     """
-    k = ids.shape[0]
+    k: int = ids.shape[0]
     if k == 0:
         return 0
     keys = np.empty(k, dtype=np.int64)
@@ -129,7 +129,9 @@ def inside_hull(u: int, hull: np.ndarray, h: int, xy: np.ndarray) -> bool:
 
 @njit(cache=True)
 def is_hull_vertex(u: int, hull: np.ndarray, h: int) -> bool:
+    found = False
     for s in range(h):
         if hull[s] == u:
-            return True
-    return False
+            found = True
+            break
+    return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,10 +36,8 @@ def territory_diameter(pts: np.ndarray) -> float:
     if pts.shape[0] < 2:
         return 0.0
     if pts.shape[0] > 3:
-        try:
+        with contextlib.suppress(QhullError):  # collinear or duplicate points
             pts = pts[ConvexHull(pts).vertices]
-        except QhullError:  # collinear or duplicate points
-            pass
     return float(pdist(pts).max())
 
 

@@ -118,8 +118,8 @@ def solve_exact(problem: DesignProblem, time_limit: float,
             ub = fig.diameter if diam_obj else np.inf
     lb = _dispersion_lb(d, p + 1) if diam_obj else 0.0
 
-    def x(u: np.ndarray | int, i: np.ndarray | int) -> np.ndarray:
-        return np.asarray(u) * p + np.asarray(i)
+    def x(u: object, i: object) -> np.ndarray:
+        return np.asarray(np.asarray(u) * p + np.asarray(i))
 
     nx = n * p
     col = nx
@@ -197,13 +197,13 @@ def solve_exact(problem: DesignProblem, time_limit: float,
     hi = np.full(ncol, np.inf)
     hi[:nx] = 1.0
     locks = problem.array("locks")
-    for u in np.flatnonzero(locks >= 0):
+    for u in np.flatnonzero(locks >= 0).tolist():
         lo[x(u, locks[u])] = 1.0
         hi[x(u, np.arange(p))] = 0.0
         hi[x(u, locks[u])] = 1.0
     if _interchangeable(problem):
-        for u in range(min(n, p)):
-            hi[x(u, np.arange(u + 1, p))] = 0.0
+        for v in range(min(n, p)):
+            hi[x(v, np.arange(v + 1, p))] = 0.0
     cost = np.zeros(ncol)
     if diam_obj:
         cost[d_col] = 1.0
@@ -237,7 +237,7 @@ def solve_exact(problem: DesignProblem, time_limit: float,
     lp.a_matrix_.num_row_ = rows.n
     lp.integrality_ = [highspy.HighsVarType.kInteger if b else highspy.HighsVarType.kContinuous
                        for b in integ]
-    h = highspy.Highs()
+    h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(max(0.1, time_limit - (time.perf_counter() - t0))))
     h.setOptionValue("threads", int(threads))

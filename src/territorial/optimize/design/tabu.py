@@ -73,7 +73,7 @@ def _top3(diam: np.ndarray) -> tuple[int, int, int]:
 def _rest_max(diam: np.ndarray, top: tuple[int, int, int], i: int, k: int) -> float:
     for t in top:
         if t >= 0 and t != i and t != k:
-            return diam[t]
+            return float(diam[t])
     return 0.0
 
 
