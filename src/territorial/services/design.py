@@ -28,6 +28,7 @@ from territorial.services.scenarios import resolve_scenario
 from territorial.storage import UnitOfWork
 
 UnitKind = Literal["account", "zip", "county"]
+NO_ALIGNMENT = "(no alignment)"
 
 
 @dataclass
@@ -229,7 +230,10 @@ def design_scenario(
             raise TerritorialError(
                 f"a scenario named {request.name!r} exists; choose another --name"
             )
-        base = resolve_scenario(uow, request.base)
+        if request.base is None and uow.scenarios.active_name() is None:
+            base = Scenario(NO_ALIGNMENT, ScenarioStatus.DRAFT)  # design from scratch
+        else:
+            base = resolve_scenario(uow, request.base)
         frame = load_frame(uow, base)
     measures = _measures(frame, request.balance, request.travel)
     move_weights = (
@@ -367,7 +371,7 @@ def design_scenario(
         status=ScenarioStatus.DRAFT,
         created_by=request.created_by,
         created_at=datetime.now(UTC),
-        parent=base.name,
+        parent=None if base.name == NO_ALIGNMENT else base.name,
         description=_describe(request),
         territories=territories,
         assignments=assignment,
