@@ -216,15 +216,19 @@ def _split_territories(p: int, weights: np.ndarray) -> np.ndarray:
     return counts
 
 
-def design_scenario(
-    uow: UnitOfWork, request: DesignRequest, progress: Callable[[Progress], None] | None = None
-) -> DesignOutcome:
-    """Design ``request.territories`` territories and store them as a draft scenario."""
-    if request.territories < 1:
-        raise TerritorialError("--territories must be at least 1")
-    if not request.balance:
-        raise TerritorialError("--balance needs at least one measure")
-    tolerances = _tolerances(request)
+@dataclass
+class _Context:
+    """Everything a design needs from the base scenario, checked against the request."""
+
+    base: Scenario
+    frame: ScenarioFrame
+    measures: np.ndarray  # (n_accounts, n_balanced)
+    move_weights: np.ndarray
+    labels: list[str]  # the base's territory names when they are kept, else []
+    locks: np.ndarray  # territory index per account, -1 = free
+
+
+def _load(uow: UnitOfWork, request: DesignRequest) -> tuple[Scenario, ScenarioFrame]:
     with uow:
         if uow.scenarios.get(request.name) is not None and not request.replace:
             raise TerritorialError(
@@ -234,138 +238,165 @@ def design_scenario(
             base = Scenario(NO_ALIGNMENT, ScenarioStatus.DRAFT)  # design from scratch
         else:
             base = resolve_scenario(uow, request.base)
-        frame = load_frame(uow, base)
-    measures = _measures(frame, request.balance, request.travel)
-    move_weights = (
-        frame.measure(request.move_measure)
-        if request.move_measure
-        else np.ones(len(frame.accounts))
-    )
+        return base, load_frame(uow, base)
+
+
+def _context(base: Scenario, frame: ScenarioFrame, request: DesignRequest) -> _Context:
+    """Measures, move weights, kept names and locks; refuses contradictory requests."""
     keep_names = request.segment is None and len(frame.labels) == request.territories
     labels = list(frame.labels) if keep_names else []
-    notes: list[str] = []
     if request.max_moves is not None and not keep_names:
         raise TerritorialError(
             f"--max-moves compares with {base.name!r}, which has {len(frame.labels)} "
             f"territories; ask for {len(frame.labels)} territories (and no --segment)"
         )
-    locks = np.full(len(frame.accounts), -1)
-    if frame.scenario.locks:
-        if not keep_names:
-            raise TerritorialError(
-                f"{base.name!r} has {len(frame.scenario.locks)} locked accounts, which refer to "
-                f"its {len(frame.labels)} territories; keep that number of territories"
-            )
-        pos = {ext: i for i, ext in enumerate(frame.external_ids)}
-        for ext, terr in frame.scenario.locks.items():
-            if ext in pos:
-                locks[pos[ext]] = frame.labels.index(terr)
     if request.targets and not keep_names:
         raise TerritorialError("--target names territories of the base scenario; keep their number")
     unknown = set(request.targets) - set(labels)
     if unknown:
         raise TerritorialError(f"--target: no territory named {sorted(unknown)[0]!r}")
-
-    if request.segment:
-        key = request.segment
-        values = [
-            str(getattr(a, key, None) or a.extra.get(key) or "(none)") for a in frame.accounts
-        ]
-        if all(v == "(none)" for v in values):
-            raise TerritorialError(f"--segment: no account has a value for {key!r}")
-        segments = sorted(set(values))
-        groups = [np.array([i for i, v in enumerate(values) if v == s]) for s in segments]
-        counts = _split_territories(
-            request.territories, np.array([measures[g, 0].sum() for g in groups])
+    locks = np.full(len(frame.accounts), -1)
+    if base.locks and not keep_names:
+        raise TerritorialError(
+            f"{base.name!r} has {len(base.locks)} locked accounts, which refer to its "
+            f"{len(frame.labels)} territories; keep that number of territories"
         )
-    else:
-        segments = [None]  # type: ignore[list-item]
-        groups = [np.arange(len(frame.accounts))]
-        counts = np.array([request.territories])
+    position = {ext: i for i, ext in enumerate(frame.external_ids)}
+    for ext, territory in base.locks.items():
+        if ext in position:
+            locks[position[ext]] = labels.index(territory)
+    move_weights = (
+        frame.measure(request.move_measure) if request.move_measure else np.ones(len(locks))
+    )
+    return _Context(
+        base, frame, _measures(frame, request.balance, request.travel), move_weights, labels,
+        locks,
+    )  # fmt: skip
 
+
+def _segments(ctx: _Context, request: DesignRequest) -> list[tuple[str | None, np.ndarray, int]]:
+    """(segment value, account indices, territories) for each design to run."""
+    if not request.segment:
+        return [(None, np.arange(len(ctx.frame.accounts)), request.territories)]
+    key = request.segment
+    values = [
+        str(getattr(a, key, None) or a.extra.get(key) or "(none)") for a in ctx.frame.accounts
+    ]
+    if all(v == "(none)" for v in values):
+        raise TerritorialError(f"--segment: no account has a value for {key!r}")
+    names = sorted(set(values))
+    groups = [np.array([i for i, v in enumerate(values) if v == name]) for name in names]
+    counts = _split_territories(
+        request.territories, np.array([ctx.measures[g, 0].sum() for g in groups])
+    )
+    return list(zip(names, groups, (int(c) for c in counts), strict=True))
+
+
+def _solve_segment(
+    ctx: _Context,
+    request: DesignRequest,
+    segment: str | None,
+    idx: np.ndarray,
+    p: int,
+    time_limit: float,
+    progress: Callable[[Progress], None] | None,
+) -> tuple[dict[str, str], SegmentResult]:
+    """Design one segment; returns account external id -> territory name, and figures."""
+    units = _units(ctx.frame, idx, request, ctx.measures, ctx.move_weights)
+    n_units = len(units.coords)
+    current = locks = None
+    if ctx.labels:
+        current = _unit_labels(units.unit_of_account, ctx.frame.territory[idx], n_units)
+        locks = _unit_labels(units.unit_of_account, ctx.locks[idx], n_units)
+        if (current < 0).any():
+            if request.max_moves is not None:
+                raise TerritorialError(
+                    f"--max-moves needs every account assigned in {ctx.base.name!r}"
+                )
+            current = None  # unassigned accounts: no disruption baseline
+    targets = None
+    if request.targets:
+        mult = np.array([request.targets.get(label, 1.0) for label in ctx.labels])
+        targets = np.repeat((mult / mult.sum())[:, None], len(request.balance), axis=1)
+    try:
+        problem = DesignProblem(
+            coords=units.coords,
+            measures=units.measures,
+            p=p,
+            tolerances=np.array([_tolerances(request)[m] for m in request.balance]),
+            measure_names=request.balance,
+            targets=targets,
+            adjacency=units.adjacency,
+            contiguous=request.contiguous,
+            objective=request.objective,
+            travel_weight="workload" if "workload" in request.balance else None,
+            locks=locks,
+            current=current if request.max_moves is not None else None,
+            max_moves=request.max_moves,
+            move_weights=units.move_weights if request.move_measure else None,
+        )
+        result = solve(problem, MaxRuntime(time_limit), seed=request.seed, progress=progress)
+    except ValueError as exc:
+        where = f" (segment {segment})" if segment else ""
+        raise TerritorialError(f"cannot design{where}: {exc}") from exc
+    plan = result.assignment
+    if current is not None and request.max_moves is None:
+        plan = match_labels(plan, current, units.move_weights, p)
+    names = ctx.labels or [f"{segment}-{k + 1}" if segment else f"T{k + 1:02d}" for k in range(p)]
+    assignment = {
+        ctx.frame.accounts[account].external_id: names[plan[units.unit_of_account[local]]]
+        for local, account in enumerate(idx)
+    }
+    figures = SegmentResult(
+        segment=segment,
+        units=n_units,
+        territories=p,
+        feasible=result.feasible,
+        max_deviation=dict(zip(request.balance, map(float, result.max_deviation), strict=True)),
+        diameter_km=float(result.diameter),
+        travel=float(result.travel),
+        moves=int(result.moves),
+        moved_weight=float(result.moved_weight),
+        runtime=float(result.runtime),
+        iterations=int(result.iterations),
+        disconnected=[names[t] for t in result.disconnected] if request.contiguous else [],
+    )
+    return assignment, figures
+
+
+def design_scenario(
+    uow: UnitOfWork, request: DesignRequest, progress: Callable[[Progress], None] | None = None
+) -> DesignOutcome:
+    """Design ``request.territories`` territories and store them as a draft scenario.
+
+    With a ``segment``, each segment gets territories in proportion to its share of the
+    first balanced measure and a share of the time limit in proportion to them.
+    """
+    if request.territories < 1:
+        raise TerritorialError("--territories must be at least 1")
+    if not request.balance:
+        raise TerritorialError("--balance needs at least one measure")
+    tolerances = _tolerances(request)
+    base, frame = _load(uow, request)
+    ctx = _context(base, frame, request)
     assignment: dict[str, str] = {}
     results: list[SegmentResult] = []
-    for seg, idx, p in zip(segments, groups, counts, strict=True):
-        units = _units(frame, idx, request, measures, move_weights)
-        n_units = len(units.coords)
-        current = locks_u = None
-        if keep_names:
-            current = _unit_labels(units.unit_of_account, frame.territory[idx], n_units)
-            locks_u = _unit_labels(units.unit_of_account, locks[idx], n_units)
-            if (current < 0).any():
-                current = None  # unassigned accounts: no disruption baseline for them
-                if request.max_moves is not None:
-                    raise TerritorialError(
-                        f"--max-moves needs every account assigned in {base.name!r}"
-                    )
-        targets = None
-        if request.targets:
-            mult = np.array([request.targets.get(lab, 1.0) for lab in labels])
-            targets = np.repeat((mult / mult.sum())[:, None], len(request.balance), axis=1)
-        max_moves = request.max_moves
-        try:
-            problem = DesignProblem(
-                coords=units.coords,
-                measures=units.measures,
-                p=int(p),
-                tolerances=np.array([tolerances[m] for m in request.balance]),
-                measure_names=request.balance,
-                targets=targets,
-                adjacency=units.adjacency,
-                contiguous=request.contiguous,
-                objective=request.objective,
-                travel_weight=request.balance.index("workload")
-                if "workload" in request.balance
-                else None,
-                locks=locks_u,
-                current=current if max_moves is not None else None,
-                max_moves=max_moves,
-                move_weights=units.move_weights if request.move_measure else None,
-            )
-            result = solve(
-                problem, MaxRuntime(request.time_limit), seed=request.seed, progress=progress
-            )
-        except ValueError as exc:
-            where = f" (segment {seg})" if seg else ""
-            raise TerritorialError(f"cannot design{where}: {exc}") from exc
-        if labels and max_moves is None and current is not None:
-            result_assignment = match_labels(result.assignment, current, units.move_weights, int(p))
-        else:
-            result_assignment = result.assignment
-        names = labels or [f"{seg}-{k + 1}" if seg else f"T{k + 1:02d}" for k in range(int(p))]
-        for local, account in enumerate(idx):
-            unit = units.unit_of_account[local]
-            assignment[frame.accounts[account].external_id] = names[result_assignment[unit]]
-        results.append(
-            SegmentResult(
-                segment=seg,
-                units=n_units,
-                territories=int(p),
-                feasible=result.feasible,
-                max_deviation=dict(
-                    zip(request.balance, map(float, result.max_deviation), strict=True)
-                ),
-                diameter_km=float(result.diameter),
-                travel=float(result.travel),
-                moves=int(result.moves),
-                moved_weight=float(result.moved_weight),
-                runtime=float(result.runtime),
-                iterations=int(result.iterations),
-                disconnected=[names[t] for t in result.disconnected],
-            )
-        )
-        if not result.feasible:
-            notes.append(
-                f"{'segment ' + str(seg) + ': ' if seg else ''}no plan within every tolerance "
-                "was found in the time limit; the best plan found is stored (raise "
-                "--time-limit or --tolerance)"
-            )
-
-    base_assign = base.assignments
-    for ext, terr in base_assign.items():  # unlocated accounts keep their territory
-        if ext not in assignment and keep_names:
-            assignment[ext] = terr
-    territories = _territories(base, labels, sorted(set(assignment.values())), keep_names)
+    for segment, idx, p in _segments(ctx, request):
+        time_limit = request.time_limit * p / request.territories
+        part, figures = _solve_segment(ctx, request, segment, idx, p, time_limit, progress)
+        assignment.update(part)
+        results.append(figures)
+    notes = [
+        f"{'segment ' + str(r.segment) + ': ' if r.segment else ''}no plan within every "
+        "tolerance was found in the time limit; the best plan found is stored (raise "
+        "--time-limit or --tolerance)"
+        for r in results
+        if not r.feasible
+    ]
+    keep_names = bool(ctx.labels)
+    if keep_names:  # unlocated accounts keep their territory
+        for ext, territory in base.assignments.items():
+            assignment.setdefault(ext, territory)
     scenario = Scenario(
         name=request.name,
         status=ScenarioStatus.DRAFT,
@@ -373,7 +404,7 @@ def design_scenario(
         created_at=datetime.now(UTC),
         parent=None if base.name == NO_ALIGNMENT else base.name,
         description=_describe(request),
-        territories=territories,
+        territories=_territories(base, sorted(set(assignment.values())), keep_names),
         assignments=assignment,
         locks={e: t for e, t in base.locks.items() if keep_names and e in assignment},
     )
@@ -382,10 +413,8 @@ def design_scenario(
             uow.scenarios.delete(request.name)
         uow.scenarios.save(scenario)
         uow.commit()
-    moved = (
-        sum(1 for e, t in assignment.items() if base_assign.get(e) != t)
-        if keep_names
-        else (len(assignment))
+    moved = sum(
+        1 for e, t in assignment.items() if e in base.assignments and base.assignments[e] != t
     )
     return DesignOutcome(
         scenario=request.name,
@@ -400,9 +429,7 @@ def design_scenario(
     )
 
 
-def _territories(
-    base: Scenario, labels: list[str], used: list[str], keep_names: bool
-) -> list[Territory]:
+def _territories(base: Scenario, used: list[str], keep_names: bool) -> list[Territory]:
     if keep_names:  # same territories, same reps, same hierarchy
         return [Territory(t.name, t.level, t.parent, t.rep_external_id) for t in base.territories]
     return [Territory(name) for name in used]
