@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from territorial.domain.errors import TerritorialError
+from territorial.domain.publishing import QuotaTransferRecord
 
 PLAN_SECTIONS = (
     "goals", "strategies", "objectives", "tactics",
@@ -96,6 +97,8 @@ class QuotaSet:
     created_at: datetime | None = None
     quotas: list[TerritoryQuota] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # how it was made (not stored)
+    # quota that moved with accounts when this set was carried to a published alignment
+    transfers: list[QuotaTransferRecord] = field(default_factory=list)
 
     @property
     def sum(self) -> Decimal:

@@ -12,8 +12,14 @@ For a period (a year, quarter or month) inside a stored quota set:
   (visits in the period x round trip from the territory's base x detour x cost per km;
   planned visits pro rata when no visits were imported);
 - coverage = share of A-tier accounts visited at least their planned visits pro rata;
-- alerts: behind pace, rep workload over capacity, workload drift since the scenario's
-  first balance snapshot (taken by ``quota set`` and ``assign --apply``).
+- alerts: behind pace, rep workload over capacity, workload drift since the alignment
+  was published (the snapshot ``publish`` takes; for a scenario never published, its
+  first snapshot, taken by ``quota set`` and ``assign --apply``);
+- for an alignment published during the period, sales dated before its effective date
+  count for the territory the account had then (in the alignment it replaced) when that
+  territory holds a quota in the set, as the quota carried on publish does;
+- with ``rebalance``, a proposal from the design engine under a move cap (a new draft),
+  see :mod:`territorial.services.rebalance`.
 """
 
 from __future__ import annotations
@@ -50,8 +56,14 @@ from territorial.optimize.quota import Period
 from territorial.optimize.seasonality import PeriodQuota
 from territorial.services.frame import load_frame
 from territorial.services.quotas import find_quota_set
+from territorial.services.rebalance import RebalanceOptions, RebalanceProposal, propose_rebalance
 from territorial.services.scenarios import resolve_scenario
-from territorial.services.snapshots import DRIFT_MEASURE, workload_deviations
+from territorial.services.snapshots import (
+    DRIFT_MEASURE,
+    PUBLISH_REASON,
+    drift_baseline,
+    workload_deviations,
+)
 from territorial.services.territory_data import (
     account_workload,
     per_territory,
@@ -92,6 +104,7 @@ class MonitorReport:
     months: list[str]
     alerts: list[Alert]
     notes: list[str] = field(default_factory=list)
+    rebalance: RebalanceProposal | None = None
 
     def to_dict(self) -> dict[str, Any]:
         def att(a: Attainment) -> dict[str, Any]:
@@ -129,6 +142,7 @@ class MonitorReport:
             "alerts": [{"kind": a.kind, "severity": a.severity.value, "subject": a.subject,
                         "message": a.message, "value": a.value} for a in self.alerts],
             "notes": self.notes,
+            "rebalance": None if self.rebalance is None else self.rebalance.to_dict(),
         }  # fmt: skip
 
 
@@ -182,8 +196,13 @@ def run_monitor(
     cost_per_km: float = 0.35,
     travel: TravelModel | None = None,
     tiers: TierConfig | None = None,
+    rebalance: RebalanceOptions | None = None,
 ) -> MonitorReport:
-    """Monitor ``scenario`` (default the active alignment) for ``period`` on ``as_of``."""
+    """Monitor ``scenario`` (default the active alignment) for ``period`` on ``as_of``.
+
+    With ``rebalance``, also design a rebalanced draft from the scenario (stored) and
+    report what it would fix (:func:`~territorial.services.rebalance.propose_rebalance`).
+    """
     day = as_of or date.today()
     model = travel or TravelModel()
     notes: list[str] = []
@@ -202,7 +221,19 @@ def run_monitor(
         sales = [s for s in uow.sales.list(since=spec.start) if s.date <= until]
         visits = uow.visits.list(since=spec.start, until=until)
         any_visits = uow.visits.count() > 0
-        baseline = uow.snapshots.first(found.name, DRIFT_MEASURE)
+        baseline = drift_baseline(uow, found.name)
+        published = uow.publishing.last_published(found.name)
+        switch: date | None = None
+        before_where: dict[str, str] = {}
+        if (
+            published is not None
+            and published.other is not None
+            and published.effective is not None
+            and published.effective > spec.start
+        ):
+            replaced = uow.scenarios.get(published.other)
+            if replaced is not None:
+                switch, before_where = published.effective, replaced.assignments
     per = Period(spec.start, spec.end)
     quotas = _quota_in(qs, spec)
     where = found.assignments
@@ -210,9 +241,18 @@ def run_monitor(
     sales_of: dict[str, list[tuple[date, float]]] = defaultdict(list)
     for s in sales:
         terr = where.get(s.account_external_id)
+        if switch is not None and s.date < switch:
+            earlier = before_where.get(s.account_external_id)
+            if earlier is not None and earlier in quotas:
+                terr = earlier
         if terr is not None:
             actual[terr] += s.amount
             sales_of[terr].append((s.date, s.amount))
+    if switch is not None and published is not None:
+        notes.append(
+            f"sales before {switch} count for the territories of {published.other} "
+            f"(replaced by {found.name} on that date)"
+        )
     outside = sorted(set(actual) - set(quotas))
     if outside:
         notes.append(f"sales in territories without a quota are left out: {', '.join(outside)}")
@@ -293,18 +333,25 @@ def run_monitor(
             loads[rep.name] += hours
             caps[rep.name] = yearly_capacity(rep.capacity_hours_per_week)
     alerts += capacity_alerts(dict(loads), caps)
+    drift: list[Alert] = []
     if baseline is None:
         notes.append("no balance snapshot for this scenario yet: drift not checked")
     else:
-        alerts += drift_alerts(workload_deviations(frame), baseline.deviations,
-                               threshold=drift_threshold)  # fmt: skip
-        notes.append(f"drift measured against the balance of {baseline.taken_at:%Y-%m-%d}")
+        drift = drift_alerts(workload_deviations(frame), baseline.deviations,
+                             threshold=drift_threshold)  # fmt: skip
+        alerts += drift
+        what = "publish" if baseline.reason.startswith(PUBLISH_REASON) else "balance"
+        notes.append(f"drift measured against the {what} snapshot of {baseline.taken_at:%Y-%m-%d}")
     if day < spec.start:
         notes.append(f"{day} is before the period starts ({spec.start}): nothing is expected yet")
+    proposal = None
+    if rebalance is not None:
+        drifted = [DRIFT_MEASURE] if drift else []
+        proposal = propose_rebalance(uow, found.name, rebalance, drifted=drifted)
     return MonitorReport(
         scenario=found.name, period=spec, quota_period=qs.period.label, as_of=day,
         territories=rows, reps=reps, company=company, months=months, alerts=alerts,
-        notes=notes,
+        notes=notes, rebalance=proposal,
     )  # fmt: skip
 
 

@@ -11,12 +11,15 @@ serve. A new quota set replaces the one of the same scenario and period.
 from __future__ import annotations
 
 import csv
+from collections import defaultdict
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from territorial.domain import TerritorialError
+import numpy as np
+
+from territorial.domain import Sale, Scenario, TerritorialError
 from territorial.domain.planning import (
     PeriodSpec,
     QuotaSet,
@@ -32,7 +35,7 @@ from territorial.optimize.seasonality import (
     monthly_totals,
     split_by_period,
 )
-from territorial.services.frame import load_frame
+from territorial.services.frame import ScenarioFrame, load_frame
 from territorial.services.scenarios import resolve_scenario
 from territorial.services.snapshots import record_balance_snapshot
 from territorial.services.territory_data import per_territory, require_editable, sales_by_territory
@@ -62,6 +65,64 @@ def _shift_year(d: date, years: int) -> date:
 def seasonal_index(sales_dates: list[date], amounts: list[float]) -> SeasonalIndex:
     """The monthly index learned from sales (flat when no complete year exists)."""
     return monthly_index(monthly_totals(sales_dates, amounts))
+
+
+def history_window(
+    sales: list[Sale], scenario: Scenario, spec: PeriodSpec
+) -> tuple[date, date, str]:
+    """The sales the ``history`` basis reads: the same period a year earlier, else (when
+    the scenario's accounts sold nothing then) the last 12 months of sales."""
+    start, end = _shift_year(spec.start, -1), _shift_year(spec.end, -1)
+    if sales and not any(sales_by_territory(sales, scenario, start, end).values()):
+        last = max(s.date for s in sales)
+        first = date.fromordinal(_shift_year(last, -1).toordinal() + 1)
+        return first, last, f"sales of the last 12 months to {last}"
+    return start, end, f"sales {start} to {end}"
+
+
+def account_basis(frame: ScenarioFrame, sales: list[Sale], qs: QuotaSet) -> dict[str, float]:
+    """Each assigned account's weight inside its territory's quota, by the set's basis.
+
+    Summed over a territory's accounts, these give the territory's basis as
+    :func:`set_quotas` computed it (potential, history, any frame measure, or a blend
+    of them normalised per component), so an account's share of its territory's
+    quota is its value over the territory's sum. ``equal`` counts every account once;
+    ``growth`` uses history.
+    """
+    scenario = frame.scenario
+    assigned = [ext for ext in scenario.assignments]
+    method = QuotaMethod(qs.method)
+    if method is QuotaMethod.EQUAL:
+        return dict.fromkeys(assigned, 1.0)
+    index = {ext: i for i, ext in enumerate(frame.external_ids)}
+    in_frame = np.array([index.get(ext, -1) for ext in assigned])
+
+    def column(name: str) -> np.ndarray:
+        if name == "history":
+            start, end, _ = history_window(sales, scenario, qs.period)
+            per: dict[str, float] = defaultdict(float)
+            where = scenario.assignments
+            for s in sales:
+                if start <= s.date <= end and s.account_external_id in where:
+                    per[s.account_external_id] += s.amount
+            return np.array([max(per.get(ext, 0.0), 0.0) for ext in assigned])
+        values = frame.measure(name)
+        out = np.where(in_frame >= 0, values[np.maximum(in_frame, 0)], 0.0)
+        return np.maximum(out, 0.0)
+
+    if method in (QuotaMethod.HISTORY, QuotaMethod.GROWTH):
+        weights = column("history")
+    elif method is QuotaMethod.POTENTIAL:
+        weights = column("potential")
+    else:  # blend: normalise each component, as the territory split did
+        weights = np.zeros(len(assigned))
+        for name, wt in qs.weights.items():
+            col = column(name)
+            if wt > 0 and col.sum() > 0:
+                weights += wt * col / col.sum()
+        if not weights.any():
+            weights = np.ones(len(assigned))
+    return {ext: float(w) for ext, w in zip(assigned, weights, strict=True)}
 
 
 def _season_note(index: SeasonalIndex) -> str:
@@ -105,15 +166,8 @@ def set_quotas(
                 f"--override: no territory {', '.join(map(repr, unknown))} in {found.name!r} "
                 f"(territories: {', '.join(labels)})"
             )
-        last_start = _shift_year(spec.start, -1)
-        last_end = _shift_year(spec.end, -1)
-        hist = sales_by_territory(sales, found, last_start, last_end)
-        history_note = f"sales {last_start} to {last_end}"
-        if not any(hist.values()) and sales:
-            end = max(s.date for s in sales)
-            start = _shift_year(end, -1)
-            hist = sales_by_territory(sales, found, date.fromordinal(start.toordinal() + 1), end)
-            history_note = f"sales of the last 12 months to {end}"
+        hist_start, hist_end, history_note = history_window(sales, found, spec)
+        hist = sales_by_territory(sales, found, hist_start, hist_end)
         measures = {
             name: per_territory(frame, frame.measures[name])
             for name in frame.measures
@@ -192,6 +246,8 @@ def show_quotas(
         found = resolve_scenario(uow, scenario)
         spec = parse_period(period) if period else None
         qs = find_quota_set(uow, found.name, spec)
+        if qs is not None:
+            qs.transfers = uow.publishing.transfers(found.name, qs.period.label)
         if qs is None:
             known = ", ".join(p.label for p in uow.quotas.periods(found.name)) or "none"
             wanted = f"for {period} " if period else ""
@@ -237,6 +293,18 @@ def quota_set_dict(qs: QuotaSet) -> dict[str, Any]:
             for q in qs.quotas
         ],
         "reps": {rep: str(amount) for rep, amount in sorted(qs.rep_quotas().items())},
+        "transfers": [
+            {
+                "account_id": x.account_external_id,
+                "from": x.from_territory,
+                "to": x.to_territory,
+                "effective": str(x.effective),
+                "share": x.share,
+                "remaining": x.remaining,
+                "amount": str(x.amount),
+            }
+            for x in qs.transfers
+        ],
     }
 
 

@@ -11,6 +11,7 @@ from territorial.services.territory_data import account_workload, per_territory
 from territorial.storage import UnitOfWork
 
 DRIFT_MEASURE = "workload"
+PUBLISH_REASON = "published"  # reasons of snapshots taken by publish start with this
 
 
 def workload_deviations(frame: ScenarioFrame) -> dict[str, float]:
@@ -26,8 +27,9 @@ def record_balance_snapshot(
 ) -> BalanceSnapshot:
     """Store the scenario's workload balance now (call inside ``with uow``; not committed).
 
-    Monitoring measures drift against the scenario's FIRST snapshot, so a publish step
-    should call this when the alignment goes live.
+    Monitoring measures drift against the snapshot taken when the scenario was last
+    published (reason starting with :data:`PUBLISH_REASON`), else its first snapshot;
+    see :func:`drift_baseline`.
     """
     snap = BalanceSnapshot(
         scenario=scenario.name,
@@ -38,3 +40,13 @@ def record_balance_snapshot(
     )
     uow.snapshots.add(snap)
     return snap
+
+
+def drift_baseline(uow: UnitOfWork, scenario: str) -> BalanceSnapshot | None:
+    """The balance drift is measured against (call inside ``with uow``).
+
+    The snapshot taken when ``scenario`` was last published; for a scenario never
+    published, its first snapshot (taken by ``quota set`` or ``assign --apply``).
+    """
+    published = uow.publishing.latest_snapshot(scenario, DRIFT_MEASURE, PUBLISH_REASON)
+    return published or uow.snapshots.first(scenario, DRIFT_MEASURE)

@@ -1,4 +1,4 @@
-"""Tables for planning and monitoring: quotas, goals, territory plans, visits, snapshots.
+"""Tables for planning and monitoring: quotas, goals, plans, snapshots, scenario events.
 
 They live on the same ``metadata`` as :mod:`territorial.storage.tables`. Money is stored
 as exact decimal text (``String``) so quotas keep summing exactly on every database.
@@ -109,4 +109,35 @@ balance_snapshots = Table(
     Column("taken_at", DateTime(timezone=True), nullable=False),
     Column("reason", Text),
     Index("ix_balance_snapshots_scenario", "scenario_id", "taken_at"),
+)
+
+scenario_events = Table(
+    "scenario_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("scenario_id", Integer, ForeignKey("scenarios.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("effective_date", Date),
+    Column("other_scenario", String(255)),
+    Column("by", Text),
+    Column("note", Text),
+    Index("ix_scenario_events_scenario", "scenario_id", "at"),
+)
+
+quota_transfers = Table(
+    "quota_transfers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "quota_set_id", Integer, ForeignKey("quota_sets.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("account_external_id", String(255), nullable=False),
+    Column("from_territory", String(255), nullable=False),
+    Column("to_territory", String(255), nullable=False),
+    Column("effective", Date, nullable=False),
+    Column("share", Float, nullable=False),
+    Column("remaining", Float, nullable=False),
+    Column("amount", String(40), nullable=False),
+    Index("ix_quota_transfers_set", "quota_set_id"),
 )

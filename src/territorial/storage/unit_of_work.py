@@ -16,6 +16,7 @@ from territorial.storage.planning_repositories import (
     SnapshotRepository,
     VisitRepository,
 )
+from territorial.storage.publish_repositories import PublishingRepository
 from territorial.storage.repositories import (
     AccountRepository,
     RepRepository,
@@ -44,6 +45,7 @@ class UnitOfWork:
     visits: VisitRepository
     snapshots: SnapshotRepository
     sale_updates: SaleUpdates
+    publishing: PublishingRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -81,6 +83,7 @@ class UnitOfWork:
         self.visits = VisitRepository(self._conn)
         self.snapshots = SnapshotRepository(self._conn)
         self.sale_updates = SaleUpdates(self._conn)
+        self.publishing = PublishingRepository(self._conn)
         return self
 
     def __exit__(

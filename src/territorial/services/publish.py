@@ -1,0 +1,482 @@
+"""The implement step: approve a scenario, publish it with an effective date, its history.
+
+Publishing makes a draft or approved scenario the active alignment from an effective
+date on: the alignment active until then is archived, the event is recorded with its
+date and effective date, and a balance snapshot is taken so that monitoring measures
+drift from the moment the alignment went live.
+
+Quotas of the outgoing alignment for every period still running on the effective date
+(or starting after it) are carried to the new one:
+
+- each territory's quota *remaining* on the effective date is the part of its slices
+  from that day on (a slice cut by the date counts pro rata to its days; a quota
+  without slices counts pro rata to the period's days);
+- the accounts that change territory carry their share of that remaining quota,
+  :func:`territorial.optimize.quota.prorate_moves` with the period starting on the
+  effective date; an account's share is its weight by the basis the quota set used
+  (:func:`territorial.services.quotas.account_basis`) over its territory's total;
+- the moved amounts leave the old territory's remaining slices in proportion to them
+  and join the new territory's slices of the same labels, so territory, slice and
+  company totals stay exact; the quota earned before the effective date stays where it
+  was, including with territories the new alignment no longer has;
+- territories with the same name keep their (adjusted) quota; new territories start at
+  zero and get what moves in. A quota set the new scenario already has for the same
+  period is kept as it is (and said so).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+from territorial.domain import Scenario, ScenarioStatus, TerritorialError
+from territorial.domain.planning import QuotaSet, QuotaSlice, TerritoryQuota
+from territorial.domain.publishing import QuotaTransferRecord, ScenarioEvent, ScenarioEventKind
+from territorial.optimize.quota import AccountMove, Period, apportion, prorate_moves
+from territorial.services.frame import leaf_labels, load_frame
+from territorial.services.quotas import account_basis
+from territorial.services.scenarios import resolve_scenario
+from territorial.services.snapshots import PUBLISH_REASON, record_balance_snapshot
+from territorial.storage import UnitOfWork
+
+CENT = Decimal("0.01")
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or datetime.now(UTC)
+
+
+# --------------------------------------------------------------------------- approve
+
+
+def approve_scenario(
+    uow: UnitOfWork, name: str, *, by: str | None = None, now: datetime | None = None
+) -> ScenarioEvent:
+    """Mark the draft ``name`` approved (ready to publish)."""
+    with uow:
+        found = resolve_scenario(uow, name)
+        if found.status is ScenarioStatus.ARCHIVED:
+            raise TerritorialError(f"scenario {name!r} is archived; it cannot be approved")
+        if found.status is ScenarioStatus.ACTIVE:
+            raise TerritorialError(f"scenario {name!r} is already the active alignment")
+        if found.status is ScenarioStatus.APPROVED:
+            raise TerritorialError(f"scenario {name!r} is already approved")
+        if not found.assignments:
+            raise TerritorialError(f"scenario {name!r} assigns no account; nothing to approve")
+        event = ScenarioEvent(found.name, ScenarioEventKind.APPROVED, _now(now), by=by)
+        uow.publishing.set_status(found.name, ScenarioStatus.APPROVED)
+        uow.publishing.add_event(event)
+        uow.commit()
+    return event
+
+
+# --------------------------------------------------------------------------- quotas
+
+
+@dataclass
+class CarriedQuotas:
+    """A quota set carried from the outgoing alignment to the published one."""
+
+    period: str
+    total: Decimal
+    before: dict[str, Decimal]  # outgoing alignment, per territory
+    after: dict[str, Decimal]  # published alignment, per territory
+    transfers: list[QuotaTransferRecord]
+    kept_existing: bool = False  # the published scenario had its own set for the period
+
+    @property
+    def sum_after(self) -> Decimal:
+        return sum(self.after.values(), Decimal(0))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "period": self.period,
+            "total": str(self.total),
+            "sum_after": str(self.sum_after),
+            "kept_existing": self.kept_existing,
+            "before": {k: str(v) for k, v in self.before.items()},
+            "after": {k: str(v) for k, v in self.after.items()},
+            "transfers": [
+                {
+                    "account_id": x.account_external_id,
+                    "from": x.from_territory,
+                    "to": x.to_territory,
+                    "effective": str(x.effective),
+                    "share": x.share,
+                    "remaining": x.remaining,
+                    "amount": str(x.amount),
+                }
+                for x in self.transfers
+            ],
+        }
+
+
+def _remaining_part(s: QuotaSlice, effective: date) -> Decimal:
+    """The part of slice ``s`` from ``effective`` on (pro rata to days when cut)."""
+    if s.end < effective:
+        return Decimal(0)
+    if s.start >= effective:
+        return s.amount
+    days = Decimal((s.end - effective).days + 1) / Decimal((s.end - s.start).days + 1)
+    return (s.amount * days).quantize(CENT, rounding=ROUND_HALF_EVEN)
+
+
+def _remaining(q: TerritoryQuota, period: Period, effective: date) -> Decimal:
+    if q.slices:
+        return sum((_remaining_part(s, effective) for s in q.slices), Decimal(0))
+    if effective <= period.start:
+        return q.amount
+    frac = Decimal(str(period.remaining_fraction(effective)))
+    return (q.amount * frac).quantize(CENT, rounding=ROUND_HALF_EVEN)
+
+
+def carry_quota_set(
+    qs: QuotaSet,
+    old: Scenario,
+    new: Scenario,
+    basis: Mapping[str, float],
+    effective: date,
+    *,
+    now: datetime | None = None,
+) -> tuple[QuotaSet, list[QuotaTransferRecord]]:
+    """The quota set ``qs`` of ``old`` carried to ``new`` from ``effective`` on.
+
+    Pure: no storage. ``basis`` is each account's weight inside its territory's quota
+    (see :func:`territorial.services.quotas.account_basis`). The result sums exactly
+    to ``qs.total``; only accounts assigned in both scenarios to different territories
+    carry quota.
+    """
+    period = Period(qs.period.start, qs.period.end)
+    if effective > period.end:
+        raise ValueError(f"the period {qs.period.label} ended before {effective}")
+    amount = {q.territory: q.amount for q in qs.quotas}
+    remaining = {q.territory: _remaining(q, period, effective) for q in qs.quotas}
+    where = {ext: terr for ext, terr in old.assignments.items()}
+    for terr in set(where.values()):
+        remaining.setdefault(terr, Decimal(0))
+    moves = [
+        AccountMove(ext, new.assignments[ext], effective)
+        for ext, terr in sorted(where.items())
+        if ext in new.assignments and new.assignments[ext] != terr
+    ]
+    window = Period(max(effective, period.start), period.end)
+    result = prorate_moves(remaining, where, basis, moves, window, unit=qs.unit)
+
+    # slices: the elapsed part stays; each transfer leaves the source's remaining slices
+    # in proportion to them and joins the destination's slices of the same labels
+    template = next((q.slices for q in qs.quotas if q.slices), [])
+    slices: dict[str, dict[str, Decimal]] = {
+        q.territory: {s.label: s.amount for s in q.slices} for q in qs.quotas if q.slices
+    }
+    weights = {
+        q.territory: [float(_remaining_part(s, effective)) for s in q.slices]
+        for q in qs.quotas
+        if q.slices
+    }
+    remaining_days = [float(max((s.end - max(s.start, effective)).days + 1, 0)) for s in template]
+    transfers: list[QuotaTransferRecord] = []
+    for x in result.transfers:
+        before = amount.get(x.from_territory, Decimal(0))
+        transfers.append(
+            QuotaTransferRecord(
+                account_external_id=x.account_id,
+                from_territory=x.from_territory,
+                to_territory=x.to_territory,
+                effective=effective,
+                share=x.account_share,
+                remaining=float(remaining[x.from_territory] / before) if before > 0 else 0.0,
+                amount=x.amount,
+            )
+        )
+        if not template or x.amount == 0:
+            continue
+        w = weights.get(x.from_territory) or remaining_days
+        parts, _ = apportion(x.amount, w if sum(w) > 0 else remaining_days, qs.unit)
+        for side, sign in ((x.from_territory, -1), (x.to_territory, 1)):
+            row = slices.setdefault(side, {s.label: Decimal(0) for s in template})
+            for s, part in zip(template, parts, strict=True):
+                row[s.label] += sign * part
+
+    new_amount = {t: amount.get(t, Decimal(0)) for t in amount}
+    for terr, value in result.quotas.items():
+        new_amount[terr] = amount.get(terr, Decimal(0)) + (value - remaining.get(terr, Decimal(0)))
+    old_by_name = {q.territory: q for q in qs.quotas}
+    order = leaf_labels(new)
+    order += [t for t in new_amount if t not in order and new_amount[t] != 0]
+    quotas = []
+    for terr in order:
+        value = new_amount.get(terr, Decimal(0))
+        previous = old_by_name.get(terr)
+        in_new = new.territory(terr) is not None
+        rep = new.rep_of(terr) if in_new else (previous.rep_external_id if previous else None)
+        row = slices.get(terr) or ({s.label: Decimal(0) for s in template} if template else {})
+        quotas.append(
+            TerritoryQuota(
+                territory=terr,
+                amount=value,
+                rep_external_id=rep,
+                overridden=bool(previous and previous.overridden),
+                slices=[QuotaSlice(s.label, s.start, s.end, row[s.label]) for s in template],
+            )
+        )
+    carried = QuotaSet(
+        scenario=new.name,
+        period=qs.period,
+        total=qs.total,
+        method=qs.method,
+        unit=qs.unit,
+        granularity=qs.granularity,
+        weights=dict(qs.weights),
+        seasonality=qs.seasonality,
+        seasonality_years=qs.seasonality_years,
+        created_at=_now(now),
+        quotas=quotas,
+        notes=[f"carried from {old.name} on publish, effective {effective}"],
+        transfers=transfers,
+    )
+    if carried.sum != qs.total:  # prorate_moves conserves exactly; never store a wrong set
+        raise TerritorialError(f"carried quotas add up to {carried.sum}, not {qs.total}")
+    return carried, transfers
+
+
+# --------------------------------------------------------------------------- publish
+
+
+@dataclass
+class PublishReport:
+    """What ``territorial publish`` did."""
+
+    scenario: str
+    previous: str | None
+    status_before: str
+    effective: date
+    published_at: datetime
+    quotas: list[CarriedQuotas] = field(default_factory=list)
+    moved_accounts: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario,
+            "status": ScenarioStatus.ACTIVE.value,
+            "status_before": self.status_before,
+            "previous": self.previous,
+            "previous_status": ScenarioStatus.ARCHIVED.value if self.previous else None,
+            "effective": str(self.effective),
+            "published_at": self.published_at.isoformat(),
+            "moved_accounts": self.moved_accounts,
+            "quotas": [c.to_dict() for c in self.quotas],
+            "notes": self.notes,
+        }
+
+
+def publish_scenario(
+    uow: UnitOfWork,
+    name: str,
+    effective: date,
+    *,
+    by: str | None = None,
+    now: datetime | None = None,
+) -> PublishReport:
+    """Make ``name`` the active alignment from ``effective`` on (all or nothing)."""
+    at = _now(now)
+    with uow:
+        found = resolve_scenario(uow, name)
+        if found.status is ScenarioStatus.ARCHIVED:
+            raise TerritorialError(
+                f"scenario {name!r} is archived and cannot be published again; copy it first"
+            )
+        if found.status is ScenarioStatus.ACTIVE:
+            raise TerritorialError(f"scenario {name!r} is already the active alignment")
+        if not found.assignments:
+            raise TerritorialError(f"scenario {name!r} assigns no account; nothing to publish")
+        status_before = found.status.value
+        previous_name = uow.scenarios.active_name()
+        previous = uow.scenarios.get(previous_name) if previous_name else None
+        notes: list[str] = []
+        if found.status is ScenarioStatus.DRAFT:
+            notes.append(f"{found.name} was published without approval")
+        carried: list[CarriedQuotas] = []
+        moved = 0
+        if previous is not None:
+            last = uow.publishing.last_published(previous.name)
+            if last is not None and last.effective is not None and effective < last.effective:
+                raise TerritorialError(
+                    f"--effective {effective} is before {previous.name!r} took effect "
+                    f"({last.effective}); choose {last.effective} or later"
+                )
+            moved = sum(
+                1
+                for ext, terr in previous.assignments.items()
+                if ext in found.assignments and found.assignments[ext] != terr
+            )
+            left = sum(1 for ext in previous.assignments if ext not in found.assignments)
+            if left:
+                notes.append(
+                    f"{left} accounts of {previous.name} are not assigned in {found.name}; "
+                    "their quota stays with their old territory"
+                )
+            carried = _carry_quotas(uow, previous, found, effective, at, notes)
+        uow.publishing.set_status(found.name, ScenarioStatus.ACTIVE)
+        uow.publishing.add_event(
+            ScenarioEvent(
+                found.name,
+                ScenarioEventKind.PUBLISHED,
+                at,
+                effective=effective,
+                other=previous.name if previous else None,
+                by=by,
+            )
+        )
+        if previous is not None:
+            uow.publishing.set_status(previous.name, ScenarioStatus.ARCHIVED)
+            uow.publishing.add_event(
+                ScenarioEvent(
+                    previous.name,
+                    ScenarioEventKind.ARCHIVED,
+                    at,
+                    effective=effective,
+                    other=found.name,
+                    by=by,
+                )
+            )
+        found.status = ScenarioStatus.ACTIVE
+        record_balance_snapshot(
+            uow, found, load_frame(uow, found), reason=f"{PUBLISH_REASON}, effective {effective}"
+        )
+        uow.commit()
+    return PublishReport(
+        scenario=found.name,
+        previous=previous.name if previous else None,
+        status_before=status_before,
+        effective=effective,
+        published_at=at,
+        quotas=carried,
+        moved_accounts=moved,
+        notes=notes,
+    )
+
+
+def _carry_quotas(
+    uow: UnitOfWork,
+    previous: Scenario,
+    new: Scenario,
+    effective: date,
+    at: datetime,
+    notes: list[str],
+) -> list[CarriedQuotas]:
+    """Carry every quota set of ``previous`` still running on ``effective`` (in ``uow``)."""
+    periods = [p for p in uow.quotas.periods(previous.name) if p.end >= effective]
+    if not periods:
+        return []
+    own = {p.label for p in uow.quotas.periods(new.name)}
+    frame = load_frame(uow, previous)
+    sales = uow.sales.list()
+    out = []
+    for spec in periods:
+        qs = uow.quotas.get(previous.name, spec.label)
+        assert qs is not None
+        before = {q.territory: q.amount for q in qs.quotas}
+        if spec.label in own:
+            notes.append(
+                f"{new.name} already has quotas for {spec.label}; they are kept and the "
+                f"quotas of {previous.name} are not carried"
+            )
+            mine = uow.quotas.get(new.name, spec.label)
+            assert mine is not None
+            after = {q.territory: q.amount for q in mine.quotas}
+            out.append(CarriedQuotas(spec.label, mine.total, before, after, [], True))
+            continue
+        basis = account_basis(frame, sales, qs)
+        try:
+            new_set, transfers = carry_quota_set(qs, previous, new, basis, effective, now=at)
+        except ValueError as exc:
+            raise TerritorialError(f"cannot carry the quotas of {spec.label}: {exc}") from None
+        uow.quotas.replace(new_set)
+        uow.publishing.add_transfers(new.name, spec.label, transfers)
+        after = {q.territory: q.amount for q in new_set.quotas}
+        out.append(CarriedQuotas(spec.label, qs.total, before, after, transfers))
+    return out
+
+
+# --------------------------------------------------------------------------- history
+
+
+@dataclass
+class ScenarioHistoryRow:
+    """One scenario's life so far."""
+
+    name: str
+    status: str
+    created_at: datetime | None
+    approved_at: datetime | None = None
+    published_at: datetime | None = None
+    effective: date | None = None
+    replaced: str | None = None
+    archived_at: datetime | None = None
+    replaced_by: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        def iso(x: date | datetime | None) -> str | None:
+            return None if x is None else x.isoformat()
+
+        return {
+            "name": self.name,
+            "status": self.status,
+            "created_at": iso(self.created_at),
+            "approved_at": iso(self.approved_at),
+            "published_at": iso(self.published_at),
+            "effective": iso(self.effective),
+            "replaced": self.replaced,
+            "archived_at": iso(self.archived_at),
+            "replaced_by": self.replaced_by,
+        }
+
+
+@dataclass
+class ScenarioHistory:
+    """Every scenario with its dates, and the events in order."""
+
+    scenarios: list[ScenarioHistoryRow]
+    events: list[ScenarioEvent]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "scenarios": [s.to_dict() for s in self.scenarios],
+            "events": [
+                {
+                    "scenario": e.scenario,
+                    "event": e.kind.value,
+                    "at": e.at.isoformat(),
+                    "effective": None if e.effective is None else str(e.effective),
+                    "other": e.other,
+                    "by": e.by,
+                }
+                for e in self.events
+            ],
+        }
+
+
+def scenario_history(uow: UnitOfWork, name: str | None = None) -> ScenarioHistory:
+    """The life cycle of ``name`` (default every scenario): statuses, dates, events."""
+    with uow:
+        if name is not None:
+            resolve_scenario(uow, name)  # a clear error for an unknown name
+        names = [(n, s) for n, s in uow.scenarios.names() if name is None or n == name]
+        events = uow.publishing.events(name)
+        created = uow.publishing.created_at()
+    rows = {n: ScenarioHistoryRow(n, status, created.get(n)) for n, status in names}
+    for e in events:
+        row = rows.get(e.scenario)
+        if row is None:
+            continue
+        if e.kind is ScenarioEventKind.APPROVED:
+            row.approved_at = e.at
+        elif e.kind is ScenarioEventKind.PUBLISHED:
+            row.published_at, row.effective, row.replaced = e.at, e.effective, e.other
+        else:
+            row.archived_at, row.replaced_by = e.at, e.other
+    return ScenarioHistory(list(rows.values()), events)
