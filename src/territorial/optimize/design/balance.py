@@ -30,6 +30,29 @@ from territorial.optimize.design.state import (
 )
 
 
+SOFT = 30.0  # weight of sum(dev^2): a gradient on the B(S) plateau, see _score
+
+
+@njit(cache=True)
+def _score(s: State, i: int) -> float:
+    """Excess of territory ``i`` plus SOFT x sum of squared relative deviations.
+
+    B(S) is flat while a territory is within tolerance, so chains of moves through
+    balanced territories get no guidance; the small quadratic term pulls territories
+    toward their targets and makes room for units (measured on del-n10000-k160: the
+    share of growth starts that one balance search makes feasible rose from 0/6 with
+    SOFT = 0 to 1/6 (2.0), 5/6 (8.0) and 6/6 (30.0), in a quarter of the time).
+    """
+    e = 0.0
+    for k in range(s.load.shape[1]):
+        if s.inv[i, k] > 0.0:
+            dev = abs(s.load[i, k] - s.tgt[i, k]) * s.inv[i, k]
+            e += SOFT * dev * dev
+            if dev > s.tol[k]:
+                e += dev - s.tol[k]
+    return e
+
+
 @njit(cache=True)
 def _offer(s: State, units: np.ndarray, nunits: int, scan_terr: int, cap: float, itc: int,
            ex: np.ndarray, bv: np.ndarray, bu: np.ndarray, bt: np.ndarray, rv: np.ndarray,
@@ -60,6 +83,7 @@ def _offer(s: State, units: np.ndarray, nunits: int, scan_terr: int, cap: float,
     inv = s.inv
     tol = s.tol
     m = load.shape[1]
+    soft = SOFT
     check_cap = s.cfg[1] == 0 and cap < np.inf
     hull = s.hull
     hlen = s.hlen
@@ -107,13 +131,15 @@ def _offer(s: State, units: np.ndarray, nunits: int, scan_terr: int, cap: float,
                 d = -ex[r] - ex[t]
                 for k in range(m):
                     if inv[r, k] > 0.0:
-                        z = abs(load[r, k] - w[v, k] - tgt[r, k]) * inv[r, k] - tol[k]
-                        if z > 0.0:
-                            d += z
+                        dev = abs(load[r, k] - w[v, k] - tgt[r, k]) * inv[r, k]
+                        d += soft * dev * dev
+                        if dev > tol[k]:
+                            d += dev - tol[k]
                     if inv[t, k] > 0.0:
-                        z = abs(load[t, k] + w[v, k] - tgt[t, k]) * inv[t, k] - tol[k]
-                        if z > 0.0:
-                            d += z
+                        dev = abs(load[t, k] + w[v, k] - tgt[t, k]) * inv[t, k]
+                        d += soft * dev * dev
+                        if dev > tol[k]:
+                            d += dev - tol[k]
                 old = bv[t, r]
                 if d > old + EPS:
                     continue
@@ -197,8 +223,10 @@ def balance_search(s: State, cap: float, tenure: int, imax: int, deadline: float
     n = s.a.shape[0]
     p = s.load.shape[0]
     ex = np.empty(p)
+    sc = np.empty(p)
     for i in range(p):
         ex[i] = terr_excess(s, i)
+        sc[i] = _score(s, i)
     b = ex.sum()
     if b <= EPS:
         return 0
@@ -220,7 +248,7 @@ def balance_search(s: State, cap: float, tenure: int, imax: int, deadline: float
     tl = np.empty(n, dtype=np.int64)
     expired = np.empty(n, dtype=np.int64)
     for r in range(p):
-        _offer(s, tl, 0, r, cap, itc[0], ex, bv, bu, bt, rv, rs, dirty, bcount)
+        _offer(s, tl, 0, r, cap, itc[0], sc, bv, bu, bt, rv, rs, dirty, bcount)
     for t in range(p):
         _row_min(t, bv, bu, rv, rs)
         dirty[t] = False
@@ -259,12 +287,14 @@ def balance_search(s: State, cap: float, tenure: int, imax: int, deadline: float
             itc[0] += 1
             ex[i] = terr_excess(s, i)
             ex[k] = terr_excess(s, k)
+            sc[i] = _score(s, i)
+            sc[k] = _score(s, k)
             b = ex.sum()
             _update_bcount(s, u, bcount)
         _reset(i, bv, bu, bt, rs, dirty)
         _reset(k, bv, bu, bt, rs, dirty)
-        _offer(s, tl, 0, i, cap, itc[0], ex, bv, bu, bt, rv, rs, dirty, bcount)
-        _offer(s, tl, 0, k, cap, itc[0], ex, bv, bu, bt, rv, rs, dirty, bcount)
+        _offer(s, tl, 0, i, cap, itc[0], sc, bv, bu, bt, rv, rs, dirty, bcount)
+        _offer(s, tl, 0, k, cap, itc[0], sc, bv, bu, bt, rv, rs, dirty, bcount)
         q = 0
         nexp = 0
         while q < ntl:
@@ -277,7 +307,7 @@ def balance_search(s: State, cap: float, tenure: int, imax: int, deadline: float
             else:
                 q += 1
         if nexp > 0:
-            _offer(s, expired, nexp, -1, cap, itc[0], ex, bv, bu, bt, rv, rs, dirty, bcount)
+            _offer(s, expired, nexp, -1, cap, itc[0], sc, bv, bu, bt, rv, rs, dirty, bcount)
         for t in range(p):
             if dirty[t]:
                 _row_min(t, bv, bu, rv, rs)
