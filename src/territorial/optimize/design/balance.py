@@ -29,7 +29,6 @@ from territorial.optimize.design.state import (
     terr_excess,
 )
 
-
 SOFT = 30.0  # weight of sum(dev^2): a gradient on the B(S) plateau, see _score
 
 
