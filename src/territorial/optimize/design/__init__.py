@@ -1,11 +1,22 @@
 """Territory design: balanced, compact (optionally contiguous) partitions of units.
 
-Pure algorithms, arrays in and a result out::
+Pure algorithms, arrays in and a result out (no I/O, no logging configuration)::
 
     from territorial.optimize.design import DesignProblem, MaxRuntime, solve
-    result = solve(DesignProblem(coords, measures, p=20, tolerances=0.05), MaxRuntime(10))
+
+    problem = DesignProblem(coords, measures, p=20, tolerances=0.05,
+                            adjacency=adj, contiguous=True)
+    result = solve(problem, MaxRuntime(30), seed=1)
+    result.assignment, result.feasible, result.diameter
+
+* :func:`solve` -- multistart alternating tabu search (MATS-like) for the diameter
+  objective, plus a location-allocation style descent for the travel objective.
+* :func:`solve_exact` -- HiGHS MIP for small instances (n <= ~200): optimum or bound.
+
+See ``NOTES.md`` in this folder for the measurements behind the design.
 """
 
+from territorial.optimize.design.exact import ExactResult, solve_exact
 from territorial.optimize.design.problem import DesignParams, DesignProblem
 from territorial.optimize.design.result import DesignResult, Progress
 from territorial.optimize.design.solve import solve
@@ -15,10 +26,12 @@ __all__ = [
     "DesignParams",
     "DesignProblem",
     "DesignResult",
+    "ExactResult",
     "FirstOf",
     "MaxIterations",
     "MaxRuntime",
     "Progress",
     "StoppingCriterion",
     "solve",
+    "solve_exact",
 ]

@@ -30,7 +30,7 @@ def _per_territory(name: str, value: Any, p: int, default: int) -> np.ndarray:
     return arr.astype(np.int64)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class DesignProblem:
     """A balanced territory design instance (arrays in; see the package docstring).
 

@@ -18,7 +18,7 @@ class Progress:
     feasible: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class DesignResult:
     """A territory plan and its figures.
 
