@@ -13,13 +13,19 @@ from territorial.domain import TerritorialError
 from territorial.metrics import TravelModel
 from territorial.optimize.design import Progress
 from territorial.services.compare import Comparison, compare_scenarios
-from territorial.services.design import DesignOutcome, DesignRequest, design_scenario
+from territorial.services.design import (
+    DesignOutcome,
+    DesignRequest,
+    design_scenario,
+    moves_tradeoff,
+)
 from territorial.services.workspace import open_workspace
 
 
 def register(app: typer.Typer) -> None:
     app.command("design")(design)
     app.command("compare")(compare)
+    app.command("tradeoff")(tradeoff)
 
 
 def parse_fraction(text: str, option: str) -> float:
@@ -227,3 +233,49 @@ def compare(
         typer.echo(json.dumps(result.to_dict(), indent=2))
     else:
         print_comparison(result, moves)
+
+
+@user_errors
+def tradeoff(
+    caps: Annotated[
+        str, typer.Option(help="Move caps to try, comma-separated: 0,5%,10% or counts.")
+    ] = "0,2%,5%,10%,20%,50%",
+    balance: Annotated[str, typer.Option(help="Measures to balance.")] = "potential,workload",
+    tolerance: Annotated[str, typer.Option(help="±tolerance, as for design.")] = "0.05",
+    objective: Annotated[str, typer.Option(help="travel or diameter.")] = "travel",
+    time_limit: Annotated[float, typer.Option(help="Seconds per cap.")] = 10.0,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    base: Annotated[
+        str | None, typer.Option("--scenario", help="Start from this scenario (default active).")
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """How balanced can territories get for a given number of account moves? (stores nothing)"""
+    if objective not in ("travel", "diameter"):
+        raise TerritorialError(f"--objective must be travel or diameter, not {objective!r}")
+    request = DesignRequest(
+        name="(trade-off)",
+        territories=0,
+        balance=tuple(m.strip() for m in balance.split(",") if m.strip()),
+        tolerance=parse_tolerance(tolerance),
+        objective=objective,  # type: ignore[arg-type]
+        time_limit=time_limit,
+        seed=seed,
+        base=base,
+    )
+    values = [parse_fraction(c, "--caps") for c in caps.split(",") if c.strip()]
+    with err_console.status("Designing at each move cap..."):
+        points = moves_tradeoff(open_workspace(db), request, values)
+    if as_json:
+        typer.echo(json.dumps([p.__dict__ for p in points], indent=2))
+        return
+    table = Table(title="Moves against balance")
+    for col in ("max moves", "accounts moved", "within tolerance", "worst Δ", "max diameter km"):
+        table.add_column(col, justify="right")
+    for p in points:
+        cap = f"{p.max_moves:.0%}" if 0 < p.max_moves < 1 else f"{p.max_moves:g}"
+        worst = ", ".join(f"{m} {v:.1%}" for m, v in p.max_deviation.items())
+        table.add_row(cap, f"{p.moved_accounts:,}", "yes" if p.feasible else "no", worst,
+                      f"{p.diameter_km:,.0f}")  # fmt: skip
+    console.print(table)

@@ -11,7 +11,7 @@ the assessment reports, so what is balanced here is what ``assess`` shows.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -23,7 +23,7 @@ from territorial.metrics import TravelModel
 from territorial.metrics.contiguity import delaunay_adjacency
 from territorial.metrics.geodesy import equirectangular_km
 from territorial.optimize.design import DesignProblem, MaxRuntime, Progress, solve
-from territorial.services.frame import ScenarioFrame, load_frame
+from territorial.services.frame import ScenarioFrame, leaf_labels, load_frame
 from territorial.services.scenarios import resolve_scenario
 from territorial.storage import UnitOfWork
 
@@ -372,6 +372,19 @@ def design_scenario(
     With a ``segment``, each segment gets territories in proportion to its share of the
     first balanced measure and a share of the time limit in proportion to them.
     """
+    scenario, outcome = plan_design(uow, request, progress)
+    with uow:
+        if request.replace:
+            uow.scenarios.delete(request.name)
+        uow.scenarios.save(scenario)
+        uow.commit()
+    return outcome
+
+
+def plan_design(
+    uow: UnitOfWork, request: DesignRequest, progress: Callable[[Progress], None] | None = None
+) -> tuple[Scenario, DesignOutcome]:
+    """Design as :func:`design_scenario` does, without storing the scenario."""
     if request.territories < 1:
         raise TerritorialError("--territories must be at least 1")
     if not request.balance:
@@ -408,15 +421,10 @@ def design_scenario(
         assignments=assignment,
         locks={e: t for e, t in base.locks.items() if keep_names and e in assignment},
     )
-    with uow:
-        if request.replace:
-            uow.scenarios.delete(request.name)
-        uow.scenarios.save(scenario)
-        uow.commit()
     moved = sum(
         1 for e, t in assignment.items() if e in base.assignments and base.assignments[e] != t
     )
-    return DesignOutcome(
+    return scenario, DesignOutcome(
         scenario=request.name,
         base=base.name,
         by=request.by,
@@ -449,3 +457,45 @@ def _describe(request: DesignRequest) -> str:
         parts.append(f"within segments of {request.segment}")
     parts.append(f"seed {request.seed}, time limit {request.time_limit:g}s")
     return "Designed: " + "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class TradeoffPoint:
+    """Balance reached with at most ``max_moves`` moves from the base alignment."""
+
+    max_moves: float
+    moved_accounts: int
+    feasible: bool
+    max_deviation: dict[str, float]
+    diameter_km: float
+
+
+def moves_tradeoff(
+    uow: UnitOfWork,
+    request: DesignRequest,
+    caps: list[float],
+    progress: Callable[[Progress], None] | None = None,
+) -> list[TradeoffPoint]:
+    """Design once per move cap (nothing is stored) to show moves against balance.
+
+    The territories are those of the base scenario (default: the active alignment).
+    """
+    with uow:
+        territories = len(leaf_labels(resolve_scenario(uow, request.base)))
+    points = []
+    for cap in caps:
+        capped = replace(
+            request, max_moves=cap, segment=None, territories=territories, replace=True
+        )
+        _, outcome = plan_design(uow, capped, progress)
+        figures = outcome.segments[0]
+        points.append(
+            TradeoffPoint(
+                max_moves=cap,
+                moved_accounts=outcome.moved_accounts,
+                feasible=figures.feasible,
+                max_deviation=figures.max_deviation,
+                diameter_km=figures.diameter_km,
+            )
+        )
+    return points

@@ -143,3 +143,23 @@ def test_design_name_must_be_new(demo: Run) -> None:
     result = demo("design", "-p", "15", "--name", "Current", "--time-limit", "1")
     assert result.exit_code == 1
     assert "exists" in result.output
+
+
+def test_tradeoff_respects_each_cap_and_stores_nothing(demo: Run) -> None:
+    result = demo(
+        "tradeoff",
+        "--caps",
+        "0,2%,10%",
+        "--balance",
+        "potential",
+        "--time-limit",
+        "1",
+        "--json",
+    )
+    assert result.exit_code == 0, result.output
+    points = json.loads(result.output)
+    assert [p["max_moves"] for p in points] == [0.0, 0.02, 0.1]
+    for point in points:
+        assert point["moved_accounts"] <= point["max_moves"] * 2500
+    names = [s["name"] for s in _json(demo, "status")["scenarios"]]  # type: ignore[attr-defined]
+    assert names == ["Current"]
