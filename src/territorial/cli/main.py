@@ -14,6 +14,7 @@ from territorial.cli import (
     imports,
     monitoring,
     planning,
+    publish,
     serve,
 )
 
@@ -49,6 +50,7 @@ assess.register(app)
 design.register(app)
 planning.register(app)
 monitoring.register(app)
+publish.register(app)
 serve.register(app)
 
 if __name__ == "__main__":

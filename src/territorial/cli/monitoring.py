@@ -10,11 +10,21 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from territorial.cli.common import DbOption, JsonOption, ScenarioOption, console, user_errors
+from territorial.cli.common import (
+    DbOption,
+    JsonOption,
+    ScenarioOption,
+    console,
+    err_console,
+    user_errors,
+)
+from territorial.cli.design import parse_fraction
 from territorial.domain import TerritorialError
 from territorial.io import parse_mapping
+from territorial.optimize.design import Progress
 from territorial.services.actuals import import_actuals
 from territorial.services.monitor import run_monitor
+from territorial.services.rebalance import RebalanceOptions, RebalanceProposal
 from territorial.services.workspace import open_workspace
 
 actuals_app = typer.Typer(help="Import actual sales and visits.", no_args_is_help=True)
@@ -71,14 +81,45 @@ def monitor(
     scenario: ScenarioOption = None,
     pace_threshold: Annotated[float, typer.Option(help="Alert when behind pace by more.")] = 0.10,
     cost_per_km: Annotated[float, typer.Option(help="Travel cost per km.")] = 0.35,
+    rebalance: Annotated[
+        bool,
+        typer.Option(help="Also design a rebalanced draft from the alignment with few moves."),
+    ] = False,
+    max_moves: Annotated[
+        str, typer.Option(help="With --rebalance: accounts that may move, 10% or a count.")
+    ] = "10%",
+    time_limit: Annotated[float, typer.Option(help="With --rebalance: seconds to search.")] = 20.0,
+    balance: Annotated[
+        str | None,
+        typer.Option(
+            help="With --rebalance: measures to balance (default potential,workload "
+            "and what drifted)."
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="With --rebalance: random seed.")] = 0,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Attainment, pace, projection, cost of sales, coverage and alerts for a period."""
-    report = run_monitor(
-        open_workspace(db), period, _date(as_of), scenario,
-        pace_threshold=pace_threshold, cost_per_km=cost_per_km,
-    )  # fmt: skip
+    options = None
+    if rebalance:
+        options = RebalanceOptions(
+            balance=tuple(m.strip() for m in balance.split(",") if m.strip()) if balance else None,
+            max_moves=parse_fraction(max_moves, "--max-moves"),
+            time_limit=time_limit,
+            seed=seed,
+        )
+    with err_console.status("Monitoring...") as status:
+        if options is not None:
+
+            def progress(p: Progress) -> None:
+                status.update(f"Rebalancing: {p.runtime:.0f}s, start {p.iteration}")
+
+            options.progress = progress
+        report = run_monitor(
+            open_workspace(db), period, _date(as_of), scenario,
+            pace_threshold=pace_threshold, cost_per_km=cost_per_km, rebalance=options,
+        )  # fmt: skip
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2))
         return
@@ -114,3 +155,39 @@ def monitor(
             console.print(f"  ... and {len(report.alerts) - 25} more (use --json)")
     for note in report.notes:
         console.print(f"  [dim]{note}[/]", highlight=False)
+    if report.rebalance is not None:
+        print_rebalance(report.rebalance)
+
+
+def print_rebalance(p: RebalanceProposal, limit: int = 15) -> None:
+    """What the rebalanced draft would fix, and what it moves."""
+    table = Table(title=f"Rebalance proposal: draft {p.scenario!r} from {p.base}")
+    for col in ("measure", "worst deviation now", "after", ""):
+        table.add_column(col, justify="left" if col == "measure" else "right")
+    for m in p.measures:
+        mark = "[green]better[/]" if m.improved else ""
+        table.add_row(m.measure, _pct(m.before), _pct(m.after), mark)
+    console.print(table)
+    share = p.revenue_moved / p.revenue_total if p.revenue_total else 0.0
+    console.print(
+        f"{len(p.moves):,} of {p.accounts:,} accounts move (cap {p.max_moves:g}); revenue "
+        f"moved {p.revenue_moved:,.0f} ({share:.1%}).",
+        highlight=False,
+    )
+    if p.moves:
+        moves = Table(title=f"Moves (first {min(limit, len(p.moves))}, by revenue)")
+        for col in ("account", "name", "from", "to", "revenue"):
+            moves.add_column(col, justify="right" if col == "revenue" else "left")
+        for mv in sorted(p.moves, key=lambda m: -m.revenue)[:limit]:
+            moves.add_row(mv.account_id, mv.name, mv.from_territory or "-",
+                          mv.to_territory or "-", f"{mv.revenue:,.0f}")  # fmt: skip
+        console.print(moves)
+    for note in p.notes:
+        console.print(f"  [yellow]note[/] {note}", highlight=False)
+    console.print(
+        f"Next: territorial compare {p.base!r} {p.scenario!r}; "
+        f"territorial scenario approve {p.scenario!r}; territorial publish {p.scenario!r} "
+        "--effective YYYY-MM-DD",
+        markup=False,
+        highlight=False,
+    )

@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from territorial.cli.common import DbOption, JsonOption, ScenarioOption, console, user_errors
+from territorial.cli.publish import print_transfers
 from territorial.domain import TerritorialError
 from territorial.domain.planning import PLAN_SECTIONS
 from territorial.metrics.tiers import TierConfig
@@ -184,11 +185,14 @@ def quota_show(
     as_json: JsonOption = False,
 ) -> None:
     """Show the stored quotas of a period."""
-    data = quota_set_dict(show_quotas(open_workspace(db), period, scenario))
+    qs = show_quotas(open_workspace(db), period, scenario)
+    data = quota_set_dict(qs)
     if as_json:
         _echo_json(data)
     else:
         _print_quotas(data)
+        if qs.transfers:
+            print_transfers(qs.transfers, "Quota moved with accounts when published")
 
 
 def _date(value: str | None, what: str) -> date | None:

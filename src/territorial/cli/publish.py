@@ -1,0 +1,162 @@
+"""`territorial scenario approve|history` and `territorial publish`: the implement step."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from territorial.cli.common import DbOption, JsonOption, console, user_errors
+from territorial.domain import TerritorialError
+from territorial.domain.publishing import QuotaTransferRecord
+from territorial.services.publish import (
+    PublishReport,
+    approve_scenario,
+    publish_scenario,
+    scenario_history,
+)
+from territorial.services.workspace import open_workspace
+
+scenario_app = typer.Typer(
+    help="A scenario's life cycle: approve it, see its history.", no_args_is_help=True
+)
+
+ByOption = Annotated[str | None, typer.Option("--by", help="Who does it (kept in the history).")]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(scenario_app, name="scenario")
+    app.command("publish")(publish)
+
+
+def _effective(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise TerritorialError(f"--effective: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def transfer_pairs(
+    transfers: list[QuotaTransferRecord],
+) -> list[tuple[str, str, int, Decimal]]:
+    """Transfers summed per (from, to): accounts and amount, largest amount first."""
+    count: dict[tuple[str, str], int] = defaultdict(int)
+    amount: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for x in transfers:
+        key = (x.from_territory, x.to_territory)
+        count[key] += 1
+        amount[key] += x.amount
+    return sorted(
+        ((a, b, count[(a, b)], amount[(a, b)]) for a, b in count),
+        key=lambda r: (-r[3], r[0], r[1]),
+    )
+
+
+def print_transfers(transfers: list[QuotaTransferRecord], title: str, limit: int = 30) -> None:
+    """The quota that moved with accounts, per pair of territories."""
+    pairs = transfer_pairs(transfers)
+    table = Table(title=f"{title} ({len(transfers)} accounts, {len(pairs)} pairs)")
+    for col in ("from", "to", "accounts", "amount"):
+        table.add_column(col, justify="right" if col in ("accounts", "amount") else "left")
+    for a, b, n, amt in pairs[:limit]:
+        table.add_row(a, b, f"{n:,}", f"{amt:,}")
+    console.print(table)
+    if len(pairs) > limit:
+        console.print(f"  ... and {len(pairs) - limit} more pairs (use --json for every account)")
+
+
+def print_publish(report: PublishReport) -> None:
+    prev = f"; {report.previous} is archived" if report.previous else ""
+    console.print(
+        f"[bold]{report.scenario}[/] is the active alignment from {report.effective} "
+        f"(was {report.status_before}){prev}.",
+        highlight=False,
+    )
+    console.print(f"  {report.moved_accounts:,} accounts change territory.", highlight=False)
+    for carried in report.quotas:
+        if carried.kept_existing:
+            continue
+        table = Table(title=f"Quotas {carried.period} carried to {report.scenario}")
+        for col in ("territory", "before", "after", "change"):
+            table.add_column(col, justify="left" if col == "territory" else "right")
+        for terr in list(dict.fromkeys([*carried.after, *carried.before])):
+            before = carried.before.get(terr, Decimal(0))
+            after = carried.after.get(terr, Decimal(0))
+            table.add_row(terr, f"{before:,}", f"{after:,}", f"{after - before:+,}")
+        total_before = sum(carried.before.values(), Decimal(0))
+        table.add_row(
+            "company", f"{total_before:,}", f"{carried.sum_after:,}",
+            f"{carried.sum_after - total_before:+,}", style="bold",
+        )  # fmt: skip
+        console.print(table)
+        print_transfers(carried.transfers, f"Quota moved with accounts, {carried.period}")
+    if not report.quotas and report.previous:
+        console.print(f"  no quotas of {report.previous} run on {report.effective}; none carried")
+    for note in report.notes:
+        console.print(f"  [dim]{note}[/]", highlight=False)
+
+
+@scenario_app.command("approve")
+@user_errors
+def approve(
+    name: Annotated[str, typer.Argument(help="The draft scenario.", show_default=False)],
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """Approve a draft scenario: it is ready to publish."""
+    event = approve_scenario(open_workspace(db), name, by=by)
+    console.print(f"Approved {event.scenario} ({event.at:%Y-%m-%d %H:%M} UTC).", highlight=False)
+    console.print(f"Next: territorial publish {event.scenario!r} --effective YYYY-MM-DD")
+
+
+@scenario_app.command("history")
+@user_errors
+def history(
+    name: Annotated[
+        str | None, typer.Argument(help="One scenario; default all.", show_default=False)
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Every scenario with its status and dates: approved, published, effective, archived."""
+    result = scenario_history(open_workspace(db), name)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2))
+        return
+    table = Table(title="Scenario history")
+    for col in ("scenario", "status", "created", "approved", "published", "effective",
+                "replaced", "archived", "replaced by"):  # fmt: skip
+        table.add_column(col)
+
+    def day(x: date | None) -> str:
+        return "" if x is None else f"{x:%Y-%m-%d}"
+
+    for r in result.scenarios:
+        table.add_row(
+            r.name, r.status, day(r.created_at), day(r.approved_at), day(r.published_at),
+            day(r.effective), r.replaced or "", day(r.archived_at), r.replaced_by or "",
+        )  # fmt: skip
+    console.print(table)
+
+
+@user_errors
+def publish(
+    name: Annotated[str, typer.Argument(help="The scenario to publish.", show_default=False)],
+    effective: Annotated[
+        str, typer.Option(help="First day the alignment holds, YYYY-MM-DD.", show_default=False)
+    ],
+    by: ByOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Make a scenario the active alignment from a date; quota moves with the accounts."""
+    report = publish_scenario(open_workspace(db), name, _effective(effective), by=by)
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2))
+    else:
+        print_publish(report)
