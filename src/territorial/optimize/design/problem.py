@@ -244,6 +244,7 @@ class DesignParams:
     max_escapes: int = 25
     alpha: float = 0.0
     repair_no_improve: int = 5000  # final uncapped balance search of each start
+    intensify: bool = True  # every other start resumes from the best feasible plan
     seed_sample: int = 0  # 0 = max(ceil(sqrt(n)), 2p)
     knn: int = 8
     bound_time_limit: float = 0.0  # > 0: solve the exact model (n <= exact_max_n) for a gap

@@ -75,7 +75,13 @@ def solve(
             break
         left = stop.time_left(elapsed)
         deadline = time.perf_counter() + left if math.isfinite(left) else math.inf
-        start = current if current is not None and (it == 0 or capped) else growth
+        if current is not None and (it == 0 or capped):
+            start = current
+        elif (params.intensify and best_a is not None and best_key[0] == 0
+              and best_key[1] == 0.0 and it % 2 == 1):
+            start = best_a.astype(np.int32)  # intensify: resume the search from the best
+        else:
+            start = growth
         run_start(s, start, lock, comp, ncomp, sample, fcap, tenure, params.max_no_improve,
                   params.alternations, params.max_escapes, params.alpha,
                   params.repair_no_improve, deadline,
