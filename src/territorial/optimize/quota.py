@@ -544,9 +544,12 @@ def prorate_moves(
     is taken from one territory and added to the other, so the company total is
     conserved exactly. An account carrying its territory's whole basis and
     moving for the whole period takes the whole quota, even a non-multiple of
-    the unit. Moves are applied in effective-date order (input order on ties),
-    each using the quotas and membership left by the earlier ones; a move dated
-    before the period moves the whole share, one after it moves no quota.
+    the unit. ``share`` is fixed at the period start: each account owns
+    ``quota × share`` of its first territory, and a move carries the remaining
+    fraction of that, so several accounts leaving one territory each take their
+    own part (not a growing share of what the others left behind). Moves apply
+    in effective-date order; a move dated before the period moves the whole
+    share, one after it moves no quota.
 
     Parameters
     ----------
@@ -576,6 +579,16 @@ def prorate_moves(
     basis = {str(a): float(v) for a, v in account_basis.items()}
     if any((not math.isfinite(v)) or v < 0 for v in basis.values()):
         raise ValueError("account basis values must be finite and non-negative")
+    # each account's own quota at the period start: its territory's quota x its share
+    own: dict[str, Fraction] = {}
+    share_of: dict[str, float] = {}
+    for territory, total in q.items():
+        members = [a for a, t in where.items() if t == territory]
+        tot = sum(basis.get(a, 0.0) for a in members)
+        for a in members:
+            share = basis.get(a, 0.0) / tot if tot > 0 else 1.0 / len(members)
+            share_of[a] = share
+            own[a] = Fraction(total) * Fraction(share)
     transfers: list[QuotaTransfer] = []
     order = sorted(range(len(moves)), key=lambda i: (moves[i].effective, i))
     for i in order:
@@ -586,16 +599,14 @@ def prorate_moves(
         q.setdefault(dst, Decimal(0))
         if src == dst:
             continue
-        members = [a for a, t in where.items() if t == src]
-        tot = sum(basis.get(a, 0.0) for a in members)
-        share = basis.get(mv.account_id, 0.0) / tot if tot > 0 else 1.0 / len(members)
+        share = share_of[mv.account_id]
         early = mv.effective < period.start
         remaining = 1.0 if early else period.remaining_fraction(mv.effective)
         have = max(q[src], Decimal(0))
         if share == 1.0 and remaining == 1.0:
             amount = have  # the territory's only (basis) account leaves for the whole period
         else:
-            exact = Fraction(have) * Fraction(share) * Fraction(remaining)
+            exact = own[mv.account_id] * Fraction(remaining)
             n_units = round(exact / Fraction(step))  # round half to even
             amount = min(n_units * step, (have // step) * step)
         q[src] -= amount

@@ -262,3 +262,19 @@ def test_growth_caps_hold_whenever_reachable(
     for h, q in zip(hist, res.quotas, strict=True):
         g = float(q) / h - 1
         assert lo - 1e-6 - 0.02 / h <= g <= hi + 1e-6 + 0.02 / h
+
+
+def test_accounts_leaving_together_each_carry_their_own_part() -> None:
+    """Two equal accounts leaving one territory mid-year each carry a quarter of it."""
+    period = Period(date(2026, 1, 1), date(2026, 12, 31))
+    half = date(2026, 7, 2)  # 183 of 365 days remain
+    result = prorate_moves(
+        {"A": 1000, "B": 0},
+        {"a1": "A", "a2": "A"},
+        {"a1": 50.0, "a2": 50.0},
+        [AccountMove("a1", "B", half), AccountMove("a2", "B", half)],
+        period,
+    )
+    expected = round(1000 * 0.5 * 183 / 365)
+    assert [t.amount for t in result.transfers] == [expected, expected]
+    assert result.quotas["A"] + result.quotas["B"] == 1000
