@@ -142,7 +142,9 @@ def _units(
     lat, lon = frame.lat[idx], frame.lon[idx]
     if request.by == "account":
         x, y = equirectangular_km(lat, lon)
-        adjacency = delaunay_adjacency(lat, lon) if request.contiguous else None
+        # the Delaunay graph is the neighbourhood the engine moves accounts along (measured:
+        # feasible where its own k-nearest graph was not); contiguity only when asked
+        adjacency = delaunay_adjacency(lat, lon) if len(idx) > 3 else None
         return _Units(
             np.column_stack([x, y]),
             measures[idx],
