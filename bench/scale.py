@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from territorial.optimize.design import DesignParams, DesignProblem, MaxRuntime, solve
+from territorial.optimize.design import DesignParams, DesignProblem, MaxRuntime, Progress, solve
 
 
 def make_accounts(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -38,12 +38,20 @@ def run(n: int, p: int, time_limit: float, contiguous: bool, seed: int) -> None:
     t0 = time.perf_counter()
     pb = DesignProblem(xy, w, p=p, tolerances=0.05, measure_names=("revenue", "workload"),
                        adjacency=adj, contiguous=contiguous)
-    res = solve(pb, MaxRuntime(time_limit), seed=seed, params=DesignParams())
+    first: list[float] = []
+
+    def progress(pr: Progress) -> None:
+        if pr.feasible and not first:
+            first.append(time.perf_counter() - t0)
+
+    res = solve(pb, MaxRuntime(time_limit), seed=seed, params=DesignParams(),
+                progress=progress)
     wall = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # KiB -> GiB
     dev = " ".join(f"{d:.4f}" for d in res.max_deviation)
     print(f"n={n:>7} p={p:>4} contiguous={contiguous!s:5} feasible={res.feasible!s:5} "
           f"maxdev=[{dev}] D={res.diameter:8.2f} starts={res.iterations:4d} "
+          f"first feasible={first[0] if first else float('nan'):6.1f}s "
           f"time={wall:6.1f}s (target < 120 s) peak RSS={peak:5.2f} GiB (target < 4 GiB)",
           flush=True)
 
