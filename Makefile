@@ -12,6 +12,7 @@ $(STAMP): pyproject.toml package-lock.json scripts/build_assets.py
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	npm ci --no-audit --no-fund --loglevel=error
 	$(BIN)/python scripts/build_assets.py
+	$(BIN)/python scripts/warm_numba.py
 	touch $(STAMP)
 
 # Browser tests drive Debian's Chromium (never a downloaded browser build).

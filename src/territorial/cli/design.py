@@ -14,6 +14,7 @@ from territorial.metrics import TravelModel
 from territorial.optimize.design import Progress
 from territorial.services.compare import Comparison, compare_scenarios
 from territorial.services.design import (
+    NO_ALIGNMENT,
     DesignOutcome,
     DesignRequest,
     design_scenario,
@@ -94,13 +95,19 @@ def print_outcome(outcome: DesignOutcome) -> None:
         f"Balanced {tol}; {outcome.moved_accounts:,} of {outcome.total_accounts:,} "
         f"accounts change territory."
     )
+    for s in outcome.segments:
+        if s.gap is not None:
+            proof = "proven optimal" if s.gap < 1e-9 else f"within {s.gap:.1%} of optimal"
+            console.print(
+                f"Exact bound ({s.segment or 'all'}): diameter ≥ {s.lower_bound:,.1f} km; "
+                f"this plan is {proof}."
+            )
     for note in outcome.notes:
         console.print(f"[yellow]note[/] {note}")
-    console.print(
-        f"Next: territorial assess --scenario {outcome.scenario!r}; "
-        f"territorial compare {outcome.base!r} {outcome.scenario!r}",
-        markup=False,
-    )
+    following = f"territorial assess --scenario {outcome.scenario!r}"
+    if outcome.base != NO_ALIGNMENT:
+        following += f"; territorial compare {outcome.base!r} {outcome.scenario!r}"
+    console.print(f"Next: {following}", markup=False)
 
 
 @user_errors

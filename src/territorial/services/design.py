@@ -22,13 +22,14 @@ from territorial.domain import Scenario, ScenarioStatus, TerritorialError, Terri
 from territorial.metrics import TravelModel
 from territorial.metrics.contiguity import delaunay_adjacency
 from territorial.metrics.geodesy import equirectangular_km
-from territorial.optimize.design import DesignProblem, MaxRuntime, Progress, solve
+from territorial.optimize.design import DesignParams, DesignProblem, MaxRuntime, Progress, solve
 from territorial.services.frame import ScenarioFrame, leaf_labels, load_frame
 from territorial.services.scenarios import resolve_scenario
 from territorial.storage import UnitOfWork
 
 UnitKind = Literal["account", "zip", "county"]
 NO_ALIGNMENT = "(no alignment)"
+EXACT_MAX_UNITS = 200
 
 
 @dataclass
@@ -70,6 +71,8 @@ class SegmentResult:
     runtime: float
     iterations: int
     disconnected: list[str]
+    lower_bound: float | None = None  # diameter bound from the exact model (small designs)
+    gap: float | None = None  # (diameter - bound) / diameter; 0 = proven optimal
 
 
 @dataclass
@@ -337,7 +340,11 @@ def _solve_segment(
             max_moves=request.max_moves,
             move_weights=units.move_weights if request.move_measure else None,
         )
-        result = solve(problem, MaxRuntime(time_limit), seed=request.seed, progress=progress)
+        # small diameter problems also get the exact HiGHS model for a bound and the gap
+        exact = request.objective == "diameter" and n_units <= EXACT_MAX_UNITS
+        params = DesignParams(bound_time_limit=time_limit / 2 if exact else 0.0)
+        search = time_limit / 2 if exact else time_limit
+        result = solve(problem, MaxRuntime(search), request.seed, params, progress)
     except ValueError as exc:
         where = f" (segment {segment})" if segment else ""
         raise TerritorialError(f"cannot design{where}: {exc}") from exc
@@ -362,6 +369,8 @@ def _solve_segment(
         runtime=float(result.runtime),
         iterations=int(result.iterations),
         disconnected=[names[t] for t in result.disconnected] if request.contiguous else [],
+        lower_bound=result.lower_bound,
+        gap=result.gap,
     )
     return assignment, figures
 
