@@ -140,7 +140,15 @@ def design(
         str | None, typer.Option(help="Design separately within each value of this field.")
     ] = None,
     time_limit: Annotated[float, typer.Option(help="Seconds to search.")] = 30.0,
-    seed: Annotated[int, typer.Option(help="Random seed (same seed, same plan).")] = 0,
+    seed: Annotated[int, typer.Option(help="Random seed (with --iterations: same plan).")] = 0,
+    iterations: Annotated[
+        int | None, typer.Option(help="Stop after this many starts: reproducible plans.")
+    ] = None,
+    centres: Annotated[
+        str | None, typer.Option(help="'reps': centre each territory at its rep's home.")
+    ] = None,
+    min_accounts: Annotated[int | None, typer.Option(help="Fewest accounts a territory.")] = None,
+    max_accounts: Annotated[int | None, typer.Option(help="Most accounts a territory.")] = None,
     base: Annotated[
         str | None, typer.Option("--scenario", help="Start from this scenario (default active).")
     ] = None,
@@ -155,6 +163,8 @@ def design(
         raise TerritorialError(f"--by must be account, zip or county, not {by!r}")
     if objective not in ("travel", "diameter"):
         raise TerritorialError(f"--objective must be travel or diameter, not {objective!r}")
+    if centres not in (None, "reps"):
+        raise TerritorialError(f"--centres takes 'reps', not {centres!r}")
     request = DesignRequest(
         name=name,
         territories=territories,
@@ -168,7 +178,11 @@ def design(
         targets=parse_targets(target or []),
         segment=segment,
         time_limit=time_limit,
+        iterations=iterations,
         seed=seed,
+        rep_centres=centres == "reps",
+        min_accounts=min_accounts,
+        max_accounts=max_accounts,
         base=base,
         replace=replace,
         travel=TravelModel(detour, speed),

@@ -21,8 +21,17 @@ from scipy.optimize import linear_sum_assignment
 from territorial.domain import Scenario, ScenarioStatus, TerritorialError, Territory
 from territorial.metrics import TravelModel
 from territorial.metrics.contiguity import delaunay_adjacency
-from territorial.metrics.geodesy import equirectangular_km
-from territorial.optimize.design import DesignParams, DesignProblem, MaxRuntime, Progress, solve
+from territorial.metrics.geodesy import equirectangular_km, spherical_centre
+from territorial.optimize.design import (
+    DesignParams,
+    DesignProblem,
+    FirstOf,
+    MaxIterations,
+    MaxRuntime,
+    Progress,
+    StoppingCriterion,
+    solve,
+)
 from territorial.services.frame import ScenarioFrame, leaf_labels, load_frame
 from territorial.services.scenarios import resolve_scenario
 from territorial.storage import UnitOfWork
@@ -48,7 +57,11 @@ class DesignRequest:
     targets: dict[str, float] = field(default_factory=dict)  # territory -> x mean
     segment: str | None = None
     time_limit: float = 30.0
+    iterations: int | None = None  # stop after this many starts: the same seed, the same plan
     seed: int = 0
+    rep_centres: bool = False  # centre each territory at its rep's home (travel objective)
+    min_accounts: int | None = None
+    max_accounts: int | None = None
     base: str | None = None
     created_by: str | None = None
     replace: bool = False
@@ -133,6 +146,7 @@ class _Units:
     unit_of_account: np.ndarray  # (n_accounts,) unit index
     adjacency: object | None
     move_weights: np.ndarray
+    reference: tuple[float, float]  # (lat, lon) of the planar projection's origin
 
 
 def _units(
@@ -143,8 +157,9 @@ def _units(
     move_weights: np.ndarray,
 ) -> _Units:
     lat, lon = frame.lat[idx], frame.lon[idx]
+    ref = spherical_centre(lat, lon)
     if request.by == "account":
-        x, y = equirectangular_km(lat, lon)
+        x, y = equirectangular_km(lat, lon, *ref)
         # the Delaunay graph is the neighbourhood the engine moves accounts along (measured:
         # feasible where its own k-nearest graph was not); contiguity only when asked
         adjacency = delaunay_adjacency(lat, lon) if len(idx) > 3 else None
@@ -154,6 +169,7 @@ def _units(
             np.arange(len(idx)),
             adjacency,
             move_weights[idx],
+            ref,
         )
     from territorial.geo.units import aggregate, build_units
 
@@ -167,13 +183,14 @@ def _units(
             f"{len(units.unplaced)} accounts cannot be placed in a {request.by} unit "
             f"(first: {accounts[i].external_id}: {why}); design --by account instead"
         )
-    x, y = equirectangular_km(units.lat, units.lon)
+    x, y = equirectangular_km(units.lat, units.lon, *ref)
     return _Units(
         np.column_stack([x, y]),
         aggregate(measures[idx], units.unit_of_account, units.n_units),
         units.unit_of_account,
         units.adjacency,
         aggregate(move_weights[idx][:, None], units.unit_of_account, units.n_units)[:, 0],
+        ref,
     )
 
 
@@ -279,6 +296,25 @@ def _context(base: Scenario, frame: ScenarioFrame, request: DesignRequest) -> _C
     )  # fmt: skip
 
 
+def _rep_centres(ctx: _Context, reference: tuple[float, float]) -> np.ndarray:
+    """Each territory's rep home projected like the units; every rep needs a home."""
+    if not ctx.labels:
+        raise TerritorialError(
+            "--centres reps keeps the base scenario's territories and reps: ask for as many "
+            "territories as it has"
+        )
+    homes = []
+    for label in ctx.labels:
+        rep = ctx.frame.rep_of(label)
+        if rep is None or rep.home_latitude is None or rep.home_longitude is None:
+            who = "has no rep" if rep is None else f"has a rep ({rep.name}) with no home"
+            raise TerritorialError(f"--centres reps: territory {label!r} {who}")
+        homes.append((rep.home_latitude, rep.home_longitude))
+    lat, lon = np.array(homes).T
+    x, y = equirectangular_km(lat, lon, *reference)
+    return np.column_stack([x, y])
+
+
 def _segments(ctx: _Context, request: DesignRequest) -> list[tuple[str | None, np.ndarray, int]]:
     """(segment value, account indices, territories) for each design to run."""
     if not request.segment:
@@ -319,6 +355,9 @@ def _solve_segment(
                     f"--max-moves needs every account assigned in {ctx.base.name!r}"
                 )
             current = None  # unassigned accounts: no disruption baseline
+    centres = _rep_centres(ctx, units.reference) if request.rep_centres else None
+    if request.by != "account" and (request.min_accounts or request.max_accounts):
+        raise TerritorialError("--min-accounts/--max-accounts apply to designs --by account")
     targets = None
     if request.targets:
         mult = np.array([request.targets.get(label, 1.0) for label in ctx.labels])
@@ -339,12 +378,18 @@ def _solve_segment(
             current=current if request.max_moves is not None else None,
             max_moves=request.max_moves,
             move_weights=units.move_weights if request.move_measure else None,
+            fixed_centres=centres,
+            min_units=request.min_accounts,
+            max_units=request.max_accounts,
         )
         # small diameter problems also get the exact HiGHS model for a bound and the gap
         exact = request.objective == "diameter" and n_units <= EXACT_MAX_UNITS
         params = DesignParams(bound_time_limit=time_limit / 2 if exact else 0.0)
         search = time_limit / 2 if exact else time_limit
-        result = solve(problem, MaxRuntime(search), request.seed, params, progress)
+        stop: StoppingCriterion = MaxRuntime(search)
+        if request.iterations is not None:
+            stop = FirstOf(MaxIterations(request.iterations), MaxRuntime(search))
+        result = solve(problem, stop, request.seed, params, progress)
     except ValueError as exc:
         where = f" (segment {segment})" if segment else ""
         raise TerritorialError(f"cannot design{where}: {exc}") from exc

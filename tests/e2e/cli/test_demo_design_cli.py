@@ -163,3 +163,39 @@ def test_tradeoff_respects_each_cap_and_stores_nothing(demo: Run) -> None:
         assert point["moved_accounts"] <= point["max_moves"] * 2500
     names = [s["name"] for s in _json(demo, "status")["scenarios"]]  # type: ignore[attr-defined]
     assert names == ["Current"]
+
+
+def test_same_seed_and_iterations_give_the_same_plan(demo: Run, tmp_path: Path) -> None:
+    plans = []
+    for k in range(2):
+        args = ["-p", "15", "--name", f"Seeded{k}", "--balance", "potential", "--seed", "3"]
+        result = demo("design", *args, "--iterations", "2", "--time-limit", "60")
+        assert result.exit_code == 0, result.output
+        path = tmp_path / f"plan{k}.csv"
+        assert demo("export", "assignments", "--scenario", f"Seeded{k}", "-o", path).exit_code == 0
+        plans.append(path.read_text(encoding="utf-8"))
+    assert plans[0] == plans[1]
+
+
+def test_rep_centres_need_the_base_territories(demo: Run) -> None:
+    refused = demo("design", "-p", "10", "--name", "X", "--centres", "reps", "--time-limit", "1")
+    assert refused.exit_code == 1
+    assert "--centres reps" in refused.output
+    result = demo(
+        "design",
+        "-p",
+        "15",
+        "--name",
+        "Homes",
+        "--centres",
+        "reps",
+        "--balance",
+        "potential",
+        "--tolerance",
+        "0.2",
+        "--time-limit",
+        "2",
+        "--json",
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["total_accounts"] == 2500
