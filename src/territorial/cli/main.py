@@ -12,6 +12,7 @@ from territorial.cli import (
     design,
     exports,
     imports,
+    locks,
     monitoring,
     planning,
     publish,
@@ -48,6 +49,7 @@ app.add_typer(exports.app, name="export")
 demo.register(app)
 assess.register(app)
 design.register(app)
+locks.register(app)
 planning.register(app)
 monitoring.register(app)
 publish.register(app)

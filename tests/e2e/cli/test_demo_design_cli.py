@@ -199,3 +199,35 @@ def test_rep_centres_need_the_base_territories(demo: Run) -> None:
     )
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["total_accounts"] == 2500
+
+
+def test_locked_accounts_stay_put_in_a_design(demo: Run, tmp_path: Path) -> None:
+    assert demo("lock", "ACC-00001", "ACC-00002").exit_code == 0
+    assert demo("lock", "ACC-00003", "--to", "West-2").exit_code == 0
+    unknown = demo("lock", "NOPE")
+    assert unknown.exit_code == 1 and "no account with id 'NOPE'" in unknown.output
+    result = demo(
+        "design",
+        "-p",
+        "15",
+        "--name",
+        "Locked",
+        "--balance",
+        "potential",
+        "--tolerance",
+        "0.1",
+        "--max-moves",
+        "30%",
+        "--time-limit",
+        "2",
+    )
+    assert result.exit_code == 0, result.output
+    plans = {}
+    for name in ("Current", "Locked"):
+        path = tmp_path / f"{name}.csv"
+        assert demo("export", "assignments", "--scenario", name, "-o", path).exit_code == 0
+        with path.open(encoding="utf-8") as handle:
+            plans[name] = dict(csv.reader(handle))
+    for account in ("ACC-00001", "ACC-00002", "ACC-00003"):
+        assert plans["Locked"][account] == plans["Current"][account]
+    assert plans["Current"]["ACC-00003"] == "West-2"
