@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
 
 from territorial.domain import Sale, TerritorialError, Visit
 from territorial.domain.planning import (
@@ -30,6 +31,19 @@ def _scenario_id(conn: Connection, name: str) -> int:
     if found is None:
         raise TerritorialError(f"no scenario named {name!r}")
     return int(found)
+
+
+def snapshot_from_row(scenario: str, row: RowMapping | Mapping[str, Any]) -> BalanceSnapshot:
+    """A stored balance snapshot as the domain record."""
+    taken = _aware(row["taken_at"])
+    assert taken is not None
+    return BalanceSnapshot(
+        scenario,
+        row["measure"],
+        {str(k): float(v) for k, v in dict(row["deviations"]).items()},
+        taken,
+        row["reason"] or "",
+    )
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -327,15 +341,7 @@ class SnapshotRepository:
         )
         if row is None:
             return None
-        taken = _aware(row["taken_at"])
-        assert taken is not None
-        return BalanceSnapshot(
-            scenario,
-            row["measure"],
-            {str(k): float(v) for k, v in dict(row["deviations"]).items()},
-            taken,
-            row["reason"] or "",
-        )
+        return snapshot_from_row(scenario, row)
 
 
 class SaleUpdates:

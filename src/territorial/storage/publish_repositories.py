@@ -13,7 +13,7 @@ from territorial.domain.planning import BalanceSnapshot
 from territorial.domain.publishing import QuotaTransferRecord, ScenarioEvent, ScenarioEventKind
 from territorial.storage import planning_tables as p
 from territorial.storage import tables as t
-from territorial.storage.planning_repositories import _aware, _scenario_id
+from territorial.storage.planning_repositories import _aware, _scenario_id, snapshot_from_row
 
 
 class PublishingRepository:
@@ -103,15 +103,7 @@ class PublishingRepository:
         )
         if row is None:
             return None
-        taken = _aware(row["taken_at"])
-        assert taken is not None
-        return BalanceSnapshot(
-            scenario,
-            row["measure"],
-            {str(k): float(v) for k, v in dict(row["deviations"]).items()},
-            taken,
-            row["reason"] or "",
-        )
+        return snapshot_from_row(scenario, row)
 
     def _quota_set_id(self, scenario: str, period: str) -> int:
         found = self.conn.execute(

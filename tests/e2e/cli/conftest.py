@@ -9,6 +9,8 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from territorial.cli.main import app
+from territorial.services.demo import build_demo
+from territorial.storage import UnitOfWork
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "imports"
 Run = Callable[..., Result]
@@ -30,3 +32,18 @@ def run(db_url: str) -> Run:
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A demo workspace (SQLite file) built once per test module."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    build_demo(UnitOfWork.open(str(path)))
+    return str(path)
+
+
+def run_ok(db: str, *args: str) -> str:
+    """Run the CLI on ``db``; assert success and return what it printed."""
+    result = CliRunner().invoke(app, [*args, "--db", db], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    return result.output

@@ -10,26 +10,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from tests.e2e.cli.conftest import run_ok as run
 from typer.testing import CliRunner
 
 from territorial.cli.main import app
-from territorial.services.demo import build_demo
-from territorial.storage import UnitOfWork
 
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    build_demo(UnitOfWork.open(str(path)))
-    return str(path)
-
-
-def run(db: str, *args: str) -> str:
-    result = runner.invoke(app, [*args, "--db", db], env={"COLUMNS": "200"})
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def test_assign_size_and_apply(demo_db: str) -> None:
