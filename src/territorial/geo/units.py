@@ -28,6 +28,13 @@ from scipy import sparse
 from scipy.sparse import csgraph
 from scipy.spatial import Delaunay, QhullError
 
+from territorial.geo.geodesy import (
+    EARTH_RADIUS_KM,
+    equirectangular_km,
+    haversine_km,
+    unit_vectors,
+)
+
 __all__ = [
     "EARTH_RADIUS_KM",
     "GeoUnits",
@@ -37,7 +44,6 @@ __all__ = [
     "connect_components",
     "delaunay_edges",
     "edges_to_csr",
-    "equirectangular_km",
     "haversine_km",
     "proximity_graph",
     "unit_vectors",
@@ -49,7 +55,6 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 UnitKind = Literal["zip", "county"]
 
-EARTH_RADIUS_KM = 6371.0088
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,25 +219,9 @@ def units_to_accounts(unit_assignment: npt.ArrayLike, unit_of_account: npt.Array
 # --- geometry and graph helpers ------------------------------------------------------
 
 
-def haversine_km(lat1: npt.ArrayLike, lon1: npt.ArrayLike,
-                 lat2: npt.ArrayLike, lon2: npt.ArrayLike) -> FloatArray:
-    """Great-circle distance in km (element-wise, broadcasting)."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp = p2 - p1
-    dl = np.radians(np.asarray(lon2, dtype=np.float64) - np.asarray(lon1, dtype=np.float64))
-    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))),
-                      dtype=np.float64)
-
-
-def equirectangular_km(lat: npt.ArrayLike, lon: npt.ArrayLike,
-                       lat0: float | None = None) -> FloatArray:
-    """Project to plane km: ``x = R·λ·cos φ0``, ``y = R·φ``; ``φ0`` the mean latitude."""
-    lat_a = np.asarray(lat, dtype=np.float64)
-    lon_a = np.asarray(lon, dtype=np.float64)
-    ref = float(np.mean(lat_a)) if lat0 is None and lat_a.size else (lat0 or 0.0)
-    x = EARTH_RADIUS_KM * np.radians(lon_a) * np.cos(np.radians(ref))
-    y = EARTH_RADIUS_KM * np.radians(lat_a)
+def _plane_km(lat: npt.ArrayLike, lon: npt.ArrayLike) -> FloatArray:
+    """(n, 2) planar km around the points' centre (for triangulations)."""
+    x, y = equirectangular_km(lat, lon)
     return np.column_stack([x, y])
 
 
@@ -309,7 +298,7 @@ def connect_components(adjacency: sparse.spmatrix, lat: npt.ArrayLike, lon: npt.
     n_comp, labels = csgraph.connected_components(adj, directed=False)
     if n_comp <= 1:
         return adj, np.empty((0, 2), dtype=np.int64)
-    cand = (delaunay_edges(equirectangular_km(lat_a, lon_a)) if candidates is None
+    cand = (delaunay_edges(_plane_km(lat_a, lon_a)) if candidates is None
             else np.asarray(candidates, dtype=np.int64).reshape(-1, 2))
     ci, cj = labels[cand[:, 0]], labels[cand[:, 1]]
     between = ci != cj
@@ -351,7 +340,7 @@ def proximity_graph(lat: npt.ArrayLike, lon: npt.ArrayLike, max_edge_km: float
     lat_a = np.asarray(lat, dtype=np.float64)
     lon_a = np.asarray(lon, dtype=np.float64)
     n = lat_a.shape[0]
-    edges = delaunay_edges(equirectangular_km(lat_a, lon_a))
+    edges = delaunay_edges(_plane_km(lat_a, lon_a))
     if not edges.size:
         return edges_to_csr(edges, n), 0
     length = haversine_km(lat_a[edges[:, 0]], lon_a[edges[:, 0]],
@@ -366,13 +355,6 @@ def valid_points(lat: FloatArray, lon: FloatArray) -> npt.NDArray[np.bool_]:
     with np.errstate(invalid="ignore"):
         ok = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
         return np.asarray(ok & ~((lat == 0) & (lon == 0)), dtype=bool)
-
-
-def unit_vectors(lat: npt.ArrayLike, lon: npt.ArrayLike) -> FloatArray:
-    """Points on the unit sphere, shape (n, 3); chord length grows with arc length."""
-    p = np.radians(np.asarray(lat, dtype=np.float64))
-    q = np.radians(np.asarray(lon, dtype=np.float64))
-    return np.column_stack([np.cos(p) * np.cos(q), np.cos(p) * np.sin(q), np.sin(p)])
 
 
 def _unique_edges(edges: npt.ArrayLike) -> IntArray:

@@ -1,11 +1,21 @@
 """Assessment metrics: pure functions, arrays in, dataclasses out.
 
 The entry point is :func:`assess`; the modules it combines can be used on their own:
-:mod:`~territorial.metrics.geodesy` (distances in km), :mod:`~.workload`,
+:mod:`~territorial.geo.geodesy` (distances in km), :mod:`~.workload`,
 :mod:`~.balance`, :mod:`~.compactness`, :mod:`~.contiguity`, :mod:`~.coverage` and
 :mod:`~.findings`.
 """
 
+from territorial.geo.geodesy import (
+    EARTH_RADIUS_KM,
+    equirectangular_inverse,
+    equirectangular_km,
+    haversine_km,
+    haversine_matrix,
+    haversine_one_to_many,
+    min_distance_km,
+    spherical_centre,
+)
 from territorial.metrics.assessment import (
     Assessment,
     AssessmentInputs,
@@ -19,16 +29,6 @@ from territorial.metrics.compactness import CompactnessStats, compactness, diame
 from territorial.metrics.contiguity import delaunay_adjacency, territory_components
 from territorial.metrics.coverage import CoverageGaps, WhiteSpaceCell, coverage_gaps
 from territorial.metrics.findings import Finding
-from territorial.metrics.geodesy import (
-    EARTH_RADIUS_KM,
-    equirectangular_inverse,
-    equirectangular_km,
-    haversine_km,
-    haversine_matrix,
-    haversine_one_to_many,
-    min_distance_km,
-    spherical_centre,
-)
 from territorial.metrics.workload import TravelModel, workload_hours
 
 __all__ = [

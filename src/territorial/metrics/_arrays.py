@@ -5,17 +5,20 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
+from territorial.geo.geodesy import FloatArray, as_float_array
+
+__all__ = [
+    "BoolArray",
+    "FloatArray",
+    "IntArray",
+    "as_float_array",
+    "as_territory_array",
+    "group_indices",
+    "totals_by_territory",
+]
+
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
-
-
-def as_float_array(values: npt.ArrayLike, name: str = "values") -> FloatArray:
-    """Return `values` as a 1-D float64 array, raising ``ValueError`` if it is not 1-D."""
-    arr = np.asarray(values, dtype=np.float64)
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
-    return arr
 
 
 def as_territory_array(territory: npt.ArrayLike, n_territories: int) -> IntArray:

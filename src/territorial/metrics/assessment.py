@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.sparse import csr_matrix
 
+from territorial.geo.geodesy import haversine_km
 from territorial.metrics._arrays import (
     FloatArray,
     IntArray,
@@ -38,7 +39,6 @@ from territorial.metrics.findings import (
     sort_findings,
     unassigned_findings,
 )
-from territorial.metrics.geodesy import haversine_km
 from territorial.metrics.workload import TravelModel, base_distance_km, workload_hours
 
 RESERVED_MEASURES = ("accounts", "workload")

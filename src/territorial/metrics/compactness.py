@@ -17,18 +17,18 @@ import numpy as np
 import numpy.typing as npt
 from scipy.spatial import ConvexHull, QhullError, cKDTree
 
+from territorial.geo.geodesy import (
+    equirectangular_km,
+    haversine_km,
+    spherical_centre,
+    unit_vectors,
+)
 from territorial.metrics._arrays import (
     FloatArray,
     IntArray,
     as_float_array,
     as_territory_array,
     group_indices,
-)
-from territorial.metrics.geodesy import (
-    equirectangular_km,
-    haversine_km,
-    spherical_centre,
-    unit_vectors,
 )
 
 _BLOCK = 2_000_000  # distance cells per block in the pairwise search
@@ -137,7 +137,7 @@ def territory_centres(
     n_territories: int,
     weights: npt.ArrayLike | None = None,
 ) -> tuple[FloatArray, FloatArray]:
-    """Weighted centre (see :func:`~territorial.metrics.geodesy.spherical_centre`) per territory.
+    """Weighted centre (see :func:`~territorial.geo.geodesy.spherical_centre`) per territory.
 
     Territories whose weights are all zero use equal weights; empty ones get ``nan``.
     """

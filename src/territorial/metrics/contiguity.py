@@ -13,8 +13,8 @@ from scipy.sparse import coo_matrix, csr_matrix, issparse
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import Delaunay, QhullError
 
+from territorial.geo.geodesy import equirectangular_km
 from territorial.metrics._arrays import IntArray, as_float_array, as_territory_array
-from territorial.metrics.geodesy import equirectangular_km
 
 
 def as_adjacency(adjacency: object, n: int) -> csr_matrix:

@@ -20,17 +20,17 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from territorial.geo.geodesy import (
+    equirectangular_inverse,
+    equirectangular_km,
+    min_distance_km,
+    spherical_centre,
+)
 from territorial.metrics._arrays import (
     FloatArray,
     IntArray,
     as_float_array,
     as_territory_array,
-)
-from territorial.metrics.geodesy import (
-    equirectangular_inverse,
-    equirectangular_km,
-    min_distance_km,
-    spherical_centre,
 )
 
 

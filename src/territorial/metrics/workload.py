@@ -32,8 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from territorial.geo.geodesy import EARTH_RADIUS_KM, haversine_km
 from territorial.metrics._arrays import FloatArray, as_float_array, as_territory_array
-from territorial.metrics.geodesy import EARTH_RADIUS_KM, haversine_km
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,7 @@ def stop_workload_hours(
     """
     from scipy.spatial import cKDTree
 
-    from territorial.metrics.geodesy import unit_vectors
+    from territorial.geo.geodesy import unit_vectors
 
     points = unit_vectors(lat, lon)
     n = points.shape[0]

@@ -34,7 +34,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import linear_sum_assignment
 
 from territorial.domain.rep import Rep
-from territorial.metrics.geodesy import haversine_km
+from territorial.geo.geodesy import haversine_km
 
 __all__ = [
     "AccountTable",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from territorial.domain import Account, Rep, Territory, TerritoryLevel
-from territorial.metrics.geodesy import haversine_km
+from territorial.geo.geodesy import haversine_km
 from territorial.sample.geodata import FloatArray, IntArray, us_cities, us_zips
 from territorial.sample.names import INDUSTRIES, person_names
 

@@ -19,9 +19,9 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from territorial.domain import Scenario, ScenarioStatus, TerritorialError, Territory
+from territorial.geo.geodesy import equirectangular_km, spherical_centre
 from territorial.metrics import TravelModel
 from territorial.metrics.contiguity import delaunay_adjacency
-from territorial.metrics.geodesy import equirectangular_km, spherical_centre
 from territorial.optimize.design import (
     DesignParams,
     DesignProblem,

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from territorial.metrics.geodesy import (
+from territorial.geo.geodesy import (
     equirectangular_inverse,
     equirectangular_km,
     haversine_km,

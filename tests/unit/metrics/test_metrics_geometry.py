@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from territorial.geo.geodesy import haversine_matrix
 from territorial.metrics.compactness import compactness, diameter_km
 from territorial.metrics.contiguity import delaunay_adjacency, territory_components
-from territorial.metrics.geodesy import haversine_matrix
 
 KM_PER_DEGREE = 6371.0088 * math.pi / 180.0  # one degree of a great circle
 

@@ -10,7 +10,15 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from territorial.metrics._arrays import FloatArray, as_float_array
+FloatArray = npt.NDArray[np.float64]
+
+
+def as_float_array(values: npt.ArrayLike, name: str = "values") -> FloatArray:
+    """``values`` as a 1-D float64 array; ``ValueError`` if it is not 1-D."""
+    arr = np.asarray(values, dtype=np.float64)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
+    return arr
 
 EARTH_RADIUS_KM = 6371.0088
 """Mean Earth radius (IUGG) in km."""
