@@ -14,7 +14,6 @@ stretch without accounts may be linked.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -24,6 +23,7 @@ import numpy.typing as npt
 import zipcodes
 from scipy.spatial import cKDTree
 
+from territorial.geo.geocode import normalize_zip as normalize_zip_text
 from territorial.geo.units import (
     EARTH_RADIUS_KM,
     GeoUnits,
@@ -37,7 +37,6 @@ __all__ = ["ZipIndex", "build_zip_units", "normalize_zip", "zip_index"]
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
-_ZIP_RE = re.compile(r"^\s*(\d{3,5})(?:\.0+)?(?:\s*-?\s*\d{4})?\s*$")
 
 
 def normalize_zip(value: object) -> str | None:
@@ -51,8 +50,7 @@ def normalize_zip(value: object) -> str | None:
         if not math.isfinite(value) or value != int(value):
             return None
         value = int(value)
-    match = _ZIP_RE.match(str(value))
-    return match.group(1).zfill(5) if match else None
+    return normalize_zip_text(str(value))
 
 
 @dataclass(frozen=True, slots=True)
