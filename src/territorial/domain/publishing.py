@@ -45,3 +45,15 @@ class QuotaTransferRecord:
     share: float  # the account's share of its old territory's quota (by the set's basis)
     remaining: float  # share of the old territory's quota still ahead on the effective date
     amount: Decimal
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready (money as exact decimal text)."""
+        return {
+            "account_id": self.account_external_id,
+            "from": self.from_territory,
+            "to": self.to_territory,
+            "effective": str(self.effective),
+            "share": self.share,
+            "remaining": self.remaining,
+            "amount": str(self.amount),
+        }

@@ -99,18 +99,7 @@ class CarriedQuotas:
             "kept_existing": self.kept_existing,
             "before": {k: str(v) for k, v in self.before.items()},
             "after": {k: str(v) for k, v in self.after.items()},
-            "transfers": [
-                {
-                    "account_id": x.account_external_id,
-                    "from": x.from_territory,
-                    "to": x.to_territory,
-                    "effective": str(x.effective),
-                    "share": x.share,
-                    "remaining": x.remaining,
-                    "amount": str(x.amount),
-                }
-                for x in self.transfers
-            ],
+            "transfers": [x.to_dict() for x in self.transfers],
         }
 
 

@@ -293,18 +293,7 @@ def quota_set_dict(qs: QuotaSet) -> dict[str, Any]:
             for q in qs.quotas
         ],
         "reps": {rep: str(amount) for rep, amount in sorted(qs.rep_quotas().items())},
-        "transfers": [
-            {
-                "account_id": x.account_external_id,
-                "from": x.from_territory,
-                "to": x.to_territory,
-                "effective": str(x.effective),
-                "share": x.share,
-                "remaining": x.remaining,
-                "amount": str(x.amount),
-            }
-            for x in qs.transfers
-        ],
+        "transfers": [x.to_dict() for x in qs.transfers],
     }
 
 
