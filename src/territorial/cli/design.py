@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from territorial.cli.common import DbOption, JsonOption, console, err_console, user_errors
 from territorial.domain import TerritorialError
@@ -17,6 +18,7 @@ from territorial.services.design import (
     NO_ALIGNMENT,
     DesignOutcome,
     DesignRequest,
+    SegmentResult,
     design_scenario,
     moves_tradeoff,
 )
@@ -62,48 +64,74 @@ def parse_targets(items: list[str]) -> dict[str, float]:
     return out
 
 
+def _objective_cell(s: SegmentResult) -> str:
+    if s.mean_distance_km is None:
+        return f"{s.diameter_km:,.0f} km wide"
+    bound = f" (bound {s.bound_km:,.0f})" if s.bound_km is not None else ""
+    return f"{s.mean_distance_km:,.0f} km{bound}"
+
+
 def print_outcome(outcome: DesignOutcome) -> None:
     table = Table(title=f"Design {outcome.scenario} (draft, from {outcome.base})")
-    for col in (
-        "segment",
-        "units",
-        "territories",
-        "feasible",
-        "worst Δ",
-        "max diameter km",
-        "moves",
-        "iterations",
-        "seconds",
-    ):
+    travel = any(s.mean_distance_km is not None for s in outcome.segments)
+    columns = ["segment", "units", "territories", "within tolerance", "worst Δ",
+               "mean distance to centre" if travel else "max diameter", "seconds"]
+    for col in columns:
         table.add_column(col, justify="left" if col == "segment" else "right")
     for s in outcome.segments:
         worst = ", ".join(f"{m} {v:.1%}" for m, v in s.max_deviation.items())
         table.add_row(
-            s.segment or "all",
-            f"{s.units:,}",
-            str(s.territories),
-            "[green]yes[/]" if s.feasible else "[red]no[/]",
-            worst,
-            f"{s.diameter_km:,.0f}",
-            f"{s.moves:,}",
-            f"{s.iterations:,}",
-            f"{s.runtime:.1f}",
+            Text(s.segment or "all"), f"{s.units:,}", str(s.territories),
+            Text("yes", "green") if s.feasible else Text("NO", "bold red"), worst,
+            _objective_cell(s), f"{s.runtime:.1f}",
         )
     console.print(table)
     tol = ", ".join(f"{m} ±{t:.0%}" for m, t in outcome.tolerance.items())
+    if outcome.feasible:
+        console.print(f"Balanced: every territory within {tol}.", markup=False)
+    else:
+        misses = [f"{m} {d:+.1%} in {t}" for s in outcome.segments for m, t, d in s.misses]
+        broken = [t for s in outcome.segments for t in s.disconnected]
+        what = "; ".join(misses[:5]) + (f" and {len(misses) - 5} more" if len(misses) > 5 else "")
+        if broken:
+            what += ("; " if what else "") + f"not contiguous: {', '.join(broken)}"
+        console.print(Text(f"NOT balanced within {tol}: {what}.", "bold red"))
     console.print(
-        f"Balanced {tol}; {outcome.moved_accounts:,} of {outcome.total_accounts:,} "
-        f"accounts change territory."
+        f"{outcome.moved_accounts:,} of {outcome.total_accounts:,} accounts change territory.",
+        markup=False,
     )
     for s in outcome.segments:
-        if s.gap is not None:
+        where = s.segment or "all"
+        if s.mean_distance_km is not None and s.bound_km is not None:
+            ratio = s.mean_distance_km / s.bound_km if s.bound_km > 0 else 1.0
+            scope = ("for any plan" if s.centres == "rep homes"
+                     else "for plans with these centres")
+            console.print(
+                f"Travel ({where}, centres: {s.centres}): mean {s.mean_distance_km:,.1f} km "
+                f"from account to centre; lower bound {s.bound_km:,.1f} km {scope} "
+                f"({ratio:.3f} × the bound).",
+                markup=False,
+            )
+        elif s.gap is not None and s.lower_bound is not None:
             proof = "proven optimal" if s.gap < 1e-9 else f"within {s.gap:.1%} of optimal"
             console.print(
-                f"Exact bound ({s.segment or 'all'}): diameter ≥ {s.lower_bound:,.1f} km; "
-                f"this plan is {proof}."
+                f"Exact bound ({where}): diameter ≥ {s.lower_bound:,.1f} km; "
+                f"this plan is {proof}.",
+                markup=False,
             )
+    if outcome.reps:
+        reps = Table(title="Reps and their territories (great-circle km)")
+        for col in ("territory", "rep", "accounts", "home to centre", "home to accounts (mean)"):
+            reps.add_column(col, justify="left" if col in ("territory", "rep") else "right")
+        for r in outcome.reps:
+            reps.add_row(
+                Text(r.territory), Text(r.rep or "(vacant)"), f"{r.accounts:,}",
+                "-" if r.home_to_centre_km is None else f"{r.home_to_centre_km:,.0f}",
+                "-" if r.mean_account_km is None else f"{r.mean_account_km:,.0f}",
+            )
+        console.print(reps)
     for note in outcome.notes:
-        console.print(f"[yellow]note[/] {note}")
+        console.print(Text("note ", "yellow") + Text(note))
     following = f"territorial assess --scenario {outcome.scenario!r}"
     if outcome.base != NO_ALIGNMENT:
         following += f"; territorial compare {outcome.base!r} {outcome.scenario!r}"
@@ -145,8 +173,12 @@ def design(
         int | None, typer.Option(help="Stop after this many starts: reproducible plans.")
     ] = None,
     centres: Annotated[
-        str | None, typer.Option(help="'reps': centre each territory at its rep's home.")
-    ] = None,
+        str,
+        typer.Option(
+            help="Travel centres: auto (each rep's home where known, else free), reps "
+            "(every territory at its rep's home) or free."
+        ),
+    ] = "auto",
     min_accounts: Annotated[int | None, typer.Option(help="Fewest accounts a territory.")] = None,
     max_accounts: Annotated[int | None, typer.Option(help="Most accounts a territory.")] = None,
     base: Annotated[
@@ -163,8 +195,8 @@ def design(
         raise TerritorialError(f"--by must be account, zip or county, not {by!r}")
     if objective not in ("travel", "diameter"):
         raise TerritorialError(f"--objective must be travel or diameter, not {objective!r}")
-    if centres not in (None, "reps"):
-        raise TerritorialError(f"--centres takes 'reps', not {centres!r}")
+    if centres not in ("auto", "reps", "free"):
+        raise TerritorialError(f"--centres takes auto, reps or free, not {centres!r}")
     request = DesignRequest(
         name=name,
         territories=territories,
@@ -180,7 +212,7 @@ def design(
         time_limit=time_limit,
         iterations=iterations,
         seed=seed,
-        rep_centres=centres == "reps",
+        centres=centres,  # type: ignore[arg-type]
         min_accounts=min_accounts,
         max_accounts=max_accounts,
         base=base,

@@ -19,12 +19,19 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from territorial.domain import Scenario, ScenarioStatus, TerritorialError, Territory
-from territorial.geo.geodesy import equirectangular_km, spherical_centre
+from territorial.geo.geodesy import (
+    equirectangular_inverse,
+    equirectangular_km,
+    haversine_km,
+    spherical_centre,
+)
 from territorial.metrics import TravelModel
+from territorial.geo.units import aggregate
 from territorial.metrics.contiguity import delaunay_adjacency
 from territorial.optimize.design import (
     DesignParams,
     DesignProblem,
+    DesignResult,
     FirstOf,
     MaxIterations,
     MaxRuntime,
@@ -32,11 +39,13 @@ from territorial.optimize.design import (
     StoppingCriterion,
     solve,
 )
+from territorial.services.design_reps import RepDistance, rematch_reps, rep_distances
 from territorial.services.frame import ScenarioFrame, leaf_labels, load_frame
 from territorial.services.scenarios import resolve_scenario
 from territorial.storage import UnitOfWork
 
 UnitKind = Literal["account", "zip", "county"]
+CentresRule = Literal["auto", "reps", "free"]
 NO_ALIGNMENT = "(no alignment)"
 EXACT_MAX_UNITS = 200
 
@@ -59,7 +68,9 @@ class DesignRequest:
     time_limit: float = 30.0
     iterations: int | None = None  # stop after this many starts: the same seed, the same plan
     seed: int = 0
-    rep_centres: bool = False  # centre each territory at its rep's home (travel objective)
+    # travel objective: "auto" centres each kept territory at its rep's home where the rep
+    # has one (the others are placed freely); "reps" requires every home; "free" ignores them
+    centres: CentresRule = "auto"
     min_accounts: int | None = None
     max_accounts: int | None = None
     base: str | None = None
@@ -84,8 +95,13 @@ class SegmentResult:
     runtime: float
     iterations: int
     disconnected: list[str]
-    lower_bound: float | None = None  # diameter bound from the exact model (small designs)
-    gap: float | None = None  # (diameter - bound) / diameter; 0 = proven optimal
+    lower_bound: float | None = None  # the objective's bound (diameter: exact model; travel: LP)
+    gap: float | None = None  # (objective - bound) / objective; 0 = proven optimal
+    # (measure, territory, signed deviation from target) for every tolerance missed
+    misses: list[tuple[str, str, float]] = field(default_factory=list)
+    centres: str = "free"  # travel: "rep homes", "free" or "mixed"
+    mean_distance_km: float | None = None  # travel: mean account-to-centre great-circle km
+    bound_km: float | None = None  # travel: the LP bound on that mean
 
 
 @dataclass
@@ -101,6 +117,7 @@ class DesignOutcome:
     moved_accounts: int
     total_accounts: int
     notes: list[str]
+    reps: list[RepDistance] = field(default_factory=list)
 
     @property
     def feasible(self) -> bool:
@@ -118,6 +135,7 @@ class DesignOutcome:
             "total_accounts": self.total_accounts,
             "segments": [s.__dict__ for s in self.segments],
             "notes": self.notes,
+            "reps": [r.__dict__ for r in self.reps],
         }
 
 
@@ -148,6 +166,12 @@ class _Units:
     move_weights: np.ndarray
     reference: tuple[float, float]  # (lat, lon) of the planar projection's origin
 
+    @property
+    def accounts(self) -> np.ndarray:
+        """Accounts per unit (the travel weight: every account counts once)."""
+        counts: np.ndarray = np.bincount(self.unit_of_account, minlength=len(self.coords))
+        return counts.astype(np.float64)
+
 
 def _units(
     frame: ScenarioFrame,
@@ -171,7 +195,7 @@ def _units(
             move_weights[idx],
             ref,
         )
-    from territorial.geo.units import aggregate, build_units
+    from territorial.geo.units import build_units
 
     accounts = [frame.accounts[i] for i in idx]
     units = build_units(
@@ -183,7 +207,13 @@ def _units(
             f"{len(units.unplaced)} accounts cannot be placed in a {request.by} unit "
             f"(first: {accounts[i].external_id}: {why}); design --by account instead"
         )
+    # a unit sits where its accounts are (their mean); empty units at their centroid
     x, y = equirectangular_km(units.lat, units.lon, *ref)
+    ax, ay = equirectangular_km(lat, lon, *ref)
+    count = aggregate(np.ones(len(idx)), units.unit_of_account, units.n_units)
+    held = count > 0
+    x[held] = aggregate(ax, units.unit_of_account, units.n_units)[held] / count[held]
+    y[held] = aggregate(ay, units.unit_of_account, units.n_units)[held] / count[held]
     return _Units(
         np.column_stack([x, y]),
         aggregate(measures[idx], units.unit_of_account, units.n_units),
@@ -296,23 +326,53 @@ def _context(base: Scenario, frame: ScenarioFrame, request: DesignRequest) -> _C
     )  # fmt: skip
 
 
-def _rep_centres(ctx: _Context, reference: tuple[float, float]) -> np.ndarray:
-    """Each territory's rep home projected like the units; every rep needs a home."""
-    if not ctx.labels:
-        raise TerritorialError(
-            "--centres reps keeps the base scenario's territories and reps: ask for as many "
-            "territories as it has"
-        )
-    homes = []
-    for label in ctx.labels:
+@dataclass
+class _Centres:
+    """Where the travel objective measures distance to: rep homes, free, or a mix."""
+
+    planar: np.ndarray | None  # (p, 2), NaN rows free; None = all free
+    costs: np.ndarray | None  # (n_units, p): sum of the unit's accounts' km to each home
+    homes: np.ndarray  # (p, 2) lat, lon; NaN rows where free
+    kind: str  # "rep homes", "free" or "mixed"
+
+
+def _homes(ctx: _Context, request: DesignRequest) -> np.ndarray:
+    """(p, 2) lat/lon of each kept territory's rep home (NaN: no rep or no home)."""
+    homes = np.full((len(ctx.labels), 2), np.nan)
+    for j, label in enumerate(ctx.labels):
         rep = ctx.frame.rep_of(label)
         if rep is None or rep.home_latitude is None or rep.home_longitude is None:
-            who = "has no rep" if rep is None else f"has a rep ({rep.name}) with no home"
-            raise TerritorialError(f"--centres reps: territory {label!r} {who}")
-        homes.append((rep.home_latitude, rep.home_longitude))
-    lat, lon = np.array(homes).T
-    x, y = equirectangular_km(lat, lon, *reference)
-    return np.column_stack([x, y])
+            if request.centres == "reps":
+                who = "has no rep" if rep is None else f"has a rep ({rep.name}) with no home"
+                raise TerritorialError(f"centres at rep homes: territory {label!r} {who}")
+            continue
+        homes[j] = (rep.home_latitude, rep.home_longitude)
+    return homes
+
+
+def _centres(ctx: _Context, request: DesignRequest, idx: np.ndarray, units: _Units,
+             p: int) -> _Centres:
+    """Rep homes as fixed centres where the request and the data allow; else free."""
+    free = _Centres(None, None, np.full((p, 2), np.nan), "free")
+    if request.centres == "reps" and not ctx.labels:
+        raise TerritorialError(
+            "centres at rep homes keep the base scenario's territories and reps: ask for "
+            "as many territories as it has (and no segments)"
+        )
+    if request.objective != "travel" or request.centres == "free" or not ctx.labels:
+        return free
+    homes = _homes(ctx, request)
+    fixed = ~np.isnan(homes).any(axis=1)
+    if not fixed.any():
+        return free
+    x, y = equirectangular_km(homes[:, 0], homes[:, 1], *units.reference)
+    planar = np.column_stack([x, y])
+    planar[~fixed] = np.nan
+    km = haversine_km(ctx.frame.lat[idx, None], ctx.frame.lon[idx, None],
+                      homes[None, :, 0], homes[None, :, 1])
+    costs = aggregate(np.nan_to_num(km), units.unit_of_account, len(units.coords))
+    costs[:, ~fixed] = np.nan
+    return _Centres(planar, costs, homes, "rep homes" if fixed.all() else "mixed")
 
 
 def _segments(ctx: _Context, request: DesignRequest) -> list[tuple[str | None, np.ndarray, int]]:
@@ -355,7 +415,7 @@ def _solve_segment(
                     f"--max-moves needs every account assigned in {ctx.base.name!r}"
                 )
             current = None  # unassigned accounts: no disruption baseline
-    centres = _rep_centres(ctx, units.reference) if request.rep_centres else None
+    centres = _centres(ctx, request, idx, units, p)
     if request.by != "account" and (request.min_accounts or request.max_accounts):
         raise TerritorialError("--min-accounts/--max-accounts apply to designs --by account")
     targets = None
@@ -373,12 +433,13 @@ def _solve_segment(
             adjacency=units.adjacency,
             contiguous=request.contiguous,
             objective=request.objective,
-            travel_weight="workload" if "workload" in request.balance else None,
+            travel_weight=units.accounts,
             locks=locks,
             current=current if request.max_moves is not None else None,
             max_moves=request.max_moves,
             move_weights=units.move_weights if request.move_measure else None,
-            fixed_centres=centres,
+            fixed_centres=centres.planar,
+            centre_costs=centres.costs,
             min_units=request.min_accounts,
             max_units=request.max_accounts,
         )
@@ -401,6 +462,9 @@ def _solve_segment(
         ctx.frame.accounts[account].external_id: names[plan[units.unit_of_account[local]]]
         for local, account in enumerate(idx)
     }
+    travel = _travel_figures(ctx, idx, units, result, centres, plan) \
+        if request.objective == "travel" else {}
+    misses = _misses(units.measures, plan, problem, names)
     figures = SegmentResult(
         segment=segment,
         units=n_units,
@@ -409,15 +473,51 @@ def _solve_segment(
         max_deviation=dict(zip(request.balance, map(float, result.max_deviation), strict=True)),
         diameter_km=float(result.diameter),
         travel=float(result.travel),
-        moves=int(result.moves),
+        moves=sum(1 for e, t in assignment.items()
+                  if ctx.base.assignments.get(e, t) != t),
         moved_weight=float(result.moved_weight),
         runtime=float(result.runtime),
         iterations=int(result.iterations),
         disconnected=[names[t] for t in result.disconnected] if request.contiguous else [],
         lower_bound=result.lower_bound,
         gap=result.gap,
+        misses=misses,
+        **travel,
     )
     return assignment, figures
+
+
+def _misses(measures: np.ndarray, plan: np.ndarray, problem: DesignProblem,
+            names: list[str]) -> list[tuple[str, str, float]]:
+    """Every (measure, territory, deviation) outside its tolerance, worst first."""
+    load = np.zeros((problem.p, problem.m))
+    np.add.at(load, plan, measures)
+    target = problem.array("targets") * measures.sum(axis=0)[None, :]
+    dev = (load - target) / target
+    tol = problem.array("tolerances")[None, :]
+    out = [(problem.measure_names[k], names[j], float(dev[j, k]))
+           for j, k in zip(*np.nonzero(np.abs(dev) > tol + 1e-9), strict=True)]
+    return sorted(out, key=lambda miss: -abs(miss[2]))
+
+
+def _travel_figures(ctx: _Context, idx: np.ndarray, units: _Units, result: DesignResult,
+                    centres: _Centres, plan: np.ndarray) -> dict[str, object]:
+    """Mean great-circle km from each account to its territory's centre, and the bound."""
+    homes = centres.homes.copy()
+    if result.centres is not None:  # free centres back to lat/lon
+        placed = np.asarray(result.centres)
+        lat, lon = equirectangular_inverse(placed[:, 0], placed[:, 1], *units.reference)
+        free = np.isnan(homes).any(axis=1)
+        homes[free] = np.column_stack([lat, lon])[free]
+    territory = plan[units.unit_of_account]
+    km = haversine_km(ctx.frame.lat[idx], ctx.frame.lon[idx], homes[territory, 0],
+                      homes[territory, 1])
+    n = max(len(idx), 1)
+    return {
+        "centres": centres.kind,
+        "mean_distance_km": float(km.mean()) if len(idx) else None,
+        "bound_km": None if result.lower_bound is None else float(result.lower_bound) / n,
+    }
 
 
 def design_scenario(
@@ -455,13 +555,7 @@ def plan_design(
         part, figures = _solve_segment(ctx, request, segment, idx, p, time_limit, progress)
         assignment.update(part)
         results.append(figures)
-    notes = [
-        f"{'segment ' + str(r.segment) + ': ' if r.segment else ''}no plan within every "
-        "tolerance was found in the time limit; the best plan found is stored (raise "
-        "--time-limit or --tolerance)"
-        for r in results
-        if not r.feasible
-    ]
+    notes = [_infeasible_note(r, request) for r in results if not r.feasible]
     keep_names = bool(ctx.labels)
     if keep_names:  # unlocated accounts keep their territory
         for ext, territory in base.assignments.items():
@@ -477,6 +571,12 @@ def plan_design(
         assignments=assignment,
         locks={e: t for e, t in base.locks.items() if keep_names and e in assignment},
     )
+    # reps follow geography where the design did not centre territories on their homes
+    if keep_names and not all(r.centres == "rep homes" for r in results):
+        rematched = rematch_reps(frame, scenario)
+        if rematched:
+            notes.append(f"{rematched} territories changed rep: each rep takes the territory "
+                         "nearest home that keeps most of their accounts")
     moved = sum(
         1 for e, t in assignment.items() if e in base.assignments and base.assignments[e] != t
     )
@@ -490,6 +590,20 @@ def plan_design(
         moved_accounts=moved,
         total_accounts=len(assignment),
         notes=notes,
+        reps=rep_distances(frame, scenario),
+    )
+
+
+def _infeasible_note(result: SegmentResult, request: DesignRequest) -> str:
+    """Why a segment's plan is not within tolerance, and what to change."""
+    where = f"segment {result.segment}: " if result.segment else ""
+    missed = "; ".join(f"{m} {d:+.1%} in {t}" for m, t, d in result.misses[:3])
+    more = f" and {len(result.misses) - 3} more" if len(result.misses) > 3 else ""
+    broken = f"; not contiguous: {', '.join(result.disconnected)}" if result.disconnected else ""
+    return (
+        f"{where}stopped after {result.runtime:.0f}s without a plan within every tolerance "
+        f"({missed}{more}{broken}); the closest plan found is stored. Try a longer time "
+        f"limit (now {request.time_limit:g}s), a looser tolerance, or fewer measures."
     )
 
 

@@ -47,10 +47,16 @@ class DesignProblem:
         ``contiguous=True``, each territory must induce a connected subgraph.
     objective : "diameter" (minimise the largest within-territory distance) or
         "travel" (minimise sum of weight x distance to the territory centre).
-    travel_weight : measure index or name used as the travel weight (default 1 per unit).
+    travel_weight : measure index or name used as the travel weight, or an (n,) array of
+        weights (e.g. accounts per unit); default 1 per unit.
     locks : (n,) int, -1 = free, else the territory the unit must belong to.
     fixed_centres : (p, 2) rep homes; travel is measured to them and growth starts from
-        the unit nearest each.
+        the unit nearest each.  With the travel objective a row of NaN leaves that
+        territory's centre free (a vacancy), placed by the solver.
+    centre_costs : (n, p) travel objective only: the cost of serving unit i from
+        territory j's fixed centre (e.g. the sum of its accounts' great-circle km to the
+        rep's home), used instead of ``travel weight x planar distance``; columns of
+        free centres are ignored.
     min_units, max_units : scalar or (p,) bounds on territory sizes.
     current : (n,) current assignment; with ``max_moves`` caps the change.
     max_moves : float in (0, 1) = fraction of the total move weight; otherwise an
@@ -67,7 +73,7 @@ class DesignProblem:
     adjacency: sp.spmatrix | sp.sparray | None = None
     contiguous: bool = False
     objective: Objective = "diameter"
-    travel_weight: int | str | None = None
+    travel_weight: int | str | ArrayLike | None = None
     locks: ArrayLike | None = None
     fixed_centres: ArrayLike | None = None
     min_units: ArrayLike | None = None
@@ -75,6 +81,7 @@ class DesignProblem:
     current: ArrayLike | None = None
     max_moves: float | None = None
     move_weights: ArrayLike | None = None
+    centre_costs: ArrayLike | None = None
     _travel_col: int = field(default=-1, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -138,7 +145,13 @@ class DesignProblem:
             raise ValueError(f"objective must be 'diameter' or 'travel', "
                              f"got {self.objective!r}")
         tcol = -1
-        if self.travel_weight is not None:
+        tweights = None
+        if self.travel_weight is not None and np.ndim(self.travel_weight) == 1:
+            tweights = np.asarray(self.travel_weight, dtype=np.float64)
+            if tweights.shape != (n,) or not np.isfinite(tweights).all() \
+                    or (tweights < 0).any():
+                raise ValueError(f"travel_weight as an array must be ({n},) nonnegative")
+        elif self.travel_weight is not None:
             if isinstance(self.travel_weight, str):
                 if self.travel_weight not in names:
                     raise ValueError(f"travel_weight {self.travel_weight!r} is not one of "
@@ -162,8 +175,21 @@ class DesignProblem:
         centres = None
         if self.fixed_centres is not None:
             centres = np.asarray(self.fixed_centres, dtype=np.float64)
-            if centres.shape != (p, 2) or not np.isfinite(centres).all():
-                raise ValueError(f"fixed_centres must be a finite ({p}, 2) array")
+            free = np.isnan(centres).all(axis=1) if centres.shape == (p, 2) else None
+            if free is None or not np.isfinite(centres[~free]).all():
+                raise ValueError(f"fixed_centres must be a finite ({p}, 2) array "
+                                 "(rows of NaN: free centres, travel objective only)")
+            if free.any() and self.objective != "travel":
+                raise ValueError("fixed_centres: free (NaN) centres need the travel objective")
+        costs = None
+        if self.centre_costs is not None:
+            if centres is None or self.objective != "travel":
+                raise ValueError("centre_costs need fixed_centres and the travel objective")
+            costs = np.asarray(self.centre_costs, dtype=np.float64)
+            fixed_cols = ~np.isnan(centres).all(axis=1)
+            if costs.shape != (n, p) or not np.isfinite(costs[:, fixed_cols]).all() \
+                    or (costs[:, fixed_cols] < 0).any():
+                raise ValueError(f"centre_costs must be a nonnegative ({n}, {p}) array")
         min_u = _per_territory("min_units", self.min_units, p, 0)
         max_u = _per_territory("max_units", self.max_units, p, n)
         if (min_u > max_u).any():
@@ -201,6 +227,9 @@ class DesignProblem:
         set_(self, "current", None if current is None else _ro(current))
         set_(self, "move_weights", None if mw is None else _ro(mw))
         set_(self, "_travel_col", tcol)
+        if tweights is not None:
+            set_(self, "travel_weight", _ro(tweights))
+        set_(self, "centre_costs", None if costs is None else _ro(costs))
 
     # typed accessors (the fields hold arrays after validation)
     @property
@@ -229,6 +258,8 @@ class DesignProblem:
         return mm
 
     def travel_weights(self) -> np.ndarray:
+        if np.ndim(self.travel_weight) == 1:
+            return np.asarray(self.travel_weight, dtype=np.float64).copy()
         if self._travel_col < 0:
             return np.ones(self.n)
         return np.asarray(self.measures)[:, self._travel_col].copy()

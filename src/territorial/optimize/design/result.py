@@ -37,8 +37,12 @@ class DesignResult:
         adjacency (empty when no adjacency was given).
     moves, moved_weight : units (and their move weight) assigned differently from
         ``current`` (0 when no current plan was given).
-    lower_bound, gap : bound on the objective from the exact model and the relative gap
-        (objective - bound) / objective; None when not computed.
+    lower_bound, gap : bound on the objective and the relative gap
+        (objective - bound) / objective; None when not computed.  Diameter: from the
+        exact model (small designs).  Travel: the LP relaxation of the balanced
+        assignment to the plan's centres (a bound over every plan when the centres are
+        all fixed, e.g. rep homes; with free centres, over plans using these centres).
+    centres : (p, 2) the territories' centres in the problem's coordinates (travel).
     """
 
     assignment: np.ndarray
@@ -55,6 +59,7 @@ class DesignResult:
     objective: str
     lower_bound: float | None = None
     gap: float | None = None
+    centres: np.ndarray | None = None
 
     @property
     def objective_value(self) -> float:

@@ -52,6 +52,10 @@ def solve(
         raise ValueError(f"seed must be an int >= 0, got {seed!r}")
     params = params or DesignParams()
     check_feasible(problem)
+    if problem.objective == "travel":
+        from territorial.optimize.design.travel import solve_travel
+
+        return solve_travel(problem, stop, seed, progress)
     t0 = time.perf_counter()
     n, p = problem.n, problem.p
     graph = neighbourhood(problem, params.knn)

@@ -1,0 +1,312 @@
+"""Balanced assignment of units to fixed centres: the LP relaxation and a MIP (HiGHS).
+
+Given a cost ``c[i, j]`` of serving unit ``i`` from territory ``j``'s centre, the model
+has one variable per *candidate* pair (not every pair at scale)::
+
+    min  sum c[i,j] x[i,j]  +  M * sum slack
+    s.t. sum_j x[i,j] = 1                                   every unit
+         lo[j,m] <= sum_i w[i,m] x[i,j] (+/- slack) <= hi[j,m]   every territory, measure
+         min_units[j] <= sum_i x[i,j] <= max_units[j]       when bounded
+         sum_i mw[i] x[i, current[i]] >= total_mw - cap      move cap
+         x[i, lock[i]] = 1                                  locks
+
+The balance rows are elastic (penalised slack) so that a restricted candidate set can
+never make the LP infeasible; slack is priced like any column.  With every pair whose
+reduced cost is negative added (:meth:`AssignmentModel.price`), the LP optimum is a
+lower bound on every integral plan with these centres (slack adds no plan the real
+problem forbids: it only relaxes).  A vertex of this LP has at most ``n + 2mp``
+non-zeros, so at most ``2mp`` units are split: rounding then a small MIP over a
+neighbourhood of the LP solution (:meth:`AssignmentModel.solve_mip`) gives plans a few
+per cent from the bound.  Contiguity is added lazily as cuts
+(:meth:`AssignmentModel.add_cut`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+import scipy.sparse as sp
+
+CostFn = Callable[[np.ndarray], np.ndarray]  # unit indices -> (k, p) costs
+
+
+@dataclass(frozen=True)
+class Balance:
+    """Measures and their per-territory bounds (``lo``, ``hi``: (p, m))."""
+
+    weights: np.ndarray  # (n, m)
+    lo: np.ndarray
+    hi: np.ndarray
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Size bounds, locks and the move cap (all optional)."""
+
+    min_units: np.ndarray | None = None  # (p,)
+    max_units: np.ndarray | None = None
+    locks: np.ndarray | None = None  # (n,), -1 = free
+    current: np.ndarray | None = None  # (n,)
+    move_weights: np.ndarray | None = None
+    move_cap: float = np.inf
+
+
+@dataclass(frozen=True)
+class LpSolution:
+    """The LP optimum over the candidate pairs."""
+
+    value: float  # objective without slack penalties
+    slack: float  # total relative balance violation (0 when the LP is balanced)
+    x: sp.csr_matrix  # (n, p) fractional assignment
+    unit_dual: np.ndarray  # (n,)
+    balance_dual: np.ndarray  # (p, m)
+    size_dual: np.ndarray  # (p,)
+    move_dual: float
+
+
+@dataclass(frozen=True)
+class MipSolution:
+    """An integral plan from :meth:`AssignmentModel.solve_mip`."""
+
+    assignment: np.ndarray | None  # (n,) territory per unit; None when none was found
+    value: float
+    slack: float
+    optimal: bool
+
+
+class AssignmentModel:
+    """The candidate-pair model, kept between solves so cuts and columns accumulate."""
+
+    def __init__(self, n: int, p: int, cost: CostFn, balance: Balance, limits: Limits,
+                 candidates: np.ndarray, threads: int = 1) -> None:
+        self.n, self.p = n, p
+        self.cost = cost
+        self.balance = balance
+        self.limits = limits
+        self.threads = threads
+        self.m = balance.weights.shape[1]
+        target = 0.5 * (balance.lo + balance.hi)
+        self._scale = np.where(target > 0, target, 1.0)  # slack is relative to the target
+        self._pairs = np.zeros((0, 2), dtype=np.int64)  # (unit, territory) per column
+        self._pair_cost = np.zeros(0)
+        self._known: set[tuple[int, int]] = set()
+        self._cuts: list[tuple[np.ndarray, np.ndarray, float]] = []  # (pair idx, coef, lo)
+        self.penalty = 0.0
+        self.add_pairs(candidates)
+
+    # -- columns -----------------------------------------------------------------------
+
+    def add_pairs(self, pairs: np.ndarray) -> int:
+        """Add candidate (unit, territory) pairs not yet in the model; returns how many."""
+        pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+        locks = self.limits.locks
+        if locks is not None:  # a locked unit has only its lock's column
+            keep = (locks[pairs[:, 0]] < 0) | (locks[pairs[:, 0]] == pairs[:, 1])
+            pairs = pairs[keep]
+        keys = pairs[:, 0] * self.p + pairs[:, 1]
+        _, first = np.unique(keys, return_index=True)
+        pairs = pairs[np.sort(first)]
+        new = np.array([(int(i), int(j)) not in self._known for i, j in pairs], dtype=bool)
+        pairs = pairs[new] if len(pairs) else pairs
+        if not len(pairs):
+            return 0
+        self._known.update((int(i), int(j)) for i, j in pairs)
+        order = np.argsort(pairs[:, 0], kind="stable")
+        pairs = pairs[order]
+        units, starts = np.unique(pairs[:, 0], return_index=True)
+        costs = self.cost(units)
+        rows = np.repeat(np.arange(len(units)), np.diff(np.append(starts, len(pairs))))
+        pc = costs[rows, pairs[:, 1]]
+        self._pairs = np.concatenate([self._pairs, pairs])
+        self._pair_cost = np.concatenate([self._pair_cost, pc])
+        self.penalty = max(self.penalty, 10.0 * float(np.abs(self._pair_cost).max(initial=1.0))
+                           * self.n)
+        return len(pairs)
+
+    @property
+    def pairs(self) -> np.ndarray:
+        return self._pairs
+
+    def add_cut(self, pairs: list[tuple[int, int]], coefs: list[float], lo: float) -> None:
+        """Add ``sum coef * x[pair] >= lo`` (pairs must be in the model)."""
+        index = {(int(i), int(j)): k for k, (i, j) in enumerate(self._pairs)}
+        idx = np.array([index[(int(i), int(j))] for i, j in pairs], dtype=np.int64)
+        self._cuts.append((idx, np.asarray(coefs, dtype=np.float64), float(lo)))
+
+    # -- the HiGHS model ------------------------------------------------------------------
+
+    def _build(self, allowed: np.ndarray | None, integral: bool,
+               slack: bool = True) -> tuple[highspy.Highs, int]:
+        n, p, m = self.n, self.p, self.m
+        pairs = self._pairs
+        k = len(pairs)
+        w = self.balance.weights
+        lim = self.limits
+        rows_r: list[np.ndarray] = []
+        rows_c: list[np.ndarray] = []
+        rows_v: list[np.ndarray] = []
+        lo: list[np.ndarray] = []
+        hi: list[np.ndarray] = []
+        nrow = 0
+
+        def add(r: np.ndarray, c: np.ndarray, v: np.ndarray, lo_: np.ndarray,
+                hi_: np.ndarray) -> None:
+            nonlocal nrow
+            rows_r.append(r + nrow)
+            rows_c.append(c)
+            rows_v.append(v)
+            lo.append(lo_)
+            hi.append(hi_)
+            nrow += len(lo_)
+
+        cols = np.arange(k)
+        add(pairs[:, 0], cols, np.ones(k), np.ones(n), np.ones(n))  # assignment rows
+        # balance rows j*m + a, with slack columns k + 2*(j*m + a) (+1 for the upper side)
+        brow = pairs[:, 1][:, None] * m + np.arange(m)[None, :]
+        bval = w[pairs[:, 0]]
+        sl = np.arange(p * m)
+        slack_cols = k + 2 * sl
+        scale = self._scale.reshape(-1)
+        add(np.concatenate([brow.reshape(-1), sl, sl]),
+            np.concatenate([np.repeat(cols, m), slack_cols, slack_cols + 1]),
+            np.concatenate([bval.reshape(-1), scale, -scale]),
+            self.balance.lo.reshape(-1), self.balance.hi.reshape(-1))
+        ncols = k + 2 * p * m
+        if lim.min_units is not None or lim.max_units is not None:
+            mn = np.zeros(p) if lim.min_units is None else lim.min_units.astype(float)
+            mx = np.full(p, float(n)) if lim.max_units is None else lim.max_units.astype(float)
+            add(pairs[:, 1], cols, np.ones(k), mn, mx)
+        if lim.current is not None and np.isfinite(lim.move_cap):
+            mw = np.ones(n) if lim.move_weights is None else lim.move_weights
+            stay = pairs[:, 1] == lim.current[pairs[:, 0]]
+            add(np.zeros(int(stay.sum()), dtype=np.int64), cols[stay], mw[pairs[stay, 0]],
+                np.array([float(mw.sum()) - lim.move_cap]), np.array([np.inf]))
+        for idx, coefs, cut_lo in self._cuts:
+            add(np.zeros(len(idx), dtype=np.int64), idx, coefs, np.array([cut_lo]),
+                np.array([np.inf]))
+        a = sp.csc_matrix((np.concatenate(rows_v), (np.concatenate(rows_r),
+                                                    np.concatenate(rows_c))),
+                          shape=(nrow, ncols))
+        lp = highspy.HighsLp()
+        lp.num_col_ = ncols
+        lp.num_row_ = nrow
+        lp.col_cost_ = np.concatenate([self._pair_cost, np.full(2 * p * m, self.penalty)])
+        ub = np.ones(k) if allowed is None else allowed.astype(np.float64)
+        lp.col_lower_ = np.zeros(ncols)
+        lp.col_upper_ = np.concatenate([ub, np.full(2 * p * m, np.inf if slack else 0.0)])
+        lp.row_lower_ = np.concatenate(lo)
+        lp.row_upper_ = np.concatenate(hi)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = a.indptr
+        lp.a_matrix_.index_ = a.indices
+        lp.a_matrix_.value_ = a.data
+        if integral:
+            lp.integrality_ = ([highspy.HighsVarType.kInteger] * k
+                               + [highspy.HighsVarType.kContinuous] * (2 * p * m))
+        h = highspy.Highs()  # type: ignore[no-untyped-call]
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("threads", int(self.threads))
+        h.setOptionValue("random_seed", 0)
+        h.passModel(lp)
+        return h, nrow
+
+    def solve_lp(self, time_limit: float = np.inf) -> LpSolution | None:
+        """The LP over the current candidate pairs (None when it did not finish)."""
+        h, _ = self._build(None, integral=False)
+        if np.isfinite(time_limit):
+            h.setOptionValue("time_limit", float(max(0.05, time_limit)))
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        sol = h.getSolution()
+        col = np.asarray(sol.col_value)
+        dual = np.asarray(sol.row_dual)
+        k, n, p, m = len(self._pairs), self.n, self.p, self.m
+        xk = col[:k]
+        slack = col[k:]
+        keep = xk > 1e-9
+        x = sp.csr_matrix((xk[keep], (self._pairs[keep, 0], self._pairs[keep, 1])),
+                          shape=(n, p))
+        nxt = n + p * m
+        size_dual = np.zeros(p)
+        lim = self.limits
+        if lim.min_units is not None or lim.max_units is not None:
+            size_dual = dual[nxt:nxt + p]
+            nxt += p
+        move_dual = 0.0
+        if lim.current is not None and np.isfinite(lim.move_cap):
+            move_dual = float(dual[nxt])
+        return LpSolution(
+            value=float(self._pair_cost @ xk), slack=float(slack.sum()), x=x,
+            unit_dual=dual[:n], balance_dual=dual[n:n + p * m].reshape(p, m),
+            size_dual=size_dual, move_dual=move_dual,
+        )
+
+    def reduced_costs(self, lp: LpSolution, units: np.ndarray) -> np.ndarray:
+        """(len(units), p) reduced cost of every pair of ``units`` at the LP's duals."""
+        rc = self.cost(units) - lp.unit_dual[units][:, None]
+        rc -= self.balance.weights[units] @ lp.balance_dual.T
+        rc -= lp.size_dual[None, :]
+        lim = self.limits
+        if lim.current is not None and lp.move_dual != 0.0:
+            mw = np.ones(self.n) if lim.move_weights is None else lim.move_weights
+            rc[np.arange(len(units)), lim.current[units]] -= lp.move_dual * mw[units]
+        locks = lim.locks
+        if locks is not None:
+            locked = locks[units] >= 0
+            rc[locked] = np.inf
+            rc[locked, locks[units][locked]] = 0.0
+        return rc
+
+    def price(self, lp: LpSolution, chunk: int = 4096, per_unit: int = 3) -> int:
+        """Add pairs with negative reduced cost (up to ``per_unit`` per unit); how many."""
+        added = 0
+        for start in range(0, self.n, chunk):
+            units = np.arange(start, min(self.n, start + chunk))
+            rc = self.reduced_costs(lp, units)
+            tol = 1e-7 * (1.0 + np.abs(self.cost(units)))
+            neg = rc < -tol
+            if not neg.any():
+                continue
+            rows = np.flatnonzero(neg.any(axis=1))
+            sub = np.where(neg[rows], rc[rows], np.inf)
+            take = np.argsort(sub, axis=1)[:, :per_unit]
+            pairs = [(int(units[r]), int(j)) for r, js in zip(rows, take, strict=True)
+                     for j in js if np.isfinite(sub[np.flatnonzero(rows == r)[0], j])]
+            added += self.add_pairs(np.array(pairs, dtype=np.int64))
+        return added
+
+    def solve_mip(self, allowed_pairs: np.ndarray, time_limit: float,
+                  start: np.ndarray | None = None) -> MipSolution:
+        """Integral plan over the pairs flagged in ``allowed_pairs`` (a mask of :attr:`pairs`)."""
+        t0 = time.perf_counter()
+        h, _ = self._build(allowed_pairs, integral=True, slack=False)
+        h.setOptionValue("time_limit", float(max(0.1, time_limit)))
+        h.setOptionValue("mip_rel_gap", 2e-3)
+        if start is not None:
+            k = len(self._pairs)
+            sel = self._pairs[:, 1] == start[self._pairs[:, 0]]
+            values = np.concatenate([sel.astype(np.float64), np.zeros(2 * self.p * self.m)])
+            if sel.sum() == self.n and allowed_pairs[sel].all():
+                sol = highspy.HighsSolution()  # type: ignore[no-untyped-call]
+                sol.col_value = list(values)
+                sol.value_valid = True
+                h.setSolution(sol)
+            del k
+        h.run()
+        status = h.getModelStatus()
+        info = h.getInfo()
+        if info.primal_solution_status != 2:  # no feasible integral point
+            return MipSolution(None, np.inf, np.inf, False)
+        col = np.asarray(h.getSolution().col_value)
+        k = len(self._pairs)
+        chosen = col[:k] > 0.5
+        a = np.full(self.n, -1, dtype=np.int64)
+        a[self._pairs[chosen, 0]] = self._pairs[chosen, 1]
+        del t0
+        return MipSolution(a, float(self._pair_cost[chosen].sum()), float(col[k:].sum()),
+                           status == highspy.HighsModelStatus.kOptimal)

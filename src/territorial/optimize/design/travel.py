@@ -1,0 +1,306 @@
+"""Travel-optimal balanced design: location-allocation around fixed or free centres.
+
+The balanced p-median of the districting literature (Hess et al. 1965; Fleischmann &
+Paraschis 1988; Kalcsics, Nickel & Schroeder 2005), solved as:
+
+1. **Centres.** Fixed ones (rep homes) stay; free ones (no rep, a vacancy, a design
+   from scratch) come from a multistart that alternates the balanced assignment LP
+   with a Weiszfeld move of each free centre, keeping the centres of the best LP.
+2. **Bound.** The LP relaxation at the final centres, priced over every unit and
+   territory (:class:`~territorial.optimize.design.assignment.AssignmentModel`), is a
+   lower bound on the cost of every balanced plan with those centres.
+3. **Plan.** Units the LP assigns whole keep their territory unless they are among
+   the cheapest to move; a MIP over the split units and those cheap alternatives
+   (HiGHS) turns the LP into an integral balanced plan, widened while time remains.
+4. **Contiguity** (when asked): a territory in several pieces gets cuts ("this piece
+   needs a neighbour in the same territory") and the MIP is solved again, with the
+   pieces and their neighbours free.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+
+from territorial.optimize.design.assignment import (
+    AssignmentModel,
+    Balance,
+    Limits,
+    LpSolution,
+    MipSolution,
+)
+from territorial.optimize.design.centres import distances, initial_centres, weiszfeld
+from territorial.optimize.design.evaluate import evaluate
+from territorial.optimize.design.problem import DesignProblem
+from territorial.optimize.design.result import DesignResult, Progress
+from territorial.optimize.design.stop import StoppingCriterion
+
+CANDIDATES = 8  # nearest centres per unit in the first LP (pricing adds the rest)
+ALTERNATIVES = 3  # territories a free unit may take in the MIP (by reduced cost)
+UNTIMED_MIP_SECONDS = 10.0  # MIP limit per round when the stop sets no time
+
+
+class _Instance:
+    """The problem as the location-allocation solver uses it."""
+
+    def __init__(self, problem: DesignProblem) -> None:
+        self.problem = problem
+        self.n, self.p = problem.n, problem.p
+        self.points = problem.array("coords")
+        self.weights = problem.travel_weights()
+        w = problem.array("measures")
+        target = problem.array("targets") * w.sum(axis=0)[None, :]
+        tol = problem.array("tolerances")[None, :]
+        self.balance = Balance(w, target * (1 - tol), target * (1 + tol))
+        fixed = problem.fixed_centres
+        self.centres = (np.full((self.p, 2), np.nan) if fixed is None
+                        else np.asarray(fixed, dtype=np.float64).copy())
+        self.free = np.isnan(self.centres).all(axis=1)
+        self.costs = None if problem.centre_costs is None else problem.array("centre_costs")
+        locks = problem.array("locks")
+        min_u, max_u = problem.array("min_units"), problem.array("max_units")
+        sized = bool((min_u > 0).any() or (max_u < self.n).any())
+        current = None if problem.current is None else problem.array("current")
+        self.limits = Limits(
+            min_units=min_u if sized else None, max_units=max_u if sized else None,
+            locks=locks if (locks >= 0).any() else None,
+            current=current if problem.max_moves is not None else None,
+            move_weights=problem.move_weight_array(), move_cap=problem.move_cap(),
+        )
+
+    def cost(self, centres: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+        """unit indices -> (k, p) cost of serving each from each centre."""
+        free = self.free
+        fixed_costs = self.costs
+
+        def of(units: np.ndarray) -> np.ndarray:
+            planar = self.weights[units, None] * distances(self.points[units], centres, False)
+            if fixed_costs is None:
+                return planar
+            out = fixed_costs[units].copy()
+            out[:, free] = planar[:, free]
+            return out
+
+        return of
+
+    def candidates(self, cost: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+        """(unit, territory) pairs: the nearest centres, the current territory, locks."""
+        k = min(self.p, CANDIDATES)
+        parts = []
+        for start in range(0, self.n, 8192):
+            units = np.arange(start, min(self.n, start + 8192))
+            c = cost(units)
+            near = np.argpartition(c, k - 1, axis=1)[:, :k] if k < self.p else \
+                np.broadcast_to(np.arange(self.p), c.shape)
+            parts.append(np.column_stack([np.repeat(units, near.shape[1]), near.reshape(-1)]))
+        lim = self.limits
+        if self.problem.current is not None:
+            cur = self.problem.array("current")
+            parts.append(np.column_stack([np.arange(self.n), cur]))
+        if lim.locks is not None:
+            locked = np.flatnonzero(lim.locks >= 0)
+            parts.append(np.column_stack([locked, lim.locks[locked]]))
+        return np.concatenate(parts).astype(np.int64)
+
+    def model(self, centres: np.ndarray) -> AssignmentModel:
+        cost = self.cost(centres)
+        return AssignmentModel(self.n, self.p, cost, self.balance, self.limits,
+                               self.candidates(cost))
+
+
+def _priced_lp(model: AssignmentModel, deadline: float) -> LpSolution | None:
+    """Solve the LP and add negatively priced pairs until none is left."""
+    lp = None
+    for _ in range(50):
+        lp = model.solve_lp(deadline - time.perf_counter())
+        if lp is None or model.price(lp) == 0:
+            return lp
+    return lp
+
+
+def _place_free_centres(inst: _Instance, stop: StoppingCriterion, seed: int, t0: float,
+                        budget: float) -> tuple[np.ndarray, int]:
+    """Multistart: LP assignment and Weiszfeld moves of the free centres."""
+    rng = np.random.default_rng(seed)
+    taken = inst.centres[~inst.free]
+    best_centres, best_value = inst.centres, math.inf
+    starts = 0
+    while True:
+        centres = inst.centres.copy()
+        centres[inst.free] = initial_centres(inst.points, inst.weights, int(inst.free.sum()),
+                                             rng, False, taken if len(taken) else None)
+        previous = math.inf
+        for _ in range(30):
+            lp = _priced_lp(inst.model(centres), t0 + budget)
+            if lp is None:
+                break
+            value = lp.value + lp.slack * 1e12
+            if value < best_value:
+                best_value, best_centres = value, centres
+            if value >= previous * (1 - 1e-4):
+                break
+            previous = value
+            centres = weiszfeld(inst.points, inst.weights, lp.x, centres, inst.free, False)
+        starts += 1
+        elapsed = time.perf_counter() - t0
+        if stop(starts, elapsed) or elapsed > budget:
+            return best_centres, starts
+
+
+def _rounded(lp: LpSolution) -> np.ndarray:
+    a: np.ndarray = np.asarray(lp.x.argmax(axis=1)).reshape(-1).astype(np.int64)
+    return a
+
+
+def _neighbourhood(model: AssignmentModel, lp: LpSolution, free_units: int,
+                   extra: np.ndarray | None = None,
+                   extra_territories: dict[int, set[int]] | None = None) -> np.ndarray:
+    """Mask of the model's pairs the MIP may use.
+
+    Every unit keeps the territories the LP gives it; the ``free_units`` units with the
+    cheapest alternative (by reduced cost), split units and ``extra`` units may also
+    take their ``ALTERNATIVES`` cheapest territories (and ``extra_territories``).
+    """
+    n, p = model.n, model.p
+    x = lp.x.tocsr()
+    alt = np.empty(n)
+    choices = np.empty((n, min(p, ALTERNATIVES)), dtype=np.int64)
+    for start in range(0, n, 4096):
+        units = np.arange(start, min(n, start + 4096))
+        rc = model.reduced_costs(lp, units)
+        order = np.argsort(rc, axis=1)[:, :choices.shape[1]]
+        choices[units] = order
+        part = np.partition(rc, 1, axis=1) if p > 1 else rc
+        alt[units] = part[:, 1] if p > 1 else np.inf
+    split = np.flatnonzero(np.diff(x.indptr) > 1)
+    free = np.union1d(np.argsort(alt, kind="stable")[:free_units], split)
+    if extra is not None:
+        free = np.union1d(free, extra)
+    pairs = [np.column_stack([np.repeat(np.arange(n), np.diff(x.indptr)), x.indices])]
+    pairs.append(np.column_stack([np.repeat(free, choices.shape[1]),
+                                  choices[free].reshape(-1)]))
+    for u, ts in (extra_territories or {}).items():
+        pairs.append(np.array([(u, t) for t in ts], dtype=np.int64).reshape(-1, 2))
+    wanted = np.concatenate(pairs)
+    model.add_pairs(wanted)
+    keys = set((wanted[:, 0] * p + wanted[:, 1]).tolist())
+    all_keys = model.pairs[:, 0] * p + model.pairs[:, 1]
+    mask: np.ndarray = np.fromiter((k in keys for k in all_keys.tolist()), dtype=bool,
+                                   count=len(all_keys))
+    return mask
+
+
+def _pieces(adjacency: sp.csr_matrix, plan: np.ndarray, p: int,
+            weights: np.ndarray) -> list[tuple[int, np.ndarray]]:
+    """(territory, units) of every piece of a territory but its heaviest."""
+    out = []
+    for j in range(p):
+        idx = np.flatnonzero(plan == j)
+        if len(idx) < 2:
+            continue
+        k, lab = connected_components(adjacency[idx][:, idx], directed=False)
+        if k < 2:
+            continue
+        heavy = int(np.argmax(np.bincount(lab, weights=weights[idx] + 1e-9, minlength=k)))
+        out.extend((j, idx[lab == c]) for c in range(k) if c != heavy)
+    return out
+
+
+def _contiguity_round(model: AssignmentModel, adjacency: sp.csr_matrix, plan: np.ndarray,
+                      weights: np.ndarray) -> tuple[np.ndarray, dict[int, set[int]]]:
+    """Cuts for every detached piece; returns the units to free and their territories."""
+    freed: list[np.ndarray] = []
+    territories: dict[int, set[int]] = {}
+    for j, piece in _pieces(adjacency, plan, model.p, weights):
+        rows = adjacency[piece]
+        border = np.setdiff1d(np.unique(rows.indices), piece)
+        model.add_pairs(np.column_stack([border, np.full(len(border), j)]))
+        for u in piece:  # x[u, j] <= sum of x[v, j] over the piece's border
+            model.add_cut([(int(v), j) for v in border] + [(int(u), j)],
+                          [1.0] * len(border) + [-1.0], 0.0)
+        around = np.union1d(piece, border)
+        freed.append(around)
+        nbr_terr = {int(t) for t in plan[border]}
+        for u in around:
+            own = {int(t) for t in plan[adjacency[u].indices]} | nbr_terr
+            territories.setdefault(int(u), set()).update(own)
+    units = np.unique(np.concatenate(freed)) if freed else np.zeros(0, dtype=np.int64)
+    return units, territories
+
+
+def solve_travel(problem: DesignProblem, stop: StoppingCriterion, seed: int = 0,
+                 progress: Callable[[Progress], None] | None = None) -> DesignResult:
+    """Balanced plan minimising travel to the territories' centres, with its LP bound."""
+    t0 = time.perf_counter()
+    inst = _Instance(problem)
+    budget = stop.time_left(0.0)
+    timed = math.isfinite(budget)
+    if not timed:
+        budget = UNTIMED_MIP_SECONDS * 4
+    starts = 1
+    if inst.free.any():
+        inst.centres, starts = _place_free_centres(inst, stop, seed, t0, 0.4 * budget)
+    deadline = t0 + budget
+    model = inst.model(inst.centres)
+    lp = _priced_lp(model, deadline)
+    if lp is None:  # out of time before the LP: the nearest centre for every unit
+        model = inst.model(inst.centres)
+        lp = model.solve_lp()
+        assert lp is not None
+    bound = lp.value if lp.slack <= 1e-9 else None
+    plan = _rounded(lp)  # fallback when no integral balanced plan is found
+    best: MipSolution | None = None
+    free_units = min(model.n, 100)
+    extra: np.ndarray | None = None
+    extra_terr: dict[int, set[int]] = {}
+    adjacency = sp.csr_matrix(problem.adjacency) if problem.contiguous else None
+    rounds = widenings = 0
+    while True:
+        left = deadline - time.perf_counter()
+        if rounds > 0 and (left < 0.5 or widenings > 3):
+            break
+        mask = _neighbourhood(model, lp, free_units, extra, extra_terr)
+        # the first MIP gets part of the time, so that there is time left to widen
+        limit = max(1.0, 0.3 * left if rounds == 0 else left) if timed \
+            else UNTIMED_MIP_SECONDS
+        found = model.solve_mip(mask, limit, None if best is None else best.assignment)
+        rounds += 1
+        if found.assignment is None:  # nothing in this neighbourhood: widen it
+            free_units, widenings = min(model.n, free_units * 4), widenings + 1
+            continue
+        plan = found.assignment
+        if adjacency is not None:
+            units, terr = _contiguity_round(model, adjacency, plan, inst.weights)
+            if len(units):  # cut the detached pieces off and solve again
+                extra = units if extra is None else np.union1d(extra, units)
+                for u, ts in terr.items():
+                    extra_terr.setdefault(u, set()).update(ts)
+                best = None  # earlier plans may violate the new cuts
+                continue
+        if best is None or found.value < best.value:
+            best = found
+        if progress is not None:
+            progress(Progress(rounds, time.perf_counter() - t0, 0.0, best.value, True))
+        if found.optimal and free_units >= model.n:
+            break
+        free_units, widenings = min(model.n, free_units * 4), widenings + 1
+    if best is not None and best.assignment is not None:
+        plan = best.assignment
+    fig = evaluate(problem, plan)
+    travel = float(inst.cost(inst.centres)(np.arange(inst.n))[np.arange(inst.n), plan].sum())
+    gap = None
+    if bound is not None and travel > 0:
+        gap = max(0.0, (travel - bound) / travel)
+    return DesignResult(
+        assignment=plan, feasible=fig.feasible(problem.move_cap()),
+        balance_excess=fig.balance_excess, max_deviation=fig.max_deviation,
+        diameter=fig.diameter, travel=travel, disconnected=fig.disconnected,
+        moves=fig.moves, moved_weight=fig.moved_weight,
+        runtime=time.perf_counter() - t0, iterations=max(starts, rounds),
+        objective="travel", lower_bound=bound, gap=gap, centres=inst.centres,
+    )
