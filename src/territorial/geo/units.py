@@ -10,8 +10,12 @@ How each kind is built (see :mod:`territorial.geo.zips` and
 
 * ``"zip"``: one unit per ZIP holding accounts; adjacency approximated by a Delaunay graph
   of ZIP centroids (there are no ZIP shapes offline);
-* ``"county"``: every county of the states holding accounts (from the ``us-atlas``
-  TopoJSON); exact adjacency from shared borders.
+* ``"county"``: one unit per county holding accounts (from the ``us-atlas`` TopoJSON).
+  The empty counties of the states involved are not units: each is drawn with the unit
+  nearest to it across the map (:attr:`GeoUnits.county_unit`,
+  :meth:`GeoUnits.fill_counties`), and two units are adjacent when their drawn regions
+  share a border (:func:`contract_empty`), so the adjacency follows the real map through
+  the empty counties without the thousands of empty units.
 
 Both graphs are always connected: components are joined by their shortest bridging edge.
 """
@@ -19,14 +23,14 @@ Both graphs are always connected: components are joined by their shortest bridgi
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 from scipy.sparse import csgraph
-from scipy.spatial import Delaunay, QhullError
+from scipy.spatial import Delaunay, QhullError, cKDTree
 
 from territorial.geo.geodesy import (
     EARTH_RADIUS_KM,
@@ -42,6 +46,7 @@ __all__ = [
     "aggregate",
     "build_units",
     "connect_components",
+    "contract_empty",
     "delaunay_edges",
     "edges_to_csr",
     "haversine_km",
@@ -54,7 +59,7 @@ __all__ = [
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 UnitKind = Literal["zip", "county"]
-
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,17 +71,20 @@ class GeoUnits:
     kind : {"zip", "county"}
         What the units are.
     ids : list[str]
-        5-digit ZIP codes, or 5-digit county FIPS codes.
+        5-digit ZIP codes, or 5-digit county FIPS codes. Every unit holds at least one
+        account.
     names : list[str]
         Display names, e.g. ``"02139 Cambridge, MA"`` or ``"Middlesex County, MA"``.
     states : list[str]
         Two-letter state (or territory) code of each unit.
     lat, lon : ndarray, shape (n_units,)
-        Unit centroids in degrees.
+        Unit centroids in degrees: the ZIP centroid (``zipcodes``) of a ZIP unit, the
+        area-weighted polygon centroid of a county unit (not the mean of its accounts).
     unit_of_account : ndarray of int64, shape (n_accounts,)
         Index of each account's unit, ``-1`` if it could not be placed.
     adjacency : scipy.sparse.csr_matrix, shape (n_units, n_units)
-        Symmetric boolean adjacency, no self loops, connected.
+        Symmetric boolean adjacency, no self loops, connected. For counties: the units'
+        drawn regions (see ``county_unit``) share a border, or a bridging edge.
     unplaced : list[tuple[int, str]]
         ``(account index, reason)`` for every account with ``unit_of_account == -1``.
     notes : list[tuple[int, str]]
@@ -84,6 +92,18 @@ class GeoUnits:
         centroid instead of coordinates, snapped to the nearest county ...).
     bridges : int
         Number of adjacency edges added only to keep the graph connected.
+    county_ids : list[str]
+        County units only (``[]`` for ZIP units): the FIPS code of every county of the
+        states holding units, in FIPS order, empty or not.
+    county_unit : ndarray of int64, shape (len(county_ids),)
+        The unit each of ``county_ids`` is drawn with on a map: a county holding accounts
+        is its own unit; an empty county goes to the unit nearest to it along the map
+        (shortest path between county centroids through bordering counties), so each
+        unit's region (its county and the empty counties drawn with it) is connected and
+        the regions of a territory contiguous in ``adjacency`` form one piece (bridging
+        edges apart). Empty counties that no unit reaches over land (an island group
+        without accounts) go to the unit with the nearest centroid. Use
+        :meth:`fill_counties` to colour a whole map.
     """
 
     kind: UnitKind
@@ -97,11 +117,34 @@ class GeoUnits:
     unplaced: list[tuple[int, str]]
     notes: list[tuple[int, str]]
     bridges: int = 0
+    county_ids: list[str] = field(default_factory=list)
+    county_unit: IntArray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
 
     @property
     def n_units(self) -> int:
         """Number of units."""
         return len(self.ids)
+
+    def fill_counties(self, unit_assignment: Sequence[T]) -> dict[str, T]:
+        """The label (e.g. territory) of every county, empty ones included.
+
+        Parameters
+        ----------
+        unit_assignment : sequence, length n_units
+            A label per unit, e.g. ``[names[t] for t in plan]`` (``ndarray.tolist()``
+            for an array of territory indices).
+
+        Returns
+        -------
+        dict[str, label]
+            County FIPS -> label of the unit it is drawn with, for every county of
+            ``county_ids`` (``{}`` for ZIP units, which have no shapes), so a territory
+            map can paint whole regions instead of scattered counties.
+        """
+        if len(unit_assignment) != self.n_units:
+            raise ValueError(f"{len(unit_assignment)} labels for {self.n_units} units")
+        return {fips: unit_assignment[int(u)]
+                for fips, u in zip(self.county_ids, self.county_unit, strict=True)}
 
     def account_counts(self) -> IntArray:
         """Number of accounts in each unit."""
@@ -348,6 +391,69 @@ def proximity_graph(lat: npt.ArrayLike, lon: npt.ArrayLike, max_edge_km: float
     short = edges_to_csr(edges[length <= max_edge_km], n)
     adj, bridges = connect_components(short, lat_a, lon_a, candidates=edges)
     return adj, int(bridges.shape[0])
+
+
+def contract_empty(adjacency: sparse.spmatrix, lat: npt.ArrayLike, lon: npt.ArrayLike,
+                   keep: npt.ArrayLike) -> tuple[sparse.csr_matrix, IntArray]:
+    """Contract the nodes not kept (empty areas) into the kept nodes nearest to them.
+
+    Every node joins the kept node nearest to it along the graph: shortest path with
+    each edge weighted by the great-circle distance between the two centroids (a kept
+    node is its own nearest). Each kept node's *region* (itself and the nodes that joined
+    it) is connected, since a node's predecessor on its shortest path joined the same kept
+    node. Two kept nodes are adjacent when their regions touch: nodes that were adjacent
+    stay adjacent, and kept nodes across a group of empty nodes are linked where their
+    shares of the group meet, not all to each other (a group of hundreds of empty
+    counties bordered by dozens of kept ones gives a sparse, planar-like graph rather
+    than a near-complete one). Nodes that reach no kept node (a component without any)
+    join the kept node with the nearest centroid and link nothing.
+
+    Parameters
+    ----------
+    adjacency : sparse matrix, shape (n, n)
+        Symmetric adjacency of all nodes (e.g. counties sharing a border).
+    lat, lon : array_like, shape (n,)
+        Node centroids in degrees.
+    keep : array_like of int, shape (k,)
+        Distinct indices of the kept nodes (e.g. counties holding accounts).
+
+    Returns
+    -------
+    adjacency : csr_matrix, shape (k, k)
+        Symmetric adjacency of the kept nodes, in the order of ``keep`` (not necessarily
+        connected: pass it to :func:`connect_components`).
+    owner : ndarray of int64, shape (n,)
+        Position in ``keep`` of the kept node each node joined (``-1`` only when ``keep``
+        is empty).
+    """
+    lat_a = np.asarray(lat, dtype=np.float64).reshape(-1)
+    lon_a = np.asarray(lon, dtype=np.float64).reshape(-1)
+    kept = np.asarray(keep, dtype=np.int64).reshape(-1)
+    n, k = lat_a.shape[0], kept.shape[0]
+    owner = np.full(n, -1, dtype=np.int64)
+    if not k:
+        return edges_to_csr(np.empty((0, 2), dtype=np.int64), 0), owner
+    if np.unique(kept).shape[0] != k:
+        raise ValueError("keep has repeated nodes")
+    upper = sparse.triu(sparse.csr_matrix(adjacency, dtype=bool), k=1).tocoo()
+    rows, cols = upper.row.astype(np.int64), upper.col.astype(np.int64)
+    # strictly positive weights (a zero would read as no edge)
+    length = haversine_km(lat_a[rows], lon_a[rows], lat_a[cols], lon_a[cols]) + 1e-6
+    weights = sparse.csr_matrix((length, (rows, cols)), shape=(n, n))
+    _, _, source = csgraph.dijkstra(weights, directed=False, indices=kept,
+                                    return_predecessors=True, min_only=True)
+    position = np.full(n, -1, dtype=np.int64)
+    position[kept] = np.arange(k)
+    reached = source >= 0
+    owner[reached] = position[source[reached]]
+    stray = np.flatnonzero(~reached)
+    if stray.size:
+        tree = cKDTree(unit_vectors(lat_a[kept], lon_a[kept]))
+        _, nearest = tree.query(unit_vectors(lat_a[stray], lon_a[stray]))
+        owner[stray] = np.asarray(nearest, dtype=np.int64)
+    a, b = owner[rows], owner[cols]
+    across = (a != b) & reached[rows] & reached[cols]
+    return edges_to_csr(np.column_stack([a[across], b[across]]), k), owner
 
 
 def valid_points(lat: FloatArray, lon: FloatArray) -> npt.NDArray[np.bool_]:

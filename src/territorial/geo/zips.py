@@ -1,6 +1,9 @@
 """ZIP code units: one unit per ZIP holding accounts, approximate adjacency.
 
-ZIP centroids, cities and states come from the ``zipcodes`` package (offline). There are
+ZIP centroids, cities and states come from the ``zipcodes`` package (offline). An
+account's unit is the ZIP on its record (when known), else the nearest ZIP to its
+coordinates; a unit's centroid is the ZIP centroid, not the mean of its accounts (on the
+demo workspace every account lies within 2 km of its ZIP centroid). There are
 no ZIP shapes offline (ZCTA boundaries are not shipped anywhere we can depend on), so
 **adjacency is approximated**: two ZIP units are neighbours when their centroids are
 joined in the Delaunay triangulation of the chosen ZIP centroids (computed on an
@@ -27,6 +30,7 @@ from territorial.geo.geocode import normalize_zip as normalize_zip_text
 from territorial.geo.units import (
     EARTH_RADIUS_KM,
     GeoUnits,
+    haversine_km,
     proximity_graph,
     unit_vectors,
     valid_points,
@@ -107,9 +111,11 @@ def build_zip_units(
 ) -> GeoUnits:
     """ZIP units for accounts (see the module docstring for the adjacency).
 
-    An account's ZIP is used when known. An account without a usable ZIP but with
-    coordinates gets the active standard ZIP whose centroid is nearest, if within
-    ``max_nearest_km``; otherwise it is unplaced (``-1``) with the reason.
+    An account's ZIP is used when known; if the account also has coordinates farther
+    than ``max_nearest_km`` from that ZIP's centroid (a wrong ZIP or wrong coordinates),
+    it stays in its ZIP with a note giving the distance. An account without a usable
+    ZIP but with coordinates gets the active standard ZIP whose centroid is nearest, if
+    within ``max_nearest_km``; otherwise it is unplaced (``-1``) with the reason.
 
     Parameters
     ----------
@@ -120,7 +126,8 @@ def build_zip_units(
     max_edge_km : float, default 150
         Delaunay edges longer than this are dropped unless needed for connectivity.
     max_nearest_km : float, default 100
-        Farthest an account may be from the nearest ZIP centroid it is placed in.
+        Farthest an account may be from the nearest ZIP centroid it is placed in, and
+        from its own ZIP's centroid without a note.
     """
     index = zip_index()
     n = lat.shape[0]
@@ -150,6 +157,16 @@ def build_zip_units(
                 continue
             chosen[i] = code
             notes.append((i, f"{why}; placed in nearest ZIP {code} ({d:.1f} km)"))
+    own = [i for i, c in enumerate(chosen) if c is not None and has_point[i]]
+    if own:
+        rows = np.asarray(own, dtype=np.int64)
+        z_lat = np.array([index.places[str(chosen[i])][0] for i in own])
+        z_lon = np.array([index.places[str(chosen[i])][1] for i in own])
+        far = haversine_km(lat[rows], lon[rows], z_lat, z_lon)
+        for i, d in zip(own, far.tolist(), strict=True):
+            if d > max_nearest_km:
+                notes.append((i, f"coordinates are {d:.0f} km from the centroid of its "
+                                 f"ZIP {chosen[i]}; placed in the ZIP"))
     ids = sorted({c for c in chosen if c is not None})
     position = {z: k for k, z in enumerate(ids)}
     unit_of_account = np.array([position[c] if c is not None else -1 for c in chosen],

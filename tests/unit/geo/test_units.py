@@ -6,12 +6,14 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import sparse
 from scipy.sparse import csgraph
 
 from territorial.geo.units import (
     aggregate,
     build_units,
     connect_components,
+    contract_empty,
     delaunay_edges,
     edges_to_csr,
     haversine_km,
@@ -101,3 +103,122 @@ def test_no_accounts_gives_no_zip_units() -> None:
     assert units.ids == []
     assert units.adjacency.shape == (0, 0)
     assert units.unit_of_account.shape == (0,)
+
+
+# --- contracting empty nodes (county units) -------------------------------------------
+
+
+def _grid(rows: int, cols: int) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
+    """A rows x cols grid of square cells (rook adjacency), 0.5 degree apart."""
+    node = np.arange(rows * cols).reshape(rows, cols)
+    edges = np.concatenate([np.column_stack([node[:, :-1].ravel(), node[:, 1:].ravel()]),
+                            np.column_stack([node[:-1, :].ravel(), node[1:, :].ravel()])])
+    lat = 40.0 + 0.5 * np.repeat(np.arange(rows), cols)
+    lon = -100.0 + 0.5 * np.tile(np.arange(cols), rows)
+    return edges_to_csr(edges, rows * cols), lat, lon
+
+
+def _touching(adj: sparse.csr_matrix, owner: np.ndarray, k: int) -> set[tuple[int, int]]:
+    """Pairs of regions with adjacent nodes."""
+    coo = sparse.triu(adj, 1).tocoo()
+    return {(min(a, b), max(a, b)) for a, b in zip(owner[coo.row].tolist(),
+                                                   owner[coo.col].tolist(), strict=True)
+            if a != b}
+
+
+def _pairs(adj: sparse.csr_matrix) -> set[tuple[int, int]]:
+    coo = sparse.triu(adj, 1).tocoo()
+    return set(zip(coo.row.tolist(), coo.col.tolist(), strict=True))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 9), st.integers(1, 9), st.data())
+def test_contract_empty_on_grids(rows: int, cols: int, data: st.DataObject) -> None:
+    adj, lat, lon = _grid(rows, cols)
+    n = rows * cols
+    keep = np.array(sorted(data.draw(st.sets(st.integers(0, n - 1), min_size=1))))
+    k = keep.shape[0]
+    out, owner = contract_empty(adj, lat, lon, keep)
+    assert out.shape == (k, k)
+    assert (out != out.T).nnz == 0 and out.diagonal().sum() == 0
+    # the grid is connected, so every node is reached and the contraction is connected
+    assert csgraph.connected_components(out)[0] == 1
+    assert (owner >= 0).all()
+    assert owner[keep].tolist() == list(range(k))  # a kept node is its own region
+    # every region is connected and holds its kept node
+    for r in range(k):
+        members = np.flatnonzero(owner == r)
+        assert keep[r] in members
+        assert csgraph.connected_components(adj[members][:, members])[0] == 1
+    # each node joins a kept node nearest along the grid
+    weights = adj.astype(np.float64).multiply(
+        haversine_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :]))
+    dist = csgraph.dijkstra(sparse.csr_matrix(weights), directed=False, indices=keep)
+    np.testing.assert_allclose(dist[owner, np.arange(n)], dist.min(axis=0), atol=1e-3)
+    # adjacent exactly when the regions touch: direct neighbours stay adjacent
+    got = _pairs(out)
+    assert got == _touching(adj, owner, k)
+    position = {int(v): i for i, v in enumerate(keep)}
+    for a, b in _pairs(adj):
+        if a in position and b in position:
+            assert (min(position[a], position[b]), max(position[a], position[b])) in got
+    # and every link is a direct border or runs through one group of empty nodes
+    empty = np.setdiff1d(np.arange(n), keep)
+    _, group = csgraph.connected_components(adj[empty][:, empty])
+    group_of = dict(zip(empty.tolist(), group.tolist(), strict=True))
+    borders: dict[int, set[int]] = {}
+    for a, b in _pairs(adj):
+        for x, y in ((a, b), (b, a)):
+            if x in position and y in group_of:
+                borders.setdefault(position[x], set()).add(group_of[y])
+    direct = {(min(position[a], position[b]), max(position[a], position[b]))
+              for a, b in _pairs(adj) if a in position and b in position}
+    for a, b in got - direct:
+        assert borders.get(a, set()) & borders.get(b, set())
+    # a grid is planar, and so is any contraction of it: at most 3k - 6 edges
+    assert len(got) <= (3 * k - 6 if k >= 3 else k * (k - 1) // 2)
+
+
+def test_contract_empty_links_a_ring_around_an_empty_plain_sparsely() -> None:
+    # a 12 x 12 grid whose border cells hold accounts around an empty 10 x 10 plain:
+    # linking every borderer of the plain to every other would give 44 * 43 / 2 edges
+    adj, lat, lon = _grid(12, 12)
+    cells = np.arange(144).reshape(12, 12)
+    ring = np.unique(np.concatenate([cells[0], cells[-1], cells[:, 0], cells[:, -1]]))
+    out, owner = contract_empty(adj, lat, lon, ring)
+    assert out.shape == (44, 44)
+    assert out.nnz // 2 <= 3 * 44 - 6
+    assert csgraph.connected_components(out)[0] == 1
+    assert (owner >= 0).all()
+
+
+def test_contract_empty_strays_join_the_nearest_centroid_and_link_nothing() -> None:
+    # 0 - 1 - 2 on the mainland; 3 - 4, an empty island pair nearest to node 2
+    adj = edges_to_csr(np.array([[0, 1], [1, 2], [3, 4]]), 5)
+    lat = np.zeros(5)
+    lon = np.array([0.0, 1.0, 2.0, 2.5, 2.6])
+    out, owner = contract_empty(adj, lat, lon, np.array([0, 2]))
+    assert owner[[0, 2, 3, 4]].tolist() == [0, 1, 1, 1]  # node 1 is halfway: either
+    assert _pairs(out) == {(0, 1)}
+    # a stray pair split between two kept nodes by nearest centroid links nothing
+    out, owner = contract_empty(edges_to_csr(np.array([[2, 3]]), 4), np.zeros(4),
+                                np.array([0.0, 10.0, 4.0, 6.0]), np.array([0, 1]))
+    assert owner.tolist() == [0, 1, 0, 1]
+    assert out.nnz == 0
+
+
+def test_contract_empty_degenerate_inputs() -> None:
+    adj, lat, lon = _grid(2, 2)
+    out, owner = contract_empty(adj, lat, lon, np.empty(0, dtype=np.int64))
+    assert out.shape == (0, 0)
+    assert owner.tolist() == [-1] * 4
+    with pytest.raises(ValueError, match="repeated"):
+        contract_empty(adj, lat, lon, np.array([1, 1]))
+
+
+def test_fill_counties_is_empty_for_zip_units_and_checks_lengths() -> None:
+    units = build_units(np.full(2, float("nan")), np.full(2, float("nan")), ["02139", "10001"],
+                        [None, None], by="zip")
+    assert units.fill_counties(["A", "B"]) == {}
+    with pytest.raises(ValueError, match="3 labels for 2 units"):
+        units.fill_counties(["A", "B", "C"])

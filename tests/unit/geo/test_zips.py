@@ -94,3 +94,17 @@ def test_nan_zip_counts_as_missing() -> None:
     units = build_units(np.array([NAN]), np.array([NAN]), [NAN], [None],  # type: ignore[list-item]
                         by="zip")
     assert units.unplaced == [(0, "no ZIP and no coordinates")]
+
+
+def test_account_stays_in_its_zip_with_a_note_when_its_coordinates_are_far() -> None:
+    lat0, lon0 = _centroid("02139")
+    lat = np.array([lat0 + 0.01, 41.8781])  # near Cambridge; in Chicago with a Cambridge ZIP
+    lon = np.array([lon0, -87.6298])
+    units = build_units(lat, lon, ["02139", "02139"], [None, None], by="zip")
+    assert units.ids == ["02139"]
+    assert units.unit_of_account.tolist() == [0, 0]
+    notes = dict(units.notes)
+    assert 0 not in notes
+    assert "km from the centroid of its ZIP 02139" in notes[1]
+    # the unit's centroid is the ZIP centroid, not the mean of its accounts
+    assert (units.lat[0], units.lon[0]) == pytest.approx((lat0, lon0))
