@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -25,8 +25,8 @@ from territorial.geo.geodesy import (
     haversine_km,
     spherical_centre,
 )
-from territorial.metrics import TravelModel
 from territorial.geo.units import aggregate
+from territorial.metrics import TravelModel
 from territorial.metrics.contiguity import delaunay_adjacency
 from territorial.optimize.design import (
     DesignParams,
@@ -463,7 +463,7 @@ def _solve_segment(
         for local, account in enumerate(idx)
     }
     travel = _travel_figures(ctx, idx, units, result, centres, plan) \
-        if request.objective == "travel" else {}
+        if request.objective == "travel" else {}  # type: dict[str, Any]
     misses = _misses(units.measures, plan, problem, names)
     figures = SegmentResult(
         segment=segment,
@@ -501,7 +501,7 @@ def _misses(measures: np.ndarray, plan: np.ndarray, problem: DesignProblem,
 
 
 def _travel_figures(ctx: _Context, idx: np.ndarray, units: _Units, result: DesignResult,
-                    centres: _Centres, plan: np.ndarray) -> dict[str, object]:
+                    centres: _Centres, plan: np.ndarray) -> dict[str, Any]:
     """Mean great-circle km from each account to its territory's centre, and the bound."""
     homes = centres.homes.copy()
     if result.centres is not None:  # free centres back to lat/lon

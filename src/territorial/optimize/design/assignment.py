@@ -17,8 +17,7 @@ lower bound on every integral plan with these centres (slack adds no plan the re
 problem forbids: it only relaxes).  A vertex of this LP has at most ``n + 2mp``
 non-zeros, so at most ``2mp`` units are split: rounding then a small MIP over a
 neighbourhood of the LP solution (:meth:`AssignmentModel.solve_mip`) gives plans a few
-per cent from the bound.  Contiguity is added lazily as cuts
-(:meth:`AssignmentModel.add_cut`).
+per cent from the bound.
 """
 
 from __future__ import annotations
@@ -30,6 +29,8 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 import scipy.sparse as sp
+
+from territorial.optimize.highs import new_highs
 
 CostFn = Callable[[np.ndarray], np.ndarray]  # unit indices -> (k, p) costs
 
@@ -79,7 +80,7 @@ class MipSolution:
 
 
 class AssignmentModel:
-    """The candidate-pair model, kept between solves so cuts and columns accumulate."""
+    """The candidate-pair model, kept between solves so priced columns accumulate."""
 
     def __init__(self, n: int, p: int, cost: CostFn, balance: Balance, limits: Limits,
                  candidates: np.ndarray, threads: int = 1) -> None:
@@ -94,7 +95,6 @@ class AssignmentModel:
         self._pairs = np.zeros((0, 2), dtype=np.int64)  # (unit, territory) per column
         self._pair_cost = np.zeros(0)
         self._known: set[tuple[int, int]] = set()
-        self._cuts: list[tuple[np.ndarray, np.ndarray, float]] = []  # (pair idx, coef, lo)
         self.penalty = 0.0
         self.add_pairs(candidates)
 
@@ -130,12 +130,6 @@ class AssignmentModel:
     @property
     def pairs(self) -> np.ndarray:
         return self._pairs
-
-    def add_cut(self, pairs: list[tuple[int, int]], coefs: list[float], lo: float) -> None:
-        """Add ``sum coef * x[pair] >= lo`` (pairs must be in the model)."""
-        index = {(int(i), int(j)): k for k, (i, j) in enumerate(self._pairs)}
-        idx = np.array([index[(int(i), int(j))] for i, j in pairs], dtype=np.int64)
-        self._cuts.append((idx, np.asarray(coefs, dtype=np.float64), float(lo)))
 
     # -- the HiGHS model ------------------------------------------------------------------
 
@@ -185,9 +179,6 @@ class AssignmentModel:
             stay = pairs[:, 1] == lim.current[pairs[:, 0]]
             add(np.zeros(int(stay.sum()), dtype=np.int64), cols[stay], mw[pairs[stay, 0]],
                 np.array([float(mw.sum()) - lim.move_cap]), np.array([np.inf]))
-        for idx, coefs, cut_lo in self._cuts:
-            add(np.zeros(len(idx), dtype=np.int64), idx, coefs, np.array([cut_lo]),
-                np.array([np.inf]))
         a = sp.csc_matrix((np.concatenate(rows_v), (np.concatenate(rows_r),
                                                     np.concatenate(rows_c))),
                           shape=(nrow, ncols))
@@ -207,10 +198,7 @@ class AssignmentModel:
         if integral:
             lp.integrality_ = ([highspy.HighsVarType.kInteger] * k
                                + [highspy.HighsVarType.kContinuous] * (2 * p * m))
-        h = highspy.Highs()  # type: ignore[no-untyped-call]
-        h.setOptionValue("output_flag", False)
-        h.setOptionValue("threads", int(self.threads))
-        h.setOptionValue("random_seed", 0)
+        h = new_highs(self.threads)
         h.passModel(lp)
         return h, nrow
 
@@ -248,7 +236,7 @@ class AssignmentModel:
 
     def reduced_costs(self, lp: LpSolution, units: np.ndarray) -> np.ndarray:
         """(len(units), p) reduced cost of every pair of ``units`` at the LP's duals."""
-        rc = self.cost(units) - lp.unit_dual[units][:, None]
+        rc: np.ndarray = self.cost(units) - lp.unit_dual[units][:, None]
         rc -= self.balance.weights[units] @ lp.balance_dual.T
         rc -= lp.size_dual[None, :]
         lim = self.limits
@@ -299,6 +287,7 @@ class AssignmentModel:
             del k
         h.run()
         status = h.getModelStatus()
+
         info = h.getInfo()
         if info.primal_solution_status != 2:  # no feasible integral point
             return MipSolution(None, np.inf, np.inf, False)

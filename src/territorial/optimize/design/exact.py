@@ -33,6 +33,7 @@ from scipy.spatial.distance import pdist, squareform
 from territorial.optimize.design.checks import check_feasible
 from territorial.optimize.design.evaluate import evaluate
 from territorial.optimize.design.problem import DesignProblem
+from territorial.optimize.highs import new_highs
 
 
 @dataclass(frozen=True)
@@ -237,8 +238,7 @@ def solve_exact(problem: DesignProblem, time_limit: float,
     lp.a_matrix_.num_row_ = rows.n
     lp.integrality_ = [highspy.HighsVarType.kInteger if b else highspy.HighsVarType.kContinuous
                        for b in integ]
-    h = highspy.Highs()  # type: ignore[no-untyped-call]
-    h.setOptionValue("output_flag", False)
+    h = new_highs()
     h.setOptionValue("time_limit", float(max(0.1, time_limit - (time.perf_counter() - t0))))
     h.setOptionValue("threads", int(threads))
     h.setOptionValue("random_seed", 0)

@@ -146,7 +146,8 @@ class DesignProblem:
                              f"got {self.objective!r}")
         tcol = -1
         tweights = None
-        if self.travel_weight is not None and np.ndim(self.travel_weight) == 1:
+        if self.travel_weight is not None and not isinstance(self.travel_weight, str) \
+                and np.ndim(self.travel_weight) == 1:  # type: ignore[arg-type]
             tweights = np.asarray(self.travel_weight, dtype=np.float64)
             if tweights.shape != (n,) or not np.isfinite(tweights).all() \
                     or (tweights < 0).any():
@@ -157,10 +158,10 @@ class DesignProblem:
                     raise ValueError(f"travel_weight {self.travel_weight!r} is not one of "
                                      f"the measure names {names}")
                 tcol = names.index(self.travel_weight)
-            elif not (0 <= int(self.travel_weight) < m):
+            elif not (0 <= int(self.travel_weight) < m):  # type: ignore[arg-type]
                 raise ValueError(f"travel_weight must be a measure index in 0..{m - 1}")
             else:
-                tcol = int(self.travel_weight)
+                tcol = int(self.travel_weight)  # type: ignore[arg-type]
         locks = np.full(n, -1, dtype=np.int64)
         if self.locks is not None:
             locks = np.asarray(self.locks)
@@ -258,8 +259,8 @@ class DesignProblem:
         return mm
 
     def travel_weights(self) -> np.ndarray:
-        if np.ndim(self.travel_weight) == 1:
-            return np.asarray(self.travel_weight, dtype=np.float64).copy()
+        if isinstance(self.travel_weight, np.ndarray):
+            return self.travel_weight.astype(np.float64)
         if self._travel_col < 0:
             return np.ones(self.n)
         return np.asarray(self.measures)[:, self._travel_col].copy()

@@ -56,6 +56,18 @@ def solve(
         from territorial.optimize.design.travel import solve_travel
 
         return solve_travel(problem, stop, seed, progress)
+    return search(problem, stop, seed, params, progress)
+
+
+def search(
+    problem: DesignProblem,
+    stop: StoppingCriterion,
+    seed: int = 0,
+    params: DesignParams | None = None,
+    progress: Callable[[Progress], None] | None = None,
+) -> DesignResult:
+    """The multistart tabu search itself (any objective); see :func:`solve`."""
+    params = params or DesignParams()
     t0 = time.perf_counter()
     n, p = problem.n, problem.p
     graph = neighbourhood(problem, params.knn)

@@ -12,9 +12,11 @@ Paraschis 1988; Kalcsics, Nickel & Schroeder 2005), solved as:
 3. **Plan.** Units the LP assigns whole keep their territory unless they are among
    the cheapest to move; a MIP over the split units and those cheap alternatives
    (HiGHS) turns the LP into an integral balanced plan, widened while time remains.
-4. **Contiguity** (when asked): a territory in several pieces gets cuts ("this piece
-   needs a neighbour in the same territory") and the MIP is solved again, with the
-   pieces and their neighbours free.
+4. **Contiguity** (when asked) is left to the tabu search of
+   :func:`~territorial.optimize.design.solve.search` (connectivity-preserving moves)
+   with travel measured to the same centres; the LP still bounds its plan.  Cuts and
+   Zoltners-Sinha path constraints in the MIP were tried on the demo's ZIP units and
+   left infeasible neighbourhoods (see NOTES.md).
 """
 
 from __future__ import annotations
@@ -22,10 +24,9 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
 
 from territorial.optimize.design.assignment import (
     AssignmentModel,
@@ -38,7 +39,7 @@ from territorial.optimize.design.centres import distances, initial_centres, weis
 from territorial.optimize.design.evaluate import evaluate
 from territorial.optimize.design.problem import DesignProblem
 from territorial.optimize.design.result import DesignResult, Progress
-from territorial.optimize.design.stop import StoppingCriterion
+from territorial.optimize.design.stop import MaxRuntime, StoppingCriterion
 
 CANDIDATES = 8  # nearest centres per unit in the first LP (pricing adds the rest)
 ALTERNATIVES = 3  # territories a free unit may take in the MIP (by reduced cost)
@@ -60,7 +61,7 @@ class _Instance:
         fixed = problem.fixed_centres
         self.centres = (np.full((self.p, 2), np.nan) if fixed is None
                         else np.asarray(fixed, dtype=np.float64).copy())
-        self.free = np.isnan(self.centres).all(axis=1)
+        self.free: np.ndarray = np.asarray(np.isnan(self.centres).all(axis=1))
         self.costs = None if problem.centre_costs is None else problem.array("centre_costs")
         locks = problem.array("locks")
         min_u, max_u = problem.array("min_units"), problem.array("max_units")
@@ -79,10 +80,11 @@ class _Instance:
         fixed_costs = self.costs
 
         def of(units: np.ndarray) -> np.ndarray:
-            planar = self.weights[units, None] * distances(self.points[units], centres, False)
+            planar: np.ndarray = self.weights[units, None] * distances(
+                self.points[units], centres, False)
             if fixed_costs is None:
                 return planar
-            out = fixed_costs[units].copy()
+            out: np.ndarray = fixed_costs[units].copy()
             out[:, free] = planar[:, free]
             return out
 
@@ -195,42 +197,14 @@ def _neighbourhood(model: AssignmentModel, lp: LpSolution, free_units: int,
     return mask
 
 
-def _pieces(adjacency: sp.csr_matrix, plan: np.ndarray, p: int,
-            weights: np.ndarray) -> list[tuple[int, np.ndarray]]:
-    """(territory, units) of every piece of a territory but its heaviest."""
-    out = []
-    for j in range(p):
-        idx = np.flatnonzero(plan == j)
-        if len(idx) < 2:
-            continue
-        k, lab = connected_components(adjacency[idx][:, idx], directed=False)
-        if k < 2:
-            continue
-        heavy = int(np.argmax(np.bincount(lab, weights=weights[idx] + 1e-9, minlength=k)))
-        out.extend((j, idx[lab == c]) for c in range(k) if c != heavy)
-    return out
+def _contiguous_search(problem: DesignProblem, centres: np.ndarray, seconds: float,
+                       seed: int) -> DesignResult:
+    """Contiguous plans come from the tabu search (connectivity-preserving moves), with
+    travel measured to these centres."""
+    from territorial.optimize.design.solve import search
 
-
-def _contiguity_round(model: AssignmentModel, adjacency: sp.csr_matrix, plan: np.ndarray,
-                      weights: np.ndarray) -> tuple[np.ndarray, dict[int, set[int]]]:
-    """Cuts for every detached piece; returns the units to free and their territories."""
-    freed: list[np.ndarray] = []
-    territories: dict[int, set[int]] = {}
-    for j, piece in _pieces(adjacency, plan, model.p, weights):
-        rows = adjacency[piece]
-        border = np.setdiff1d(np.unique(rows.indices), piece)
-        model.add_pairs(np.column_stack([border, np.full(len(border), j)]))
-        for u in piece:  # x[u, j] <= sum of x[v, j] over the piece's border
-            model.add_cut([(int(v), j) for v in border] + [(int(u), j)],
-                          [1.0] * len(border) + [-1.0], 0.0)
-        around = np.union1d(piece, border)
-        freed.append(around)
-        nbr_terr = {int(t) for t in plan[border]}
-        for u in around:
-            own = {int(t) for t in plan[adjacency[u].indices]} | nbr_terr
-            territories.setdefault(int(u), set()).update(own)
-    units = np.unique(np.concatenate(freed)) if freed else np.zeros(0, dtype=np.int64)
-    return units, territories
+    fixed = replace(problem, fixed_centres=centres, centre_costs=None)
+    return search(fixed, MaxRuntime(seconds), seed)
 
 
 def solve_travel(problem: DesignProblem, stop: StoppingCriterion, seed: int = 0,
@@ -254,17 +228,18 @@ def solve_travel(problem: DesignProblem, stop: StoppingCriterion, seed: int = 0,
         assert lp is not None
     bound = lp.value if lp.slack <= 1e-9 else None
     plan = _rounded(lp)  # fallback when no integral balanced plan is found
+    if problem.contiguous:  # the LP (without contiguity) still bounds every plan
+        left = deadline - time.perf_counter() if timed else UNTIMED_MIP_SECONDS
+        plan = _contiguous_search(problem, inst.centres, max(1.0, left), seed).assignment
+        deadline = 0.0  # no MIP
     best: MipSolution | None = None
     free_units = min(model.n, 100)
-    extra: np.ndarray | None = None
-    extra_terr: dict[int, set[int]] = {}
-    adjacency = sp.csr_matrix(problem.adjacency) if problem.contiguous else None
     rounds = widenings = 0
     while True:
         left = deadline - time.perf_counter()
-        if rounds > 0 and (left < 0.5 or widenings > 3):
+        if (rounds > 0 and (left < 0.5 or widenings > 3)) or problem.contiguous:
             break
-        mask = _neighbourhood(model, lp, free_units, extra, extra_terr)
+        mask = _neighbourhood(model, lp, free_units)
         # the first MIP gets part of the time, so that there is time left to widen
         limit = max(1.0, 0.3 * left if rounds == 0 else left) if timed \
             else UNTIMED_MIP_SECONDS
@@ -274,14 +249,6 @@ def solve_travel(problem: DesignProblem, stop: StoppingCriterion, seed: int = 0,
             free_units, widenings = min(model.n, free_units * 4), widenings + 1
             continue
         plan = found.assignment
-        if adjacency is not None:
-            units, terr = _contiguity_round(model, adjacency, plan, inst.weights)
-            if len(units):  # cut the detached pieces off and solve again
-                extra = units if extra is None else np.union1d(extra, units)
-                for u, ts in terr.items():
-                    extra_terr.setdefault(u, set()).update(ts)
-                best = None  # earlier plans may violate the new cuts
-                continue
         if best is None or found.value < best.value:
             best = found
         if progress is not None:
