@@ -36,9 +36,11 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python bench/imports.py
 	$(BIN)/python bench/scale.py
 	$(BIN)/python bench/ctdp_all.py --time-limit 60
+	$(BIN)/python bench/geo_design.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info territorial.db territorial.db-* node_modules src/territorial/geo/data src/territorial/web/static/vendor
