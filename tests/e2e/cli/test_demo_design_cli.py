@@ -180,7 +180,7 @@ def test_same_seed_and_iterations_give_the_same_plan(demo: Run, tmp_path: Path) 
 def test_rep_centres_need_the_base_territories(demo: Run) -> None:
     refused = demo("design", "-p", "10", "--name", "X", "--centres", "reps", "--time-limit", "1")
     assert refused.exit_code == 1
-    assert "--centres reps" in refused.output
+    assert "centres at rep homes" in refused.output
     result = demo(
         "design",
         "-p",
@@ -198,7 +198,16 @@ def test_rep_centres_need_the_base_territories(demo: Run) -> None:
         "--json",
     )
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["total_accounts"] == 2500
+    outcome = json.loads(result.output)
+    assert outcome["total_accounts"] == 2500
+    figures = outcome["segments"][0]
+    assert figures["centres"] == "rep homes"
+    assert figures["bound_km"] <= figures["mean_distance_km"]
+    # the per-rep table (from the stored scenario) agrees with the engine's mean distance
+    reps = outcome["reps"]
+    assert len(reps) == 15 and all(r["mean_account_km"] is not None for r in reps)
+    weighted = sum(r["mean_account_km"] * r["accounts"] for r in reps) / 2500
+    assert abs(weighted - figures["mean_distance_km"]) < 1e-6 * weighted
 
 
 def test_locked_accounts_stay_put_in_a_design(demo: Run, tmp_path: Path) -> None:
