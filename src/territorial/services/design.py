@@ -476,6 +476,7 @@ def plan_design(
         territories=_territories(base, sorted(set(assignment.values())), keep_names),
         assignments=assignment,
         locks={e: t for e, t in base.locks.items() if keep_names and e in assignment},
+        balance_spec=tolerances,
     )
     moved = sum(
         1 for e, t in assignment.items() if e in base.assignments and base.assignments[e] != t
