@@ -34,6 +34,8 @@ def print_assessment(result: ScenarioAssessment, findings: int) -> None:
         "potential",
         "revenue",
         "workload h",
+        "competitors",
+        "comp. accounts",
         "Δ accounts",
         "Δ potential",
         "Δ revenue",
@@ -43,7 +45,7 @@ def print_assessment(result: ScenarioAssessment, findings: int) -> None:
     ):
         table.add_column(col, justify="left" if col in ("territory", "rep") else "right")
     for row in data["territories"]:
-        dev = row["deviation"]
+        dev, totals = row["deviation"], row["totals"]
         table.add_row(
             row["label"],
             row["rep"] or "[red]vacant[/]",
@@ -51,6 +53,8 @@ def print_assessment(result: ScenarioAssessment, findings: int) -> None:
             f"{row['potential'] or 0:,.0f}",
             f"{row['revenue'] or 0:,.0f}",
             f"{row['workload_hours'] or 0:,.0f}",
+            f"{totals.get('competitors') or 0:,.0f}",
+            f"{totals.get('competitor_accounts') or 0:,.0f}",
             _pct(dev.get("accounts")),
             _pct(dev.get("potential")),
             _pct(dev.get("revenue")),
@@ -62,18 +66,30 @@ def print_assessment(result: ScenarioAssessment, findings: int) -> None:
     balance = Table(title="Balance per measure")
     for col in ("measure", "mean", "CV", "max/min", "Gini", "worst Δ", "outside ±tol"):
         balance.add_column(col, justify="left" if col == "measure" else "right")
-    for name, stats in data["balance"].items():
-        ratio = stats["max_min_ratio"]
-        balance.add_row(
-            name,
-            f"{stats['mean']:,.0f}",
-            f"{stats['cv']:.2f}",
-            "∞" if ratio is None else f"{ratio:.2f}",
-            f"{stats['gini']:.3f}",
-            f"{stats['max_abs_deviation']:.0%}",
-            str(stats["territories_outside"]),
-        )
+    judged = [(n, st) for n, st in data["balance"].items() if st["judged"]]
+    info = [(n, st) for n, st in data["balance"].items() if not st["judged"]]
+    for rows, style in ((judged, None), (info, "dim")):
+        if rows and style:
+            balance.add_section()
+        for name, stats in rows:
+            ratio = stats["max_min_ratio"]
+            balance.add_row(
+                name,
+                f"{stats['mean']:,.0f}",
+                f"{stats['cv']:.2f}",
+                "∞" if ratio is None else f"{ratio:.2f}",
+                f"{stats['gini']:.3f}",
+                f"{stats['max_abs_deviation']:.0%}",
+                str(stats["territories_outside"]),
+                style=style,
+            )
     console.print(balance)
+    if info:
+        console.print(
+            f"{', '.join(n for n, _ in info)}: shown, not judged (no findings, not counted "
+            "outside tolerance)",
+            style="dim",
+        )
     notes = data["data_notes"]
     console.print(
         f"revenue = {notes['revenue_source']}; "

@@ -1,4 +1,4 @@
-"""`territorial design` and `territorial compare`."""
+"""`territorial design` and `territorial tradeoff`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from territorial.cli.common import DbOption, JsonOption, console, err_console, u
 from territorial.domain import TerritorialError
 from territorial.metrics import TravelModel
 from territorial.optimize.design import Progress
-from territorial.services.compare import Comparison, compare_scenarios
 from territorial.services.design import (
     NO_ALIGNMENT,
     DesignOutcome,
@@ -27,7 +26,6 @@ from territorial.services.workspace import open_workspace
 
 def register(app: typer.Typer) -> None:
     app.command("design")(design)
-    app.command("compare")(compare)
     app.command("tradeoff")(tradeoff)
 
 
@@ -233,59 +231,6 @@ def design(
         typer.echo(json.dumps(outcome.to_dict(), indent=2))
     else:
         print_outcome(outcome)
-
-
-def print_comparison(c: Comparison, limit: int) -> None:
-    table = Table(title=f"{c.a} vs {c.b}")
-    table.add_column("measure")
-    table.add_column("statistic")
-    table.add_column(c.a, justify="right")
-    table.add_column(c.b, justify="right")
-    for measure, sides in c.measures.items():
-        for stat in sides["a"]:
-            va, vb = sides["a"][stat], sides["b"].get(stat)
-            table.add_row(
-                measure,
-                stat,
-                "∞" if va is None else f"{va:,.3f}",
-                "∞" if vb is None else f"{vb:,.3f}",
-            )
-    console.print(table)
-    share = c.revenue_moved / c.revenue_total if c.revenue_total else 0.0
-    console.print(
-        f"{len(c.moves):,} of {c.accounts:,} accounts move; revenue moved "
-        f"{c.revenue_moved:,.0f} ({share:.1%})."
-    )
-    moves = Table(title=f"Moves (first {min(limit, len(c.moves))})")
-    for col in ("account", "name", "from", "to", "from rep", "to rep", "revenue"):
-        moves.add_column(col, justify="right" if col == "revenue" else "left")
-    for m in c.moves[:limit]:
-        moves.add_row(
-            m.account_id,
-            m.name,
-            m.from_territory or "-",
-            m.to_territory or "-",
-            m.from_rep or "-",
-            m.to_rep or "-",
-            f"{m.revenue:,.0f}",
-        )
-    console.print(moves)
-
-
-@user_errors
-def compare(
-    a: Annotated[str, typer.Argument(help="First scenario.")],
-    b: Annotated[str, typer.Argument(help="Second scenario.")],
-    moves: Annotated[int, typer.Option(help="How many moves to list.")] = 25,
-    db: DbOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Show two scenarios side by side: balance, compactness, and the accounts that move."""
-    result = compare_scenarios(open_workspace(db), a, b)
-    if as_json:
-        typer.echo(json.dumps(result.to_dict(), indent=2))
-    else:
-        print_comparison(result, moves)
 
 
 @user_errors

@@ -7,6 +7,7 @@ import typer
 from territorial import __version__
 from territorial.cli import (
     assess,
+    compare,
     data,
     demo,
     design,
@@ -49,6 +50,7 @@ app.add_typer(exports.app, name="export")
 demo.register(app)
 assess.register(app)
 design.register(app)
+compare.register(app)
 locks.register(app)
 planning.register(app)
 monitoring.register(app)

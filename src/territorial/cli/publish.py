@@ -9,9 +9,10 @@ from decimal import Decimal
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from territorial.cli.common import DbOption, JsonOption, console, user_errors
+from territorial.cli.common import DbOption, JsonOption, console, err_console, user_errors
 from territorial.domain import TerritorialError
 from territorial.domain.publishing import QuotaTransferRecord
 from territorial.services.publish import (
@@ -27,6 +28,14 @@ scenario_app = typer.Typer(
 )
 
 ByOption = Annotated[str | None, typer.Option("--by", help="Who does it (kept in the history).")]
+ForceOption = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Go ahead even if the plan misses a tolerance it was designed to meet "
+        "(the warning is printed and kept in the history).",
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -78,6 +87,8 @@ def print_publish(report: PublishReport) -> None:
         highlight=False,
     )
     console.print(f"  {report.moved_accounts:,} accounts change territory.", highlight=False)
+    if not report.balance.passed:
+        warn(f"published with --force: {report.balance.warning()}")
     for carried in report.quotas:
         if carried.kept_existing:
             continue
@@ -101,15 +112,26 @@ def print_publish(report: PublishReport) -> None:
         console.print(f"  [dim]{note}[/]", highlight=False)
 
 
+def warn(text: str) -> None:
+    err_console.print(f"[yellow]warning:[/] {escape(text)}", highlight=False, soft_wrap=True)
+
+
 @scenario_app.command("approve")
 @user_errors
 def approve(
     name: Annotated[str, typer.Argument(help="The draft scenario.", show_default=False)],
     by: ByOption = None,
+    force: ForceOption = False,
     db: DbOption = None,
 ) -> None:
-    """Approve a draft scenario: it is ready to publish."""
-    event = approve_scenario(open_workspace(db), name, by=by)
+    """Approve a draft scenario: it is ready to publish.
+
+    A designed scenario must still meet the tolerances it was designed to (recomputed
+    now); one that misses them needs --force.
+    """
+    event = approve_scenario(open_workspace(db), name, by=by, force=force)
+    if event.note:
+        warn(event.note)
     console.print(f"Approved {event.scenario} ({event.at:%Y-%m-%d %H:%M} UTC).", highlight=False)
     console.print(f"Next: territorial publish {event.scenario!r} --effective YYYY-MM-DD")
 
@@ -151,11 +173,16 @@ def publish(
         str, typer.Option(help="First day the alignment holds, YYYY-MM-DD.", show_default=False)
     ],
     by: ByOption = None,
+    force: ForceOption = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Make a scenario the active alignment from a date; quota moves with the accounts."""
-    report = publish_scenario(open_workspace(db), name, _effective(effective), by=by)
+    """Make a scenario the active alignment from a date; quota moves with the accounts.
+
+    A designed scenario must still meet the tolerances it was designed to (recomputed
+    now); one that misses them needs --force.
+    """
+    report = publish_scenario(open_workspace(db), name, _effective(effective), by=by, force=force)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2))
     else:

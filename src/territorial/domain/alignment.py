@@ -47,6 +47,9 @@ class Scenario:
     assignments: dict[str, str] = field(default_factory=dict)
     # account external id -> territory name it must stay in
     locks: dict[str, str] = field(default_factory=dict)
+    # what a design balanced: measure name -> allowed relative deviation from the mean
+    # (0.05 = ±5%); approve and publish check it. Empty for imported or hand-made plans.
+    balance_spec: dict[str, float] = field(default_factory=dict)
 
     def territory(self, name: str) -> Territory | None:
         return next((t for t in self.territories if t.name == name), None)

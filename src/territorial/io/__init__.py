@@ -8,6 +8,7 @@ Public API::
     read_visits(path, mapping=None, *, progress=None) -> VisitsFile
     parse_mapping(["Cust No=external_id", ...]) -> {"Cust No": "external_id", ...}
     write_accounts_csv(accounts, path_or_stream)
+    write_rows_csv(header, rows, path_or_stream)   # any table; formula-like text neutralised
 
 Every reader raises :class:`territorial.domain.InputRejected` listing every problem.
 """
@@ -15,7 +16,7 @@ Every reader raises :class:`territorial.domain.InputRejected` listing every prob
 from territorial.io.accounts import read_accounts
 from territorial.io.actuals import read_sales, read_visits
 from territorial.io.columns import ACCOUNT_FIELDS, parse_mapping
-from territorial.io.export import write_accounts_csv
+from territorial.io.export import write_accounts_csv, write_rows_csv
 from territorial.io.reps import REP_FIELDS, read_reps
 from territorial.io.results import AccountFile, RepFile, SalesFile, UnlocatedRow, VisitsFile
 
@@ -33,4 +34,5 @@ __all__ = [
     "read_sales",
     "read_visits",
     "write_accounts_csv",
+    "write_rows_csv",
 ]

@@ -1,9 +1,11 @@
-"""Write accounts to CSV: every field, deterministic, readable back by :func:`read_accounts`."""
+"""Write CSV: accounts (every field, deterministic, readable back by :func:`read_accounts`)
+and plain tables (:func:`write_rows_csv`), with text a spreadsheet would run as a formula
+neutralised by a leading apostrophe."""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import IO
@@ -11,7 +13,7 @@ from typing import IO
 from territorial.domain import Account
 from territorial.io.values import format_number, looks_like_formula
 
-__all__ = ["ACCOUNT_COLUMNS", "write_accounts_csv"]
+__all__ = ["ACCOUNT_COLUMNS", "csv_cell", "write_accounts_csv", "write_rows_csv"]
 
 ACCOUNT_COLUMNS: tuple[str, ...] = (
     "external_id", "name", "street", "city", "state", "zip", "country", "latitude",
@@ -20,7 +22,10 @@ ACCOUNT_COLUMNS: tuple[str, ...] = (
 )
 
 
-def _cell(value: object) -> str:
+def csv_cell(value: object) -> str:
+    """One CSV cell: numbers in their shortest exact form, booleans as true/false, and
+    text starting with ``=``, ``+``, ``-`` or ``@`` (but not a signed number or phone
+    number) prefixed with an apostrophe so a spreadsheet shows it instead of running it."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -54,6 +59,27 @@ def _write(rows: list[Account], extras: list[str], stream: IO[str]) -> None:
     writer.writerow([*ACCOUNT_COLUMNS, *extras])
     for a in rows:
         writer.writerow([
-            *(_cell(getattr(a, c)) for c in ACCOUNT_COLUMNS),
-            *(_cell(a.extra.get(k)) for k in extras),
+            *(csv_cell(getattr(a, c)) for c in ACCOUNT_COLUMNS),
+            *(csv_cell(a.extra.get(k)) for k in extras),
         ])
+
+
+def write_rows_csv(
+    header: Sequence[str], rows: Iterable[Sequence[object]], target: Path | str | IO[str]
+) -> None:
+    """Write a header and rows as UTF-8 CSV, every cell through :func:`csv_cell`.
+
+    ``target`` is a path or a text stream (opened with ``newline=""``).
+    """
+    if isinstance(target, str | Path):
+        with open(target, "w", encoding="utf-8", newline="") as f:
+            _write_rows(header, rows, f)
+    else:
+        _write_rows(header, rows, target)
+
+
+def _write_rows(header: Sequence[str], rows: Iterable[Sequence[object]], stream: IO[str]) -> None:
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow([csv_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([csv_cell(v) for v in row])

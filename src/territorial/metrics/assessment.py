@@ -8,7 +8,7 @@ builds :class:`AssessmentInputs` from the active alignment or a scenario, and
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -245,6 +245,10 @@ class Assessment:
         One row per territory and per distinct rep.
     balance
         Balance statistics per measure (``accounts``, the given measures, ``workload``).
+    judged
+        The measures whose tolerance is judged: balance findings and the count of
+        territories outside tolerance cover these only; the others are reported for
+        information (totals, deviations, statistics).
     coverage
         Coverage gaps and white space.
     findings
@@ -267,6 +271,17 @@ class Assessment:
     n_accounts: int
     n_unassigned: int
     parameters: dict[str, Any] = field(default_factory=dict)
+    judged: tuple[str, ...] | None = None  # None: every measure
+
+    def is_judged(self, measure: str) -> bool:
+        """True when ``measure``'s tolerance counts (findings, territories outside)."""
+        return self.judged is None or measure in self.judged
+
+    def outside_tolerance(self, row: TerritoryRow) -> bool:
+        """True when a territory with accounts misses the tolerance on a judged measure."""
+        return bool(row.accounts) and not all(
+            ok for m, ok in row.within_tolerance.items() if self.is_judged(m)
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable dict: plain ints, floats, strings; ``nan``/``inf`` become None.
@@ -285,9 +300,7 @@ class Assessment:
                 "totals": grand,
                 "unassigned_totals": self.unassigned_totals,
                 "territories_outside_tolerance": sum(
-                    1
-                    for row in self.territories
-                    if row.accounts and not all(row.within_tolerance.values())
+                    1 for row in self.territories if self.outside_tolerance(row)
                 ),
             },
             "parameters": {
@@ -340,6 +353,7 @@ class Assessment:
                     "gini": st.gini,
                     "max_abs_deviation": st.max_abs_deviation,
                     "tolerance": st.tolerance,
+                    "judged": self.is_judged(m),
                     "all_within_tolerance": st.all_within,
                     "territories_outside": st.n_outside,
                     "targets": st.targets.tolist(),
@@ -427,6 +441,7 @@ def assess(
     rep_home_km: float = 100.0,
     wide_ratio: float = 2.0,
     currency: str = "$",
+    judged: Collection[str] | None = None,
 ) -> Assessment:
     """Assess an alignment: balance, workload, compactness, contiguity, coverage, findings.
 
@@ -455,6 +470,10 @@ def assess(
         Report territories wider than this multiple of the median diameter.
     currency
         Prefix for money amounts (``potential``, ``revenue``) in findings.
+    judged
+        Measures whose tolerance is judged (balance findings, the count of territories
+        outside tolerance); ``None`` judges every measure. The others are reported
+        (totals, deviations, statistics) without findings.
     """
     travel = TravelModel() if travel is None else travel
     n, p = inputs.n_accounts, inputs.n_territories
@@ -490,6 +509,10 @@ def assess(
     unknown = set(targets) - set(columns)
     if unknown:
         raise ValueError(f"targets given for unknown measures: {sorted(unknown)}")
+    judged_names = tuple(columns) if judged is None else tuple(m for m in columns if m in judged)
+    unknown = set(judged or ()) - set(columns)
+    if unknown:
+        raise ValueError(f"judged names unknown measures: {sorted(unknown)}")
     balance: dict[str, BalanceStats] = {}
     for name, values in columns.items():
         totals = totals_by_territory(values, terr, p)
@@ -555,7 +578,9 @@ def assess(
 
     findings: list[Finding] = []
     findings += empty_findings(labels, counts)
-    findings += balance_findings(labels, balance, counts, currency)
+    findings += balance_findings(
+        labels, {m: st for m, st in balance.items() if m in judged_names}, counts, currency
+    )
     if components is not None:
         findings += contiguity_findings(labels, components)
     findings += rep_home_findings(
@@ -587,6 +612,7 @@ def assess(
             "wide_ratio": wide_ratio,
             "explicit_targets": sorted(targets),
         },
+        judged=judged_names,
     )
 
 

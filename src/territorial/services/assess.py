@@ -10,7 +10,10 @@ from territorial.services.frame import ScenarioFrame, load_frame
 from territorial.services.scenarios import resolve_scenario
 from territorial.storage import UnitOfWork
 
-ASSESSED_MEASURES = ("potential", "revenue")
+ASSESSED_MEASURES = ("potential", "revenue", "competitors", "competitor_accounts")
+# the measures whose tolerance the assessment judges (findings, territories outside);
+# competitor presence is shown per territory but is not a balance target by default
+JUDGED_MEASURES = ("accounts", "potential", "revenue", "workload")
 
 
 @dataclass
@@ -71,13 +74,21 @@ def assess_scenario(
     travel: TravelModel | None = None,
     tolerance: float = 0.05,
     measures: tuple[str, ...] = ASSESSED_MEASURES,
+    judged: tuple[str, ...] = JUDGED_MEASURES,
 ) -> ScenarioAssessment:
-    """Assess ``scenario`` (default: the active alignment)."""
+    """Assess ``scenario`` (default: the active alignment).
+
+    Every measure of ``measures`` (plus ``accounts`` and ``workload``) is summed and its
+    balance reported per territory; only those in ``judged`` raise findings and count
+    towards the territories outside tolerance.
+    """
     with uow:
         found = resolve_scenario(uow, scenario)
         frame = load_frame(uow, found)
     travel = travel or TravelModel()
-    result = assess(assessment_inputs(frame, measures, travel), travel, tolerance)
+    inputs = assessment_inputs(frame, measures, travel)
+    known = {"accounts", "workload", *measures}
+    result = assess(inputs, travel, tolerance, judged=[m for m in judged if m in known])
     return ScenarioAssessment(
         scenario=found.name,
         status=found.status.value,

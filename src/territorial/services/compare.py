@@ -1,14 +1,28 @@
-"""Comparing two scenarios: their balance side by side and the accounts that move."""
+"""Comparing two scenarios: their balance side by side and the accounts that move.
+
+An account *moves* when it is assigned in both scenarios and its territory differs,
+the count a design reports as ``moved_accounts`` and publish as the accounts that
+change territory. Accounts assigned in only one of the two are counted apart
+(``only_in_a``, ``only_in_b``), never as moves.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import IO, Any
 
+from territorial.domain import Scenario
+from territorial.io import write_rows_csv
 from territorial.services.assess import assess_scenario
 from territorial.services.frame import load_frame
 from territorial.services.scenarios import resolve_scenario
 from territorial.storage import UnitOfWork
+
+MOVE_COLUMNS = (
+    "account_id", "name", "from_territory", "to_territory", "from_rep", "to_rep", "revenue",
+    "potential",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -17,11 +31,18 @@ class Move:
 
     account_id: str
     name: str
-    from_territory: str | None
-    to_territory: str | None
+    from_territory: str
+    to_territory: str
     from_rep: str | None
     to_rep: str | None
     revenue: float
+    potential: float
+
+
+def moved_accounts(a: Scenario, b: Scenario) -> list[str]:
+    """Accounts assigned in both ``a`` and ``b`` to different territories, sorted."""
+    other = b.assignments
+    return sorted(ext for ext, terr in a.assignments.items() if ext in other and other[ext] != terr)
 
 
 @dataclass
@@ -36,6 +57,8 @@ class Comparison:
     accounts: int
     revenue_moved: float
     revenue_total: float
+    only_in_a: int = 0  # assigned in A, not in B (not a move)
+    only_in_b: int = 0  # assigned in B, not in A (not a move)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -45,9 +68,11 @@ class Comparison:
             "measures": self.measures,
             "accounts": self.accounts,
             "accounts_moved": len(self.moves),
+            "assigned_only_in_a": self.only_in_a,
+            "assigned_only_in_b": self.only_in_b,
             "revenue_moved": self.revenue_moved,
             "revenue_total": self.revenue_total,
-            "moves": [m.__dict__ for m in self.moves],
+            "moves": [asdict(m) for m in self.moves],
         }
 
 
@@ -76,25 +101,23 @@ def compare_scenarios(uow: UnitOfWork, a: str | None, b: str) -> Comparison:
         accounts = {acc.external_id: acc for acc in uow.accounts.list()}
     revenue = dict(zip(frame.external_ids, frame.measure("revenue"), strict=True))
 
-    def rep(scenario: Any, territory: str | None) -> str | None:
-        rep_id = scenario.rep_of(territory) if territory else None
+    def rep(scenario: Scenario, territory: str) -> str | None:
+        rep_id = scenario.rep_of(territory)
         return reps.get(rep_id) if rep_id else None
 
-    moves = []
-    for ext in sorted(set(sa.assignments) | set(sb.assignments)):
-        ta, tb = sa.assignments.get(ext), sb.assignments.get(ext)
-        if ta != tb:
-            moves.append(
-                Move(
-                    ext,
-                    accounts[ext].name,
-                    ta,
-                    tb,
-                    rep(sa, ta),
-                    rep(sb, tb),
-                    float(revenue.get(ext, 0.0)),
-                )
-            )
+    moves = [
+        Move(
+            ext,
+            accounts[ext].name,
+            sa.assignments[ext],
+            sb.assignments[ext],
+            rep(sa, sa.assignments[ext]),
+            rep(sb, sb.assignments[ext]),
+            float(revenue.get(ext, 0.0)),
+            float(accounts[ext].potential or 0.0),
+        )
+        for ext in moved_accounts(sa, sb)
+    ]
     return Comparison(
         a=sa.name,
         b=sb.name,
@@ -107,4 +130,13 @@ def compare_scenarios(uow: UnitOfWork, a: str | None, b: str) -> Comparison:
         accounts=len(accounts),
         revenue_moved=sum(m.revenue for m in moves),
         revenue_total=float(sum(revenue.values())),
+        only_in_a=sum(1 for ext in sa.assignments if ext not in sb.assignments),
+        only_in_b=sum(1 for ext in sb.assignments if ext not in sa.assignments),
     )
+
+
+def write_moves_csv(comparison: Comparison, target: Path | str | IO[str]) -> int:
+    """Every move as CSV (:data:`MOVE_COLUMNS`); returns how many rows were written."""
+    rows = [[getattr(m, c) for c in MOVE_COLUMNS] for m in comparison.moves]
+    write_rows_csv(MOVE_COLUMNS, rows, target)
+    return len(rows)

@@ -570,6 +570,7 @@ def plan_design(
         territories=_territories(base, sorted(set(assignment.values())), keep_names),
         assignments=assignment,
         locks={e: t for e, t in base.locks.items() if keep_names and e in assignment},
+        balance_spec=tolerances,
     )
     # reps follow geography where the design did not centre territories on their homes
     if keep_names and not all(r.centres == "rep homes" for r in results):

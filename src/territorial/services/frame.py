@@ -8,6 +8,9 @@ Measures available by name:
   the workspace has any, else the account's annual revenue from the CRM (the frame
   says which in ``revenue_source``);
 - ``annual_revenue``, ``employees``, ``visits_per_year``, ``visit_minutes``;
+- ``competitors``: the potential of accounts where a competitor is present
+  (``competitor_presence`` true), 0 elsewhere; ``competitor_accounts``: 1 per such
+  account (the count). An unknown presence counts as absent;
 - any numeric extra field the user imported, by its column name;
 - ``workload``: hours a year, visits x (visit + per-stop travel time), see
   :func:`territorial.metrics.workload.stop_workload_hours`.
@@ -37,6 +40,8 @@ BUILTIN_MEASURES = (
     "employees",
     "visits_per_year",
     "visit_minutes",
+    "competitors",
+    "competitor_accounts",
 )
 
 
@@ -127,6 +132,9 @@ def load_frame(uow: UnitOfWork, scenario: Scenario) -> ScenarioFrame:
         "employees": _numeric(accounts, "employees"),
         "revenue": sales if sales is not None else _numeric(accounts, "annual_revenue"),
     }
+    present = np.array([a.competitor_presence is True for a in accounts])
+    measures["competitors"] = np.where(present, measures["potential"], 0.0)
+    measures["competitor_accounts"] = present.astype(float)
     extra_names = sorted({k for a in accounts for k, v in a.extra.items() if _is_number(v)})
     for name in extra_names:
         if name not in measures:

@@ -1,5 +1,9 @@
 """The implement step: approve a scenario, publish it with an effective date, its history.
 
+A designed scenario that misses a tolerance of its ``balance_spec`` (recomputed now,
+:mod:`territorial.services.balance_check`) is neither approved nor published unless
+forced; a forced step records the misses in its event's note.
+
 Publishing makes a draft or approved scenario the active alignment from an effective
 date on: the alignment active until then is archived, the event is recorded with its
 date and effective date, and a balance snapshot is taken so that monitoring measures
@@ -36,6 +40,8 @@ from territorial.domain import Scenario, ScenarioStatus, TerritorialError
 from territorial.domain.planning import QuotaSet, QuotaSlice, TerritoryQuota
 from territorial.domain.publishing import QuotaTransferRecord, ScenarioEvent, ScenarioEventKind
 from territorial.optimize.quota import AccountMove, Period, apportion, prorate_moves
+from territorial.services.balance_check import BalanceCheck, check_balance
+from territorial.services.compare import moved_accounts
 from territorial.services.frame import leaf_labels, load_frame
 from territorial.services.quotas import account_basis
 from territorial.services.scenarios import resolve_scenario
@@ -53,9 +59,18 @@ def _now(now: datetime | None) -> datetime:
 
 
 def approve_scenario(
-    uow: UnitOfWork, name: str, *, by: str | None = None, now: datetime | None = None
+    uow: UnitOfWork,
+    name: str,
+    *,
+    by: str | None = None,
+    now: datetime | None = None,
+    force: bool = False,
 ) -> ScenarioEvent:
-    """Mark the draft ``name`` approved (ready to publish)."""
+    """Mark the draft ``name`` approved (ready to publish).
+
+    A scenario that misses a tolerance it was designed to meet is refused unless
+    ``force``; a forced approval says what it missed in the event's ``note``.
+    """
     with uow:
         found = resolve_scenario(uow, name)
         if found.status is ScenarioStatus.ARCHIVED:
@@ -66,7 +81,11 @@ def approve_scenario(
             raise TerritorialError(f"scenario {name!r} is already approved")
         if not found.assignments:
             raise TerritorialError(f"scenario {name!r} assigns no account; nothing to approve")
-        event = ScenarioEvent(found.name, ScenarioEventKind.APPROVED, _now(now), by=by)
+        check = BalanceCheck()
+        if found.balance_spec:
+            check = check_balance(found, load_frame(uow, found), force=force, action="approve")
+        note = "" if check.passed else f"approved with --force: {check.warning()}"
+        event = ScenarioEvent(found.name, ScenarioEventKind.APPROVED, _now(now), by=by, note=note)
         uow.publishing.set_status(found.name, ScenarioStatus.APPROVED)
         uow.publishing.add_event(event)
         uow.commit()
@@ -246,6 +265,7 @@ class PublishReport:
     quotas: list[CarriedQuotas] = field(default_factory=list)
     moved_accounts: int = 0
     notes: list[str] = field(default_factory=list)
+    balance: BalanceCheck = field(default_factory=BalanceCheck)  # misses published anyway
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -257,6 +277,7 @@ class PublishReport:
             "effective": str(self.effective),
             "published_at": self.published_at.isoformat(),
             "moved_accounts": self.moved_accounts,
+            "balance_check": self.balance.to_dict(),
             "quotas": [c.to_dict() for c in self.quotas],
             "notes": self.notes,
         }
@@ -269,8 +290,13 @@ def publish_scenario(
     *,
     by: str | None = None,
     now: datetime | None = None,
+    force: bool = False,
 ) -> PublishReport:
-    """Make ``name`` the active alignment from ``effective`` on (all or nothing)."""
+    """Make ``name`` the active alignment from ``effective`` on (all or nothing).
+
+    A scenario that misses a tolerance it was designed to meet is refused unless
+    ``force`` (the report and the published event then say what it missed).
+    """
     at = _now(now)
     with uow:
         found = resolve_scenario(uow, name)
@@ -283,6 +309,8 @@ def publish_scenario(
         if not found.assignments:
             raise TerritorialError(f"scenario {name!r} assigns no account; nothing to publish")
         status_before = found.status.value
+        frame = load_frame(uow, found)
+        check = check_balance(found, frame, force=force, action="publish")
         previous_name = uow.scenarios.active_name()
         previous = uow.scenarios.get(previous_name) if previous_name else None
         notes: list[str] = []
@@ -297,11 +325,7 @@ def publish_scenario(
                     f"--effective {effective} is before {previous.name!r} took effect "
                     f"({last.effective}); choose {last.effective} or later"
                 )
-            moved = sum(
-                1
-                for ext, terr in previous.assignments.items()
-                if ext in found.assignments and found.assignments[ext] != terr
-            )
+            moved = len(moved_accounts(previous, found))
             left = sum(1 for ext in previous.assignments if ext not in found.assignments)
             if left:
                 notes.append(
@@ -318,6 +342,7 @@ def publish_scenario(
                 effective=effective,
                 other=previous.name if previous else None,
                 by=by,
+                note="" if check.passed else f"published with --force: {check.warning()}",
             )
         )
         if previous is not None:
@@ -334,7 +359,7 @@ def publish_scenario(
             )
         found.status = ScenarioStatus.ACTIVE
         record_balance_snapshot(
-            uow, found, load_frame(uow, found), reason=f"{PUBLISH_REASON}, effective {effective}"
+            uow, found, frame, reason=f"{PUBLISH_REASON}, effective {effective}"
         )
         uow.commit()
     return PublishReport(
@@ -346,6 +371,7 @@ def publish_scenario(
         quotas=carried,
         moved_accounts=moved,
         notes=notes,
+        balance=check,
     )
 
 
@@ -443,6 +469,7 @@ class ScenarioHistory:
                     "effective": None if e.effective is None else str(e.effective),
                     "other": e.other,
                     "by": e.by,
+                    "note": e.note,
                 }
                 for e in self.events
             ],

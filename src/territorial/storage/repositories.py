@@ -143,6 +143,7 @@ class ScenarioRepository:
             created_at=found["created_at"],
             parent=parent,
             description=found["description"],
+            balance_spec={str(k): float(v) for k, v in (found["balance_spec"] or {}).items()},
         )
         rep_ext = dict(self.conn.execute(select(t.reps.c.id, t.reps.c.external_id)).all())
         terr_rows = self.conn.execute(
@@ -189,6 +190,7 @@ class ScenarioRepository:
             "created_at": scenario.created_at,
             "parent_id": parent_id,
             "description": scenario.description,
+            "balance_spec": dict(scenario.balance_spec),
         }
         scenario_id = self._id(scenario.name)
         if scenario_id is None:

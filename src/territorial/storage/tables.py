@@ -82,6 +82,8 @@ scenarios = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("parent_id", Integer, ForeignKey("scenarios.id", ondelete="SET NULL")),
     Column("description", Text),
+    # measure -> tolerance the scenario was designed to meet; {} or NULL (before 0004): none
+    Column("balance_spec", JSON),
 )
 
 territories = Table(

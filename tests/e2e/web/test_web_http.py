@@ -99,6 +99,11 @@ def test_assess_twin_equals_service(
     assert f'data-testid="outside-count">{outside}<' in page
     for finding in expected["findings"][:5]:
         assert finding["text"].replace("'", "&#39;") in page
+    # competitor presence per territory: a cell each, counts as the twin says
+    counts = re.findall(r'data-measure="competitor_accounts">([\d,]+)<', page)
+    assert counts == [f"{r['totals']['competitor_accounts']:,.0f}" for r in expected["territories"]]
+    assert sum(r["totals"]["competitor_accounts"] for r in expected["territories"]) > 0
+    assert not expected["balance"]["competitors"]["judged"] and "(info)" in page
 
 
 def test_map_twin_is_geojson_of_located_accounts(

@@ -81,7 +81,8 @@ def test_scenario_round_trip_and_single_active(uow: UnitOfWork) -> None:
         )
         uow.scenarios.save(first)
         second = Scenario("Next", ScenarioStatus.ACTIVE, parent="Current",
-                          territories=[Territory("X")], assignments={"A1": "X"})  # fmt: skip
+                          territories=[Territory("X")], assignments={"A1": "X"},
+                          balance_spec={"potential": 0.05, "workload": 0.1})  # fmt: skip
         uow.scenarios.save(second)
         uow.commit()
     with uow:
@@ -94,6 +95,9 @@ def test_scenario_round_trip_and_single_active(uow: UnitOfWork) -> None:
         assert loaded.territory("E-1").parent == "East"  # type: ignore[union-attr]
         assert uow.scenarios.active_name() == "Next"
         assert uow.scenarios.get("Next").parent == "Current"  # type: ignore[union-attr]
+        assert loaded.balance_spec == {}  # not designed
+        spec = uow.scenarios.get("Next").balance_spec  # type: ignore[union-attr]
+        assert spec == {"potential": 0.05, "workload": 0.1}
         assert uow.scenarios.get("missing") is None
 
 

@@ -4,7 +4,7 @@ import io
 from pathlib import Path
 
 from territorial.domain import Account, AccountStatus, LocatedBy
-from territorial.io import read_accounts, write_accounts_csv
+from territorial.io import read_accounts, write_accounts_csv, write_rows_csv
 from territorial.io.export import ACCOUNT_COLUMNS
 
 GOLDEN = Path(__file__).resolve().parents[2] / "fixtures" / "imports" / "golden_accounts.csv"
@@ -55,3 +55,21 @@ def test_written_file_reads_back(tmp_path: Path) -> None:
     assert (first.potential, first.visit_minutes, first.status) == (
         accounts[0].potential, 45.5, AccountStatus.CUSTOMER)
     assert back.accounts[1].extra["Notes"] == "=1+2"  # apostrophe-protected on the way out
+
+
+def test_write_rows_csv_neutralises_formulas(tmp_path: Path) -> None:
+    rows = [
+        ["=HYPERLINK(\"http://x\")", "+SUM(A1)", "-2+3", "@cmd", "plain", -1250.5, 0.1 + 0.2],
+        ["+1 (617) 555-0100", "-", None, True, "a=b", 3.0, 12],
+    ]
+    path = tmp_path / "rows.csv"
+    write_rows_csv(["a", "b", "c", "d", "e", "f", "g"], rows, path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines == [
+        "a,b,c,d,e,f,g",
+        "\"'=HYPERLINK(\"\"http://x\"\")\",'+SUM(A1),'-2+3,'@cmd,plain,-1250.5,0.30000000000000004",
+        "+1 (617) 555-0100,-,,true,a=b,3,12",  # a phone number, a lone sign: not formulas
+    ]
+    stream = io.StringIO()
+    write_rows_csv(["x"], [["=1"]], stream)
+    assert stream.getvalue() == "x\n'=1\n"

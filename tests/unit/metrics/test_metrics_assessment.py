@@ -281,3 +281,22 @@ def test_ten_thousand_accounts_runs_and_is_consistent() -> None:
     for r in a.territories:
         assert r.diameter_km >= r.max_km_to_centre - 1e-6
     json.dumps(a.to_dict(), allow_nan=False)
+
+
+def test_unjudged_measures_are_reported_without_findings(four_accounts: AssessmentInputs) -> None:
+    # revenue is 100 vs 300 (±50%) and potential equal: judging only potential leaves
+    # revenue's numbers in place but raises no finding and no territory outside
+    every = assess(four_accounts, TRAVEL, tolerance=0.05, judged=None)
+    some = assess(four_accounts, TRAVEL, tolerance=0.05, judged=["potential"])
+    assert any(f.measure == "revenue" for f in every.findings)
+    assert not [f for f in some.findings if f.kind == "balance"]
+    assert some.territories[1].deviation["revenue"] == pytest.approx(0.5)
+    assert not some.territories[1].within_tolerance["revenue"]  # the fact is kept
+    assert every.to_dict()["summary"]["territories_outside_tolerance"] == 2
+    data = some.to_dict()
+    assert data["summary"]["territories_outside_tolerance"] == 0
+    assert data["balance"]["revenue"]["judged"] is False
+    assert data["balance"]["potential"]["judged"] is True
+    assert data["balance"]["revenue"]["territories_outside"] == 2
+    with pytest.raises(ValueError, match="judged"):
+        assess(four_accounts, TRAVEL, judged=["nonsense"])
