@@ -22,7 +22,6 @@ per cent from the bound.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -271,23 +270,19 @@ class AssignmentModel:
     def solve_mip(self, allowed_pairs: np.ndarray, time_limit: float,
                   start: np.ndarray | None = None) -> MipSolution:
         """Integral plan over the pairs flagged in ``allowed_pairs`` (a mask of :attr:`pairs`)."""
-        t0 = time.perf_counter()
         h, _ = self._build(allowed_pairs, integral=True, slack=False)
         h.setOptionValue("time_limit", float(max(0.1, time_limit)))
         h.setOptionValue("mip_rel_gap", 2e-3)
-        if start is not None:
-            k = len(self._pairs)
-            sel = self._pairs[:, 1] == start[self._pairs[:, 0]]
-            values = np.concatenate([sel.astype(np.float64), np.zeros(2 * self.p * self.m)])
-            if sel.sum() == self.n and allowed_pairs[sel].all():
+        if start is not None:  # a known plan (e.g. from a smaller neighbourhood) as incumbent
+            chosen = self._pairs[:, 1] == start[self._pairs[:, 0]]
+            if chosen.sum() == self.n and allowed_pairs[chosen].all():
                 sol = highspy.HighsSolution()  # type: ignore[no-untyped-call]
-                sol.col_value = list(values)
+                sol.col_value = list(np.concatenate(
+                    [chosen.astype(np.float64), np.zeros(2 * self.p * self.m)]))
                 sol.value_valid = True
                 h.setSolution(sol)
-            del k
         h.run()
         status = h.getModelStatus()
-
         info = h.getInfo()
         if info.primal_solution_status != 2:  # no feasible integral point
             return MipSolution(None, np.inf, np.inf, False)
@@ -296,6 +291,5 @@ class AssignmentModel:
         chosen = col[:k] > 0.5
         a = np.full(self.n, -1, dtype=np.int64)
         a[self._pairs[chosen, 0]] = self._pairs[chosen, 1]
-        del t0
         return MipSolution(a, float(self._pair_cost[chosen].sum()), float(col[k:].sum()),
                            status == highspy.HighsModelStatus.kOptimal)
