@@ -269,16 +269,19 @@ class AssignmentModel:
 
     def solve_mip(self, allowed_pairs: np.ndarray, time_limit: float,
                   start: np.ndarray | None = None) -> MipSolution:
-        """Integral plan over the pairs flagged in ``allowed_pairs`` (a mask of :attr:`pairs`)."""
+        """Integral plan over the pairs flagged in ``allowed_pairs`` (a mask of :attr:`pairs`).
+
+        ``start``: a plan to begin from (used when its pairs are allowed).
+        """
         h, _ = self._build(allowed_pairs, integral=True, slack=False)
         h.setOptionValue("time_limit", float(max(0.1, time_limit)))
         h.setOptionValue("mip_rel_gap", 2e-3)
-        if start is not None:  # a known plan (e.g. from a smaller neighbourhood) as incumbent
+        if start is not None:
             chosen = self._pairs[:, 1] == start[self._pairs[:, 0]]
             if chosen.sum() == self.n and allowed_pairs[chosen].all():
                 sol = highspy.HighsSolution()  # type: ignore[no-untyped-call]
-                sol.col_value = list(np.concatenate(
-                    [chosen.astype(np.float64), np.zeros(2 * self.p * self.m)]))
+                sol.col_value = list(np.concatenate([chosen.astype(np.float64),
+                                                     np.zeros(2 * self.p * self.m)]))
                 sol.value_valid = True
                 h.setSolution(sol)
         h.run()

@@ -198,13 +198,14 @@ def _neighbourhood(model: AssignmentModel, lp: LpSolution, free_units: int,
 
 
 def _contiguous_search(problem: DesignProblem, centres: np.ndarray, seconds: float,
-                       seed: int) -> DesignResult:
+                       seed: int) -> np.ndarray:
     """Contiguous plans come from the tabu search (connectivity-preserving moves), with
     travel measured to these centres."""
     from territorial.optimize.design.solve import search
 
     fixed = replace(problem, fixed_centres=centres, centre_costs=None)
-    return search(fixed, MaxRuntime(seconds), seed)
+    found: np.ndarray = search(fixed, MaxRuntime(seconds), seed).assignment
+    return found
 
 
 def solve_travel(problem: DesignProblem, stop: StoppingCriterion, seed: int = 0,
@@ -228,12 +229,12 @@ def solve_travel(problem: DesignProblem, stop: StoppingCriterion, seed: int = 0,
         assert lp is not None
     bound = lp.value if lp.slack <= 1e-9 else None
     plan = _rounded(lp)  # fallback when no integral balanced plan is found
+    free_units = min(model.n, 100)
     if problem.contiguous:  # the LP (without contiguity) still bounds every plan
         left = deadline - time.perf_counter() if timed else UNTIMED_MIP_SECONDS
-        plan = _contiguous_search(problem, inst.centres, max(1.0, left), seed).assignment
+        plan = _contiguous_search(problem, inst.centres, max(1.0, left), seed)
         deadline = 0.0  # no MIP
     best: MipSolution | None = None
-    free_units = min(model.n, 100)
     rounds = widenings = 0
     while True:
         left = deadline - time.perf_counter()
@@ -249,10 +250,11 @@ def solve_travel(problem: DesignProblem, stop: StoppingCriterion, seed: int = 0,
             free_units, widenings = min(model.n, free_units * 4), widenings + 1
             continue
         plan = found.assignment
-        if best is None or found.value < best.value:
+        if best is None or (found.slack, found.value) < (best.slack, best.value):
             best = found
         if progress is not None:
-            progress(Progress(rounds, time.perf_counter() - t0, 0.0, best.value, True))
+            progress(Progress(rounds, time.perf_counter() - t0, best.slack, best.value,
+                              best.slack <= 1e-9))
         if found.optimal and free_units >= model.n:
             break
         free_units, widenings = min(model.n, free_units * 4), widenings + 1
