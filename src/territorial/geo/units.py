@@ -41,6 +41,7 @@ from territorial.geo.geodesy import (
 
 __all__ = [
     "EARTH_RADIUS_KM",
+    "ZIP_MAX_EDGE_KM",
     "GeoUnits",
     "UnitKind",
     "aggregate",
@@ -59,6 +60,7 @@ __all__ = [
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 UnitKind = Literal["zip", "county"]
+ZIP_MAX_EDGE_KM = 1000.0  # ZIP adjacency: longer Delaunay edges are dropped (see geo.zips)
 T = TypeVar("T")
 
 
@@ -159,7 +161,7 @@ def build_units(
     states: Sequence[str | None],
     by: UnitKind,
     *,
-    max_edge_km: float = 150.0,
+    max_edge_km: float = ZIP_MAX_EDGE_KM,
 ) -> GeoUnits:
     """Build ZIP or county units from account locations.
 
@@ -174,7 +176,7 @@ def build_units(
         its own state; ZIP units do not need them.
     by : {"zip", "county"}
         The kind of unit.
-    max_edge_km : float, default 150
+    max_edge_km : float, default ZIP_MAX_EDGE_KM (1,000)
         ZIP units only: Delaunay edges longer than this are dropped unless needed for
         connectivity (see :func:`territorial.geo.zips.build_zip_units`).
 
