@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -107,3 +108,36 @@ def test_same_seed_same_plan_without_a_time_limit() -> None:
     a = solve(problem, MaxIterations(2), seed=4).assignment
     b = solve(problem, MaxIterations(2), seed=4).assignment
     assert (a == b).all()
+
+
+def test_lagrangian_bound_is_below_the_lp_bound_and_close_to_it() -> None:
+    from territorial.optimize.design.lagrange import lagrangian_bound
+    from territorial.optimize.design.travel import _Instance
+
+    coords, measures, homes = _instance(13, 300, 5)
+    problem = DesignProblem(coords, measures, 5, 0.05, objective="travel",
+                            fixed_centres=homes)
+    result = solve(problem, MaxIterations(1))
+    assert result.lower_bound is not None
+    inst = _Instance(problem)
+    bound = lagrangian_bound(inst.cost(homes), 300, inst.balance, float("inf"),
+                             result.travel, iterations=400)
+    assert bound <= result.lower_bound + 1e-6 * result.lower_bound
+    assert bound >= 0.97 * result.lower_bound
+
+
+def test_large_designs_take_the_tabu_search_and_report_a_lagrangian_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import territorial.optimize.design.travel as travel
+
+    coords, measures, homes = _instance(17, 400, 4)
+    problem = DesignProblem(coords, measures, 4, 0.1, objective="travel", fixed_centres=homes)
+    exact = solve(problem, MaxIterations(1))
+    monkeypatch.setattr(travel, "LP_MAX_UNITS", 100)
+    large = solve(problem, MaxRuntime(3))
+    assert large.feasible
+    assert large.lower_bound is not None and exact.lower_bound is not None
+    assert large.lower_bound <= exact.lower_bound * (1 + 1e-6)
+    assert large.lower_bound <= large.travel
+    assert abs(large.travel - _cost(coords, homes, large.assignment)) < 1e-6 * large.travel
