@@ -14,9 +14,12 @@ from typing import IO, Any
 
 from territorial.domain import Scenario
 from territorial.io import write_rows_csv
+from territorial.metrics import TravelModel
 from territorial.services.assess import assess_scenario
-from territorial.services.frame import load_frame
+from territorial.services.design_reps import rep_distances
+from territorial.services.frame import ScenarioFrame, load_frame
 from territorial.services.scenarios import resolve_scenario
+from territorial.services.territory_data import per_territory
 from territorial.storage import UnitOfWork
 
 MOVE_COLUMNS = (
@@ -140,3 +143,78 @@ def write_moves_csv(comparison: Comparison, target: Path | str | IO[str]) -> int
     rows = [[getattr(m, c) for c in MOVE_COLUMNS] for m in comparison.moves]
     write_rows_csv(MOVE_COLUMNS, rows, target)
     return len(rows)
+
+
+@dataclass(frozen=True)
+class RepChange:
+    """What changes for one rep from scenario A to B (``rep_id`` None: vacant)."""
+
+    rep_id: str | None
+    rep: str
+    territories_a: list[str]
+    territories_b: list[str]
+    accounts_a: int
+    accounts_b: int
+    revenue_a: float
+    revenue_b: float
+    workload_a: float
+    workload_b: float
+    mean_km_a: float | None  # mean distance from the rep's home to their accounts
+    mean_km_b: float | None
+
+
+@dataclass
+class _RepSide:
+    territories: list[str]
+    accounts: int = 0
+    revenue: float = 0.0
+    workload: float = 0.0
+    km_sum: float = 0.0
+    km_accounts: int = 0
+
+    @property
+    def mean_km(self) -> float | None:
+        return self.km_sum / self.km_accounts if self.km_accounts else None
+
+
+def _rep_sides(frame: ScenarioFrame, scenario: Scenario) -> dict[str | None, _RepSide]:
+    revenue = per_territory(frame, frame.measure("revenue"))
+    workload = per_territory(frame, frame.workload(TravelModel()))
+    out: dict[str | None, _RepSide] = {}
+    for d in rep_distances(frame, scenario):
+        rep_id = scenario.rep_of(d.territory)
+        key = rep_id if rep_id in frame.reps else None
+        side = out.setdefault(key, _RepSide([]))
+        side.territories.append(d.territory)
+        side.accounts += d.accounts
+        side.revenue += revenue.get(d.territory, 0.0)
+        side.workload += workload.get(d.territory, 0.0)
+        if d.mean_account_km is not None:
+            side.km_sum += d.mean_account_km * d.accounts
+            side.km_accounts += d.accounts
+    return out
+
+
+def rep_changes(uow: UnitOfWork, a: str | None, b: str) -> list[RepChange]:
+    """Per rep (and vacant territories together): territories, accounts, revenue,
+    workload (hours/year, default travel model) and mean km from home, in A and in B.
+    Reps whose book changes come first, by the revenue that changes."""
+    with uow:
+        sa = resolve_scenario(uow, a)
+        sb = resolve_scenario(uow, b)
+        fa = load_frame(uow, sa)
+        fb = load_frame(uow, sb)
+    before, after = _rep_sides(fa, sa), _rep_sides(fb, sb)
+    names = {**{k: r.name for k, r in fa.reps.items()}, **{k: r.name for k, r in fb.reps.items()}}
+    empty = _RepSide([])
+    rows = []
+    for key in dict.fromkeys([*before, *after]):
+        x, y = before.get(key, empty), after.get(key, empty)
+        rows.append(
+            RepChange(
+                key, names.get(key or "", "(vacant)") if key else "(vacant)",
+                x.territories, y.territories, x.accounts, y.accounts, x.revenue, y.revenue,
+                x.workload, y.workload, x.mean_km, y.mean_km,
+            )
+        )  # fmt: skip
+    return sorted(rows, key=lambda r: (-abs(r.revenue_b - r.revenue_a), r.rep))

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
-from territorial.io import write_accounts_csv
+from territorial.io import write_accounts_csv, write_rows_csv
 from territorial.services.scenarios import resolve_scenario
 from territorial.storage import UnitOfWork
 
@@ -23,8 +22,5 @@ def export_assignments(uow: UnitOfWork, path: Path, scenario: str | None = None)
     with uow:
         found = resolve_scenario(uow, scenario)
     rows = sorted(found.assignments.items())
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["account_id", "territory"])
-        writer.writerows(rows)
+    write_rows_csv(("account_id", "territory"), rows, Path(path))  # formulas neutralised
     return len(rows)

@@ -13,7 +13,6 @@ serves) in the active alignment:
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 
 from territorial.domain import Scenario, TerritorialError
 from territorial.domain.planning import GoalRecord
+from territorial.io import write_rows_csv
 from territorial.metrics.goals import Goal, GoalProgress, goal_status
 from territorial.services.frame import ScenarioFrame, load_frame
 from territorial.services.scenarios import resolve_scenario
@@ -187,15 +187,14 @@ GOAL_COLUMNS = (
 def export_goals(uow: UnitOfWork, path: Path, as_of: date | None = None) -> int:
     """Write every goal with its actual and status as CSV; returns the row count."""
     rows = list_goals(uow, as_of)
-    with Path(path).open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(GOAL_COLUMNS)
-        for r in rows:
-            g, p = r.record, r.progress
-            writer.writerow([
-                g.id, g.scope, g.subject, g.metric, _num(g.baseline), _num(g.target), g.start,
-                g.due, g.owner, _num(p.actual), f"{p.progress:.6f}", p.status.value, r.as_of,
-            ])  # fmt: skip
+    out = []
+    for r in rows:
+        g, p = r.record, r.progress
+        out.append([
+            g.id, g.scope, g.subject, g.metric, _num(g.baseline), _num(g.target), g.start,
+            g.due, g.owner, _num(p.actual), f"{p.progress:.6f}", p.status.value, r.as_of,
+        ])  # fmt: skip
+    write_rows_csv(GOAL_COLUMNS, out, Path(path))  # formula-looking text neutralised
     return len(rows)
 
 

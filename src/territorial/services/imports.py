@@ -10,11 +10,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from territorial.domain import Rep, Scenario, ScenarioStatus, Territory
+from territorial.domain import (
+    InputRejected,
+    Problem,
+    Rep,
+    Scenario,
+    ScenarioStatus,
+    TerritorialError,
+    Territory,
+)
 from territorial.io import read_accounts, read_reps
+from territorial.io.columns import ACCOUNT_DIALECTS, ACCOUNT_FIELDS, ColumnPlan, resolve_columns
+from territorial.io.reps import REP_ALIASES, REP_FIELDS, REP_TEMPLATE
+from territorial.io.tabular import Table, read_table
+from territorial.io.values import cell_text
 from territorial.storage import UnitOfWork
 
 CURRENT_SCENARIO = "Current"
@@ -197,3 +210,133 @@ def import_reps(uow: UnitOfWork, path: Path, mapping: dict[str, str] | None = No
         changes=Changes(len(added), len(updated), unchanged),
         warnings=[str(w) for w in data.warnings],
     )
+
+
+IMPORT_KINDS = ("accounts", "reps")
+PREVIEW_ROWS = 10
+
+
+@dataclass
+class ImportPreview:
+    """What importing a file would do, found without writing anything.
+
+    ``columns`` maps each of our fields to the file's column feeding it; ``problems``
+    lists every row-level problem (the import would be refused when there is any).
+    """
+
+    file: str
+    kind: str
+    format: str
+    format_label: str
+    header: list[str]
+    columns: dict[str, str]
+    extra_columns: list[str]
+    rows: list[list[str]]  # the first rows, as text
+    row_numbers: list[int]
+    problems: list[Problem]
+    warnings: list[str] = field(default_factory=list)
+    records: int = 0  # rows that would be imported
+    changes: Changes = field(default_factory=Changes)
+    located: dict[str, int] = field(default_factory=dict)
+    unlocated: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "kind": self.kind,
+            "format": self.format,
+            "format_label": self.format_label,
+            "header": self.header,
+            "columns": self.columns,
+            "extra_columns": self.extra_columns,
+            "preview": {"row_numbers": self.row_numbers, "rows": self.rows},
+            "ok": self.ok,
+            "problems": [
+                {"row": p.row, "column": p.column, "value": p.value, "message": p.message}
+                for p in self.problems
+            ],
+            "warnings": self.warnings,
+            "records": self.records,
+            "would_add": self.changes.added,
+            "would_update": self.changes.updated,
+            "unchanged": self.changes.unchanged,
+            "located": self.located,
+            "unlocated": self.unlocated,
+        }
+
+
+def _column_plan(table: Table, kind: str, mapping: dict[str, str] | None) -> ColumnPlan:
+    if kind == "reps":
+        return resolve_columns(table.header, (REP_TEMPLATE,), REP_FIELDS, mapping, table.file,
+                               table.header_row, common=REP_ALIASES)  # fmt: skip
+    return resolve_columns(table.header, ACCOUNT_DIALECTS, (*ACCOUNT_FIELDS, "located_by"),
+                           mapping, table.file, table.header_row)  # fmt: skip
+
+
+def preview_import(
+    uow: UnitOfWork,
+    path: Path,
+    kind: str,
+    mapping: dict[str, str] | None = None,
+    *,
+    allow_unlocated: bool = False,
+    rows: int = PREVIEW_ROWS,
+) -> ImportPreview:
+    """Read ``path`` as :func:`import_accounts` / :func:`import_reps` would, and say what
+    it would do: the format, the column mapping, the first ``rows`` rows, every problem
+    (nothing would be imported then) or the accounts/reps it would add and update.
+
+    Raises :class:`InputRejected` only when the file cannot be read as a table at all.
+    """
+    if kind not in IMPORT_KINDS:
+        raise TerritorialError(f"unknown import kind {kind!r}; choose accounts or reps")
+    path = Path(path)
+    table = read_table(path)
+    first = list(islice(table.rows, rows))
+    try:
+        plan = _column_plan(table, kind, mapping)
+    except InputRejected as exc:  # the mapping names a missing column or unknown field
+        plan = ColumnPlan("custom", "unrecognised columns", table.header, {}, [], [])
+        problems = list(exc.problems)
+    else:
+        problems = []
+    result = ImportPreview(
+        file=table.file,
+        kind=kind,
+        format=plan.format,
+        format_label=plan.label,
+        header=list(table.header),
+        columns={f: plan.header[i] for f, i in plan.fields.items()},
+        extra_columns=[plan.header[i] for i in plan.extra],
+        rows=[[cell_text(c) for c in cells] for _, cells in first],
+        row_numbers=[n for n, _ in first],
+        problems=problems,
+    )
+    if problems:
+        return result
+    try:
+        if kind == "reps":
+            reps_file = read_reps(path, mapping)
+            with uow:
+                existing_reps = {r.external_id: r for r in uow.reps.list()}
+            added_r, updated_r, same = _split(reps_file.reps, existing_reps)
+            result.records = len(reps_file.reps)
+            result.changes = Changes(len(added_r), len(updated_r), same)
+            result.warnings = [str(w) for w in reps_file.warnings]
+        else:
+            data = read_accounts(path, mapping, allow_unlocated=allow_unlocated)
+            with uow:
+                existing = uow.accounts.by_external_id()
+            added, updated, same = _split(data.accounts, existing)
+            result.records = len(data.accounts)
+            result.changes = Changes(len(added), len(updated), same)
+            result.warnings = [str(w) for w in data.warnings]
+            result.located = {k.value: v for k, v in data.located.items()}
+            result.unlocated = [str(u) for u in data.unlocated]
+    except InputRejected as exc:
+        result.problems = list(exc.problems)
+    return result

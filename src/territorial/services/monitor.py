@@ -24,7 +24,6 @@ For a period (a year, quarter or month) inside a stored quota set:
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -36,6 +35,7 @@ import numpy as np
 
 from territorial.domain import TerritorialError
 from territorial.domain.planning import PeriodSpec, QuotaSet, QuotaSlice, parse_period
+from territorial.io import write_rows_csv
 from territorial.metrics import TravelModel
 from territorial.metrics.performance import (
     Alert,
@@ -388,8 +388,5 @@ def export_attainment(
     for a in report.reps:
         rows.append([*head, "rep", "", a.subject, _f(a.quota), _f(a.actual),
                      _f(a.attainment, 6), _f(a.expected), _f(a.pace, 6)])  # fmt: skip
-    with Path(path).open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(ATTAINMENT_COLUMNS)
-        writer.writerows(rows)
+    write_rows_csv(ATTAINMENT_COLUMNS, rows, Path(path))  # formula-looking text neutralised
     return len(rows)

@@ -283,6 +283,112 @@ class PublishReport:
         }
 
 
+def _publishable(found: Scenario, name: str) -> None:
+    """Raise when ``found`` cannot be published whatever the date or balance."""
+    if found.status is ScenarioStatus.ARCHIVED:
+        raise TerritorialError(
+            f"scenario {name!r} is archived and cannot be published again; copy it first"
+        )
+    if found.status is ScenarioStatus.ACTIVE:
+        raise TerritorialError(f"scenario {name!r} is already the active alignment")
+    if not found.assignments:
+        raise TerritorialError(f"scenario {name!r} assigns no account; nothing to publish")
+
+
+def _plan_publish(
+    uow: UnitOfWork, found: Scenario, effective: date, at: datetime, *, store: bool
+) -> tuple[Scenario | None, int, list[CarriedQuotas], list[str]]:
+    """(previous alignment, accounts that move, quotas carried, notes) of publishing
+    ``found`` from ``effective``; the carried quotas are stored only when ``store``."""
+    previous_name = uow.scenarios.active_name()
+    previous = uow.scenarios.get(previous_name) if previous_name else None
+    notes: list[str] = []
+    if found.status is ScenarioStatus.DRAFT:
+        notes.append(f"{found.name} was published without approval")
+    carried: list[CarriedQuotas] = []
+    moved = 0
+    if previous is not None:
+        last = uow.publishing.last_published(previous.name)
+        if last is not None and last.effective is not None and effective < last.effective:
+            raise TerritorialError(
+                f"--effective {effective} is before {previous.name!r} took effect "
+                f"({last.effective}); choose {last.effective} or later"
+            )
+        moved = len(moved_accounts(previous, found))
+        left = sum(1 for ext in previous.assignments if ext not in found.assignments)
+        if left:
+            notes.append(
+                f"{left} accounts of {previous.name} are not assigned in {found.name}; "
+                "their quota stays with their old territory"
+            )
+        carried = _carry_quotas(uow, previous, found, effective, at, notes, store=store)
+    return previous, moved, carried, notes
+
+
+@dataclass
+class PublishPreview:
+    """What publishing a scenario from a date would do; nothing is stored."""
+
+    scenario: str
+    status: str
+    previous: str | None
+    effective: date
+    moved_accounts: int
+    quotas: list[CarriedQuotas]
+    notes: list[str]
+    balance: BalanceCheck
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario,
+            "status": self.status,
+            "previous": self.previous,
+            "effective": str(self.effective),
+            "moved_accounts": self.moved_accounts,
+            "balance_check": self.balance.to_dict(),
+            "needs_force": not self.balance.passed,
+            "quotas": [c.to_dict() for c in self.quotas],
+            "notes": self.notes,
+        }
+
+
+def preview_publish(
+    uow: UnitOfWork, name: str, effective: date, *, now: datetime | None = None
+) -> PublishPreview:
+    """A dry run of :func:`publish_scenario`: the same refusals (except a balance miss,
+    reported in ``balance`` instead), the accounts that move and the quota transfers
+    that would follow them. Nothing is written."""
+    with uow:
+        found = resolve_scenario(uow, name)
+        _publishable(found, name)
+        check = BalanceCheck()
+        if found.balance_spec:
+            check = check_balance(found, load_frame(uow, found), force=True, action="publish")
+        previous, moved, carried, notes = _plan_publish(
+            uow, found, effective, _now(now), store=False
+        )
+        uow.rollback()
+    return PublishPreview(
+        scenario=found.name,
+        status=found.status.value,
+        previous=previous.name if previous else None,
+        effective=effective,
+        moved_accounts=moved,
+        quotas=carried,
+        notes=notes,
+        balance=check,
+    )
+
+
+def approve_check(uow: UnitOfWork, name: str) -> BalanceCheck:
+    """The balance check approving ``name`` would run now (never raises for a miss)."""
+    with uow:
+        found = resolve_scenario(uow, name)
+        if not found.balance_spec:
+            return BalanceCheck()
+        return check_balance(found, load_frame(uow, found), force=True, action="approve")
+
+
 def publish_scenario(
     uow: UnitOfWork,
     name: str,
@@ -300,39 +406,11 @@ def publish_scenario(
     at = _now(now)
     with uow:
         found = resolve_scenario(uow, name)
-        if found.status is ScenarioStatus.ARCHIVED:
-            raise TerritorialError(
-                f"scenario {name!r} is archived and cannot be published again; copy it first"
-            )
-        if found.status is ScenarioStatus.ACTIVE:
-            raise TerritorialError(f"scenario {name!r} is already the active alignment")
-        if not found.assignments:
-            raise TerritorialError(f"scenario {name!r} assigns no account; nothing to publish")
+        _publishable(found, name)
         status_before = found.status.value
         frame = load_frame(uow, found)
         check = check_balance(found, frame, force=force, action="publish")
-        previous_name = uow.scenarios.active_name()
-        previous = uow.scenarios.get(previous_name) if previous_name else None
-        notes: list[str] = []
-        if found.status is ScenarioStatus.DRAFT:
-            notes.append(f"{found.name} was published without approval")
-        carried: list[CarriedQuotas] = []
-        moved = 0
-        if previous is not None:
-            last = uow.publishing.last_published(previous.name)
-            if last is not None and last.effective is not None and effective < last.effective:
-                raise TerritorialError(
-                    f"--effective {effective} is before {previous.name!r} took effect "
-                    f"({last.effective}); choose {last.effective} or later"
-                )
-            moved = len(moved_accounts(previous, found))
-            left = sum(1 for ext in previous.assignments if ext not in found.assignments)
-            if left:
-                notes.append(
-                    f"{left} accounts of {previous.name} are not assigned in {found.name}; "
-                    "their quota stays with their old territory"
-                )
-            carried = _carry_quotas(uow, previous, found, effective, at, notes)
+        previous, moved, carried, notes = _plan_publish(uow, found, effective, at, store=True)
         uow.publishing.set_status(found.name, ScenarioStatus.ACTIVE)
         uow.publishing.add_event(
             ScenarioEvent(
@@ -382,8 +460,11 @@ def _carry_quotas(
     effective: date,
     at: datetime,
     notes: list[str],
+    *,
+    store: bool = True,
 ) -> list[CarriedQuotas]:
-    """Carry every quota set of ``previous`` still running on ``effective`` (in ``uow``)."""
+    """Carry every quota set of ``previous`` still running on ``effective`` (in ``uow``;
+    only computed, not stored, unless ``store``)."""
     periods = [p for p in uow.quotas.periods(previous.name) if p.end >= effective]
     if not periods:
         return []
@@ -410,8 +491,9 @@ def _carry_quotas(
             new_set, transfers = carry_quota_set(qs, previous, new, basis, effective, now=at)
         except ValueError as exc:
             raise TerritorialError(f"cannot carry the quotas of {spec.label}: {exc}") from None
-        uow.quotas.replace(new_set)
-        uow.publishing.add_transfers(new.name, spec.label, transfers)
+        if store:
+            uow.quotas.replace(new_set)
+            uow.publishing.add_transfers(new.name, spec.label, transfers)
         after = {q.territory: q.amount for q in new_set.quotas}
         out.append(CarriedQuotas(spec.label, qs.total, before, after, transfers))
     return out

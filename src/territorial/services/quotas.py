@@ -10,7 +10,6 @@ serve. A new quota set replaces the one of the same scenario and period.
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -27,6 +26,7 @@ from territorial.domain.planning import (
     TerritoryQuota,
     parse_period,
 )
+from territorial.io import write_rows_csv
 from territorial.optimize.quota import GrowthRule, Period, QuotaBasis, QuotaMethod, split_target
 from territorial.optimize.seasonality import (
     Granularity,
@@ -323,8 +323,5 @@ def export_quotas(uow: UnitOfWork, path: Path, scenario: str | None = None) -> i
             rows.append([*base, "total", str(qs.period.start), str(qs.period.end), str(q.amount)])
             for s in q.slices:
                 rows.append([*base, s.label, str(s.start), str(s.end), str(s.amount)])
-    with Path(path).open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(QUOTA_COLUMNS)
-        writer.writerows(rows)
+    write_rows_csv(QUOTA_COLUMNS, rows, Path(path))  # formula-looking text neutralised
     return len(rows)

@@ -7,12 +7,12 @@ that sits in accounts of their current territory.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from territorial.domain import Rep, Scenario, ScenarioStatus, TerritorialError
+from territorial.io import write_rows_csv
 from territorial.metrics import TravelModel
 from territorial.optimize.assign import (
     AccountTable,
@@ -205,8 +205,5 @@ def export_rep_assignments(uow: UnitOfWork, path: Path, scenario: str | None = N
             found.name, label, rep.external_id if rep else "", rep.name if rep else "",
             f"{counts[label]:.0f}", f"{loads[label]:.2f}", "" if cap is None else f"{cap:.2f}",
         ])  # fmt: skip
-    with Path(path).open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(REP_ASSIGNMENT_COLUMNS)
-        writer.writerows(rows)
+    write_rows_csv(REP_ASSIGNMENT_COLUMNS, rows, Path(path))  # formula-looking text neutralised
     return len(rows)
