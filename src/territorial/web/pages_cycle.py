@@ -124,7 +124,7 @@ def scenario(
 
 def _for_page(reason: str) -> str:
     """A service's reason worded for the form rather than the CLI's options."""
-    return reason.replace("use --force to", 'tick "force" to').replace(
+    return reason.replace("use --force to", "tick the force box to").replace(
         "--effective ", "the effective date "
     )
 
