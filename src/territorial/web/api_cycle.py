@@ -11,6 +11,7 @@ import json
 import re
 import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -54,6 +55,7 @@ from territorial.web.rendering import json_response
 router = APIRouter(prefix="/api", tags=["cycle"])
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+UPLOAD_TTL_S = 24 * 3600  # an upload not confirmed within a day is removed
 UPLOAD_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
 CSV_MEDIA = "text/csv; charset=utf-8"
 
@@ -297,6 +299,7 @@ async def save_upload(
     if not name.lower().endswith(UPLOAD_SUFFIXES):
         raise BadRequest(f"{name}: upload a CSV or XLSX file")
     token = uuid.uuid4().hex
+    _prune(upload_dir(request))
     folder = upload_dir(request) / token
     folder.mkdir()
     path = folder / name
@@ -319,6 +322,17 @@ async def save_upload(
     meta = {"kind": kind, "name": name, "mapping": mapping, "allow_unlocated": allow_unlocated}
     (folder / "upload.json").write_text(json.dumps(meta), encoding="utf-8")
     return Upload(token, path, name, kind, mapping, allow_unlocated)
+
+
+def _prune(folder: Path) -> None:
+    """Forget uploads never confirmed within :data:`UPLOAD_TTL_S`."""
+    cutoff = time.time() - UPLOAD_TTL_S
+    for old in folder.iterdir():
+        try:
+            if old.is_dir() and old.stat().st_mtime < cutoff:
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def load_upload(request: Request, token: str) -> Upload:

@@ -341,6 +341,23 @@ def test_import_reps_and_mapping(web: TestClient) -> None:
     assert bad_map.status_code == 400  # type: ignore[attr-defined]
 
 
+def test_import_xlsx(web: TestClient, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for line in GOOD.strip().splitlines():
+        sheet.append(line.split(","))
+    path = tmp_path / "accounts.xlsx"
+    book.save(path)
+    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = web.post(
+        "/api/import", files={"file": ("accounts.xlsx", path.read_bytes(), media)}, data={}
+    )
+    data = response.json()
+    assert data["ok"], data["problems"]
+    assert data["format"] == "salesforce" and data["preview"]["rows"][1][0] == "NEW-2"
+
+
 def test_import_bad_uploads(web: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     assert upload(web, GOOD, "accounts.pdf").status_code == 400  # type: ignore[attr-defined]
     assert upload(web, "", "accounts.csv").status_code == 400  # type: ignore[attr-defined]

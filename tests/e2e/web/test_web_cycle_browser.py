@@ -1,0 +1,194 @@
+"""Browser test of the implement cycle on the demo: compare Current with a small draft,
+sort the moves, download them, approve (refused, then forced) and publish with an
+effective date after the preview of the quota transfers; the import wizard and the
+exports. Chromium via Playwright, offline; screenshots go to ``__screens__/``."""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from test_web_cycle_http import GOOD, MOVED, TWEAK, copy_db, make_tweak
+
+from territorial.services.quotas import set_quotas
+from territorial.services.scenarios import resolve_scenario
+from territorial.services.workspace import open_workspace
+from territorial.web.app import create_app
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def cycle_server(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A live server on a copy of the demo with the draft ``Tweak`` and 2026 quotas."""
+    path = str(tmp_path_factory.mktemp("cycle-browser") / "demo.db")
+    copy_db(demo_db, path)
+    uow = open_workspace(path)
+    make_tweak(uow)
+    set_quotas(uow, period="2026", total=60_000_000, method="potential")
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(path), host="127.0.0.1", port=0, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("uvicorn did not start within 15 s")
+        time.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    with uow:
+        assert resolve_scenario(uow, None).name == TWEAK  # the flow published it
+
+
+class Page:
+    """A browser page that may only talk to the live server; records errors."""
+
+    def __init__(self, browser: Any, base: str, width: int = 1366, height: int = 900) -> None:
+        self.base = base
+        self.context = browser.new_context(
+            viewport={"width": width, "height": height}, accept_downloads=True
+        )
+        self.page = self.context.new_page()
+        self.problems: list[str] = []
+        self.page.route("**/*", self._route)
+        self.page.on("pageerror", lambda exc: self.problems.append(str(exc)))
+
+    def _route(self, route: Any) -> None:
+        url: str = route.request.url
+        if url.startswith(self.base) or url.startswith("data:"):
+            route.continue_()
+        else:
+            self.problems.append(f"left the server: {url}")
+            route.abort()
+
+    def open(self, path: str) -> Any:
+        self.page.goto(self.base + path)
+        self.page.wait_for_load_state("load")
+        return self.page
+
+    def shot(self, screens: Path, name: str) -> None:
+        assert self.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        self.page.evaluate("window.scrollTo(0, 0)")  # no sticky header mid-page in the shot
+        self.page.screenshot(path=str(screens / f"{name}.png"), full_page=True)
+
+    def close(self) -> None:
+        self.context.close()
+        assert not self.problems, self.problems[:5]
+
+
+def _column(page: Any, table: str, index: int) -> list[str]:
+    cells = page.locator(f"#{table} tbody tr td:nth-child({index})")
+    return [str(cells.nth(i).get_attribute("data-value")) for i in range(cells.count())]
+
+
+def test_compare_approve_publish(
+    browser: Any, cycle_server: str, screens: Path, tmp_path: Path
+) -> None:
+    tab = Page(browser, cycle_server)
+    try:
+        # compare: the balance table, every move, sorted by revenue, downloaded
+        page = tab.open(f"/compare?a=Current&b={TWEAK}")
+        assert page.locator("[data-testid=cy-moved]").inner_text() == str(MOVED)
+        assert page.locator("#cy-moves tbody tr").count() == MOVED
+        assert page.locator("#cy-balance tr[data-measure=potential] td.cy-miss").count() == 1
+        tab.shot(screens, "cycle-compare")
+        header = page.locator("#cy-moves th", has_text="Revenue")
+        header.click()
+        values = [float(v) for v in _column(page, "cy-moves", 7)]
+        assert values == sorted(values) and header.get_attribute("aria-sort") == "ascending"
+        header.click()
+        values = [float(v) for v in _column(page, "cy-moves", 7)]
+        assert values == sorted(values, reverse=True)
+        page.locator("#cy-moves").scroll_into_view_if_needed()
+        tab.shot(screens, "cycle-compare-sorted")
+        with page.expect_download() as info:
+            page.locator("#cy-moves-csv").click()
+        target = tmp_path / "moves.csv"
+        info.value.save_as(str(target))
+        rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8"))))
+        assert rows[0][:4] == ["account_id", "name", "from_territory", "to_territory"]
+        assert len(rows) == MOVED + 1
+
+        # approve: refused with the reason, then forced
+        page.locator("a", has_text=f"Approve or publish {TWEAK}").click()
+        page.wait_for_load_state("load")
+        tab.shot(screens, "cycle-scenario")
+        page.locator("#cy-approve-button").click()
+        page.wait_for_load_state("load")
+        assert "misses potential" in page.locator("[data-testid=cy-error]").inner_text()
+        assert page.locator("[data-testid=cy-status]").inner_text() == "draft"
+        tab.shot(screens, "cycle-approve-refused")
+        page.locator("#cy-approve-force").check()
+        page.locator("#cy-approve-button").click()
+        page.wait_for_load_state("load")
+        assert page.locator("[data-testid=cy-status]").inner_text() == "approved"
+        tab.shot(screens, "cycle-approved")
+
+        # publish: preview of the quota transfers first, then confirm
+        page.locator("#cy-effective").fill("2026-07-01")
+        page.locator("#cy-preview-button").click()
+        page.wait_for_load_state("load")
+        preview = page.locator("#cy-preview")
+        assert f"{MOVED} accounts change territory" in preview.inner_text()
+        assert page.locator("#cy-transfers-1 tbody tr").count() >= 1
+        tab.shot(screens, "cycle-publish-preview")
+        page.locator("#cy-publish-force").check()
+        page.locator("#cy-publish-button").click()
+        page.wait_for_load_state("load")
+        assert page.locator("[data-testid=cy-status]").inner_text() == "active"
+        assert "active alignment from 2026-07-01" in page.locator(".cy-success").inner_text()
+        tab.shot(screens, "cycle-published")
+    finally:
+        tab.close()
+
+
+def test_import_wizard_and_exports(
+    browser: Any, cycle_server: str, screens: Path, tmp_path: Path
+) -> None:
+    tab = Page(browser, cycle_server)
+    try:
+        page = tab.open("/import")
+        tab.shot(screens, "cycle-import")
+        upload = tmp_path / "new-accounts.csv"
+        upload.write_text(GOOD, encoding="utf-8")
+        page.locator("#cy-file").set_input_files(str(upload))
+        page.locator("#cy-upload-button").click()
+        page.wait_for_load_state("load")
+        assert "Salesforce" in page.locator("[data-testid=cy-format]").inner_text()
+        assert page.locator("#cy-rows tbody tr").count() == 2
+        tab.shot(screens, "cycle-import-preview")
+        page.locator("#cy-import-confirm").click()
+        page.wait_for_load_state("load")
+        assert "added 2" in page.locator("#cy-import-result").inner_text()
+        tab.shot(screens, "cycle-import-done")
+
+        page = tab.open("/exports")
+        assert page.locator(".cy-export").count() == 6
+        tab.shot(screens, "cycle-exports")
+        with page.expect_download() as info:
+            page.locator("#cy-export-assignments button").click()
+        assert info.value.suggested_filename.startswith("assignments")
+    finally:
+        tab.close()
+
+
+@pytest.mark.parametrize("path", ["/compare", f"/scenarios/{TWEAK}", "/import", "/exports"])
+def test_cycle_pages_on_a_phone(browser: Any, cycle_server: str, screens: Path, path: str) -> None:
+    tab = Page(browser, cycle_server, width=390, height=844)
+    try:
+        tab.open(path)
+        slug = path.strip("/").replace("/", "-")
+        tab.shot(screens, f"cycle-{slug}-phone")
+    finally:
+        tab.close()
