@@ -103,7 +103,8 @@ def _scenario_page(
             "done": done,
             "exports": cy.exports_data(uow, data["name"])["exports"],
             "active": views.scenarios(uow)["active"],
-            "json_url": f"/api/scenarios/{quote(data['name'], safe='')}",
+            "json_url": f"/api/scenarios/{quote(data['name'], safe='')}"
+            + (f"/publish-preview?effective={quote(effective or '')}" if preview else ""),
         },
         status,
     )
