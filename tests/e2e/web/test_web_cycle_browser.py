@@ -63,6 +63,10 @@ class Page:
         self.problems: list[str] = []
         self.page.route("**/*", self._route)
         self.page.on("pageerror", lambda exc: self.problems.append(str(exc)))
+        self.page.on(
+            "console",
+            lambda msg: self.problems.append(msg.text) if msg.type == "error" else None,
+        )
 
     def _route(self, route: Any) -> None:
         url: str = route.request.url
@@ -129,6 +133,9 @@ def test_compare_approve_publish(
         assert "misses potential" in page.locator("[data-testid=cy-error]").inner_text()
         assert page.locator("[data-testid=cy-status]").inner_text() == "draft"
         tab.shot(screens, "cycle-approve-refused")
+        # the refusal is answered 400 (with the page), which Chromium logs; nothing else
+        assert all("status of 400" in p for p in tab.problems), tab.problems
+        tab.problems.clear()
         page.locator("#cy-approve-force").check()
         page.locator("#cy-approve-button").click()
         page.wait_for_load_state("load")
