@@ -165,7 +165,9 @@ def design(
     segment: Annotated[
         str | None, typer.Option(help="Design separately within each value of this field.")
     ] = None,
-    time_limit: Annotated[float, typer.Option(help="Seconds to search.")] = 30.0,
+    time_limit: Annotated[
+        float, typer.Option(help="Seconds for the whole design (loading and storing included).")
+    ] = 30.0,
     seed: Annotated[int, typer.Option(help="Random seed (with --iterations: same plan).")] = 0,
     iterations: Annotated[
         int | None, typer.Option(help="Stop after this many starts: reproducible plans.")

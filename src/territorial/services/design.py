@@ -10,6 +10,7 @@ the assessment reports, so what is balanced here is what ``assess`` shows.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -546,12 +547,15 @@ def plan_design(
     if not request.balance:
         raise TerritorialError("--balance needs at least one measure")
     tolerances = _tolerances(request)
+    started = time.perf_counter()
     base, frame = _load(uow, request)
     ctx = _context(base, frame, request)
+    # the time limit covers the whole design: loading, searching and (5%) storing
+    search_time = max(1.0, 0.95 * request.time_limit - (time.perf_counter() - started))
     assignment: dict[str, str] = {}
     results: list[SegmentResult] = []
     for segment, idx, p in _segments(ctx, request):
-        time_limit = request.time_limit * p / request.territories
+        time_limit = search_time * p / request.territories
         part, figures = _solve_segment(ctx, request, segment, idx, p, time_limit, progress)
         assignment.update(part)
         results.append(figures)
