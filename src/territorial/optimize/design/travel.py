@@ -136,14 +136,19 @@ def _place_free_centres(inst: _Instance, stop: StoppingCriterion, seed: int, t0:
     """Multistart: LP assignment and Weiszfeld moves of the free centres."""
     rng = np.random.default_rng(seed)
     taken = inst.centres[~inst.free]
-    best_centres, best_value = inst.centres, math.inf
+    best_centres: np.ndarray | None = None
+    best_value = math.inf
     starts = 0
     while True:
         centres = inst.centres.copy()
         centres[inst.free] = initial_centres(inst.points, inst.weights, int(inst.free.sum()),
                                              rng, False, taken if len(taken) else None)
+        if best_centres is None:
+            best_centres = centres  # seeded centres, should no LP finish in time
         previous = math.inf
         for _ in range(30):
+            if time.perf_counter() - t0 > budget:
+                break
             lp = _priced_lp(inst.model(centres), t0 + budget)
             if lp is None:
                 break
