@@ -65,19 +65,20 @@ def parse_targets(items: list[str]) -> dict[str, float]:
 def _objective_cell(s: SegmentResult) -> str:
     if s.mean_distance_km is None:
         return f"{s.diameter_km:,.0f} km wide"
-    bound = f" (bound {s.bound_km:,.0f})" if s.bound_km is not None else ""
-    return f"{s.mean_distance_km:,.0f} km{bound}"
+    bound = f" ≥{s.bound_km:,.0f}" if s.bound_km is not None else ""
+    return f"{s.mean_distance_km:,.0f}{bound}"
 
 
 def print_outcome(outcome: DesignOutcome) -> None:
     table = Table(title=f"Design {outcome.scenario} (draft, from {outcome.base})")
     travel = any(s.mean_distance_km is not None for s in outcome.segments)
-    columns = ["segment", "units", "territories", "within tolerance", "worst Δ",
-               "mean distance to centre" if travel else "max diameter", "seconds"]
+    measures = " / ".join(outcome.tolerance)
+    columns = ["segment", "units", "terr.", "balanced", f"worst Δ ({measures})",
+               "mean km to centre" if travel else "max diameter", "seconds"]
     for col in columns:
         table.add_column(col, justify="left" if col == "segment" else "right")
     for s in outcome.segments:
-        worst = ", ".join(f"{m} {v:.1%}" for m, v in s.max_deviation.items())
+        worst = " / ".join(f"{v:.1%}" for v in s.max_deviation.values())
         table.add_row(
             Text(s.segment or "all"), f"{s.units:,}", str(s.territories),
             Text("yes", "green") if s.feasible else Text("NO", "bold red"), worst,

@@ -456,7 +456,9 @@ def _solve_segment(
         where = f" (segment {segment})" if segment else ""
         raise TerritorialError(f"cannot design{where}: {exc}") from exc
     plan = result.assignment
-    if current is not None and request.max_moves is None:
+    # territories centred on rep homes keep their index (and so their rep); others take
+    # the old name they overlap most, so that the moves counted are the real ones
+    if current is not None and request.max_moves is None and centres.planar is None:
         plan = match_labels(plan, current, units.move_weights, p)
     names = ctx.labels or [f"{segment}-{k + 1}" if segment else f"T{k + 1:02d}" for k in range(p)]
     assignment = {
