@@ -10,6 +10,7 @@ the assessment reports, so what is balanced here is what ``assess`` shows.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -166,6 +167,7 @@ class _Units:
     adjacency: object | None
     move_weights: np.ndarray
     reference: tuple[float, float]  # (lat, lon) of the planar projection's origin
+    names: list[str]  # account external ids, ZIP codes or county names (for messages)
 
     @property
     def accounts(self) -> np.ndarray:
@@ -195,6 +197,7 @@ def _units(
             adjacency,
             move_weights[idx],
             ref,
+            [frame.accounts[i].external_id for i in idx],
         )
     from territorial.geo.units import build_units
 
@@ -222,6 +225,7 @@ def _units(
         units.adjacency,
         aggregate(move_weights[idx][:, None], units.unit_of_account, units.n_units)[:, 0],
         ref,
+        list(units.names),
     )
 
 
@@ -454,7 +458,7 @@ def _solve_segment(
         result = solve(problem, stop, request.seed, params, progress)
     except ValueError as exc:
         where = f" (segment {segment})" if segment else ""
-        raise TerritorialError(f"cannot design{where}: {exc}") from exc
+        raise TerritorialError(f"cannot design{where}: {_named(str(exc), units)}") from exc
     plan = result.assignment
     # territories centred on rep homes keep their index (and so their rep); others take
     # the old name they overlap most, so that the moves counted are the real ones
@@ -488,6 +492,12 @@ def _solve_segment(
         **travel,
     )
     return assignment, figures
+
+
+def _named(message: str, units: _Units) -> str:
+    """The engine's "unit 12" as the account id, ZIP or county it stands for."""
+    return re.sub(r"\bunit (\d+)\b", lambda m: repr(units.names[int(m.group(1))])
+                  if int(m.group(1)) < len(units.names) else m.group(0), message)
 
 
 def _misses(measures: np.ndarray, plan: np.ndarray, problem: DesignProblem,
