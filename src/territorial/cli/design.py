@@ -188,6 +188,9 @@ def design(
     replace: Annotated[bool, typer.Option(help="Replace a scenario of the same name.")] = False,
     detour: Annotated[float, typer.Option(help="Road distance / great-circle.")] = 1.3,
     speed: Annotated[float, typer.Option(help="Average travel speed, km/h.")] = 50.0,
+    background: Annotated[
+        bool, typer.Option("--background", help="Run as a job; print its id and return.")
+    ] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -220,6 +223,19 @@ def design(
         replace=replace,
         travel=TravelModel(detour, speed),
     )
+    if background:
+        from territorial.services import jobs
+        from territorial.storage.database import resolve_url
+
+        job = jobs.submit_design(open_workspace(db), request)
+        jobs.start(job, resolve_url(db))
+        if as_json:
+            typer.echo(json.dumps({"job": job.id, "state": job.state.value}))
+        else:
+            console.print(f"Design {name!r} runs as job {job.id}. Follow it with "
+                          f"`territorial jobs show {job.id} --wait 60`; cancel with "
+                          f"`territorial jobs cancel {job.id}`.", markup=False)
+        return
     with err_console.status("Designing...") as status:
 
         def progress(p: Progress) -> None:
