@@ -228,11 +228,11 @@ def design(
         from territorial.storage.database import resolve_url
 
         job = jobs.submit_design(open_workspace(db), request)
-        jobs.start(job, resolve_url(db))
+        where = jobs.dispatch(job, resolve_url(db))
         if as_json:
             typer.echo(json.dumps({"job": job.id, "state": job.state.value}))
         else:
-            console.print(f"Design {name!r} runs as job {job.id}. Follow it with "
+            console.print(f"Design {name!r} runs as job {job.id} in {where}. Follow it with "
                           f"`territorial jobs show {job.id} --wait 60`; cancel with "
                           f"`territorial jobs cancel {job.id}`.", markup=False)
         return

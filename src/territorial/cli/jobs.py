@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from territorial.cli.common import DbOption, JsonOption, console, user_errors
+from territorial.domain import TerritorialError
 from territorial.domain.jobs import Job
 from territorial.services import jobs as service
 from territorial.services.workspace import open_workspace
@@ -92,3 +93,25 @@ def run(job_id: Annotated[str, typer.Argument(help="The job's id.")],
     """Run a queued job in this process (what `design --background` starts)."""
     job = service.run(open_workspace(db), job_id)
     console.print(Text(f"job {job.id}: {job.state.value}. {_summary(job)}"))
+
+
+def worker(
+    queue: Annotated[
+        str | None,
+        typer.Option(envvar="TERRITORIAL_QUEUE", help="Redis URL of the job queue.",
+                     show_default=False),
+    ] = None,
+    burst: Annotated[bool, typer.Option("--burst", help="Stop when the queue is empty.")] = False,
+) -> None:
+    """Run queued jobs (designs) from the Redis queue; start one on every machine you like."""
+    if not queue:
+        raise TerritorialError(
+            "no job queue: set TERRITORIAL_QUEUE=redis://host:6379/0 (or --queue); without "
+            "one, `design --background` runs each job in a process of its own"
+        )
+    service.work(queue, burst=burst)
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="jobs")
+    root.command("worker")(user_errors(worker))

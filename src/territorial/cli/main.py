@@ -47,7 +47,7 @@ def main(
 
 data.register(app)
 app.add_typer(imports.app, name="import")
-app.add_typer(jobs.app, name="jobs")
+jobs.register(app)
 app.add_typer(exports.app, name="export")
 demo.register(app)
 assess.register(app)

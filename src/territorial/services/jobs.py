@@ -1,11 +1,18 @@
 """Background jobs: submit a design, run it in a process of its own, follow it, cancel it.
 
-The embedded runner needs nothing but the database: :func:`start` launches
-``territorial jobs run ID`` as a detached process, which claims the job (queued ->
-running, so two runners never both take it), writes its progress to the job row, and
-stores the designed scenario and the job's ``done`` state in one transaction, so a job
-cancelled or killed midway leaves nothing half made.  Every process that reads the
-database (the CLI, the web workers) sees the same jobs.
+Jobs live in the database, so every process that reads it (the CLI, the web workers)
+sees the same jobs, progress and results.  Who runs them:
+
+* **embedded** (the default): :func:`dispatch` launches ``territorial jobs run ID`` as
+  a detached process on this machine; nothing but the database is needed;
+* **a queue** (``TERRITORIAL_QUEUE=redis://...``): the job goes to an RQ queue on Redis
+  and any ``territorial worker`` on any machine that reaches the database and Redis
+  runs it (RQ: maintained, small, one forked process per job that it can stop).
+
+Either way the runner claims the job (queued -> running, so two runners never both
+take it), writes its progress to the job row, and stores the designed scenario and the
+job's ``done`` state in one transaction, so a job cancelled or killed midway leaves
+nothing half made.
 """
 
 from __future__ import annotations
@@ -81,6 +88,48 @@ def start(job: Job, db: str) -> int:
     # reap it when it ends, so a long-lived parent (the web app) keeps no zombies
     threading.Thread(target=process.wait, daemon=True).start()
     return process.pid
+
+
+QUEUE_ENV = "TERRITORIAL_QUEUE"
+QUEUE_NAME_ENV = "TERRITORIAL_QUEUE_NAME"
+
+
+def queue_url() -> str | None:
+    """The Redis URL of the job queue, when one is configured."""
+    return os.environ.get(QUEUE_ENV) or None
+
+
+def _queue(url: str) -> Any:
+    from redis import Redis
+    from rq import Queue
+
+    return Queue(os.environ.get(QUEUE_NAME_ENV, "territorial"),
+                 connection=Redis.from_url(url))
+
+
+def dispatch(job: Job, db: str) -> str:
+    """Hand ``job`` to the queue when one is configured, else to a local process."""
+    url = queue_url()
+    if url is None:
+        start(job, db)
+        return "a process of its own"
+    minutes = float(job.params.get("time_limit", 30.0)) / 60
+    _queue(url).enqueue(run_queued, db, job.id, job_id=job.id,
+                        job_timeout=int(600 + 180 * minutes))
+    return f"the queue at {url}"
+
+
+def run_queued(db: str, job_id: str) -> str:
+    """What a queue worker runs: :func:`run` on the job's database."""
+    return run(UnitOfWork.open(db), job_id).state.value
+
+
+def work(url: str, burst: bool = False) -> None:
+    """Run queued jobs until stopped (``burst``: until the queue is empty)."""
+    from rq import Worker
+
+    queue = _queue(url)
+    Worker([queue], connection=queue.connection).work(burst=burst)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -159,6 +208,10 @@ def cancel(uow: UnitOfWork, job_id: str) -> Job:
     pid = _worker_pid(job)
     if pid is not None and _pid_alive(pid):
         os.kill(pid, signal.SIGTERM)
+    elif job.state is JobState.RUNNING and queue_url() is not None:
+        from rq.command import send_stop_job_command
+
+        send_stop_job_command(_queue(str(queue_url())).connection, job_id)
     return get_job(uow, job_id)
 
 

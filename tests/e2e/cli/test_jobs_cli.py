@@ -108,3 +108,36 @@ def test_a_killed_worker_fails_its_job_and_leaves_nothing(grid: Run) -> None:
     assert job["state"] == "failed"
     assert "stopped before finishing" in str(job["error"])
     assert "Killed" not in _scenarios(grid)
+
+
+REDIS = os.environ.get("TERRITORIAL_TEST_REDIS", "redis://127.0.0.1:6379/15")
+
+
+def _redis_reason() -> str | None:
+    try:
+        from redis import Redis
+
+        Redis.from_url(REDIS, socket_connect_timeout=1).ping()
+    except Exception as exc:  # no server: say why
+        return f"Redis at {REDIS} does not answer ({exc})"
+    return None
+
+
+def test_with_a_queue_jobs_wait_for_a_worker_who_runs_them(
+    grid: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reason = _redis_reason()
+    if reason:
+        if os.environ.get("TERRITORIAL_REQUIRE_REDIS"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    monkeypatch.setenv("TERRITORIAL_QUEUE", REDIS)
+    monkeypatch.setenv("TERRITORIAL_QUEUE_NAME", f"test-{os.getpid()}-{time.monotonic_ns()}")
+    job_id = _submit(grid, "Queued", 2)
+    time.sleep(1.0)
+    assert _show(grid, job_id)["state"] == "queued"  # no worker yet: it waits
+    worked = grid("worker", "--burst")
+    assert worked.exit_code == 0, worked.output
+    job = _show(grid, job_id)
+    assert job["state"] == "done", job
+    assert "Queued" in _scenarios(grid)
