@@ -18,7 +18,7 @@ from territorial.web.deps import ScenarioParam, Uow
 from territorial.web.errors import NotFound, WebError
 from territorial.web.forms import Fields
 from territorial.web.rendering import render
-from territorial.web.views import scenarios
+from territorial.web.views import reps, scenarios
 
 router = APIRouter(include_in_schema=False)
 
@@ -98,6 +98,7 @@ def _quota_page(
             "error": error,
             "notice": notice,
             "methods": vp.QUOTA_METHODS,
+            "rep_names": {r["external_id"]: r["name"] for r in reps(uow)["reps"]},
             "scenarios": scenarios(uow)["scenarios"],
             "json_url": f"/api/quotas{_query(period=period)}",
         },
