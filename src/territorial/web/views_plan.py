@@ -507,6 +507,16 @@ def rebalance(uow: UnitOfWork, form: Form) -> dict[str, Any]:
     report = _service(lambda: run_monitor(uow, label, day, name, rebalance=options))
     assert report.rebalance is not None
     out = report.rebalance.to_dict()
+    flows: dict[tuple[str, str], dict[str, Any]] = {}
+    for move in out["moves"]:
+        key = (move["from_territory"], move["to_territory"])
+        flow = flows.setdefault(
+            key, {"from": key[0], "to": key[1], "accounts": 0, "revenue": 0.0, "potential": 0.0}
+        )
+        flow["accounts"] += 1
+        flow["revenue"] += move["revenue"]
+        flow["potential"] += move["potential"]
+    out["flows"] = sorted(flows.values(), key=lambda f: (-f["accounts"], f["from"], f["to"]))
     out["period"] = report.period.label
     out["as_of"] = str(report.as_of)
     return out

@@ -433,3 +433,5 @@ def test_rebalance_button_stores_a_draft(pclient: TestClient, puow: UnitOfWork) 
     )
     twin: Any = pclient.post("/api/monitor/rebalance", json={**form, "max_moves": "10"}).json()
     assert twin["scenario"] not in after and twin["accounts_moved"] <= 10
+    assert sum(f["accounts"] for f in twin["flows"]) == twin["accounts_moved"]
+    assert 'data-testid="pl-flows"' in page.text

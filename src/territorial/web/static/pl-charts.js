@@ -48,6 +48,10 @@
         }
       };
     }
+    var legend = config.options.plugins && config.options.plugins.legend;
+    if (legend && legend.position === "right" && window.innerWidth < 700) {
+      legend.position = "bottom";  /* a phone: keep the width for the bars */
+    }
     new Chart(canvas, config);
     canvas.setAttribute("data-ready", "1");
   }
