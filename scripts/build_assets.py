@@ -32,6 +32,8 @@ ASSETS: list[tuple[str, str]] = [
                      "marker-shadow.png")
     ),
     ("htmx.org/dist/htmx.min.js", "web/static/vendor/htmx/htmx.min.js"),
+    # charts (quotas, monitoring): Chart.js's one-file UMD build
+    ("chart.js/dist/chart.umd.min.js", "web/static/vendor/chartjs/chart.umd.min.js"),
 ]
 
 

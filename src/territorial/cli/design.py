@@ -65,19 +65,20 @@ def parse_targets(items: list[str]) -> dict[str, float]:
 def _objective_cell(s: SegmentResult) -> str:
     if s.mean_distance_km is None:
         return f"{s.diameter_km:,.0f} km wide"
-    bound = f" (bound {s.bound_km:,.0f})" if s.bound_km is not None else ""
-    return f"{s.mean_distance_km:,.0f} km{bound}"
+    bound = f" ≥{s.bound_km:,.0f}" if s.bound_km is not None else ""
+    return f"{s.mean_distance_km:,.0f}{bound}"
 
 
 def print_outcome(outcome: DesignOutcome) -> None:
     table = Table(title=f"Design {outcome.scenario} (draft, from {outcome.base})")
     travel = any(s.mean_distance_km is not None for s in outcome.segments)
-    columns = ["segment", "units", "territories", "within tolerance", "worst Δ",
-               "mean distance to centre" if travel else "max diameter", "seconds"]
+    measures = " / ".join(outcome.tolerance)
+    columns = ["segment", "units", "terr.", "balanced", f"worst Δ ({measures})",
+               "mean km to centre" if travel else "max diameter", "seconds"]
     for col in columns:
         table.add_column(col, justify="left" if col == "segment" else "right")
     for s in outcome.segments:
-        worst = ", ".join(f"{m} {v:.1%}" for m, v in s.max_deviation.items())
+        worst = " / ".join(f"{v:.1%}" for v in s.max_deviation.values())
         table.add_row(
             Text(s.segment or "all"), f"{s.units:,}", str(s.territories),
             Text("yes", "green") if s.feasible else Text("NO", "bold red"), worst,
@@ -165,7 +166,9 @@ def design(
     segment: Annotated[
         str | None, typer.Option(help="Design separately within each value of this field.")
     ] = None,
-    time_limit: Annotated[float, typer.Option(help="Seconds to search.")] = 30.0,
+    time_limit: Annotated[
+        float, typer.Option(help="Seconds for the whole design (loading and storing included).")
+    ] = 30.0,
     seed: Annotated[int, typer.Option(help="Random seed (with --iterations: same plan).")] = 0,
     iterations: Annotated[
         int | None, typer.Option(help="Stop after this many starts: reproducible plans.")
@@ -185,6 +188,9 @@ def design(
     replace: Annotated[bool, typer.Option(help="Replace a scenario of the same name.")] = False,
     detour: Annotated[float, typer.Option(help="Road distance / great-circle.")] = 1.3,
     speed: Annotated[float, typer.Option(help="Average travel speed, km/h.")] = 50.0,
+    background: Annotated[
+        bool, typer.Option("--background", help="Run as a job; print its id and return.")
+    ] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -217,6 +223,19 @@ def design(
         replace=replace,
         travel=TravelModel(detour, speed),
     )
+    if background:
+        from territorial.services import jobs
+        from territorial.storage.database import resolve_url
+
+        job = jobs.submit_design(open_workspace(db), request)
+        where = jobs.dispatch(job, resolve_url(db))
+        if as_json:
+            typer.echo(json.dumps({"job": job.id, "state": job.state.value}))
+        else:
+            console.print(f"Design {name!r} runs as job {job.id} in {where}. Follow it with "
+                          f"`territorial jobs show {job.id} --wait 60`; cancel with "
+                          f"`territorial jobs cancel {job.id}`.", markup=False)
+        return
     with err_console.status("Designing...") as status:
 
         def progress(p: Progress) -> None:

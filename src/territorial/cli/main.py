@@ -13,6 +13,7 @@ from territorial.cli import (
     design,
     exports,
     imports,
+    jobs,
     locks,
     monitoring,
     planning,
@@ -46,6 +47,7 @@ def main(
 
 data.register(app)
 app.add_typer(imports.app, name="import")
+jobs.register(app)
 app.add_typer(exports.app, name="export")
 demo.register(app)
 assess.register(app)

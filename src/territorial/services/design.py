@@ -10,6 +10,8 @@ the assessment reports, so what is balanced here is what ``assess`` shows.
 
 from __future__ import annotations
 
+import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -165,6 +167,7 @@ class _Units:
     adjacency: object | None
     move_weights: np.ndarray
     reference: tuple[float, float]  # (lat, lon) of the planar projection's origin
+    names: list[str]  # account external ids, ZIP codes or county names (for messages)
 
     @property
     def accounts(self) -> np.ndarray:
@@ -194,6 +197,7 @@ def _units(
             adjacency,
             move_weights[idx],
             ref,
+            [frame.accounts[i].external_id for i in idx],
         )
     from territorial.geo.units import build_units
 
@@ -221,6 +225,7 @@ def _units(
         units.adjacency,
         aggregate(move_weights[idx][:, None], units.unit_of_account, units.n_units)[:, 0],
         ref,
+        list(units.names),
     )
 
 
@@ -453,9 +458,11 @@ def _solve_segment(
         result = solve(problem, stop, request.seed, params, progress)
     except ValueError as exc:
         where = f" (segment {segment})" if segment else ""
-        raise TerritorialError(f"cannot design{where}: {exc}") from exc
+        raise TerritorialError(f"cannot design{where}: {_named(str(exc), units)}") from exc
     plan = result.assignment
-    if current is not None and request.max_moves is None:
+    # territories centred on rep homes keep their index (and so their rep); others take
+    # the old name they overlap most, so that the moves counted are the real ones
+    if current is not None and request.max_moves is None and centres.planar is None:
         plan = match_labels(plan, current, units.move_weights, p)
     names = ctx.labels or [f"{segment}-{k + 1}" if segment else f"T{k + 1:02d}" for k in range(p)]
     assignment = {
@@ -485,6 +492,12 @@ def _solve_segment(
         **travel,
     )
     return assignment, figures
+
+
+def _named(message: str, units: _Units) -> str:
+    """The engine's "unit 12" as the account id, ZIP or county it stands for."""
+    return re.sub(r"\bunit (\d+)\b", lambda m: repr(units.names[int(m.group(1))])
+                  if int(m.group(1)) < len(units.names) else m.group(0), message)
 
 
 def _misses(measures: np.ndarray, plan: np.ndarray, problem: DesignProblem,
@@ -546,12 +559,15 @@ def plan_design(
     if not request.balance:
         raise TerritorialError("--balance needs at least one measure")
     tolerances = _tolerances(request)
+    started = time.perf_counter()
     base, frame = _load(uow, request)
     ctx = _context(base, frame, request)
+    # the time limit covers the whole design: loading, searching and (5%) storing
+    search_time = max(1.0, 0.95 * request.time_limit - (time.perf_counter() - started))
     assignment: dict[str, str] = {}
     results: list[SegmentResult] = []
     for segment, idx, p in _segments(ctx, request):
-        time_limit = request.time_limit * p / request.territories
+        time_limit = search_time * p / request.territories
         part, figures = _solve_segment(ctx, request, segment, idx, p, time_limit, progress)
         assignment.update(part)
         results.append(figures)

@@ -143,8 +143,13 @@ def set_quotas(
     granularity: str = "month",
     scenario: str | None = None,
     growth: GrowthRule | None = None,
+    store: bool = True,
 ) -> QuotaSet:
-    """Split ``total`` over the territories of ``scenario`` for ``period`` and store it."""
+    """Split ``total`` over the territories of ``scenario`` for ``period`` and store it.
+
+    With ``store=False`` the set is computed and checked exactly as it would be stored,
+    but nothing is written (a preview).
+    """
     spec = parse_period(period)
     target = to_money(total, "--total")
     step = to_money(unit, "--round")
@@ -219,9 +224,10 @@ def set_quotas(
         )
         if quota_set.sum != target:  # the algorithms guarantee it; never store a wrong set
             raise TerritorialError(f"quotas add up to {quota_set.sum}, not {target}")
-        uow.quotas.replace(quota_set)
-        record_balance_snapshot(uow, found, frame, reason=f"quota set {spec.label}")
-        uow.commit()
+        if store:
+            uow.quotas.replace(quota_set)
+            record_balance_snapshot(uow, found, frame, reason=f"quota set {spec.label}")
+            uow.commit()
     return quota_set
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import Connection, Engine, exc
 
 from territorial.domain.errors import TerritorialError
 from territorial.storage.database import make_engine, migrate, resolve_url
+from territorial.storage.jobs_repository import JobRepository
 from territorial.storage.planning_repositories import (
     GoalRepository,
     PlanRepository,
@@ -46,6 +47,7 @@ class UnitOfWork:
     snapshots: SnapshotRepository
     sale_updates: SaleUpdates
     publishing: PublishingRepository
+    jobs: JobRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -84,6 +86,7 @@ class UnitOfWork:
         self.snapshots = SnapshotRepository(self._conn)
         self.sale_updates = SaleUpdates(self._conn)
         self.publishing = PublishingRepository(self._conn)
+        self.jobs = JobRepository(self._conn)
         return self
 
     def __exit__(

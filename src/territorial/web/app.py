@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from territorial import __version__
 from territorial.services.workspace import open_workspace
-from territorial.web import api, api_cycle, pages, pages_cycle
+from territorial.web import api, api_cycle, api_plan, pages, pages_cycle, pages_plan
 from territorial.web.errors import WebError
 from territorial.web.rendering import STATIC_DIR, assets_missing, json_response, render
 
@@ -77,6 +77,8 @@ def create_app(db: str | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(api_plan.router)
+    app.include_router(pages_plan.router)
     app.include_router(api_cycle.router)
     app.include_router(pages_cycle.router)
     app.add_exception_handler(WebError, _web_error)

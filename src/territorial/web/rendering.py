@@ -20,6 +20,7 @@ VENDOR_FILES = (
     "vendor/leaflet/leaflet.js",
     "vendor/leaflet/leaflet.css",
     "vendor/htmx/htmx.min.js",
+    "vendor/chartjs/chart.umd.min.js",
 )
 
 #: (path, label) of the navigation bar.

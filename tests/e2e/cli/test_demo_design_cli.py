@@ -240,3 +240,13 @@ def test_locked_accounts_stay_put_in_a_design(demo: Run, tmp_path: Path) -> None
     for account in ("ACC-00001", "ACC-00002", "ACC-00003"):
         assert plans["Locked"][account] == plans["Current"][account]
     assert plans["Current"]["ACC-00003"] == "West-2"
+
+
+def test_a_unit_too_heavy_for_any_territory_is_named_and_nothing_is_stored(demo: Run) -> None:
+    refused = demo("design", "-p", "40", "--name", "Tiny", "--by", "county",
+                   "--balance", "potential", "--tolerance", "5%", "--time-limit", "5")
+    assert refused.exit_code == 1
+    assert "County" in refused.output and "alone exceeds" in refused.output
+    assert "unit " not in refused.output  # named, not numbered
+    listed = demo("scenarios", "list", "--json")
+    assert "Tiny" not in listed.output

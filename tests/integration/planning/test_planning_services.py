@@ -30,6 +30,7 @@ from territorial.services.monitor import export_attainment, run_monitor
 from territorial.services.plans import edit_plan, show_plan
 from territorial.services.quotas import export_quotas, set_quotas, show_quotas
 from territorial.services.reps_assign import assign_scenario_reps, export_rep_assignments
+from territorial.services.snapshots import DRIFT_MEASURE
 from territorial.storage import UnitOfWork
 
 GOLDEN = Path(__file__).resolve().parents[2] / "fixtures" / "golden" / "planning"
@@ -108,6 +109,19 @@ def test_quota_set_replaces_and_learns_seasonality(ws: UnitOfWork) -> None:
     assert [s.label for s in qs.quotas[0].slices] == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
     with pytest.raises(TerritorialError, match="no territory"):
         set_quotas(ws, period="2026", total=10, overrides={"T9": "1"})
+
+
+def test_quota_preview_computes_the_same_set_and_stores_nothing(ws: UnitOfWork) -> None:
+    preview = set_quotas(ws, period="2026", total=1000, method="potential", store=False)
+    with ws:
+        assert ws.quotas.periods(preview.scenario) == []
+        assert ws.snapshots.first(preview.scenario, DRIFT_MEASURE) is None
+    stored = set_quotas(ws, period="2026", total=1000, method="potential")
+    assert [(q.territory, q.amount, q.slices) for q in preview.quotas] == [
+        (q.territory, q.amount, q.slices) for q in stored.quotas
+    ]
+    with ws:
+        assert [p.label for p in ws.quotas.periods(stored.scenario)] == ["2026"]
 
 
 def test_history_basis_is_last_year_same_period(ws: UnitOfWork) -> None:

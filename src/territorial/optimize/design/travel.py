@@ -14,9 +14,11 @@ Paraschis 1988; Kalcsics, Nickel & Schroeder 2005), solved as:
    (HiGHS) turns the LP into an integral balanced plan, widened while time remains.
 4. **Contiguity** (when asked) is left to the tabu search of
    :func:`~territorial.optimize.design.solve.search` (connectivity-preserving moves)
-   with travel measured to the same centres; the LP still bounds its plan.  Cuts and
-   Zoltners-Sinha path constraints in the MIP were tried on the demo's ZIP units and
-   left infeasible neighbourhoods (see NOTES.md).
+   with travel measured to the same centres; the LP still bounds its plan.
+5. **Large designs** (over ``LP_MAX_UNITS``): the tabu search's compact plan, travel
+   bounded by Lagrangian relaxation (:mod:`~territorial.optimize.design.lagrange`).
+
+What was tried and measured for 4 and 5 is in NOTES.md.
 """
 
 from __future__ import annotations
@@ -136,14 +138,19 @@ def _place_free_centres(inst: _Instance, stop: StoppingCriterion, seed: int, t0:
     """Multistart: LP assignment and Weiszfeld moves of the free centres."""
     rng = np.random.default_rng(seed)
     taken = inst.centres[~inst.free]
-    best_centres, best_value = inst.centres, math.inf
+    best_centres: np.ndarray | None = None
+    best_value = math.inf
     starts = 0
     while True:
         centres = inst.centres.copy()
         centres[inst.free] = initial_centres(inst.points, inst.weights, int(inst.free.sum()),
                                              rng, False, taken if len(taken) else None)
+        if best_centres is None:
+            best_centres = centres  # seeded centres, should no LP finish in time
         previous = math.inf
         for _ in range(30):
+            if time.perf_counter() - t0 > budget:
+                break
             lp = _priced_lp(inst.model(centres), t0 + budget)
             if lp is None:
                 break
@@ -165,14 +172,12 @@ def _rounded(lp: LpSolution) -> np.ndarray:
     return a
 
 
-def _neighbourhood(model: AssignmentModel, lp: LpSolution, free_units: int,
-                   extra: np.ndarray | None = None,
-                   extra_territories: dict[int, set[int]] | None = None) -> np.ndarray:
+def _neighbourhood(model: AssignmentModel, lp: LpSolution, free_units: int) -> np.ndarray:
     """Mask of the model's pairs the MIP may use.
 
     Every unit keeps the territories the LP gives it; the ``free_units`` units with the
-    cheapest alternative (by reduced cost), split units and ``extra`` units may also
-    take their ``ALTERNATIVES`` cheapest territories (and ``extra_territories``).
+    cheapest alternative (by reduced cost) and the split units may also take their
+    ``ALTERNATIVES`` cheapest territories.
     """
     n, p = model.n, model.p
     x = lp.x.tocsr()
@@ -187,13 +192,9 @@ def _neighbourhood(model: AssignmentModel, lp: LpSolution, free_units: int,
         alt[units] = part[:, 1] if p > 1 else np.inf
     split = np.flatnonzero(np.diff(x.indptr) > 1)
     free = np.union1d(np.argsort(alt, kind="stable")[:free_units], split)
-    if extra is not None:
-        free = np.union1d(free, extra)
     pairs = [np.column_stack([np.repeat(np.arange(n), np.diff(x.indptr)), x.indices])]
     pairs.append(np.column_stack([np.repeat(free, choices.shape[1]),
                                   choices[free].reshape(-1)]))
-    for u, ts in (extra_territories or {}).items():
-        pairs.append(np.array([(u, t) for t in ts], dtype=np.int64).reshape(-1, 2))
     wanted = np.concatenate(pairs)
     model.add_pairs(wanted)
     keys = set((wanted[:, 0] * p + wanted[:, 1]).tolist())

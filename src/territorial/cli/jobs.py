@@ -1,0 +1,117 @@
+"""`territorial jobs`: follow, wait for and cancel background work (designs)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from territorial.cli.common import DbOption, JsonOption, console, user_errors
+from territorial.domain import TerritorialError
+from territorial.domain.jobs import Job
+from territorial.services import jobs as service
+from territorial.services.workspace import open_workspace
+
+app = typer.Typer(help="Background jobs: list, show (and wait), cancel.", no_args_is_help=True)
+
+
+def job_dict(job: Job) -> dict[str, object]:
+    return {
+        "id": job.id, "kind": job.kind, "state": job.state.value,
+        "scenario": job.params.get("name"), "progress": job.progress, "result": job.result,
+        "error": job.error, "worker": job.worker,
+        **{k: None if v is None else v.isoformat() for k, v in (
+            ("created_at", job.created_at), ("started_at", job.started_at),
+            ("finished_at", job.finished_at), ("updated_at", job.updated_at))},
+    }
+
+
+def _summary(job: Job) -> str:
+    if job.error:
+        return job.error
+    if job.result:
+        feasible = "balanced" if job.result.get("feasible") else "NOT balanced"
+        return f"{feasible}; {job.result.get('moved_accounts', 0):,} accounts move"
+    if job.progress:
+        p = job.progress
+        state = "feasible" if p.get("feasible") else f"excess {p.get('balance_excess', 0):.3f}"
+        return f"{p.get('seconds', 0):.0f}s, step {p.get('iteration')}, best {state}"
+    return ""
+
+
+@app.command("list")
+@user_errors
+def list_(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """The latest jobs, newest first."""
+    found = service.list_jobs(open_workspace(db))
+    if as_json:
+        typer.echo(json.dumps([job_dict(j) for j in found], indent=2))
+        return
+    table = Table(title="Jobs")
+    for col in ("id", "kind", "scenario", "state", "created", "progress or result"):
+        table.add_column(col)
+    for job in found:
+        table.add_row(job.id, job.kind, Text(str(job.params.get("name", ""))), job.state.value,
+                      f"{job.created_at:%Y-%m-%d %H:%M}", Text(_summary(job)))
+    console.print(table)
+
+
+@app.command()
+@user_errors
+def show(
+    job_id: Annotated[str, typer.Argument(help="The job's id.")],
+    wait: Annotated[float, typer.Option(help="Wait up to this many seconds for the end.")] = 0,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """One job: state, progress, result or error."""
+    uow = open_workspace(db)
+    job = service.wait(uow, job_id, wait) if wait > 0 else service.get_job(uow, job_id)
+    if as_json:
+        typer.echo(json.dumps(job_dict(job), indent=2))
+        return
+    console.print(Text(f"job {job.id} ({job.kind} {job.params.get('name', '')}): "
+                       f"{job.state.value}. {_summary(job)}"))
+
+
+@app.command()
+@user_errors
+def cancel(job_id: Annotated[str, typer.Argument(help="The job's id.")],
+           db: DbOption = None) -> None:
+    """Cancel a queued or running job; nothing it was making is stored."""
+    job = service.cancel(open_workspace(db), job_id)
+    console.print(Text(f"job {job.id}: {job.state.value}"))
+
+
+@app.command(hidden=True)
+@user_errors
+def run(job_id: Annotated[str, typer.Argument(help="The job's id.")],
+        db: DbOption = None) -> None:
+    """Run a queued job in this process (what `design --background` starts)."""
+    job = service.run(open_workspace(db), job_id)
+    console.print(Text(f"job {job.id}: {job.state.value}. {_summary(job)}"))
+
+
+def worker(
+    queue: Annotated[
+        str | None,
+        typer.Option(envvar="TERRITORIAL_QUEUE", help="Redis URL of the job queue.",
+                     show_default=False),
+    ] = None,
+    burst: Annotated[bool, typer.Option("--burst", help="Stop when the queue is empty.")] = False,
+) -> None:
+    """Run queued jobs (designs) from the Redis queue; start one on every machine you like."""
+    if not queue:
+        raise TerritorialError(
+            "no job queue: set TERRITORIAL_QUEUE=redis://host:6379/0 (or --queue); without "
+            "one, `design --background` runs each job in a process of its own"
+        )
+    service.work(queue, burst=burst)
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="jobs")
+    root.command("worker")(user_errors(worker))

@@ -1,0 +1,273 @@
+"""Background jobs: submit a design, run it in a process of its own, follow it, cancel it.
+
+Jobs live in the database, so every process that reads it (the CLI, the web workers)
+sees the same jobs, progress and results.  Who runs them:
+
+* **embedded** (the default): :func:`dispatch` launches ``territorial jobs run ID`` as
+  a detached process on this machine; nothing but the database is needed;
+* **a queue** (``TERRITORIAL_QUEUE=redis://...``): the job goes to an RQ queue on Redis
+  and any ``territorial worker`` on any machine that reaches the database and Redis
+  runs it (RQ: maintained, small, one forked process per job that it can stop).
+
+Either way the runner claims the job (queued -> running, so two runners never both
+take it), writes its progress to the job row, and stores the designed scenario and the
+job's ``done`` state in one transaction, so a job cancelled or killed midway leaves
+nothing half made.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from territorial.domain import TerritorialError
+from territorial.domain.jobs import Job, JobState
+from territorial.metrics import TravelModel
+from territorial.optimize.design import Progress
+from territorial.services.design import DesignRequest, plan_design
+from territorial.storage import UnitOfWork
+
+PROGRESS_EVERY = 0.5  # seconds between progress writes
+
+
+def _host() -> str:
+    return socket.gethostname()
+
+
+def request_params(request: DesignRequest) -> dict[str, Any]:
+    """A design request as JSON-ready parameters."""
+    params = dataclasses.asdict(request)
+    params["balance"] = list(request.balance)
+    return params
+
+
+def request_from(params: dict[str, Any]) -> DesignRequest:
+    """The design request a job's parameters describe."""
+    values = dict(params)
+    values["balance"] = tuple(values["balance"])
+    values["travel"] = TravelModel(**values["travel"])
+    return DesignRequest(**values)
+
+
+def submit_design(uow: UnitOfWork, request: DesignRequest) -> Job:
+    """Queue a design; refuses at once a name that a scenario or another job holds."""
+    job = Job(id=uuid.uuid4().hex[:12], kind="design", params=request_params(request))
+    with uow:
+        if uow.scenarios.get(request.name) is not None and not request.replace:
+            raise TerritorialError(
+                f"a scenario named {request.name!r} exists; choose another name"
+            )
+        for other in uow.jobs.list(limit=500):
+            if other.kind == "design" and not other.state.finished \
+                    and other.params.get("name") == request.name:
+                raise TerritorialError(
+                    f"job {other.id} is already designing {request.name!r} ({other.state})"
+                )
+        uow.jobs.add(job)
+        uow.commit()
+    return job
+
+
+def start(job: Job, db: str) -> int:
+    """Run ``job`` in a detached process (``territorial jobs run``); returns its pid."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "territorial.cli.main", "jobs", "run", job.id, "--db", db],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    # reap it when it ends, so a long-lived parent (the web app) keeps no zombies
+    threading.Thread(target=process.wait, daemon=True).start()
+    return process.pid
+
+
+QUEUE_ENV = "TERRITORIAL_QUEUE"
+QUEUE_NAME_ENV = "TERRITORIAL_QUEUE_NAME"
+
+
+def queue_url() -> str | None:
+    """The Redis URL of the job queue, when one is configured."""
+    return os.environ.get(QUEUE_ENV) or None
+
+
+def _queue(url: str) -> Any:
+    from redis import Redis
+    from rq import Queue
+
+    return Queue(os.environ.get(QUEUE_NAME_ENV, "territorial"),
+                 connection=Redis.from_url(url))
+
+
+def dispatch(job: Job, db: str) -> str:
+    """Hand ``job`` to the queue when one is configured, else to a local process."""
+    url = queue_url()
+    if url is None:
+        start(job, db)
+        return "a process of its own"
+    minutes = float(job.params.get("time_limit", 30.0)) / 60
+    _queue(url).enqueue(run_queued, db, job.id, job_id=job.id,
+                        job_timeout=int(600 + 180 * minutes))
+    return f"the queue at {url}"
+
+
+def run_queued(db: str, job_id: str) -> str:
+    """What a queue worker runs: :func:`run` on the job's database."""
+    return run(UnitOfWork.open(db), job_id).state.value
+
+
+def work(url: str, burst: bool = False) -> None:
+    """Run queued jobs until stopped (``burst``: until the queue is empty)."""
+    from rq import Worker
+
+    queue = _queue(url)
+    Worker([queue], connection=queue.connection).work(burst=burst)
+
+
+def _pid_alive(pid: int) -> bool:
+    """A live process (a zombie, finished but not yet reaped, counts as gone)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rpartition(")")[2].split()[0] != "Z"
+
+
+def _worker_pid(job: Job) -> int | None:
+    """The pid of the job's runner when it runs on this machine."""
+    if not job.worker:
+        return None
+    host, _, pid = job.worker.rpartition(":")
+    return int(pid) if host == _host() and pid.isdigit() else None
+
+
+def _mark_lost(uow: UnitOfWork, job: Job) -> Job:
+    """A running job whose runner process on this machine is gone has failed."""
+    pid = _worker_pid(job)
+    if job.state is JobState.RUNNING and pid is not None and not _pid_alive(pid):
+        now = datetime.now(UTC)
+        if uow.jobs.update(job.id, expect=(JobState.RUNNING,), state=JobState.FAILED,
+                           error="the job's process stopped before finishing (killed?); "
+                                 "nothing was stored",
+                           finished_at=now):
+            uow.commit()
+            found = uow.jobs.get(job.id)
+            assert found is not None
+            return found
+    return job
+
+
+def list_jobs(uow: UnitOfWork, limit: int = 50) -> list[Job]:
+    with uow:
+        return [_mark_lost(uow, j) for j in uow.jobs.list(limit)]
+
+
+def get_job(uow: UnitOfWork, job_id: str) -> Job:
+    with uow:
+        job = uow.jobs.get(job_id)
+        if job is None:
+            raise TerritorialError(f"no job {job_id!r}; `territorial jobs list` shows them")
+        return _mark_lost(uow, job)
+
+
+def wait(uow: UnitOfWork, job_id: str, timeout: float, poll: float = 0.5) -> Job:
+    """The job once finished, or as it stands after ``timeout`` seconds."""
+    end = time.monotonic() + timeout
+    while True:
+        job = get_job(uow, job_id)
+        if job.state.finished or time.monotonic() >= end:
+            return job
+        time.sleep(poll)
+
+
+def cancel(uow: UnitOfWork, job_id: str) -> Job:
+    """Cancel a queued or running job (its runner process is stopped; nothing is stored)."""
+    job = get_job(uow, job_id)
+    if job.state.finished:
+        raise TerritorialError(f"job {job_id} has already finished ({job.state})")
+    with uow:
+        changed = uow.jobs.update(job_id, expect=(JobState.QUEUED, JobState.RUNNING),
+                                  state=JobState.CANCELLED, finished_at=datetime.now(UTC))
+        uow.commit()
+    if not changed:
+        raise TerritorialError(f"job {job_id} finished while being cancelled")
+    pid = _worker_pid(job)
+    if pid is not None and _pid_alive(pid):
+        os.kill(pid, signal.SIGTERM)
+    elif job.state is JobState.RUNNING and queue_url() is not None:
+        from rq.command import send_stop_job_command
+
+        send_stop_job_command(_queue(str(queue_url())).connection, job_id)
+    return get_job(uow, job_id)
+
+
+def run(uow: UnitOfWork, job_id: str) -> Job:
+    """Claim and run a queued job in this process (the runner's entry point)."""
+    with uow:
+        job = uow.jobs.get(job_id)
+        if job is None:
+            raise TerritorialError(f"no job {job_id!r}")
+        if job.kind != "design":
+            raise TerritorialError(f"job {job_id}: unknown kind {job.kind!r}")
+        claimed = uow.jobs.update(job_id, expect=(JobState.QUEUED,), state=JobState.RUNNING,
+                                  worker=f"{_host()}:{os.getpid()}",
+                                  started_at=datetime.now(UTC))
+        uow.commit()
+    if not claimed:
+        raise TerritorialError(f"job {job_id} is {job.state}, not queued")
+    last = 0.0
+
+    def progress(p: Progress) -> None:
+        nonlocal last
+        if time.monotonic() - last < PROGRESS_EVERY and not p.feasible:
+            return
+        last = time.monotonic()
+        with uow:
+            uow.jobs.update(job_id, expect=(JobState.RUNNING,), progress={
+                "iteration": p.iteration, "seconds": round(p.runtime, 2),
+                "balance_excess": p.balance_excess, "objective": p.objective,
+                "feasible": p.feasible,
+            })
+            uow.commit()
+
+    try:
+        scenario, outcome = plan_design(uow, request_from(job.params), progress)
+    except TerritorialError as exc:
+        return _finish(uow, job_id, JobState.FAILED, error=str(exc))
+    except Exception as exc:  # a bug: recorded on the job, not lost in a dead process
+        return _finish(uow, job_id, JobState.FAILED, error=f"internal error: {exc!r}")
+    with uow:  # the scenario and the job's end in one transaction
+        if not uow.jobs.update(job_id, expect=(JobState.RUNNING,), state=JobState.DONE,
+                               result=outcome.to_dict(), finished_at=datetime.now(UTC)):
+            return get_job(uow, job_id)  # cancelled meanwhile: store nothing
+        if job.params.get("replace"):
+            uow.scenarios.delete(scenario.name)
+        elif uow.scenarios.get(scenario.name) is not None:
+            uow.rollback()
+            return _finish(uow, job_id, JobState.FAILED,
+                           error=f"a scenario named {scenario.name!r} was created meanwhile")
+        uow.scenarios.save(scenario)
+        uow.commit()
+    return get_job(uow, job_id)
+
+
+def _finish(uow: UnitOfWork, job_id: str, state: JobState, error: str) -> Job:
+    with uow:
+        uow.jobs.update(job_id, expect=(JobState.RUNNING,), state=state, error=error,
+                        finished_at=datetime.now(UTC))
+        uow.commit()
+    return get_job(uow, job_id)
