@@ -53,9 +53,10 @@ def assess(uow: Uow, scenario: ScenarioParam = None, tolerance: ToleranceParam =
 
 
 @router.get("/map")
-def map_data(uow: Uow, scenario: ScenarioParam = None) -> Response:
-    """GeoJSON FeatureCollection: accounts coloured by territory, rep homes, legend."""
-    return json_response(views.map_features(uow, scenario), media_type=GEOJSON)
+def map_data(uow: Uow, scenario: ScenarioParam = None, by: str | None = None) -> Response:
+    """The map as compact columns: accounts, territory shapes and colours, reps, heat layer,
+    white space (``by``: account, zip or county shapes; default from the scenario)."""
+    return json_response(views.map_features(uow, scenario, by))
 
 
 @router.get("/map/states")

@@ -104,10 +104,17 @@ def assessment(
     return result.to_dict()
 
 
-def map_features(uow: UnitOfWork, scenario: str | None = None) -> dict[str, Any]:
-    """GeoJSON of ``scenario``'s accounts and rep homes with the legend's territories."""
+def map_features(uow: UnitOfWork, scenario: str | None = None, by: str | None = None
+                 ) -> dict[str, Any]:
+    """The map of ``scenario``: account columns, territory shapes, reps, heat, white space.
+
+    ``by`` picks the shapes (account, zip or county; default: what the scenario was
+    designed by, else account).
+    """
+    if by not in (None, "", "account", "zip", "county"):
+        raise BadRequest("by must be one of account, zip, county")
     name = scenario_name(uow, scenario)
-    return _service(lambda: scenario_map(uow, name))
+    return _service(lambda: scenario_map(uow, name, by or None))
 
 
 def states() -> dict[str, Any]:
