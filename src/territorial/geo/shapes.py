@@ -226,10 +226,18 @@ def _land(points_lonlat: FloatArray, outline: BaseGeometry | None, buffer_km: fl
         outside = points_lonlat
     parts: list[BaseGeometry] = []
     if outline is not None:
-        parts.append(_geom_to_km(outline, lat0, lon0))
+        # only the land masses holding points (or within reach): no empty Alaska, Hawaii
+        # or Puerto Rico painted with the nearest territory
+        masses = shapely.get_parts(outline)
+        tree = shapely.STRtree(masses)
+        near = tree.query(shapely.points(points_lonlat), predicate="dwithin",
+                          distance=buffer_km / KM_PER_DEG)
+        kept = masses[np.unique(near[1])] if near.size else masses[:0]
+        if kept.size:
+            parts.append(_geom_to_km(shapely.union_all(kept), lat0, lon0))
     if outside.shape[0]:
         xy = _to_km(outside[:, 0], outside[:, 1], lat0, lon0)
-        parts.append(shapely.union_all(shapely.buffer(shapely.points(xy), buffer_km, 8)))
+        parts.append(shapely.union_all(shapely.buffer(shapely.points(xy), buffer_km, quad_segs=8)))
     return shapely.union_all(parts)
 
 

@@ -27,7 +27,7 @@ from territorial.geo.counties import DATA_FILE, build_county_units, county_atlas
 from territorial.geo.shapes import PALETTE, TerritoryShapes, county_shapes, point_shapes, us_outline
 from territorial.geo.topojson import Topology
 from territorial.geo.zips import normalize_zip, zip_index
-from territorial.metrics.coverage import white_space_cells
+from territorial.metrics.coverage import high_potential_threshold, white_space_cells
 from territorial.services.frame import ScenarioFrame, load_frame
 from territorial.services.scenarios import resolve_scenario
 from territorial.storage import UnitOfWork
@@ -36,9 +36,10 @@ ShapeKind = Literal["account", "zip", "county"]
 SHAPE_KINDS: tuple[str, ...] = ("account", "zip", "county")
 UNASSIGNED_COLOR = "#9e9e9e"
 #: Heat layer cell size (degrees) and white-space reach / cell size (km).
-HEAT_CELL_DEG = 0.5
+HEAT_CELL_DEG = 1.0
 WHITE_SPACE_KM = 150.0
 WHITE_SPACE_CELL_KM = 50.0
+WHITE_SPACE_PERCENTILE = 80.0
 #: Simplification of the shapes sent (degrees; 0.01 is about 1 km).
 SIMPLIFY_DEG = 0.01
 _CACHE_SIZE = 16
@@ -169,11 +170,17 @@ def _heat(frame: ScenarioFrame, potential: np.ndarray) -> dict[str, Any]:
 
 def _white_space(frame: ScenarioFrame, potential: np.ndarray, rep_lat: list[float],
                  rep_lon: list[float]) -> dict[str, Any]:
+    n = len(frame.accounts)
     cells = white_space_cells(frame.lat, frame.lon, potential, rep_lat, rep_lon,
                               max_km=WHITE_SPACE_KM, cell_km=WHITE_SPACE_CELL_KM)
+    # high potential only: cells holding an account in the top fifth by potential
+    threshold = high_potential_threshold(potential, WHITE_SPACE_PERCENTILE) if n else 0.0
+    cells = tuple(c for c in cells
+                  if any(potential[i] >= threshold for i in c.account_indices))
     unassigned = frame.territory < 0
     return {
         "max_km": WHITE_SPACE_KM,
+        "min_potential": threshold,
         "cell_km": WHITE_SPACE_CELL_KM,
         "cells": [
             {"bounds": [round(c.south, 4), round(c.west, 4), round(c.north, 4),
@@ -185,6 +192,11 @@ def _white_space(frame: ScenarioFrame, potential: np.ndarray, rep_lat: list[floa
         "unassigned_accounts": int(unassigned.sum()),
         "unassigned_potential": float(potential[unassigned].sum()),
     }
+
+
+def _label(entry: _CachedShapes | None, t: int) -> list[float] | None:
+    point = entry.shapes.labels[t] if entry else None
+    return [point[0], point[1]] if point else None
 
 
 def scenario_map(uow: UnitOfWork, scenario: str | None = None, by: str | None = None,
@@ -239,7 +251,7 @@ def scenario_map(uow: UnitOfWork, scenario: str | None = None, by: str | None = 
             "potential": float(pot_t[t]),
             "revenue": float(rev_t[t]),
             "shape": entry.geojson[t] if entry else None,
-            "label": list(entry.shapes.labels[t]) if entry and entry.shapes.labels[t] else None,
+            "label": _label(entry, t),
             "neighbours": sorted(entry.shapes.adjacency[t]) if entry else [],
         })
     held: dict[str, list[int]] = {}
@@ -247,7 +259,7 @@ def scenario_map(uow: UnitOfWork, scenario: str | None = None, by: str | None = 
         rep_id = found.rep_of(label)
         if rep_id:
             held.setdefault(rep_id, []).append(t)
-    reps = []
+    reps: list[dict[str, Any]] = []
     for person in frame.reps.values():
         if person.home_latitude is None or person.home_longitude is None:
             continue
