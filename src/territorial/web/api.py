@@ -56,7 +56,7 @@ def assess(uow: Uow, scenario: ScenarioParam = None, tolerance: ToleranceParam =
 def map_data(uow: Uow, scenario: ScenarioParam = None, by: str | None = None) -> Response:
     """The map as compact columns: accounts, territory shapes and colours, reps, heat layer,
     white space (``by``: account, zip or county shapes; default from the scenario)."""
-    return json_response(views.map_features(uow, scenario, by))
+    return Response(views.map_json(uow, scenario, by), media_type="application/json")
 
 
 @router.get("/map/states")

@@ -15,7 +15,7 @@ from territorial.domain import TerritorialError
 from territorial.metrics import TravelModel
 from territorial.services.assess import assess_scenario
 from territorial.services.listing import list_accounts, list_reps
-from territorial.services.mapdata import scenario_map, state_outlines
+from territorial.services.mapdata import scenario_map, scenario_map_json, state_outlines
 from territorial.services.scenarios import list_scenarios, resolve_scenario
 from territorial.services.workspace import summarise
 from territorial.storage import UnitOfWork
@@ -115,6 +115,14 @@ def map_features(uow: UnitOfWork, scenario: str | None = None, by: str | None = 
         raise BadRequest("by must be one of account, zip, county")
     name = scenario_name(uow, scenario)
     return _service(lambda: scenario_map(uow, name, by or None))
+
+
+def map_json(uow: UnitOfWork, scenario: str | None = None, by: str | None = None) -> bytes:
+    """:func:`map_features` as JSON bytes, cached until the workspace changes."""
+    if by not in (None, "", "account", "zip", "county"):
+        raise BadRequest("by must be one of account, zip, county")
+    name = scenario_name(uow, scenario)
+    return _service(lambda: scenario_map_json(uow, name, by or None))
 
 
 def states() -> dict[str, Any]:

@@ -22,13 +22,14 @@
   const esc = (value) => String(value ?? "").replace(/[&<>"']/g, (c) => (
     { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 
+  let data = null; // the map JSON, once loaded
   const canvas = L.canvas({ padding: 0.3, tolerance: 3 });
   const map = L.map(el, { zoomSnap: 0.25, minZoom: 2, worldCopyJump: true });
   map.setView([39.5, -97], 4);
   map.attributionControl.setPrefix(false);
   map.createPane("outlines").style.zIndex = 350;
-  // Shapes and accounts share one canvas (shapes drawn first) so a click finds either;
-  // the heat and white-space grid lies above on a canvas that lets clicks through.
+  // Shapes on a Leaflet canvas; accounts on their own canvas above (PointsLayer); the
+  // heat and white-space grid above both on a canvas that lets clicks through.
   const grid = map.createPane("grid");
   grid.style.zIndex = 450;
   grid.style.pointerEvents = "none";
@@ -44,7 +45,75 @@
   }).addTo(map);
   const shapes = L.featureGroup().addTo(map);
   const labels = L.featureGroup().addTo(map);
-  const accounts = L.featureGroup().addTo(map);
+  // Accounts: one canvas of its own, every point drawn in one pass per colour (50,000
+  // Leaflet circleMarkers took 1.5-2 s to add; this draws them in tens of ms). Clicks are
+  // found by the map's click handler (nearest drawn point within a few pixels).
+  const PointsLayer = L.Layer.extend({
+    onAdd(m) {
+      this._canvas = L.DomUtil.create("canvas", "map-points leaflet-zoom-hide");
+      this._canvas.style.pointerEvents = "none";
+      m.getPane("points").appendChild(this._canvas);
+      m.on("moveend zoomend resize viewreset", this.redraw, this);
+      this.redraw();
+    },
+    onRemove(m) {
+      m.off("moveend zoomend resize viewreset", this.redraw, this);
+      L.DomUtil.remove(this._canvas);
+      this._canvas = null;
+    },
+    redraw() {
+      if (!this._canvas || !this._map || !data) return;
+      const m = this._map;
+      const size = m.getSize();
+      const ratio = window.devicePixelRatio || 1;
+      const cv = this._canvas;
+      cv.width = size.x * ratio;
+      cv.height = size.y * ratio;
+      cv.style.width = size.x + "px";
+      cv.style.height = size.y + "px";
+      L.DomUtil.setPosition(cv, m.containerPointToLayerPoint([0, 0]));
+      const ctx = cv.getContext("2d");
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      const a = data.accounts;
+      const n = visible.length;
+      px = new Float32Array(a.lat.length);
+      py = new Float32Array(a.lat.length);
+      const small = n > 10000;
+      ctx.lineWidth = small ? 0.3 : 0.6;
+      ctx.strokeStyle = "rgba(31, 41, 51, 0.9)";
+      // group by territory so each colour is one path
+      const groups = new Map();
+      for (let k = 0; k < n; k++) {
+        const i = visible[k];
+        const p = m.latLngToContainerPoint([a.lat[i], a.lon[i]]);
+        px[i] = p.x;
+        py[i] = p.y;
+        if (p.x < -10 || p.y < -10 || p.x > size.x + 10 || p.y > size.y + 10) continue;
+        const t = a.territory[i];
+        if (!groups.has(t)) groups.set(t, []);
+        groups.get(t).push(i);
+      }
+      for (const [t, rows] of groups) {
+        ctx.fillStyle = colorOf(t);
+        ctx.beginPath();
+        for (const i of rows) {
+          const r = radius[i];
+          ctx.moveTo(px[i] + r, py[i]);
+          ctx.arc(px[i], py[i], r, 0, 2 * Math.PI);
+        }
+        ctx.fill();
+        ctx.stroke();
+      }
+    },
+  });
+  map.createPane("points").style.zIndex = 420;
+  map.getPane("points").style.pointerEvents = "none";
+  let clickedTerritory = null; // set by a shape's click, read by the map's
+  let visible = new Int32Array(0); // rows of the accounts shown (filters, focus)
+  let radius = new Float32Array(0);
+  let px = new Float32Array(0);
+  let py = new Float32Array(0);
+  const accounts = new PointsLayer().addTo(map);
   const reps = L.featureGroup().addTo(map);
   const heat = L.featureGroup();
   const whiteSpace = L.featureGroup();
@@ -76,8 +145,6 @@
     return body;
   }
 
-  let data = null;
-  let markers = [];          // one circleMarker per account (index = account row)
   let shapeLayers = new Map(); // territory index -> its shape layer
   let focused = null;
 
@@ -155,18 +222,19 @@
     const tier = wanted("tier");
     const status = wanted("status");
     const rep = wanted("rep");
-    accounts.clearLayers();
-    let shown = 0;
-    for (let i = 0; i < markers.length; i++) {
+    const rows = [];
+    for (let i = 0; i < a.id.length; i++) {
       const t = a.territory[i];
       if (industry !== null && String(a.industry[i]) !== industry) continue;
       if (tier !== null && String(a.tier[i]) !== tier) continue;
       if (status !== null && String(a.status[i]) !== status) continue;
       if (rep !== null && (t < 0 || (data.territories[t].rep_id || "") !== rep)) continue;
       if (focused !== null && t !== focused) continue;
-      accounts.addLayer(markers[i]);
-      shown += 1;
+      rows.push(i);
     }
+    visible = Int32Array.from(rows);
+    const shown = rows.length;
+    accounts.redraw();
     el.dataset.accounts = String(shown);
     updateStatus(shown);
     return shown;
@@ -208,7 +276,7 @@
       const layer = L.geoJSON(terr.shape, {
         renderer: shapeRenderer,
         style: { color: "#ffffff", weight: 1.5, fillColor: terr.color, fillOpacity: 0.38 },
-      }).bindPopup(territoryPopup(terr.index)).addTo(shapes);
+      }).on("click", () => { clickedTerritory = terr.index; }).addTo(shapes);
       shapeLayers.set(terr.index, layer);
       if (terr.label) {
         const [lon, lat] = terr.label;
@@ -230,20 +298,30 @@
     let maxPotential = 1;
     for (const p of a.potential) if (p > maxPotential) maxPotential = p;
     const n = a.id.length;
-    markers = new Array(n);
     const small = n > 10000;
+    radius = new Float32Array(n);
     for (let i = 0; i < n; i++) {
-      const m = L.circleMarker([a.lat[i], a.lon[i]], {
-        renderer: canvas,
-        radius: (small ? 1.5 : 2.5) + (small ? 3 : 5) * Math.sqrt((a.potential[i] || 0) / maxPotential),
-        color: "#1f2933", weight: small ? 0.3 : 0.6, opacity: 0.9,
-        fillColor: colorOf(a.territory[i]), fillOpacity: 0.95,
-      });
-      m.row = i;
-      markers[i] = m;
+      radius[i] = (small ? 1.5 : 2.5) + (small ? 3 : 5) * Math.sqrt((a.potential[i] || 0) / maxPotential);
     }
-    accounts.on("click", (e) => {
-      L.popup().setLatLng(e.layer.getLatLng()).setContent(accountPopup(e.layer.row)).openOn(map);
+    map.on("click", (e) => {
+      const p = e.containerPoint;
+      let best = -1;
+      let bestD = Infinity;
+      for (let k = 0; map.hasLayer(accounts) && k < visible.length; k++) {
+        const i = visible[k];
+        const d = Math.hypot(px[i] - p.x, py[i] - p.y);
+        if (d <= radius[i] + 3 && d < bestD) {
+          best = i;
+          bestD = d;
+        }
+      }
+      // an account under the pointer wins over the territory shape it lies in
+      if (best >= 0) {
+        L.popup().setLatLng([a.lat[best], a.lon[best]]).setContent(accountPopup(best)).openOn(map);
+      } else if (clickedTerritory !== null) {
+        L.popup().setLatLng(e.latlng).setContent(territoryPopup(clickedTerritory)).openOn(map);
+      }
+      clickedTerritory = null;
     });
   }
 
@@ -300,13 +378,21 @@
     setStatus(`${data.scenario.name} (${data.scenario.status}): ${notes.join(" · ")}`);
   }
 
+  const timings = {};
+  function timed(name, fn) {
+    const t0 = performance.now();
+    fn();
+    timings[name] = Math.round(performance.now() - t0);
+  }
+
   function draw(body) {
     data = body;
-    drawShapes();
-    drawAccounts();
-    drawReps();
-    drawHeat();
-    drawWhiteSpace();
+    timings.fetched = Math.round(performance.now());
+    timed("shapes", drawShapes);
+    timed("accounts", drawAccounts);
+    timed("reps", drawReps);
+    timed("heat", drawHeat);
+    timed("white_space", drawWhiteSpace);
     legendEl.replaceChildren();
     for (const t of data.territories) {
       legendEl.appendChild(legendItem(t.index, t.color, t.name, t.rep, t.accounts));
@@ -319,7 +405,8 @@
       const [w, s, e, n] = data.bbox;
       map.fitBounds([[s, w], [n, e]], { padding: [20, 20] });
     }
-    applyFilters();
+    timed("add_accounts", applyFilters);
+    el.dataset.timings = JSON.stringify(timings);
     el.dataset.ready = "1";
     // For tests and benchmarks: where account i is drawn, in container pixels.
     window.territorialMap = {
