@@ -10,6 +10,7 @@ kind of shapes and a stamp of the assignment and the account positions.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import re
@@ -333,7 +334,8 @@ def _data_stamp(uow: UnitOfWork) -> str:
                               + f.coalesce(tb.accounts.c.status, "")))),
         select(f.count(), f.sum(tb.reps.c.home_latitude), f.sum(tb.reps.c.home_longitude),
                f.sum(f.length(tb.reps.c.name))),
-        select(f.count(), f.max(tb.scenarios.c.id), f.sum(f.length(tb.scenarios.c.status)),
+        select(f.count(), f.max(tb.scenarios.c.id),
+               f.sum(tb.scenarios.c.id * f.length(tb.scenarios.c.status)),
                f.sum(f.length(f.coalesce(tb.scenarios.c.description, "")))),
         select(f.count(), f.max(tb.territories.c.id),
                f.sum(f.coalesce(tb.territories.c.rep_id, 0) * tb.territories.c.id)),
@@ -347,31 +349,33 @@ def _data_stamp(uow: UnitOfWork) -> str:
     return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
 
 
-_payloads: OrderedDict[tuple[str, str, str, str], bytes] = OrderedDict()
+_payloads: OrderedDict[tuple[str, str, str, str], tuple[bytes, bytes]] = OrderedDict()
 
 
-def scenario_map_json(uow: UnitOfWork, scenario: str | None = None, by: str | None = None
-                      ) -> bytes:
-    """:func:`scenario_map` as JSON bytes, kept in memory until the workspace changes.
+def scenario_map_json(uow: UnitOfWork, scenario: str | None = None, by: str | None = None,
+                      *, gzipped: bool = False) -> bytes:
+    """:func:`scenario_map` as JSON bytes (gzip-compressed if ``gzipped``), kept in memory
+    until the workspace changes (:func:`_data_stamp`).
 
     At 50,000 accounts building the map takes seconds (loading the frame and its sales
-    history); answering from this cache takes the time of the change stamp.
+    history, computing shapes) and compressing it about a second; answering from this
+    cache takes the time of the change stamp (about 0.1 s).
     """
     with uow:
-        name = resolve_scenario(uow, scenario).name
-        key = (uow.url, name, by or "", _data_stamp(uow))
+        key = (uow.url, scenario or "", by or "", _data_stamp(uow))
     with _cache_lock:
         hit = _payloads.get(key)
         if hit is not None:
             _payloads.move_to_end(key)
-            return hit
-    body = json.dumps(scenario_map(uow, name, by), separators=(",", ":"), allow_nan=False,
-                      ensure_ascii=False).encode()
+            return hit[1] if gzipped else hit[0]
+    raw = json.dumps(scenario_map(uow, scenario, by), separators=(",", ":"), allow_nan=False,
+                     ensure_ascii=False).encode()
+    packed = gzip.compress(raw, compresslevel=5, mtime=0)
     with _cache_lock:
-        _payloads[key] = body
+        _payloads[key] = (raw, packed)
         while len(_payloads) > _CACHE_SIZE // 2:
             _payloads.popitem(last=False)
-    return body
+    return packed if gzipped else raw
 
 
 def state_outlines(path: Path | None = None, decimals: int = 2) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from territorial.web import views
@@ -53,10 +53,15 @@ def assess(uow: Uow, scenario: ScenarioParam = None, tolerance: ToleranceParam =
 
 
 @router.get("/map")
-def map_data(uow: Uow, scenario: ScenarioParam = None, by: str | None = None) -> Response:
+def map_data(
+    request: Request, uow: Uow, scenario: ScenarioParam = None, by: str | None = None
+) -> Response:
     """The map as compact columns: accounts, territory shapes and colours, reps, heat layer,
     white space (``by``: account, zip or county shapes; default from the scenario)."""
-    return Response(views.map_json(uow, scenario, by), media_type="application/json")
+    gzipped = "gzip" in request.headers.get("accept-encoding", "")
+    body = views.map_json(uow, scenario, by, gzipped=gzipped)
+    headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"} if gzipped else None
+    return Response(body, media_type="application/json", headers=headers)
 
 
 @router.get("/map/states")

@@ -117,12 +117,20 @@ def map_features(uow: UnitOfWork, scenario: str | None = None, by: str | None = 
     return _service(lambda: scenario_map(uow, name, by or None))
 
 
-def map_json(uow: UnitOfWork, scenario: str | None = None, by: str | None = None) -> bytes:
-    """:func:`map_features` as JSON bytes, cached until the workspace changes."""
+def map_json(uow: UnitOfWork, scenario: str | None = None, by: str | None = None,
+             gzipped: bool = False) -> bytes:
+    """:func:`map_features` as JSON bytes (gzip if asked), cached until the workspace changes.
+
+    An unknown scenario is a 404; no scenario named and no active alignment a 400.
+    """
     if by not in (None, "", "account", "zip", "county"):
         raise BadRequest("by must be one of account, zip, county")
-    name = scenario_name(uow, scenario)
-    return _service(lambda: scenario_map_json(uow, name, by or None))
+    try:
+        return scenario_map_json(uow, scenario or None, by or None, gzipped=gzipped)
+    except TerritorialError as exc:
+        if scenario:
+            scenario_name(uow, scenario)  # an unknown name is a 404
+        raise BadRequest(str(exc)) from None
 
 
 def states() -> dict[str, Any]:

@@ -79,8 +79,8 @@
       px = new Float32Array(a.lat.length);
       py = new Float32Array(a.lat.length);
       const small = n > 10000;
-      ctx.lineWidth = small ? 0.3 : 0.6;
-      ctx.strokeStyle = "rgba(31, 41, 51, 0.9)";
+      ctx.lineWidth = small ? 0.25 : 0.5;
+      ctx.strokeStyle = "rgba(31, 41, 51, 0.6)";
       // group by territory so each colour is one path
       const groups = new Map();
       for (let k = 0; k < n; k++) {
