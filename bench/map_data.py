@@ -15,6 +15,7 @@ An existing ``--db`` is reused (``--rebuild`` to regenerate).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import socket
 import sys
@@ -114,19 +115,33 @@ def main(argv: list[str] | None = None) -> int:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             times = []
+            in_page = []
             drawn_accounts = "?"
-            for _ in range(max(1, args.runs)):
+            clear_shape_cache()
+            for run in range(max(1, args.runs) + 1):
                 page = browser.new_page(viewport={"width": 1366, "height": 860})
                 t0 = time.perf_counter()
                 page.goto(base + "/map")
                 page.wait_for_selector('#map[data-ready="1"]', timeout=120_000)
-                times.append(time.perf_counter() - t0)
+                if run == 0:
+                    times_cold = time.perf_counter() - t0
+                else:
+                    times.append(time.perf_counter() - t0)
                 drawn_accounts = page.get_attribute("#map", "data-accounts") or "?"
+                timings = json.loads(page.get_attribute("#map", "data-timings") or "{}")
+                if run:
+                    in_page.append(timings.get("ready", 0) / 1000)
+                print("browser timings (ms since navigation):", timings, flush=True)
                 page.close()
             browser.close()
         times.sort()
-        rows.append((f"map page interactive, Chromium ({int(drawn_accounts):,} accounts)",
-                     f"{times[len(times) // 2]:.2f} s median, {times[0]:.2f} s best",
+        in_page.sort()
+        rows.append((f"map page interactive, Chromium ({int(drawn_accounts):,} accounts), "
+                     "first load after a change (shapes computed)", f"{times_cold:.2f} s", ""))
+        rows.append(("map page interactive, later loads: goto -> data-ready",
+                     f"{times[len(times) // 2]:.2f} s median, {times[0]:.2f} s best", "< 2 s"))
+        rows.append(("  same, in the page (navigation start -> data-ready)",
+                     f"{in_page[len(in_page) // 2]:.2f} s median, {in_page[0]:.2f} s best",
                      "< 2 s"))
     finally:
         server.should_exit = True

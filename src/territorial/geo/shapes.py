@@ -229,10 +229,13 @@ def _land(points_lonlat: FloatArray, outline: BaseGeometry | None, buffer_km: fl
         # only the land masses holding points (or within reach): no empty Alaska, Hawaii
         # or Puerto Rico painted with the nearest territory
         masses = shapely.get_parts(outline)
-        tree = shapely.STRtree(masses)
-        near = tree.query(shapely.points(points_lonlat), predicate="dwithin",
-                          distance=buffer_km / KM_PER_DEG)
-        kept = masses[np.unique(near[1])] if near.size else masses[:0]
+        pad = buffer_km / KM_PER_DEG
+        bounds = shapely.bounds(masses)  # a land mass is kept if a point is in its box
+        x, y = points_lonlat[:, 0], points_lonlat[:, 1]
+        near = np.array([bool(np.any((x >= b[0] - pad) & (x <= b[2] + pad)
+                                     & (y >= b[1] - pad) & (y <= b[3] + pad))) for b in bounds],
+                        dtype=bool)
+        kept = masses[near]
         if kept.size:
             parts.append(_geom_to_km(shapely.union_all(kept), lat0, lon0))
     if outside.shape[0]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
+from functools import cache
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -67,4 +70,11 @@ def map_data(
 @router.get("/map/states")
 def map_states() -> Response:
     """US state outlines as GeoJSON (from the packaged us-atlas map; no download)."""
-    return json_response(views.states(), media_type=GEOJSON)
+    return Response(_states_body(), media_type=GEOJSON,
+                    headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
+
+
+@cache
+def _states_body() -> bytes:
+    """The outlines as gzipped JSON, made once (every browser accepts gzip)."""
+    return gzip.compress(json_response(views.states()).body, compresslevel=6, mtime=0)

@@ -87,11 +87,11 @@ def test_map_draws_territory_shapes_legend_and_heat(tab: Tab, screens: Path) -> 
     page.keyboard.press("Escape")
     # switch the heat layer on from the layer control
     page.hover(".leaflet-control-layers")
-    page.get_by_label("Potential heat").check()
+    page.get_by_label("Potential heat", exact=True).check()
     assert page.evaluate("() => window.territorialMap.layersOn().heat")
     page.screenshot(path=str(screens / "map-heat.png"))
-    page.get_by_label("Potential heat").uncheck()
-    page.get_by_label("White space").check()
+    page.get_by_label("Potential heat", exact=True).uncheck()
+    page.get_by_label("White space", exact=True).check()
     page.screenshot(path=str(screens / "map-white-space.png"))
     # filters: one tier shows fewer accounts
     total = int(page.get_attribute("#map", "data-accounts") or 0)

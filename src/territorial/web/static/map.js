@@ -139,7 +139,7 @@
   }
 
   async function getJson(url) {
-    const response = await fetch(url, { headers: { Accept: "application/json" } });
+    const response = await fetch(url); // no custom headers: the page's preload is reused
     const body = await response.json().catch(() => ({}));
     if (!response.ok) throw new Error(body.error || `${response.status} ${response.statusText}`);
     return body;
@@ -406,6 +406,15 @@
       map.fitBounds([[s, w], [n, e]], { padding: [20, 20] });
     }
     timed("add_accounts", applyFilters);
+    for (const r of performance.getEntriesByType("resource")) {
+      if (r.name.includes("/api/map")) {
+        timings[r.name.includes("states") ? "states" : "api"] =
+          [Math.round(r.requestStart), Math.round(r.responseStart), Math.round(r.responseEnd)];
+      }
+    }
+    const nav = performance.getEntriesByType("navigation")[0];
+    if (nav) timings.html = [Math.round(nav.responseStart), Math.round(nav.domContentLoadedEventEnd)];
+    timings.ready = Math.round(performance.now());
     el.dataset.timings = JSON.stringify(timings);
     el.dataset.ready = "1";
     // For tests and benchmarks: where account i is drawn, in container pixels.
