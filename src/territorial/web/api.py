@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import gzip
+from functools import cache
+
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from territorial.web import views
@@ -53,12 +56,25 @@ def assess(uow: Uow, scenario: ScenarioParam = None, tolerance: ToleranceParam =
 
 
 @router.get("/map")
-def map_data(uow: Uow, scenario: ScenarioParam = None) -> Response:
-    """GeoJSON FeatureCollection: accounts coloured by territory, rep homes, legend."""
-    return json_response(views.map_features(uow, scenario), media_type=GEOJSON)
+def map_data(
+    request: Request, uow: Uow, scenario: ScenarioParam = None, by: str | None = None
+) -> Response:
+    """The map as compact columns: accounts, territory shapes and colours, reps, heat layer,
+    white space (``by``: account, zip or county shapes; default from the scenario)."""
+    gzipped = "gzip" in request.headers.get("accept-encoding", "")
+    body = views.map_json(uow, scenario, by, gzipped=gzipped)
+    headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"} if gzipped else None
+    return Response(body, media_type="application/json", headers=headers)
 
 
 @router.get("/map/states")
 def map_states() -> Response:
     """US state outlines as GeoJSON (from the packaged us-atlas map; no download)."""
-    return json_response(views.states(), media_type=GEOJSON)
+    return Response(_states_body(), media_type=GEOJSON,
+                    headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
+
+
+@cache
+def _states_body() -> bytes:
+    """The outlines as gzipped JSON, made once (every browser accepts gzip)."""
+    return gzip.compress(json_response(views.states()).body, compresslevel=6, mtime=0)

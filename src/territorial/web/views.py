@@ -15,7 +15,7 @@ from territorial.domain import TerritorialError
 from territorial.metrics import TravelModel
 from territorial.services.assess import assess_scenario
 from territorial.services.listing import list_accounts, list_reps
-from territorial.services.mapdata import scenario_map, state_outlines
+from territorial.services.mapdata import scenario_map, scenario_map_json, state_outlines
 from territorial.services.scenarios import list_scenarios, resolve_scenario
 from territorial.services.workspace import summarise
 from territorial.storage import UnitOfWork
@@ -104,10 +104,33 @@ def assessment(
     return result.to_dict()
 
 
-def map_features(uow: UnitOfWork, scenario: str | None = None) -> dict[str, Any]:
-    """GeoJSON of ``scenario``'s accounts and rep homes with the legend's territories."""
+def map_features(uow: UnitOfWork, scenario: str | None = None, by: str | None = None
+                 ) -> dict[str, Any]:
+    """The map of ``scenario``: account columns, territory shapes, reps, heat, white space.
+
+    ``by`` picks the shapes (account, zip or county; default: what the scenario was
+    designed by, else account).
+    """
+    if by not in (None, "", "account", "zip", "county"):
+        raise BadRequest("by must be one of account, zip, county")
     name = scenario_name(uow, scenario)
-    return _service(lambda: scenario_map(uow, name))
+    return _service(lambda: scenario_map(uow, name, by or None))
+
+
+def map_json(uow: UnitOfWork, scenario: str | None = None, by: str | None = None,
+             gzipped: bool = False) -> bytes:
+    """:func:`map_features` as JSON bytes (gzip if asked), cached until the workspace changes.
+
+    An unknown scenario is a 404; no scenario named and no active alignment a 400.
+    """
+    if by not in (None, "", "account", "zip", "county"):
+        raise BadRequest("by must be one of account, zip, county")
+    try:
+        return scenario_map_json(uow, scenario or None, by or None, gzipped=gzipped)
+    except TerritorialError as exc:
+        if scenario:
+            scenario_name(uow, scenario)  # an unknown name is a 404
+        raise BadRequest(str(exc)) from None
 
 
 def states() -> dict[str, Any]:

@@ -106,28 +106,26 @@ def test_assess_twin_equals_service(
     assert not expected["balance"]["competitors"]["judged"] and "(info)" in page
 
 
-def test_map_twin_is_geojson_of_located_accounts(
+def test_map_twin_is_compact_columns_of_located_accounts(
     client: TestClient, uow: UnitOfWork, draft: tuple[str, int]
 ) -> None:
     with uow:
         summary = summarise(uow)
     located = summary.accounts - summary.located["unlocated"]
     data = client.get("/api/map").json()
-    assert data["type"] == "FeatureCollection"
-    accounts = [f for f in data["features"] if f["properties"]["kind"] == "account"]
-    reps = [f for f in data["features"] if f["properties"]["kind"] == "rep"]
-    assert len(accounts) == located == data["counts"]["accounts"]
-    assert len(reps) == summary.reps
+    columns = data["accounts"]
+    assert len(columns["id"]) == len(columns["lat"]) == len(columns["territory"]) == located
+    assert located == data["counts"]["accounts"]
+    assert len(data["reps"]) == summary.reps
     assert [(t["name"], t["accounts"]) for t in data["territories"]] == [
         (name, n) for name, _rep, n in summary.territories
     ]
-    colours = {t["color"] for t in data["territories"]}
-    assert len(colours) == len(data["territories"])  # a distinct colour each
     name, unassigned = draft
     other = client.get("/api/map", params={"scenario": name}).json()
     assert other["counts"]["unassigned"] == unassigned
     assert other["scenario"] == {"name": name, "status": "draft"}
     assert other["territories"][-1]["name"] == "New-1"  # an empty territory stays listed
+    assert other["territories"][-1]["shape"] is None
 
 
 def test_state_outlines_when_built(client: TestClient) -> None:
