@@ -21,45 +21,13 @@ from territorial.services.design import (
     design_scenario,
     moves_tradeoff,
 )
+from territorial.services.design_options import parse_fraction, parse_targets, parse_tolerance
 from territorial.services.workspace import open_workspace
 
 
 def register(app: typer.Typer) -> None:
     app.command("design")(design)
     app.command("tradeoff")(tradeoff)
-
-
-def parse_fraction(text: str, option: str) -> float:
-    """'10%' -> 0.1, '0.1' -> 0.1, '25' -> 25.0 (a count)."""
-    try:
-        if text.strip().endswith("%"):
-            return float(text.strip()[:-1]) / 100.0
-        return float(text)
-    except ValueError:
-        raise TerritorialError(
-            f"{option}: expected a number or a percentage, got {text!r}"
-        ) from None
-
-
-def parse_tolerance(text: str) -> float | dict[str, float]:
-    """'0.05' or '5%' for all measures, or 'potential=0.05,workload=10%'."""
-    if "=" not in text:
-        return parse_fraction(text, "--tolerance")
-    out: dict[str, float] = {}
-    for item in text.split(","):
-        name, _, value = item.partition("=")
-        out[name.strip()] = parse_fraction(value, "--tolerance")
-    return out
-
-
-def parse_targets(items: list[str]) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for item in items:
-        name, sep, value = item.rpartition("=")
-        if not sep or not name:
-            raise TerritorialError(f"--target: expected TERRITORY=MULTIPLE, got {item!r}")
-        out[name.strip()] = parse_fraction(value, "--target")
-    return out
 
 
 def _objective_cell(s: SegmentResult) -> str:

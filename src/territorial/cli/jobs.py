@@ -18,17 +18,6 @@ from territorial.services.workspace import open_workspace
 app = typer.Typer(help="Background jobs: list, show (and wait), cancel.", no_args_is_help=True)
 
 
-def job_dict(job: Job) -> dict[str, object]:
-    return {
-        "id": job.id, "kind": job.kind, "state": job.state.value,
-        "scenario": job.params.get("name"), "progress": job.progress, "result": job.result,
-        "error": job.error, "worker": job.worker,
-        **{k: None if v is None else v.isoformat() for k, v in (
-            ("created_at", job.created_at), ("started_at", job.started_at),
-            ("finished_at", job.finished_at), ("updated_at", job.updated_at))},
-    }
-
-
 def _summary(job: Job) -> str:
     if job.error:
         return job.error
@@ -48,7 +37,7 @@ def list_(db: DbOption = None, as_json: JsonOption = False) -> None:
     """The latest jobs, newest first."""
     found = service.list_jobs(open_workspace(db))
     if as_json:
-        typer.echo(json.dumps([job_dict(j) for j in found], indent=2))
+        typer.echo(json.dumps([service.describe(j) for j in found], indent=2))
         return
     table = Table(title="Jobs")
     for col in ("id", "kind", "scenario", "state", "created", "progress or result"):
@@ -71,7 +60,7 @@ def show(
     uow = open_workspace(db)
     job = service.wait(uow, job_id, wait) if wait > 0 else service.get_job(uow, job_id)
     if as_json:
-        typer.echo(json.dumps(job_dict(job), indent=2))
+        typer.echo(json.dumps(service.describe(job), indent=2))
         return
     console.print(Text(f"job {job.id} ({job.kind} {job.params.get('name', '')}): "
                        f"{job.state.value}. {_summary(job)}"))

@@ -18,11 +18,11 @@ from territorial.cli.common import (
     err_console,
     user_errors,
 )
-from territorial.cli.design import parse_fraction
 from territorial.domain import TerritorialError
 from territorial.io import parse_mapping
 from territorial.optimize.design import Progress
 from territorial.services.actuals import import_actuals
+from territorial.services.design_options import parse_fraction
 from territorial.services.monitor import run_monitor
 from territorial.services.rebalance import RebalanceOptions, RebalanceProposal
 from territorial.services.workspace import open_workspace

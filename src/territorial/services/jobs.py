@@ -40,6 +40,21 @@ from territorial.storage import UnitOfWork
 PROGRESS_EVERY = 0.5  # seconds between progress writes
 
 
+def describe(job: Job) -> dict[str, object]:
+    """A job as JSON-ready data (the CLI's --json and the web's /api/jobs)."""
+    end = job.finished_at or datetime.now(UTC)
+    elapsed = None if job.started_at is None else (end - job.started_at).total_seconds()
+    return {
+        "elapsed_seconds": elapsed,
+        "id": job.id, "kind": job.kind, "state": job.state.value,
+        "scenario": job.params.get("name"), "params": job.params, "progress": job.progress,
+        "result": job.result, "error": job.error, "worker": job.worker,
+        **{k: None if v is None else v.isoformat() for k, v in (
+            ("created_at", job.created_at), ("started_at", job.started_at),
+            ("finished_at", job.finished_at), ("updated_at", job.updated_at))},
+    }
+
+
 def _host() -> str:
     return socket.gethostname()
 

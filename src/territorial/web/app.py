@@ -14,7 +14,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from territorial import __version__
 from territorial.services.workspace import open_workspace
-from territorial.web import api, api_cycle, api_plan, pages, pages_cycle, pages_plan
+from territorial.web import (
+    api,
+    api_cycle,
+    api_design,
+    api_plan,
+    pages,
+    pages_cycle,
+    pages_design,
+    pages_plan,
+)
 from territorial.web.errors import WebError
 from territorial.web.rendering import STATIC_DIR, assets_missing, json_response, render
 
@@ -81,6 +90,8 @@ def create_app(db: str | None = None) -> FastAPI:
     app.include_router(pages_plan.router)
     app.include_router(api_cycle.router)
     app.include_router(pages_cycle.router)
+    app.include_router(api_design.router)
+    app.include_router(pages_design.router)
     app.add_exception_handler(WebError, _web_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

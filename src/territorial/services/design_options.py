@@ -1,0 +1,38 @@
+"""Design options as people type them: 10%, 0.1, potential=5%,workload=10%, T=1.2."""
+
+from __future__ import annotations
+
+from territorial.domain import TerritorialError
+
+
+def parse_fraction(text: str, option: str) -> float:
+    """'10%' -> 0.1, '0.1' -> 0.1, '25' -> 25.0 (a count)."""
+    try:
+        if text.strip().endswith("%"):
+            return float(text.strip()[:-1]) / 100.0
+        return float(text)
+    except ValueError:
+        raise TerritorialError(
+            f"{option}: expected a number or a percentage, got {text!r}"
+        ) from None
+
+
+def parse_tolerance(text: str) -> float | dict[str, float]:
+    """'0.05' or '5%' for all measures, or 'potential=0.05,workload=10%'."""
+    if "=" not in text:
+        return parse_fraction(text, "--tolerance")
+    out: dict[str, float] = {}
+    for item in text.split(","):
+        name, _, value = item.partition("=")
+        out[name.strip()] = parse_fraction(value, "--tolerance")
+    return out
+
+
+def parse_targets(items: list[str]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for item in items:
+        name, sep, value = item.rpartition("=")
+        if not sep or not name:
+            raise TerritorialError(f"--target: expected TERRITORY=MULTIPLE, got {item!r}")
+        out[name.strip()] = parse_fraction(value, "--target")
+    return out

@@ -1,0 +1,103 @@
+"""Data of the design pages: the form's choices, a submitted design, its job."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from territorial.domain import TerritorialError
+from territorial.metrics import TravelModel
+from territorial.services import jobs
+from territorial.services.design import DesignRequest
+from territorial.services.design_options import parse_fraction, parse_tolerance
+from territorial.services.frame import BUILTIN_MEASURES, leaf_labels
+from territorial.storage import UnitOfWork
+from territorial.web.errors import BadRequest, NotFound
+
+MEASURES = ("potential", "workload", "accounts", "revenue", "competitors", *BUILTIN_MEASURES)
+
+
+def form(uow: UnitOfWork) -> dict[str, Any]:
+    """What the design form offers, and the latest design jobs."""
+    with uow:
+        active = uow.scenarios.active_name()
+        scenario = uow.scenarios.get(active) if active else None
+        names = [name for name, _ in uow.scenarios.names()]
+    return {
+        "measures": list(dict.fromkeys(MEASURES)),
+        "scenarios": names,
+        "active": active,
+        "territories": len(leaf_labels(scenario)) if scenario else 10,
+        "jobs": [jobs.describe(j) for j in jobs.list_jobs(uow, 20) if j.kind == "design"],
+    }
+
+
+def _int(fields: dict[str, str], name: str, default: int, low: int, high: int) -> int:
+    text = fields.get(name, "").strip()
+    try:
+        value = int(text) if text else default
+    except ValueError:
+        raise BadRequest(f"{name}: expected a whole number, got {text!r}") from None
+    if not low <= value <= high:
+        raise BadRequest(f"{name}: must be between {low} and {high}, got {value}")
+    return value
+
+
+def request_from_fields(fields: dict[str, str]) -> DesignRequest:
+    """The design request a form (or JSON object) describes; 400 naming a bad field."""
+    name = fields.get("name", "").strip()
+    if not name:
+        raise BadRequest("name: give the new scenario a name")
+    balance = tuple(m.strip() for m in fields.get("balance", "potential,workload")
+                    .replace("\n", ",").split(",") if m.strip())
+    by = fields.get("by", "account")
+    objective = fields.get("objective", "travel")
+    centres = fields.get("centres", "auto")
+    for field, value, allowed in (("by", by, ("account", "zip", "county")),
+                                  ("objective", objective, ("travel", "diameter")),
+                                  ("centres", centres, ("auto", "reps", "free"))):
+        if value not in allowed:
+            raise BadRequest(f"{field}: one of {', '.join(allowed)}, not {value!r}")
+    try:
+        time_limit = float(fields.get("time_limit", "") or 30)
+        tolerance = parse_tolerance(fields.get("tolerance", "") or "5%")
+        max_moves = fields.get("max_moves", "").strip()
+        moves = parse_fraction(max_moves, "max_moves") if max_moves else None
+    except (TerritorialError, ValueError) as exc:
+        raise BadRequest(str(exc)) from None
+    if not 1 <= time_limit <= 600:
+        raise BadRequest(f"time_limit: between 1 and 600 seconds, got {time_limit:g}")
+    return DesignRequest(
+        name=name, territories=_int(fields, "territories", 10, 1, 1000), balance=balance,
+        tolerance=tolerance, by=by,  # type: ignore[arg-type]
+        contiguous=fields.get("contiguous", "") in ("on", "true", "1", "yes"),
+        objective=objective,  # type: ignore[arg-type]
+        centres=centres,  # type: ignore[arg-type]
+        max_moves=moves, time_limit=time_limit, seed=_int(fields, "seed", 0, 0, 2**31),
+        base=fields.get("scenario") or None, travel=TravelModel(),
+    )
+
+
+def submit(uow: UnitOfWork, fields: dict[str, str]) -> dict[str, object]:
+    """Queue the design and hand it to a runner; the job as data."""
+    request = request_from_fields(fields)
+    try:
+        job = jobs.submit_design(uow, request)
+    except TerritorialError as exc:
+        raise BadRequest(str(exc)) from None
+    jobs.dispatch(job, uow.engine.url.render_as_string(hide_password=False))
+    return jobs.describe(job)
+
+
+def job(uow: UnitOfWork, job_id: str) -> dict[str, object]:
+    try:
+        return jobs.describe(jobs.get_job(uow, job_id))
+    except TerritorialError as exc:
+        raise NotFound(str(exc)) from None
+
+
+def cancel(uow: UnitOfWork, job_id: str) -> dict[str, object]:
+    job(uow, job_id)  # 404 first
+    try:
+        return jobs.describe(jobs.cancel(uow, job_id))
+    except TerritorialError as exc:
+        raise BadRequest(str(exc)) from None

@@ -1,0 +1,102 @@
+"""Designing from the browser: the form, the job it starts, its live progress, the result.
+
+The server runs on a copy of the demo; the design runs as a real job (a process of its
+own) that stores the draft, exactly as `territorial design --background` does."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from test_web_cycle_http import copy_db
+
+from territorial.web.app import create_app
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def design_server(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    path = str(tmp_path_factory.mktemp("design-web") / "demo.db")
+    copy_db(demo_db, path)
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(path), host="127.0.0.1", port=0, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("uvicorn did not start within 15 s")
+        time.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def _wait(base: str, job_id: str, seconds: float = 120) -> dict[str, Any]:
+    end = time.monotonic() + seconds
+    while True:
+        job: dict[str, Any] = httpx.get(f"{base}/api/jobs/{job_id}").json()
+        if job["state"] not in ("queued", "running") or time.monotonic() > end:
+            return job
+        time.sleep(0.5)
+
+
+def test_the_api_runs_a_design_as_a_job_and_refuses_bad_fields(design_server: str) -> None:
+    base = design_server
+    before = httpx.get(f"{base}/api/jobs").json()["jobs"]
+    for fields, reason in (({"territories": 5}, "name"),
+                           ({"name": "X", "territories": 0}, "territories"),
+                           ({"name": "X", "by": "state"}, "by"),
+                           ({"name": "X", "tolerance": "lots"}, "tolerance"),
+                           ({"name": "Current"}, "exists")):
+        refused = httpx.post(f"{base}/api/design", json=fields)
+        assert refused.status_code == 400, fields
+        assert reason in refused.json()["error"]
+    assert httpx.get(f"{base}/api/jobs").json()["jobs"] == before  # nothing queued
+    started = httpx.post(f"{base}/api/design",
+                         json={"name": "Api", "territories": 15, "time_limit": 4})
+    assert started.status_code == 202
+    job = _wait(base, started.json()["id"])
+    assert job["state"] == "done", job
+    assert job["result"]["scenario"] == "Api" and job["result"]["feasible"]
+    names = [s["name"] for s in httpx.get(f"{base}/api/scenarios").json()["scenarios"]]
+    assert "Api" in names
+    assert httpx.get(f"{base}/api/jobs/nope").status_code == 404
+    finished = httpx.post(f"{base}/api/jobs/{job['id']}/cancel")
+    assert finished.status_code == 400 and "already finished" in finished.json()["error"]
+
+
+def test_a_manager_designs_in_the_browser_and_watches_it_run(
+    design_server: str, browser: Any, screens: Path
+) -> None:
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{design_server}/design")
+    page.fill("input[name=name]", "From the browser")
+    page.fill("input[name=time_limit]", "6")
+    page.screenshot(path=str(screens / "design-form.png"), full_page=True)
+    page.click("[data-testid=design-submit]")
+    page.wait_for_url("**/jobs/*")
+    status = page.locator("[data-testid=job-status]")
+    assert status.get_attribute("data-state") in ("queued", "running", "done")
+    page.wait_for_selector("[data-testid=job-status][data-state=running]", timeout=60_000)
+    page.screenshot(path=str(screens / "design-running.png"), full_page=True)
+    page.wait_for_selector("[data-testid=job-status][data-state=done]", timeout=120_000)
+    result = page.locator("[data-testid=job-result]").inner_text()
+    assert "Balanced" in result and "accounts change territory" in result
+    page.screenshot(path=str(screens / "design-done.png"), full_page=True)
+    page.click("[data-testid=job-map]")
+    page.wait_for_url("**/map?scenario=From*")
+    assert not errors, errors
+    context.close()
