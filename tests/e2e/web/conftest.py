@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import socket
-import threading
-import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 with warnings.catch_warnings():  # Starlette asks for httpx2; httpx is what we declare
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
+
+from tests.e2e.web.live import serve
 
 from territorial.domain import ScenarioStatus, Territory
 from territorial.services.demo import build_demo
@@ -78,30 +76,12 @@ def client(demo_db: str) -> Iterator[TestClient]:
         yield test_client
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
 
 @pytest.fixture(scope="session")
 def live_server(demo_db: str) -> Iterator[str]:
     """The app served by uvicorn in a background thread; yields its base URL."""
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(demo_db), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start within 15 s")
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(demo_db) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

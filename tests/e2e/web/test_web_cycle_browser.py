@@ -7,20 +7,17 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from test_web_cycle_http import GOOD, MOVED, TWEAK, copy_db, make_tweak
+from tests.e2e.web.live import serve
 
 from territorial.services.quotas import set_quotas
 from territorial.services.scenarios import resolve_scenario
 from territorial.services.workspace import open_workspace
-from territorial.web.app import create_app
 
 pytestmark = pytest.mark.slow
 
@@ -33,20 +30,8 @@ def cycle_server(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     uow = open_workspace(path)
     make_tweak(uow)
     set_quotas(uow, period="2026", total=60_000_000, method="potential")
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(path), host="127.0.0.1", port=0, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start within 15 s")
-        time.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(path) as base:
+        yield base
     with uow:
         assert resolve_scenario(uow, None).name == TWEAK  # the flow published it
 

@@ -5,7 +5,6 @@ own) that stores the draft, exactly as `territorial design --background` does.""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,10 +12,8 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from test_web_cycle_http import copy_db
-
-from territorial.web.app import create_app
+from tests.e2e.web.live import serve
 
 pytestmark = pytest.mark.slow
 
@@ -25,20 +22,8 @@ pytestmark = pytest.mark.slow
 def design_server(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     path = str(tmp_path_factory.mktemp("design-web") / "demo.db")
     copy_db(demo_db, path)
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(path), host="127.0.0.1", port=0, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start within 15 s")
-        time.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(path) as base:
+        yield base
 
 
 def _wait(base: str, job_id: str, seconds: float = 120) -> dict[str, Any]:

@@ -7,22 +7,18 @@ page (wide and phone) go to ``__screens__/``. Runs on its own copy of the demo.
 
 from __future__ import annotations
 
-import socket
 import sqlite3
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
+from tests.e2e.web.live import serve
 
 from territorial.services.goals import list_goals
 from territorial.services.plans import show_plan
 from territorial.services.quotas import set_quotas, show_quotas
 from territorial.services.workspace import open_workspace
-from territorial.web.app import create_app
 
 TIMEOUT_MS = 30_000
 
@@ -62,12 +58,6 @@ class Tab:
         self.context.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
 
 def copy_workspace(source: str, target: str | Path) -> str:
     """A consistent copy of a SQLite workspace (its WAL included)."""
@@ -86,20 +76,8 @@ def plan_server(
 ) -> Iterator[tuple[str, str]]:
     """A live server on a copy of the demo; yields (base URL, database path)."""
     path = copy_workspace(demo_db, tmp_path_factory.mktemp("planweb") / "plan.db")
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(path), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start within 15 s")
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}", path
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(path) as base:
+        yield base, path
 
 
 def _shoot(page: Any, screens: Path, name: str) -> None:
