@@ -256,11 +256,16 @@ def tradeoff(
         typer.echo(json.dumps([p.__dict__ for p in points], indent=2))
         return
     table = Table(title="Moves against balance")
-    for col in ("max moves", "accounts moved", "within tolerance", "worst Δ", "max diameter km"):
+    travel = any(p.mean_distance_km is not None for p in points)
+    measures = " / ".join(request.balance)
+    for col in ("max moves", "accounts moved", "balanced", f"worst Δ ({measures})",
+                "mean km to centre" if travel else "max diameter km"):
         table.add_column(col, justify="right")
     for p in points:
         cap = f"{p.max_moves:.0%}" if 0 < p.max_moves < 1 else f"{p.max_moves:g}"
-        worst = ", ".join(f"{m} {v:.1%}" for m, v in p.max_deviation.items())
+        worst = " / ".join(f"{v:.1%}" for v in p.max_deviation.values())
+        distance = p.mean_distance_km if travel and p.mean_distance_km is not None \
+            else p.diameter_km
         table.add_row(cap, f"{p.moved_accounts:,}", "yes" if p.feasible else "no", worst,
-                      f"{p.diameter_km:,.0f}")  # fmt: skip
+                      f"{distance:,.0f}")
     console.print(table)

@@ -655,6 +655,7 @@ class TradeoffPoint:
     feasible: bool
     max_deviation: dict[str, float]
     diameter_km: float
+    mean_distance_km: float | None = None  # travel objective: account to centre, km
 
 
 def moves_tradeoff(
@@ -683,6 +684,7 @@ def moves_tradeoff(
                 feasible=figures.feasible,
                 max_deviation=figures.max_deviation,
                 diameter_km=figures.diameter_km,
+                mean_distance_km=figures.mean_distance_km,
             )
         )
     return points
