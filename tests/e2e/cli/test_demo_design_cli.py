@@ -161,6 +161,8 @@ def test_tradeoff_respects_each_cap_and_stores_nothing(demo: Run) -> None:
     assert [p["max_moves"] for p in points] == [0.0, 0.02, 0.1]
     for point in points:
         assert point["moved_accounts"] <= point["max_moves"] * 2500
+        assert point["mean_distance_km"] > 0  # the travel each cap buys, to the rep homes
+    assert points[0]["moved_accounts"] == 0
     names = [s["name"] for s in _json(demo, "status")["scenarios"]]  # type: ignore[attr-defined]
     assert names == ["Current"]
 
