@@ -279,7 +279,8 @@ def monitor(
         # no quotas for the period: say so, with the way to set them
         reason = exc.reason.split("; set them with")[0]
         context = {"reason": reason, "form": form, "json_url": json_url}
-        return render(request, "pl_monitor_missing.html", context, 404)
+        # the bare dashboard before any quota is a normal first visit, not an error
+        return render(request, "pl_monitor_missing.html", context, 404 if period else 200)
     return render(
         request,
         "pl_monitor.html",
