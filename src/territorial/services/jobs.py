@@ -34,7 +34,7 @@ from territorial.domain import TerritorialError
 from territorial.domain.jobs import Job, JobState
 from territorial.metrics import TravelModel
 from territorial.optimize.design import Progress
-from territorial.services.design import DesignRequest, plan_design
+from territorial.services.design import DesignRequest, moves_tradeoff, plan_design
 from territorial.storage import UnitOfWork
 
 PROGRESS_EVERY = 0.5  # seconds between progress writes
@@ -88,6 +88,18 @@ def submit_design(uow: UnitOfWork, request: DesignRequest) -> Job:
                 raise TerritorialError(
                     f"job {other.id} is already designing {request.name!r} ({other.state})"
                 )
+        uow.jobs.add(job)
+        uow.commit()
+    return job
+
+
+def submit_tradeoff(uow: UnitOfWork, request: DesignRequest, caps: list[float]) -> Job:
+    """Queue a trade-off: one design per move cap, nothing stored but the points."""
+    if not caps:
+        raise TerritorialError("caps: give at least one move cap, e.g. 0,5%,10%")
+    params = {**request_params(request), "caps": caps}
+    job = Job(id=uuid.uuid4().hex[:12], kind="tradeoff", params=params)
+    with uow:
         uow.jobs.add(job)
         uow.commit()
     return job
@@ -236,7 +248,7 @@ def run(uow: UnitOfWork, job_id: str) -> Job:
         job = uow.jobs.get(job_id)
         if job is None:
             raise TerritorialError(f"no job {job_id!r}")
-        if job.kind != "design":
+        if job.kind not in ("design", "tradeoff"):
             raise TerritorialError(f"job {job_id}: unknown kind {job.kind!r}")
         claimed = uow.jobs.update(job_id, expect=(JobState.QUEUED,), state=JobState.RUNNING,
                                   worker=f"{_host()}:{os.getpid()}",
@@ -259,8 +271,17 @@ def run(uow: UnitOfWork, job_id: str) -> Job:
             })
             uow.commit()
 
+    request = request_from({k: v for k, v in job.params.items() if k != "caps"})
     try:
-        scenario, outcome = plan_design(uow, request_from(job.params), progress)
+        if job.kind == "tradeoff":
+            points = moves_tradeoff(uow, request, list(job.params["caps"]), progress)
+            with uow:  # nothing else to store: the points are the result
+                uow.jobs.update(job_id, expect=(JobState.RUNNING,), state=JobState.DONE,
+                                result={"points": [dataclasses.asdict(p) for p in points]},
+                                finished_at=datetime.now(UTC))
+                uow.commit()
+            return get_job(uow, job_id)
+        scenario, outcome = plan_design(uow, request, progress)
     except TerritorialError as exc:
         return _finish(uow, job_id, JobState.FAILED, error=str(exc))
     except Exception as exc:  # a bug: recorded on the job, not lost in a dead process

@@ -20,6 +20,13 @@ def design(uow: Uow, fields: Fields) -> Response:
     return json_response(vd.submit(uow, fields), status=202)
 
 
+@router.post("/design/tradeoff")
+def tradeoff(uow: Uow, fields: Fields) -> Response:
+    """Queue a trade-off (fields of `territorial tradeoff`: caps, balance, tolerance,
+    time_limit per cap); 202 with the job, whose result lists the points."""
+    return json_response(vd.submit_tradeoff(uow, fields), status=202)
+
+
 @router.get("/jobs")
 def job_list(uow: Uow) -> Response:
     """The latest jobs, newest first, and the design form's choices."""

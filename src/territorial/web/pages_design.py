@@ -30,16 +30,31 @@ def design_submit(request: Request, uow: Uow, fields: Fields) -> Response:
     return RedirectResponse(f"/jobs/{job['id']}", status_code=303)
 
 
+@router.post("/design/tradeoff")
+def tradeoff_submit(request: Request, uow: Uow, fields: Fields) -> Response:
+    try:
+        job = vd.submit_tradeoff(uow, fields)
+    except BadRequest as exc:
+        context = {"data": vd.form(uow), "json_url": "/api/jobs", "error": exc.reason,
+                   "values": fields}
+        return render(request, "design.html", context, status=400)
+    return RedirectResponse(f"/jobs/{job['id']}", status_code=303)
+
+
+def _job_context(uow: Uow, job_id: str) -> dict[str, object]:
+    job = vd.job(uow, job_id)
+    return {"job": job, "chart": vd.tradeoff_chart(job), "json_url": f"/api/jobs/{job_id}"}
+
+
 @router.get("/jobs/{job_id}", response_class=HTMLResponse)
 def job_page(request: Request, uow: Uow, job_id: str) -> HTMLResponse:
-    return render(request, "job.html", {"job": vd.job(uow, job_id),
-                                        "json_url": f"/api/jobs/{job_id}"})
+    return render(request, "job.html", _job_context(uow, job_id))
 
 
 @router.get("/jobs/{job_id}/status", response_class=HTMLResponse)
 def job_status(request: Request, uow: Uow, job_id: str) -> HTMLResponse:
     """The progress panel alone (htmx polls it while the job runs)."""
-    return render(request, "_job_status.html", {"job": vd.job(uow, job_id)})
+    return render(request, "_job_status.html", _job_context(uow, job_id))
 
 
 @router.post("/jobs/{job_id}/cancel")

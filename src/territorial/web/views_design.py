@@ -27,7 +27,7 @@ def form(uow: UnitOfWork) -> dict[str, Any]:
         "scenarios": names,
         "active": active,
         "territories": len(leaf_labels(scenario)) if scenario else 10,
-        "jobs": [jobs.describe(j) for j in jobs.list_jobs(uow, 20) if j.kind == "design"],
+        "jobs": [jobs.describe(j) for j in jobs.list_jobs(uow, 20)],
     }
 
 
@@ -86,6 +86,46 @@ def submit(uow: UnitOfWork, fields: dict[str, str]) -> dict[str, object]:
         raise BadRequest(str(exc)) from None
     jobs.dispatch(job, uow.engine.url.render_as_string(hide_password=False))
     return jobs.describe(job)
+
+
+def submit_tradeoff(uow: UnitOfWork, fields: dict[str, str]) -> dict[str, object]:
+    """Queue a trade-off (balance and travel reached per move cap)."""
+    fields = {"name": "(trade-off)", "time_limit": "10", **fields}
+    request = request_from_fields(fields)
+    try:
+        caps = [parse_fraction(c, "caps") for c in
+                (fields.get("caps") or "0,5%,10%,20%").split(",") if c.strip()]
+        if any(c < 0 for c in caps):
+            raise TerritorialError("caps: a move cap is 0 or more")
+        job = jobs.submit_tradeoff(uow, request, caps)
+    except TerritorialError as exc:
+        raise BadRequest(str(exc)) from None
+    jobs.dispatch(job, uow.engine.url.render_as_string(hide_password=False))
+    return jobs.describe(job)
+
+
+def tradeoff_chart(job: dict[str, Any]) -> dict[str, Any] | None:
+    """Chart.js config of a finished trade-off: worst deviation and mean km per cap."""
+    result = job.get("result")
+    if job.get("kind") != "tradeoff" or not isinstance(result, dict):
+        return None
+    points = result["points"]
+    labels = [f"{p['max_moves']:.0%}" if 0 < p["max_moves"] < 1 else f"{p['max_moves']:g}"
+              for p in points]
+    worst = [round(100 * max(p["max_deviation"].values()), 1) for p in points]
+    km = [None if p["mean_distance_km"] is None else round(p["mean_distance_km"], 1)
+          for p in points]
+    return {
+        "type": "bar",
+        "data": {"labels": labels, "datasets": [
+            {"type": "bar", "label": "worst deviation %", "data": worst, "yAxisID": "y"},
+            {"type": "line", "label": "mean km to centre", "data": km, "yAxisID": "y1"},
+        ]},
+        "options": {"scales": {"y": {"position": "left", "beginAtZero": True},
+                               "y1": {"position": "right", "beginAtZero": True,
+                                      "grid": {"drawOnChartArea": False}}}},
+        "pl_format": {"y": "pct"},
+    }
 
 
 def job(uow: UnitOfWork, job_id: str) -> dict[str, object]:

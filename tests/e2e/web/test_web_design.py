@@ -83,5 +83,32 @@ def test_a_manager_designs_in_the_browser_and_watches_it_run(
     page.screenshot(path=str(screens / "design-done.png"), full_page=True)
     page.click("[data-testid=job-map]")
     page.wait_for_url("**/map?scenario=From*")
+    page.goto(f"{design_server}/design")
+    page.fill("[data-testid=tradeoff-form] input[name=caps]", "0,10%")
+    page.fill("[data-testid=tradeoff-form] input[name=time_limit]", "2")
+    page.click("[data-testid=tradeoff-submit]")
+    page.wait_for_selector("[data-testid=job-status][data-state=done]", timeout=120_000)
+    page.wait_for_selector("canvas[data-ready='1']", timeout=10_000)  # the curve is drawn
+    assert page.locator("[data-testid=tradeoff-table] tbody tr").count() == 2
+    page.screenshot(path=str(screens / "design-tradeoff.png"), full_page=True)
     assert not errors, errors
     context.close()
+
+
+def test_the_tradeoff_runs_as_a_job_and_its_page_draws_the_curve(design_server: str) -> None:
+    base = design_server
+    refused = httpx.post(f"{base}/api/design/tradeoff", json={"caps": "0,lots"})
+    assert refused.status_code == 400 and "caps" in refused.json()["error"]
+    started = httpx.post(f"{base}/api/design/tradeoff",
+                         json={"caps": "0,10%", "balance": "potential", "time_limit": 2})
+    assert started.status_code == 202
+    job = _wait(base, started.json()["id"])
+    assert job["state"] == "done", job
+    points = job["result"]["points"]
+    assert [p["max_moves"] for p in points] == [0.0, 0.1]
+    assert points[0]["moved_accounts"] == 0 and points[1]["moved_accounts"] <= 250
+    assert all(p["mean_distance_km"] > 0 for p in points)
+    page = httpx.get(f"{base}/jobs/{job['id']}")
+    assert page.status_code == 200
+    assert 'data-pl-chart="ds-tradeoff-chart-config"' in page.text
+    assert page.text.count("<tr>") >= 3  # header + a row per cap
