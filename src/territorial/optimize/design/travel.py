@@ -286,17 +286,16 @@ def solve_travel(problem: DesignProblem, stop: StoppingCriterion, seed: int = 0,
         lp = model.solve_lp()
         assert lp is not None
     bound = lp.value if lp.slack <= 1e-9 else None
-    plan = _rounded(lp)  # fallback when no integral balanced plan is found
-    free_units = min(model.n, 100)
     if problem.contiguous:  # the LP (without contiguity) still bounds every plan
         left = deadline - time.perf_counter() if timed else UNTIMED_MIP_SECONDS
         plan = _contiguous_search(problem, inst.centres, max(1.0, left), seed)
-        deadline = 0.0  # no MIP
+        return _finish(problem, inst, plan, inst.centres, bound, t0, starts)
     best: MipSolution | None = None
+    free_units = min(model.n, 100)
     rounds = widenings = 0
     while True:
         left = deadline - time.perf_counter()
-        if (rounds > 0 and (left < 0.5 or widenings > 3)) or problem.contiguous:
+        if rounds > 0 and (left < 0.5 or widenings > 3):
             break
         mask = _neighbourhood(model, lp, free_units)
         # the first MIP gets part of the time, so that there is time left to widen
@@ -307,27 +306,14 @@ def solve_travel(problem: DesignProblem, stop: StoppingCriterion, seed: int = 0,
         if found.assignment is None:  # nothing in this neighbourhood: widen it
             free_units, widenings = min(model.n, free_units * 4), widenings + 1
             continue
-        plan = found.assignment
-        if best is None or (found.slack, found.value) < (best.slack, best.value):
+        if best is None or found.value < best.value:
             best = found
         if progress is not None:
-            progress(Progress(rounds, time.perf_counter() - t0, best.slack, best.value,
-                              best.slack <= 1e-9))
+            progress(Progress(rounds, time.perf_counter() - t0, 0.0, best.value, True))
         if found.optimal and free_units >= model.n:
             break
         free_units, widenings = min(model.n, free_units * 4), widenings + 1
-    if best is not None and best.assignment is not None:
-        plan = best.assignment
-    fig = evaluate(problem, plan)
-    travel = float(inst.cost(inst.centres)(np.arange(inst.n))[np.arange(inst.n), plan].sum())
-    gap = None
-    if bound is not None and travel > 0:
-        gap = max(0.0, (travel - bound) / travel)
-    return DesignResult(
-        assignment=plan, feasible=fig.feasible(problem.move_cap()),
-        balance_excess=fig.balance_excess, max_deviation=fig.max_deviation,
-        diameter=fig.diameter, travel=travel, disconnected=fig.disconnected,
-        moves=fig.moves, moved_weight=fig.moved_weight,
-        runtime=time.perf_counter() - t0, iterations=max(starts, rounds),
-        objective="travel", lower_bound=bound, gap=gap, centres=inst.centres,
-    )
+    # no integral balanced plan found in time: the LP rounded (its misses are reported)
+    plan = best.assignment if best is not None and best.assignment is not None \
+        else _rounded(lp)
+    return _finish(problem, inst, plan, inst.centres, bound, t0, max(starts, rounds))
