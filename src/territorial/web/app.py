@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from http import HTTPStatus
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -60,6 +61,28 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     return error_response(request, 400, "; ".join(problems) or "invalid request")
 
 
+# Headers on every response.  The policy allows only this server's own files (and the
+# optional OpenStreetMap tiles); inline scripts are still allowed because some forms use
+# onchange attributes (moving them to static files is part of issue 9).
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data: https://tile.openstreetmap.org; "
+        "style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; "
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    ),
+}
+
+
+async def _security_headers(request: Request, call_next: Any) -> Response:
+    response: Response = await call_next(request)
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
 def create_app(db: str | None = None) -> FastAPI:
     """The Territorial web app on workspace ``db`` (path or URL; default as the CLI's --db).
 
@@ -83,6 +106,7 @@ def create_app(db: str | None = None) -> FastAPI:
             ", ".join(missing),
         )
     app.add_middleware(GZipMiddleware, minimum_size=2048)
+    app.middleware("http")(_security_headers)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)

@@ -182,3 +182,12 @@ def test_serve_command_options() -> None:
     assert result.exit_code == 0, result.output
     for option in ("--host", "--port", "--db"):
         assert option in result.output
+
+
+@pytest.mark.parametrize("path", ["/", "/api/overview", "/map", "/static/app.css", "/nope"])
+def test_every_response_carries_the_security_headers(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    policy = response.headers["content-security-policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
