@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -19,26 +21,26 @@ def design_page(request: Request, uow: Uow) -> HTMLResponse:
     return render(request, "design.html", {"data": vd.form(uow), "json_url": "/api/jobs"})
 
 
-@router.post("/design")
-def design_submit(request: Request, uow: Uow, fields: Fields) -> Response:
+def _submitted(request: Request, uow: Uow, fields: dict[str, str],
+               submit: Callable[[Uow, dict[str, str]], dict[str, object]]) -> Response:
+    """Queue with ``submit`` and go to the job's page; a bad field re-shows the form."""
     try:
-        job = vd.submit(uow, fields)
+        job = submit(uow, fields)
     except BadRequest as exc:
         context = {"data": vd.form(uow), "json_url": "/api/jobs", "error": exc.reason,
                    "values": fields}
         return render(request, "design.html", context, status=400)
     return RedirectResponse(f"/jobs/{job['id']}", status_code=303)
+
+
+@router.post("/design")
+def design_submit(request: Request, uow: Uow, fields: Fields) -> Response:
+    return _submitted(request, uow, fields, vd.submit)
 
 
 @router.post("/design/tradeoff")
 def tradeoff_submit(request: Request, uow: Uow, fields: Fields) -> Response:
-    try:
-        job = vd.submit_tradeoff(uow, fields)
-    except BadRequest as exc:
-        context = {"data": vd.form(uow), "json_url": "/api/jobs", "error": exc.reason,
-                   "values": fields}
-        return render(request, "design.html", context, status=400)
-    return RedirectResponse(f"/jobs/{job['id']}", status_code=303)
+    return _submitted(request, uow, fields, vd.submit_tradeoff)
 
 
 def _job_context(uow: Uow, job_id: str) -> dict[str, object]:

@@ -36,7 +36,9 @@ def solve(
 ) -> DesignResult:
     """Design ``problem.p`` territories; returns the best plan found.
 
-    Each multistart iteration seeds territories by greedy p-dispersion over a random
+    The travel objective goes to :func:`~territorial.optimize.design.travel.solve_travel`
+    (location-allocation with an LP bound); the diameter objective to :func:`search`:
+    each multistart iteration seeds territories by greedy p-dispersion over a random
     sample, grows them (lightest territory first, least diameter growth), then
     alternates the diameter and balance tabu searches.  With a ``current`` plan the
     first start is that plan (and every start when a move cap is set).  Plans are
