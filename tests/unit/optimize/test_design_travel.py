@@ -135,7 +135,7 @@ def test_large_designs_take_the_tabu_search_and_report_a_lagrangian_bound(
     problem = DesignProblem(coords, measures, 4, 0.1, objective="travel", fixed_centres=homes)
     exact = solve(problem, MaxIterations(1))
     monkeypatch.setattr(travel, "LP_MAX_UNITS", 100)
-    large = solve(problem, MaxRuntime(3))
+    large = solve(problem, MaxIterations(3))  # not timed: the same plan on a loaded machine
     assert large.feasible
     assert large.lower_bound is not None and exact.lower_bound is not None
     assert large.lower_bound <= exact.lower_bound * (1 + 1e-6)

@@ -177,12 +177,14 @@ def _neighbourhood(model: AssignmentModel, lp: LpSolution, free_units: int) -> n
 
     Every unit keeps the territories the LP gives it; the ``free_units`` units with the
     cheapest alternative (by reduced cost) and the split units may also take their
-    ``ALTERNATIVES`` cheapest territories.
+    ``ALTERNATIVES`` cheapest territories (every territory once all units are free).
     """
     n, p = model.n, model.p
     x = lp.x.tocsr()
     alt = np.empty(n)
-    choices = np.empty((n, min(p, ALTERNATIVES)), dtype=np.int64)
+    # widened to every unit, the MIP may use every territory: the neighbourhood is then
+    # the whole problem, so "no plan" there means none exists
+    choices = np.empty((n, p if free_units >= n else min(p, ALTERNATIVES)), dtype=np.int64)
     for start in range(0, n, 4096):
         units = np.arange(start, min(n, start + 4096))
         rc = model.reduced_costs(lp, units)
@@ -238,8 +240,10 @@ def _large(problem: DesignProblem, inst: _Instance, stop: StoppingCriterion, see
                         steps=20)
     cost = inst.cost(centres)
     deadline = t0 + budget if timed else time.perf_counter() + UNTIMED_MIP_SECONDS
-    bound = lagrangian_bound(cost, inst.n, inst.balance, deadline, _travel(cost, found.assignment))
-    return _finish(problem, inst, found.assignment, centres, bound, t0, found.iterations)
+    travel = _travel(cost, found.assignment)
+    bound = lagrangian_bound(cost, inst.n, inst.balance, deadline, travel)
+    return _finish(problem, inst, found.assignment, centres, bound, t0, found.iterations,
+                   travel)
 
 
 def _travel(cost: Callable[[np.ndarray], np.ndarray], plan: np.ndarray) -> float:
@@ -249,10 +253,13 @@ def _travel(cost: Callable[[np.ndarray], np.ndarray], plan: np.ndarray) -> float
 
 
 def _finish(problem: DesignProblem, inst: _Instance, plan: np.ndarray, centres: np.ndarray,
-            bound: float | None, t0: float, iterations: int) -> DesignResult:
-    """The result record: figures recomputed from the plan, travel at ``centres``."""
+            bound: float | None, t0: float, iterations: int,
+            travel: float | None = None) -> DesignResult:
+    """The result record: figures recomputed from the plan, travel at ``centres`` (unless
+    the caller has it already)."""
     fig = evaluate(problem, plan)
-    travel = _travel(inst.cost(centres), plan)
+    if travel is None:
+        travel = _travel(inst.cost(centres), plan)
     gap = None if bound is None or travel <= 0 else max(0.0, (travel - bound) / travel)
     return DesignResult(
         assignment=plan, feasible=fig.feasible(problem.move_cap()),
