@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.table import Table
+from rich.text import Text
 
 from territorial.cli.common import DbOption, console, user_errors
 from territorial.cli.data import print_summary
 from territorial.cli.serve import serve as serve_web
-from territorial.services.demo import build_demo
+from territorial.services.demo import DemoLogin, build_demo, demo_logins
 from territorial.services.workspace import open_workspace, summarise
 
 
@@ -37,5 +39,15 @@ def demo(
     console.print(f"[green]Demo built[/]: {result.description}")
     with uow:
         print_summary(summarise(uow))
+    print_logins(demo_logins(uow))
     if serve:
         serve_web(db, host=host, port=port)
+
+
+def print_logins(logins: list[DemoLogin]) -> None:
+    """The demo's logins (fresh passwords at every start)."""
+    table = Table("Log in as", "Password", "Role", title="Web app logins (new each start)")
+    for login in logins:
+        role = login.role.value + (f" (rep {login.rep})" if login.rep else "")
+        table.add_row(Text(login.username), Text(login.password), Text(role))
+    console.print(table)

@@ -19,6 +19,7 @@ from territorial.cli import (
     planning,
     publish,
     serve,
+    users,
 )
 
 app = typer.Typer(
@@ -58,6 +59,7 @@ planning.register(app)
 monitoring.register(app)
 publish.register(app)
 serve.register(app)
+users.register(app)
 
 if __name__ == "__main__":
     app()

@@ -41,3 +41,7 @@ class InputRejected(TerritorialError):
         first = problems[0] if problems else None
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
         super().__init__(f"{first}{more}" if first else "input rejected")
+
+
+class NotPermitted(TerritorialError):
+    """The acting user's role does not allow this action."""

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from territorial.domain import TerritorialError
+from territorial.domain.users import Role
 from territorial.sample import generate_workspace
+from territorial.services.users import ensure_user
 from territorial.storage import UnitOfWork
 
 ORIGIN_KEY = "origin"
@@ -49,3 +51,27 @@ def build_demo(uow: UnitOfWork, seed: int = 2026, *, reset: bool = False) -> Dem
         sales_rows=len(workspace.sales),
         description=workspace.description,
     )
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: Role
+    password: str
+    rep: str | None
+
+
+def demo_logins(uow: UnitOfWork) -> list[DemoLogin]:
+    """An admin, a manager and one rep's login for the demo, each with a fresh password
+    (printed at every start, so nobody has to know a default)."""
+    with uow:
+        reps = sorted(uow.reps.list(), key=lambda r: r.external_id)
+    wanted: list[tuple[str, Role, str | None]] = [("admin", Role.ADMIN, None),
+                                                  ("manager", Role.MANAGER, None)]  # fmt: skip
+    if reps:
+        wanted.append(("rep", Role.REP, reps[0].external_id))
+    logins = []
+    for username, role, rep in wanted:
+        _, password = ensure_user(uow, username, role, rep)
+        logins.append(DemoLogin(username, role, password, rep))
+    return logins

@@ -20,8 +20,11 @@ from typing import Any
 
 from territorial.domain import Scenario, TerritorialError
 from territorial.domain.planning import GoalRecord
+from territorial.domain.users import Role
 from territorial.io import write_rows_csv
 from territorial.metrics.goals import Goal, GoalProgress, goal_status
+from territorial.services import audit
+from territorial.services.actor import require
 from territorial.services.frame import ScenarioFrame, load_frame
 from territorial.services.scenarios import resolve_scenario
 from territorial.storage import UnitOfWork
@@ -75,6 +78,7 @@ def add_goal(
     description: str = "",
 ) -> GoalRecord:
     """Store a SMART goal for a territory of the active alignment or a rep."""
+    require(Role.MANAGER, "set goals")
     if (territory is None) == (rep is None):
         raise TerritorialError("give exactly one of --territory or --rep")
     with uow:
@@ -102,6 +106,9 @@ def add_goal(
         )  # fmt: skip
         _goal(record)  # validates
         uow.goals.add(record)
+        audit.record(uow, "goal.add", f"{scope} {subject}", None,
+                     {"metric": record.metric, "baseline": baseline, "target": target,
+                      "due": str(due), "owner": record.owner})  # fmt: skip
         uow.commit()
     return record
 

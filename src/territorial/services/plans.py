@@ -20,7 +20,10 @@ import numpy as np
 
 from territorial.domain import TerritorialError
 from territorial.domain.planning import PLAN_SECTIONS, TerritoryPlan
+from territorial.domain.users import Role
 from territorial.metrics.tiers import TierConfig, assign_tiers
+from territorial.services import audit
+from territorial.services.actor import require
 from territorial.services.frame import load_frame
 from territorial.services.goals import GoalRow, list_goals
 from territorial.services.quotas import find_quota_set, seasonal_index
@@ -68,6 +71,7 @@ def edit_plan(
     scenario: str | None = None,
 ) -> TerritoryPlan:
     """Set the given sections of a territory's plan (others are kept)."""
+    require(Role.MANAGER, "edit territory plans")
     unknown = sorted(set(sections) - set(PLAN_SECTIONS))
     if unknown:
         raise TerritorialError(
@@ -79,10 +83,13 @@ def edit_plan(
         if found.territory(territory) is None:
             raise TerritorialError(f"no territory {territory!r} in scenario {found.name!r}")
         plan = uow.plans.get(found.name, territory) or TerritoryPlan(found.name, territory)
+        before = {name: list(plan.section(name)) for name in sections}
         for name, items in sections.items():
             plan.sections[name] = [s.strip() for s in items if s.strip()]
         plan.updated_at = datetime.now(UTC)
         uow.plans.save(plan)
+        after = {name: plan.section(name) for name in sections}
+        audit.record(uow, "plan.edit", f"{found.name} / {territory}", before, after)
         uow.commit()
     return plan
 

@@ -26,6 +26,7 @@ from territorial.domain.planning import (
     TerritoryQuota,
     parse_period,
 )
+from territorial.domain.users import Role
 from territorial.io import write_rows_csv
 from territorial.optimize.quota import GrowthRule, Period, QuotaBasis, QuotaMethod, split_target
 from territorial.optimize.seasonality import (
@@ -35,6 +36,8 @@ from territorial.optimize.seasonality import (
     monthly_totals,
     split_by_period,
 )
+from territorial.services import audit
+from territorial.services.actor import require
 from territorial.services.frame import ScenarioFrame, load_frame
 from territorial.services.scenarios import resolve_scenario
 from territorial.services.snapshots import record_balance_snapshot
@@ -225,7 +228,10 @@ def set_quotas(
         if quota_set.sum != target:  # the algorithms guarantee it; never store a wrong set
             raise TerritorialError(f"quotas add up to {quota_set.sum}, not {target}")
         if store:
+            require(Role.MANAGER, "set quotas")
             uow.quotas.replace(quota_set)
+            audit.record(uow, "quota.set", f"{found.name} {spec.label}", None,
+                         {"total": str(target), "method": how.value})  # fmt: skip
             record_balance_snapshot(uow, found, frame, reason=f"quota set {spec.label}")
             uow.commit()
     return quota_set

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from territorial.domain import Rep, Scenario, ScenarioStatus, TerritorialError
+from territorial.domain.users import Role
 from territorial.io import write_rows_csv
 from territorial.metrics import TravelModel
 from territorial.optimize.assign import (
@@ -22,6 +23,8 @@ from territorial.optimize.assign import (
     RepProfile,
     assign_reps,
 )
+from territorial.services import audit
+from territorial.services.actor import require
 from territorial.services.frame import load_frame
 from territorial.services.scenarios import resolve_scenario
 from territorial.services.territory_data import (
@@ -160,7 +163,13 @@ def assign_scenario_reps(
         except ValueError as exc:
             raise TerritorialError(str(exc)) from None
         if apply:
+            require(Role.MANAGER, "assign reps")
+            before = {t.name: t.rep_external_id for t in found.territories}
             _apply(found, result)
+            after = {t.name: t.rep_external_id for t in found.territories}
+            changed = sorted(n for n in after if after[n] != before.get(n))
+            audit.record(uow, "reps.assign", found.name, {n: before.get(n) for n in changed},
+                         {n: after[n] for n in changed})  # fmt: skip
             uow.scenarios.save(found)
             uow.commit()
     return AssignReport(

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from territorial.domain import (
     Account,
@@ -291,3 +292,18 @@ class SettingsRepository:
     def set(self, key: str, value: str) -> None:
         self.conn.execute(delete(t.settings).where(t.settings.c.key == key))
         self.conn.execute(insert(t.settings).values(key=key, value=value))
+
+    def setdefault(self, key: str, value: str) -> str:
+        """The stored value of ``key``, storing ``value`` first if there is none; when two
+        processes race, both get the one that was stored first."""
+        stored = self.get(key)
+        if stored is not None:
+            return stored
+        try:
+            with self.conn.begin_nested():
+                self.conn.execute(insert(t.settings).values(key=key, value=value))
+        except IntegrityError:
+            pass
+        stored = self.get(key)
+        assert stored is not None
+        return stored

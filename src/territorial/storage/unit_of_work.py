@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine, exc
 
 from territorial.domain.errors import TerritorialError
+from territorial.storage.access_repositories import AuditRepository, UserRepository
 from territorial.storage.database import make_engine, migrate, resolve_url
 from territorial.storage.jobs_repository import JobRepository
 from territorial.storage.planning_repositories import (
@@ -48,6 +49,8 @@ class UnitOfWork:
     sale_updates: SaleUpdates
     publishing: PublishingRepository
     jobs: JobRepository
+    users: UserRepository
+    audit: AuditRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -87,6 +90,8 @@ class UnitOfWork:
         self.sale_updates = SaleUpdates(self._conn)
         self.publishing = PublishingRepository(self._conn)
         self.jobs = JobRepository(self._conn)
+        self.users = UserRepository(self._conn)
+        self.audit = AuditRepository(self._conn)
         return self
 
     def __exit__(

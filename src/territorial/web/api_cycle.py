@@ -24,6 +24,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from territorial.domain import InputRejected, TerritorialError
+from territorial.domain.errors import NotPermitted
 from territorial.io import parse_mapping
 from territorial.services.compare import compare_scenarios, rep_changes, write_moves_csv
 from territorial.services.exports import export_accounts, export_assignments
@@ -67,6 +68,8 @@ def _service(call: Callable[[], T]) -> T:
     """A service error is a 400 with the service's one-line reason."""
     try:
         return call()
+    except NotPermitted:
+        raise
     except TerritorialError as exc:
         raise BadRequest(str(exc)) from None
 

@@ -3,42 +3,40 @@
 from __future__ import annotations
 
 import logging
-from http import HTTPStatus
+import os
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from territorial import __version__
+from territorial.domain.errors import NotPermitted
+from territorial.services.users import session_key
 from territorial.services.workspace import open_workspace
 from territorial.web import (
+    admin,
     api,
     api_cycle,
     api_design,
     api_plan,
+    auth,
     pages,
     pages_cycle,
     pages_design,
     pages_plan,
+    rep,
 )
+from territorial.web.auth import LoginRequired, authorize, login_required_response
 from territorial.web.errors import WebError
-from territorial.web.rendering import STATIC_DIR, assets_missing, json_response, render
+from territorial.web.rendering import STATIC_DIR, assets_missing, error_response
 
 log = logging.getLogger(__name__)
-
-
-def error_response(request: Request, status: int, reason: str) -> Response:
-    """``{"error": reason}`` under /api, else the friendly error page."""
-    if request.url.path.startswith("/api/"):
-        return json_response({"error": reason}, status=status)
-    title = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
-    return render(
-        request, "error.html", {"status": status, "title": title, "reason": reason}, status
-    )
 
 
 async def _web_error(request: Request, exc: Exception) -> Response:
@@ -62,15 +60,14 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
 
 
 # Headers on every response.  The policy allows only this server's own files (and the
-# optional OpenStreetMap tiles); inline scripts are still allowed because some forms use
-# onchange attributes (moving them to static files is part of issue 9).
+# optional OpenStreetMap tiles), and no inline script: page behaviour lives in static/.
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
     "Content-Security-Policy": (
         "default-src 'self'; img-src 'self' data: https://tile.openstreetmap.org; "
-        "style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; "
+        "style-src 'self' 'unsafe-inline'; script-src 'self'; "
         "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
     ),
 }
@@ -83,8 +80,32 @@ async def _security_headers(request: Request, call_next: Any) -> Response:
     return response
 
 
-def create_app(db: str | None = None) -> FastAPI:
+#: Host headers answered by default (DNS rebinding gets 400); add names for a server with
+#: TERRITORIAL_ALLOWED_HOSTS (comma-separated) or ``serve --allow-host``.
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]")
+SESSION_HOURS = 12
+
+
+def allowed_hosts(extra: list[str] | None = None) -> list[str]:
+    """The Host allow-list: local names, TERRITORIAL_ALLOWED_HOSTS, then ``extra``."""
+    configured = os.environ.get("TERRITORIAL_ALLOWED_HOSTS", "")
+    names = [*LOCAL_HOSTS, *(h.strip() for h in configured.split(",")), *(extra or [])]
+    return list(dict.fromkeys(h for h in names if h))
+
+
+async def _not_permitted(request: Request, exc: Exception) -> Response:
+    return error_response(request, 403, str(exc))
+
+
+async def _login_required(request: Request, exc: Exception) -> Response:
+    return login_required_response(request)
+
+
+def create_app(db: str | None = None, hosts: list[str] | None = None) -> FastAPI:
     """The Territorial web app on workspace ``db`` (path or URL; default as the CLI's --db).
+
+    Every route needs a login (see ``web/access.py`` for who may reach what); requests
+    whose Host header is not in ``allowed_hosts(hosts)`` are refused.
 
     Pages live at ``/``, ``/map``, ``/assess``, ``/accounts``, ``/reps``, ``/scenarios``;
     each has a JSON twin under ``/api`` (``/api/overview`` for ``/``). Static files,
@@ -97,6 +118,7 @@ def create_app(db: str | None = None) -> FastAPI:
         docs_url=None,  # the Swagger and ReDoc pages load scripts from a CDN
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        dependencies=[Depends(authorize)],
     )
     app.state.workspace = open_workspace(db)
     missing = assets_missing()
@@ -107,7 +129,21 @@ def create_app(db: str | None = None) -> FastAPI:
         )
     app.add_middleware(GZipMiddleware, minimum_size=2048)
     app.middleware("http")(_security_headers)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=session_key(app.state.workspace),
+        session_cookie="territorial_session",
+        max_age=SESSION_HOURS * 3600,
+        same_site="lax",
+        https_only=os.environ.get("TERRITORIAL_HTTPS") == "1",
+    )
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(hosts))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(auth.router)
+    app.include_router(admin.router)
+    app.include_router(admin.pages)
+    app.include_router(rep.router)
+    app.include_router(rep.pages)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(api_plan.router)
@@ -117,6 +153,8 @@ def create_app(db: str | None = None) -> FastAPI:
     app.include_router(api_design.router)
     app.include_router(pages_design.router)
     app.add_exception_handler(WebError, _web_error)
+    app.add_exception_handler(LoginRequired, _login_required)
+    app.add_exception_handler(NotPermitted, _not_permitted)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     return app

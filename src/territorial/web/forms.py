@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 
 from territorial.web.errors import BadRequest
 
+CSRF_FIELD = "csrf_token"  # checked by web/auth.py before any endpoint; not a field
 MAX_BODY = 1_000_000  # bytes; a plan or a quota form is far smaller
 
 
@@ -35,10 +36,11 @@ async def read_fields(request: Request) -> dict[str, str]:
                 out[str(key)] = ",".join(f"{k}={v}" for k, v in value.items())
             else:
                 out[str(key)] = str(value)
+        out.pop(CSRF_FIELD, None)
         return out
     if kind in ("application/x-www-form-urlencoded", "multipart/form-data", ""):
         form = await request.form()
-        return {k: v for k, v in form.items() if isinstance(v, str)}
+        return {k: v for k, v in form.items() if isinstance(v, str) and k != CSRF_FIELD}
     raise BadRequest(f"unsupported content type {kind!r}: send a form or a JSON object")
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import secrets
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -86,11 +88,28 @@ def render(
     headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
     """Render template ``name``; the context also gets ``path`` and ``assets_missing``."""
-    full = {"path": request.url.path, "assets_missing": assets_missing(), **context}
+    full = {
+        "path": request.url.path,
+        "assets_missing": assets_missing(),
+        "user": getattr(request.state, "user", None),
+        "csrf_token": _csrf(request),
+        **context,
+    }
     response: HTMLResponse = templates.TemplateResponse(
         request, name, full, status_code=status, headers=headers
     )
     return response
+
+
+def _csrf(request: Request) -> str:
+    """The session's CSRF token (made on first use), for forms and htmx headers."""
+    if "session" not in request.scope:
+        return ""
+    token = request.session.get("csrf")
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
 
 
 def _default(value: object) -> object:
@@ -114,3 +133,13 @@ def json_response(data: Any, status: int = 200, media_type: str = "application/j
     """JSON with NumPy scalars as numbers and NaN/inf as null (valid JSON everywhere)."""
     body = json.dumps(_finite(data), default=_default, ensure_ascii=False, allow_nan=False)
     return Response(body, status_code=status, media_type=media_type)
+
+
+def error_response(request: Request, status: int, reason: str) -> Response:
+    """``{"error": reason}`` under /api, else the friendly error page."""
+    if request.url.path.startswith("/api/"):
+        return json_response({"error": reason}, status=status)
+    title = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    return render(
+        request, "error.html", {"status": status, "title": title, "reason": reason}, status
+    )

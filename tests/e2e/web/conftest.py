@@ -16,13 +16,13 @@ with warnings.catch_warnings():  # Starlette asks for httpx2; httpx is what we d
     from fastapi.testclient import TestClient
 
 from tests.e2e.web.live import serve
+from tests.e2e.web.login import logged_in
 
 from territorial.domain import ScenarioStatus, Territory
 from territorial.services.demo import build_demo
 from territorial.services.scenarios import resolve_scenario
 from territorial.services.workspace import open_workspace
 from territorial.storage import UnitOfWork
-from territorial.web.app import create_app
 
 DRAFT = "Draft B"
 DRAFT_UNASSIGNED = 25
@@ -72,7 +72,7 @@ def uow(demo_db: str) -> UnitOfWork:
 
 @pytest.fixture(scope="session")
 def client(demo_db: str) -> Iterator[TestClient]:
-    with TestClient(create_app(demo_db)) as test_client:
+    with logged_in(demo_db) as test_client:
         yield test_client
 
 

@@ -9,13 +9,18 @@ from contextlib import contextmanager
 
 import pytest
 import uvicorn
+from tests.e2e.web.login import ensure_user
 
+from territorial.domain.users import Role
 from territorial.web.app import create_app
 
 
 @contextmanager
 def serve(db: str) -> Iterator[str]:
-    """Serve workspace ``db`` on a free port; yields the base URL, stops on exit."""
+    """Serve workspace ``db`` on a free port (with the users ``admin`` and ``manager``,
+    password ``login.PASSWORD``); yields the base URL, stops on exit."""
+    ensure_user(db, "admin", Role.ADMIN)
+    ensure_user(db, "manager", Role.MANAGER)
     server = uvicorn.Server(
         uvicorn.Config(create_app(db), host="127.0.0.1", port=0, log_level="warning")
     )

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.e2e.web.login import browser_log_in
 
 from territorial.services.listing import list_accounts
 from territorial.services.workspace import summarise
@@ -26,6 +27,7 @@ class Tab:
         self.base = base
         self.context = browser.new_context(viewport={"width": width, "height": height})
         self.page = self.context.new_page()
+        browser_log_in(self.page, base)
         self.outside: list[str] = []
         self.errors: list[str] = []
         self.page.route("**/*", self._route)

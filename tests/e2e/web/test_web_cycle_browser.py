@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from test_web_cycle_http import GOOD, MOVED, TWEAK, copy_db, make_tweak
 from tests.e2e.web.live import serve
+from tests.e2e.web.login import browser_log_in
 
 from territorial.services.quotas import set_quotas
 from territorial.services.workspace import open_workspace
@@ -34,7 +35,7 @@ def cycle_server(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 
 class Page:
-    """A browser page that may only talk to the live server; records errors."""
+    """A manager's browser page that may only talk to the live server; records errors."""
 
     def __init__(self, browser: Any, base: str, width: int = 1366, height: int = 900) -> None:
         self.base = base
@@ -42,6 +43,7 @@ class Page:
             viewport={"width": width, "height": height}, accept_downloads=True
         )
         self.page = self.context.new_page()
+        browser_log_in(self.page, base, "manager")  # the whole cycle is a manager's
         self.problems: list[str] = []
         self.page.route("**/*", self._route)
         self.page.on("pageerror", lambda exc: self.problems.append(str(exc)))

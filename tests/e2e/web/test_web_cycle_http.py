@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.e2e.web.login import logged_in
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -25,7 +26,6 @@ from territorial.services.scenarios import resolve_scenario
 from territorial.services.workspace import open_workspace
 from territorial.storage import UnitOfWork
 from territorial.web import api_cycle
-from territorial.web.app import create_app
 
 TWEAK = "Tweak"  # a draft that moves MOVED accounts and misses its designed tolerance
 MOVED = 40
@@ -98,7 +98,7 @@ def ws(cycle_template: str, tmp_path: Path) -> str:
 
 @pytest.fixture
 def web(ws: str) -> Iterator[TestClient]:
-    with TestClient(create_app(ws)) as test_client:
+    with logged_in(ws) as test_client:
         yield test_client
 
 

@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from test_web_cycle_http import copy_db
 from tests.e2e.web.live import serve
+from tests.e2e.web.login import browser_log_in, http_session
 
 pytestmark = pytest.mark.slow
 
@@ -26,37 +26,45 @@ def design_server(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
         yield base
 
 
-def _wait(base: str, job_id: str, seconds: float = 120) -> dict[str, Any]:
+@pytest.fixture(scope="module")
+def http(design_server: str) -> Any:
+    """An admin's HTTP session on the design server."""
+    return http_session(design_server)
+
+
+def _wait(http: Any, base: str, job_id: str, seconds: float = 120) -> dict[str, Any]:
     end = time.monotonic() + seconds
     while True:
-        job: dict[str, Any] = httpx.get(f"{base}/api/jobs/{job_id}").json()
+        job: dict[str, Any] = http.get(f"{base}/api/jobs/{job_id}").json()
         if job["state"] not in ("queued", "running") or time.monotonic() > end:
             return job
         time.sleep(0.5)
 
 
-def test_the_api_runs_a_design_as_a_job_and_refuses_bad_fields(design_server: str) -> None:
+def test_the_api_runs_a_design_as_a_job_and_refuses_bad_fields(
+    design_server: str, http: Any
+) -> None:
     base = design_server
-    before = httpx.get(f"{base}/api/jobs").json()["jobs"]
+    before = http.get(f"{base}/api/jobs").json()["jobs"]
     for fields, reason in (({"territories": 5}, "name"),
                            ({"name": "X", "territories": 0}, "territories"),
                            ({"name": "X", "by": "state"}, "by"),
                            ({"name": "X", "tolerance": "lots"}, "tolerance"),
                            ({"name": "Current"}, "exists")):
-        refused = httpx.post(f"{base}/api/design", json=fields)
+        refused = http.post(f"{base}/api/design", json=fields)
         assert refused.status_code == 400, fields
         assert reason in refused.json()["error"]
-    assert httpx.get(f"{base}/api/jobs").json()["jobs"] == before  # nothing queued
-    started = httpx.post(f"{base}/api/design",
+    assert http.get(f"{base}/api/jobs").json()["jobs"] == before  # nothing queued
+    started = http.post(f"{base}/api/design",
                          json={"name": "Api", "territories": 15, "time_limit": 4})
     assert started.status_code == 202
-    job = _wait(base, started.json()["id"])
+    job = _wait(http, base, started.json()["id"])
     assert job["state"] == "done", job
     assert job["result"]["scenario"] == "Api" and job["result"]["feasible"]
-    names = [s["name"] for s in httpx.get(f"{base}/api/scenarios").json()["scenarios"]]
+    names = [s["name"] for s in http.get(f"{base}/api/scenarios").json()["scenarios"]]
     assert "Api" in names
-    assert httpx.get(f"{base}/api/jobs/nope").status_code == 404
-    finished = httpx.post(f"{base}/api/jobs/{job['id']}/cancel")
+    assert http.get(f"{base}/api/jobs/nope").status_code == 404
+    finished = http.post(f"{base}/api/jobs/{job['id']}/cancel")
     assert finished.status_code == 400 and "already finished" in finished.json()["error"]
 
 
@@ -65,6 +73,7 @@ def test_a_manager_designs_in_the_browser_and_watches_it_run(
 ) -> None:
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()
+    browser_log_in(page, design_server)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(f"{design_server}/design")
@@ -95,20 +104,22 @@ def test_a_manager_designs_in_the_browser_and_watches_it_run(
     context.close()
 
 
-def test_the_tradeoff_runs_as_a_job_and_its_page_draws_the_curve(design_server: str) -> None:
+def test_the_tradeoff_runs_as_a_job_and_its_page_draws_the_curve(
+    design_server: str, http: Any
+) -> None:
     base = design_server
-    refused = httpx.post(f"{base}/api/design/tradeoff", json={"caps": "0,lots"})
+    refused = http.post(f"{base}/api/design/tradeoff", json={"caps": "0,lots"})
     assert refused.status_code == 400 and "caps" in refused.json()["error"]
-    started = httpx.post(f"{base}/api/design/tradeoff",
+    started = http.post(f"{base}/api/design/tradeoff",
                          json={"caps": "0,10%", "balance": "potential", "time_limit": 2})
     assert started.status_code == 202
-    job = _wait(base, started.json()["id"])
+    job = _wait(http, base, started.json()["id"])
     assert job["state"] == "done", job
     points = job["result"]["points"]
     assert [p["max_moves"] for p in points] == [0.0, 0.1]
     assert points[0]["moved_accounts"] == 0 and points[1]["moved_accounts"] <= 250
     assert all(p["mean_distance_km"] > 0 for p in points)
-    page = httpx.get(f"{base}/jobs/{job['id']}")
+    page = http.get(f"{base}/jobs/{job['id']}")
     assert page.status_code == 200
     assert 'data-pl-chart="ds-tradeoff-chart-config"' in page.text
     assert page.text.count("<tr>") >= 3  # header + a row per cap

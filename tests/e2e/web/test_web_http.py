@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.e2e.web.login import logged_in
 
 from territorial.services.assess import assess_scenario
 from territorial.services.listing import list_accounts, list_reps
 from territorial.services.workspace import summarise
 from territorial.storage import UnitOfWork
-from territorial.web.app import create_app
 
 DRAFT = "Draft B"  # made by the demo_db fixture
 PAGES = [
@@ -157,7 +157,7 @@ def test_bad_parameters_are_400(client: TestClient) -> None:
 
 
 def test_empty_workspace(tmp_path: Path) -> None:
-    with TestClient(create_app(str(tmp_path / "empty.db"))) as empty:
+    with logged_in(str(tmp_path / "empty.db")) as empty:
         home = empty.get("/")
         assert home.status_code == 200 and "This workspace is empty" in home.text
         assert empty.get("/api/overview").json()["accounts"] == 0

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from tests.e2e.web.live import serve
+from tests.e2e.web.login import browser_log_in
 
 from territorial.services.goals import list_goals
 from territorial.services.plans import show_plan
@@ -30,6 +31,7 @@ class Tab:
         self.base = base
         self.context = browser.new_context(viewport={"width": width, "height": height})
         self.page = self.context.new_page()
+        browser_log_in(self.page, base)
         self.outside: list[str] = []
         self.errors: list[str] = []
         self.page.route("**/*", self._route)

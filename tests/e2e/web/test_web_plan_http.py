@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.e2e.web.login import logged_in
 
 from territorial.services.goals import list_goals
 from territorial.services.monitor import run_monitor
@@ -26,7 +27,6 @@ from territorial.services.scenarios import list_scenarios, resolve_scenario
 from territorial.services.sizing import size_sales_force
 from territorial.services.workspace import open_workspace
 from territorial.storage import UnitOfWork
-from territorial.web.app import create_app
 
 DRAFT = "Draft B"  # made by the demo_db fixture
 TERRITORY = "East-2"
@@ -67,7 +67,7 @@ def puow(plan_db: str) -> UnitOfWork:
 
 @pytest.fixture(scope="module")
 def pclient(plan_db: str) -> Iterator[TestClient]:
-    with TestClient(create_app(plan_db)) as test_client:
+    with logged_in(plan_db) as test_client:
         yield test_client
 
 
@@ -403,7 +403,7 @@ def test_monitor_bad_input(
 
 def test_monitor_without_quotas_points_to_the_quota_page(tmp_path: Path, demo_db: str) -> None:
     path = copy_workspace(demo_db, tmp_path / "noquota.db")
-    with TestClient(create_app(str(path))) as client:
+    with logged_in(str(path)) as client:
         page = client.get("/monitor")  # the nav link on a fresh workspace: a page, not 404
         assert page.status_code == 200
         assert 'href="/quotas"' in page.text and "no quotas in scenario" in page.text

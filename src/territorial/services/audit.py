@@ -1,0 +1,78 @@
+"""The audit log: every change, who made it, when, and what it was before and after."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import datetime
+
+from territorial.domain.users import AuditEntry, Role
+from territorial.io.export import write_rows_csv
+from territorial.services.actor import current_actor, require
+from territorial.storage import UnitOfWork
+
+
+def record(
+    uow: UnitOfWork, action: str, target: str, before: object = None, after: object = None
+) -> None:
+    """Append one entry by the current actor, in ``uow``'s transaction (so it is kept
+    exactly when the change is)."""
+    uow.audit.add(current_actor().name, action, target, before, after)
+
+
+def entries(
+    uow: UnitOfWork,
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    target: str | None = None,
+    since: datetime | None = None,
+    limit: int | None = 500,
+) -> list[AuditEntry]:
+    """The newest entries first, filtered; reading the log is an admin's or manager's."""
+    require(Role.MANAGER, "read the audit log")
+    with uow:
+        return uow.audit.find(actor=actor, action=action, target=target, since=since, limit=limit)
+
+
+def as_dict(entry: AuditEntry) -> dict[str, object]:
+    return {
+        "id": entry.id,
+        "at": entry.at.isoformat(timespec="seconds"),
+        "actor": entry.actor,
+        "action": entry.action,
+        "target": entry.target,
+        "before": entry.before,
+        "after": entry.after,
+        "change": change_text(entry, 160),
+    }
+
+
+def to_csv(log: list[AuditEntry]) -> str:
+    """The entries as CSV text (cells a spreadsheet would run as formulas neutralised)."""
+    out = io.StringIO()
+    rows = (
+        (
+            e.at.isoformat(timespec="seconds"),
+            e.actor,
+            e.action,
+            e.target,
+            _json(e.before),
+            _json(e.after),
+        )
+        for e in log
+    )
+    write_rows_csv(("at", "actor", "action", "target", "before", "after"), rows, out)
+    return out.getvalue()
+
+
+def change_text(entry: AuditEntry, width: int = 80) -> str:
+    """``before → after`` in one short line, for terminals and tables."""
+    if entry.before is None and entry.after is None:
+        return ""
+    text = f"{_json(entry.before) or '-'} → {_json(entry.after) or '-'}"
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _json(value: object) -> str:
+    return "" if value is None else json.dumps(value, sort_keys=True, default=str)
