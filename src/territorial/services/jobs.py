@@ -26,15 +26,21 @@ import sys
 import threading
 import time
 import uuid
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from territorial.domain import TerritorialError
 from territorial.domain.jobs import Job, JobState
+from territorial.domain.users import Actor, Role
 from territorial.metrics import TravelModel
 from territorial.optimize.design import Progress
+from territorial.services import audit
+from territorial.services.actor import acting_as, local_actor, require
 from territorial.services.design import DesignRequest, moves_tradeoff, plan_design
+from territorial.services.monitor import run_monitor
+from territorial.services.rebalance import RebalanceOptions, proposal_summary
 from territorial.storage import UnitOfWork
 
 PROGRESS_EVERY = 0.5  # seconds between progress writes
@@ -74,9 +80,26 @@ def request_from(params: dict[str, Any]) -> DesignRequest:
     return DesignRequest(**values)
 
 
+SUBMITTER = "submitted_by"  # in a job's params: who asked for it (the runner acts as them)
+
+
+def _new_job(kind: str, params: dict[str, Any]) -> Job:
+    """A job of ``kind``, submitted by the current actor, who must be a manager."""
+    actor = require(Role.MANAGER, f"run {kind} jobs")
+    by = {"name": actor.name, "role": actor.role.value}
+    return Job(id=uuid.uuid4().hex[:12], kind=kind, params={**params, SUBMITTER: by})
+
+
+def _submitter(job: Job) -> Actor:
+    by = job.params.get(SUBMITTER)
+    if isinstance(by, dict):
+        return Actor(name=str(by["name"]), role=Role(by["role"]))
+    return local_actor()
+
+
 def submit_design(uow: UnitOfWork, request: DesignRequest) -> Job:
     """Queue a design; refuses at once a name that a scenario or another job holds."""
-    job = Job(id=uuid.uuid4().hex[:12], kind="design", params=request_params(request))
+    job = _new_job("design", request_params(request))
     with uow:
         if uow.scenarios.get(request.name) is not None and not request.replace:
             raise TerritorialError(
@@ -97,12 +120,43 @@ def submit_tradeoff(uow: UnitOfWork, request: DesignRequest, caps: list[float]) 
     """Queue a trade-off: one design per move cap, nothing stored but the points."""
     if not caps:
         raise TerritorialError("caps: give at least one move cap, e.g. 0,5%,10%")
-    params = {**request_params(request), "caps": caps}
-    job = Job(id=uuid.uuid4().hex[:12], kind="tradeoff", params=params)
+    job = _new_job("tradeoff", {**request_params(request), "caps": caps})
     with uow:
         uow.jobs.add(job)
         uow.commit()
     return job
+
+
+def submit_rebalance(
+    uow: UnitOfWork, period: str | None, as_of: date | None, scenario: str,
+    max_moves: float, time_limit: float,
+) -> Job:
+    """Queue a rebalance proposal: a draft redesigned from ``scenario`` under a move cap."""
+    params = {"period": period, "as_of": None if as_of is None else as_of.isoformat(),
+              "scenario": scenario, "max_moves": max_moves, "time_limit": time_limit}
+    job = _new_job("rebalance", params)
+    with uow:
+        uow.jobs.add(job)
+        uow.commit()
+    return job
+
+
+def _rebalance(uow: UnitOfWork, job: Job, progress: Callable[[Progress], None]) -> Job:
+    """Run a rebalance job: the monitor designs and stores the draft; if the job was
+    cancelled meanwhile, the draft is removed again (nothing is left of a cancelled job)."""
+    p = job.params
+    as_of = None if p.get("as_of") is None else date.fromisoformat(p["as_of"])
+    options = RebalanceOptions(max_moves=float(p["max_moves"]),
+                               time_limit=float(p["time_limit"]), progress=progress)
+    report = run_monitor(uow, p.get("period"), as_of, p.get("scenario"), rebalance=options)
+    assert report.rebalance is not None
+    result = proposal_summary(report.rebalance, report.period.label, report.as_of)
+    with uow:
+        if not uow.jobs.update(job.id, expect=(JobState.RUNNING,), state=JobState.DONE,
+                               result=result, finished_at=datetime.now(UTC)):
+            uow.scenarios.delete(report.rebalance.scenario)
+        uow.commit()
+    return get_job(uow, job.id)
 
 
 def start(job: Job, db: str) -> int:
@@ -243,12 +297,20 @@ def cancel(uow: UnitOfWork, job_id: str) -> Job:
 
 
 def run(uow: UnitOfWork, job_id: str) -> Job:
-    """Claim and run a queued job in this process (the runner's entry point)."""
+    """Claim and run a queued job in this process (the runner's entry point), acting as
+    the user who submitted it (their name goes into the audit log)."""
+    with uow:
+        job = uow.jobs.get(job_id)
+    with acting_as(_submitter(job) if job else local_actor()):
+        return _run(uow, job_id)
+
+
+def _run(uow: UnitOfWork, job_id: str) -> Job:
     with uow:
         job = uow.jobs.get(job_id)
         if job is None:
             raise TerritorialError(f"no job {job_id!r}")
-        if job.kind not in ("design", "tradeoff"):
+        if job.kind not in ("design", "tradeoff", "rebalance"):
             raise TerritorialError(f"job {job_id}: unknown kind {job.kind!r}")
         claimed = uow.jobs.update(job_id, expect=(JobState.QUEUED,), state=JobState.RUNNING,
                                   worker=f"{_host()}:{os.getpid()}",
@@ -271,8 +333,12 @@ def run(uow: UnitOfWork, job_id: str) -> Job:
             })
             uow.commit()
 
-    request = request_from({k: v for k, v in job.params.items() if k != "caps"})
     try:
+        if job.kind == "rebalance":
+            return _rebalance(uow, job, progress)
+        request = request_from(
+            {k: v for k, v in job.params.items() if k not in ("caps", SUBMITTER)}
+        )
         if job.kind == "tradeoff":
             points = moves_tradeoff(uow, request, list(job.params["caps"]), progress)
             with uow:  # nothing else to store: the points are the result
@@ -297,8 +363,15 @@ def run(uow: UnitOfWork, job_id: str) -> Job:
             return _finish(uow, job_id, JobState.FAILED,
                            error=f"a scenario named {scenario.name!r} was created meanwhile")
         uow.scenarios.save(scenario)
+        audit.record(uow, "design", scenario.name, None, _design_summary(outcome.to_dict()))
         uow.commit()
     return get_job(uow, job_id)
+
+
+def _design_summary(result: dict[str, Any]) -> dict[str, Any]:
+    """What the audit log keeps of a design: its base, balance and moves."""
+    keys = ("base", "feasible", "moved_accounts", "total_accounts")
+    return {k: result.get(k) for k in keys}
 
 
 def _finish(uow: UnitOfWork, job_id: str, state: JobState, error: str) -> Job:

@@ -166,3 +166,21 @@ def propose_rebalance(
         revenue_total=comparison.revenue_total,
         notes=notes,
     )
+
+
+def proposal_summary(proposal: RebalanceProposal, period: str, as_of: date) -> dict[str, Any]:
+    """The proposal as data, with the moves grouped into flows between territories."""
+    out = proposal.to_dict()
+    flows: dict[tuple[str, str], dict[str, Any]] = {}
+    for move in out["moves"]:
+        key = (move["from_territory"], move["to_territory"])
+        flow = flows.setdefault(
+            key, {"from": key[0], "to": key[1], "accounts": 0, "revenue": 0.0, "potential": 0.0}
+        )
+        flow["accounts"] += 1
+        flow["revenue"] += move["revenue"]
+        flow["potential"] += move["potential"]
+    out["flows"] = sorted(flows.values(), key=lambda f: (-f["accounts"], f["from"], f["to"]))
+    out["period"] = period
+    out["as_of"] = str(as_of)
+    return out

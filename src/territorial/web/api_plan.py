@@ -105,6 +105,7 @@ def monitor(
 
 @router.post("/monitor/rebalance")
 def rebalance(uow: Uow, fields: Fields) -> Response:
-    """Design a rebalance proposal (fields period, as_of, scenario, max_moves, time_limit);
-    stored as a new draft scenario; 201 with what it fixes and moves."""
-    return json_response(vp.rebalance(uow, fields), status=201)
+    """Queue a rebalance proposal (fields period, as_of, scenario, max_moves, time_limit)
+    as a job: 202 with the job; ``/api/jobs/ID`` gives its progress and, when done, the
+    new draft scenario, what it fixes and every move."""
+    return json_response(vp.rebalance(uow, fields), status=202)

@@ -293,14 +293,8 @@ def monitor(
     )
 
 
-@router.post("/monitor/rebalance", response_class=HTMLResponse)
-def rebalance(request: Request, uow: Uow, fields: Fields) -> HTMLResponse:
-    data = vp.rebalance(uow, fields)
-    back = _query(period=fields.get("period"), as_of=fields.get("as_of"),
-                  scenario=fields.get("scenario"))  # fmt: skip
-    return render(
-        request,
-        "pl_rebalance.html",
-        {"data": data, "back": f"/monitor{back}", "json_url": None},
-        201,
-    )
+@router.post("/monitor/rebalance")
+def rebalance(uow: Uow, fields: Fields) -> Response:
+    """Queue the rebalance as a job and follow it on its page."""
+    job = vp.rebalance(uow, fields)
+    return RedirectResponse(f"/jobs/{job['id']}", status_code=303)

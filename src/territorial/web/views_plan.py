@@ -22,11 +22,11 @@ from typing import Any, TypeVar
 from territorial.domain import TerritorialError
 from territorial.domain.planning import PLAN_SECTIONS, parse_period
 from territorial.optimize.quota import GrowthRule
+from territorial.services import jobs
 from territorial.services.goals import add_goal, list_goals
 from territorial.services.monitor import run_monitor
 from territorial.services.plans import edit_plan, show_plan
 from territorial.services.quotas import quota_set_dict, set_quotas, show_quotas
-from territorial.services.rebalance import RebalanceOptions
 from territorial.services.reps_assign import assign_scenario_reps
 from territorial.services.scenarios import list_scenarios, resolve_scenario
 from territorial.services.sizing import size_sales_force
@@ -491,7 +491,7 @@ def monitor(
 
 
 def rebalance(uow: UnitOfWork, form: Form) -> dict[str, Any]:
-    """Run the monitor with a rebalance proposal: a new draft scenario under a move cap."""
+    """Queue a rebalance proposal (a new draft scenario under a move cap) as a job."""
     label, day, name = _monitor_args(
         uow, form.get("period"), form.get("as_of"), form.get("scenario") or None
     )
@@ -503,20 +503,6 @@ def rebalance(uow: UnitOfWork, form: Form) -> dict[str, Any]:
     seconds = _number(form, "time_limit", "time_limit", REBALANCE_DEFAULT_SECONDS)
     if not 1 <= seconds <= REBALANCE_MAX_SECONDS:
         raise BadRequest(f"time_limit must be between 1 and {REBALANCE_MAX_SECONDS:g} seconds")
-    options = RebalanceOptions(max_moves=max_moves, time_limit=seconds)
-    report = _service(lambda: run_monitor(uow, label, day, name, rebalance=options))
-    assert report.rebalance is not None
-    out = report.rebalance.to_dict()
-    flows: dict[tuple[str, str], dict[str, Any]] = {}
-    for move in out["moves"]:
-        key = (move["from_territory"], move["to_territory"])
-        flow = flows.setdefault(
-            key, {"from": key[0], "to": key[1], "accounts": 0, "revenue": 0.0, "potential": 0.0}
-        )
-        flow["accounts"] += 1
-        flow["revenue"] += move["revenue"]
-        flow["potential"] += move["potential"]
-    out["flows"] = sorted(flows.values(), key=lambda f: (-f["accounts"], f["from"], f["to"]))
-    out["period"] = report.period.label
-    out["as_of"] = str(report.as_of)
-    return out
+    job = jobs.submit_rebalance(uow, label, day, name, max_moves, seconds)
+    jobs.dispatch(job, uow.engine.url.render_as_string(hide_password=False))
+    return jobs.describe(job)

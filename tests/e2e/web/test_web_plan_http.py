@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -423,16 +425,31 @@ def test_rebalance_button_stores_a_draft(pclient: TestClient, puow: UnitOfWork) 
         assert response.status_code in (400, 404) and reason in response.json()["error"]
     assert _scenarios(puow) == before
     form = {"period": "2026-Q3", "as_of": "2026-10-31", "max_moves": "5%", "time_limit": "3"}
-    page = pclient.post("/monitor/rebalance", data=form)
-    assert page.status_code == 201, page.text[:500]
+    queued = pclient.post("/monitor/rebalance", data=form, follow_redirects=False)
+    assert queued.status_code == 303 and queued.headers["location"].startswith("/jobs/")
+    job = _finished(pclient, queued.headers["location"].rsplit("/", 1)[1])
+    assert job["state"] == "done", job
     after = _scenarios(puow)
     (created,) = set(after) - set(before)
+    assert job["result"]["scenario"] == created
     with puow:
         assert resolve_scenario(puow, created).status.value == "draft"
-    assert f'href="/map?scenario={created.replace(" ", "+")}"' in page.text or (
-        f"/map?scenario={created.replace(' ', '%20')}" in page.text
-    )
-    twin: Any = pclient.post("/api/monitor/rebalance", json={**form, "max_moves": "10"}).json()
-    assert twin["scenario"] not in after and twin["accounts_moved"] <= 10
-    assert sum(f["accounts"] for f in twin["flows"]) == twin["accounts_moved"]
+    page = pclient.get(queued.headers["location"])
     assert 'data-testid="pl-flows"' in page.text
+    assert 'data-testid="pl-rebalance-result"' in page.text
+    assert f"/map?scenario={quote(created, safe='')}" in page.text
+    twin = pclient.post("/api/monitor/rebalance", json={**form, "max_moves": "10"})
+    assert twin.status_code == 202
+    result = _finished(pclient, twin.json()["id"])["result"]
+    assert result["scenario"] not in after and result["accounts_moved"] <= 10
+    assert sum(f["accounts"] for f in result["flows"]) == result["accounts_moved"]
+
+
+def _finished(client: TestClient, job_id: str, seconds: float = 120) -> dict[str, Any]:
+    """The job once it has finished (it runs in a process of its own)."""
+    end = time.monotonic() + seconds
+    while True:
+        job: dict[str, Any] = client.get(f"/api/jobs/{job_id}").json()
+        if job["state"] not in ("queued", "running") or time.monotonic() > end:
+            return job
+        time.sleep(0.5)
