@@ -24,6 +24,7 @@ import time
 import warnings
 from pathlib import Path
 
+from _login import bench_user, browser_log_in, log_in
 from territorial.sample.generate import generate_workspace
 from territorial.services.frame import load_frame
 from territorial.services.mapdata import clear_shape_cache, compute_shapes
@@ -89,7 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from fastapi.testclient import TestClient
-    client = TestClient(create_app(args.db))
+    bench_user(args.db)
+    client = TestClient(create_app(args.db), base_url="http://127.0.0.1")
+    log_in(client)
     clear_shape_cache()
     for label in ("cold: shapes computed", "warm: shapes cached"):
         t0 = time.perf_counter()
@@ -120,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
             clear_shape_cache()
             for run in range(max(1, args.runs) + 1):
                 page = browser.new_page(viewport={"width": 1366, "height": 860})
+                browser_log_in(page, base)
                 t0 = time.perf_counter()
                 page.goto(base + "/map")
                 page.wait_for_selector('#map[data-ready="1"]', timeout=120_000)
