@@ -170,3 +170,46 @@ def zoho(
     from territorial.services.crm_export import export_crm
 
     _print_crm(export_crm(open_workspace(db), "zoho", output, scenario), as_json)
+
+
+ByOption = Annotated[str | None, typer.Option(
+    "--by", help="Shapes from account, zip or county units; default: how it was designed.",
+)]
+
+
+def _gis(fmt: str, output: Path, scenario: str | None, by: str | None, db: str | None,
+         as_json: bool) -> None:
+    import json
+
+    from territorial.services.gis_export import export_gis
+
+    report = export_gis(open_workspace(db), fmt, output, scenario, by)
+    if as_json:
+        console.print_json(json.dumps(report.to_dict()))
+    else:
+        console.print(f"Wrote {report.territories:,} territories and {report.accounts:,} "
+                      f"accounts of {report.scenario!r} to {report.path}")
+
+
+@app.command("geojson")
+@user_errors
+def geojson(output: DestOption, scenario: ScenarioOption = None, by: ByOption = None,
+            as_json: JsonFlag = False, db: DbOption = None) -> None:
+    """GeoJSON (WGS 84): territories as polygons with their metrics, accounts as points."""
+    _gis("geojson", output, scenario, by, db, as_json)
+
+
+@app.command("kml")
+@user_errors
+def kml(output: DestOption, scenario: ScenarioOption = None, by: ByOption = None,
+        as_json: JsonFlag = False, db: DbOption = None) -> None:
+    """KML for Google Earth: coloured territory polygons and account placemarks."""
+    _gis("kml", output, scenario, by, db, as_json)
+
+
+@app.command("gpkg")
+@user_errors
+def gpkg(output: DestOption, scenario: ScenarioOption = None, by: ByOption = None,
+         as_json: JsonFlag = False, db: DbOption = None) -> None:
+    """GeoPackage (EPSG:4326) with the layers territories and accounts (QGIS, ArcGIS)."""
+    _gis("gpkg", output, scenario, by, db, as_json)
