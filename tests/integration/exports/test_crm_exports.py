@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from territorial.domain import Account, LocatedBy, TerritorialError
-from territorial.io.crm import is_developer_name
+from territorial.io.crm import account_crm_id, is_developer_name
 from territorial.services.crm_export import export_crm
 from territorial.services.exports import export_assignments
+from territorial.services.imports import import_accounts, import_reps
 from territorial.storage import UnitOfWork
 
 from .conftest import CRM, GOLDEN, MOVED
@@ -179,3 +180,27 @@ def test_hubspot_zoho_golden_and_round_trip(
     owner = "Company owner" if crm == "hubspot" else "Account Owner"
     assert {r[owner] for r in rows} == {"jane@example.com", "john@example.com",
                                         "maria@example.com"}
+
+
+@pytest.mark.parametrize("crm", ["hubspot", "zoho"])
+def test_hubspot_zoho_export_reimports_to_the_same_alignment(
+    crm_ws: UnitOfWork, tmp_path: Path, crm: str
+) -> None:
+    out = tmp_path / f"{crm}.csv"
+    export_crm(crm_ws, crm, out, "Realigned")
+    fresh = UnitOfWork.open(str(tmp_path / "fresh.db"))
+    import_reps(fresh, CRM / "sf_reps.csv")
+    report = import_accounts(fresh, out, allow_unlocated=True)
+    assert report.format == crm  # recognised as the CRM's own export
+    with crm_ws:
+        realigned = crm_ws.scenarios.get("Realigned")
+        accounts = {a.external_id: a for a in crm_ws.accounts.list()}
+    with fresh:
+        current = fresh.scenarios.get("Current")
+    assert realigned is not None and current is not None
+    expected = {account_crm_id(crm, ext, accounts[ext].extra): t  # type: ignore[arg-type]
+                for ext, t in realigned.assignments.items()}
+    assert current.assignments == expected
+    reps = {t.name: t.rep_external_id for t in current.territories}
+    assert reps == {t.name: t.rep_external_id for t in realigned.territories
+                    if t.name in set(realigned.assignments.values())}
