@@ -20,6 +20,7 @@ from territorial.web import (
     api_cycle,
     api_design,
     api_plan,
+    downloads,
     pages,
     pages_cycle,
     pages_design,
@@ -114,6 +115,7 @@ def create_app(db: str | None = None) -> FastAPI:
     app.include_router(pages_plan.router)
     app.include_router(api_cycle.router)
     app.include_router(pages_cycle.router)
+    app.include_router(downloads.router)
     app.include_router(api_design.router)
     app.include_router(pages_design.router)
     app.add_exception_handler(WebError, _web_error)
