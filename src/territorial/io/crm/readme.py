@@ -59,7 +59,11 @@ Deleting a territory (Territory2_delete.csv, last) also deletes its associations
 
 _ROLE = """\
 RoleInTerritory2 is taken from --role (blank by default); it must be a value of the
-picklist in your org. AssociationCause is always Territory2Manual.
+picklist in your org. AssociationCause is always Territory2Manual. Territories get
+no access levels of their own (AccountAccessLevel, OpportunityAccessLevel,
+CaseAccessLevel): add those columns to the Territory2 files to override your org's
+defaults. Text that a spreadsheet would run as a formula (starting with =, +, - or @)
+is written with a leading apostrophe; remove it if such a name is intended.
 """
 
 
