@@ -157,10 +157,13 @@ def salesforce_package(
     old = previous.territories if previous else []
     names = {t.name for t in scenario.territories}
     old_names = {t.name for t in old}
-    dev = developer_names([
-        *(t.name for t in old), *(t.name for t in scenario.territories),
-        *scenario.assignments.values(), *(previous.assignments.values() if previous else ()),
-    ])
+    # The published alignment's names are exactly those its own full export gave; new
+    # territories get names that none of them has, so nothing loaded is renamed.
+    dev = developer_names([*(t.name for t in old),
+                           *(previous.assignments.values() if previous else ())])
+    fresh = [n for n in (*(t.name for t in scenario.territories), *scenario.assignments.values())
+             if n not in dev]
+    dev |= developer_names(fresh, taken=dev.values())
     refs = _Refs(dev, known)
     model = previous.name if previous else scenario.name
     model_dev = developer_name(model, "M")
