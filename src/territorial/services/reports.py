@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 REPORT_KINDS = ("assessment", "compare", "rep-pack", "monitoring")
-MAX_MOVES_SHOWN = 300
+MAX_MOVES_SHOWN = 100
 
 
 @dataclass
@@ -99,7 +99,8 @@ def compare_context(uow: UnitOfWork, a: str | None, b: str) -> dict[str, Any]:
         "c": comparison,
         "measures": measures,
         "reps": reps,
-        "moves": comparison.moves[:MAX_MOVES_SHOWN],
+        "moves": sorted(comparison.moves, key=lambda m: (-m.revenue, m.account_id)
+                        )[:MAX_MOVES_SHOWN],
         "moves_hidden": max(0, len(comparison.moves) - MAX_MOVES_SHOWN),
         "map_a": scenario_svg(scenario_map(uow, comparison.a), width=340, height=260),
         "map_b": scenario_svg(scenario_map(uow, comparison.b), width=340, height=260),
