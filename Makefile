@@ -29,6 +29,8 @@ demo: $(STAMP)
 
 ## The whole test suite: unit, storage on SQLite and PostgreSQL, end-to-end.
 test: $(STAMP) $(CHROMIUM)
+	@ldconfig -p | grep -q libpangoft2-1.0 || apt-get install -y --no-install-recommends \
+	  libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core  # WeasyPrint's PDF reports
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: $(STAMP)

@@ -87,3 +87,129 @@ def attainment(
     day = date.fromisoformat(as_of) if as_of else None
     count = export_attainment(open_workspace(db), output, period, day, scenario)
     console.print(f"Wrote {count:,} attainment rows to {output}")
+
+
+DestOption = Annotated[
+    Path, typer.Option("--output", "-o", help="Folder (Salesforce) or file to write.")
+]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print what was written as JSON.")]
+
+
+def _print_crm(report: object, as_json: bool) -> None:
+    import json
+
+    from territorial.services.crm_export import CrmExport
+
+    assert isinstance(report, CrmExport)
+    if as_json:
+        console.print_json(json.dumps(report.to_dict()))
+        return
+    what = f"changes from {report.previous!r}" if report.previous else "the whole alignment"
+    console.print(f"{report.crm}: {report.scenario!r}, {what}")
+    for path in report.files:
+        rows = report.counts.get(path.name)
+        console.print(f"  {path}" + (f"  ({rows:,} rows)" if rows is not None else ""))
+    if report.placeholders:
+        console.print(
+            f"{report.placeholders:,} Id cells hold a DeveloperName or are blank until the "
+            "records exist: see README.txt (--ids fills them)."
+        )
+
+
+@app.command("salesforce")
+@user_errors
+def salesforce(
+    output: DestOption,
+    scenario: ScenarioOption = None,
+    full: Annotated[bool, typer.Option(
+        "--full", help="The whole model even when the scenario is not the published one.",
+    )] = False,
+    users: Annotated[Path | None, typer.Option(
+        help="Salesforce User export (Id, Email, Username) to find reps' User Ids by email.",
+    )] = None,
+    ids: Annotated[list[Path] | None, typer.Option(
+        "--ids",
+        help="Data Loader success file or SOQL export with Id and DeveloperName (or "
+        "ObjectId/UserId and Territory2Id); repeatable. Fills in the Ids it knows.",
+    )] = None,
+    role: Annotated[str, typer.Option(help="RoleInTerritory2 of the reps.")] = "",
+    as_json: JsonFlag = False,
+    db: DbOption = None,
+) -> None:
+    """Salesforce Territory Management: Data Loader CSVs and a README (load order, ids).
+
+    For a scenario other than the published alignment, only the changes: associations
+    to delete and to insert for the accounts that moved.
+    """
+    from territorial.services.crm_export import export_crm
+
+    report = export_crm(open_workspace(db), "salesforce", output, scenario, full=full,
+                        users=users, ids=ids or [], role=role)
+    _print_crm(report, as_json)
+
+
+@app.command("hubspot")
+@user_errors
+def hubspot(
+    output: DestOption, scenario: ScenarioOption = None, as_json: JsonFlag = False,
+    db: DbOption = None,
+) -> None:
+    """HubSpot companies import: Record ID, Company name, Company owner, Territory."""
+    from territorial.services.crm_export import export_crm
+
+    _print_crm(export_crm(open_workspace(db), "hubspot", output, scenario), as_json)
+
+
+@app.command("zoho")
+@user_errors
+def zoho(
+    output: DestOption, scenario: ScenarioOption = None, as_json: JsonFlag = False,
+    db: DbOption = None,
+) -> None:
+    """Zoho CRM accounts import: Record Id, Account Name, Account Owner, Territories."""
+    from territorial.services.crm_export import export_crm
+
+    _print_crm(export_crm(open_workspace(db), "zoho", output, scenario), as_json)
+
+
+ByOption = Annotated[str | None, typer.Option(
+    "--by", help="Shapes from account, zip or county units; default: how it was designed.",
+)]
+
+
+def _gis(fmt: str, output: Path, scenario: str | None, by: str | None, db: str | None,
+         as_json: bool) -> None:
+    import json
+
+    from territorial.services.gis_export import export_gis
+
+    report = export_gis(open_workspace(db), fmt, output, scenario, by)
+    if as_json:
+        console.print_json(json.dumps(report.to_dict()))
+    else:
+        console.print(f"Wrote {report.territories:,} territories and {report.accounts:,} "
+                      f"accounts of {report.scenario!r} to {report.path}")
+
+
+@app.command("geojson")
+@user_errors
+def geojson(output: DestOption, scenario: ScenarioOption = None, by: ByOption = None,
+            as_json: JsonFlag = False, db: DbOption = None) -> None:
+    """GeoJSON (WGS 84): territories as polygons with their metrics, accounts as points."""
+    _gis("geojson", output, scenario, by, db, as_json)
+
+
+@app.command("kml")
+@user_errors
+def kml(output: DestOption, scenario: ScenarioOption = None, by: ByOption = None,
+        as_json: JsonFlag = False, db: DbOption = None) -> None:
+    """KML for Google Earth: coloured territory polygons and account placemarks."""
+    _gis("kml", output, scenario, by, db, as_json)
+
+
+@app.command("gpkg")
+@user_errors
+def gpkg(output: DestOption, scenario: ScenarioOption = None, by: ByOption = None,
+         as_json: JsonFlag = False, db: DbOption = None) -> None:
+    """GeoPackage (EPSG:4326) with the layers territories and accounts (QGIS, ArcGIS)."""
+    _gis("gpkg", output, scenario, by, db, as_json)

@@ -18,6 +18,7 @@ from territorial.cli import (
     monitoring,
     planning,
     publish,
+    report,
     serve,
     users,
 )
@@ -50,6 +51,7 @@ data.register(app)
 app.add_typer(imports.app, name="import")
 jobs.register(app)
 app.add_typer(exports.app, name="export")
+app.add_typer(report.app, name="report")
 demo.register(app)
 assess.register(app)
 design.register(app)

@@ -473,7 +473,9 @@ def exports_data(uow: UnitOfWork, scenario: str | None = None) -> dict[str, Any]
     for e in EXPORTS:
         query = f"?scenario={_quote(name)}" if name and "scenario" in e.params else ""
         items.append({**asdict(e), "url": f"/exports/{e.name}.csv{query}"})
-    return {"scenario": name, "exports": items}
+    from territorial.web.downloads import download_items
+
+    return {"scenario": name, "exports": items, "downloads": download_items(name)}
 
 
 def _quote(text: str) -> str:

@@ -26,6 +26,7 @@ from territorial.web import (
     api_design,
     api_plan,
     auth,
+    downloads,
     pages,
     pages_cycle,
     pages_design,
@@ -150,6 +151,7 @@ def create_app(db: str | None = None, hosts: list[str] | None = None) -> FastAPI
     app.include_router(pages_plan.router)
     app.include_router(api_cycle.router)
     app.include_router(pages_cycle.router)
+    app.include_router(downloads.router)
     app.include_router(api_design.router)
     app.include_router(pages_design.router)
     app.add_exception_handler(WebError, _web_error)
