@@ -64,6 +64,17 @@ def _own_rep_id(rep_id: int | None) -> int:
     return rep_id
 
 
+def rep_external_id(uow: UnitOfWork, rep_id: int | None = None) -> str:
+    """The external id of the rep whose view is asked for (a rep user: their own)."""
+    wanted = _own_rep_id(rep_id)
+    with uow:
+        ids = uow.reps.ids_by_external_id()
+    found = next((ext for ext, i in ids.items() if i == wanted), None)
+    if found is None:
+        raise TerritorialError("no such rep in the workspace")
+    return found
+
+
 def rep_view(uow: UnitOfWork, rep_id: int | None = None, as_of: date | None = None) -> RepView:
     """The view of rep ``rep_id`` (a rep user: always their own) on the active alignment."""
     wanted = _own_rep_id(rep_id)

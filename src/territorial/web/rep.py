@@ -8,13 +8,22 @@ for use without a connection; the page says when its data was refreshed.
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from territorial.domain import TerritorialError
-from territorial.services.rep_view import NotYours, RepView, rep_account, rep_view
+from territorial.services.rep_view import (
+    NotYours,
+    RepView,
+    rep_account,
+    rep_external_id,
+    rep_view,
+)
+from territorial.services.reports import write_report
 from territorial.web.deps import Uow
 from territorial.web.errors import BadRequest, NotFound
 from territorial.web.rendering import STATIC_DIR, json_response, render, static_url
@@ -91,6 +100,23 @@ def me_account_page(
             "json_url": f"/api/me/accounts/{external_id}",
         },
     )
+
+
+@pages.get("/me/pack.pdf")
+def me_pack(uow: Uow, rep: int | None = RepParam) -> Response:
+    """The rep's printable territory pack (map, accounts by tier, goals, quota by month)."""
+    try:
+        external_id = rep_external_id(uow, rep)
+    except TerritorialError as exc:
+        raise BadRequest(str(exc)) from None
+    with tempfile.TemporaryDirectory(prefix="territorial-pack-") as folder:
+        path = Path(folder) / "pack.pdf"
+        try:
+            write_report(uow, "rep-pack", path, rep=external_id)
+        except TerritorialError as exc:
+            raise BadRequest(str(exc)) from None
+        return Response(path.read_bytes(), media_type="application/pdf", headers={
+            "Content-Disposition": 'attachment; filename="my-territory.pdf"'})
 
 
 @pages.get("/me/manifest.webmanifest")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 from test_web_cycle_http import copy_db
 from tests.e2e.web.live import serve
 from tests.e2e.web.login import browser_log_in, ensure_user, logged_in
@@ -54,6 +56,11 @@ def test_the_rep_sees_their_accounts_and_nothing_else(rep_db: str) -> None:
             assert client.get(url).status_code == 404, url
         assert client.get("/api/accounts").status_code == 403
         assert client.get("/map").status_code == 403
+        assert client.get("/reports/rep-pack.pdf", params={"rep": rep}).status_code == 403
+        pack = client.get("/me/pack.pdf", params={"rep": 2})  # their own, whatever is asked
+        assert pack.status_code == 200 and pack.content.startswith(b"%PDF")
+        first_page = PdfReader(io.BytesIO(pack.content)).pages[0].extract_text()
+        assert data["rep"]["name"] in first_page
 
 
 def test_a_manager_opens_a_named_reps_view(rep_db: str) -> None:
