@@ -183,3 +183,25 @@ def test_no_template_has_inline_script_or_event_handlers() -> None:
         assert not re.search(r"\shx-on[:-]", text), f"{template.name}: hx-on needs eval"
         for script in re.findall(r"<script\b[^>]*>", text):
             assert "src=" in script or 'type="application/json"' in script, template.name
+
+
+def test_an_admin_adds_and_disables_a_user_in_the_browser_forms(client: TestClient) -> None:
+    log_in(client, "admin")
+    added = client.post("/users", data={"username": "newbie", "password": "newbie-pass-1",
+                                        "role": "manager"}, follow_redirects=False)  # fmt: skip
+    assert added.status_code == 303
+    assert "newbie" in client.get("/users").text
+    refused = client.post("/users", data={"username": "newbie", "password": "newbie-pass-1",
+                                          "role": "manager"})  # fmt: skip
+    assert refused.status_code == 400 and "already exists" in refused.text
+    with TestClient(create_app(client.app.state.workspace.url), base_url=BASE) as other:
+        log_in(other, "newbie", "newbie-pass-1")
+        assert other.get("/api/overview").status_code == 200
+        client.post("/users/newbie/active", data={"active": "false"})
+        assert other.get("/api/overview").status_code == 401  # disabled: the session ends
+    log = client.get("/api/audit", params={"target": "newbie"}).json()["entries"]
+    assert [e["action"] for e in log] == ["user.disable", "user.add"]
+    assert {e["actor"] for e in log} == {"admin"}
+    csv_text = client.get("/audit.csv", params={"actor": "admin"}).text
+    assert csv_text.startswith("at,actor,action,target,before,after")
+    assert "user.disable" in csv_text
