@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from territorial.cli.common import DbOption, console, user_errors
+from territorial.cli.common import DbOption, console, line, user_errors
 from territorial.cli.data import print_summary
 from territorial.cli.serve import serve as serve_web
 from territorial.services.demo import build_demo
@@ -34,7 +34,7 @@ def demo(
     uow = open_workspace(db)
     with console.status("Generating the demo business..."):
         result = build_demo(uow, seed, reset=reset)
-    console.print(f"[green]Demo built[/]: {result.description}")
+    console.print(line(("Demo built", "green"), f": {result.description}"))
     with uow:
         print_summary(summarise(uow))
     if serve:

@@ -8,7 +8,14 @@ from typing import Annotated
 
 import typer
 
-from territorial.cli.common import DbOption, JsonOption, console, progress_bar, user_errors
+from territorial.cli.common import (
+    DbOption,
+    JsonOption,
+    console,
+    line,
+    progress_bar,
+    user_errors,
+)
 from territorial.io import parse_mapping
 from territorial.services.imports import ImportReport, import_accounts, import_reps
 from territorial.services.workspace import open_workspace
@@ -39,7 +46,7 @@ def print_report(report: ImportReport, as_json: bool) -> None:
         typer.echo(json.dumps(report.to_dict(), indent=2))
         return
     c = report.changes
-    console.print(f"[bold]{report.file}[/] recognised as [cyan]{report.format}[/]")
+    console.print(line((report.file, "bold"), " recognised as ", (report.format, "cyan")))
     console.print(
         f"  added {c.added:,}, updated {c.updated:,}, unchanged {c.unchanged:,}, "
         f"rejected {c.rejected:,}"
@@ -48,23 +55,24 @@ def print_report(report: ImportReport, as_json: bool) -> None:
         located = ", ".join(f"{n:,} by {k}" for k, n in report.located.items() if n)
         console.print(f"  located: {located}")
     if report.unlocated:
-        console.print(f"  [yellow]{len(report.unlocated)} rows could not be located[/]:")
-        for line in report.unlocated[:20]:
-            console.print(f"    {line}", markup=False)
+        n = len(report.unlocated)
+        console.print(line("  ", (f"{n} rows could not be located", "yellow"), ":"))
+        for row in report.unlocated[:20]:
+            console.print(f"    {row}")
         if len(report.unlocated) > 20:
             console.print(f"    ... and {len(report.unlocated) - 20} more")
     if report.extra_columns:
         console.print(f"  kept as extra fields: {', '.join(report.extra_columns)}", markup=False)
     for warning in report.warnings[:20]:
-        console.print(f"  [yellow]warning[/] {warning}", highlight=False)
+        console.print(line("  ", ("warning", "yellow"), f" {warning}"), highlight=False)
     if len(report.warnings) > 20:
         console.print(f"  ... and {len(report.warnings) - 20} more warnings")
     if report.alignment:
         a = report.alignment
-        console.print(
+        console.print(line(
             f"  current alignment: {a.assigned:,} accounts in {a.territories} territories "
-            f"(scenario [bold]{a.scenario}[/], active)"
-        )
+            "(scenario ", (a.scenario, "bold"), ", active)"
+        ))
         if a.territories_without_rep:
             names = ", ".join(a.territories_without_rep)
             console.print(f"  territories with no matching rep yet: {names}", markup=False)
