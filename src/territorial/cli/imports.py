@@ -23,6 +23,13 @@ from territorial.services.workspace import open_workspace
 app = typer.Typer(help="Import accounts or reps from CSV or XLSX.", no_args_is_help=True)
 
 FileArg = Annotated[Path, typer.Argument(help="CSV or XLSX file.", show_default=False)]
+ShortRowsOption = Annotated[
+    bool,
+    typer.Option(
+        help="Accept CSV rows with fewer cells than the header (truncated lines), reading "
+        "their missing cells as empty; by default such a row rejects the file."
+    ),
+]
 MapOption = Annotated[
     list[str] | None,
     typer.Option(
@@ -88,6 +95,7 @@ def accounts(
         bool,
         typer.Option(help="Import rows that cannot be located, flagged, kept off maps."),
     ] = False,
+    allow_short_rows: ShortRowsOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Import accounts (Salesforce, HubSpot, Zoho exports or our template); all or nothing."""
@@ -98,6 +106,7 @@ def accounts(
             file,
             parse_mapping(mapping_items(mapping)) or None,
             allow_unlocated=allow_unlocated,
+            allow_short_rows=allow_short_rows,
             progress=update,
         )
     print_report(report, as_json)
@@ -106,8 +115,13 @@ def accounts(
 @app.command("reps")
 @user_errors
 def reps(
-    file: FileArg, db: DbOption = None, mapping: MapOption = None, as_json: JsonOption = False
+    file: FileArg,
+    db: DbOption = None,
+    mapping: MapOption = None,
+    allow_short_rows: ShortRowsOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Import reps (our template or a mapped file); all or nothing."""
-    report = import_reps(open_workspace(db), file, parse_mapping(mapping_items(mapping)) or None)
+    report = import_reps(open_workspace(db), file, parse_mapping(mapping_items(mapping)) or None,
+                         allow_short_rows=allow_short_rows)
     print_report(report, as_json)

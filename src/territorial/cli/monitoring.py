@@ -20,6 +20,7 @@ from territorial.cli.common import (
     styled,
     user_errors,
 )
+from territorial.cli.imports import ShortRowsOption
 from territorial.cli.options import number
 from territorial.domain import TerritorialError
 from territorial.io import parse_mapping
@@ -55,11 +56,13 @@ def actuals_import(
     mapping: Annotated[
         list[str] | None, typer.Option("--map", help='Column mapping "Their Column=our_field".')
     ] = None,
+    allow_short_rows: ShortRowsOption = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Import sales (account, date, amount[, reference]) or visits; all or nothing."""
-    report = import_actuals(open_workspace(db), file, kind, parse_mapping(mapping or []) or None)
+    report = import_actuals(open_workspace(db), file, kind, parse_mapping(mapping or []) or None,
+                            allow_short_rows=allow_short_rows)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2))
         return
