@@ -1,13 +1,16 @@
-"""Numeric options checked when they are parsed: finite, and within their range.
+"""Options checked when they are parsed: numbers finite and in range, usable paths.
 
-``--speed -1`` or ``--tolerance nan`` end in Typer's usage error naming the option
-(exit code 2) before any work starts, never in a traceback from deep inside.
+``--speed -1``, ``--tolerance nan`` or ``-o SOME_FOLDER`` end in Typer's usage error
+naming the option (exit code 2) before any work starts, never in a traceback from deep
+inside, and nothing is written.
 """
 
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -63,3 +66,39 @@ Detour = Annotated[
 Speed = Annotated[
     float, typer.Option(help="Average travel speed, km/h.", callback=number(above=0.0))
 ]
+
+
+def output_file(param: typer.CallbackParam, value: Path | None) -> Path | None:
+    """Check an ``--output`` path before any work: a file we may create or overwrite.
+
+    A folder, a missing folder or a path without write permission ends in a usage error
+    naming the option, and nothing is written.
+    """
+    if value is None:
+        return None
+    path = value.expanduser()
+    if path.is_dir():
+        raise typer.BadParameter(f"{value} is a folder; give a file name")
+    folder = path.parent
+    if not folder.is_dir():
+        raise typer.BadParameter(f"cannot write {value}: folder {folder} does not exist")
+    if path.exists():
+        if not os.access(path, os.W_OK):
+            raise typer.BadParameter(f"cannot write {value}: permission denied")
+    elif not os.access(folder, os.W_OK | os.X_OK):
+        raise typer.BadParameter(f"cannot create {value}: no permission to write in {folder}")
+    return path
+
+
+def input_file(param: typer.CallbackParam, value: Path | None) -> Path | None:
+    """Check an input path before any work: it exists and is a file, not a folder."""
+    if value is None:
+        return None
+    path = value.expanduser()
+    if path.is_dir():
+        raise typer.BadParameter(f"{value} is a folder, not a file")
+    if not path.exists():
+        raise typer.BadParameter(f"no such file: {value}")
+    if not os.access(path, os.R_OK):
+        raise typer.BadParameter(f"cannot read {value}: permission denied")
+    return path

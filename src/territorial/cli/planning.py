@@ -19,7 +19,7 @@ from territorial.cli.common import (
     styled,
     user_errors,
 )
-from territorial.cli.options import number
+from territorial.cli.options import input_file, number
 from territorial.cli.publish import print_transfers
 from territorial.domain import TerritorialError
 from territorial.domain.planning import PLAN_SECTIONS
@@ -283,7 +283,10 @@ def goals_list(
 def plan_edit(
     territory: Annotated[str, typer.Argument(help="Territory name.", show_default=False)],
     file: Annotated[
-        Path | None, typer.Option("--file", help="Plan as Markdown (## Goals ...) or JSON.")
+        Path | None,
+        typer.Option(
+            "--file", help="Plan as Markdown (## Goals ...) or JSON.", callback=input_file
+        ),
     ] = None,
     goals: Repeat = None,
     strategies: Repeat = None,
