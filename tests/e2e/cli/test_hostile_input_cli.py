@@ -93,7 +93,7 @@ def test_bad_numbers_name_the_option(unchanged: str, args: list[str], option: st
     "command",
     [["export", "accounts"], ["export", "assignments"], ["export", "quotas"],
      ["export", "assignments-reps"], ["export", "goals"], ["export", "attainment"],
-     ["compare", "Current", "Current"]],  # fmt: skip
+     ["compare", "Current", "Current"]],
 )
 def test_output_to_a_folder_or_missing_folder(
     unchanged: str, tmp_path: Path, command: list[str]
