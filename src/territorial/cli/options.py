@@ -61,10 +61,12 @@ def count(*, at_least: int = 0) -> Callable[[typer.CallbackParam, int | None], i
 
 
 Detour = Annotated[
-    float, typer.Option(help="Road distance / great-circle.", callback=number(at_least=1.0))
+    float,
+    typer.Option(help="Road distance / great-circle.", callback=number(at_least=1, at_most=10)),
 ]
 Speed = Annotated[
-    float, typer.Option(help="Average travel speed, km/h.", callback=number(above=0.0))
+    float,
+    typer.Option(help="Average travel speed, km/h.", callback=number(above=0, at_most=1000)),
 ]
 
 

@@ -42,13 +42,14 @@ from territorial.services.territory_data import per_territory, require_editable,
 from territorial.storage import UnitOfWork
 
 MAX_AMOUNT = Decimal(10) ** 15
+CENT = Decimal("0.01")
 
 
 def to_money(value: str | int | float | Decimal, what: str) -> Decimal:
     """A money amount from user input, e.g. ``12000000``, ``1.2e7``, ``"12,000,000"``.
 
-    Refused (naming ``what``): text that is no number, NaN, infinity, a negative amount
-    and anything of 10**15 or more (quotas must sum exactly to the cent).
+    Refused (naming ``what``): text that is no number, NaN, infinity, a negative amount,
+    anything of 10**15 or more and fractions of a cent (quotas sum exactly to the cent).
     """
     try:
         out = Decimal(str(value).replace(",", "").replace("_", "").strip())
@@ -60,6 +61,8 @@ def to_money(value: str | int | float | Decimal, what: str) -> Decimal:
         raise TerritorialError(f"{what}: {value!r} must not be negative")
     if out >= MAX_AMOUNT:
         raise TerritorialError(f"{what}: {value!r} is too large (the limit is 10^15)")
+    if out != out.quantize(CENT):
+        raise TerritorialError(f"{what}: {value!r} has fractions of a cent")
     if out == out.to_integral_value():
         out = out.quantize(Decimal(1))
     return out
