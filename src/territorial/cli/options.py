@@ -1,8 +1,8 @@
 """Options checked when they are parsed: numbers finite and in range, usable paths.
 
-``--speed -1``, ``--tolerance nan`` or ``-o SOME_FOLDER`` end in Typer's usage error
-naming the option (exit code 2) before any work starts, never in a traceback from deep
-inside, and nothing is written.
+``--speed -1``, ``--tolerance nan`` or ``-o SOME_FOLDER`` end in one line,
+``error: --speed: must be a finite number above 0, not -1.0``, with exit code 1, before
+any work starts: never a traceback from deep inside, and nothing is written.
 """
 
 from __future__ import annotations
@@ -11,11 +11,20 @@ import math
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
+from territorial.cli.common import err_console
+
 Check = Callable[[typer.CallbackParam, float | None], float | None]
+
+
+def refuse(param: typer.CallbackParam, message: str) -> NoReturn:
+    """Print ``error: --option: message`` and stop with exit code 1."""
+    name = max(param.opts, key=len) if param.opts else str(param.name)
+    err_console.print(f"error: {name}: {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
 
 
 def _fmt(x: float) -> str:
@@ -43,7 +52,7 @@ def number(
         ok = ok and (at_least is None or value >= at_least)
         ok = ok and (at_most is None or value <= at_most)
         if not ok:
-            raise typer.BadParameter(f"must be {wanted}, not {value!r}")
+            refuse(param, f"must be {wanted}, not {value!r}")
         return value
 
     return check
@@ -54,7 +63,7 @@ def count(*, at_least: int = 0) -> Callable[[typer.CallbackParam, int | None], i
 
     def check(param: typer.CallbackParam, value: int | None) -> int | None:
         if value is not None and value < at_least:
-            raise typer.BadParameter(f"must be at least {at_least}, not {value}")
+            refuse(param, f"must be at least {at_least}, not {value}")
         return value
 
     return check
@@ -80,15 +89,15 @@ def output_file(param: typer.CallbackParam, value: Path | None) -> Path | None:
         return None
     path = value.expanduser()
     if path.is_dir():
-        raise typer.BadParameter(f"{value} is a folder; give a file name")
+        refuse(param, f"{value} is a folder; give a file name")
     folder = path.parent
     if not folder.is_dir():
-        raise typer.BadParameter(f"cannot write {value}: folder {folder} does not exist")
+        refuse(param, f"cannot write {value}: folder {folder} does not exist")
     if path.exists():
         if not os.access(path, os.W_OK):
-            raise typer.BadParameter(f"cannot write {value}: permission denied")
+            refuse(param, f"cannot write {value}: permission denied")
     elif not os.access(folder, os.W_OK | os.X_OK):
-        raise typer.BadParameter(f"cannot create {value}: no permission to write in {folder}")
+        refuse(param, f"cannot create {value}: no permission to write in {folder}")
     return path
 
 
@@ -98,9 +107,9 @@ def input_file(param: typer.CallbackParam, value: Path | None) -> Path | None:
         return None
     path = value.expanduser()
     if path.is_dir():
-        raise typer.BadParameter(f"{value} is a folder, not a file")
+        refuse(param, f"{value} is a folder, not a file")
     if not path.exists():
-        raise typer.BadParameter(f"no such file: {value}")
+        refuse(param, f"no such file: {value}")
     if not os.access(path, os.R_OK):
-        raise typer.BadParameter(f"cannot read {value}: permission denied")
+        refuse(param, f"cannot read {value}: permission denied")
     return path
