@@ -8,7 +8,16 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from territorial.cli.common import DbOption, JsonOption, ScenarioOption, console, user_errors
+from territorial.cli.common import (
+    DbOption,
+    JsonOption,
+    ScenarioOption,
+    console,
+    line,
+    styled,
+    user_errors,
+)
+from territorial.cli.options import Detour, Speed, count, number
 from territorial.metrics import TravelModel
 from territorial.services.assess import ScenarioAssessment, assess_scenario
 from territorial.services.workspace import open_workspace
@@ -48,7 +57,7 @@ def print_assessment(result: ScenarioAssessment, findings: int) -> None:
         dev, totals = row["deviation"], row["totals"]
         table.add_row(
             row["label"],
-            row["rep"] or "[red]vacant[/]",
+            row["rep"] or styled("vacant", "red"),
             f"{row['accounts']:,}",
             f"{row['potential'] or 0:,.0f}",
             f"{row['revenue'] or 0:,.0f}",
@@ -97,10 +106,10 @@ def print_assessment(result: ScenarioAssessment, findings: int) -> None:
         f"{notes['unlocated_accounts_left_out']:,} unlocated accounts left out",
         style="dim",
     )
-    console.print("[bold]Findings[/]")
+    console.print(styled("Findings"))
     for finding in data["findings"][:findings]:
         style = SEVERITY_STYLE.get(finding["severity"], "")
-        console.print(f"  [{style}]{finding['severity']:<6}[/] {finding['text']}", highlight=False)
+        console.print(line("  ", (f"{finding['severity']:<6}", style), f" {finding['text']}"))
     if len(data["findings"]) > findings:
         console.print(f"  ... and {len(data['findings']) - findings} more (use --json)")
 
@@ -110,10 +119,14 @@ def assess(
     scenario: ScenarioOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
-    tolerance: Annotated[float, typer.Option(help="Allowed deviation, 0.05 = ±5%.")] = 0.05,
-    detour: Annotated[float, typer.Option(help="Road distance / great-circle.")] = 1.3,
-    speed: Annotated[float, typer.Option(help="Average travel speed, km/h.")] = 50.0,
-    findings: Annotated[int, typer.Option(help="How many findings to print.")] = 15,
+    tolerance: Annotated[
+        float, typer.Option(help="Allowed deviation, 0.05 = ±5%.", callback=number(at_least=0))
+    ] = 0.05,
+    detour: Detour = 1.3,
+    speed: Speed = 50.0,
+    findings: Annotated[
+        int, typer.Option(help="How many findings to print.", callback=count())
+    ] = 15,
 ) -> None:
     """Assess the active alignment or a scenario: balance, workload, compactness, gaps."""
     result = assess_scenario(

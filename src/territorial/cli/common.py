@@ -1,4 +1,10 @@
-"""What every command shares: the --db option, consoles, and turning errors into exit codes."""
+"""What every command shares: the --db option, consoles, and turning errors into exit codes.
+
+The consoles read no Rich markup and no emoji codes: every string printed, table cell
+and title included, appears exactly as written, so a territory named ``East [/x]`` or
+``[link=http://evil]x[/link]`` prints as text. Commands colour things with
+:func:`styled` (or ``Text``), never with markup in strings.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +16,22 @@ from typing import Annotated, ParamSpec, TypeVar
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from territorial.domain import InputRejected, TerritorialError
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(markup=False, emoji=False)
+err_console = Console(stderr=True, markup=False, emoji=False)
+
+
+def styled(text: object, style: str = "bold") -> Text:
+    """``text`` (any user data) in a Rich style, never read as markup."""
+    return Text(str(text), style=style)
+
+
+def line(*parts: str | Text | tuple[str, str]) -> Text:
+    """One line from plain strings, ``Text`` and ``(text, style)`` pairs, markup-free."""
+    return Text.assemble(*parts)
 
 DbOption = Annotated[
     str | None,
@@ -62,15 +79,24 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
         except FileNotFoundError as exc:
             err_console.print(f"error: no such file: {exc.filename}", markup=False)
             raise typer.Exit(1) from None
+        except OSError as exc:  # a directory, no permission, disk full...
+            where = f"{exc.filename}: " if exc.filename else ""
+            err_console.print(f"error: {where}{exc.strerror or exc}", soft_wrap=True)
+            raise typer.Exit(1) from None
 
     return wrapper
+
+
+def warn(text: str) -> None:
+    """A warning on stderr, one line."""
+    err_console.print(line(("warning:", "yellow"), f" {text}"), highlight=False, soft_wrap=True)
 
 
 @contextmanager
 def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
     """A Rich progress bar; yields ``update(done, total)`` for services to call."""
     with Progress(
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),

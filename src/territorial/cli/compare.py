@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from territorial.cli.common import DbOption, JsonOption, console, err_console, user_errors
+from territorial.cli.options import output_file
 from territorial.domain import TerritorialError
 from territorial.services.compare import Comparison, compare_scenarios, write_moves_csv
 from territorial.services.workspace import open_workspace
@@ -103,6 +104,7 @@ def compare(
             "-o",
             help="Write every move to this CSV file: account, name, from/to territory and "
             "rep, revenue, potential.",
+            callback=output_file,
         ),
     ] = None,
     db: DbOption = None,

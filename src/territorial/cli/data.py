@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from territorial.cli.common import DbOption, JsonOption, console, user_errors
+from territorial.cli.common import DbOption, JsonOption, console, line, styled, user_errors
 from territorial.services.listing import list_accounts, list_reps
 from territorial.services.scenarios import list_scenarios
 from territorial.services.workspace import WorkspaceSummary, open_workspace, summarise
@@ -24,7 +24,7 @@ def _money(value: float | None) -> str:
 
 def print_summary(summary: WorkspaceSummary) -> None:
     """The workspace summary as Rich tables."""
-    console.print(f"[bold]Workspace[/] {summary.database}")
+    console.print(line(styled("Workspace"), f" {summary.database}"))
     located = ", ".join(f"{n} by {k}" for k, n in summary.located.items() if n)
     console.print(f"  accounts: {summary.accounts:,} ({located or 'none'})")
     console.print(f"  reps: {summary.reps}")
@@ -37,7 +37,7 @@ def print_summary(summary: WorkspaceSummary) -> None:
         table.add_column("rep")
         table.add_column("accounts", justify="right")
         for name, rep, count in summary.territories:
-            table.add_row(name, rep or "[red]vacant[/]", f"{count:,}")
+            table.add_row(name, rep or styled("vacant", "red"), f"{count:,}")
         console.print(table)
 
 

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from territorial.cli.common import DbOption, console, user_errors
+from territorial.cli.common import DbOption, console, line, user_errors
 from territorial.cli.data import print_summary
 from territorial.cli.serve import serve as serve_web
 from territorial.services.demo import DemoLogin, build_demo, demo_logins
@@ -36,7 +36,7 @@ def demo(
     uow = open_workspace(db)
     with console.status("Generating the demo business..."):
         result = build_demo(uow, seed, reset=reset)
-    console.print(f"[green]Demo built[/]: {result.description}")
+    console.print(line(("Demo built", "green"), f": {result.description}"))
     with uow:
         print_summary(summarise(uow))
     print_logins(demo_logins(uow))

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from territorial.cli.common import DbOption, JsonOption, console, err_console, user_errors
+from territorial.cli.options import Detour, Speed, count, number
 from territorial.domain import TerritorialError
 from territorial.metrics import TravelModel
 from territorial.optimize.design import Progress
@@ -107,7 +108,12 @@ def print_outcome(outcome: DesignOutcome) -> None:
 
 @user_errors
 def design(
-    territories: Annotated[int, typer.Option("--territories", "-p", help="How many territories.")],
+    territories: Annotated[
+        int,
+        typer.Option(
+            "--territories", "-p", help="How many territories.", callback=count(at_least=1)
+        ),
+    ],
     name: Annotated[str, typer.Option(help="Name of the new draft scenario.")],
     balance: Annotated[
         str,
@@ -135,11 +141,17 @@ def design(
         str | None, typer.Option(help="Design separately within each value of this field.")
     ] = None,
     time_limit: Annotated[
-        float, typer.Option(help="Seconds for the whole design (loading and storing included).")
+        float,
+        typer.Option(
+            help="Seconds for the whole design (loading and storing included).",
+            callback=number(above=0),
+        ),
     ] = 30.0,
     seed: Annotated[int, typer.Option(help="Random seed (with --iterations: same plan).")] = 0,
     iterations: Annotated[
-        int | None, typer.Option(help="Stop after this many starts: reproducible plans.")
+        int | None,
+        typer.Option(help="Stop after this many starts: reproducible plans.",
+                     callback=count(at_least=1)),
     ] = None,
     centres: Annotated[
         str,
@@ -148,14 +160,18 @@ def design(
             "(every territory at its rep's home) or free."
         ),
     ] = "auto",
-    min_accounts: Annotated[int | None, typer.Option(help="Fewest accounts a territory.")] = None,
-    max_accounts: Annotated[int | None, typer.Option(help="Most accounts a territory.")] = None,
+    min_accounts: Annotated[
+        int | None, typer.Option(help="Fewest accounts a territory.", callback=count())
+    ] = None,
+    max_accounts: Annotated[
+        int | None, typer.Option(help="Most accounts a territory.", callback=count(at_least=1))
+    ] = None,
     base: Annotated[
         str | None, typer.Option("--scenario", help="Start from this scenario (default active).")
     ] = None,
     replace: Annotated[bool, typer.Option(help="Replace a scenario of the same name.")] = False,
-    detour: Annotated[float, typer.Option(help="Road distance / great-circle.")] = 1.3,
-    speed: Annotated[float, typer.Option(help="Average travel speed, km/h.")] = 50.0,
+    detour: Detour = 1.3,
+    speed: Speed = 50.0,
     background: Annotated[
         bool, typer.Option("--background", help="Run as a job; print its id and return.")
     ] = False,
@@ -228,7 +244,9 @@ def tradeoff(
     balance: Annotated[str, typer.Option(help="Measures to balance.")] = "potential,workload",
     tolerance: Annotated[str, typer.Option(help="±tolerance, as for design.")] = "0.05",
     objective: Annotated[str, typer.Option(help="travel or diameter.")] = "travel",
-    time_limit: Annotated[float, typer.Option(help="Seconds per cap.")] = 10.0,
+    time_limit: Annotated[
+        float, typer.Option(help="Seconds per cap.", callback=number(above=0))
+    ] = 10.0,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     base: Annotated[
         str | None, typer.Option("--scenario", help="Start from this scenario (default active).")

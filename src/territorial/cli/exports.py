@@ -8,12 +8,15 @@ from typing import Annotated
 import typer
 
 from territorial.cli.common import DbOption, ScenarioOption, console, user_errors
+from territorial.cli.options import output_file
 from territorial.services.exports import export_accounts, export_assignments
 from territorial.services.workspace import open_workspace
 
 app = typer.Typer(help="Export data from the workspace.", no_args_is_help=True)
 
-OutOption = Annotated[Path, typer.Option("--output", "-o", help="File to write.")]
+OutOption = Annotated[
+    Path, typer.Option("--output", "-o", help="File to write.", callback=output_file)
+]
 
 
 @app.command("accounts")

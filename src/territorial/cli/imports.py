@@ -8,7 +8,14 @@ from typing import Annotated
 
 import typer
 
-from territorial.cli.common import DbOption, JsonOption, console, progress_bar, user_errors
+from territorial.cli.common import (
+    DbOption,
+    JsonOption,
+    console,
+    line,
+    progress_bar,
+    user_errors,
+)
 from territorial.io import parse_mapping
 from territorial.services.imports import ImportReport, import_accounts, import_reps
 from territorial.services.workspace import open_workspace
@@ -16,6 +23,13 @@ from territorial.services.workspace import open_workspace
 app = typer.Typer(help="Import accounts or reps from CSV or XLSX.", no_args_is_help=True)
 
 FileArg = Annotated[Path, typer.Argument(help="CSV or XLSX file.", show_default=False)]
+ShortRowsOption = Annotated[
+    bool,
+    typer.Option(
+        help="Accept CSV rows with fewer cells than the header (truncated lines), reading "
+        "their missing cells as empty; by default such a row rejects the file."
+    ),
+]
 MapOption = Annotated[
     list[str] | None,
     typer.Option(
@@ -39,7 +53,7 @@ def print_report(report: ImportReport, as_json: bool) -> None:
         typer.echo(json.dumps(report.to_dict(), indent=2))
         return
     c = report.changes
-    console.print(f"[bold]{report.file}[/] recognised as [cyan]{report.format}[/]")
+    console.print(line((report.file, "bold"), " recognised as ", (report.format, "cyan")))
     console.print(
         f"  added {c.added:,}, updated {c.updated:,}, unchanged {c.unchanged:,}, "
         f"rejected {c.rejected:,}"
@@ -48,23 +62,24 @@ def print_report(report: ImportReport, as_json: bool) -> None:
         located = ", ".join(f"{n:,} by {k}" for k, n in report.located.items() if n)
         console.print(f"  located: {located}")
     if report.unlocated:
-        console.print(f"  [yellow]{len(report.unlocated)} rows could not be located[/]:")
-        for line in report.unlocated[:20]:
-            console.print(f"    {line}", markup=False)
+        n = len(report.unlocated)
+        console.print(line("  ", (f"{n} rows could not be located", "yellow"), ":"))
+        for row in report.unlocated[:20]:
+            console.print(f"    {row}")
         if len(report.unlocated) > 20:
             console.print(f"    ... and {len(report.unlocated) - 20} more")
     if report.extra_columns:
         console.print(f"  kept as extra fields: {', '.join(report.extra_columns)}", markup=False)
     for warning in report.warnings[:20]:
-        console.print(f"  [yellow]warning[/] {warning}", highlight=False)
+        console.print(line("  ", ("warning", "yellow"), f" {warning}"), highlight=False)
     if len(report.warnings) > 20:
         console.print(f"  ... and {len(report.warnings) - 20} more warnings")
     if report.alignment:
         a = report.alignment
-        console.print(
+        console.print(line(
             f"  current alignment: {a.assigned:,} accounts in {a.territories} territories "
-            f"(scenario [bold]{a.scenario}[/], active)"
-        )
+            "(scenario ", (a.scenario, "bold"), ", active)"
+        ))
         if a.territories_without_rep:
             names = ", ".join(a.territories_without_rep)
             console.print(f"  territories with no matching rep yet: {names}", markup=False)
@@ -80,6 +95,7 @@ def accounts(
         bool,
         typer.Option(help="Import rows that cannot be located, flagged, kept off maps."),
     ] = False,
+    allow_short_rows: ShortRowsOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Import accounts (Salesforce, HubSpot, Zoho exports or our template); all or nothing."""
@@ -90,6 +106,7 @@ def accounts(
             file,
             parse_mapping(mapping_items(mapping)) or None,
             allow_unlocated=allow_unlocated,
+            allow_short_rows=allow_short_rows,
             progress=update,
         )
     print_report(report, as_json)
@@ -98,8 +115,13 @@ def accounts(
 @app.command("reps")
 @user_errors
 def reps(
-    file: FileArg, db: DbOption = None, mapping: MapOption = None, as_json: JsonOption = False
+    file: FileArg,
+    db: DbOption = None,
+    mapping: MapOption = None,
+    allow_short_rows: ShortRowsOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Import reps (our template or a mapped file); all or nothing."""
-    report = import_reps(open_workspace(db), file, parse_mapping(mapping_items(mapping)) or None)
+    report = import_reps(open_workspace(db), file, parse_mapping(mapping_items(mapping)) or None,
+                         allow_short_rows=allow_short_rows)
     print_report(report, as_json)

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from territorial.cli.common import DbOption, JsonOption, console, user_errors
+from territorial.cli.options import number
 from territorial.domain import TerritorialError
 from territorial.domain.jobs import Job
 from territorial.services import jobs as service
@@ -52,7 +53,10 @@ def list_(db: DbOption = None, as_json: JsonOption = False) -> None:
 @user_errors
 def show(
     job_id: Annotated[str, typer.Argument(help="The job's id.")],
-    wait: Annotated[float, typer.Option(help="Wait up to this many seconds for the end.")] = 0,
+    wait: Annotated[
+        float,
+        typer.Option(help="Wait up to this many seconds for the end.", callback=number(at_least=0)),
+    ] = 0,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:

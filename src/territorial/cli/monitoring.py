@@ -16,8 +16,12 @@ from territorial.cli.common import (
     ScenarioOption,
     console,
     err_console,
+    line,
+    styled,
     user_errors,
 )
+from territorial.cli.imports import ShortRowsOption
+from territorial.cli.options import number
 from territorial.domain import TerritorialError
 from territorial.io import parse_mapping
 from territorial.optimize.design import Progress
@@ -52,20 +56,23 @@ def actuals_import(
     mapping: Annotated[
         list[str] | None, typer.Option("--map", help='Column mapping "Their Column=our_field".')
     ] = None,
+    allow_short_rows: ShortRowsOption = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Import sales (account, date, amount[, reference]) or visits; all or nothing."""
-    report = import_actuals(open_workspace(db), file, kind, parse_mapping(mapping or []) or None)
+    report = import_actuals(open_workspace(db), file, kind, parse_mapping(mapping or []) or None,
+                            allow_short_rows=allow_short_rows)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2))
         return
-    console.print(f"[bold]{report.file}[/]: {report.rows:,} {report.kind} rows ({report.format})")
+    console.print(line((report.file, "bold"),
+                       f": {report.rows:,} {report.kind} rows ({report.format})"))
     console.print(
         f"  added {report.added:,}, updated {report.updated:,}, unchanged {report.unchanged:,}"
     )
     for w in report.warnings[:20]:
-        console.print(f"  [yellow]warning[/] {w}", highlight=False)
+        console.print(line("  ", ("warning", "yellow"), f" {w}"), highlight=False)
 
 
 def _pct(x: float | None) -> str:
@@ -79,8 +86,15 @@ def monitor(
     ] = None,
     as_of: Annotated[str | None, typer.Option(help="Report date; default today.")] = None,
     scenario: ScenarioOption = None,
-    pace_threshold: Annotated[float, typer.Option(help="Alert when behind pace by more.")] = 0.10,
-    cost_per_km: Annotated[float, typer.Option(help="Travel cost per km.")] = 0.35,
+    pace_threshold: Annotated[
+        float,
+        typer.Option(
+            help="Alert when behind pace by more.", callback=number(at_least=0, at_most=1)
+        ),
+    ] = 0.10,
+    cost_per_km: Annotated[
+        float, typer.Option(help="Travel cost per km.", callback=number(at_least=0))
+    ] = 0.35,
     rebalance: Annotated[
         bool,
         typer.Option(help="Also design a rebalanced draft from the alignment with few moves."),
@@ -88,7 +102,9 @@ def monitor(
     max_moves: Annotated[
         str, typer.Option(help="With --rebalance: accounts that may move, 10% or a count.")
     ] = "10%",
-    time_limit: Annotated[float, typer.Option(help="With --rebalance: seconds to search.")] = 20.0,
+    time_limit: Annotated[
+        float, typer.Option(help="With --rebalance: seconds to search.", callback=number(above=0))
+    ] = 20.0,
     balance: Annotated[
         str | None,
         typer.Option(
@@ -133,12 +149,11 @@ def monitor(
         table.add_column(col, justify="left" if col in ("territory", "rep") else "right")
     for t in report.territories:
         a = t.attainment
-        pace = _pct(a.pace)
-        if a.pace is not None and a.pace < 1 - pace_threshold:
-            pace = f"[red]{pace}[/]"
+        behind = a.pace is not None and a.pace < 1 - pace_threshold
+        pace_cell = styled(_pct(a.pace), "red" if behind else "")
         table.add_row(
-            t.territory, t.rep or "[red]vacant[/]", f"{a.quota:,.0f}", f"{a.actual:,.0f}",
-            _pct(a.attainment), f"{a.expected:,.0f}", pace, _pct(a.projected_attainment),
+            t.territory, t.rep or styled("vacant", "red"), f"{a.quota:,.0f}", f"{a.actual:,.0f}",
+            _pct(a.attainment), f"{a.expected:,.0f}", pace_cell, _pct(a.projected_attainment),
             _pct(t.cost.ratio if t.cost else None),
             _pct(t.coverage.share if t.coverage else None), f"{t.slope:+,.0f}",
         )  # fmt: skip
@@ -147,14 +162,15 @@ def monitor(
                   style="bold")  # fmt: skip
     console.print(table)
     if report.alerts:
-        console.print(f"[bold]Alerts[/] ({len(report.alerts)})")
+        console.print(line(styled("Alerts"), f" ({len(report.alerts)})"))
         for alert in report.alerts[:25]:
             colour = "red" if alert.severity.value == "critical" else "yellow"
-            console.print(f"  [{colour}]{alert.kind:<8}[/] {alert.message}", highlight=False)
+            console.print(line("  ", (f"{alert.kind:<8}", colour), f" {alert.message}"),
+                          highlight=False)
         if len(report.alerts) > 25:
             console.print(f"  ... and {len(report.alerts) - 25} more (use --json)")
     for note in report.notes:
-        console.print(f"  [dim]{note}[/]", highlight=False)
+        console.print(styled(f"  {note}", "dim"), highlight=False)
     if report.rebalance is not None:
         print_rebalance(report.rebalance)
 
@@ -165,7 +181,7 @@ def print_rebalance(p: RebalanceProposal, limit: int = 15) -> None:
     for col in ("measure", "worst deviation now", "after", ""):
         table.add_column(col, justify="left" if col == "measure" else "right")
     for m in p.measures:
-        mark = "[green]better[/]" if m.improved else ""
+        mark = styled("better", "green") if m.improved else ""
         table.add_row(m.measure, _pct(m.before), _pct(m.after), mark)
     console.print(table)
     share = p.revenue_moved / p.revenue_total if p.revenue_total else 0.0
@@ -183,7 +199,7 @@ def print_rebalance(p: RebalanceProposal, limit: int = 15) -> None:
                           mv.to_territory or "-", f"{mv.revenue:,.0f}")  # fmt: skip
         console.print(moves)
     for note in p.notes:
-        console.print(f"  [yellow]note[/] {note}", highlight=False)
+        console.print(line("  ", ("note", "yellow"), f" {note}"), highlight=False)
     console.print(
         f"Next: territorial compare {p.base!r} {p.scenario!r}; "
         f"territorial scenario approve {p.scenario!r}; territorial publish {p.scenario!r} "

@@ -10,7 +10,16 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from territorial.cli.common import DbOption, JsonOption, ScenarioOption, console, user_errors
+from territorial.cli.common import (
+    DbOption,
+    JsonOption,
+    ScenarioOption,
+    console,
+    line,
+    styled,
+    user_errors,
+)
+from territorial.cli.options import input_file, number
 from territorial.cli.publish import print_transfers
 from territorial.domain import TerritorialError
 from territorial.domain.planning import PLAN_SECTIONS
@@ -73,16 +82,16 @@ def assign(
         table.add_row(
             a.territory_id, a.rep_name + (" 📌" if a.pinned else ""), f"{a.cost:.3f}",
             f"{a.travel_km:,.0f}", f"{a.continuity_share:.0%}", f"{a.workload_hours:,.0f}",
-            f"[red]{a.utilisation:.0%}[/]" if a.over_capacity else f"{a.utilisation:.0%}",
+            styled(f"{a.utilisation:.0%}", "red" if a.over_capacity else ""),
         )  # fmt: skip
     console.print(table)
     console.print(f"total cost {r.total_cost:.3f}; weights "
                   + ", ".join(f"{k}={v:.2f}" for k, v in report.weights.items()))  # fmt: skip
-    console.print("[bold]Reasons[/]")
+    console.print(styled("Reasons"))
     for a in sorted(r.assignments, key=lambda a: a.territory_id):
         console.print(f"  {a.territory_id}: {a.reason}", markup=False, highlight=False)
     for note in [*r.notes, *report.skipped_reps]:
-        console.print(f"  [yellow]•[/] {note}", highlight=False)
+        console.print(line("  ", ("•", "yellow"), f" {note}"), highlight=False)
     if report.applied:
         console.print(f"Applied: reps written to scenario {report.scenario}.")
     else:
@@ -93,8 +102,13 @@ def assign(
 def size(
     scenario: ScenarioOption = None,
     db: DbOption = None,
-    capacity_hours: Annotated[float, typer.Option(help="Hours per rep per week.")] = 40.0,
-    utilisation: Annotated[float, typer.Option(help="Target utilisation (0-1].")] = 0.85,
+    capacity_hours: Annotated[
+        float, typer.Option(help="Hours per rep per week.", callback=number(above=0))
+    ] = 40.0,
+    utilisation: Annotated[
+        float,
+        typer.Option(help="Target utilisation (0-1].", callback=number(above=0, at_most=1.5)),
+    ] = 0.85,
     as_json: JsonOption = False,
 ) -> None:
     """How many reps the workload needs, and what one rep more or less does."""
@@ -115,7 +129,7 @@ def size(
         busiest = ", ".join(f"{n} {u:.0%}" for n, u in result.busiest)
         console.print(f"  busiest reps today: {busiest}", highlight=False)
     for note in result.notes:
-        console.print(f"  [dim]{note}[/]", highlight=False)
+        console.print(styled(f"  {note}", "dim"), highlight=False)
 
 
 @quota_app.command("set")
@@ -150,7 +164,7 @@ def quota_set(
         return
     _print_quotas(qs_dict := quota_set_dict(qs))
     for note in qs.notes:
-        console.print(f"  [dim]{note}[/]", highlight=False)
+        console.print(styled(f"  {note}", "dim"), highlight=False)
     console.print(f"Stored quotas for {qs_dict['period']['label']} in {qs.scenario}.")
 
 
@@ -169,7 +183,7 @@ def _print_quotas(data: dict[str, object]) -> None:
     for row in terr:
         amounts = [f"{float(s['quota']):,.0f}" for s in row["slices"]]
         table.add_row(row["territory"] + (" *" if row["overridden"] else ""),
-                      row["rep_external_id"] or "[red]vacant[/]",
+                      row["rep_external_id"] or styled("vacant", "red"),
                       f"{float(row['quota']):,.0f}", *amounts)  # fmt: skip
     console.print(table)
     console.print(f"total {float(str(data['sum'])):,.2f} (target {float(str(data['total'])):,.2f})"
@@ -208,8 +222,8 @@ def _date(value: str | None, what: str) -> date | None:
 @user_errors
 def goals_add(
     metric: Annotated[str, typer.Option(help="revenue, visits, new_accounts, or a measure.")],
-    baseline: Annotated[float, typer.Option(help="Value at the start.")],
-    target: Annotated[float, typer.Option(help="Value to reach.")],
+    baseline: Annotated[float, typer.Option(help="Value at the start.", callback=number())],
+    target: Annotated[float, typer.Option(help="Value to reach.", callback=number())],
     due: Annotated[str, typer.Option(help="Due date, YYYY-MM-DD.")],
     territory: Annotated[str | None, typer.Option(help="Territory name.")] = None,
     rep: Annotated[str | None, typer.Option(help="Rep external id or name.")] = None,
@@ -260,7 +274,7 @@ def goals_list(
         st = p.status.value
         table.add_row(str(g.id), f"{g.scope} {g.subject}", g.metric, f"{g.baseline:,.4g}",
                       f"{g.target:,.4g}", f"{p.actual:,.4g}", str(g.due),
-                      f"[{style[st]}]{st.replace('_', ' ')}[/]")  # fmt: skip
+                      styled(st.replace("_", " "), style[st]))  # fmt: skip
     console.print(table)
 
 
@@ -269,7 +283,10 @@ def goals_list(
 def plan_edit(
     territory: Annotated[str, typer.Argument(help="Territory name.", show_default=False)],
     file: Annotated[
-        Path | None, typer.Option("--file", help="Plan as Markdown (## Goals ...) or JSON.")
+        Path | None,
+        typer.Option(
+            "--file", help="Plan as Markdown (## Goals ...) or JSON.", callback=input_file
+        ),
     ] = None,
     goals: Repeat = None,
     strategies: Repeat = None,
@@ -297,8 +314,14 @@ def plan_edit(
 @user_errors
 def plan_show(
     territory: Annotated[str, typer.Argument(help="Territory name.", show_default=False)],
-    a_share: Annotated[float, typer.Option(help="Share of accounts in tier A.")] = 0.2,
-    b_share: Annotated[float, typer.Option(help="Share of accounts in tier B.")] = 0.3,
+    a_share: Annotated[
+        float,
+        typer.Option(help="Share of accounts in tier A.", callback=number(at_least=0, at_most=1)),
+    ] = 0.2,
+    b_share: Annotated[
+        float,
+        typer.Option(help="Share of accounts in tier B.", callback=number(at_least=0, at_most=1)),
+    ] = 0.3,
     scenario: ScenarioOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -313,22 +336,22 @@ def plan_show(
         _echo_json(view.to_dict())
         return
     data = view.to_dict()
-    console.print(f"[bold]{territory}[/] ({data['scenario']}), rep {view.rep or 'vacant'}, "
-                  f"{view.accounts:,} accounts", highlight=False)  # fmt: skip
+    console.print(line(styled(territory), f" ({data['scenario']}), rep {view.rep or 'vacant'}, "
+                       f"{view.accounts:,} accounts"), highlight=False)  # fmt: skip
     if view.quota:
         console.print(f"quota {view.quota[0]}: {float(view.quota[1]):,.0f}")
     for name in PLAN_SECTIONS:
         items = view.plan.section(name)
-        console.print(f"[bold]{name.capitalize()}[/]" + ("" if items else " [dim](none)[/]"))
+        console.print(line(styled(name.capitalize()), ("" if items else (" (none)", "dim"))))
         for item in items:
             console.print(f"  - {item}", markup=False, highlight=False)
     t = view.tiers
-    console.print(f"[bold]Tiers[/] A {t['A']}, B {t['B']}, C {t['C']}")
+    console.print(line(styled("Tiers"), f" A {t['A']}, B {t['B']}, C {t['C']}"))
     for ext, name, score in view.top_accounts[:5]:
         console.print(f"  A {ext} {name} (score {score:.2f})", markup=False, highlight=False)
     yrs = view.calendar_years
     basis = f"{yrs} year(s) of sales" if yrs else "flat: no complete year of sales"
-    console.print(f"[bold]Seasonal calendar[/] ({basis}; ↑ peak, ↓ low)")
+    console.print(line(styled("Seasonal calendar"), f" ({basis}; ↑ peak, ↓ low)"))
     marks = {"peak": "↑", "low": "↓", "": ""}
     cells = [f"{m} {i:.2f}{marks[f]}" for m, i, f in view.calendar]
     console.print("  " + "  ".join(cells), highlight=False)

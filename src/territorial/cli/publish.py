@@ -9,10 +9,17 @@ from decimal import Decimal
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from territorial.cli.common import DbOption, JsonOption, console, err_console, user_errors
+from territorial.cli.common import (
+    DbOption,
+    JsonOption,
+    console,
+    line,
+    styled,
+    user_errors,
+    warn,
+)
 from territorial.domain import TerritorialError
 from territorial.domain.publishing import QuotaTransferRecord
 from territorial.services.publish import (
@@ -81,11 +88,10 @@ def print_transfers(transfers: list[QuotaTransferRecord], title: str, limit: int
 
 def print_publish(report: PublishReport) -> None:
     prev = f"; {report.previous} is archived" if report.previous else ""
-    console.print(
-        f"[bold]{report.scenario}[/] is the active alignment from {report.effective} "
+    console.print(line(
+        styled(report.scenario), f" is the active alignment from {report.effective} "
         f"(was {report.status_before}){prev}.",
-        highlight=False,
-    )
+    ), highlight=False)
     console.print(f"  {report.moved_accounts:,} accounts change territory.", highlight=False)
     if not report.balance.passed:
         warn(f"published with --force: {report.balance.warning()}")
@@ -109,11 +115,7 @@ def print_publish(report: PublishReport) -> None:
     if not report.quotas and report.previous:
         console.print(f"  no quotas of {report.previous} run on {report.effective}; none carried")
     for note in report.notes:
-        console.print(f"  [dim]{note}[/]", highlight=False)
-
-
-def warn(text: str) -> None:
-    err_console.print(f"[yellow]warning:[/] {escape(text)}", highlight=False, soft_wrap=True)
+        console.print(styled(f"  {note}", "dim"), highlight=False)
 
 
 @scenario_app.command("approve")

@@ -86,6 +86,7 @@ def read_accounts(
     mapping: dict[str, str] | None = None,
     *,
     allow_unlocated: bool = False,
+    allow_short_rows: bool = False,
     progress: Callable[[int, int], None] | None = None,
     geocoder: Geocoder | None = None,
 ) -> AccountFile:
@@ -100,6 +101,9 @@ def read_accounts(
     allow_unlocated
         Import rows that cannot be located (flagged ``LocatedBy.UNLOCATED``) instead of
         rejecting the file.
+    allow_short_rows
+        Read a CSV row with fewer cells than the header with its missing cells empty,
+        instead of rejecting the file.
     progress
         Called with (rows done, rows expected) while reading.
 
@@ -120,8 +124,9 @@ def read_accounts(
     log = ProblemLog(file)
     warnings = ProblemLog(file, kind="warnings")
     warnings.extend(plan.warnings)
-    records = list(iter_records(table, plan, _PARSERS, log, progress))
-    if not records:
+    records = list(iter_records(table, plan, _PARSERS, log, progress,
+                                allow_short_rows=allow_short_rows))
+    if not records and not log.total:
         raise InputRejected([Problem(file, None, None, None,
                                      "the file has a header but no data rows")])
     extra_names = [plan.header[i].strip() for i in plan.extra]

@@ -52,6 +52,7 @@ def _read(
     parsers: dict[str, Parser],
     required: dict[str, str],
     progress: Callable[[int, int], None] | None,
+    allow_short_rows: bool = False,
 ) -> tuple[ColumnPlan, list[Record], ProblemLog]:
     table = read_table(path)
     file = table.file
@@ -64,8 +65,9 @@ def _read(
     if missing:
         raise InputRejected(missing)
     log = ProblemLog(file)
-    records = list(iter_records(table, plan, parsers, log, progress))
-    if not records:
+    records = list(iter_records(table, plan, parsers, log, progress,
+                                allow_short_rows=allow_short_rows))
+    if not records and not log.total:
         raise InputRejected([Problem(file, None, None, None,
                                      "the file has a header but no data rows")])
     for rec in records:
@@ -79,12 +81,14 @@ def read_sales(
     path: Path,
     mapping: dict[str, str] | None = None,
     *,
+    allow_short_rows: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> SalesFile:
     """Read sales: account id, date, amount and an optional reference (order id).
 
     Dates may be ISO, US (``3/31/2024``) or Excel dates. Negative amounts (credits) are
-    kept. Raises :class:`InputRejected` with every problem found.
+    kept. ``allow_short_rows`` reads a CSV row shorter than the header with its missing
+    cells empty. Raises :class:`InputRejected` with every problem found.
     """
     parsers: dict[str, Parser] = {
         "account_external_id": parse_text, "date": parse_date, "amount": parse_float,
@@ -94,7 +98,7 @@ def read_sales(
                 "date": "a date (e.g. Date, Close Date)", "amount": "an amount (e.g. Amount)"}
     path = Path(path)
     plan, records, log = _read(path, mapping, SALE_FIELDS, _SALE_ALIASES, parsers, required,
-                               progress)
+                               progress, allow_short_rows)
     log.raise_if_any()
     sales = [_sale(r.values) for r in records]
     return SalesFile(path, plan.format, sales,
@@ -110,6 +114,7 @@ def read_visits(
     path: Path,
     mapping: dict[str, str] | None = None,
     *,
+    allow_short_rows: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> VisitsFile:
     """Read visits: account id, date, and optional rep id, minutes and kind.
@@ -124,7 +129,7 @@ def read_visits(
                 "date": "a date (e.g. Date, Activity Date)"}
     path = Path(path)
     plan, records, log = _read(path, mapping, VISIT_FIELDS, _VISIT_ALIASES, parsers, required,
-                               progress)
+                               progress, allow_short_rows)
     for r in records:
         m = r.values.get("minutes")
         if m is not None and m < 0:

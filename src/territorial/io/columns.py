@@ -246,13 +246,22 @@ def resolve_columns(
     warnings: list[Problem] = []
     for target, candidates in claims.items():
         candidates.sort()
-        chosen[target] = candidates[0][2]
+        chosen[target] = first = candidates[0][2]
+        twins = [i for i, key in enumerate(keys) if key == keys[first] and i != first]
+        if twins:
+            problems.append(Problem(
+                file, header_row, header[first], None,
+                f"column name appears twice (columns {first + 1} and {twins[0] + 1}) and would "
+                f"fill field {target!r}; rename or remove one of them",
+            ))
         for _, _, col in candidates[1:]:
             warnings.append(Problem(
                 file, header_row, header[col], None,
                 f"also matches field {target!r}, which column {header[candidates[0][2]]!r} "
                 "fills; kept as an extra field",
             ))
+    if problems:
+        raise InputRejected(problems)
     used = set(chosen.values())
     extra = [i for i, h in enumerate(header) if i not in used and h.strip()]
     seen: dict[str, int] = {}

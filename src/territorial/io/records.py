@@ -77,18 +77,30 @@ def iter_records(
     parsers: dict[str, Parser],
     log: ProblemLog,
     progress: Progress | None = None,
+    *,
+    allow_short_rows: bool = False,
 ) -> Iterator[Record]:
     """Parse each non-blank row; a cell that fails its parser becomes a problem.
 
-    Empty cells are left out of ``values``. Cells of extra columns are kept raw.
+    Empty cells are left out of ``values``. Cells of extra columns are kept raw. A CSV
+    row with fewer cells than the header (a truncated line) is a problem and is left
+    out, unless ``allow_short_rows`` reads its missing cells as empty.
     """
     header = plan.header
+    short_is_problem = table.kind == "csv" and not allow_short_rows
+    width = len(header)
     plan_fields = [(f, i, header[i], parsers[f]) for f, i in plan.fields.items() if f in parsers]
     extras = [(i, header[i].strip()) for i in plan.extra]
     total = table.estimated_rows
     done = 0
     for row, cells in table.rows:
         n = len(cells)
+        if short_is_problem and n < width:
+            log.add(row, None, None,
+                    f"the row has {n} cell{'s' if n != 1 else ''} but the header has {width} "
+                    "(a truncated line?); fix the row, or import with --allow-short-rows to "
+                    "read the missing cells as empty")
+            continue
         values: dict[str, Any] = {}
         failed: list[str] | None = None
         for name, i, column, parse in plan_fields:

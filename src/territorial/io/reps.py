@@ -83,12 +83,15 @@ def read_reps(
     path: Path,
     mapping: dict[str, str] | None = None,
     *,
+    allow_short_rows: bool = False,
     progress: Callable[[int, int], None] | None = None,
     geocoder: Geocoder | None = None,
 ) -> RepFile:
     """Read reps and geocode their homes; a home that cannot be placed is a warning.
 
-    Raises :class:`InputRejected` with every problem found.
+    ``allow_short_rows`` reads a CSV row shorter than the header with its missing cells
+    empty (else such a row is a problem). Raises :class:`InputRejected` with every
+    problem found.
     """
     path = Path(path)
     table = read_table(path)
@@ -119,7 +122,8 @@ def read_reps(
     first_row: dict[str, int] = {}
     id_col = plan.column("external_id")
     rows = 0
-    for rec in iter_records(table, plan, _PARSERS, log, progress):
+    for rec in iter_records(table, plan, _PARSERS, log, progress,
+                            allow_short_rows=allow_short_rows):
         rows += 1
         v = rec.values
         ext_id = v.get("external_id")

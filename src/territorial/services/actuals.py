@@ -107,19 +107,23 @@ def import_actuals(
     path: Path,
     kind: str = "sales",
     mapping: dict[str, str] | None = None,
+    *,
+    allow_short_rows: bool = False,
 ) -> ActualsReport:
     """Import a sales or visits file; raises ``InputRejected`` and writes nothing when a
-    row is bad."""
+    row is bad (a CSV row shorter than the header too, unless ``allow_short_rows``)."""
     if kind not in KINDS:
         raise TerritorialError(f"--kind must be one of {', '.join(KINDS)}, not {kind!r}")
     path = Path(path)
     if kind == "sales":
-        return _import_sales(uow, path, mapping)
-    return _import_visits(uow, path, mapping)
+        return _import_sales(uow, path, mapping, allow_short_rows)
+    return _import_visits(uow, path, mapping, allow_short_rows)
 
 
-def _import_sales(uow: UnitOfWork, path: Path, mapping: dict[str, str] | None) -> ActualsReport:
-    data = read_sales(path, mapping)
+def _import_sales(
+    uow: UnitOfWork, path: Path, mapping: dict[str, str] | None, allow_short_rows: bool = False
+) -> ActualsReport:
+    data = read_sales(path, mapping, allow_short_rows=allow_short_rows)
     report = ActualsReport(str(path), "sales", data.format, len(data.sales))
     report.warnings = [str(w) for w in data.warnings]
     with uow:
@@ -156,8 +160,10 @@ def _import_sales(uow: UnitOfWork, path: Path, mapping: dict[str, str] | None) -
     return report
 
 
-def _import_visits(uow: UnitOfWork, path: Path, mapping: dict[str, str] | None) -> ActualsReport:
-    data = read_visits(path, mapping)
+def _import_visits(
+    uow: UnitOfWork, path: Path, mapping: dict[str, str] | None, allow_short_rows: bool = False
+) -> ActualsReport:
+    data = read_visits(path, mapping, allow_short_rows=allow_short_rows)
     report = ActualsReport(str(path), "visits", data.format, len(data.visits))
     report.warnings = [str(w) for w in data.warnings]
     with uow:

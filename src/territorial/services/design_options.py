@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import math
+
 from territorial.domain import TerritorialError
 
 
 def parse_fraction(text: str, option: str) -> float:
-    """'10%' -> 0.1, '0.1' -> 0.1, '25' -> 25.0 (a count)."""
+    """'10%' -> 0.1, '0.1' -> 0.1, '25' -> 25.0 (a count); finite and not negative."""
     try:
-        if text.strip().endswith("%"):
-            return float(text.strip()[:-1]) / 100.0
-        return float(text)
+        stripped = text.strip()
+        percent = stripped.endswith("%")
+        value = float(stripped[:-1]) / 100.0 if percent else float(stripped)
     except ValueError:
         raise TerritorialError(
             f"{option}: expected a number or a percentage, got {text!r}"
         ) from None
+    if not math.isfinite(value) or value < 0:
+        raise TerritorialError(f"{option}: expected a finite number of 0 or more, got {text!r}")
+    return value
 
 
 def parse_tolerance(text: str) -> float | dict[str, float]:

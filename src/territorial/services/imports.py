@@ -166,11 +166,14 @@ def import_accounts(
     mapping: dict[str, str] | None = None,
     *,
     allow_unlocated: bool = False,
+    allow_short_rows: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import accounts from a CSV/XLSX file; raises ``InputRejected`` and writes nothing
-    when any row is bad."""
-    data = read_accounts(path, mapping, allow_unlocated=allow_unlocated, progress=progress)
+    when any row is bad (``allow_short_rows``: a CSV row shorter than the header is read
+    with its missing cells empty instead)."""
+    data = read_accounts(path, mapping, allow_unlocated=allow_unlocated,
+                         allow_short_rows=allow_short_rows, progress=progress)
     with uow:
         added, updated, unchanged = _split(data.accounts, uow.accounts.by_external_id())
         uow.accounts.add_many(added)
@@ -191,9 +194,15 @@ def import_accounts(
     )
 
 
-def import_reps(uow: UnitOfWork, path: Path, mapping: dict[str, str] | None = None) -> ImportReport:
+def import_reps(
+    uow: UnitOfWork,
+    path: Path,
+    mapping: dict[str, str] | None = None,
+    *,
+    allow_short_rows: bool = False,
+) -> ImportReport:
     """Import reps; territories of the active alignment named after a rep get linked."""
-    data = read_reps(path, mapping)
+    data = read_reps(path, mapping, allow_short_rows=allow_short_rows)
     with uow:
         added, updated, unchanged = _split(data.reps, {r.external_id: r for r in uow.reps.list()})
         uow.reps.add_many(added)

@@ -21,6 +21,8 @@ import numpy as np
 from territorial.domain import TerritorialError
 from territorial.domain.planning import PLAN_SECTIONS, TerritoryPlan
 from territorial.domain.users import Role
+from territorial.io.limits import Limits, read_bounded
+from territorial.io.tabular import check_text_head
 from territorial.metrics.tiers import TierConfig, assign_tiers
 from territorial.services import audit
 from territorial.services.actor import require
@@ -35,14 +37,32 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 PEAK, LOW = 1.10, 0.90
 
 
+def _read_plan_text(path: Path) -> str:
+    limits = Limits.from_env()
+    data = read_bounded(path, limits, lambda head: check_text_head(head, str(path)))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise TerritorialError(f"{path}, line {line}: not UTF-8 text; save it as UTF-8") from None
+    for n, line_text in enumerate(text.splitlines(), start=1):
+        if len(line_text) > limits.line_chars:
+            raise TerritorialError(f"{path}, line {n}: {limits.line_message()}")
+    return text
+
+
 def parse_plan_file(path: Path) -> dict[str, list[str]]:
-    """Read a plan from JSON (``{"goals": [...], ...}``) or Markdown (``## Goals`` + items)."""
-    text = Path(path).read_text(encoding="utf-8")
+    """Read a plan from JSON (``{"goals": [...], ...}``) or Markdown (``## Goals`` + items).
+
+    The file is read within the input limits (size, line length) and must be UTF-8 text.
+    """
+    path = Path(path)
+    text = _read_plan_text(path)
     if path.suffix.lower() == ".json":
         try:
             data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise TerritorialError(f"{path.name}: not valid JSON ({exc})") from None
+        except (json.JSONDecodeError, RecursionError) as exc:
+            raise TerritorialError(f"{path}: not valid JSON ({exc})") from None
         if not isinstance(data, dict):
             raise TerritorialError(f"{path.name}: expected an object of sections")
         return {str(k).lower(): [str(x) for x in (v if isinstance(v, list) else [v])]

@@ -44,15 +44,28 @@ from territorial.services.snapshots import record_balance_snapshot
 from territorial.services.territory_data import per_territory, require_editable, sales_by_territory
 from territorial.storage import UnitOfWork
 
+MAX_AMOUNT = Decimal(10) ** 15
+CENT = Decimal("0.01")
+
 
 def to_money(value: str | int | float | Decimal, what: str) -> Decimal:
-    """A money amount from user input, e.g. ``12000000``, ``1.2e7``, ``"12,000,000"``."""
+    """A money amount from user input, e.g. ``12000000``, ``1.2e7``, ``"12,000,000"``.
+
+    Refused (naming ``what``): text that is no number, NaN, infinity, a negative amount,
+    anything of 10**15 or more and fractions of a cent (quotas sum exactly to the cent).
+    """
     try:
         out = Decimal(str(value).replace(",", "").replace("_", "").strip())
     except InvalidOperation:
         raise TerritorialError(f"{what}: {value!r} is not an amount") from None
     if not out.is_finite():
         raise TerritorialError(f"{what}: {value!r} is not an amount")
+    if out < 0:
+        raise TerritorialError(f"{what}: {value!r} must not be negative")
+    if out >= MAX_AMOUNT:
+        raise TerritorialError(f"{what}: {value!r} is too large (the limit is 10^15)")
+    if out != out.quantize(CENT):
+        raise TerritorialError(f"{what}: {value!r} has fractions of a cent")
     if out == out.to_integral_value():
         out = out.quantize(Decimal(1))
     return out
@@ -156,6 +169,8 @@ def set_quotas(
     spec = parse_period(period)
     target = to_money(total, "--total")
     step = to_money(unit, "--round")
+    if step <= 0:
+        raise TerritorialError(f"--round: {unit!r} must be above 0")
     try:
         how = QuotaMethod(method)
         gran = Granularity(granularity)

@@ -16,12 +16,14 @@ from territorial.domain.errors import TerritorialError
 DEFAULT_DB = "territorial.db"
 ENV_VAR = "TERRITORIAL_DB"
 MIGRATIONS = Path(__file__).parent / "migrations"
+SUPPORTED_BACKENDS = frozenset({"sqlite", "postgresql"})
 
 
 def resolve_url(db: str | None = None) -> str:
     """Turn ``--db`` (a file path or a URL), else ``$TERRITORIAL_DB``, into a SQLAlchemy URL.
 
-    A plain path means a SQLite file; ``postgresql://...`` uses psycopg 3.
+    A plain path means a SQLite file; ``postgresql://...`` uses psycopg 3. Any other
+    kind of database (``mysql://...``) is refused with a :class:`TerritorialError`.
     """
     value = db or os.environ.get(ENV_VAR) or DEFAULT_DB
     if "://" not in value:
@@ -29,9 +31,15 @@ def resolve_url(db: str | None = None) -> str:
     if value.startswith(("postgresql://", "postgres://")):
         value = "postgresql+psycopg://" + value.split("://", 1)[1]
     try:
-        make_url(value)
+        url = make_url(value)
     except ArgumentError as exc:
         raise TerritorialError(f"--db: not a database URL: {value!r}") from exc
+    if url.get_backend_name() not in SUPPORTED_BACKENDS:
+        shown = url.render_as_string(hide_password=True)
+        raise TerritorialError(
+            f"--db: unsupported database {url.drivername!r} in {shown!r}; use a SQLite file "
+            "path (or sqlite:///PATH) or postgresql://user@host/db"
+        )
     return value
 
 

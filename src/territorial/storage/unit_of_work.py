@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 
 from sqlalchemy import Connection, Engine, exc
+from sqlalchemy.engine import make_url
 
 from territorial.domain.errors import TerritorialError
 from territorial.storage.access_repositories import AuditRepository, UserRepository
@@ -63,10 +64,11 @@ class UnitOfWork:
         try:
             engine = make_engine(url)
             migrate(engine)
-        except (exc.ArgumentError, exc.NoSuchModuleError, exc.OperationalError) as error:
+        except (exc.ArgumentError, exc.NoSuchModuleError, exc.DatabaseError) as error:
             reason = str(error.orig if isinstance(error, exc.DBAPIError) else error)
             raise TerritorialError(
-                f"cannot open the database {url}: {reason.strip().splitlines()[0]}"
+                f"cannot open the database {make_url(url).render_as_string(hide_password=True)}: "
+                f"{(reason.strip().splitlines() or ['unknown error'])[0]}"
             ) from error
         return cls(engine)
 
