@@ -32,8 +32,9 @@ ForceOption = Annotated[
     bool,
     typer.Option(
         "--force",
-        help="Go ahead even if the plan misses a tolerance it was designed to meet "
-        "(the warning is printed and kept in the history).",
+        help="Override a refusal: approve a plan that misses a tolerance it was designed "
+        "to meet, or publish one that is not approved or misses one. The reason is printed "
+        "and the step is recorded as overridden in the history.",
     ),
 ]
 
@@ -80,15 +81,30 @@ def print_transfers(transfers: list[QuotaTransferRecord], title: str, limit: int
 
 
 def print_publish(report: PublishReport) -> None:
-    prev = f"; {report.previous} is archived" if report.previous else ""
-    console.print(
-        f"[bold]{report.scenario}[/] is the active alignment from {report.effective} "
-        f"(was {report.status_before}){prev}.",
-        highlight=False,
-    )
+    name = escape(report.scenario)
+    if report.scheduled:
+        prev = f"; {escape(report.previous)} stays active until then" if report.previous else ""
+        console.print(
+            f"[bold]{name}[/] is scheduled: it becomes the active alignment on "
+            f"{report.effective} (was {report.status_before}){prev}.",
+            highlight=False,
+        )
+    else:
+        prev = f"; {escape(report.previous)} is archived" if report.previous else ""
+        console.print(
+            f"[bold]{name}[/] is the active alignment from {report.effective} "
+            f"(was {report.status_before}){prev}.",
+            highlight=False,
+        )
     console.print(f"  {report.moved_accounts:,} accounts change territory.", highlight=False)
-    if not report.balance.passed:
-        warn(f"published with --force: {report.balance.warning()}")
+    for reason in report.overridden:
+        warn(f"published with --force: {reason}")
+    if report.plans_carried or report.locks_carried:
+        console.print(
+            f"  carried over: the plans of {len(report.plans_carried)} territories, "
+            f"{report.locks_carried:,} locks",
+            highlight=False,
+        )
     for carried in report.quotas:
         if carried.kept_existing:
             continue
@@ -109,7 +125,7 @@ def print_publish(report: PublishReport) -> None:
     if not report.quotas and report.previous:
         console.print(f"  no quotas of {report.previous} run on {report.effective}; none carried")
     for note in report.notes:
-        console.print(f"  [dim]{note}[/]", highlight=False)
+        console.print(f"  [dim]{escape(note)}[/]", highlight=False)
 
 
 def warn(text: str) -> None:
@@ -177,10 +193,12 @@ def publish(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Make a scenario the active alignment from a date; quota moves with the accounts.
+    """Make an approved scenario the active alignment from a date; quota moves with the
+    accounts, plans and locks follow the territories that keep their name.
 
-    A designed scenario must still meet the tolerances it was designed to (recomputed
-    now); one that misses them needs --force.
+    A date after today schedules the change: the current alignment stays active until
+    then. A draft, or a designed scenario that no longer meets the tolerances it was
+    designed to (recomputed now), is refused unless --force.
     """
     report = publish_scenario(open_workspace(db), name, _effective(effective), by=by, force=force)
     if as_json:

@@ -7,7 +7,13 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine, exc
 
 from territorial.domain.errors import TerritorialError
-from territorial.storage.database import make_engine, migrate, resolve_url
+from territorial.storage.database import (
+    BUSY_TIMEOUT_SECONDS,
+    WRITE_LOCK,
+    make_engine,
+    migrate,
+    resolve_url,
+)
 from territorial.storage.jobs_repository import JobRepository
 from territorial.storage.planning_repositories import (
     GoalRepository,
@@ -26,6 +32,9 @@ from territorial.storage.repositories import (
     SettingsRepository,
 )
 from territorial.storage.tables import metadata
+
+
+WRITER_LOCK_KEY = 0x7E771  # PostgreSQL advisory lock shared by Territorial's writers
 
 
 class UnitOfWork:
@@ -110,6 +119,31 @@ class UnitOfWork:
         assert self._conn is not None
         for table in reversed(metadata.sorted_tables):
             self._conn.execute(table.delete())
+
+    def write_lock(self) -> None:
+        """Hold off every other writer until this transaction ends; call it first.
+
+        A writer that reads what it then changes (an import, a design's save, a publish)
+        calls this before its first read: a second writer waits until the first commits
+        and then reads what the first wrote, so neither change is lost nor half seen.
+        SQLite restarts the (still empty) transaction as ``BEGIN IMMEDIATE``; PostgreSQL
+        takes a transaction-scoped advisory lock. Waiting longer than the busy timeout is
+        a clear error, not a raw database one.
+        """
+        assert self._conn is not None
+        try:
+            if self._conn.dialect.name == "sqlite":
+                self._conn.rollback()
+                self._conn.info[WRITE_LOCK] = True
+                self._conn.begin()
+            else:
+                self._conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK_KEY})")
+        except exc.OperationalError as error:
+            self._conn.info.pop(WRITE_LOCK, None)
+            raise TerritorialError(
+                f"the database is busy: another change has held it for over "
+                f"{BUSY_TIMEOUT_SECONDS:.0f} s; try again"
+            ) from error
 
     def rollback(self) -> None:
         assert self._conn is not None
