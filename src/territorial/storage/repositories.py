@@ -315,7 +315,8 @@ class ScenarioRepository:
             )
         parent_id = self._id(scenario.parent) if scenario.parent else None
         now = datetime.now(UTC)
-        values = {
+        by = by or scenario.created_by
+        values: dict[str, Any] = {
             "name": scenario.name,
             "status": scenario.status.value,
             "created_by": scenario.created_by,
@@ -323,7 +324,7 @@ class ScenarioRepository:
             "parent_id": parent_id,
             "description": scenario.description,
             "balance_spec": dict(scenario.balance_spec),
-            "changed_by": by or scenario.created_by,
+            "changed_by": by,
             "changed_at": now,
         }
         scenario_id = self._id(scenario.name)
@@ -348,7 +349,7 @@ class ScenarioRepository:
             self.conn.execute(
                 delete(t.territories).where(t.territories.c.scenario_id == scenario_id)
             )
-        scenario.changed_by, scenario.changed_at = values["changed_by"], now
+        scenario.changed_by, scenario.changed_at = by, now
         rep_ids = RepRepository(self.conn).ids_by_external_id()
         if scenario.territories:
             self.conn.execute(
@@ -404,12 +405,14 @@ class ScenarioRepository:
             if held.expires_at > claim.claimed_at and not take_over:
                 return held
             self.conn.execute(delete(t.scenario_claims).where(c.name == claim.name))
-        self.conn.execute(
-            insert(t.scenario_claims).values(
-                name=claim.name, token=claim.token, claimed_by=claim.claimed_by,
-                claimed_at=claim.claimed_at, expires_at=claim.expires_at,
-            )  # fmt: skip
-        )
+        row_values = {
+            "name": claim.name,
+            "token": claim.token,
+            "claimed_by": claim.claimed_by,
+            "claimed_at": claim.claimed_at,
+            "expires_at": claim.expires_at,
+        }
+        self.conn.execute(insert(t.scenario_claims).values(row_values))
         return None
 
     def holds_claim(self, name: str, token: str) -> bool:

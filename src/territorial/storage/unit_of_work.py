@@ -33,7 +33,6 @@ from territorial.storage.repositories import (
 )
 from territorial.storage.tables import metadata
 
-
 WRITER_LOCK_KEY = 0x7E771  # PostgreSQL advisory lock shared by Territorial's writers
 
 

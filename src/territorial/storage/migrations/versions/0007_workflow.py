@@ -46,7 +46,7 @@ def upgrade() -> None:
     # the dates of alignments published before this revision, from their events
     for column, kind in (("effective_from", "published"), ("effective_to", "archived")):
         op.execute(
-            f"UPDATE scenarios SET {column} = ("  # noqa: S608 - constant names
+            f"UPDATE scenarios SET {column} = ("
             "SELECT e.effective_date FROM scenario_events e "
             f"WHERE e.scenario_id = scenarios.id AND e.kind = '{kind}' "
             "ORDER BY e.at DESC, e.id DESC LIMIT 1)"
