@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from territorial.cli.common import DbOption, JsonOption, ScenarioOption, console, user_errors
+from territorial.cli.common import (
+    AsOfOption,
+    DbOption,
+    JsonOption,
+    ScenarioOption,
+    console,
+    parse_as_of,
+    user_errors,
+)
 from territorial.metrics import TravelModel
 from territorial.services.assess import ScenarioAssessment, assess_scenario
 from territorial.services.workspace import open_workspace
@@ -114,10 +122,12 @@ def assess(
     detour: Annotated[float, typer.Option(help="Road distance / great-circle.")] = 1.3,
     speed: Annotated[float, typer.Option(help="Average travel speed, km/h.")] = 50.0,
     findings: Annotated[int, typer.Option(help="How many findings to print.")] = 15,
+    as_of: AsOfOption = None,
 ) -> None:
     """Assess the active alignment or a scenario: balance, workload, compactness, gaps."""
     result = assess_scenario(
-        open_workspace(db), scenario, travel=TravelModel(detour, speed), tolerance=tolerance
+        open_workspace(db), scenario, travel=TravelModel(detour, speed), tolerance=tolerance,
+        as_of=parse_as_of(as_of),
     )
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))

@@ -543,16 +543,13 @@ def publish_scenario(
         found = resolve_scenario(uow, name, day)
         _publishable(found, name)
         status_before = found.status.value
-        overridden: list[str] = []
-        unapproved = approval_refusal(found)
-        if unapproved is not None:
-            if not force:
-                raise TerritorialError(f"{unapproved}; or use --force to publish anyway")
-            overridden.append(unapproved)
         frame = load_frame(uow, found)
-        check = check_balance(found, frame, force=force, action="publish")
-        if not check.passed:
-            overridden.append(check.warning())
+        check = BalanceCheck()
+        if found.balance_spec:
+            check = check_balance(found, frame, force=True, action="publish")
+        overridden = [r for r in (approval_refusal(found), check.warning()) if r]
+        if overridden and not force:
+            raise TerritorialError(f"{'; '.join(overridden)}; use --force to publish anyway")
         previous, moved, carried, notes = _plan_publish(uow, found, effective, at, store=True)
         plans: list[str] = []
         locks = 0
