@@ -7,7 +7,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -37,14 +37,9 @@ def resolve_url(db: str | None = None) -> str:
 
 # how long a SQLite writer waits for another one to finish before giving up
 BUSY_TIMEOUT_SECONDS = 60.0
-# ``Connection.info`` key: the next transaction on this connection takes the write lock
-WRITE_LOCK = "territorial_write_lock"
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
-    # transactions are begun by _sqlite_begin, not by the driver (which would start them
-    # only at the first write, after the reads they depend on)
-    dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -52,25 +47,17 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
-def _sqlite_begin(conn: Connection) -> None:
-    """BEGIN, or BEGIN IMMEDIATE (the write lock, waiting for other writers) on request."""
-    immediate = conn.info.pop(WRITE_LOCK, False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-
 def make_engine(url: str) -> Engine:
     """An engine for ``url``, ready for several processes at once.
 
-    SQLite: foreign keys, the write-ahead log (readers never wait for a writer), a busy
-    timeout, and transactions that begin when the unit of work begins (``BEGIN
-    IMMEDIATE`` when it asks for the write lock). PostgreSQL: read committed, with
-    checked pooled connections; writers serialise on an advisory lock (see
-    :meth:`territorial.storage.UnitOfWork.write_lock`).
+    SQLite: foreign keys, the write-ahead log (readers never wait for a writer) and a
+    busy timeout (a writer waits for another); PostgreSQL: read committed, pooled
+    connections checked before use. Writers that read what they change take the write
+    lock first (:meth:`territorial.storage.UnitOfWork.write_lock`).
     """
     if make_url(url).get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 

@@ -9,7 +9,6 @@ from sqlalchemy import Connection, Engine, exc
 from territorial.domain.errors import TerritorialError
 from territorial.storage.database import (
     BUSY_TIMEOUT_SECONDS,
-    WRITE_LOCK,
     make_engine,
     migrate,
     resolve_url,
@@ -125,20 +124,19 @@ class UnitOfWork:
         A writer that reads what it then changes (an import, a design's save, a publish)
         calls this before its first read: a second writer waits until the first commits
         and then reads what the first wrote, so neither change is lost nor half seen.
-        SQLite restarts the (still empty) transaction as ``BEGIN IMMEDIATE``; PostgreSQL
-        takes a transaction-scoped advisory lock. Waiting longer than the busy timeout is
-        a clear error, not a raw database one.
+        SQLite restarts the transaction as ``BEGIN IMMEDIATE`` (other writers wait, readers
+        do not: the write-ahead log); PostgreSQL takes a transaction-scoped advisory lock.
+        Waiting longer than the busy timeout is a clear error, not a raw database one.
         """
         assert self._conn is not None
         try:
             if self._conn.dialect.name == "sqlite":
-                self._conn.rollback()
-                self._conn.info[WRITE_LOCK] = True
+                self._conn.rollback()  # the driver begins nothing until told so
                 self._conn.begin()
+                self._conn.exec_driver_sql("BEGIN IMMEDIATE")
             else:
                 self._conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK_KEY})")
         except exc.OperationalError as error:
-            self._conn.info.pop(WRITE_LOCK, None)
             raise TerritorialError(
                 f"the database is busy: another change has held it for over "
                 f"{BUSY_TIMEOUT_SECONDS:.0f} s; try again"

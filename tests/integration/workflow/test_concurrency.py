@@ -1,0 +1,178 @@
+"""Two writers at once, on SQLite and PostgreSQL, many times: imports of overlapping
+files that both carry a territory column, and designs of the same name.
+
+Each writer has an engine of its own (threads here, processes in the CLI test), they
+start together at a barrier, and the outcome must be one of those allowed: both
+imports applied in full, or one success and one clear refusal (``TerritorialError``),
+never a raw database error, a lost assignment or a half-applied change.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+
+from territorial.domain import TerritorialError
+from territorial.domain.publishing import NameTaken
+from territorial.services.design import DesignOutcome, DesignRequest, design_scenario
+from territorial.services.imports import ImportReport, import_accounts
+from territorial.storage import UnitOfWork, make_engine, migrate
+from territorial.storage import tables as t
+
+ROUNDS = 10
+PER_FILE = 120
+OVERLAP = 60
+T = TypeVar("T")
+
+
+def write_accounts(path: Path, ids: list[str], territory: str) -> None:
+    """A template file: each account located by coordinates, in one of 3 territories."""
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(["external_id", "name", "latitude", "longitude", "potential", "territory"])
+        for k, ext in enumerate(ids):
+            out.writerow([ext, f"Account {ext}", 40 + (k % 17) * 0.1, -75 - (k % 13) * 0.1,
+                          100 + k, f"{territory}-{k % 3}"])  # fmt: skip
+
+
+def at_once(jobs: list[Callable[[], T]]) -> list[T | BaseException]:
+    """Run ``jobs`` in threads released together; each one's result or exception."""
+    barrier = threading.Barrier(len(jobs))
+    results: list[T | BaseException] = [RuntimeError("did not run")] * len(jobs)
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            results[i] = jobs[i]()
+        except BaseException as exc:  # noqa: BLE001 - every outcome is examined below
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=120)
+    return results
+
+
+@pytest.fixture
+def engines(db_url: str) -> list[UnitOfWork]:
+    """Two units of work on the same (migrated) database, each with its own engine."""
+    first = make_engine(db_url)
+    migrate(first)
+    second = make_engine(db_url)
+    yield [UnitOfWork(first), UnitOfWork(second)]
+    first.dispose()
+    second.dispose()
+
+
+def _where(uow: UnitOfWork) -> dict[str, str]:
+    with uow:
+        name = uow.scenarios.active_name()
+        assert name is not None
+        found = uow.scenarios.get(name)
+        assert found is not None
+        return found.assignments
+
+
+def test_overlapping_imports_with_territories_are_both_applied(
+    engines: list[UnitOfWork], tmp_path: Path
+) -> None:
+    for r in range(ROUNDS):
+        ids_a = [f"R{r}-{k:04d}" for k in range(PER_FILE)]
+        ids_b = [f"R{r}-{k:04d}" for k in range(PER_FILE - OVERLAP, 2 * PER_FILE - OVERLAP)]
+        files = [tmp_path / f"a{r}.csv", tmp_path / f"b{r}.csv"]
+        write_accounts(files[0], ids_a, "TA")
+        write_accounts(files[1], ids_b, "TB")
+        outcomes = at_once([lambda u=u, f=f: import_accounts(u, f)
+                            for u, f in zip(engines, files, strict=True)])  # fmt: skip
+        raw = [o for o in outcomes if isinstance(o, BaseException)
+               and not isinstance(o, TerritorialError)]  # fmt: skip
+        assert not raw, f"round {r}: raw error {raw[0]!r}"
+        done = [o for o in outcomes if isinstance(o, ImportReport)]
+        if len(done) == 1:  # the other was refused clearly and wrote nothing
+            continue
+        assert len(done) == 2, outcomes
+        # exactly one ran first: it added all its rows; the second found the overlap
+        first = 0 if done[0].changes.added == PER_FILE else 1
+        second = 1 - first
+        assert done[first].changes.added == PER_FILE
+        assert done[second].changes.added == PER_FILE - OVERLAP
+        assert done[second].changes.updated == OVERLAP
+        where = _where(engines[0])
+        wanted: dict[str, str] = {}
+        for i in (first, second):  # the second's territories win on the overlap
+            ids = ids_a if i == 0 else ids_b
+            wanted |= {ext: f"{'TA' if i == 0 else 'TB'}-{k % 3}" for k, ext in enumerate(ids)}
+        mine = {ext: where.get(ext) for ext in wanted}
+        assert mine == wanted, f"round {r}: lost or wrong assignments"
+    with engines[0] as uow:
+        assert uow.accounts.count() == ROUNDS * (2 * PER_FILE - OVERLAP)
+
+
+def test_same_name_designs_one_runs_one_is_refused(
+    engines: list[UnitOfWork], tmp_path: Path
+) -> None:
+    seed = tmp_path / "seed.csv"
+    write_accounts(seed, [f"S-{k:03d}" for k in range(60)], "T")
+    import_accounts(engines[0], seed)
+
+    def design(uow: UnitOfWork, name: str) -> Callable[[], DesignOutcome]:
+        request = DesignRequest(name=name, territories=3, balance=("potential",),
+                                tolerance=0.2, time_limit=1.0, iterations=40)  # fmt: skip
+        return lambda: design_scenario(uow, request)
+
+    for r in range(ROUNDS):
+        name = f"Plan {r}"
+        outcomes = at_once([design(u, name) for u in engines])
+        done = [o for o in outcomes if isinstance(o, DesignOutcome)]
+        refused = [o for o in outcomes if isinstance(o, NameTaken)]
+        assert len(done) == 1 and len(refused) == 1, f"round {r}: {outcomes!r}"
+        message = str(refused[0])
+        assert f"'{name}'" in message
+        assert "already running" in message or "exists" in message
+        with engines[1] as uow:
+            stored = uow.scenarios.get(name)
+            assert stored is not None and len(stored.assignments) == 60
+            assert uow._conn is not None
+            claims = uow._conn.execute(t.scenario_claims.select()).all()
+            assert claims == []  # every claim was released
+    with engines[0] as uow:
+        names = [n for n, _ in uow.scenarios.names()]
+    assert sorted(n for n in names if n.startswith("Plan")) == [f"Plan {r}" for r in range(ROUNDS)]
+
+
+def _cli(db: str, *args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "COLUMNS": "200"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "territorial.cli.main", *args, "--db", db],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+
+
+def test_two_import_commands_at_once(db_url: str, tmp_path: Path) -> None:
+    """The real command, twice at once in two processes: both exit 0, no traceback."""
+    db = db_url.replace("postgresql+psycopg://", "postgresql://", 1)
+    migrate(make_engine(db_url))
+    ids = [f"C-{k:04d}" for k in range(300)]
+    write_accounts(tmp_path / "a.csv", ids[:200], "TA")
+    write_accounts(tmp_path / "b.csv", ids[100:], "TB")
+    procs = [_cli(db, "import", "accounts", str(tmp_path / f)) for f in ("a.csv", "b.csv")]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    for p, (out, err) in zip(procs, outputs, strict=True):
+        assert "Traceback" not in err and "Error" not in err, err
+        assert p.returncode == 0, err
+    uow = UnitOfWork(make_engine(db_url))
+    where = _where(uow)
+    assert set(ids) <= set(where)  # no account lost its territory
+    assert all(where[e].startswith("TA") for e in ids[:100])
+    assert all(where[e].startswith("TB") for e in ids[200:])
+    uow.engine.dispose()
