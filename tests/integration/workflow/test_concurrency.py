@@ -52,7 +52,7 @@ def at_once(jobs: list[Callable[[], T]]) -> list[T | BaseException]:
         barrier.wait()
         try:
             results[i] = jobs[i]()
-        except BaseException as exc:  # noqa: BLE001 - every outcome is examined below
+        except BaseException as exc:  # every outcome is examined by the caller
             results[i] = exc
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
@@ -167,7 +167,7 @@ def test_two_import_commands_at_once(db_url: str, tmp_path: Path) -> None:
     write_accounts(tmp_path / "b.csv", ids[100:], "TB")
     procs = [_cli(db, "import", "accounts", str(tmp_path / f)) for f in ("a.csv", "b.csv")]
     outputs = [p.communicate(timeout=120) for p in procs]
-    for p, (out, err) in zip(procs, outputs, strict=True):
+    for p, (_out, err) in zip(procs, outputs, strict=True):
         assert "Traceback" not in err and "Error" not in err, err
         assert p.returncode == 0, err
     uow = UnitOfWork(make_engine(db_url))

@@ -62,8 +62,9 @@ def ws(uow: UnitOfWork) -> UnitOfWork:
                                     assignments={e: t for e, *_, t, _ in ACCOUNTS}))  # fmt: skip
         uow.scenarios.save(Scenario("N", territories=terr,
                                     assignments={e: t for e, *_, t in ACCOUNTS}))  # fmt: skip
-        uow.sales.add_many([Sale(e, date(2026, m, 1), 10.0 * (k + 1))
-                            for k, (e, *_) in enumerate(ACCOUNTS) for m in range(1, 13)])  # fmt: skip
+        sales = [Sale(e, date(2026, m, 1), 10.0 * (k + 1))
+                 for k, (e, *_) in enumerate(ACCOUNTS) for m in range(1, 13)]  # fmt: skip
+        uow.sales.add_many(sales)
         uow.commit()
     return uow
 
