@@ -14,7 +14,7 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -64,7 +64,7 @@ def at_once(jobs: list[Callable[[], T]]) -> list[T | BaseException]:
 
 
 @pytest.fixture
-def engines(db_url: str) -> list[UnitOfWork]:
+def engines(db_url: str) -> Iterator[list[UnitOfWork]]:
     """Two units of work on the same (migrated) database, each with its own engine."""
     first = make_engine(db_url)
     migrate(first)
