@@ -1,5 +1,6 @@
 """Two writers at once, on SQLite and PostgreSQL, many times: imports of overlapping
-files that both carry a territory column, and designs of the same name.
+files that both carry a territory column, designs of the same name, edits of the same
+scenario version.
 
 Each writer has an engine of its own (threads here, processes in the CLI test), they
 start together at a barrier, and the outcome must be one of those allowed: both
@@ -21,9 +22,10 @@ from typing import TypeVar
 import pytest
 
 from territorial.domain import TerritorialError
-from territorial.domain.publishing import NameTaken
+from territorial.domain.publishing import NameTaken, ScenarioChanged
 from territorial.services.design import DesignOutcome, DesignRequest, design_scenario
 from territorial.services.imports import ImportReport, import_accounts
+from territorial.services.locks import ScenarioEdit, move_accounts
 from territorial.storage import UnitOfWork, make_engine, migrate
 from territorial.storage import tables as t
 
@@ -176,3 +178,38 @@ def test_two_import_commands_at_once(db_url: str, tmp_path: Path) -> None:
     assert all(where[e].startswith("TA") for e in ids[:100])
     assert all(where[e].startswith("TB") for e in ids[200:])
     uow.engine.dispose()
+
+
+def test_two_edits_of_the_same_version_one_wins(engines: list[UnitOfWork], tmp_path: Path) -> None:
+    """Two editors showing the same version move accounts at once: one is stored, the
+    other is refused with "changed by ...; reload" and writes nothing."""
+    seed = tmp_path / "seed.csv"
+    write_accounts(seed, [f"E-{k:03d}" for k in range(30)], "T")
+    import_accounts(engines[0], seed)
+    for r in range(ROUNDS):
+        with engines[0] as uow:
+            name = uow.scenarios.active_name()
+            assert name is not None
+            before = uow.scenarios.get(name)
+        assert before is not None
+        moves = [("E-000", "T-1", "ann"), ("E-001", "T-2", "bob")]
+        outcomes = at_once([
+            lambda u=u, m=m: move_accounts(u, [m[0]], m[1], expect_version=before.version,
+                                           by=m[2])
+            for u, m in zip(engines, moves, strict=True)
+        ])  # fmt: skip
+        done = [o for o in outcomes if isinstance(o, ScenarioEdit)]
+        stale = [o for o in outcomes if isinstance(o, ScenarioChanged)]
+        assert len(done) == 1 and len(stale) == 1, f"round {r}: {outcomes!r}"
+        assert done[0].version == before.version + 1
+        assert str(stale[0]).endswith("reload") and " was changed by " in str(stale[0])
+        winner = 0 if outcomes[0] is done[0] else 1
+        after = _where(engines[1])
+        for i, (ext, terr, _) in enumerate(moves):  # the refused move left no trace
+            assert after[ext] == (terr if i == winner else before.assignments[ext])
+        with engines[1] as uow:  # put both back for the next round
+            back = uow.scenarios.get(before.name)
+            assert back is not None
+            back.assignments.update({e: before.assignments[e] for e, _, _ in moves})
+            uow.scenarios.save(back)
+            uow.commit()
