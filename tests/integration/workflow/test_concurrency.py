@@ -193,9 +193,9 @@ def test_two_edits_of_the_same_version_one_wins(engines: list[UnitOfWork], tmp_p
             before = uow.scenarios.get(name)
         assert before is not None
         moves = [("E-000", "T-1", "ann"), ("E-001", "T-2", "bob")]
+        seen = before.version
         outcomes = at_once([
-            lambda u=u, m=m: move_accounts(u, [m[0]], m[1], expect_version=before.version,
-                                           by=m[2])
+            lambda u=u, m=m, v=seen: move_accounts(u, [m[0]], m[1], expect_version=v, by=m[2])
             for u, m in zip(engines, moves, strict=True)
         ])  # fmt: skip
         done = [o for o in outcomes if isinstance(o, ScenarioEdit)]
