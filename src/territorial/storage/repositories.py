@@ -395,16 +395,10 @@ class ScenarioRepository:
         (None when ``claim`` now holds it). Expired claims are taken over silently,
         live ones only with ``take_over``."""
         c = t.scenario_claims.c
-        row = self.conn.execute(
-            select(t.scenario_claims).where(c.name == claim.name)
-        ).mappings().one_or_none()
-        if row is not None:
-            held = NameClaim(row["name"], row["token"], row["claimed_by"],
-                             _aware_required(row["claimed_at"]),
-                             _aware_required(row["expires_at"]))  # fmt: skip
-            if held.expires_at > claim.claimed_at and not take_over:
-                return held
-            self.conn.execute(delete(t.scenario_claims).where(c.name == claim.name))
+        held = self.live_claim(claim.name, claim.claimed_at)
+        if held is not None and not take_over:
+            return held
+        self.conn.execute(delete(t.scenario_claims).where(c.name == claim.name))
         row_values = {
             "name": claim.name,
             "token": claim.token,
@@ -414,6 +408,18 @@ class ScenarioRepository:
         }
         self.conn.execute(insert(t.scenario_claims).values(row_values))
         return None
+
+    def live_claim(self, name: str, now: datetime) -> NameClaim | None:
+        """The claim a running design holds on ``name`` (None if none, or expired)."""
+        row = self.conn.execute(
+            select(t.scenario_claims).where(t.scenario_claims.c.name == name)
+        ).mappings().one_or_none()
+        if row is None:
+            return None
+        held = NameClaim(row["name"], row["token"], row["claimed_by"],
+                         _aware_required(row["claimed_at"]),
+                         _aware_required(row["expires_at"]))  # fmt: skip
+        return held if held.expires_at > now else None
 
     def holds_claim(self, name: str, token: str) -> bool:
         c = t.scenario_claims.c
