@@ -161,14 +161,15 @@ def history(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Every scenario with its status and dates: approved, published, effective, archived."""
+    """Every scenario with its status and dates: approved, published, effective, archived
+    (when it was decided) and until (the first day it no longer holds)."""
     result = scenario_history(open_workspace(db), name)
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
         return
     table = Table(title="Scenario history")
     for col in ("scenario", "status", "created", "approved", "published", "effective",
-                "replaced", "archived", "replaced by"):  # fmt: skip
+                "replaced", "archived", "until", "replaced by"):  # fmt: skip
         table.add_column(col)
 
     def day(x: date | None) -> str:
@@ -177,7 +178,8 @@ def history(
     for r in result.scenarios:
         table.add_row(
             r.name, r.status, day(r.created_at), day(r.approved_at), day(r.published_at),
-            day(r.effective), r.replaced or "", day(r.archived_at), r.replaced_by or "",
+            day(r.effective), r.replaced or "", day(r.archived_at), day(r.until),
+            r.replaced_by or "",
         )  # fmt: skip
     console.print(table)
 

@@ -674,6 +674,7 @@ class ScenarioHistoryRow:
     replaced: str | None = None
     archived_at: datetime | None = None
     replaced_by: str | None = None
+    until: date | None = None  # the first day it no longer holds (replaced_by takes over)
 
     def to_dict(self) -> dict[str, Any]:
         def iso(x: date | datetime | None) -> str | None:
@@ -689,6 +690,7 @@ class ScenarioHistoryRow:
             "replaced": self.replaced,
             "archived_at": iso(self.archived_at),
             "replaced_by": self.replaced_by,
+            "until": iso(self.until),
         }
 
 
@@ -736,5 +738,5 @@ def scenario_history(uow: UnitOfWork, name: str | None = None) -> ScenarioHistor
         elif e.kind is ScenarioEventKind.PUBLISHED:
             row.published_at, row.effective, row.replaced = e.at, e.effective, e.other
         else:
-            row.archived_at, row.replaced_by = e.at, e.other
+            row.archived_at, row.replaced_by, row.until = e.at, e.other, e.effective
     return ScenarioHistory(list(rows.values()), events)

@@ -72,3 +72,7 @@ def test_scheduled_publish_through_the_cli(demo_db: str) -> None:
     [published] = [e for e in json.loads(run(demo_db, "scenario", "history", "Next", "--json"))[
         "events"] if e["event"] == "published"]  # fmt: skip
     assert published["effective"] == FUTURE and published["overridden"] is False
+    rows = {r["name"]: r for r in json.loads(run(demo_db, "scenario", "history", "--json"))[
+        "scenarios"]}  # fmt: skip
+    assert rows["Current"]["until"] == FUTURE and rows["Current"]["replaced_by"] == "Next"
+    assert rows["Current"]["status"] == "active"  # decided, not yet in force
