@@ -39,7 +39,7 @@ Quotas of the outgoing alignment for every period still running on the effective
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
@@ -49,6 +49,7 @@ from territorial.domain.planning import QuotaSet, QuotaSlice, TerritoryQuota
 from territorial.domain.publishing import QuotaTransferRecord, ScenarioEvent, ScenarioEventKind
 from territorial.optimize.quota import AccountMove, Period, apportion, prorate_moves
 from territorial.services.balance_check import BalanceCheck, check_balance
+from territorial.services.carry_over import carry_locks, carry_plans, goal_notes
 from territorial.services.compare import moved_accounts
 from territorial.services.frame import leaf_labels, load_frame
 from territorial.services.quotas import account_basis
@@ -380,65 +381,6 @@ def _plan_publish(
     return previous, moved, carried, notes
 
 
-def _carry_plans(
-    uow: UnitOfWork, previous: Scenario, new: Scenario, notes: list[str], *, store: bool
-) -> list[str]:
-    """Copy the written plan of every territory that continues (same name) from
-    ``previous`` to ``new``, unless ``new`` has its own; the territories copied."""
-    copied = []
-    for territory in new.territories:
-        plan = uow.plans.get(previous.name, territory.name)
-        if plan is None or not any(plan.sections.values()):
-            continue
-        if uow.plans.get(new.name, territory.name) is not None:
-            notes.append(f"{new.name} has its own plan for {territory.name}; it is kept")
-            continue
-        if store:
-            uow.plans.save(replace(plan, scenario=new.name, sections=dict(plan.sections)))
-        copied.append(territory.name)
-    gone = [
-        t.name
-        for t in previous.territories
-        if new.territory(t.name) is None and uow.plans.get(previous.name, t.name) is not None
-    ]
-    if gone:
-        notes.append(
-            f"the plans of {', '.join(gone)} stay with {previous.name}: "
-            f"{new.name} has no territory of that name"
-        )
-    return copied
-
-
-def _carry_locks(previous: Scenario, new: Scenario, notes: list[str]) -> int:
-    """Lock in ``new`` every account locked in ``previous`` that stays in the same
-    territory (by name); how many locks were added."""
-    added, dropped = 0, 0
-    for ext, territory in previous.locks.items():
-        if new.assignments.get(ext) == territory:
-            if new.locks.get(ext) != territory:
-                new.locks[ext] = territory
-                added += 1
-        else:
-            dropped += 1
-    if dropped:
-        notes.append(
-            f"{dropped} locks of {previous.name} are not carried: {new.name} puts those "
-            "accounts in another territory (or none)"
-        )
-    return added
-
-
-def _goal_notes(uow: UnitOfWork, new: Scenario, notes: list[str]) -> None:
-    names = {t.name for t in new.territories}
-    orphans = sorted(
-        {g.subject for g in uow.goals.list() if g.scope == "territory" and g.subject not in names}
-    )
-    if orphans:
-        notes.append(
-            f"goals of {', '.join(orphans)} are kept, but {new.name} has no such territory"
-        )
-
-
 @dataclass
 class PublishPreview:
     """What publishing a scenario from a date would do; nothing is stored."""
@@ -493,7 +435,7 @@ def preview_publish(
             uow, found, effective, _now(now), store=False
         )
         if previous is not None:
-            _carry_plans(uow, previous, found, notes, store=False)
+            carry_plans(uow, previous, found, notes, store=False)
         uow.rollback()
     return PublishPreview(
         scenario=found.name,
@@ -554,11 +496,11 @@ def publish_scenario(
         plans: list[str] = []
         locks = 0
         if previous is not None:
-            plans = _carry_plans(uow, previous, found, notes, store=True)
-            locks = _carry_locks(previous, found, notes)
+            plans = carry_plans(uow, previous, found, notes, store=True)
+            locks = carry_locks(previous, found, notes)
             if locks:
                 uow.scenarios.save(found, by=by)
-        _goal_notes(uow, found, notes)
+        goal_notes(uow, found, notes)
         scheduled = effective > day
         uow.scenarios.set_effective(found.name, effective_from=effective)
         uow.publishing.set_status(
