@@ -43,12 +43,13 @@ def carry_plans(
     return copied
 
 
-def carry_locks(previous: Scenario, new: Scenario, notes: list[str]) -> int:
+def carry_locks(previous: Scenario, new: Scenario, notes: list[str]) -> tuple[int, int]:
     """Lock in ``new`` every account locked in ``previous`` that stays in the same
-    territory (by name); how many locks were added."""
-    added, dropped = 0, 0
+    territory (by name): (locks of ``previous`` that ``new`` now holds, locks added)."""
+    kept, added, dropped = 0, 0, 0
     for ext, territory in previous.locks.items():
         if new.assignments.get(ext) == territory:
+            kept += 1
             if new.locks.get(ext) != territory:
                 new.locks[ext] = territory
                 added += 1
@@ -59,7 +60,7 @@ def carry_locks(previous: Scenario, new: Scenario, notes: list[str]) -> int:
             f"{dropped} locks of {previous.name} are not carried: {new.name} puts those "
             "accounts in another territory (or none)"
         )
-    return added
+    return kept, added
 
 
 def goal_notes(uow: UnitOfWork, new: Scenario, notes: list[str]) -> None:

@@ -287,7 +287,7 @@ class PublishReport:
     scheduled: bool = False  # the effective date is after today: the change waits for it
     overridden: list[str] = field(default_factory=list)  # refusals the override went past
     plans_carried: list[str] = field(default_factory=list)  # territories whose plan followed
-    locks_carried: int = 0
+    locks_carried: int = 0  # locks of the previous alignment the published one holds
 
     @property
     def status(self) -> ScenarioStatus:
@@ -497,8 +497,8 @@ def publish_scenario(
         locks = 0
         if previous is not None:
             plans = carry_plans(uow, previous, found, notes, store=True)
-            locks = carry_locks(previous, found, notes)
-            if locks:
+            locks, added = carry_locks(previous, found, notes)
+            if added:
                 uow.scenarios.save(found, by=by)
         goal_notes(uow, found, notes)
         scheduled = effective > day
