@@ -118,7 +118,7 @@ class UnitOfWork:
         for table in reversed(metadata.sorted_tables):
             self._conn.execute(table.delete())
 
-    def write_lock(self) -> None:
+    def write_lock(self, timeout: float = BUSY_TIMEOUT_SECONDS) -> None:
         """Hold off every other writer until this transaction ends; call it first.
 
         A writer that reads what it then changes (an import, a design's save, a publish)
@@ -126,20 +126,28 @@ class UnitOfWork:
         and then reads what the first wrote, so neither change is lost nor half seen.
         SQLite restarts the transaction as ``BEGIN IMMEDIATE`` (other writers wait, readers
         do not: the write-ahead log); PostgreSQL takes a transaction-scoped advisory lock.
-        Waiting longer than the busy timeout is a clear error, not a raw database one.
+        Waiting longer than ``timeout`` seconds is a clear error, not a raw database one.
         """
         assert self._conn is not None
+        ms = max(1, int(timeout * 1000))
         try:
             if self._conn.dialect.name == "sqlite":
                 self._conn.rollback()  # the driver begins nothing until told so
                 self._conn.begin()
-                self._conn.exec_driver_sql("BEGIN IMMEDIATE")
+                self._conn.exec_driver_sql(f"PRAGMA busy_timeout = {ms}")
+                try:
+                    self._conn.exec_driver_sql("BEGIN IMMEDIATE")
+                finally:
+                    default = int(BUSY_TIMEOUT_SECONDS * 1000)
+                    self._conn.exec_driver_sql(f"PRAGMA busy_timeout = {default}")
             else:
+                self._conn.exec_driver_sql(f"SET LOCAL lock_timeout = {ms}")
                 self._conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK_KEY})")
+                self._conn.exec_driver_sql("SET LOCAL lock_timeout = DEFAULT")
         except exc.OperationalError as error:
             raise TerritorialError(
-                f"the database is busy: another change has held it for over "
-                f"{BUSY_TIMEOUT_SECONDS:.0f} s; try again"
+                f"the database is busy: another change has held it for over {timeout:g} s; "
+                "nothing was written, try again"
             ) from error
 
     def rollback(self) -> None:

@@ -213,3 +213,13 @@ def test_two_edits_of_the_same_version_one_wins(engines: list[UnitOfWork], tmp_p
             back.assignments.update({e: before.assignments[e] for e, _, _ in moves})
             uow.scenarios.save(back)
             uow.commit()
+
+
+def test_a_writer_waiting_too_long_gets_a_clear_refusal(engines: list[UnitOfWork]) -> None:
+    holder, waiter = engines
+    with holder:
+        holder.write_lock()
+        with waiter, pytest.raises(TerritorialError, match="the database is busy"):
+            waiter.write_lock(timeout=0.3)
+    with waiter:  # once the holder is done, the lock is there to take
+        waiter.write_lock(timeout=0.3)
