@@ -45,6 +45,10 @@ def test_published_alignments_get_their_dates_back(db_url: str) -> None:
             }  # fmt: skip
             assert [e.overridden for e in uow.publishing.events()] == [False, False]
         command.downgrade(alembic_config(engine), "0005")
+        with engine.connect() as conn:  # and back: the columns go, no row goes with them
+            for table, rows in (("scenarios", 3), ("scenario_events", 2)):
+                count = conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+                assert count == rows, table
         columns = {c["name"] for c in inspect(engine).get_columns("scenarios")}
         assert not columns & {"effective_from", "effective_to", "version"}
         assert "scenario_claims" not in inspect(engine).get_table_names()

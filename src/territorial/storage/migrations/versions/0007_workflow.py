@@ -54,12 +54,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+): a batch copy of ``scenarios``
+    # would drop the old table, and with foreign keys on that deletes every territory,
+    # assignment and event that refers to it
     op.drop_table("scenario_claims")
-    with op.batch_alter_table("scenario_events", schema=None) as batch_op:
-        batch_op.drop_column("overridden")
-    with op.batch_alter_table("scenarios", schema=None) as batch_op:
-        batch_op.drop_column("changed_at")
-        batch_op.drop_column("changed_by")
-        batch_op.drop_column("version")
-        batch_op.drop_column("effective_to")
-        batch_op.drop_column("effective_from")
+    op.execute("ALTER TABLE scenario_events DROP COLUMN overridden")
+    for column in ("changed_at", "changed_by", "version", "effective_to", "effective_from"):
+        op.execute(f"ALTER TABLE scenarios DROP COLUMN {column}")
