@@ -9,11 +9,13 @@ import typer
 from rich.table import Table
 
 from territorial.cli.common import (
+    AsOfOption,
     DbOption,
     JsonOption,
     ScenarioOption,
     console,
     line,
+    parse_as_of,
     styled,
     user_errors,
 )
@@ -127,10 +129,12 @@ def assess(
     findings: Annotated[
         int, typer.Option(help="How many findings to print.", callback=count())
     ] = 15,
+    as_of: AsOfOption = None,
 ) -> None:
     """Assess the active alignment or a scenario: balance, workload, compactness, gaps."""
     result = assess_scenario(
-        open_workspace(db), scenario, travel=TravelModel(detour, speed), tolerance=tolerance
+        open_workspace(db), scenario, travel=TravelModel(detour, speed), tolerance=tolerance,
+        as_of=parse_as_of(as_of),
     )
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import Annotated, ParamSpec, TypeVar
 
 import typer
@@ -47,6 +48,24 @@ ScenarioOption = Annotated[
     typer.Option("--scenario", help="Scenario name; default: the active alignment."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Read the alignment in force on this day, YYYY-MM-DD (default today).",
+        show_default=False,
+    ),
+]
+
+
+def parse_as_of(value: str | None) -> date | None:
+    """``--as-of`` as a date (None when not given)."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise TerritorialError(f"--as-of: {value!r} is not a date (YYYY-MM-DD)") from None
 
 P = ParamSpec("P")
 R = TypeVar("R")

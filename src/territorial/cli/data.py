@@ -8,7 +8,16 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from territorial.cli.common import DbOption, JsonOption, console, line, styled, user_errors
+from territorial.cli.common import (
+    AsOfOption,
+    DbOption,
+    JsonOption,
+    console,
+    line,
+    parse_as_of,
+    styled,
+    user_errors,
+)
 from territorial.services.listing import list_accounts, list_reps
 from territorial.services.scenarios import list_scenarios
 from territorial.services.workspace import WorkspaceSummary, open_workspace, summarise
@@ -57,10 +66,10 @@ def init(db: DbOption = None) -> None:
 
 
 @user_errors
-def status(db: DbOption = None, as_json: JsonOption = False) -> None:
+def status(db: DbOption = None, as_json: JsonOption = False, as_of: AsOfOption = None) -> None:
     """Summarise the workspace: accounts, reps, scenarios, the active alignment."""
     with open_workspace(db) as uow:
-        summary = summarise(uow)
+        summary = summarise(uow, parse_as_of(as_of))
     if as_json:
         typer.echo(json.dumps(summary.to_dict(), indent=2))
     else:

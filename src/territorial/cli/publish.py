@@ -39,8 +39,9 @@ ForceOption = Annotated[
     bool,
     typer.Option(
         "--force",
-        help="Go ahead even if the plan misses a tolerance it was designed to meet "
-        "(the warning is printed and kept in the history).",
+        help="Override a refusal: approve a plan that misses a tolerance it was designed "
+        "to meet, or publish one that is not approved or misses one. The reason is printed "
+        "and the step is recorded as overridden in the history.",
     ),
 ]
 
@@ -87,14 +88,27 @@ def print_transfers(transfers: list[QuotaTransferRecord], title: str, limit: int
 
 
 def print_publish(report: PublishReport) -> None:
-    prev = f"; {report.previous} is archived" if report.previous else ""
-    console.print(line(
-        styled(report.scenario), f" is the active alignment from {report.effective} "
-        f"(was {report.status_before}){prev}.",
-    ), highlight=False)
+    if report.scheduled:
+        prev = f"; {report.previous} stays active until then" if report.previous else ""
+        console.print(line(
+            styled(report.scenario), " is scheduled: it becomes the active alignment on "
+            f"{report.effective} (was {report.status_before}){prev}.",
+        ), highlight=False)
+    else:
+        prev = f"; {report.previous} is archived" if report.previous else ""
+        console.print(line(
+            styled(report.scenario), f" is the active alignment from {report.effective} "
+            f"(was {report.status_before}){prev}.",
+        ), highlight=False)
     console.print(f"  {report.moved_accounts:,} accounts change territory.", highlight=False)
-    if not report.balance.passed:
-        warn(f"published with --force: {report.balance.warning()}")
+    for reason in report.overridden:
+        warn(f"published with --force: {reason}")
+    if report.plans_carried or report.locks_carried:
+        console.print(
+            f"  carried over: the plans of {len(report.plans_carried)} territories, "
+            f"{report.locks_carried:,} locks",
+            highlight=False,
+        )
     for carried in report.quotas:
         if carried.kept_existing:
             continue
@@ -147,14 +161,15 @@ def history(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Every scenario with its status and dates: approved, published, effective, archived."""
+    """Every scenario with its status and dates: approved, published, effective, archived
+    (when it was decided) and until (the first day it no longer holds)."""
     result = scenario_history(open_workspace(db), name)
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
         return
     table = Table(title="Scenario history")
     for col in ("scenario", "status", "created", "approved", "published", "effective",
-                "replaced", "archived", "replaced by"):  # fmt: skip
+                "replaced", "archived", "until", "replaced by"):  # fmt: skip
         table.add_column(col)
 
     def day(x: date | None) -> str:
@@ -163,7 +178,8 @@ def history(
     for r in result.scenarios:
         table.add_row(
             r.name, r.status, day(r.created_at), day(r.approved_at), day(r.published_at),
-            day(r.effective), r.replaced or "", day(r.archived_at), r.replaced_by or "",
+            day(r.effective), r.replaced or "", day(r.archived_at), day(r.until),
+            r.replaced_by or "",
         )  # fmt: skip
     console.print(table)
 
@@ -179,10 +195,12 @@ def publish(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Make a scenario the active alignment from a date; quota moves with the accounts.
+    """Make an approved scenario the active alignment from a date; quota moves with the
+    accounts, plans and locks follow the territories that keep their name.
 
-    A designed scenario must still meet the tolerances it was designed to (recomputed
-    now); one that misses them needs --force.
+    A date after today schedules the change: the current alignment stays active until
+    then. A draft, or a designed scenario that no longer meets the tolerances it was
+    designed to (recomputed now), is refused unless --force.
     """
     report = publish_scenario(open_workspace(db), name, _effective(effective), by=by, force=force)
     if as_json:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 
@@ -14,10 +14,15 @@ class TerritoryLevel(StrEnum):
 
 
 class ScenarioStatus(StrEnum):
-    """A scenario's life: drafts are edited, one alignment is active at a time."""
+    """A scenario's life: drafts are edited, one alignment is active at a time.
+
+    A published alignment is ``scheduled`` before its effective date, ``active`` from it
+    and ``archived`` once the next one takes effect (read "as of" a day).
+    """
 
     DRAFT = "draft"
     APPROVED = "approved"
+    SCHEDULED = "scheduled"
     ACTIVE = "active"
     ARCHIVED = "archived"
 
@@ -50,6 +55,19 @@ class Scenario:
     # what a design balanced: measure name -> allowed relative deviation from the mean
     # (0.05 = ±5%); approve and publish check it. Empty for imported or hand-made plans.
     balance_spec: dict[str, float] = field(default_factory=dict)
+    # published: first day it holds (None: since always) and first day it no longer does
+    effective_from: date | None = None
+    effective_to: date | None = None
+    # optimistic locking: 0 for a scenario never stored; each stored change adds 1
+    version: int = 0
+    changed_by: str | None = None
+    changed_at: datetime | None = None
+
+    def in_force(self, day: date) -> bool:
+        """Whether this published alignment holds on ``day``."""
+        return (self.effective_from is None or self.effective_from <= day) and (
+            self.effective_to is None or day < self.effective_to
+        )
 
     def territory(self, name: str) -> Territory | None:
         return next((t for t in self.territories if t.name == name), None)

@@ -7,6 +7,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from territorial.domain.errors import TerritorialError
+
 
 class ScenarioEventKind(StrEnum):
     """What happened to a scenario."""
@@ -32,6 +34,37 @@ class ScenarioEvent:
     other: str | None = None
     by: str | None = None
     note: str = ""
+    overridden: bool = False  # went ahead with the override flag past a refusal (see note)
+
+
+class ScenarioChanged(TerritorialError):
+    """The scenario was changed by someone else since the caller read it."""
+
+    def __init__(
+        self, scenario: str, expected: int, found: int, by: str | None, at: datetime | None
+    ) -> None:
+        self.scenario, self.expected, self.found = scenario, expected, found
+        who = by or "someone else"
+        when = f" at {at:%Y-%m-%d %H:%M:%S} UTC" if at is not None else ""
+        super().__init__(
+            f"scenario {scenario!r} was changed by {who}{when} (version {found}, you had "
+            f"version {expected}); reload"
+        )
+
+
+class NameTaken(TerritorialError):
+    """A scenario name is held by a stored scenario or a design still running."""
+
+
+@dataclass(frozen=True)
+class NameClaim:
+    """A scenario name held by a running design until ``expires_at``."""
+
+    name: str
+    token: str
+    claimed_by: str | None
+    claimed_at: datetime
+    expires_at: datetime
 
 
 @dataclass(frozen=True)

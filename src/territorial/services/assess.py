@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from territorial.metrics import Assessment, AssessmentInputs, RepInfo, TravelModel, assess
@@ -75,15 +76,16 @@ def assess_scenario(
     tolerance: float = 0.05,
     measures: tuple[str, ...] = ASSESSED_MEASURES,
     judged: tuple[str, ...] = JUDGED_MEASURES,
+    as_of: date | None = None,
 ) -> ScenarioAssessment:
-    """Assess ``scenario`` (default: the active alignment).
+    """Assess ``scenario`` (default: the alignment in force on ``as_of``, default today).
 
     Every measure of ``measures`` (plus ``accounts`` and ``workload``) is summed and its
     balance reported per territory; only those in ``judged`` raise findings and count
     towards the territories outside tolerance.
     """
     with uow:
-        found = resolve_scenario(uow, scenario)
+        found = resolve_scenario(uow, scenario, as_of)
         frame = load_frame(uow, found)
     travel = travel or TravelModel()
     inputs = assessment_inputs(frame, measures, travel)

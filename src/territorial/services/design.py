@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from territorial.domain import Scenario, ScenarioStatus, TerritorialError, Territory
+from territorial.domain.publishing import NameClaim, NameTaken
+from territorial.domain.users import Role
 from territorial.geo.geodesy import (
     equirectangular_inverse,
     equirectangular_km,
@@ -41,6 +44,8 @@ from territorial.optimize.design import (
     StoppingCriterion,
     solve,
 )
+from territorial.services import audit
+from territorial.services.actor import require
 from territorial.services.design_reps import RepDistance, rematch_reps, rep_distances
 from territorial.services.frame import ScenarioFrame, leaf_labels, load_frame
 from territorial.services.scenarios import resolve_scenario
@@ -50,6 +55,7 @@ UnitKind = Literal["account", "zip", "county"]
 CentresRule = Literal["auto", "reps", "free"]
 NO_ALIGNMENT = "(no alignment)"
 EXACT_MAX_UNITS = 200
+CLAIM_MIN_SECONDS = 3600.0  # a killed design frees its name after this long at most
 
 
 @dataclass
@@ -124,6 +130,11 @@ class DesignOutcome:
     @property
     def feasible(self) -> bool:
         return all(s.feasible for s in self.segments)
+
+    def audit_summary(self) -> dict[str, object]:
+        """What the audit log keeps of a design: its base, balance and moves."""
+        return {"base": self.base, "feasible": self.feasible,
+                "moved_accounts": self.moved_accounts, "total_accounts": self.total_accounts}
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -540,14 +551,60 @@ def design_scenario(
 
     With a ``segment``, each segment gets territories in proportion to its share of the
     first balanced measure and a share of the time limit in proportion to them.
+
+    The name is claimed before the design starts (:func:`claim_name`), so a second
+    design of the same name is refused at once rather than after all its work.
     """
-    scenario, outcome = plan_design(uow, request, progress)
-    with uow:
-        if request.replace:
-            uow.scenarios.delete(request.name)
-        uow.scenarios.save(scenario)
-        uow.commit()
+    require(Role.MANAGER, "design scenarios")
+    token = claim_name(uow, request)
+    try:
+        scenario, outcome = plan_design(uow, request, progress)
+        with uow:
+            uow.write_lock()
+            if not uow.scenarios.holds_claim(request.name, token):
+                raise NameTaken(
+                    f"another design took over the name {request.name!r} (--replace) while "
+                    "this one ran; nothing was stored"
+                )
+            if request.replace:
+                uow.scenarios.delete(request.name)
+            elif uow.scenarios.exists(request.name):
+                raise NameTaken(f"a scenario named {request.name!r} was created meanwhile; "
+                                "nothing was stored")  # fmt: skip
+            uow.scenarios.save(scenario)
+            uow.scenarios.release(request.name, token)
+            audit.record(uow, "design", scenario.name, None, outcome.audit_summary())
+            uow.commit()
+    finally:
+        with uow:  # a failed or interrupted design frees its name (no-op once saved)
+            uow.scenarios.release(request.name, token)
+            uow.commit()
     return outcome
+
+
+def claim_name(uow: UnitOfWork, request: DesignRequest) -> str:
+    """Hold ``request.name`` for this design; its token. Refused at once (``NameTaken``)
+    when a scenario or a running design has the name, unless ``request.replace``."""
+    now = datetime.now(UTC)
+    life = timedelta(seconds=max(CLAIM_MIN_SECONDS, 3 * request.time_limit))
+    claim = NameClaim(request.name, uuid.uuid4().hex, request.created_by, now, now + life)
+    with uow:
+        uow.write_lock()
+        if not request.replace and uow.scenarios.exists(request.name):
+            raise NameTaken(
+                f"a scenario named {request.name!r} exists; choose another --name "
+                "(or --replace it)"
+            )
+        held = uow.scenarios.claim(claim, take_over=request.replace)
+        if held is not None:
+            who = f" by {held.claimed_by}" if held.claimed_by else ""
+            raise NameTaken(
+                f"a design named {request.name!r} is already running (started "
+                f"{held.claimed_at:%Y-%m-%d %H:%M:%S} UTC{who}); wait for it, choose another "
+                "--name, or --replace to take the name over"
+            )
+        uow.commit()
+    return claim.token
 
 
 def plan_design(

@@ -1,5 +1,9 @@
 """Importing accounts and reps: read, validate, upsert by external id, all or nothing.
 
+The file is read before the database is touched; the writing holds the database's
+write lock (:meth:`~territorial.storage.UnitOfWork.write_lock`), so imports running at
+once are applied one after the other, each in full.
+
 A file with a current owner or territory column also imports the current alignment:
 the accounts it lists are assigned, in the active scenario, to their territory (named
 by the territory column, else by the owner), and each territory is linked to the rep
@@ -175,6 +179,9 @@ def import_accounts(
     data = read_accounts(path, mapping, allow_unlocated=allow_unlocated,
                          allow_short_rows=allow_short_rows, progress=progress)
     with uow:
+        # another import (or any writer) finishes first; this one then reads what it
+        # wrote, so two imports of overlapping files are both applied in full
+        uow.write_lock()
         added, updated, unchanged = _split(data.accounts, uow.accounts.by_external_id())
         uow.accounts.add_many(added)
         uow.accounts.update_many(updated)
@@ -204,6 +211,7 @@ def import_reps(
     """Import reps; territories of the active alignment named after a rep get linked."""
     data = read_reps(path, mapping, allow_short_rows=allow_short_rows)
     with uow:
+        uow.write_lock()
         added, updated, unchanged = _split(data.reps, {r.external_id: r for r in uow.reps.list()})
         uow.reps.add_many(added)
         uow.reps.update_many(updated)

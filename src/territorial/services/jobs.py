@@ -101,9 +101,16 @@ def submit_design(uow: UnitOfWork, request: DesignRequest) -> Job:
     """Queue a design; refuses at once a name that a scenario or another job holds."""
     job = _new_job("design", request_params(request))
     with uow:
-        if uow.scenarios.get(request.name) is not None and not request.replace:
+        uow.write_lock()  # two submissions at once: the second sees the first's job
+        if uow.scenarios.exists(request.name) and not request.replace:
             raise TerritorialError(
                 f"a scenario named {request.name!r} exists; choose another name"
+            )
+        held = uow.scenarios.live_claim(request.name, datetime.now(UTC))
+        if held is not None and not request.replace:
+            raise TerritorialError(
+                f"a design named {request.name!r} is already running (started "
+                f"{held.claimed_at:%Y-%m-%d %H:%M:%S} UTC); choose another name"
             )
         for other in uow.jobs.list(limit=500):
             if other.kind == "design" and not other.state.finished \
@@ -353,6 +360,7 @@ def _run(uow: UnitOfWork, job_id: str) -> Job:
     except Exception as exc:  # a bug: recorded on the job, not lost in a dead process
         return _finish(uow, job_id, JobState.FAILED, error=f"internal error: {exc!r}")
     with uow:  # the scenario and the job's end in one transaction
+        uow.write_lock()
         if not uow.jobs.update(job_id, expect=(JobState.RUNNING,), state=JobState.DONE,
                                result=outcome.to_dict(), finished_at=datetime.now(UTC)):
             return get_job(uow, job_id)  # cancelled meanwhile: store nothing
@@ -363,15 +371,9 @@ def _run(uow: UnitOfWork, job_id: str) -> Job:
             return _finish(uow, job_id, JobState.FAILED,
                            error=f"a scenario named {scenario.name!r} was created meanwhile")
         uow.scenarios.save(scenario)
-        audit.record(uow, "design", scenario.name, None, _design_summary(outcome.to_dict()))
+        audit.record(uow, "design", scenario.name, None, outcome.audit_summary())
         uow.commit()
     return get_job(uow, job_id)
-
-
-def _design_summary(result: dict[str, Any]) -> dict[str, Any]:
-    """What the audit log keeps of a design: its base, balance and moves."""
-    keys = ("base", "feasible", "moved_accounts", "total_accounts")
-    return {k: result.get(k) for k in keys}
 
 
 def _finish(uow: UnitOfWork, job_id: str, state: JobState, error: str) -> Job:

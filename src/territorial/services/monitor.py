@@ -198,7 +198,8 @@ def run_monitor(
     tiers: TierConfig | None = None,
     rebalance: RebalanceOptions | None = None,
 ) -> MonitorReport:
-    """Monitor ``scenario`` (default the active alignment) for ``period`` on ``as_of``.
+    """Monitor ``scenario`` (default the alignment in force on ``as_of``, or on the
+    period's last day when it ended before) for ``period`` on ``as_of``.
 
     With ``rebalance``, also design a rebalanced draft from the scenario (stored) and
     report what it would fix (:func:`~territorial.services.rebalance.propose_rebalance`).
@@ -207,8 +208,11 @@ def run_monitor(
     model = travel or TravelModel()
     notes: list[str] = []
     with uow:
-        found = resolve_scenario(uow, scenario)
         spec = parse_period(period) if period else None
+        # the alignment in force during the period (on as_of, or its last day if earlier):
+        # a publish scheduled after the period does not take its monitoring away
+        on = min(day, spec.end) if spec is not None else day
+        found = resolve_scenario(uow, scenario, on)
         qs = find_quota_set(uow, found.name, spec)
         if qs is None:
             raise TerritorialError(

@@ -9,6 +9,14 @@ date on: the alignment active until then is archived, the event is recorded with
 date and effective date, and a balance snapshot is taken so that monitoring measures
 drift from the moment the alignment went live.
 
+Publishing needs an approved scenario: a draft is refused with the reason unless the
+override flag (``force``, ``--force``) is given, and an overridden step says so in its
+event (``overridden`` and the note). An effective date after today *schedules* the
+change: the outgoing alignment stays active until that day, and the repository answers
+"which alignment holds on day D" from the effective dates (``active_name(as_of)``).
+The written territory plans and the locks of the outgoing alignment carry over to the
+territories of the new one that keep their name (goals are kept by territory name).
+
 Quotas of the outgoing alignment for every period still running on the effective date
 (or starting after it) are carried to the new one:
 
@@ -39,8 +47,12 @@ from typing import Any
 from territorial.domain import Scenario, ScenarioStatus, TerritorialError
 from territorial.domain.planning import QuotaSet, QuotaSlice, TerritoryQuota
 from territorial.domain.publishing import QuotaTransferRecord, ScenarioEvent, ScenarioEventKind
+from territorial.domain.users import Role
 from territorial.optimize.quota import AccountMove, Period, apportion, prorate_moves
+from territorial.services import audit
+from territorial.services.actor import require
 from territorial.services.balance_check import BalanceCheck, check_balance
+from territorial.services.carry_over import carry_locks, carry_plans, goal_notes
 from territorial.services.compare import moved_accounts
 from territorial.services.frame import leaf_labels, load_frame
 from territorial.services.quotas import account_basis
@@ -71,12 +83,19 @@ def approve_scenario(
     A scenario that misses a tolerance it was designed to meet is refused unless
     ``force``; a forced approval says what it missed in the event's ``note``.
     """
+    by = by or require(Role.MANAGER, "approve scenarios").name
     with uow:
+        uow.write_lock()
         found = resolve_scenario(uow, name)
         if found.status is ScenarioStatus.ARCHIVED:
             raise TerritorialError(f"scenario {name!r} is archived; it cannot be approved")
         if found.status is ScenarioStatus.ACTIVE:
             raise TerritorialError(f"scenario {name!r} is already the active alignment")
+        if found.status is ScenarioStatus.SCHEDULED:
+            raise TerritorialError(
+                f"scenario {name!r} is already published (it takes effect "
+                f"{found.effective_from})"
+            )
         if found.status is ScenarioStatus.APPROVED:
             raise TerritorialError(f"scenario {name!r} is already approved")
         if not found.assignments:
@@ -84,10 +103,17 @@ def approve_scenario(
         check = BalanceCheck()
         if found.balance_spec:
             check = check_balance(found, load_frame(uow, found), force=force, action="approve")
+        if not check.passed:
+            require(Role.ADMIN, f"approve past a refusal ({check.warning()})")
         note = "" if check.passed else f"approved with --force: {check.warning()}"
-        event = ScenarioEvent(found.name, ScenarioEventKind.APPROVED, _now(now), by=by, note=note)
+        event = ScenarioEvent(
+            found.name, ScenarioEventKind.APPROVED, _now(now), by=by, note=note,
+            overridden=not check.passed,
+        )  # fmt: skip
         uow.publishing.set_status(found.name, ScenarioStatus.APPROVED)
         uow.publishing.add_event(event)
+        audit.record(uow, "approve", found.name, {"status": found.status.value},
+                     {"status": "approved", "forced": bool(note), "note": note or None})
         uow.commit()
     return event
 
@@ -266,53 +292,91 @@ class PublishReport:
     moved_accounts: int = 0
     notes: list[str] = field(default_factory=list)
     balance: BalanceCheck = field(default_factory=BalanceCheck)  # misses published anyway
+    scheduled: bool = False  # the effective date is after today: the change waits for it
+    overridden: list[str] = field(default_factory=list)  # refusals the override went past
+    plans_carried: list[str] = field(default_factory=list)  # territories whose plan followed
+    locks_carried: int = 0  # locks of the previous alignment the published one holds
+
+    @property
+    def status(self) -> ScenarioStatus:
+        return ScenarioStatus.SCHEDULED if self.scheduled else ScenarioStatus.ACTIVE
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "scenario": self.scenario,
-            "status": ScenarioStatus.ACTIVE.value,
+            "status": self.status.value,
             "status_before": self.status_before,
             "previous": self.previous,
-            "previous_status": ScenarioStatus.ARCHIVED.value if self.previous else None,
+            "previous_status": None
+            if not self.previous
+            else (ScenarioStatus.ACTIVE if self.scheduled else ScenarioStatus.ARCHIVED).value,
             "effective": str(self.effective),
+            "scheduled": self.scheduled,
             "published_at": self.published_at.isoformat(),
             "moved_accounts": self.moved_accounts,
             "balance_check": self.balance.to_dict(),
+            "overridden": self.overridden,
+            "plans_carried": self.plans_carried,
+            "locks_carried": self.locks_carried,
             "quotas": [c.to_dict() for c in self.quotas],
             "notes": self.notes,
         }
 
 
 def _publishable(found: Scenario, name: str) -> None:
-    """Raise when ``found`` cannot be published whatever the date or balance."""
+    """Raise when ``found`` cannot be published whatever the date, approval or balance."""
     if found.status is ScenarioStatus.ARCHIVED:
         raise TerritorialError(
             f"scenario {name!r} is archived and cannot be published again; copy it first"
         )
     if found.status is ScenarioStatus.ACTIVE:
         raise TerritorialError(f"scenario {name!r} is already the active alignment")
+    if found.status is ScenarioStatus.SCHEDULED:
+        raise TerritorialError(
+            f"scenario {name!r} is already published; it takes effect {found.effective_from}"
+        )
     if not found.assignments:
         raise TerritorialError(f"scenario {name!r} assigns no account; nothing to publish")
+
+
+def approval_refusal(found: Scenario) -> str | None:
+    """Why ``found`` may not be published for want of approval (None when approved)."""
+    if found.status is ScenarioStatus.APPROVED:
+        return None
+    return (
+        f"scenario {found.name!r} is a {found.status.value}, not approved: approve it first "
+        f"(territorial scenario approve {found.name})"
+    )
+
+
+def _today(today: date | None, now: datetime | None) -> date:
+    if today is not None:
+        return today
+    return now.date() if now is not None else date.today()
 
 
 def _plan_publish(
     uow: UnitOfWork, found: Scenario, effective: date, at: datetime, *, store: bool
 ) -> tuple[Scenario | None, int, list[CarriedQuotas], list[str]]:
     """(previous alignment, accounts that move, quotas carried, notes) of publishing
-    ``found`` from ``effective``; the carried quotas are stored only when ``store``."""
-    previous_name = uow.scenarios.active_name()
+    ``found`` from ``effective``; the carried quotas are stored only when ``store``.
+
+    The previous alignment is the latest one published (in force or scheduled): a
+    publish always follows it."""
+    previous_name = uow.scenarios.latest_published()
     previous = uow.scenarios.get(previous_name) if previous_name else None
     notes: list[str] = []
-    if found.status is ScenarioStatus.DRAFT:
-        notes.append(f"{found.name} was published without approval")
     carried: list[CarriedQuotas] = []
     moved = 0
     if previous is not None:
-        last = uow.publishing.last_published(previous.name)
-        if last is not None and last.effective is not None and effective < last.effective:
+        start = previous.effective_from
+        if start is None:
+            last = uow.publishing.last_published(previous.name)
+            start = last.effective if last is not None else None
+        if start is not None and effective < start:
             raise TerritorialError(
-                f"--effective {effective} is before {previous.name!r} took effect "
-                f"({last.effective}); choose {last.effective} or later"
+                f"--effective {effective} is before {previous.name!r} takes effect "
+                f"({start}); choose {start} or later"
             )
         moved = len(moved_accounts(previous, found))
         left = sum(1 for ext in previous.assignments if ext not in found.assignments)
@@ -337,6 +401,8 @@ class PublishPreview:
     quotas: list[CarriedQuotas]
     notes: list[str]
     balance: BalanceCheck
+    scheduled: bool = False
+    refusals: list[str] = field(default_factory=list)  # what only the override goes past
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -344,29 +410,40 @@ class PublishPreview:
             "status": self.status,
             "previous": self.previous,
             "effective": str(self.effective),
+            "scheduled": self.scheduled,
             "moved_accounts": self.moved_accounts,
             "balance_check": self.balance.to_dict(),
-            "needs_force": not self.balance.passed,
+            "refusals": self.refusals,
+            "needs_force": bool(self.refusals),
             "quotas": [c.to_dict() for c in self.quotas],
             "notes": self.notes,
         }
 
 
 def preview_publish(
-    uow: UnitOfWork, name: str, effective: date, *, now: datetime | None = None
+    uow: UnitOfWork,
+    name: str,
+    effective: date,
+    *,
+    now: datetime | None = None,
+    today: date | None = None,
 ) -> PublishPreview:
-    """A dry run of :func:`publish_scenario`: the same refusals (except a balance miss,
-    reported in ``balance`` instead), the accounts that move and the quota transfers
-    that would follow them. Nothing is written."""
+    """A dry run of :func:`publish_scenario`: the same refusals (except those the
+    override goes past, listed in ``refusals``), the accounts that move and the quota
+    transfers that would follow them. Nothing is written."""
+    day = _today(today, now)
     with uow:
-        found = resolve_scenario(uow, name)
+        found = resolve_scenario(uow, name, day)
         _publishable(found, name)
         check = BalanceCheck()
         if found.balance_spec:
             check = check_balance(found, load_frame(uow, found), force=True, action="publish")
+        refusals = [r for r in (approval_refusal(found), check.warning()) if r]
         previous, moved, carried, notes = _plan_publish(
             uow, found, effective, _now(now), store=False
         )
+        if previous is not None:
+            carry_plans(uow, previous, found, notes, store=False)
         uow.rollback()
     return PublishPreview(
         scenario=found.name,
@@ -377,6 +454,8 @@ def preview_publish(
         quotas=carried,
         notes=notes,
         balance=check,
+        scheduled=effective > day,
+        refusals=refusals,
     )
 
 
@@ -397,21 +476,47 @@ def publish_scenario(
     by: str | None = None,
     now: datetime | None = None,
     force: bool = False,
+    today: date | None = None,
 ) -> PublishReport:
-    """Make ``name`` the active alignment from ``effective`` on (all or nothing).
+    """Make ``name`` the alignment in force from ``effective`` on (all or nothing).
 
-    A scenario that misses a tolerance it was designed to meet is refused unless
-    ``force`` (the report and the published event then say what it missed).
+    Refused, with the reason, unless ``name`` is approved and still meets the
+    tolerances it was designed to; ``force`` (the override flag) goes past both and is
+    recorded in the published event. An ``effective`` date after ``today`` (default:
+    the date of ``now``) schedules the change: the previous alignment stays active
+    until then. Plans and locks of the territories that continue are carried over.
     """
+    by = by or require(Role.MANAGER, "publish scenarios").name
     at = _now(now)
+    day = _today(today, now)
     with uow:
-        found = resolve_scenario(uow, name)
+        uow.write_lock()
+        found = resolve_scenario(uow, name, day)
         _publishable(found, name)
         status_before = found.status.value
         frame = load_frame(uow, found)
-        check = check_balance(found, frame, force=force, action="publish")
+        check = BalanceCheck()
+        if found.balance_spec:
+            check = check_balance(found, frame, force=True, action="publish")
+        overridden = [r for r in (approval_refusal(found), check.warning()) if r]
+        if overridden and not force:
+            raise TerritorialError(f"{'; '.join(overridden)}; use --force to publish anyway")
+        if overridden:
+            require(Role.ADMIN, f"publish past a refusal ({'; '.join(overridden)})")
         previous, moved, carried, notes = _plan_publish(uow, found, effective, at, store=True)
-        uow.publishing.set_status(found.name, ScenarioStatus.ACTIVE)
+        plans: list[str] = []
+        locks = 0
+        if previous is not None:
+            plans = carry_plans(uow, previous, found, notes, store=True)
+            locks, added = carry_locks(previous, found, notes)
+            if added:
+                uow.scenarios.save(found, by=by)
+        goal_notes(uow, found, notes)
+        scheduled = effective > day
+        uow.scenarios.set_effective(found.name, effective_from=effective)
+        uow.publishing.set_status(
+            found.name, ScenarioStatus.SCHEDULED if scheduled else ScenarioStatus.ACTIVE
+        )
         uow.publishing.add_event(
             ScenarioEvent(
                 found.name,
@@ -420,11 +525,14 @@ def publish_scenario(
                 effective=effective,
                 other=previous.name if previous else None,
                 by=by,
-                note="" if check.passed else f"published with --force: {check.warning()}",
+                note="; ".join(f"published with --force: {r}" for r in overridden),
+                overridden=bool(overridden),
             )
         )
         if previous is not None:
-            uow.publishing.set_status(previous.name, ScenarioStatus.ARCHIVED)
+            uow.scenarios.set_effective(previous.name, effective_to=effective)
+            if not scheduled:
+                uow.publishing.set_status(previous.name, ScenarioStatus.ARCHIVED)
             uow.publishing.add_event(
                 ScenarioEvent(
                     previous.name,
@@ -435,10 +543,14 @@ def publish_scenario(
                     by=by,
                 )
             )
-        found.status = ScenarioStatus.ACTIVE
+        found.status = ScenarioStatus.SCHEDULED if scheduled else ScenarioStatus.ACTIVE
         record_balance_snapshot(
             uow, found, frame, reason=f"{PUBLISH_REASON}, effective {effective}"
         )
+        audit.record(uow, "publish", found.name,
+                     {"status": status_before, "active": previous.name if previous else None},
+                     {"status": found.status.value, "effective": effective.isoformat(),
+                      "moved_accounts": moved, "overridden": overridden or None})
         uow.commit()
     return PublishReport(
         scenario=found.name,
@@ -450,6 +562,10 @@ def publish_scenario(
         moved_accounts=moved,
         notes=notes,
         balance=check,
+        scheduled=scheduled,
+        overridden=overridden,
+        plans_carried=plans,
+        locks_carried=locks,
     )
 
 
@@ -515,6 +631,7 @@ class ScenarioHistoryRow:
     replaced: str | None = None
     archived_at: datetime | None = None
     replaced_by: str | None = None
+    until: date | None = None  # the first day it no longer holds (replaced_by takes over)
 
     def to_dict(self) -> dict[str, Any]:
         def iso(x: date | datetime | None) -> str | None:
@@ -530,6 +647,7 @@ class ScenarioHistoryRow:
             "replaced": self.replaced,
             "archived_at": iso(self.archived_at),
             "replaced_by": self.replaced_by,
+            "until": iso(self.until),
         }
 
 
@@ -552,6 +670,7 @@ class ScenarioHistory:
                     "other": e.other,
                     "by": e.by,
                     "note": e.note,
+                    "overridden": e.overridden,
                 }
                 for e in self.events
             ],
@@ -576,5 +695,5 @@ def scenario_history(uow: UnitOfWork, name: str | None = None) -> ScenarioHistor
         elif e.kind is ScenarioEventKind.PUBLISHED:
             row.published_at, row.effective, row.replaced = e.at, e.effective, e.other
         else:
-            row.archived_at, row.replaced_by = e.at, e.other
+            row.archived_at, row.replaced_by, row.until = e.at, e.other, e.effective
     return ScenarioHistory(list(rows.values()), events)

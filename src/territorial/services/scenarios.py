@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from territorial.domain import Scenario, TerritorialError
 from territorial.storage import UnitOfWork
 
 
-def resolve_scenario(uow: UnitOfWork, name: str | None = None) -> Scenario:
-    """The scenario called ``name``, or the active alignment when ``name`` is None."""
+def resolve_scenario(
+    uow: UnitOfWork, name: str | None = None, as_of: date | None = None
+) -> Scenario:
+    """The scenario called ``name``, or the alignment in force on ``as_of`` (default
+    today) when ``name`` is None; its status is read as of that day too."""
     if name is None:
-        name = uow.scenarios.active_name()
+        name = uow.scenarios.active_name(as_of)
         if name is None:
+            when = f" on {as_of}" if as_of is not None else ""
             raise TerritorialError(
-                "there is no active alignment: import accounts with an owner or territory "
-                "column, or name a scenario with --scenario"
+                f"there is no active alignment{when}: import accounts with an owner or "
+                "territory column, or name a scenario with --scenario"
             )
-    scenario = uow.scenarios.get(name)
+    scenario = uow.scenarios.get(name, as_of)
     if scenario is None:
         known = ", ".join(n for n, _ in uow.scenarios.names()) or "none"
         raise TerritorialError(f"no scenario named {name!r} (scenarios: {known})")

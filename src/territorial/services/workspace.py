@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 from territorial.domain import LocatedBy
 from territorial.storage import UnitOfWork
@@ -40,11 +41,12 @@ def open_workspace(db: str | None = None) -> UnitOfWork:
     return UnitOfWork.open(db)
 
 
-def summarise(uow: UnitOfWork) -> WorkspaceSummary:
-    """Counts of accounts, reps, scenarios and the active alignment's territories."""
+def summarise(uow: UnitOfWork, as_of: date | None = None) -> WorkspaceSummary:
+    """Counts of accounts, reps, scenarios and the active alignment's territories
+    (scenario statuses and the alignment in force as of ``as_of``, default today)."""
     accounts = uow.accounts.list()
     located = Counter(a.located_by.value for a in accounts)
-    active = uow.scenarios.active_name()
+    active = uow.scenarios.active_name(as_of)
     territories: list[tuple[str, str | None, int]] = []
     if active:
         scenario = uow.scenarios.get(active)
@@ -61,7 +63,7 @@ def summarise(uow: UnitOfWork) -> WorkspaceSummary:
         accounts=len(accounts),
         located={m.value: located.get(m.value, 0) for m in LocatedBy},
         reps=uow.reps.count(),
-        scenarios=uow.scenarios.names(),
+        scenarios=uow.scenarios.names(as_of),
         active=active,
         sales_rows=uow.sales.count(),
         territories=territories,

@@ -43,19 +43,31 @@ def resolve_url(db: str | None = None) -> str:
     return value
 
 
+# how long a SQLite writer waits for another one to finish before giving up
+BUSY_TIMEOUT_SECONDS = 60.0
+
+
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
     cursor.close()
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets foreign keys and WAL."""
-    engine = create_engine(url, future=True)
-    if engine.dialect.name == "sqlite":
+    """An engine for ``url``, ready for several processes at once.
+
+    SQLite: foreign keys, the write-ahead log (readers never wait for a writer) and a
+    busy timeout (a writer waits for another); PostgreSQL: read committed, pooled
+    connections checked before use. Writers that read what they change take the write
+    lock first (:meth:`territorial.storage.UnitOfWork.write_lock`).
+    """
+    if make_url(url).get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
         event.listen(engine, "connect", _sqlite_pragmas)
-    return engine
+        return engine
+    return create_engine(url, pool_pre_ping=True)
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 
 from territorial.storage.tables import metadata
 
@@ -122,6 +123,8 @@ scenario_events = Table(
     Column("other_scenario", String(255)),
     Column("by", Text),
     Column("note", Text),
+    # the step went ahead with the override flag (--force) past a refusal (see note)
+    Column("overridden", Boolean, nullable=False, server_default=sa_false()),
     Index("ix_scenario_events_scenario", "scenario_id", "at"),
 )
 

@@ -50,6 +50,7 @@ class PublishingRepository:
                 other_scenario=event.other,
                 by=event.by,
                 note=event.note or None,
+                overridden=event.overridden,
             )
         )
 
@@ -75,6 +76,7 @@ class PublishingRepository:
                     other=r["other_scenario"],
                     by=r["by"],
                     note=r["note"] or "",
+                    overridden=bool(r["overridden"]),
                 )
             )
         return out

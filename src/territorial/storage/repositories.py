@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from territorial.domain import (
@@ -18,6 +29,7 @@ from territorial.domain import (
     Territory,
     TerritoryLevel,
 )
+from territorial.domain.publishing import NameClaim, ScenarioChanged
 from territorial.storage import tables as t
 from territorial.storage.records import (
     account_from_row,
@@ -105,29 +117,120 @@ class RepRepository:
         _update_by_external_id(self.conn, t.reps, [rep_to_row(r) for r in reps])
 
 
+PUBLISHED_STATES = (
+    ScenarioStatus.SCHEDULED.value,
+    ScenarioStatus.ACTIVE.value,
+    ScenarioStatus.ARCHIVED.value,
+)
+
+
+def status_as_of(
+    stored: str, effective_from: date | None, effective_to: date | None, day: date
+) -> ScenarioStatus:
+    """A scenario's status on ``day``: a published alignment is scheduled before its
+    effective date, active while it holds and archived once the next one took over."""
+    status = ScenarioStatus(stored)
+    if status.value not in PUBLISHED_STATES:
+        return status
+    if status is ScenarioStatus.ARCHIVED and effective_to is None:
+        return status  # archived before effective dates were kept
+    if effective_from is not None and day < effective_from:
+        return ScenarioStatus.SCHEDULED
+    if effective_to is not None and day >= effective_to:
+        return ScenarioStatus.ARCHIVED
+    return ScenarioStatus.ACTIVE
+
+
+def _today(as_of: date | None) -> date:
+    return as_of or date.today()
+
+
 class ScenarioRepository:
-    """Scenarios with their territories, assignments and locks."""
+    """Scenarios with their territories, assignments and locks.
+
+    Statuses are read "as of" a day (default today): see :func:`status_as_of`.
+    """
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def names(self) -> list[tuple[str, str]]:
+    def names(self, as_of: date | None = None) -> list[tuple[str, str]]:
+        """(name, status on ``as_of``) of every scenario, oldest first."""
+        s = t.scenarios.c
         rows = self.conn.execute(
-            select(t.scenarios.c.name, t.scenarios.c.status).order_by(t.scenarios.c.created_at)
+            select(s.name, s.status, s.effective_from, s.effective_to).order_by(s.created_at)
         )
-        return [(n, s) for n, s in rows]
+        day = _today(as_of)
+        return [(n, status_as_of(st, f, to, day).value) for n, st, f, to in rows]
 
     def _id(self, name: str) -> int | None:
         query = select(t.scenarios.c.id).where(t.scenarios.c.name == name)
         return self.conn.execute(query).scalar_one_or_none()
 
-    def active_name(self) -> str | None:
-        query = select(t.scenarios.c.name).where(
-            t.scenarios.c.status == ScenarioStatus.ACTIVE.value
+    def exists(self, name: str) -> bool:
+        return self._id(name) is not None
+
+    def active_name(self, as_of: date | None = None) -> str | None:
+        """The alignment in force on ``as_of`` (default today), or None.
+
+        The single place that answers "which alignment holds?": the published (or
+        imported) scenario whose effective dates cover the day.
+        """
+        s = t.scenarios.c
+        day = _today(as_of)
+        query = (
+            select(s.name)
+            .where(s.status.in_(PUBLISHED_STATES))
+            .where(or_(s.effective_from.is_(None), s.effective_from <= day))
+            .where(
+                or_(
+                    s.effective_to > day,
+                    and_(s.effective_to.is_(None), s.status != ScenarioStatus.ARCHIVED.value),
+                )
+            )
+            .order_by(s.effective_from.is_(None), s.effective_from.desc(), s.id.desc())
+            .limit(1)
         )
         return self.conn.execute(query).scalar_one_or_none()
 
-    def get(self, name: str) -> Scenario | None:
+    def latest_published(self) -> str | None:
+        """The published alignment with no successor yet (in force now or scheduled)."""
+        s = t.scenarios.c
+        query = (
+            select(s.name)
+            .where(s.status.in_((ScenarioStatus.ACTIVE.value, ScenarioStatus.SCHEDULED.value)))
+            .where(s.effective_to.is_(None))
+            .order_by(s.effective_from.is_(None), s.effective_from.desc(), s.id.desc())
+            .limit(1)
+        )
+        return self.conn.execute(query).scalar_one_or_none()
+
+    def set_effective(
+        self, name: str, *, effective_from: date | None = None, effective_to: date | None = None
+    ) -> None:
+        """Set the first day ``name`` holds and/or the first day it no longer does."""
+        values: dict[str, Any] = {}
+        if effective_from is not None:
+            values["effective_from"] = effective_from
+        if effective_to is not None:
+            values["effective_to"] = effective_to
+        if values:
+            self.conn.execute(
+                update(t.scenarios).where(t.scenarios.c.name == name).values(values)
+            )
+
+    def version(self, name: str) -> tuple[int, str | None, datetime | None] | None:
+        """(version, changed_by, changed_at) of ``name``, or None when there is none."""
+        s = t.scenarios.c
+        row = self.conn.execute(
+            select(s.version, s.changed_by, s.changed_at).where(s.name == name)
+        ).one_or_none()
+        if row is None:
+            return None
+        return int(row[0]), row[1], _aware(row[2])
+
+    def get(self, name: str, as_of: date | None = None) -> Scenario | None:
+        """The scenario ``name`` (status on ``as_of``, default today), or None."""
         row = self.conn.execute(select(t.scenarios).where(t.scenarios.c.name == name)).mappings()
         found = row.one_or_none()
         if found is None:
@@ -139,12 +242,19 @@ class ScenarioRepository:
             ).scalar_one_or_none()
         scenario = Scenario(
             name=found["name"],
-            status=ScenarioStatus(found["status"]),
+            status=status_as_of(
+                found["status"], found["effective_from"], found["effective_to"], _today(as_of)
+            ),
             created_by=found["created_by"],
             created_at=found["created_at"],
             parent=parent,
             description=found["description"],
             balance_spec={str(k): float(v) for k, v in (found["balance_spec"] or {}).items()},
+            effective_from=found["effective_from"],
+            effective_to=found["effective_to"],
+            version=int(found["version"]),
+            changed_by=found["changed_by"],
+            changed_at=_aware(found["changed_at"]),
         )
         rep_ext = dict(self.conn.execute(select(t.reps.c.id, t.reps.c.external_id)).all())
         terr_rows = self.conn.execute(
@@ -152,9 +262,7 @@ class ScenarioRepository:
             .where(t.territories.c.scenario_id == found["id"])
             .order_by(t.territories.c.id)
         ).mappings()
-        names: dict[int, str] = {}
         for r in terr_rows:
-            names[r["id"]] = r["name"]
             scenario.territories.append(
                 Territory(
                     name=r["name"],
@@ -163,28 +271,53 @@ class ScenarioRepository:
                     rep_external_id=rep_ext.get(r["rep_id"]) if r["rep_id"] else None,
                 )
             )
+        # one statement: the territory names come with the assignments that point to them
         rows = self.conn.execute(
-            select(t.accounts.c.external_id, t.assignments.c.territory_id, t.assignments.c.locked)
+            select(t.accounts.c.external_id, t.territories.c.name, t.assignments.c.locked)
             .join(t.accounts, t.accounts.c.id == t.assignments.c.account_id)
+            .join(t.territories, t.territories.c.id == t.assignments.c.territory_id)
             .where(t.assignments.c.scenario_id == found["id"])
         )
-        for ext, territory_id, locked in rows:
-            scenario.assignments[ext] = names[territory_id]
+        for ext, territory, locked in rows:
+            scenario.assignments[ext] = territory
             if locked:
-                scenario.locks[ext] = names[territory_id]
+                scenario.locks[ext] = territory
         return scenario
 
-    def save(self, scenario: Scenario) -> None:
-        """Insert or replace ``scenario`` as a whole (territories, assignments, locks)."""
+    def _bump(self, scenario: Scenario, scenario_id: int, expected: int | None,
+              values: dict[str, Any]) -> int:
+        """Update the scenario row and its version; refuse when the version moved on."""
+        query = update(t.scenarios).where(t.scenarios.c.id == scenario_id)
+        if expected is not None:
+            query = query.where(t.scenarios.c.version == expected)
+        done = self.conn.execute(query.values(**values, version=t.scenarios.c.version + 1))
+        current = self.version(scenario.name)
+        found, by, at = current if current is not None else (0, None, None)
+        if done.rowcount != 1:
+            raise ScenarioChanged(scenario.name, expected or 0, found, by, at)
+        return found
+
+    def save(
+        self, scenario: Scenario, *, expect_version: int | None = None, by: str | None = None
+    ) -> None:
+        """Insert or replace ``scenario`` as a whole (territories, assignments, locks).
+
+        A scenario read from storage (``version`` > 0) is saved only if nobody saved it
+        since (else :class:`ScenarioChanged`); ``expect_version`` checks an older read
+        (e.g. what an editor showed). ``scenario.version`` is the new version afterwards.
+        """
         if scenario.status is ScenarioStatus.ACTIVE:
             self.conn.execute(
                 update(t.scenarios)
                 .where(t.scenarios.c.status == ScenarioStatus.ACTIVE.value)
                 .where(t.scenarios.c.name != scenario.name)
+                .where(t.scenarios.c.effective_to.is_(None))
                 .values(status=ScenarioStatus.ARCHIVED.value)
             )
         parent_id = self._id(scenario.parent) if scenario.parent else None
-        values = {
+        now = datetime.now(UTC)
+        by = by or scenario.created_by
+        values: dict[str, Any] = {
             "name": scenario.name,
             "status": scenario.status.value,
             "created_by": scenario.created_by,
@@ -192,22 +325,32 @@ class ScenarioRepository:
             "parent_id": parent_id,
             "description": scenario.description,
             "balance_spec": dict(scenario.balance_spec),
+            "changed_by": by,
+            "changed_at": now,
         }
         scenario_id = self._id(scenario.name)
         if scenario_id is None:
+            if expect_version:
+                raise ScenarioChanged(scenario.name, expect_version, 0, None, None)
+            values |= {
+                "version": 1,
+                "effective_from": scenario.effective_from,
+                "effective_to": scenario.effective_to,
+            }
             key = self.conn.execute(insert(t.scenarios).values(values)).inserted_primary_key
             assert key is not None
             scenario_id = int(key[0])
+            scenario.version = 1
         else:
-            self.conn.execute(
-                update(t.scenarios).where(t.scenarios.c.id == scenario_id).values(values)
-            )
+            expected = expect_version if expect_version is not None else scenario.version or None
+            scenario.version = self._bump(scenario, scenario_id, expected, values)
             self.conn.execute(
                 delete(t.assignments).where(t.assignments.c.scenario_id == scenario_id)
             )
             self.conn.execute(
                 delete(t.territories).where(t.territories.c.scenario_id == scenario_id)
             )
+        scenario.changed_by, scenario.changed_at = by, now
         rep_ids = RepRepository(self.conn).ids_by_external_id()
         if scenario.territories:
             self.conn.execute(
@@ -245,6 +388,62 @@ class ScenarioRepository:
 
     def delete(self, name: str) -> None:
         self.conn.execute(delete(t.scenarios).where(t.scenarios.c.name == name))
+
+    # ----------------------------------------------------------------- name claims
+
+    def claim(self, claim: NameClaim, *, take_over: bool = False) -> NameClaim | None:
+        """Hold ``claim.name`` for a running design; the live claim that holds it instead
+        (None when ``claim`` now holds it). Expired claims are taken over silently,
+        live ones only with ``take_over``."""
+        c = t.scenario_claims.c
+        held = self.live_claim(claim.name, claim.claimed_at)
+        if held is not None and not take_over:
+            return held
+        self.conn.execute(delete(t.scenario_claims).where(c.name == claim.name))
+        row_values = {
+            "name": claim.name,
+            "token": claim.token,
+            "claimed_by": claim.claimed_by,
+            "claimed_at": claim.claimed_at,
+            "expires_at": claim.expires_at,
+        }
+        self.conn.execute(insert(t.scenario_claims).values(row_values))
+        return None
+
+    def live_claim(self, name: str, now: datetime) -> NameClaim | None:
+        """The claim a running design holds on ``name`` (None if none, or expired)."""
+        row = self.conn.execute(
+            select(t.scenario_claims).where(t.scenario_claims.c.name == name)
+        ).mappings().one_or_none()
+        if row is None:
+            return None
+        held = NameClaim(row["name"], row["token"], row["claimed_by"],
+                         _aware_required(row["claimed_at"]),
+                         _aware_required(row["expires_at"]))  # fmt: skip
+        return held if held.expires_at > now else None
+
+    def holds_claim(self, name: str, token: str) -> bool:
+        c = t.scenario_claims.c
+        query = select(c.token).where(c.name == name)
+        return self.conn.execute(query).scalar_one_or_none() == token
+
+    def release(self, name: str, token: str) -> None:
+        """Give up the claim on ``name`` if ``token`` still holds it."""
+        c = t.scenario_claims.c
+        self.conn.execute(delete(t.scenario_claims).where(c.name == name, c.token == token))
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite gives naive datetimes back; they were stored as UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def _aware_required(value: datetime) -> datetime:
+    aware = _aware(value)
+    assert aware is not None
+    return aware
 
 
 class SalesRepository:

@@ -84,6 +84,26 @@ scenarios = Table(
     Column("description", Text),
     # measure -> tolerance the scenario was designed to meet; {} or NULL (before 0004): none
     Column("balance_spec", JSON),
+    # a published alignment holds from effective_from (NULL: since always, as imported)
+    # until the day before effective_to (NULL: until replaced)
+    Column("effective_from", Date),
+    Column("effective_to", Date),
+    # incremented by every save of its territories or assignments (optimistic locking)
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("changed_by", Text),
+    Column("changed_at", DateTime(timezone=True)),
+)
+
+# a scenario name held by a running design, so that a second design of that name is
+# refused at once (``token`` tells the holder apart; ``expires_at`` frees a dead one's)
+scenario_claims = Table(
+    "scenario_claims",
+    metadata,
+    Column("name", String(255), primary_key=True),
+    Column("token", String(64), nullable=False),
+    Column("claimed_by", Text),
+    Column("claimed_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
 )
 
 territories = Table(

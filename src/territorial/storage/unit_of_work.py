@@ -9,7 +9,12 @@ from sqlalchemy.engine import make_url
 
 from territorial.domain.errors import TerritorialError
 from territorial.storage.access_repositories import AuditRepository, UserRepository
-from territorial.storage.database import make_engine, migrate, resolve_url
+from territorial.storage.database import (
+    BUSY_TIMEOUT_SECONDS,
+    make_engine,
+    migrate,
+    resolve_url,
+)
 from territorial.storage.jobs_repository import JobRepository
 from territorial.storage.planning_repositories import (
     GoalRepository,
@@ -28,6 +33,8 @@ from territorial.storage.repositories import (
     SettingsRepository,
 )
 from territorial.storage.tables import metadata
+
+WRITER_LOCK_KEY = 0x7E771  # PostgreSQL advisory lock shared by Territorial's writers
 
 
 class UnitOfWork:
@@ -117,6 +124,38 @@ class UnitOfWork:
         assert self._conn is not None
         for table in reversed(metadata.sorted_tables):
             self._conn.execute(table.delete())
+
+    def write_lock(self, timeout: float = BUSY_TIMEOUT_SECONDS) -> None:
+        """Hold off every other writer until this transaction ends; call it first.
+
+        A writer that reads what it then changes (an import, a design's save, a publish)
+        calls this before its first read: a second writer waits until the first commits
+        and then reads what the first wrote, so neither change is lost nor half seen.
+        SQLite restarts the transaction as ``BEGIN IMMEDIATE`` (other writers wait, readers
+        do not: the write-ahead log); PostgreSQL takes a transaction-scoped advisory lock.
+        Waiting longer than ``timeout`` seconds is a clear error, not a raw database one.
+        """
+        assert self._conn is not None
+        ms = max(1, int(timeout * 1000))
+        try:
+            if self._conn.dialect.name == "sqlite":
+                self._conn.rollback()  # the driver begins nothing until told so
+                self._conn.begin()
+                self._conn.exec_driver_sql(f"PRAGMA busy_timeout = {ms}")
+                try:
+                    self._conn.exec_driver_sql("BEGIN IMMEDIATE")
+                finally:
+                    default = int(BUSY_TIMEOUT_SECONDS * 1000)
+                    self._conn.exec_driver_sql(f"PRAGMA busy_timeout = {default}")
+            else:
+                self._conn.exec_driver_sql(f"SET LOCAL lock_timeout = {ms}")
+                self._conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK_KEY})")
+                self._conn.exec_driver_sql("SET LOCAL lock_timeout = DEFAULT")
+        except exc.OperationalError as error:
+            raise TerritorialError(
+                f"the database is busy: another change has held it for over {timeout:g} s; "
+                "nothing was written, try again"
+            ) from error
 
     def rollback(self) -> None:
         assert self._conn is not None

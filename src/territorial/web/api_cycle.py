@@ -175,9 +175,10 @@ def _pairs(transfers: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(out.values(), key=lambda r: (-r["amount"], r["from"], r["to"]))
 
 
-def approve(uow: UnitOfWork, name: str, force: bool, by: str | None) -> dict[str, Any]:
+def approve(uow: UnitOfWork, name: str, force: bool) -> dict[str, Any]:
+    """Approve as the logged-in user (the history and the audit log name them)."""
     found_name = views.scenario_name(uow, name)
-    event = _service(lambda: approve_scenario(uow, found_name, by=by or None, force=force))
+    event = _service(lambda: approve_scenario(uow, found_name, force=force))
     return {
         "scenario": event.scenario,
         "status": "approved",
@@ -188,11 +189,11 @@ def approve(uow: UnitOfWork, name: str, force: bool, by: str | None) -> dict[str
 
 
 def publish(
-    uow: UnitOfWork, name: str, effective: date, force: bool, by: str | None
+    uow: UnitOfWork, name: str, effective: date, force: bool
 ) -> dict[str, Any]:
     found_name = views.scenario_name(uow, name)
     report = _service(
-        lambda: publish_scenario(uow, found_name, effective, by=by or None, force=force)
+        lambda: publish_scenario(uow, found_name, effective, force=force)
     )
     return report.to_dict()
 
@@ -218,27 +219,25 @@ def publish_preview(
 
 class ApproveBody(BaseModel):
     force: bool = Field(False, description="Approve even if it misses a designed tolerance.")
-    by: str | None = Field(None, description="Who approves (kept in the history).")
 
 
 class PublishBody(BaseModel):
     effective: date = Field(description="First day the alignment holds.")
     force: bool = Field(False, description="Publish even if it misses a designed tolerance.")
-    by: str | None = Field(None, description="Who publishes (kept in the history).")
 
 
 @router.post("/scenarios/{name}/approve")
 def approve_json(uow: Uow, name: str, body: ApproveBody) -> Response:
     """Approve a draft; refused (400, nothing changed) when it misses a designed
     tolerance, unless ``force``."""
-    return json_response(approve(uow, name, body.force, body.by))
+    return json_response(approve(uow, name, body.force))
 
 
 @router.post("/scenarios/{name}/publish")
 def publish_json(uow: Uow, name: str, body: PublishBody) -> Response:
     """Publish from ``effective``: the active alignment is archived, quotas follow the
     accounts that move. Refused (400, nothing changed) as the CLI refuses."""
-    return json_response(publish(uow, name, body.effective, body.force, body.by))
+    return json_response(publish(uow, name, body.effective, body.force))
 
 
 # --------------------------------------------------------------------------- import

@@ -140,11 +140,10 @@ def approve(
     uow: Uow,
     name: str,
     force: Annotated[bool, Form()] = False,
-    by: Annotated[str, Form()] = "",
 ) -> Response:
     views.scenario_name(uow, name)  # 404 for an unknown scenario
     try:
-        cy.approve(uow, name, force, by)
+        cy.approve(uow, name, force)
     except WebError as exc:
         return _scenario_page(
             request, uow, name, error=_for_page(exc.reason), error_for="approve", status=exc.status
@@ -159,14 +158,13 @@ def publish(
     name: str,
     effective: Annotated[str, Form()] = "",
     force: Annotated[bool, Form()] = False,
-    by: Annotated[str, Form()] = "",
 ) -> Response:
     views.scenario_name(uow, name)
     try:
         day = cy.parse_day(effective, "effective")
         if day is None:
             raise WebError(400, "choose the effective date: the first day the alignment holds")
-        cy.publish(uow, name, day, force, by)
+        cy.publish(uow, name, day, force)
     except WebError as exc:
         shown = effective if cy_valid_day(effective) else None
         return _scenario_page(

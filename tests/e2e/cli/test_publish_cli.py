@@ -98,8 +98,8 @@ def test_approve_publish_quota_history_and_monitor(demo_db: str, tmp_path: Path)
 
     assert "archived" in fail(demo_db, "publish", "Current", "--effective", "2026-09-01")
     draft(demo_db, "Later", every=100)
-    assert "before 'Next' took effect" in fail(demo_db, "publish", "Later", "--effective",
-                                               "2026-06-30")  # fmt: skip
+    assert "before 'Next' takes effect" in fail(demo_db, "publish", "Later", "--effective",
+                                                "2026-06-30", "--force")  # fmt: skip
 
     mon = json.loads(run(demo_db, "monitor", "--period", "2026", "--as-of", "2026-10-31",
                          "--json"))  # fmt: skip

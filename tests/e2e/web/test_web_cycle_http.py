@@ -19,6 +19,7 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from territorial.domain import Scenario, ScenarioStatus, Territory
+from territorial.domain.users import Role
 from territorial.services.compare import compare_scenarios, write_moves_csv
 from territorial.services.publish import scenario_history
 from territorial.services.quotas import set_quotas
@@ -183,7 +184,7 @@ def test_scenario_page_and_twin(web: TestClient) -> None:
 
 def test_refused_approve_changes_nothing(web: TestClient, ws: str) -> None:
     before = state(ws)
-    page = web.post(f"/scenarios/{TWEAK}/approve", data={"by": "Ann"})
+    page = web.post(f"/scenarios/{TWEAK}/approve", data={})
     assert page.status_code == 400
     assert "Not approved" in page.text and "misses potential ±5%" in page.text
     assert "tick the force box" in page.text and 'id="cy-approve-force"' in page.text
@@ -194,16 +195,24 @@ def test_refused_approve_changes_nothing(web: TestClient, ws: str) -> None:
     assert web.post(f"/api/scenarios/{TWEAK}/approve", json={"force": "maybe"}).status_code == 400
 
 
+def test_only_an_admin_may_force_an_approval(ws: str) -> None:
+    before = state(ws)
+    with logged_in(ws, "manager", Role.MANAGER) as manager:
+        refused = manager.post(f"/scenarios/{TWEAK}/approve", data={"force": "true"})
+        assert refused.status_code == 403 and "needs admin" in refused.text
+    assert state(ws) == before
+
+
 def test_forced_approve_from_the_form(web: TestClient, ws: str) -> None:
-    done = web.post(
-        f"/scenarios/{TWEAK}/approve", data={"force": "true", "by": "Ann"}, follow_redirects=False
-    )
+    done = web.post(f"/scenarios/{TWEAK}/approve", data={"force": "true"}, follow_redirects=False)
     assert done.status_code == 303 and done.headers["location"].endswith("done=approved")
     page = web.get(done.headers["location"])
     assert "is approved" in page.text and "approved with --force" in page.text
     assert scenario_in(ws, TWEAK).status is ScenarioStatus.APPROVED
     again = web.post(f"/api/scenarios/{TWEAK}/approve", json={"force": True})
     assert again.status_code == 400 and "already approved" in again.json()["error"]
+    [entry] = web.get("/api/audit", params={"action": "approve"}).json()["entries"]
+    assert entry["actor"] == "admin" and entry["target"] == TWEAK and entry["after"]["forced"]
 
 
 # --------------------------------------------------------------------------- publish
@@ -248,7 +257,7 @@ def test_publish_carries_the_quotas_it_previewed(web: TestClient, ws: str) -> No
     preview = web.get(f"/api/scenarios/{TWEAK}/publish-preview?effective=2026-07-01").json()
     done = web.post(
         f"/api/scenarios/{TWEAK}/publish",
-        json={"effective": "2026-07-01", "force": True, "by": "Ann"},
+        json={"effective": "2026-07-01", "force": True},
     )
     assert done.status_code == 200, done.text
     report = done.json()

@@ -102,8 +102,10 @@ def test_approve_publish_archive_and_history(ws: UnitOfWork) -> None:
     with ws:
         ws.scenarios.save(Scenario("M", assignments={"A1": "T1"}, territories=[Territory("T1")]))
         ws.commit()
-    with pytest.raises(TerritorialError, match="before 'N' took effect"):
-        publish_scenario(ws, "M", date(2026, 6, 30))
+    with pytest.raises(TerritorialError, match="'M' is a draft, not approved"):
+        publish_scenario(ws, "M", date(2026, 8, 1))
+    with pytest.raises(TerritorialError, match="before 'N' takes effect"):
+        publish_scenario(ws, "M", date(2026, 6, 30), force=True)
     assert _status(ws) == {"S": "archived", "N": "active", "M": "draft"}  # unchanged
     with pytest.raises(TerritorialError, match="archived"):
         approve_scenario(ws, "S")
@@ -114,8 +116,10 @@ def test_quota_moves_pro_rata_and_total_is_conserved(ws: UnitOfWork) -> None:
     assert {q.territory: q.amount for q in old.quotas} == {
         "T1": Decimal(480), "T2": Decimal(480), "T3": Decimal(240)
     }  # fmt: skip
-    report = publish_scenario(ws, "N", EFFECTIVE)  # published without approval
-    assert report.status_before == "draft" and "without approval" in report.notes[0]
+    report = publish_scenario(ws, "N", EFFECTIVE, force=True)  # published without approval
+    assert report.status_before == "draft" and "not approved" in report.overridden[0]
+    [event] = [e for e in scenario_history(ws, "N").events if e.kind.value == "published"]
+    assert event.overridden and "published with --force" in event.note
     [carried] = report.quotas
 
     def remaining(territory: str) -> Decimal:
@@ -159,7 +163,7 @@ def test_monitor_after_publish(ws: UnitOfWork) -> None:
     with ws:
         ws.sales.add_many([Sale("A2", date(2026, 8, 3), 1000.0)])
         ws.commit()
-    publish_scenario(ws, "N", EFFECTIVE)
+    publish_scenario(ws, "N", EFFECTIVE, force=True)
     report = run_monitor(ws, "2026", date(2026, 12, 31))
     actual = {t.territory: t.attainment.actual for t in report.territories}
     # A2's sales before July count for T1 (its territory then), after July for T2
@@ -183,7 +187,7 @@ def test_drift_is_measured_against_the_publish(ws: UnitOfWork) -> None:
         a3.visits_per_year = 120
         ws.accounts.update_many([a3])
         ws.commit()
-    publish_scenario(ws, "N", EFFECTIVE)
+    publish_scenario(ws, "N", EFFECTIVE, force=True)
     with ws:
         first = ws.snapshots.first("N", "workload")
         baseline = drift_baseline(ws, "N")
@@ -200,7 +204,7 @@ def test_drift_is_measured_against_the_publish(ws: UnitOfWork) -> None:
 
 
 def test_publish_without_quotas_or_previous_alignment(ws: UnitOfWork) -> None:
-    report = publish_scenario(ws, "N", EFFECTIVE)
+    report = publish_scenario(ws, "N", EFFECTIVE, force=True)
     assert report.quotas == [] and report.previous == "S"
     with ws:
         ws.scenarios.delete("S")
@@ -208,13 +212,13 @@ def test_publish_without_quotas_or_previous_alignment(ws: UnitOfWork) -> None:
                                    assignments={e: "T1" for e, *_ in ACCOUNTS}))  # fmt: skip
         ws.commit()
     # N is active and took effect on 2026-07-01: F may start that day or later
-    first = publish_scenario(ws, "F", EFFECTIVE)
+    first = publish_scenario(ws, "F", EFFECTIVE, force=True)
     assert first.previous == "N" and _status(ws)["F"] == "active"
 
 
 def test_existing_quota_set_of_the_new_scenario_is_kept(ws: UnitOfWork) -> None:
     set_quotas(ws, period="2026", total="1200")
     set_quotas(ws, period="2026", total="999", scenario="N")
-    report = publish_scenario(ws, "N", EFFECTIVE)
+    report = publish_scenario(ws, "N", EFFECTIVE, force=True)
     assert report.quotas[0].kept_existing
     assert show_quotas(ws, "2026").total == Decimal(999)
