@@ -165,3 +165,4 @@ jobs = Table(
     Index("ix_jobs_state_created", "state", "created_at"),
 )
 from territorial.storage import planning_tables as _planning  # noqa: E402,F401
+from territorial.storage import editing_tables as _editing  # noqa: E402,F401

@@ -8,6 +8,7 @@ from sqlalchemy import Connection, Engine, exc
 
 from territorial.domain.errors import TerritorialError
 from territorial.storage.database import make_engine, migrate, resolve_url
+from territorial.storage.editing_repository import EditRepository
 from territorial.storage.jobs_repository import JobRepository
 from territorial.storage.planning_repositories import (
     GoalRepository,
@@ -48,6 +49,7 @@ class UnitOfWork:
     sale_updates: SaleUpdates
     publishing: PublishingRepository
     jobs: JobRepository
+    edits: EditRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -87,6 +89,7 @@ class UnitOfWork:
         self.sale_updates = SaleUpdates(self._conn)
         self.publishing = PublishingRepository(self._conn)
         self.jobs = JobRepository(self._conn)
+        self.edits = EditRepository(self._conn)
         return self
 
     def __exit__(

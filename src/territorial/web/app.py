@@ -19,10 +19,12 @@ from territorial.web import (
     api,
     api_cycle,
     api_design,
+    api_editor,
     api_plan,
     pages,
     pages_cycle,
     pages_design,
+    pages_editor,
     pages_plan,
 )
 from territorial.web.errors import WebError
@@ -116,6 +118,8 @@ def create_app(db: str | None = None) -> FastAPI:
     app.include_router(pages_cycle.router)
     app.include_router(api_design.router)
     app.include_router(pages_design.router)
+    app.include_router(api_editor.router)
+    app.include_router(pages_editor.router)
     app.add_exception_handler(WebError, _web_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

@@ -104,6 +104,20 @@
         ctx.fill();
         ctx.stroke();
       }
+      // the editor's selection (window.territorialEditor.marked: 1 per selected row)
+      const marked = window.territorialEditor && window.territorialEditor.marked;
+      if (marked) {
+        ctx.lineWidth = 2;
+        ctx.strokeStyle = "#111827";
+        ctx.beginPath();
+        for (let k = 0; k < n; k++) {
+          const i = visible[k];
+          if (!marked[i]) continue;
+          ctx.moveTo(px[i] + radius[i] + 2, py[i]);
+          ctx.arc(px[i], py[i], radius[i] + 2, 0, 2 * Math.PI);
+        }
+        ctx.stroke();
+      }
     },
   });
   map.createPane("points").style.zIndex = 420;
@@ -315,6 +329,11 @@
           bestD = d;
         }
       }
+      // the editor takes clicks while it selects
+      if (window.territorialEditor && window.territorialEditor.click(best, e)) {
+        clickedTerritory = null;
+        return;
+      }
       // an account under the pointer wins over the territory shape it lies in
       if (best >= 0) {
         L.popup().setLatLng([a.lat[best], a.lon[best]]).setContent(accountPopup(best)).openOn(map);
@@ -423,7 +442,11 @@
       data,
       accountPoint: (i) => map.latLngToContainerPoint([data.accounts.lat[i], data.accounts.lon[i]]),
       layersOn: () => ({ heat: map.hasLayer(heat), whiteSpace: map.hasLayer(whiteSpace) }),
+      // for the editor: drawn positions of the shown rows, and a redraw after a move
+      points: () => ({ px, py, visible }),
+      redraw: () => accounts.redraw(),
     };
+    el.dispatchEvent(new CustomEvent("map:ready"));
   }
 
   getJson(el.dataset.states)
