@@ -74,7 +74,7 @@ class RunningBalance:
         km = account_km(self.lat, self.lon, self.territory, self.base_lat, self.base_lon)
         ok = self.territory >= 0
         self.km_sums = np.bincount(self.territory[ok], weights=km[ok],
-                                   minlength=self.n_territories)
+                                   minlength=self.n_territories).astype(np.float64)
 
     def move(self, rows: npt.ArrayLike, to: npt.ArrayLike) -> None:
         """Move accounts ``rows`` to territory ``to`` (one index for all, or one per row;

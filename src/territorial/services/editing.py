@@ -394,11 +394,7 @@ def _commit(uow: UnitOfWork, s: EditorSession, change: _Change, expect: int | No
             log: tuple[str, dict[str, Any]] | None, mark: tuple[int, bool] | None
             ) -> dict[str, Any]:
     """Write, advance the head, log, commit, then update the session; the response."""
-    if expect is not None and expect != s.version:
-        raise EditConflict(
-            f"{s.name!r} changed since you loaded it (version {s.version}, you had "
-            f"{expect}); reload the editor"
-        )
+    _check_version(s, expect)
     touched = set(s.balance.territory[change.rows].tolist())
     if change.dest is not None:
         touched |= set(change.dest.tolist())
@@ -430,7 +426,16 @@ def _commit(uow: UnitOfWork, s: EditorSession, change: _Change, expect: int | No
     }
 
 
-def _editing(uow: UnitOfWork, scenario: str) -> tuple[EditorSession, threading.Lock]:
+def _check_version(s: EditorSession, expect: int | None) -> None:
+    if expect is not None and expect != s.version:
+        raise EditConflict(
+            f"{s.name!r} changed since you loaded it (version {s.version}, you had "
+            f"{expect}); reload the editor"
+        )
+
+
+def _editing(uow: UnitOfWork, scenario: str, expect: int | None
+             ) -> tuple[EditorSession, threading.Lock]:
     row = _scenario_row(uow, scenario)
     reason = refusal(row.name, row.status)
     if reason is not None:
@@ -438,7 +443,9 @@ def _editing(uow: UnitOfWork, scenario: str) -> tuple[EditorSession, threading.L
     lock = _lock_for((uow.url, row.name))
     lock.acquire()
     try:
-        return _session(uow, row, full_check=False), lock
+        session = _session(uow, row, full_check=False)
+        _check_version(session, expect)
+        return session, lock
     except BaseException:
         lock.release()
         raise
@@ -462,7 +469,7 @@ def move(uow: UnitOfWork, scenario: str, account_ids: list[str], to_territory: s
     if not account_ids:
         raise TerritorialError("select at least one account to move")
     with uow:
-        s, lock = _editing(uow, scenario)
+        s, lock = _editing(uow, scenario, expect_version)
         try:
             to = s.label_index.get(to_territory)
             if to is None:
@@ -507,7 +514,7 @@ def set_locked(uow: UnitOfWork, scenario: str, account_ids: list[str], locked: b
     if not account_ids:
         raise TerritorialError("select at least one account to lock or unlock")
     with uow:
-        s, lock = _editing(uow, scenario)
+        s, lock = _editing(uow, scenario, expect_version)
         try:
             rows = s.rows(account_ids)
             loose = rows[s.balance.territory[rows] < 0]
@@ -549,7 +556,7 @@ def _step(uow: UnitOfWork, scenario: str, undo: bool, expect_version: int | None
           ) -> dict[str, Any]:
     word = "undo" if undo else "redo"
     with uow:
-        s, lock = _editing(uow, scenario)
+        s, lock = _editing(uow, scenario, expect_version)
         try:
             entry = uow.edits.last(s.scenario_id, undone=not undo)
             if entry is None:

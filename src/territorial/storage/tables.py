@@ -164,5 +164,5 @@ jobs = Table(
     Column("worker", String(255)),
     Index("ix_jobs_state_created", "state", "created_at"),
 )
-from territorial.storage import planning_tables as _planning  # noqa: E402,F401
 from territorial.storage import editing_tables as _editing  # noqa: E402,F401
+from territorial.storage import planning_tables as _planning  # noqa: E402,F401

@@ -196,7 +196,7 @@
       : "No designed tolerances; shown against: ") +
       ms.map((m) => `${m.name} ±${+(m.tolerance * 100).toFixed(2)}%` +
         ` (${m.misses} outside)`).join(", ");
-    let html = "<thead><tr><th>Territory</th><th class=num>Accounts</th>" +
+    let html = "<thead><tr><th>Territory</th><th class=num title=\"accounts\">n</th>" +
       ms.map((m) => `<th class=num title="deviation from the mean, ±${+(m.tolerance * 100).toFixed(2)}% allowed">${esc(m.name)}</th>`).join("") +
       "<th class=num title='mean km from the accounts to the rep&#39;s home'>Travel km</th></tr></thead><tbody>";
     for (const t of balance.territories) {
