@@ -82,22 +82,7 @@ def test_box_select_move_and_undo(browser: Any, editor_server: str, screens: Pat
         assert selected >= 1
         # a click on another account adds it
         page.check('input[name="editor-tool"][value="click"]')
-        other = page.evaluate("""() => {
-            const tm = window.territorialMap, a = tm.data.accounts, m = window.territorialEditor.marked;
-            const size = tm.map.getSize();
-            for (let i = 0; i < a.id.length; i++) {
-                const p = tm.accountPoint(i);
-                if (m[i] || p.x < 80 || p.y < 80 || p.x > size.x - 80 || p.y > size.y - 80) continue;
-                let alone = true;  // no other account within 8 px, so the click is unambiguous
-                for (let j = 0; j < a.id.length && alone; j++) {
-                    if (j === i) continue;
-                    const q = tm.accountPoint(j);
-                    if (Math.hypot(q.x - p.x, q.y - p.y) < 12) alone = false;
-                }
-                if (alone) return [i, p.x, p.y];
-            }
-            return null;
-        }""")
+        other = page.evaluate(LONE_ACCOUNT)
         assert other is not None
         page.mouse.click(box["x"] + other[1], box["y"] + other[2])
         page.wait_for_function(
