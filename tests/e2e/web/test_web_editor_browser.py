@@ -108,6 +108,16 @@ def test_box_select_move_and_undo(browser: Any, editor_server: str, screens: Pat
         assert accounts_of(page, target) == before
         assert "Undid" in page.inner_text("#editor-status")
         page.screenshot(path=str(screens / "editor-undone.png"))
+        # a lasso around the first account selects it again
+        page.click("#editor-clear")
+        page.check('input[name="editor-tool"][value="lasso"]')
+        page.mouse.move(x - 14, y - 14)
+        page.mouse.down()
+        for dx, dy in ((14, -14), (14, 14), (-14, 14), (-14, -12)):
+            page.mouse.move(x + dx, y + dy, steps=3)
+        page.mouse.up()
+        assert int(page.get_attribute("#editor", "data-selected") or 0) >= 1
+        assert page.evaluate(f"() => window.territorialEditor.marked[{row}]") == 1
         tab.check()
     finally:
         tab.close()
