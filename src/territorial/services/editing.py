@@ -326,10 +326,11 @@ def editor_state(uow: UnitOfWork, scenario: str) -> dict[str, Any]:
     ``editable`` with the ``reason`` when the scenario cannot be edited."""
     with uow:
         row = _scenario_row(uow, scenario)
-        session = _session(uow, row, full_check=True)
-        state = _state(uow, session)
-        pieces = session.pieces
-        uow.commit()
+        with _lock_for((uow.url, row.name)):  # not while an edit updates the session
+            session = _session(uow, row, full_check=True)
+            state = _state(uow, session)
+            pieces = session.pieces
+            uow.commit()
     reason = refusal(row.name, row.status)
     state.update(status=row.status, editable=reason is None, reason=reason)
     if pieces is not None:

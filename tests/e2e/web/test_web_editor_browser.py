@@ -107,6 +107,12 @@ def test_box_select_move_and_undo(browser: Any, editor_server: str, screens: Pat
         page.wait_for_function("() => document.querySelector('#editor').dataset.edits === '2'")
         assert accounts_of(page, target) == before
         assert "Undid" in page.inner_text("#editor-status")
+        # the territory shapes and the legend are redrawn from the map data after the edits
+        page.wait_for_function("() => document.querySelector('#editor').dataset.shapes === '2'",
+                               timeout=MAP_TIMEOUT_MS)
+        legend = page.locator(f'#legend li:has-text("{target}") .count').first.inner_text()
+        assert int(legend.replace(",", "")) == before
+        assert int(page.get_attribute("#map", "data-territories") or 0) > 1
         page.screenshot(path=str(screens / "editor-undone.png"))
         # a lasso around the first account selects it again
         page.click("#editor-clear")

@@ -265,6 +265,26 @@
     renderCounts(result);
     tm.redraw();
     panel.dataset.edits = String((Number(panel.dataset.edits) || 0) + 1);
+    scheduleRefresh();
+  }
+
+  // Territory shapes follow the points a moment after the last edit (the server computes
+  // them again: seconds at 50,000 accounts); a refresh overtaken by an edit is dropped.
+  let refreshTimer = null;
+  function scheduleRefresh() {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(async () => {
+      const asked = panel.dataset.edits;
+      try {
+        const response = await fetch(mapEl.dataset.src, { cache: "no-store" });
+        if (!response.ok) return;
+        const body = await response.json();
+        if (panel.dataset.edits !== asked || busy) return;
+        if (tm.refresh(body)) panel.dataset.shapes = asked;
+      } catch (error) {
+        /* the points are already right; the shapes catch up on the next edit or reload */
+      }
+    }, 600);
   }
 
   async function act(label, path, fields, clear) {

@@ -404,6 +404,35 @@
     timings[name] = Math.round(performance.now() - t0);
   }
 
+  function drawLegend() {
+    legendEl.replaceChildren();
+    for (const t of data.territories) {
+      legendEl.appendChild(legendItem(t.index, t.color, t.name, t.rep, t.accounts));
+    }
+    if (data.counts.unassigned) {
+      legendEl.appendChild(legendItem(-1, data.unassigned_color, "Unassigned", "no territory", data.counts.unassigned));
+    }
+  }
+
+  // After edits (editor.js): the same scenario's map again; shapes, labels, colours, the
+  // legend and rep homes are redrawn, the view and the layers switched on are kept.
+  function refresh(body) {
+    if (body.accounts.id.length !== data.accounts.id.length) return false;
+    shapes.clearLayers();
+    labels.clearLayers();
+    reps.clearLayers();
+    shapeLayers = new Map();
+    focused = null;
+    data.territories = body.territories;
+    data.accounts.territory = body.accounts.territory;
+    data.counts = body.counts;
+    drawShapes();
+    drawReps();
+    drawLegend();
+    applyFilters();
+    return true;
+  }
+
   function draw(body) {
     data = body;
     timings.fetched = Math.round(performance.now());
@@ -412,13 +441,7 @@
     timed("reps", drawReps);
     timed("heat", drawHeat);
     timed("white_space", drawWhiteSpace);
-    legendEl.replaceChildren();
-    for (const t of data.territories) {
-      legendEl.appendChild(legendItem(t.index, t.color, t.name, t.rep, t.accounts));
-    }
-    if (data.counts.unassigned) {
-      legendEl.appendChild(legendItem(-1, data.unassigned_color, "Unassigned", "no territory", data.counts.unassigned));
-    }
+    drawLegend();
     buildFilters();
     if (data.bbox) {
       const [w, s, e, n] = data.bbox;
@@ -445,6 +468,7 @@
       // for the editor: drawn positions of the shown rows, and a redraw after a move
       points: () => ({ px, py, visible }),
       redraw: () => accounts.redraw(),
+      refresh,
     };
     el.dispatchEvent(new CustomEvent("map:ready"));
   }
