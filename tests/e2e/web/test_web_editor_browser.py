@@ -124,6 +124,17 @@ def test_box_select_move_and_undo(browser: Any, editor_server: str, screens: Pat
         page.mouse.up()
         assert int(page.get_attribute("#editor", "data-selected") or 0) >= 1
         assert page.evaluate(f"() => window.territorialEditor.marked[{row}]") == 1
+        # locked accounts stay put, with the reason on the page
+        page.click("#editor-lock")
+        page.wait_for_function("() => document.querySelector('#editor').dataset.edits === '3'")
+        assert "Locked" in page.inner_text("#editor-status")
+        page.click("#editor-move-button")
+        page.wait_for_selector("#editor-status.error")
+        assert "locked" in page.inner_text("#editor-status")
+        assert accounts_of(page, target) == before
+        page.screenshot(path=str(screens / "editor-locked.png"))
+        # the refused move logs its 409 in the console; anything else is an error
+        tab.errors = [e for e in tab.errors if "status of 409" not in e]
         tab.check()
     finally:
         tab.close()

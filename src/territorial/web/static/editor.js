@@ -160,13 +160,14 @@
     setStatus(`${fmt.format(added)} added to the selection`);
   }
 
-  mapEl.addEventListener("mousedown", startDraw, true);
-  window.addEventListener("mousemove", moveDraw);
-  window.addEventListener("mouseup", endDraw);
+  mapEl.addEventListener("pointerdown", startDraw, true);
+  window.addEventListener("pointermove", moveDraw);
+  window.addEventListener("pointerup", endDraw);
+  window.addEventListener("pointercancel", () => { drawing = null; overlay.remove(); });
 
   function setTool(value) {
     tool = value;
-    mapEl.classList.toggle("selecting", tool !== "click");
+    mapEl.classList.toggle("selecting", tool !== "click"); // also touch-action: none
     if (!tm) return;
     if (tool === "click") tm.map.dragging.enable();
     else tm.map.dragging.disable();
@@ -202,7 +203,7 @@
     for (const t of balance.territories) {
       const changed = changedTerritories && changedTerritories.has(t.index);
       html += `<tr data-territory="${esc(t.name)}"${changed ? " class=changed" : ""}>` +
-        `<td>${esc(t.name)}<div class="muted small">${esc(t.rep || "vacant")}</div></td>` +
+        `<td title="${esc(t.rep || "vacant")}">${esc(t.name)}</td>` +
         `<td class=num>${fmt.format(t.accounts)}</td>` +
         t.deviations.map((d, m) => `<td class="num ${devClass(d, ms[m].tolerance)}" data-measure="${esc(ms[m].name)}">${pct(d)}</td>`).join("") +
         `<td class=num>${t.travel_km === null ? "–" : t.travel_km.toFixed(1)}</td></tr>`;
@@ -305,31 +306,27 @@
     }
   }
 
+  // One form for every action (it also works without scripts): the button pressed says
+  // which; here it goes to the JSON API instead and the page stays.
   moveForm.addEventListener("submit", (event) => {
     event.preventDefault();
+    const button = event.submitter || buttons.move;
     const territory = moveForm.elements.territory.value;
-    const accounts = moveForm.elements.accounts.value;
+    const accounts = moveForm.elements.accounts.value.trim();
+    if (button === buttons.undo) return act("Undoing", "/undo", {}, false);
+    if (button === buttons.redo) return act("Redoing", "/redo", {}, false);
     if (!accounts) return setStatus("Select accounts first.", true);
+    if (button === buttons.lock) return act("Locking", "/locks", { accounts, locked: "true" }, false);
+    if (button === buttons.unlock) return act("Unlocking", "/locks", { accounts, locked: "false" }, false);
     if (!territory) return setStatus("Choose the territory to move them to.", true);
-    act("Moving", "/moves", { accounts, territory }, true);
+    return act("Moving", "/moves", { accounts, territory }, true);
   });
-  buttons.lock.addEventListener("click", () => {
-    const accounts = moveForm.elements.accounts.value;
-    if (!accounts) return setStatus("Select accounts first.", true);
-    act("Locking", "/locks", { accounts, locked: "true" }, false);
-  });
-  buttons.unlock.addEventListener("click", () => {
-    const accounts = moveForm.elements.accounts.value;
-    if (!accounts) return setStatus("Select accounts first.", true);
-    act("Unlocking", "/locks", { accounts, locked: "false" }, false);
-  });
-  buttons.undo.addEventListener("click", () => act("Undoing", "/undo", {}, false));
-  buttons.redo.addEventListener("click", () => act("Redoing", "/redo", {}, false));
   document.addEventListener("keydown", (event) => {
     if (!(event.ctrlKey || event.metaKey) || event.target.closest("input, select, textarea")) return;
     const key = event.key.toLowerCase();
-    if (key === "z" && !event.shiftKey) { event.preventDefault(); buttons.undo.click(); }
-    if (key === "y" || (key === "z" && event.shiftKey)) { event.preventDefault(); buttons.redo.click(); }
+    const press = (b) => { event.preventDefault(); if (!b.disabled) moveForm.requestSubmit(b); };
+    if (key === "z" && !event.shiftKey) press(buttons.undo);
+    if (key === "y" || (key === "z" && event.shiftKey)) press(buttons.redo);
   });
 
   async function start() {
@@ -345,6 +342,7 @@
       const byName = new Map(tm.data.territories.map((t) => [t.name, t.index]));
       mapIndex = state.territories.map((n) => (byName.has(n) ? byName.get(n) : -1));
       const select = moveForm.elements.territory;
+      select.length = 1;
       for (const n of state.territories) {
         const option = document.createElement("option");
         option.value = n;
