@@ -100,19 +100,16 @@ class EditorSession:
 
     def rows(self, account_ids: list[str]) -> np.ndarray:
         """Rows of the named accounts (each once), or a one-line error for an unknown id."""
-        out = []
-        seen: set[int] = set()
-        for ext in account_ids:
-            row = self.row_of.get(ext)
-            if row is None:
-                raise TerritorialError(
-                    f"no located account with id {ext!r} in {self.name!r} "
-                    "(unlocated accounts are not on the map)"
-                )
-            if row not in seen:
-                seen.add(row)
-                out.append(row)
-        return np.array(out, dtype=np.int64)
+        try:
+            found = np.fromiter(map(self.row_of.__getitem__, account_ids), dtype=np.int64,
+                                count=len(account_ids))
+        except KeyError as exc:
+            raise TerritorialError(
+                f"no located account with id {exc.args[0]!r} in {self.name!r} "
+                "(unlocated accounts are not on the map)"
+            ) from None
+        _, first = np.unique(found, return_index=True)
+        return found[np.sort(first)]
 
     def whole_units(self, rows: np.ndarray) -> np.ndarray:
         """``rows`` with every other account of their ZIP or county (unit scenarios)."""
@@ -504,7 +501,8 @@ def move(uow: UnitOfWork, scenario: str, account_ids: list[str], to_territory: s
         finally:
             lock.release()
     out["moved"] = int(rows.size)
-    out["message"] = f"moved {_plural(int(rows.size), 'account')} to {to_territory}"
+    whole = f" (whole {'ZIP codes' if s.by == 'zip' else 'counties'})" if s.unit_rows else ""
+    out["message"] = f"moved {_plural(int(rows.size), 'account')} to {to_territory}{whole}"
     return out
 
 

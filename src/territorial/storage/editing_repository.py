@@ -7,6 +7,7 @@ scenario's assignments that any change made elsewhere alters.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,17 +18,17 @@ from sqlalchemy import (
     Integer,
     and_,
     bindparam,
+    column,
     delete,
     func,
     insert,
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from territorial.storage import editing_tables as e
 from territorial.storage import tables as t
-
-CHUNK = 900  # bound parameters per IN (...) list, below SQLite's limit
 
 
 @dataclass(frozen=True)
@@ -55,10 +56,6 @@ class EditEntry:
     kind: str
     payload: dict[str, Any]
     undone: bool
-
-
-def _chunks(items: Sequence[int]) -> list[Sequence[int]]:
-    return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
 
 
 class EditRepository:
@@ -103,17 +100,28 @@ class EditRepository:
         ]
         return repr([tuple(self.conn.execute(q).one()) for q in queries])
 
+    def _ids(self, account_ids: Sequence[int]) -> Any:
+        """``assignments.account_id IN (the ids)`` as one bound value (a JSON array on
+        SQLite, an array on PostgreSQL): no SQL rendered per id, any number of ids."""
+        a = t.assignments.c
+        ids = [int(i) for i in account_ids]
+        if self.conn.dialect.name == "postgresql":
+            return a.account_id == func.any(bindparam("ids", ids, type_=ARRAY(Integer)))
+        listed = select(column("value")).select_from(
+            func.json_each(bindparam("ids", json.dumps(ids))))
+        return a.account_id.in_(listed.scalar_subquery())
+
+    def _each(self, statement: Any, scenario_id: int, account_ids: Sequence[int]) -> None:
+        if account_ids:
+            self.conn.execute(statement.where(and_(
+                t.assignments.c.scenario_id == scenario_id, self._ids(account_ids))))
+
     def reassign(self, scenario_id: int, account_ids: Sequence[int], territory_id: int,
                  *, new_rows: Sequence[int] = ()) -> None:
         """Put accounts in a territory: update their rows, insert ``new_rows`` (unassigned
         until now, unlocked)."""
-        a = t.assignments.c
-        for chunk in _chunks(list(account_ids)):
-            self.conn.execute(
-                update(t.assignments)
-                .where(and_(a.scenario_id == scenario_id, a.account_id.in_(chunk)))
-                .values(territory_id=territory_id)
-            )
+        statement = update(t.assignments).values(territory_id=territory_id)
+        self._each(statement, scenario_id, account_ids)
         if new_rows:
             self.conn.execute(insert(t.assignments), [
                 {"scenario_id": scenario_id, "account_id": i, "territory_id": territory_id,
@@ -121,22 +129,10 @@ class EditRepository:
             ])
 
     def unassign(self, scenario_id: int, account_ids: Sequence[int]) -> None:
-        a = t.assignments.c
-        for chunk in _chunks(list(account_ids)):
-            self.conn.execute(
-                delete(t.assignments).where(
-                    and_(a.scenario_id == scenario_id, a.account_id.in_(chunk))
-                )
-            )
+        self._each(delete(t.assignments), scenario_id, account_ids)
 
     def set_locked(self, scenario_id: int, account_ids: Sequence[int], locked: bool) -> None:
-        a = t.assignments.c
-        for chunk in _chunks(list(account_ids)):
-            self.conn.execute(
-                update(t.assignments)
-                .where(and_(a.scenario_id == scenario_id, a.account_id.in_(chunk)))
-                .values(locked=locked)
-            )
+        self._each(update(t.assignments).values(locked=locked), scenario_id, account_ids)
 
     # --- the head ----------------------------------------------------------------------
     def head(self, scenario_id: int) -> Head | None:
