@@ -107,7 +107,7 @@ class EditRepository:
         ids = [int(i) for i in account_ids]
         if self.conn.dialect.name == "postgresql":
             return a.account_id == func.any(bindparam("ids", ids, type_=ARRAY(Integer)))
-        listed = select(column("value")).select_from(
+        listed = select(column("value", Integer)).select_from(
             func.json_each(bindparam("ids", json.dumps(ids))))
         return a.account_id.in_(listed.scalar_subquery())
 
