@@ -72,6 +72,7 @@ class EditorSession:
     name: str
     version: int
     fingerprint: tuple[int, int, int]
+    territory_stamp: str
     data_stamp: str
     ext_ids: list[str]
     row_of: dict[str, int]
@@ -145,8 +146,8 @@ def _lock_for(key: tuple[str, str]) -> threading.Lock:
         return _locks.setdefault(key, threading.Lock())
 
 
-def _fp_text(parts: tuple[int, int, int]) -> str:
-    return ":".join(str(p) for p in parts)
+def _fp_text(parts: tuple[int, int, int], territories: str) -> str:
+    return ":".join(str(p) for p in parts) + ":" + territories
 
 
 def _scenario_row(uow: UnitOfWork, name: str) -> ScenarioRow:
@@ -168,7 +169,7 @@ def refusal(name: str, status: str) -> str | None:
 
 
 def _build(uow: UnitOfWork, row: ScenarioRow, version: int,
-           parts: tuple[int, int, int], stamp: str) -> EditorSession:
+           parts: tuple[int, int, int], terr: str, stamp: str) -> EditorSession:
     scenario = uow.scenarios.get(row.name)
     assert scenario is not None
     frame = load_frame(uow, scenario)
@@ -199,6 +200,7 @@ def _build(uow: UnitOfWork, row: ScenarioRow, version: int,
     terr_ids = uow.edits.territory_ids(row.id)
     session = EditorSession(
         scenario_id=row.id, name=row.name, version=version, fingerprint=parts,
+        territory_stamp=terr,
         data_stamp=stamp, ext_ids=ext_ids, row_of={e: i for i, e in enumerate(ext_ids)},
         db_ids=np.array([db_of[e] for e in ext_ids], dtype=np.int64),
         labels=list(frame.labels), label_index={n: j for j, n in enumerate(frame.labels)},
@@ -231,22 +233,24 @@ def _session(uow: UnitOfWork, row: ScenarioRow, *, full_check: bool) -> EditorSe
     ``full_check`` also compares the accounts, reps and sales (a re-import).
     """
     parts = uow.edits.fingerprint_parts(row.id)
+    terr = uow.edits.territory_stamp(row.id)
     head = uow.edits.head(row.id)
     version = head.version if head else 0
-    if head is not None and head.fingerprint != _fp_text(parts):
+    if head is not None and head.fingerprint != _fp_text(parts, terr):
         uow.edits.clear_log(row.id)
-        uow.edits.advance(row.id, version, _fp_text(parts))
+        uow.edits.advance(row.id, version, _fp_text(parts, terr))
         version += 1
     key = (uow.url, row.name)
     with _guard:
         cached = _sessions.get(key)
     stamp = uow.edits.data_fingerprint() if full_check or cached is None else None
     if (cached is not None and cached.scenario_id == row.id and cached.version == version
-            and cached.fingerprint == parts and stamp in (None, cached.data_stamp)):
+            and cached.fingerprint == parts and cached.territory_stamp == terr
+            and stamp in (None, cached.data_stamp)):
         return cached
     if stamp is None:
         stamp = uow.edits.data_fingerprint()
-    session = _build(uow, row, version, parts, stamp)
+    session = _build(uow, row, version, parts, terr, stamp)
     with _guard:
         _sessions[key] = session
         _sessions.move_to_end(key)
@@ -397,7 +401,7 @@ def _commit(uow: UnitOfWork, s: EditorSession, change: _Change, expect: int | No
     if change.dest is not None:
         touched |= set(change.dest.tolist())
     parts = _write(uow, s, change)
-    if not uow.edits.advance(s.scenario_id, s.version, _fp_text(parts)):
+    if not uow.edits.advance(s.scenario_id, s.version, _fp_text(parts, s.territory_stamp)):
         raise EditConflict(f"{s.name!r} was edited meanwhile by another request; reload the "
                            "editor")
     if log is not None:

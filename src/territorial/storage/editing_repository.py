@@ -7,6 +7,7 @@ scenario's assignments that any change made elsewhere alters.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -87,6 +88,16 @@ class EditRepository:
         ).where(a.scenario_id == scenario_id)
         rows, moved, locked = self.conn.execute(query).one()
         return int(rows), int(moved), int(locked)
+
+    def territory_stamp(self, scenario_id: int) -> str:
+        """A digest of the scenario's territories (ids, names, levels, parents, reps)."""
+        c = t.territories.c
+        rows = self.conn.execute(
+            select(c.id, c.name, c.level, c.parent_name, c.rep_id)
+            .where(c.scenario_id == scenario_id).order_by(c.id)
+        ).all()
+        return hashlib.blake2b(repr([tuple(r) for r in rows]).encode(),
+                               digest_size=8).hexdigest()
 
     def data_fingerprint(self) -> str:
         """Aggregates of accounts, reps and sales: a re-import or new sales change it."""

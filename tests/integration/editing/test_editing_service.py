@@ -74,3 +74,20 @@ def test_edit_cycle_is_stored(uow: UnitOfWork) -> None:
     assert totals(again) == {"T1": 100.0, "T2": 750.0}
     with pytest.raises(editing.EditRefused, match="published"):
         editing.move(uow, "Live", ["A1"], "T1")
+
+
+def test_a_territory_change_made_elsewhere_is_seen(uow: UnitOfWork) -> None:
+    editing.clear_sessions()
+    seed(uow)
+    editing.move(uow, "Draft", ["A2"], "T2")
+    before = editing.editor_state(uow, "Draft")
+    assert [t["rep"] for t in before["balance"]["territories"]] == ["Rep One", None]
+    with uow:  # the same assignments, T2 now held by R1 (as a re-saved design would)
+        draft = uow.scenarios.get("Draft")
+        assert draft is not None
+        draft.territories[1].rep_external_id = "R1"
+        uow.scenarios.save(draft)
+        uow.commit()
+    after = editing.editor_state(uow, "Draft")
+    assert [t["rep"] for t in after["balance"]["territories"]] == ["Rep One", "Rep One"]
+    assert after["version"] == before["version"] + 1 and after["can_undo"] == 0
