@@ -43,6 +43,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/scale.py
 	$(BIN)/python bench/ctdp_all.py --time-limit 60
 	$(BIN)/python bench/geo_design.py
+	$(BIN)/python bench/editor.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info territorial.db territorial.db-* node_modules src/territorial/geo/data src/territorial/web/static/vendor

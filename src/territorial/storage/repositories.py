@@ -219,6 +219,16 @@ class ScenarioRepository:
                 update(t.scenarios).where(t.scenarios.c.name == name).values(values)
             )
 
+    def touch(self, name: str, by: str | None) -> None:
+        """Count a change made to ``name``'s rows directly (the map editor's moves): the
+        version goes up, so a save based on an older read is refused."""
+        self.conn.execute(
+            update(t.scenarios).where(t.scenarios.c.name == name).values(
+                version=t.scenarios.c.version + 1, changed_by=by,
+                changed_at=datetime.now(UTC),
+            )
+        )
+
     def version(self, name: str) -> tuple[int, str | None, datetime | None] | None:
         """(version, changed_by, changed_at) of ``name``, or None when there is none."""
         s = t.scenarios.c

@@ -218,4 +218,5 @@ audit_log = Table(
     Index("ix_audit_log_at", "at"),
 )
 
+from territorial.storage import editing_tables as _editing  # noqa: E402,F401
 from territorial.storage import planning_tables as _planning  # noqa: E402,F401

@@ -15,6 +15,7 @@ from territorial.storage.database import (
     migrate,
     resolve_url,
 )
+from territorial.storage.editing_repository import EditRepository
 from territorial.storage.jobs_repository import JobRepository
 from territorial.storage.planning_repositories import (
     GoalRepository,
@@ -59,6 +60,7 @@ class UnitOfWork:
     jobs: JobRepository
     users: UserRepository
     audit: AuditRepository
+    edits: EditRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -101,6 +103,7 @@ class UnitOfWork:
         self.jobs = JobRepository(self._conn)
         self.users = UserRepository(self._conn)
         self.audit = AuditRepository(self._conn)
+        self.edits = EditRepository(self._conn)
         return self
 
     def __exit__(

@@ -24,12 +24,14 @@ from territorial.web import (
     api,
     api_cycle,
     api_design,
+    api_editor,
     api_plan,
     auth,
     downloads,
     pages,
     pages_cycle,
     pages_design,
+    pages_editor,
     pages_plan,
     rep,
 )
@@ -154,6 +156,8 @@ def create_app(db: str | None = None, hosts: list[str] | None = None) -> FastAPI
     app.include_router(downloads.router)
     app.include_router(api_design.router)
     app.include_router(pages_design.router)
+    app.include_router(api_editor.router)
+    app.include_router(pages_editor.router)
     app.add_exception_handler(WebError, _web_error)
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(NotPermitted, _not_permitted)

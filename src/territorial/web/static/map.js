@@ -104,6 +104,20 @@
         ctx.fill();
         ctx.stroke();
       }
+      // the editor's selection (window.territorialEditor.marked: 1 per selected row)
+      const marked = window.territorialEditor && window.territorialEditor.marked;
+      if (marked) {
+        ctx.lineWidth = 2;
+        ctx.strokeStyle = "#111827";
+        ctx.beginPath();
+        for (let k = 0; k < n; k++) {
+          const i = visible[k];
+          if (!marked[i]) continue;
+          ctx.moveTo(px[i] + radius[i] + 2, py[i]);
+          ctx.arc(px[i], py[i], radius[i] + 2, 0, 2 * Math.PI);
+        }
+        ctx.stroke();
+      }
     },
   });
   map.createPane("points").style.zIndex = 420;
@@ -315,6 +329,11 @@
           bestD = d;
         }
       }
+      // the editor takes clicks while it selects
+      if (window.territorialEditor && window.territorialEditor.click(best, e)) {
+        clickedTerritory = null;
+        return;
+      }
       // an account under the pointer wins over the territory shape it lies in
       if (best >= 0) {
         L.popup().setLatLng([a.lat[best], a.lon[best]]).setContent(accountPopup(best)).openOn(map);
@@ -385,6 +404,35 @@
     timings[name] = Math.round(performance.now() - t0);
   }
 
+  function drawLegend() {
+    legendEl.replaceChildren();
+    for (const t of data.territories) {
+      legendEl.appendChild(legendItem(t.index, t.color, t.name, t.rep, t.accounts));
+    }
+    if (data.counts.unassigned) {
+      legendEl.appendChild(legendItem(-1, data.unassigned_color, "Unassigned", "no territory", data.counts.unassigned));
+    }
+  }
+
+  // After edits (editor.js): the same scenario's map again; shapes, labels, colours, the
+  // legend and rep homes are redrawn, the view and the layers switched on are kept.
+  function refresh(body) {
+    if (body.accounts.id.length !== data.accounts.id.length) return false;
+    shapes.clearLayers();
+    labels.clearLayers();
+    reps.clearLayers();
+    shapeLayers = new Map();
+    focused = null;
+    data.territories = body.territories;
+    data.accounts.territory = body.accounts.territory;
+    data.counts = body.counts;
+    drawShapes();
+    drawReps();
+    drawLegend();
+    applyFilters();
+    return true;
+  }
+
   function draw(body) {
     data = body;
     timings.fetched = Math.round(performance.now());
@@ -393,13 +441,7 @@
     timed("reps", drawReps);
     timed("heat", drawHeat);
     timed("white_space", drawWhiteSpace);
-    legendEl.replaceChildren();
-    for (const t of data.territories) {
-      legendEl.appendChild(legendItem(t.index, t.color, t.name, t.rep, t.accounts));
-    }
-    if (data.counts.unassigned) {
-      legendEl.appendChild(legendItem(-1, data.unassigned_color, "Unassigned", "no territory", data.counts.unassigned));
-    }
+    drawLegend();
     buildFilters();
     if (data.bbox) {
       const [w, s, e, n] = data.bbox;
@@ -423,7 +465,12 @@
       data,
       accountPoint: (i) => map.latLngToContainerPoint([data.accounts.lat[i], data.accounts.lon[i]]),
       layersOn: () => ({ heat: map.hasLayer(heat), whiteSpace: map.hasLayer(whiteSpace) }),
+      // for the editor: drawn positions of the shown rows, and a redraw after a move
+      points: () => ({ px, py, visible }),
+      redraw: () => accounts.redraw(),
+      refresh,
     };
+    el.dispatchEvent(new CustomEvent("map:ready"));
   }
 
   getJson(el.dataset.states)
