@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.stats import rankdata
 
 __all__ = ["TierConfig", "TierResult", "assign_tiers", "percentile_rank"]
 
@@ -50,6 +49,8 @@ class TierResult:
 
 def percentile_rank(values: ArrayLike) -> NDArray[np.float64]:
     """Average rank over n, in ``(0, 1]`` (ties share their mean rank)."""
+    from scipy.stats import rankdata  # SciPy loads when used, not at start-up
+
     v = np.asarray(values, dtype=np.float64).reshape(-1)
     if v.size == 0:
         return v

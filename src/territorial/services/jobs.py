@@ -39,8 +39,6 @@ from territorial.optimize.design import Progress
 from territorial.services import audit
 from territorial.services.actor import acting_as, local_actor, require
 from territorial.services.design import DesignRequest, moves_tradeoff, plan_design
-from territorial.services.monitor import run_monitor
-from territorial.services.rebalance import RebalanceOptions, proposal_summary
 from territorial.storage import UnitOfWork
 
 PROGRESS_EVERY = 0.5  # seconds between progress writes
@@ -151,6 +149,9 @@ def submit_rebalance(
 def _rebalance(uow: UnitOfWork, job: Job, progress: Callable[[Progress], None]) -> Job:
     """Run a rebalance job: the monitor designs and stores the draft; if the job was
     cancelled meanwhile, the draft is removed again (nothing is left of a cancelled job)."""
+    from territorial.services.monitor import run_monitor
+    from territorial.services.rebalance import RebalanceOptions, proposal_summary
+
     p = job.params
     as_of = None if p.get("as_of") is None else date.fromisoformat(p["as_of"])
     options = RebalanceOptions(max_moves=float(p["max_moves"]),
