@@ -35,7 +35,7 @@ def cycle_server(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 
 class Page:
-    """A manager's browser page that may only talk to the live server; records errors."""
+    """An admin's browser page that may only talk to the live server; records errors."""
 
     def __init__(self, browser: Any, base: str, width: int = 1366, height: int = 900) -> None:
         self.base = base
@@ -43,7 +43,7 @@ class Page:
             viewport={"width": width, "height": height}, accept_downloads=True
         )
         self.page = self.context.new_page()
-        browser_log_in(self.page, base, "manager")  # the whole cycle is a manager's
+        browser_log_in(self.page, base)  # an admin: this flow forces past a refusal
         self.problems: list[str] = []
         self.page.route("**/*", self._route)
         self.page.on("pageerror", lambda exc: self.problems.append(str(exc)))
