@@ -82,6 +82,7 @@ def add_goal(
     if (territory is None) == (rep is None):
         raise TerritorialError("give exactly one of --territory or --rep")
     with uow:
+        uow.write_lock()
         if territory is not None:
             scenario = resolve_scenario(uow)
             found = scenario.territory(territory)

@@ -98,6 +98,7 @@ def edit_plan(
             f"unknown plan section(s) {', '.join(unknown)}; use {', '.join(PLAN_SECTIONS)}"
         )
     with uow:
+        uow.write_lock()
         found = resolve_scenario(uow, scenario)
         require_editable(found)
         if found.territory(territory) is None:

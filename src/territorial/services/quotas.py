@@ -244,6 +244,7 @@ def set_quotas(
             raise TerritorialError(f"quotas add up to {quota_set.sum}, not {target}")
         if store:
             require(Role.MANAGER, "set quotas")
+            uow.write_lock()
             uow.quotas.replace(quota_set)
             audit.record(uow, "quota.set", f"{found.name} {spec.label}", None,
                          {"total": str(target), "method": how.value})  # fmt: skip

@@ -164,6 +164,7 @@ def assign_scenario_reps(
             raise TerritorialError(str(exc)) from None
         if apply:
             require(Role.MANAGER, "assign reps")
+            uow.write_lock()
             before = {t.name: t.rep_external_id for t in found.territories}
             _apply(found, result)
             after = {t.name: t.rep_external_id for t in found.territories}

@@ -146,6 +146,7 @@ def scenario_data(uow: UnitOfWork, name: str) -> dict[str, Any]:
         "created_by": found.created_by,
         "accounts": len(found.assignments),
         "territories": len([t for t in found.territories if t.name in used]),
+        "reps": sorted({t.rep_external_id for t in found.territories if t.rep_external_id}),
         "balance_spec": found.balance_spec,
         "balance_check": check.to_dict(),
         "history": history["scenarios"][0] if history["scenarios"] else None,

@@ -101,7 +101,8 @@ def _scenario_page(
             "error": error,
             "error_for": error_for,
             "done": done,
-            "exports": cy.exports_data(uow, data["name"])["exports"],
+            **{k: v for k, v in cy.exports_data(uow, data["name"]).items()
+               if k in ("exports", "downloads")},
             "active": views.scenarios(uow)["active"],
             "json_url": f"/api/scenarios/{quote(data['name'], safe='')}"
             + (f"/publish-preview?effective={quote(effective or '')}" if preview else ""),

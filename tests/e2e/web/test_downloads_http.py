@@ -28,6 +28,11 @@ def test_downloads_listed_and_served(tmp_path: Path) -> None:
         assert urls["rep-pack"] == "/reports/rep-pack.pdf?scenario=Current"
         page = client.get("/exports").text
         assert 'id="cy-download-salesforce"' in page and 'action="/reports/rep-pack.pdf"' in page
+        # the scenario's own page offers every export and report, and a pack per rep
+        scenario_page = client.get("/scenarios/Current").text
+        for name in ("salesforce", "hubspot", "zoho", "geojson", "kml", "gpkg", "assessment"):
+            assert f'data-testid="cy-download-{name}"' in scenario_page, name
+        assert "/reports/rep-pack.html?rep=" in scenario_page
 
         hubspot = client.get(urls["hubspot"])
         assert hubspot.status_code == 200 and hubspot.text.startswith("Record ID,")
