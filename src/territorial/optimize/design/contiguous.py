@@ -381,7 +381,9 @@ def pair_search(cost: np.ndarray, weights: np.ndarray, lo: np.ndarray, hi: np.nd
             members = np.flatnonzero(plan == j)
             roots[j] = members[np.argmin(np.linalg.norm(coords[members] - centres[j], axis=1))]
         free = _band(graph, plan, pair, hops, cap)
-        limit = min(solve_seconds, deadline - time.perf_counter())
+        limit = min(solve_seconds, deadline - time.perf_counter() - 0.1)
+        if limit < 0.1:
+            break
         found = solve_region(cost, weights, lo, hi, graph, plan, np.array(pair), roots,
                              limit, not balanced, free)
         if found.plan is None or (found.plan == plan).all():

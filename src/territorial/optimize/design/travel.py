@@ -13,8 +13,13 @@ Paraschis 1988; Kalcsics, Nickel & Schroeder 2005), solved as:
    the cheapest to move; a MIP over the split units and those cheap alternatives
    (HiGHS) turns the LP into an integral balanced plan, widened while time remains.
 4. **Contiguity** (when asked) is left to the tabu search of
-   :func:`~territorial.optimize.design.solve.search` (connectivity-preserving moves)
-   with travel measured to the same centres; the LP still bounds its plan.
+   :func:`~territorial.optimize.design.solve.search` (connectivity-preserving moves,
+   balance moves pulled towards low travel) with travel measured to the same centres,
+   then pairs of neighbouring territories are re-solved by a flow MIP
+   (:mod:`~territorial.optimize.design.contiguous`); the LP still bounds the plan.
+   When the LP needs slack, :mod:`~territorial.optimize.design.feasibility` checks
+   whether any plan can meet the tolerances and, if none can, says so at once with
+   the least tolerance reachable.
 5. **Large designs** (over ``LP_MAX_UNITS``): the tabu search's compact plan, travel
    bounded by Lagrangian relaxation (:mod:`~territorial.optimize.design.lagrange`).
 
@@ -234,7 +239,7 @@ def _contiguous_search(problem: DesignProblem, inst: _Instance, centres: np.ndar
     cost = inst.cost(centres)(np.arange(inst.n))
     polished: np.ndarray = pair_search(cost, inst.balance.weights, inst.balance.lo,
                                        inst.balance.hi, Graph.of(problem.adjacency), found,
-                                       centres, inst.points, t0 + seconds, seed)
+                                       centres, inst.points, t0 + seconds - 0.2, seed)
     return polished
 
 
