@@ -138,3 +138,28 @@ def test_no_integral_plan_beats_the_least_tolerance(seed: int, n: int, p: int) -
         np.add.at(load, a, measures)
         needed = (np.abs(load - target) / target / tol).max()
         assert needed >= found.scale - 1e-6
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), n=st.integers(20, 60), p=st.integers(2, 4))
+def test_contiguous_travel_designs_are_connected_and_honest_about_balance(
+        seed: int, n: int, p: int) -> None:
+    rng = np.random.default_rng(seed)
+    coords = rng.uniform(0, 100, size=(n, 2))
+    measures = rng.uniform(1, 3, size=(n, 2))
+    adj = _delaunay(coords)
+    homes = rng.uniform(0, 100, size=(p, 2))
+    tol = 0.1
+    problem = DesignProblem(coords, measures, p, tol, objective="travel",
+                            fixed_centres=homes, adjacency=adj, contiguous=True)
+    result = solve(problem, MaxRuntime(2))
+    plan = np.asarray(result.assignment)
+    assert _independently_connected(adj, plan, p) == (not result.disconnected)
+    load = np.zeros((p, 2))
+    np.add.at(load, plan, measures)
+    target = measures.sum(axis=0) / p
+    within = bool((np.abs(load - target) <= tol * target + 1e-9).all())
+    assert result.feasible == (within and not result.disconnected)
+    travel = float(np.linalg.norm(coords - homes[plan], axis=1).sum())
+    assert abs(result.travel - travel) <= 1e-6 * max(1.0, travel)
+    assert result.lower_bound is None or result.lower_bound <= travel + 1e-6
