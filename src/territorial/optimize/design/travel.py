@@ -64,7 +64,7 @@ UNTIMED_MIP_SECONDS = 10.0  # MIP limit per round when the stop sets no time
 # units x 8 candidate centres, 256 s for one HiGHS simplex solve): the tabu search plans
 # and a Lagrangian relaxation gives the bound
 LP_MAX_UNITS = 12_000
-POLISH_SHARE = 0.2  # contiguous designs: share of the time for the pair MIP polish
+POLISH_SHARE = 0.4  # contiguous designs: share of the time for the pair MIP polish
 
 
 class _Instance:
