@@ -143,7 +143,7 @@ def demo_case(uow: UnitOfWork, case: str, time_limit: float, seed: int,
                             contiguous=contiguous, time_limit=time_limit, seed=seed,
                             replace=True)
     t0 = time.perf_counter()
-    design_scenario(uow, request)
+    outcome = design_scenario(uow, request)
     seconds = time.perf_counter() - t0
     frame = stored_frame(uow, request.name)
     p, n = len(frame.labels), len(frame.accounts)
@@ -151,7 +151,11 @@ def demo_case(uow: UnitOfWork, case: str, time_limit: float, seed: int,
     h_lat, h_lon, names = rep_homes(frame)
     dist = home_distances(frame, h_lat, h_lon)
     feasible = p == 15 and balanced(frame.territory, measures, p, TOL)
-    notes = []
+    # what the engine itself says (its bound, and why a plan is not feasible)
+    segment = outcome.segments[0]
+    notes = [f"engine: mean {segment.mean_distance_km or float('nan'):.1f} km, bound "
+             f"{segment.bound_km or float('nan'):.1f} km, {segment.iterations} iterations"]
+    notes += [f"engine note: {note}" for note in outcome.notes]
     if by == "account":
         unit, n_units = np.arange(n), n
     else:

@@ -110,6 +110,7 @@ class SegmentResult:
     centres: str = "free"  # travel: "rep homes", "free" or "mixed"
     mean_distance_km: float | None = None  # travel: mean account-to-centre great-circle km
     bound_km: float | None = None  # travel: the LP bound on that mean
+    reason: str | None = None  # why no plan can be feasible, when the engine proved it
 
 
 @dataclass
@@ -500,6 +501,7 @@ def _solve_segment(
         lower_bound=result.lower_bound,
         gap=result.gap,
         misses=misses,
+        reason=result.note,
         **travel,
     )
     return assignment, figures
@@ -674,6 +676,8 @@ def _infeasible_note(result: SegmentResult, request: DesignRequest) -> str:
     missed = "; ".join(f"{m} {d:+.1%} in {t}" for m, t, d in result.misses[:3])
     more = f" and {len(result.misses) - 3} more" if len(result.misses) > 3 else ""
     broken = f"; not contiguous: {', '.join(result.disconnected)}" if result.disconnected else ""
+    if result.reason:  # proven: more time would not help
+        return f"{where}{result.reason} ({missed}{more}{broken}); the closest plan is stored."
     return (
         f"{where}stopped after {result.runtime:.0f}s without a plan within every tolerance "
         f"({missed}{more}{broken}); the closest plan found is stored. Try a longer time "

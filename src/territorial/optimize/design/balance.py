@@ -92,6 +92,13 @@ def _offer(s: State, units: np.ndarray, nunits: int, scan_terr: int, cap: float,
     mem = s.mem
     scan = scan_terr >= 0
     count = msize[scan_terr] if scan else nunits
+    tscale = 0.0
+    if s.cfg[1] == 1 and s.cfg[3] > 0:  # travel pull, see build.TRAVEL_PULL
+        total = s.trav.sum()
+        if total > 0.0:
+            tscale = s.cfg[3] / total
+    tw = s.tw
+    centre = s.centre
     for q in range(count):
         x = mem[scan_terr, q] if scan else units[q]
         if scan and bcount[x] == 0:
@@ -139,6 +146,10 @@ def _offer(s: State, units: np.ndarray, nunits: int, scan_terr: int, cap: float,
                         d += soft * dev * dev
                         if dev > tol[k]:
                             d += dev - tol[k]
+                if tscale > 0.0:
+                    dt = np.sqrt((xy[v, 0] - centre[t, 0]) ** 2 + (xy[v, 1] - centre[t, 1]) ** 2)
+                    dr = np.sqrt((xy[v, 0] - centre[r, 0]) ** 2 + (xy[v, 1] - centre[r, 1]) ** 2)
+                    d += tscale * tw[v] * (dt - dr)
                 old = bv[t, r]
                 if d > old + EPS:
                     continue

@@ -9,6 +9,11 @@ from scipy.spatial import cKDTree
 from territorial.optimize.design.problem import DesignProblem
 from territorial.optimize.design.state import Arrays
 
+# travel objective (the tabu search runs it for contiguous designs): the balance search
+# adds a move's change in travel x TRAVEL_PULL / the plan's total travel to its balance
+# score, so that balancing does not undo the travel descent (see NOTES.md)
+TRAVEL_PULL = 5
+
 
 def knn_graph(coords: np.ndarray, k: int) -> sp.csr_matrix:
     """Symmetric k-nearest-neighbour graph (move neighbourhood without adjacency)."""
@@ -42,8 +47,9 @@ def make_arrays(problem: DesignProblem, graph: sp.csr_matrix) -> Arrays:
     cap = n
     cur = problem.current
     centres = problem.fixed_centres
+    pull = TRAVEL_PULL if problem.objective == "travel" else 0
     cfg = np.array([int(problem.contiguous), int(problem.objective == "travel"),
-                    int(centres is not None), 0], dtype=np.int64)
+                    int(centres is not None), pull], dtype=np.int64)
     locks = problem.array("locks")
     return Arrays(
         xy=xy, rank=rank, w=w,

@@ -43,6 +43,8 @@ class DesignResult:
         assignment to the plan's centres (a bound over every plan when the centres are
         all fixed, e.g. rep homes; with free centres, over plans using these centres).
     centres : (p, 2) the territories' centres in the problem's coordinates (travel).
+    note : why no feasible plan exists, when the engine proved it (e.g. the least
+        tolerance the LP relaxation can meet); None otherwise.
     """
 
     assignment: np.ndarray
@@ -60,6 +62,7 @@ class DesignResult:
     lower_bound: float | None = None
     gap: float | None = None
     centres: np.ndarray | None = None
+    note: str | None = None
 
     @property
     def objective_value(self) -> float:

@@ -247,7 +247,12 @@ def improve(s: State, tenure: int, imax: int, amax: int, pimax: int, alpha: floa
         s.a[:] = best_a
         rebuild(s)
     if best_b > EPS and now() < deadline:
+        pull = s.cfg[3]  # the repair balances first: no travel pull, then travel descent
+        s.cfg[3] = 0
         balance_search(s, np.inf, tenure, repair_imax, deadline, itc, scratch)
+        s.cfg[3] = pull
+        if travel and total_excess(s) <= EPS:
+            travel_search(s, deadline, 5)
         b = total_excess(s)
         c = objective_value(s)
         if not _lexi_less(b, c, best_b, best_c) and not np.array_equal(best_a, s.a):

@@ -13,8 +13,13 @@ Paraschis 1988; Kalcsics, Nickel & Schroeder 2005), solved as:
    the cheapest to move; a MIP over the split units and those cheap alternatives
    (HiGHS) turns the LP into an integral balanced plan, widened while time remains.
 4. **Contiguity** (when asked) is left to the tabu search of
-   :func:`~territorial.optimize.design.solve.search` (connectivity-preserving moves)
-   with travel measured to the same centres; the LP still bounds its plan.
+   :func:`~territorial.optimize.design.solve.search` (connectivity-preserving moves,
+   balance moves pulled towards low travel) with travel measured to the same centres,
+   then pairs of neighbouring territories are re-solved by a flow MIP
+   (:mod:`~territorial.optimize.design.contiguous`); the LP still bounds the plan.
+   When the LP needs slack, :mod:`~territorial.optimize.design.feasibility` checks
+   whether any plan can meet the tolerances and, if none can, says so at once with
+   the least tolerance reachable.
 5. **Large designs** (over ``LP_MAX_UNITS``): the tabu search's compact plan, travel
    bounded by Lagrangian relaxation (:mod:`~territorial.optimize.design.lagrange`).
 
@@ -39,7 +44,14 @@ from territorial.optimize.design.assignment import (
     MipSolution,
 )
 from territorial.optimize.design.centres import distances, initial_centres, weiszfeld
+from territorial.optimize.design.contiguous import (
+    Graph,
+    distinct_roots,
+    pair_search,
+    voronoi_plan,
+)
 from territorial.optimize.design.evaluate import centres_of, evaluate
+from territorial.optimize.design.feasibility import least_tolerance
 from territorial.optimize.design.lagrange import lagrangian_bound
 from territorial.optimize.design.problem import DesignProblem
 from territorial.optimize.design.result import DesignResult, Progress
@@ -52,6 +64,7 @@ UNTIMED_MIP_SECONDS = 10.0  # MIP limit per round when the stop sets no time
 # units x 8 candidate centres, 256 s for one HiGHS simplex solve): the tabu search plans
 # and a Lagrangian relaxation gives the bound
 LP_MAX_UNITS = 12_000
+POLISH_SHARE = 0.4  # contiguous designs: share of the time for the pair MIP polish
 
 
 class _Instance:
@@ -206,15 +219,28 @@ def _neighbourhood(model: AssignmentModel, lp: LpSolution, free_units: int) -> n
     return mask
 
 
-def _contiguous_search(problem: DesignProblem, centres: np.ndarray, seconds: float,
-                       seed: int) -> np.ndarray:
-    """Contiguous plans come from the tabu search (connectivity-preserving moves), with
-    travel measured to these centres."""
+def _contiguous_search(problem: DesignProblem, inst: _Instance, centres: np.ndarray,
+                       seconds: float, seed: int) -> np.ndarray:
+    """Contiguous plans come from the tabu search (connectivity-preserving moves, its
+    balance moves pulled towards low travel), with travel measured to these centres;
+    then pairs of neighbouring territories are re-solved exactly near their shared
+    boundary (flow MIP, :func:`~territorial.optimize.design.contiguous.pair_search`)
+    with the last ``POLISH_SHARE`` of the time."""
     from territorial.optimize.design.solve import search
 
+    t0 = time.perf_counter()
     fixed = replace(problem, fixed_centres=centres, centre_costs=None)
-    found: np.ndarray = search(fixed, MaxRuntime(seconds), seed).assignment
-    return found
+    found: np.ndarray = search(fixed, MaxRuntime((1 - POLISH_SHARE) * seconds),
+                               seed).assignment
+    locks = problem.array("locks")
+    if problem.adjacency is None or (locks >= 0).any() or problem.max_moves is not None \
+            or inst.limits.min_units is not None:
+        return found  # the region MIP has no lock, move-cap or size rows
+    cost = inst.cost(centres)(np.arange(inst.n))
+    polished: np.ndarray = pair_search(cost, inst.balance.weights, inst.balance.lo,
+                                       inst.balance.hi, Graph.of(problem.adjacency), found,
+                                       centres, inst.points, t0 + seconds - 0.2, seed)
+    return polished
 
 
 def _large(problem: DesignProblem, inst: _Instance, stop: StoppingCriterion, seed: int,
@@ -252,9 +278,33 @@ def _travel(cost: Callable[[np.ndarray], np.ndarray], plan: np.ndarray) -> float
                      for u in np.array_split(np.arange(n), max(1, n // 8192))))
 
 
+def _proof(problem: DesignProblem, inst: _Instance, deadline: float) -> str | None:
+    """Why no plan meets the tolerances, when the LP relaxation proves it (else None)."""
+    w = inst.balance.weights
+    target = problem.array("targets") * w.sum(axis=0)[None, :]
+    locks = problem.array("locks")
+    found = least_tolerance(w, target, problem.array("tolerances"),
+                            locks if (locks >= 0).any() else None,
+                            max(1.0, deadline - time.perf_counter()))
+    if found is None or found.scale <= 1.0 + 1e-6:
+        return None
+    return found.message(problem.measure_names)
+
+
+def _unbalanceable(problem: DesignProblem, inst: _Instance, lp: LpSolution) -> np.ndarray:
+    """The plan stored when none can be balanced: contiguous designs get the graph
+    Voronoi partition around the units nearest the centres (connected), others the LP
+    rounded (as close to balanced as a split-free LP rounding gets)."""
+    if problem.contiguous and problem.adjacency is not None \
+            and not np.isnan(inst.centres).any():
+        coords = inst.points
+        return voronoi_plan(problem.adjacency, coords, distinct_roots(coords, inst.centres))
+    return _rounded(lp)
+
+
 def _finish(problem: DesignProblem, inst: _Instance, plan: np.ndarray, centres: np.ndarray,
             bound: float | None, t0: float, iterations: int,
-            travel: float | None = None) -> DesignResult:
+            travel: float | None = None, note: str | None = None) -> DesignResult:
     """The result record: figures recomputed from the plan, travel at ``centres`` (unless
     the caller has it already)."""
     fig = evaluate(problem, plan)
@@ -267,7 +317,7 @@ def _finish(problem: DesignProblem, inst: _Instance, plan: np.ndarray, centres: 
         diameter=fig.diameter, travel=travel, disconnected=fig.disconnected,
         moves=fig.moves, moved_weight=fig.moved_weight,
         runtime=time.perf_counter() - t0, iterations=iterations,
-        objective="travel", lower_bound=bound, gap=gap, centres=centres,
+        objective="travel", lower_bound=bound, gap=gap, centres=centres, note=note,
     )
 
 
@@ -293,9 +343,15 @@ def solve_travel(problem: DesignProblem, stop: StoppingCriterion, seed: int = 0,
         lp = model.solve_lp()
         assert lp is not None
     bound = lp.value if lp.slack <= 1e-9 else None
+    # the LP needed slack: when its relaxation over every pair cannot meet the
+    # tolerances either, no plan can; say so at once instead of searching
+    note = _proof(problem, inst, deadline) if lp.slack > 1e-9 else None
+    if note is not None:
+        plan = _unbalanceable(problem, inst, lp)
+        return _finish(problem, inst, plan, inst.centres, None, t0, starts, note=note)
     if problem.contiguous:  # the LP (without contiguity) still bounds every plan
         left = deadline - time.perf_counter() if timed else UNTIMED_MIP_SECONDS
-        plan = _contiguous_search(problem, inst.centres, max(1.0, left), seed)
+        plan = _contiguous_search(problem, inst, inst.centres, max(1.0, left), seed)
         return _finish(problem, inst, plan, inst.centres, bound, t0, starts)
     best: MipSolution | None = None
     free_units = min(model.n, 100)
