@@ -90,6 +90,14 @@ def test_compare_approve_publish(
         assert page.locator("[data-testid=cy-moved]").inner_text() == str(MOVED)
         assert page.locator("#cy-moves tbody tr").count() == MOVED
         assert page.locator("#cy-balance tr[data-measure=potential] td.cy-miss").count() == 1
+        # both scenarios on maps side by side, panning and zooming together
+        page.wait_for_selector(".cy-maps[data-ready='1']", timeout=30_000)
+        for side in ("a", "b"):
+            assert int(page.get_attribute(f"#cy-map-{side}", "data-accounts") or 0) > 0
+        zoom = "(id) => document.getElementById(id).leafletMap.getZoom()"
+        before = page.evaluate(zoom, "cy-map-b")
+        page.evaluate("document.getElementById('cy-map-a').leafletMap.zoomIn(1, {animate: false})")
+        assert page.evaluate(zoom, "cy-map-b") == before + 1
         tab.shot(screens, "cycle-compare")
         header = page.locator("#cy-moves th", has_text="Revenue")
         header.click()

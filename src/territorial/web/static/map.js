@@ -3,12 +3,18 @@
 // state outlines at #map[data-states]. Accounts and shapes are drawn on a canvas.
 // When drawn, #map gets data-ready="1", data-accounts="<accounts shown>" and
 // data-territories="<shapes drawn>" (used by tests and bench/map_data.py).
+// Every div.map[data-src] on the page gets a map of its own (the compare page has two);
+// its status line, legend and filters are looked up inside its [data-map-scope], or in
+// the page for the map page's single #map.
 (function () {
   "use strict";
-  const el = document.getElementById("map");
-  const statusEl = document.getElementById("map-status");
-  const legendEl = document.getElementById("legend");
-  const filtersEl = document.getElementById("map-filters");
+  document.querySelectorAll("div.map[data-src]").forEach(mount);
+
+function mount(el) {
+  const scope = el.closest("[data-map-scope]") || document;
+  const statusEl = scope.querySelector(".map-status");
+  const legendEl = scope.querySelector("#legend, .map-legend");
+  const filtersEl = scope.querySelector("#map-filters");
   if (!el || typeof L === "undefined") {
     if (statusEl) {
       statusEl.textContent = "The map library is missing: run `npm ci && python scripts/build_assets.py`.";
@@ -459,8 +465,9 @@
     timings.ready = Math.round(performance.now());
     el.dataset.timings = JSON.stringify(timings);
     el.dataset.ready = "1";
+    el.leafletMap = map;  // for pages that link maps (compare: pan and zoom together)
     // For tests and benchmarks: where account i is drawn, in container pixels.
-    window.territorialMap = {
+    const api = {
       map,
       data,
       accountPoint: (i) => map.latLngToContainerPoint([data.accounts.lat[i], data.accounts.lon[i]]),
@@ -470,7 +477,8 @@
       redraw: () => accounts.redraw(),
       refresh,
     };
-    el.dispatchEvent(new CustomEvent("map:ready"));
+    if (el.id === "map") window.territorialMap = api;
+    el.dispatchEvent(new CustomEvent("map:ready", { bubbles: true }));
   }
 
   getJson(el.dataset.states)
@@ -482,4 +490,5 @@
       setStatus(`Could not load the map: ${error.message}`, true);
       el.dataset.ready = "error";
     });
+}
 })();

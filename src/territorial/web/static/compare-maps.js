@@ -1,0 +1,26 @@
+// The compare page's two maps pan and zoom together, so the same place is side by side.
+(function () {
+  "use strict";
+  const els = Array.from(document.querySelectorAll(".cy-maps div.map"));
+  let ready = 0;
+  let syncing = false;
+  function link() {
+    const maps = els.map((el) => el.leafletMap);
+    maps.forEach((source, i) => {
+      source.on("move", () => {
+        if (syncing) return;
+        syncing = true;
+        maps.forEach((target, j) => {
+          if (j !== i) target.setView(source.getCenter(), source.getZoom(), { animate: false });
+        });
+        syncing = false;
+      });
+    });
+    maps[1].setView(maps[0].getCenter(), maps[0].getZoom(), { animate: false });
+    document.querySelector(".cy-maps").dataset.ready = "1";
+  }
+  els.forEach((el) => el.addEventListener("map:ready", () => {
+    ready += 1;
+    if (ready === els.length) link();
+  }));
+})();
