@@ -91,19 +91,7 @@ def list_users(db: DbOption = None, as_json: JsonOption = False) -> None:
     """List the logins."""
     found = user_service.users(open_workspace(db))
     if as_json:
-        typer.echo(
-            json.dumps(
-                [
-                    {
-                        "username": u.username,
-                        "role": u.role.value,
-                        "rep_id": u.rep_id,
-                        "active": u.active,
-                    }
-                    for u in found
-                ]
-            )
-        )
+        typer.echo(json.dumps([user_service.user_dict(u) for u in found]))
         return
     table = Table("User", "Role", "Rep", "Active", "Since")
     for u in found:

@@ -30,12 +30,14 @@ def _check_password(password: str) -> None:
         raise TerritorialError(f"the password must have at least {MIN_PASSWORD} characters")
 
 
-def _user_dict(user: User) -> dict[str, object]:
+def user_dict(user: User) -> dict[str, object]:
+    """A user as JSON-ready data (never the password hash)."""
     return {
         "username": user.username,
         "role": user.role.value,
         "rep_id": user.rep_id,
         "active": user.active,
+        "created_at": user.created_at.isoformat(timespec="seconds"),
     }
 
 
@@ -53,7 +55,7 @@ def add_user(
             raise TerritorialError(f"user {username!r} already exists")
         rep_id = _rep_id(uow, role, rep)
         user = uow.users.add(username, _hasher.hash(password), role, rep_id)
-        audit.record(uow, "user.add", username, None, _user_dict(user))
+        audit.record(uow, "user.add", username, None, user_dict(user))
         uow.commit()
     return user
 

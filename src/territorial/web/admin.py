@@ -23,18 +23,9 @@ AUDIT_LIMIT = 500
 Text = Annotated[str | None, Query(max_length=255)]
 
 
-def _user(u: User) -> dict[str, Any]:
-    return {
-        "username": u.username,
-        "role": u.role.value,
-        "rep_id": u.rep_id,
-        "active": u.active,
-        "created_at": u.created_at.isoformat(timespec="seconds"),
-    }
-
-
 def users_data(uow: Uow) -> dict[str, Any]:
-    return {"users": [_user(u) for u in users.users(uow)], "roles": [r.value for r in Role]}
+    everyone = [users.user_dict(u) for u in users.users(uow)]
+    return {"users": everyone, "roles": [r.value for r in Role]}
 
 
 class NewUser(BaseModel):
@@ -60,7 +51,7 @@ def users_json(uow: Uow) -> Response:
 @router.post("/api/users")
 def add_user_json(uow: Uow, body: NewUser) -> Response:
     """Add a login: ``{"username", "password", "role", "rep"}``."""
-    return json_response(_user(_add(uow, body)), status=201)
+    return json_response(users.user_dict(_add(uow, body)), status=201)
 
 
 @router.post("/api/users/{username}/active")
