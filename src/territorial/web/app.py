@@ -130,7 +130,7 @@ def create_app(db: str | None = None, hosts: list[str] | None = None) -> FastAPI
             "front-end files missing (%s): run `npm ci && python scripts/build_assets.py`",
             ", ".join(missing),
         )
-    app.add_middleware(GZipMiddleware, minimum_size=2048)
+    app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=5)
     app.middleware("http")(_security_headers)
     app.add_middleware(
         SessionMiddleware,
