@@ -25,7 +25,15 @@ import numpy as np
 import shapely
 
 from territorial.geo.counties import DATA_FILE, build_county_units, county_atlas
-from territorial.geo.shapes import PALETTE, TerritoryShapes, county_shapes, point_shapes, us_outline
+from territorial.geo.shapes import (
+    PALETTE,
+    PointLayout,
+    TerritoryShapes,
+    county_shapes,
+    point_layout,
+    point_shapes,
+    us_outline,
+)
 from territorial.geo.topojson import Topology
 from territorial.geo.zips import normalize_zip, zip_index
 from territorial.metrics.coverage import high_potential_threshold, white_space_cells
@@ -70,6 +78,8 @@ def clear_shape_cache() -> None:
     with _cache_lock:
         _cache.clear()
         _payloads.clear()
+    with _layout_lock:
+        _layouts.clear()
 
 
 def shape_kind_of(description: str | None) -> ShapeKind:
@@ -88,8 +98,14 @@ def _stamp(frame: ScenarioFrame) -> str:
     return digest.hexdigest()
 
 
-def compute_shapes(frame: ScenarioFrame, kind: ShapeKind = "account") -> TerritoryShapes:
-    """Territory shapes of a frame: Voronoi of accounts or ZIP centroids, or counties."""
+def compute_shapes(frame: ScenarioFrame, kind: ShapeKind = "account", *,
+                   reuse: bool = False) -> TerritoryShapes:
+    """Territory shapes of a frame: Voronoi of accounts or ZIP centroids, or counties.
+
+    With ``reuse``, account and ZIP shapes reuse the Voronoi cells of the same positions
+    computed before (kept in memory) and dissolve again only the territories whose
+    accounts changed since the last call for this scenario.
+    """
     n = len(frame.labels)
     terr = np.asarray(frame.territory, dtype=np.int64)
     if kind == "county":
@@ -124,7 +140,27 @@ def compute_shapes(frame: ScenarioFrame, kind: ShapeKind = "account") -> Territo
             code = normalize_zip(account.zip)
             if code is not None and code in places:
                 lat[i], lon[i] = places[code][0], places[code][1]
-    return point_shapes(lat, lon, terr, n, outline=us_outline())
+    if not reuse:
+        return point_shapes(lat, lon, terr, n, outline=us_outline())
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(np.ascontiguousarray(lat, dtype=np.float64).tobytes())
+    digest.update(np.ascontiguousarray(lon, dtype=np.float64).tobytes())
+    key = (frame.scenario.name, kind, digest.hexdigest())
+    with _layout_lock:  # one computation at a time: a layout remembers its last shapes
+        layout = _layouts.get(key)
+        if layout is None:
+            layout = point_layout(lat, lon, outline=us_outline())
+            _layouts[key] = layout
+            while len(_layouts) > _CACHE_SIZE // 2:
+                _layouts.popitem(last=False)
+        _layouts.move_to_end(key)
+        return point_shapes(lat, lon, terr, n, layout=layout)
+
+
+#: Voronoi cells and land per scenario, kind and positions: after an edit only the
+#: territories whose accounts changed are dissolved again (:class:`PointLayout`).
+_layouts: OrderedDict[tuple[str, str, str], PointLayout] = OrderedDict()
+_layout_lock = threading.Lock()
 
 
 def cached_shapes(url: str, frame: ScenarioFrame, kind: ShapeKind) -> _CachedShapes:
@@ -138,7 +174,7 @@ def cached_shapes(url: str, frame: ScenarioFrame, kind: ShapeKind) -> _CachedSha
             _cache.move_to_end(key)
             return hit
     start = time.perf_counter()
-    shapes = compute_shapes(frame, kind)
+    shapes = compute_shapes(frame, kind, reuse=True)
     entry = _CachedShapes(shapes, shapes.to_geojson(SIMPLIFY_DEG), time.perf_counter() - start)
     with _cache_lock:
         _cache[key] = entry
