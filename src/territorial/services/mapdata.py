@@ -16,7 +16,7 @@ import json
 import re
 import threading
 from collections import Counter, OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -24,6 +24,7 @@ from typing import Any, Literal
 import numpy as np
 import shapely
 
+from territorial.domain import Scenario
 from territorial.geo.counties import DATA_FILE, build_county_units, county_atlas
 from territorial.geo.shapes import (
     PALETTE,
@@ -37,7 +38,7 @@ from territorial.geo.shapes import (
 from territorial.geo.topojson import Topology
 from territorial.geo.zips import normalize_zip, zip_index
 from territorial.metrics.coverage import high_potential_threshold, white_space_cells
-from territorial.services.frame import ScenarioFrame, load_frame
+from territorial.services.frame import ScenarioFrame, leaf_labels, load_frame
 from territorial.services.scenarios import resolve_scenario
 from territorial.storage import UnitOfWork
 
@@ -78,6 +79,7 @@ def clear_shape_cache() -> None:
     with _cache_lock:
         _cache.clear()
         _payloads.clear()
+        _frames.clear()
     with _layout_lock:
         _layouts.clear()
 
@@ -259,7 +261,7 @@ def scenario_map(uow: UnitOfWork, scenario: str | None = None, by: str | None = 
         raise ValueError(f"by must be one of {', '.join(SHAPE_KINDS)}")
     with uow:
         found = resolve_scenario(uow, scenario)
-        frame = load_frame(uow, found)
+        frame = _map_frame(uow, found)
         last_visit: dict[str, str] = {}
         for visit in uow.visits.list():
             day = visit.date.isoformat()
@@ -383,6 +385,54 @@ def _data_stamp(uow: UnitOfWork) -> str:
     assert conn is not None
     values = [tuple(conn.execute(q).one()) for q in queries]
     return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
+
+
+def _frame_stamp(uow: UnitOfWork) -> str:
+    """Fingerprint of what a frame holds apart from the scenario: accounts, reps, sales."""
+    from sqlalchemy import func as f
+    from sqlalchemy import select
+
+    from territorial.storage import tables as tb
+
+    queries = [
+        select(f.count(), f.max(tb.accounts.c.id), f.sum(tb.accounts.c.latitude),
+               f.sum(tb.accounts.c.longitude), f.sum(tb.accounts.c.potential),
+               f.sum(tb.accounts.c.annual_revenue), f.sum(f.length(tb.accounts.c.name)),
+               f.sum(f.length(f.coalesce(tb.accounts.c.tier, "")
+                              + f.coalesce(tb.accounts.c.industry, "")
+                              + f.coalesce(tb.accounts.c.status, "")))),
+        select(f.count(), f.sum(tb.reps.c.home_latitude), f.sum(tb.reps.c.home_longitude),
+               f.sum(f.length(tb.reps.c.name))),
+        select(f.count(), f.max(tb.sales.c.id), f.sum(tb.sales.c.amount)),
+    ]
+    conn = uow._conn
+    assert conn is not None
+    values = [tuple(conn.execute(q).one()) for q in queries]
+    return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
+
+
+_frames: OrderedDict[tuple[str, str], ScenarioFrame] = OrderedDict()
+
+
+def _map_frame(uow: UnitOfWork, scenario: Scenario) -> ScenarioFrame:
+    """:func:`load_frame`, the accounts, reps and sales part kept in memory until they
+    change (parsing 50,000 accounts takes seconds; after an edit only the assignment
+    differs). Call inside ``with uow``."""
+    key = (uow.url, _frame_stamp(uow))
+    with _cache_lock:
+        base = _frames.get(key)
+    if base is None:
+        frame = load_frame(uow, scenario)
+        with _cache_lock:
+            _frames[key] = frame
+            while len(_frames) > 2:
+                _frames.popitem(last=False)
+        return frame
+    labels = leaf_labels(scenario)
+    position = {name: i for i, name in enumerate(labels)}
+    territory = np.array([position.get(scenario.assignments.get(a.external_id, ""), -1)
+                          for a in base.accounts], dtype=np.int64)
+    return replace(base, scenario=scenario, labels=labels, territory=territory)
 
 
 _payloads: OrderedDict[tuple[str, str, str, str], tuple[bytes, bytes]] = OrderedDict()

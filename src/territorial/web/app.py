@@ -28,6 +28,7 @@ from territorial.web import (
     api_plan,
     auth,
     downloads,
+    drafts,
     pages,
     pages_cycle,
     pages_design,
@@ -158,6 +159,8 @@ def create_app(db: str | None = None, hosts: list[str] | None = None) -> FastAPI
     app.include_router(pages_design.router)
     app.include_router(api_editor.router)
     app.include_router(pages_editor.router)
+    app.include_router(drafts.api)
+    app.include_router(drafts.pages)
     app.add_exception_handler(WebError, _web_error)
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(NotPermitted, _not_permitted)
