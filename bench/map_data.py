@@ -23,15 +23,22 @@ import threading
 import time
 import warnings
 from pathlib import Path
+from urllib.parse import quote
+
+import numpy as np
 
 from _login import bench_user, browser_log_in, log_in
 from territorial.sample.generate import generate_workspace
+from territorial.services import editing
+from territorial.services.actor import acting_as, local_actor
+from territorial.services.drafts import copy_to_draft
 from territorial.services.frame import load_frame
 from territorial.services.mapdata import clear_shape_cache, compute_shapes
 from territorial.services.scenarios import resolve_scenario
 from territorial.services.workspace import open_workspace
 from territorial.web.app import create_app
 
+EDIT_DRAFT = "Map bench edits"
 CHROMIUM = os.environ.get("TERRITORIAL_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 
@@ -101,6 +108,31 @@ def main(argv: list[str] | None = None) -> int:
         assert response.status_code == 200, response.text[:200]
         rows.append((f"/api/map {label}", f"{took:.2f} s",
                      f"{len(response.content) / 1e6:.1f} MB"))
+
+    # a burst of edits on a draft copy, then the map again (shapes of the touched
+    # territories only; the accounts part of the frame is reused)
+    with acting_as(local_actor()):
+        with uow:
+            uow.scenarios.delete(EDIT_DRAFT)
+            uow.commit()
+        copy_to_draft(uow, scenario.name, EDIT_DRAFT)
+    q = f"/api/map?scenario={quote(EDIT_DRAFT)}"
+    t0 = time.perf_counter()
+    response = client.get(q)
+    rows.append(("/api/map of a fresh draft copy", f"{time.perf_counter() - t0:.2f} s",
+                 f"{len(response.content) / 1e6:.1f} MB"))
+    rng = np.random.default_rng(7)
+    for _ in range(5):
+        t = int(rng.integers(0, len(frame.labels)))
+        rows_t = np.flatnonzero(frame.territory == t)
+        picked = rng.choice(rows_t, min(100, rows_t.size), replace=False)
+        editing.move(uow, EDIT_DRAFT, [frame.accounts[i].external_id for i in picked],
+                     frame.labels[(t + 1) % len(frame.labels)])
+    t0 = time.perf_counter()
+    response = client.get(q)
+    assert response.status_code == 200, response.text[:200]
+    rows.append(("/api/map after 5 moves of 100 accounts", f"{time.perf_counter() - t0:.2f} s",
+                 f"{response.json()['shapes_seconds']:.2f} s of shapes"))
 
     import uvicorn
 

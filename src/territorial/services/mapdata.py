@@ -80,6 +80,7 @@ def clear_shape_cache() -> None:
         _cache.clear()
         _payloads.clear()
         _frames.clear()
+        _geojson_memo.clear()
     with _layout_lock:
         _layouts.clear()
 
@@ -106,7 +107,7 @@ def compute_shapes(frame: ScenarioFrame, kind: ShapeKind = "account", *,
 
     With ``reuse``, account and ZIP shapes reuse the Voronoi cells of the same positions
     computed before (kept in memory) and dissolve again only the territories whose
-    accounts changed since the last call for this scenario.
+    accounts differ from the last call's (an edit, or another scenario).
     """
     n = len(frame.labels)
     terr = np.asarray(frame.territory, dtype=np.int64)
@@ -147,7 +148,7 @@ def compute_shapes(frame: ScenarioFrame, kind: ShapeKind = "account", *,
     digest = hashlib.blake2b(digest_size=16)
     digest.update(np.ascontiguousarray(lat, dtype=np.float64).tobytes())
     digest.update(np.ascontiguousarray(lon, dtype=np.float64).tobytes())
-    key = (frame.scenario.name, kind, digest.hexdigest())
+    key = (kind, digest.hexdigest())  # any scenario: its diff to the last one is dissolved
     with _layout_lock:  # one computation at a time: a layout remembers its last shapes
         layout = _layouts.get(key)
         if layout is None:
@@ -159,9 +160,10 @@ def compute_shapes(frame: ScenarioFrame, kind: ShapeKind = "account", *,
         return point_shapes(lat, lon, terr, n, layout=layout)
 
 
-#: Voronoi cells and land per scenario, kind and positions: after an edit only the
-#: territories whose accounts changed are dissolved again (:class:`PointLayout`).
-_layouts: OrderedDict[tuple[str, str, str], PointLayout] = OrderedDict()
+#: Voronoi cells and land per kind and positions: after an edit (or for another scenario
+#: of the same accounts) only the territories whose accounts differ are dissolved again
+#: (:class:`PointLayout`).
+_layouts: OrderedDict[tuple[str, str], PointLayout] = OrderedDict()
 _layout_lock = threading.Lock()
 
 
@@ -177,12 +179,34 @@ def cached_shapes(url: str, frame: ScenarioFrame, kind: ShapeKind) -> _CachedSha
             return hit
     start = time.perf_counter()
     shapes = compute_shapes(frame, kind, reuse=True)
-    entry = _CachedShapes(shapes, shapes.to_geojson(SIMPLIFY_DEG), time.perf_counter() - start)
+    entry = _CachedShapes(shapes, _geojson(shapes), time.perf_counter() - start)
     with _cache_lock:
         _cache[key] = entry
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
     return entry
+
+
+#: GeoJSON of shapes already simplified, by the shape object (a reassignment keeps the
+#: shapes of the territories it does not touch; see :class:`PointLayout`).
+_geojson_memo: dict[int, tuple[Any, dict[str, Any] | None]] = {}
+
+
+def _geojson(shapes: TerritoryShapes) -> list[dict[str, Any] | None]:
+    out: list[dict[str, Any] | None] = []
+    with _cache_lock:
+        if len(_geojson_memo) > 2000:
+            _geojson_memo.clear()
+        for geom in shapes.geometries:
+            hit = _geojson_memo.get(id(geom)) if geom is not None else None
+            if hit is not None and hit[0] is geom:
+                out.append(hit[1])
+                continue
+            one = TerritoryShapes([geom], [set()], [0], [None]).to_geojson(SIMPLIFY_DEG)[0]
+            if geom is not None:
+                _geojson_memo[id(geom)] = (geom, one)
+            out.append(one)
+    return out
 
 
 def _codes(values: list[str | None]) -> tuple[list[str], list[int]]:
@@ -240,7 +264,7 @@ def _label(entry: _CachedShapes | None, t: int) -> list[float] | None:
 
 
 def scenario_map(uow: UnitOfWork, scenario: str | None = None, by: str | None = None,
-                 *, shapes: bool = True) -> dict[str, Any]:
+                 *, shapes: bool = True, frame_stamp: str | None = None) -> dict[str, Any]:
     """The map of ``scenario`` (default: the active alignment) as compact columns.
 
     Keys: ``scenario`` (name, status), ``by`` (the kind of shapes), ``territories``
@@ -261,7 +285,7 @@ def scenario_map(uow: UnitOfWork, scenario: str | None = None, by: str | None = 
         raise ValueError(f"by must be one of {', '.join(SHAPE_KINDS)}")
     with uow:
         found = resolve_scenario(uow, scenario)
-        frame = _map_frame(uow, found)
+        frame = _map_frame(uow, found, frame_stamp)
         last_visit: dict[str, str] = {}
         for visit in uow.visits.list():
             day = visit.date.isoformat()
@@ -351,8 +375,10 @@ def scenario_map(uow: UnitOfWork, scenario: str | None = None, by: str | None = 
     }
 
 
-def _data_stamp(uow: UnitOfWork) -> str:
-    """A cheap fingerprint of everything the map shows (SQL aggregates, ~10 ms at 50,000).
+def _stamps(uow: UnitOfWork) -> tuple[str, str]:
+    """Cheap fingerprints (SQL aggregates, ~0.1 s at 50,000 accounts and 290,000 sales) of
+    everything the map shows, and of the part a frame holds apart from the scenario
+    (accounts, reps, sales).
 
     Counts and sums over accounts, reps, scenarios, territories, assignments, sales and
     visits: any import, edit, design, publish or new sale changes it. (No table keeps a
@@ -384,41 +410,19 @@ def _data_stamp(uow: UnitOfWork) -> str:
     conn = uow._conn  # read-only aggregates inside the caller's transaction
     assert conn is not None
     values = [tuple(conn.execute(q).one()) for q in queries]
-    return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
-
-
-def _frame_stamp(uow: UnitOfWork) -> str:
-    """Fingerprint of what a frame holds apart from the scenario: accounts, reps, sales."""
-    from sqlalchemy import func as f
-    from sqlalchemy import select
-
-    from territorial.storage import tables as tb
-
-    queries = [
-        select(f.count(), f.max(tb.accounts.c.id), f.sum(tb.accounts.c.latitude),
-               f.sum(tb.accounts.c.longitude), f.sum(tb.accounts.c.potential),
-               f.sum(tb.accounts.c.annual_revenue), f.sum(f.length(tb.accounts.c.name)),
-               f.sum(f.length(f.coalesce(tb.accounts.c.tier, "")
-                              + f.coalesce(tb.accounts.c.industry, "")
-                              + f.coalesce(tb.accounts.c.status, "")))),
-        select(f.count(), f.sum(tb.reps.c.home_latitude), f.sum(tb.reps.c.home_longitude),
-               f.sum(f.length(tb.reps.c.name))),
-        select(f.count(), f.max(tb.sales.c.id), f.sum(tb.sales.c.amount)),
-    ]
-    conn = uow._conn
-    assert conn is not None
-    values = [tuple(conn.execute(q).one()) for q in queries]
-    return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
+    frame_part = [values[0], values[1], values[5]]  # accounts, reps, sales
+    return (hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest(),
+            hashlib.blake2b(repr(frame_part).encode(), digest_size=16).hexdigest())
 
 
 _frames: OrderedDict[tuple[str, str], ScenarioFrame] = OrderedDict()
 
 
-def _map_frame(uow: UnitOfWork, scenario: Scenario) -> ScenarioFrame:
+def _map_frame(uow: UnitOfWork, scenario: Scenario, stamp: str | None = None) -> ScenarioFrame:
     """:func:`load_frame`, the accounts, reps and sales part kept in memory until they
     change (parsing 50,000 accounts takes seconds; after an edit only the assignment
     differs). Call inside ``with uow``."""
-    key = (uow.url, _frame_stamp(uow))
+    key = (uow.url, stamp if stamp is not None else _stamps(uow)[1])
     with _cache_lock:
         base = _frames.get(key)
     if base is None:
@@ -441,21 +445,22 @@ _payloads: OrderedDict[tuple[str, str, str, str], tuple[bytes, bytes]] = Ordered
 def scenario_map_json(uow: UnitOfWork, scenario: str | None = None, by: str | None = None,
                       *, gzipped: bool = False) -> bytes:
     """:func:`scenario_map` as JSON bytes (gzip-compressed if ``gzipped``), kept in memory
-    until the workspace changes (:func:`_data_stamp`).
+    until the workspace changes (:func:`_stamps`).
 
     At 50,000 accounts building the map takes seconds (loading the frame and its sales
     history, computing shapes) and compressing it about a second; answering from this
     cache takes the time of the change stamp (about 0.1 s).
     """
     with uow:
-        key = (uow.url, scenario or "", by or "", _data_stamp(uow))
+        data_stamp, frame_stamp = _stamps(uow)
+    key = (uow.url, scenario or "", by or "", data_stamp)
     with _cache_lock:
         hit = _payloads.get(key)
         if hit is not None:
             _payloads.move_to_end(key)
             return hit[1] if gzipped else hit[0]
-    raw = json.dumps(scenario_map(uow, scenario, by), separators=(",", ":"), allow_nan=False,
-                     ensure_ascii=False).encode()
+    data = scenario_map(uow, scenario, by, frame_stamp=frame_stamp)
+    raw = json.dumps(data, separators=(",", ":"), allow_nan=False, ensure_ascii=False).encode()
     packed = gzip.compress(raw, compresslevel=5, mtime=0)
     with _cache_lock:
         _payloads[key] = (raw, packed)
