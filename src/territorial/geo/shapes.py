@@ -156,6 +156,44 @@ def _voronoi_cells(xy: FloatArray) -> list[BaseGeometry]:
     return cells
 
 
+@dataclass
+class PointLayout:
+    """What :func:`point_shapes` computes from positions alone (cells, land), plus the
+    last owners and shapes, so a reassignment re-dissolves only the territories it touches.
+    """
+
+    inverse: npt.NDArray[np.int64]
+    lat0: float
+    lon0: float
+    cells: npt.NDArray[Any]
+    land: BaseGeometry
+    owner: npt.NDArray[np.int64] | None = None
+    geoms: list[BaseGeometry | None] | None = None
+    redissolved: int = 0
+
+
+def point_layout(lat: npt.ArrayLike, lon: npt.ArrayLike, *, outline: BaseGeometry | None = None,
+                 buffer_km: float = _OUTLINE_BUFFER_KM) -> PointLayout:
+    """The Voronoi cells and clip land of the finite points of ``lat``/``lon``."""
+    la = np.asarray(lat, dtype=np.float64)
+    lo = np.asarray(lon, dtype=np.float64)
+    ok = np.isfinite(la) & np.isfinite(lo)
+    la, lo = la[ok], lo[ok]
+    if not la.size:
+        return PointLayout(np.zeros(0, dtype=np.int64), 0.0, 0.0,
+                           np.empty(0, dtype=object), shapely.Polygon())
+    # distinct positions (about 1 m)
+    key = np.column_stack([np.round(lo, 5), np.round(la, 5)])
+    uniq, inverse = np.unique(key, axis=0, return_inverse=True)
+    lat0, lon0 = _projection(uniq[:, 1], uniq[:, 0])
+    xy = _to_km(uniq[:, 0], uniq[:, 1], lat0, lon0)
+    cells = np.empty(xy.shape[0], dtype=object)
+    cells[:] = _voronoi_cells(xy)
+    land = _land(uniq, outline, buffer_km, lat0, lon0)
+    shapely.prepare(land)
+    return PointLayout(inverse.reshape(-1).astype(np.int64), lat0, lon0, cells, land)
+
+
 def point_shapes(
     lat: npt.ArrayLike,
     lon: npt.ArrayLike,
@@ -164,6 +202,7 @@ def point_shapes(
     *,
     outline: BaseGeometry | None = None,
     buffer_km: float = _OUTLINE_BUFFER_KM,
+    layout: PointLayout | None = None,
 ) -> TerritoryShapes:
     """Territory regions from points: dissolved Voronoi cells clipped to ``outline``.
 
@@ -178,42 +217,51 @@ def point_shapes(
     outline : shapely geometry, optional
         Land to clip to, lon/lat (e.g. :func:`us_outline`). Points outside it (or all
         points, without an outline) get a ``buffer_km`` disc of land around them.
+    layout : PointLayout, optional
+        :func:`point_layout` of the same ``lat``/``lon`` (``outline``, ``buffer_km`` are
+        then ignored). It remembers the owners and shapes of this call: the next call
+        with it dissolves again only the territories whose cells changed.
     """
     la = np.asarray(lat, dtype=np.float64)
     lo = np.asarray(lon, dtype=np.float64)
     terr = np.asarray(territory, dtype=np.int64)
     ok = np.isfinite(la) & np.isfinite(lo)
-    la, lo, terr = la[ok], lo[ok], terr[ok]
+    terr = terr[ok]
     geoms: list[BaseGeometry | None] = [None] * n_territories
-    if not la.size:
+    if not terr.size:
         return _finish(geoms)
-    # distinct positions (about 1 m), each with the territory most of its points have
-    key = np.column_stack([np.round(lo, 5), np.round(la, 5)])
-    uniq, inverse = np.unique(key, axis=0, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    pair_t = terr + 1  # 0 = unassigned
-    counts = np.zeros((uniq.shape[0], n_territories + 1), dtype=np.int64)
-    np.add.at(counts, (inverse, pair_t), 1)
+    if layout is None:
+        layout = point_layout(la, lo, outline=outline, buffer_km=buffer_km)
+    # each distinct position gets the territory most of its points have
+    counts = np.zeros((layout.cells.shape[0], n_territories + 1), dtype=np.int64)
+    np.add.at(counts, (layout.inverse, terr + 1), 1)  # column 0 = unassigned
     owner = counts.argmax(axis=1) - 1
-    lat0, lon0 = _projection(uniq[:, 1], uniq[:, 0])
-    xy = _to_km(uniq[:, 0], uniq[:, 1], lat0, lon0)
-    cells = np.empty(xy.shape[0], dtype=object)
-    cells[:] = _voronoi_cells(xy)
-    land = _land(uniq, outline, buffer_km, lat0, lon0)
-    shapely.prepare(land)
-    for t in range(n_territories):
-        mine = cells[owner == t]
-        if not mine.size:
-            continue
-        try:
-            union = shapely.coverage_union_all(mine)
-        except shapely.errors.GEOSException:
-            union = shapely.union_all(mine)
-        clipped = shapely.intersection(union, land)
-        if clipped.is_empty:
-            continue
-        geoms[t] = _polygonal(_geom_to_deg(clipped, lat0, lon0))
+    touched = set(range(n_territories))
+    if (layout.owner is not None and layout.geoms is not None
+            and layout.owner.shape == owner.shape and len(layout.geoms) == n_territories):
+        changed = layout.owner != owner
+        touched = {int(t) for t in np.concatenate([layout.owner[changed], owner[changed]])
+                   if t >= 0}
+        geoms = list(layout.geoms)
+    for t in sorted(touched):
+        geoms[t] = _dissolve(layout, owner == t)
+    layout.owner, layout.geoms, layout.redissolved = owner, list(geoms), len(touched)
     return _finish(geoms)
+
+
+def _dissolve(layout: PointLayout, mask: npt.NDArray[np.bool_]) -> BaseGeometry | None:
+    """The union of the masked cells, clipped to the land, in lon/lat."""
+    mine = layout.cells[mask]
+    if not mine.size:
+        return None
+    try:
+        union = shapely.coverage_union_all(mine)
+    except shapely.errors.GEOSException:
+        union = shapely.union_all(mine)
+    clipped = shapely.intersection(union, layout.land)
+    if clipped.is_empty:
+        return None
+    return _polygonal(_geom_to_deg(clipped, layout.lat0, layout.lon0))
 
 
 def _land(points_lonlat: FloatArray, outline: BaseGeometry | None, buffer_km: float,

@@ -44,7 +44,7 @@ from territorial.metrics.contiguity import territory_components
 from territorial.metrics.incremental import RunningBalance
 from territorial.services import audit
 from territorial.services.actor import require
-from territorial.services.frame import load_frame
+from territorial.services.frame import leaf_labels, load_frame
 from territorial.services.mapdata import shape_kind_of
 from territorial.storage import UnitOfWork
 from territorial.storage.editing_repository import ScenarioRow
@@ -159,6 +159,13 @@ def _scenario_row(uow: UnitOfWork, name: str) -> ScenarioRow:
         known = ", ".join(n for n, _ in uow.scenarios.names()) or "none"
         raise UnknownScenario(f"no scenario named {name!r} (scenarios: {known})")
     return row
+
+
+def territory_names(uow: UnitOfWork, scenario: str) -> list[str]:
+    """The territories accounts can be moved to in ``scenario`` (the editor's order)."""
+    with uow:
+        found = uow.scenarios.get(scenario)
+    return leaf_labels(found) if found is not None else []
 
 
 def refusal(name: str, status: str) -> str | None:

@@ -90,19 +90,14 @@ def _numeric(accounts: list[Account], attr: str) -> np.ndarray:
 
 
 def _last_year_sales(uow: UnitOfWork, ids: list[str]) -> np.ndarray | None:
-    sales = uow.sales.list()
-    if not sales:
+    """Sales of the last 12 whole months to the newest sale, per account (SQL sums)."""
+    last = uow.sales.last_date()
+    if last is None:
         return None
-    last = max(s.date for s in sales)
     start = date(last.year - 1, last.month, 1)
     start = date(start.year + (start.month // 12), start.month % 12 + 1, 1)
-    index = {ext: i for i, ext in enumerate(ids)}
-    out = np.zeros(len(ids))
-    for s in sales:
-        i = index.get(s.account_external_id)
-        if i is not None and s.date >= start:
-            out[i] += s.amount
-    return out
+    totals = uow.sales.totals_since(start)
+    return np.array([totals.get(ext, 0.0) for ext in ids])
 
 
 def leaf_labels(scenario: Scenario) -> list[str]:

@@ -16,7 +16,7 @@ import json
 import re
 import threading
 from collections import Counter, OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -24,12 +24,21 @@ from typing import Any, Literal
 import numpy as np
 import shapely
 
+from territorial.domain import Scenario
 from territorial.geo.counties import DATA_FILE, build_county_units, county_atlas
-from territorial.geo.shapes import PALETTE, TerritoryShapes, county_shapes, point_shapes, us_outline
+from territorial.geo.shapes import (
+    PALETTE,
+    PointLayout,
+    TerritoryShapes,
+    county_shapes,
+    point_layout,
+    point_shapes,
+    us_outline,
+)
 from territorial.geo.topojson import Topology
 from territorial.geo.zips import normalize_zip, zip_index
 from territorial.metrics.coverage import high_potential_threshold, white_space_cells
-from territorial.services.frame import ScenarioFrame, load_frame
+from territorial.services.frame import ScenarioFrame, leaf_labels, load_frame
 from territorial.services.scenarios import resolve_scenario
 from territorial.storage import UnitOfWork
 
@@ -70,6 +79,10 @@ def clear_shape_cache() -> None:
     with _cache_lock:
         _cache.clear()
         _payloads.clear()
+        _frames.clear()
+        _geojson_memo.clear()
+    with _layout_lock:
+        _layouts.clear()
 
 
 def shape_kind_of(description: str | None) -> ShapeKind:
@@ -88,8 +101,14 @@ def _stamp(frame: ScenarioFrame) -> str:
     return digest.hexdigest()
 
 
-def compute_shapes(frame: ScenarioFrame, kind: ShapeKind = "account") -> TerritoryShapes:
-    """Territory shapes of a frame: Voronoi of accounts or ZIP centroids, or counties."""
+def compute_shapes(frame: ScenarioFrame, kind: ShapeKind = "account", *,
+                   reuse: bool = False) -> TerritoryShapes:
+    """Territory shapes of a frame: Voronoi of accounts or ZIP centroids, or counties.
+
+    With ``reuse``, account and ZIP shapes reuse the Voronoi cells of the same positions
+    computed before (kept in memory) and dissolve again only the territories whose
+    accounts differ from the last call's (an edit, or another scenario).
+    """
     n = len(frame.labels)
     terr = np.asarray(frame.territory, dtype=np.int64)
     if kind == "county":
@@ -124,7 +143,28 @@ def compute_shapes(frame: ScenarioFrame, kind: ShapeKind = "account") -> Territo
             code = normalize_zip(account.zip)
             if code is not None and code in places:
                 lat[i], lon[i] = places[code][0], places[code][1]
-    return point_shapes(lat, lon, terr, n, outline=us_outline())
+    if not reuse:
+        return point_shapes(lat, lon, terr, n, outline=us_outline())
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(np.ascontiguousarray(lat, dtype=np.float64).tobytes())
+    digest.update(np.ascontiguousarray(lon, dtype=np.float64).tobytes())
+    key = (kind, digest.hexdigest())  # any scenario: its diff to the last one is dissolved
+    with _layout_lock:  # one computation at a time: a layout remembers its last shapes
+        layout = _layouts.get(key)
+        if layout is None:
+            layout = point_layout(lat, lon, outline=us_outline())
+            _layouts[key] = layout
+            while len(_layouts) > _CACHE_SIZE // 2:
+                _layouts.popitem(last=False)
+        _layouts.move_to_end(key)
+        return point_shapes(lat, lon, terr, n, layout=layout)
+
+
+#: Voronoi cells and land per kind and positions: after an edit (or for another scenario
+#: of the same accounts) only the territories whose accounts differ are dissolved again
+#: (:class:`PointLayout`).
+_layouts: OrderedDict[tuple[str, str], PointLayout] = OrderedDict()
+_layout_lock = threading.Lock()
 
 
 def cached_shapes(url: str, frame: ScenarioFrame, kind: ShapeKind) -> _CachedShapes:
@@ -138,13 +178,35 @@ def cached_shapes(url: str, frame: ScenarioFrame, kind: ShapeKind) -> _CachedSha
             _cache.move_to_end(key)
             return hit
     start = time.perf_counter()
-    shapes = compute_shapes(frame, kind)
-    entry = _CachedShapes(shapes, shapes.to_geojson(SIMPLIFY_DEG), time.perf_counter() - start)
+    shapes = compute_shapes(frame, kind, reuse=True)
+    entry = _CachedShapes(shapes, _geojson(shapes), time.perf_counter() - start)
     with _cache_lock:
         _cache[key] = entry
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
     return entry
+
+
+#: GeoJSON of shapes already simplified, by the shape object (a reassignment keeps the
+#: shapes of the territories it does not touch; see :class:`PointLayout`).
+_geojson_memo: dict[int, tuple[Any, dict[str, Any] | None]] = {}
+
+
+def _geojson(shapes: TerritoryShapes) -> list[dict[str, Any] | None]:
+    out: list[dict[str, Any] | None] = []
+    with _cache_lock:
+        if len(_geojson_memo) > 2000:
+            _geojson_memo.clear()
+        for geom in shapes.geometries:
+            hit = _geojson_memo.get(id(geom)) if geom is not None else None
+            if hit is not None and hit[0] is geom:
+                out.append(hit[1])
+                continue
+            one = TerritoryShapes([geom], [set()], [0], [None]).to_geojson(SIMPLIFY_DEG)[0]
+            if geom is not None:
+                _geojson_memo[id(geom)] = (geom, one)
+            out.append(one)
+    return out
 
 
 def _codes(values: list[str | None]) -> tuple[list[str], list[int]]:
@@ -202,7 +264,7 @@ def _label(entry: _CachedShapes | None, t: int) -> list[float] | None:
 
 
 def scenario_map(uow: UnitOfWork, scenario: str | None = None, by: str | None = None,
-                 *, shapes: bool = True) -> dict[str, Any]:
+                 *, shapes: bool = True, frame_stamp: str | None = None) -> dict[str, Any]:
     """The map of ``scenario`` (default: the active alignment) as compact columns.
 
     Keys: ``scenario`` (name, status), ``by`` (the kind of shapes), ``territories``
@@ -223,7 +285,7 @@ def scenario_map(uow: UnitOfWork, scenario: str | None = None, by: str | None = 
         raise ValueError(f"by must be one of {', '.join(SHAPE_KINDS)}")
     with uow:
         found = resolve_scenario(uow, scenario)
-        frame = load_frame(uow, found)
+        frame = _map_frame(uow, found, frame_stamp)
         last_visit: dict[str, str] = {}
         for visit in uow.visits.list():
             day = visit.date.isoformat()
@@ -313,8 +375,10 @@ def scenario_map(uow: UnitOfWork, scenario: str | None = None, by: str | None = 
     }
 
 
-def _data_stamp(uow: UnitOfWork) -> str:
-    """A cheap fingerprint of everything the map shows (SQL aggregates, ~10 ms at 50,000).
+def _stamps(uow: UnitOfWork) -> tuple[str, str]:
+    """Cheap fingerprints (SQL aggregates, ~0.1 s at 50,000 accounts and 290,000 sales) of
+    everything the map shows, and of the part a frame holds apart from the scenario
+    (accounts, reps, sales).
 
     Counts and sums over accounts, reps, scenarios, territories, assignments, sales and
     visits: any import, edit, design, publish or new sale changes it. (No table keeps a
@@ -346,7 +410,33 @@ def _data_stamp(uow: UnitOfWork) -> str:
     conn = uow._conn  # read-only aggregates inside the caller's transaction
     assert conn is not None
     values = [tuple(conn.execute(q).one()) for q in queries]
-    return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
+    frame_part = [values[0], values[1], values[5]]  # accounts, reps, sales
+    return (hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest(),
+            hashlib.blake2b(repr(frame_part).encode(), digest_size=16).hexdigest())
+
+
+_frames: OrderedDict[tuple[str, str], ScenarioFrame] = OrderedDict()
+
+
+def _map_frame(uow: UnitOfWork, scenario: Scenario, stamp: str | None = None) -> ScenarioFrame:
+    """:func:`load_frame`, the accounts, reps and sales part kept in memory until they
+    change (parsing 50,000 accounts takes seconds; after an edit only the assignment
+    differs). Call inside ``with uow``."""
+    key = (uow.url, stamp if stamp is not None else _stamps(uow)[1])
+    with _cache_lock:
+        base = _frames.get(key)
+    if base is None:
+        frame = load_frame(uow, scenario)
+        with _cache_lock:
+            _frames[key] = frame
+            while len(_frames) > 2:
+                _frames.popitem(last=False)
+        return frame
+    labels = leaf_labels(scenario)
+    position = {name: i for i, name in enumerate(labels)}
+    territory = np.array([position.get(scenario.assignments.get(a.external_id, ""), -1)
+                          for a in base.accounts], dtype=np.int64)
+    return replace(base, scenario=scenario, labels=labels, territory=territory)
 
 
 _payloads: OrderedDict[tuple[str, str, str, str], tuple[bytes, bytes]] = OrderedDict()
@@ -355,21 +445,22 @@ _payloads: OrderedDict[tuple[str, str, str, str], tuple[bytes, bytes]] = Ordered
 def scenario_map_json(uow: UnitOfWork, scenario: str | None = None, by: str | None = None,
                       *, gzipped: bool = False) -> bytes:
     """:func:`scenario_map` as JSON bytes (gzip-compressed if ``gzipped``), kept in memory
-    until the workspace changes (:func:`_data_stamp`).
+    until the workspace changes (:func:`_stamps`).
 
     At 50,000 accounts building the map takes seconds (loading the frame and its sales
     history, computing shapes) and compressing it about a second; answering from this
     cache takes the time of the change stamp (about 0.1 s).
     """
     with uow:
-        key = (uow.url, scenario or "", by or "", _data_stamp(uow))
+        data_stamp, frame_stamp = _stamps(uow)
+    key = (uow.url, scenario or "", by or "", data_stamp)
     with _cache_lock:
         hit = _payloads.get(key)
         if hit is not None:
             _payloads.move_to_end(key)
             return hit[1] if gzipped else hit[0]
-    raw = json.dumps(scenario_map(uow, scenario, by), separators=(",", ":"), allow_nan=False,
-                     ensure_ascii=False).encode()
+    data = scenario_map(uow, scenario, by, frame_stamp=frame_stamp)
+    raw = json.dumps(data, separators=(",", ":"), allow_nan=False, ensure_ascii=False).encode()
     packed = gzip.compress(raw, compresslevel=5, mtime=0)
     with _cache_lock:
         _payloads[key] = (raw, packed)

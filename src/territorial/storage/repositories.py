@@ -479,6 +479,21 @@ class SalesRepository:
         for chunk in _chunks(rows):
             self.conn.execute(insert(t.sales), list(chunk))
 
+    def last_date(self) -> date | None:
+        """The newest sale's date (None without sales)."""
+        value = self.conn.execute(select(func.max(t.sales.c.date))).scalar_one_or_none()
+        return date.fromisoformat(value) if isinstance(value, str) else value
+
+    def totals_since(self, since: date) -> dict[str, float]:
+        """Sales amount per account external id from ``since`` on (one SQL aggregate)."""
+        query = (
+            select(t.accounts.c.external_id, func.sum(t.sales.c.amount))
+            .join(t.accounts, t.accounts.c.id == t.sales.c.account_id)
+            .where(t.sales.c.date >= since)
+            .group_by(t.accounts.c.external_id)
+        )
+        return {e: float(a or 0.0) for e, a in self.conn.execute(query)}
+
     def list(self, since: date | None = None) -> list[Sale]:
         query = select(
             t.accounts.c.external_id, t.sales.c.date, t.sales.c.amount, t.sales.c.reference

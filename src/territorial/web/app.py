@@ -28,6 +28,7 @@ from territorial.web import (
     api_plan,
     auth,
     downloads,
+    drafts,
     pages,
     pages_cycle,
     pages_design,
@@ -130,7 +131,7 @@ def create_app(db: str | None = None, hosts: list[str] | None = None) -> FastAPI
             "front-end files missing (%s): run `npm ci && python scripts/build_assets.py`",
             ", ".join(missing),
         )
-    app.add_middleware(GZipMiddleware, minimum_size=2048)
+    app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=5)
     app.middleware("http")(_security_headers)
     app.add_middleware(
         SessionMiddleware,
@@ -158,6 +159,8 @@ def create_app(db: str | None = None, hosts: list[str] | None = None) -> FastAPI
     app.include_router(pages_design.router)
     app.include_router(api_editor.router)
     app.include_router(pages_editor.router)
+    app.include_router(drafts.api)
+    app.include_router(drafts.pages)
     app.add_exception_handler(WebError, _web_error)
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(NotPermitted, _not_permitted)

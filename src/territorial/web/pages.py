@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from territorial.services import editing
 from territorial.web import views
 from territorial.web.deps import PageParam, ScenarioParam, SearchParam, ToleranceParam, Uow
 from territorial.web.rendering import render
@@ -31,12 +32,16 @@ def overview(request: Request, uow: Uow) -> HTMLResponse:
 def map_page(request: Request, uow: Uow, scenario: ScenarioParam = None) -> HTMLResponse:
     selected = views.scenario_name(uow, scenario)
     query = _query(scenario=scenario)
+    listed = views.scenarios(uow)["scenarios"]
+    draft = any(s["name"] == selected and s["status"] == "draft" for s in listed)
     return render(
         request,
         "map.html",
         {
             "selected": selected,
-            "scenarios": views.scenarios(uow)["scenarios"],
+            "scenarios": listed,
+            # the editor's territory list works without scripts too
+            "territories": editing.territory_names(uow, selected) if draft else [],
             "json_url": f"/api/map{query}",
             "assess_url": f"/assess{query}",
         },

@@ -333,6 +333,8 @@
 
   async function start() {
     tm = window.territorialMap;
+    const ids = panel.querySelector("details.editor-ids");
+    if (ids) ids.open = false; // open for the no-script form; the selection fills it here
     const a = tm.data.accounts;
     editor.marked = new Uint8Array(a.id.length);
     rowOf = new Map(a.id.map((id, i) => [id, i]));
