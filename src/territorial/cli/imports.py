@@ -1,4 +1,4 @@
-"""`territorial import accounts|reps FILE`."""
+"""`territorial import accounts|reps|actuals FILE`."""
 
 from __future__ import annotations
 
@@ -17,10 +17,13 @@ from territorial.cli.common import (
     user_errors,
 )
 from territorial.io import parse_mapping
+from territorial.services.actuals import import_actuals
 from territorial.services.imports import ImportReport, import_accounts, import_reps
 from territorial.services.workspace import open_workspace
 
-app = typer.Typer(help="Import accounts or reps from CSV or XLSX.", no_args_is_help=True)
+app = typer.Typer(
+    help="Import accounts, reps or actual sales and visits from CSV or XLSX.", no_args_is_help=True
+)
 
 FileArg = Annotated[Path, typer.Argument(help="CSV or XLSX file.", show_default=False)]
 ShortRowsOption = Annotated[
@@ -125,3 +128,30 @@ def reps(
     report = import_reps(open_workspace(db), file, parse_mapping(mapping_items(mapping)) or None,
                          allow_short_rows=allow_short_rows)
     print_report(report, as_json)
+
+
+@app.command("actuals")
+@user_errors
+def actuals_import(
+    file: Annotated[Path, typer.Argument(help="CSV or XLSX file.", show_default=False)],
+    kind: Annotated[str, typer.Option(help="sales | visits.")] = "sales",
+    mapping: Annotated[
+        list[str] | None, typer.Option("--map", help='Column mapping "Their Column=our_field".')
+    ] = None,
+    allow_short_rows: ShortRowsOption = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Import sales (account, date, amount[, reference]) or visits; all or nothing."""
+    report = import_actuals(open_workspace(db), file, kind, parse_mapping(mapping or []) or None,
+                            allow_short_rows=allow_short_rows)
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2))
+        return
+    console.print(line((report.file, "bold"),
+                       f": {report.rows:,} {report.kind} rows ({report.format})"))
+    console.print(
+        f"  added {report.added:,}, updated {report.updated:,}, unchanged {report.unchanged:,}"
+    )
+    for w in report.warnings[:20]:
+        console.print(line("  ", ("warning", "yellow"), f" {w}"), highlight=False)

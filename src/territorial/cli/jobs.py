@@ -105,6 +105,9 @@ def worker(
     service.work(queue, burst=burst)
 
 
+worker_command = user_errors(worker)
+
+
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="jobs")
-    root.command("worker")(user_errors(worker))
+    root.command("worker")(worker_command)

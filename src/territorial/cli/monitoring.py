@@ -1,4 +1,4 @@
-"""`territorial actuals import` and `territorial monitor`."""
+"""`territorial monitor` (and `actuals import`, the old spelling of `import actuals`)."""
 
 from __future__ import annotations
 
@@ -20,18 +20,18 @@ from territorial.cli.common import (
     styled,
     user_errors,
 )
-from territorial.cli.imports import ShortRowsOption
+from territorial.cli.imports import actuals_import
 from territorial.cli.options import number
 from territorial.domain import TerritorialError
 from territorial.io import parse_mapping
 from territorial.optimize.design import Progress
-from territorial.services.actuals import import_actuals
 from territorial.services.design_options import parse_fraction
 from territorial.services.monitor import run_monitor
 from territorial.services.rebalance import RebalanceOptions, RebalanceProposal
 from territorial.services.workspace import open_workspace
 
 actuals_app = typer.Typer(help="Import actual sales and visits.", no_args_is_help=True)
+actuals_app.command("import")(actuals_import)
 
 
 def register(app: typer.Typer) -> None:
@@ -46,33 +46,6 @@ def _date(value: str | None) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise TerritorialError(f"--as-of: {value!r} is not a date (YYYY-MM-DD)") from None
-
-
-@actuals_app.command("import")
-@user_errors
-def actuals_import(
-    file: Annotated[Path, typer.Argument(help="CSV or XLSX file.", show_default=False)],
-    kind: Annotated[str, typer.Option(help="sales | visits.")] = "sales",
-    mapping: Annotated[
-        list[str] | None, typer.Option("--map", help='Column mapping "Their Column=our_field".')
-    ] = None,
-    allow_short_rows: ShortRowsOption = False,
-    db: DbOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Import sales (account, date, amount[, reference]) or visits; all or nothing."""
-    report = import_actuals(open_workspace(db), file, kind, parse_mapping(mapping or []) or None,
-                            allow_short_rows=allow_short_rows)
-    if as_json:
-        typer.echo(json.dumps(report.to_dict(), indent=2))
-        return
-    console.print(line((report.file, "bold"),
-                       f": {report.rows:,} {report.kind} rows ({report.format})"))
-    console.print(
-        f"  added {report.added:,}, updated {report.updated:,}, unchanged {report.unchanged:,}"
-    )
-    for w in report.warnings[:20]:
-        console.print(line("  ", ("warning", "yellow"), f" {w}"), highlight=False)
 
 
 def _pct(x: float | None) -> str:

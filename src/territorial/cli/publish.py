@@ -1,4 +1,5 @@
-"""`territorial scenario approve|history` and `territorial publish`: the implement step."""
+"""`territorial scenario approve|history` and `territorial publish`: the implement step
+(the `scenario` group itself is :mod:`territorial.cli.scenarios`)."""
 
 from __future__ import annotations
 
