@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -20,9 +20,10 @@ from territorial.cli.common import (
     user_errors,
 )
 from territorial.cli.options import Detour, Speed, count, number
-from territorial.metrics import TravelModel
-from territorial.services.assess import ScenarioAssessment, assess_scenario
-from territorial.services.workspace import open_workspace
+
+if TYPE_CHECKING:
+    from territorial.services.assess import ScenarioAssessment
+
 
 SEVERITY_STYLE = {"high": "red", "medium": "yellow", "low": "dim"}
 
@@ -132,6 +133,10 @@ def assess(
     as_of: AsOfOption = None,
 ) -> None:
     """Assess the active alignment or a scenario: balance, workload, compactness, gaps."""
+    from territorial.metrics import TravelModel
+    from territorial.services.assess import assess_scenario
+    from territorial.services.workspace import open_workspace
+
     result = assess_scenario(
         open_workspace(db), scenario, travel=TravelModel(detour, speed), tolerance=tolerance,
         as_of=parse_as_of(as_of),

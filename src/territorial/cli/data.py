@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -18,9 +18,10 @@ from territorial.cli.common import (
     styled,
     user_errors,
 )
-from territorial.services.listing import list_accounts, list_reps
-from territorial.services.scenarios import list_scenarios
-from territorial.services.workspace import WorkspaceSummary, open_workspace, summarise
+
+if TYPE_CHECKING:
+    from territorial.services.workspace import WorkspaceSummary
+
 
 accounts_app = typer.Typer(help="Accounts in the workspace.", no_args_is_help=True)
 reps_app = typer.Typer(help="Reps in the workspace.", no_args_is_help=True)
@@ -61,6 +62,8 @@ def register(app: typer.Typer) -> None:
 @user_errors
 def init(db: DbOption = None) -> None:
     """Create the workspace database (or bring its schema up to date)."""
+    from territorial.services.workspace import open_workspace
+
     uow = open_workspace(db)
     console.print(f"Workspace ready: {uow.url}")
 
@@ -68,6 +71,8 @@ def init(db: DbOption = None) -> None:
 @user_errors
 def status(db: DbOption = None, as_json: JsonOption = False, as_of: AsOfOption = None) -> None:
     """Summarise the workspace: accounts, reps, scenarios, the active alignment."""
+    from territorial.services.workspace import open_workspace, summarise
+
     with open_workspace(db) as uow:
         summary = summarise(uow, parse_as_of(as_of))
     if as_json:
@@ -85,6 +90,9 @@ def accounts_list(
     as_json: JsonOption = False,
 ) -> None:
     """List accounts with where they are and what they are worth."""
+    from territorial.services.listing import list_accounts
+    from territorial.services.workspace import open_workspace
+
     with open_workspace(db) as uow:
         page = list_accounts(uow, limit=limit or None, search=search)
     if as_json:
@@ -122,6 +130,9 @@ def accounts_list(
 @user_errors
 def reps_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     """List reps with their home, skills and capacity."""
+    from territorial.services.listing import list_reps
+    from territorial.services.workspace import open_workspace
+
     with open_workspace(db) as uow:
         reps = list_reps(uow)
     if as_json:
@@ -150,6 +161,9 @@ def reps_list(db: DbOption = None, as_json: JsonOption = False) -> None:
 @user_errors
 def scenarios_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     """List scenarios and their status; one is the active alignment."""
+    from territorial.services.scenarios import list_scenarios
+    from territorial.services.workspace import open_workspace
+
     with open_workspace(db) as uow:
         rows = list_scenarios(uow)
     if as_json:

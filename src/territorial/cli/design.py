@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -12,18 +12,14 @@ from rich.text import Text
 from territorial.cli.common import DbOption, JsonOption, console, err_console, user_errors
 from territorial.cli.options import Detour, Speed, count, number
 from territorial.domain import TerritorialError
-from territorial.metrics import TravelModel
-from territorial.optimize.design import Progress
-from territorial.services.design import (
-    NO_ALIGNMENT,
-    DesignOutcome,
-    DesignRequest,
-    SegmentResult,
-    design_scenario,
-    moves_tradeoff,
-)
-from territorial.services.design_options import parse_fraction, parse_targets, parse_tolerance
-from territorial.services.workspace import open_workspace
+
+if TYPE_CHECKING:
+    from territorial.optimize.design import Progress
+    from territorial.services.design import (
+        DesignOutcome,
+        SegmentResult,
+    )
+
 
 
 def register(app: typer.Typer) -> None:
@@ -39,6 +35,8 @@ def _objective_cell(s: SegmentResult) -> str:
 
 
 def print_outcome(outcome: DesignOutcome) -> None:
+    from territorial.services.design import NO_ALIGNMENT
+
     table = Table(title=f"Design {outcome.scenario} (draft, from {outcome.base})")
     travel = any(s.mean_distance_km is not None for s in outcome.segments)
     measures = " / ".join(outcome.tolerance)
@@ -126,7 +124,9 @@ def design(
         str, typer.Option(help="±tolerance, e.g. 0.05, 5% or potential=0.05,workload=0.1.")
     ] = "0.05",
     by: Annotated[str, typer.Option(help="Units: account, zip or county.")] = "account",
-    contiguous: Annotated[bool, typer.Option(help="Each territory one connected area.")] = False,
+    contiguous: Annotated[
+        bool, typer.Option("--contiguous", help="Each territory one connected area.")
+    ] = False,
     objective: Annotated[str, typer.Option(help="travel or diameter.")] = "travel",
     max_moves: Annotated[
         str | None, typer.Option(help="Cap on moves from the base: 10% or a count.")
@@ -169,7 +169,9 @@ def design(
     base: Annotated[
         str | None, typer.Option("--scenario", help="Start from this scenario (default active).")
     ] = None,
-    replace: Annotated[bool, typer.Option(help="Replace a scenario of the same name.")] = False,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace a scenario of the same name.")
+    ] = False,
     detour: Detour = 1.3,
     speed: Speed = 50.0,
     background: Annotated[
@@ -179,6 +181,11 @@ def design(
     as_json: JsonOption = False,
 ) -> None:
     """Design balanced, compact territories and store them as a draft scenario."""
+    from territorial.metrics import TravelModel
+    from territorial.services.design import DesignRequest, design_scenario
+    from territorial.services.design_options import parse_fraction, parse_targets, parse_tolerance
+    from territorial.services.workspace import open_workspace
+
     if by not in ("account", "zip", "county"):
         raise TerritorialError(f"--by must be account, zip or county, not {by!r}")
     if objective not in ("travel", "diameter"):
@@ -255,6 +262,10 @@ def tradeoff(
     as_json: JsonOption = False,
 ) -> None:
     """How balanced can territories get for a given number of account moves? (stores nothing)"""
+    from territorial.services.design import DesignRequest, moves_tradeoff
+    from territorial.services.design_options import parse_fraction, parse_tolerance
+    from territorial.services.workspace import open_workspace
+
     if objective not in ("travel", "diameter"):
         raise TerritorialError(f"--objective must be travel or diameter, not {objective!r}")
     request = DesignRequest(

@@ -9,8 +9,6 @@ import typer
 
 from territorial.cli.common import DbOption, ScenarioOption, console, user_errors
 from territorial.cli.options import output_file
-from territorial.services.exports import export_accounts, export_assignments
-from territorial.services.workspace import open_workspace
 
 app = typer.Typer(help="Export data from the workspace.", no_args_is_help=True)
 
@@ -23,6 +21,9 @@ OutOption = Annotated[
 @user_errors
 def accounts(output: OutOption, db: DbOption = None) -> None:
     """Every account with every field, coordinates and how each was located (CSV)."""
+    from territorial.services.exports import export_accounts
+    from territorial.services.workspace import open_workspace
+
     count = export_accounts(open_workspace(db), output)
     console.print(f"Wrote {count:,} accounts to {output}")
 
@@ -31,6 +32,9 @@ def accounts(output: OutOption, db: DbOption = None) -> None:
 @user_errors
 def assignments(output: OutOption, scenario: ScenarioOption = None, db: DbOption = None) -> None:
     """One row per account: account_id (the CRM id), territory."""
+    from territorial.services.exports import export_assignments
+    from territorial.services.workspace import open_workspace
+
     count = export_assignments(open_workspace(db), output, scenario)
     console.print(f"Wrote {count:,} assignments to {output}")
 
@@ -40,6 +44,7 @@ def assignments(output: OutOption, scenario: ScenarioOption = None, db: DbOption
 def quotas(output: OutOption, scenario: ScenarioOption = None, db: DbOption = None) -> None:
     """Quotas of every period: a total row per territory, then its monthly/quarterly slices."""
     from territorial.services.quotas import export_quotas
+    from territorial.services.workspace import open_workspace
 
     count = export_quotas(open_workspace(db), output, scenario)
     console.print(f"Wrote {count:,} quota rows to {output}")
@@ -52,6 +57,7 @@ def assignments_reps(
 ) -> None:
     """One row per territory: its rep, accounts, workload and the rep's capacity (hours/year)."""
     from territorial.services.reps_assign import export_rep_assignments
+    from territorial.services.workspace import open_workspace
 
     count = export_rep_assignments(open_workspace(db), output, scenario)
     console.print(f"Wrote {count:,} territories to {output}")
@@ -68,6 +74,7 @@ def goals(
     from datetime import date
 
     from territorial.services.goals import export_goals
+    from territorial.services.workspace import open_workspace
 
     count = export_goals(open_workspace(db), output, date.fromisoformat(as_of) if as_of else None)
     console.print(f"Wrote {count:,} goals to {output}")
@@ -86,6 +93,7 @@ def attainment(
     from datetime import date
 
     from territorial.services.monitor import export_attainment
+    from territorial.services.workspace import open_workspace
 
     day = date.fromisoformat(as_of) if as_of else None
     count = export_attainment(open_workspace(db), output, period, day, scenario)
@@ -145,6 +153,7 @@ def salesforce(
     to delete and to insert for the accounts that moved.
     """
     from territorial.services.crm_export import export_crm
+    from territorial.services.workspace import open_workspace
 
     report = export_crm(open_workspace(db), "salesforce", output, scenario, full=full,
                         users=users, ids=ids or [], role=role)
@@ -159,6 +168,7 @@ def hubspot(
 ) -> None:
     """HubSpot companies import: Record ID, Company name, Company owner, Territory."""
     from territorial.services.crm_export import export_crm
+    from territorial.services.workspace import open_workspace
 
     _print_crm(export_crm(open_workspace(db), "hubspot", output, scenario), as_json)
 
@@ -171,6 +181,7 @@ def zoho(
 ) -> None:
     """Zoho CRM accounts import: Record Id, Account Name, Account Owner, Territories."""
     from territorial.services.crm_export import export_crm
+    from territorial.services.workspace import open_workspace
 
     _print_crm(export_crm(open_workspace(db), "zoho", output, scenario), as_json)
 
@@ -185,6 +196,7 @@ def _gis(fmt: str, output: Path, scenario: str | None, by: str | None, db: str |
     import json
 
     from territorial.services.gis_export import export_gis
+    from territorial.services.workspace import open_workspace
 
     report = export_gis(open_workspace(db), fmt, output, scenario, by)
     if as_json:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,10 +16,10 @@ from territorial.cli.common import (
     progress_bar,
     user_errors,
 )
-from territorial.io import parse_mapping
-from territorial.services.actuals import import_actuals
-from territorial.services.imports import ImportReport, import_accounts, import_reps
-from territorial.services.workspace import open_workspace
+
+if TYPE_CHECKING:
+    from territorial.services.imports import ImportReport
+
 
 app = typer.Typer(
     help="Import accounts, reps or actual sales and visits from CSV or XLSX.", no_args_is_help=True
@@ -29,6 +29,7 @@ FileArg = Annotated[Path, typer.Argument(help="CSV or XLSX file.", show_default=
 ShortRowsOption = Annotated[
     bool,
     typer.Option(
+        "--allow-short-rows",
         help="Accept CSV rows with fewer cells than the header (truncated lines), reading "
         "their missing cells as empty; by default such a row rejects the file."
     ),
@@ -96,12 +97,18 @@ def accounts(
     mapping: MapOption = None,
     allow_unlocated: Annotated[
         bool,
-        typer.Option(help="Import rows that cannot be located, flagged, kept off maps."),
+        typer.Option(
+            "--allow-unlocated", help="Import rows that cannot be located, flagged, kept off maps."
+        ),
     ] = False,
     allow_short_rows: ShortRowsOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Import accounts (Salesforce, HubSpot, Zoho exports or our template); all or nothing."""
+    from territorial.io import parse_mapping
+    from territorial.services.imports import import_accounts
+    from territorial.services.workspace import open_workspace
+
     uow = open_workspace(db)
     with progress_bar(f"Reading {file.name}") as update:
         report = import_accounts(
@@ -125,6 +132,10 @@ def reps(
     as_json: JsonOption = False,
 ) -> None:
     """Import reps (our template or a mapped file); all or nothing."""
+    from territorial.io import parse_mapping
+    from territorial.services.imports import import_reps
+    from territorial.services.workspace import open_workspace
+
     report = import_reps(open_workspace(db), file, parse_mapping(mapping_items(mapping)) or None,
                          allow_short_rows=allow_short_rows)
     print_report(report, as_json)
@@ -143,6 +154,10 @@ def actuals_import(
     as_json: JsonOption = False,
 ) -> None:
     """Import sales (account, date, amount[, reference]) or visits; all or nothing."""
+    from territorial.io import parse_mapping
+    from territorial.services.actuals import import_actuals
+    from territorial.services.workspace import open_workspace
+
     report = import_actuals(open_workspace(db), file, kind, parse_mapping(mapping or []) or None,
                             allow_short_rows=allow_short_rows)
     if as_json:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import import_module
-from typing import Any
+from typing import Any, ClassVar
 
-import click
 import typer
-from typer.core import TyperGroup
+from typer import _click as click  # the click that Typer vendors and builds on
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
 
 @dataclass(frozen=True)
@@ -29,11 +29,12 @@ def load(name: str, entry: Lazy) -> click.Command:
     """Import ``entry.target`` and turn it into a click command called ``name``."""
     module, attr = entry.target.split(":")
     obj: Any = getattr(import_module(module), attr)
-    if not isinstance(obj, typer.Typer):
-        single = typer.Typer()
+    if isinstance(obj, typer.Typer):
+        command: click.Command = typer.main.get_group(obj)
+    else:
+        single = typer.Typer(add_completion=False)
         single.command(name)(obj)
-        obj = single
-    command = typer.main.get_command(obj)
+        command = typer.main.get_command(single)
     command.name = name
     command.hidden = entry.hidden
     return command
@@ -42,7 +43,7 @@ def load(name: str, entry: Lazy) -> click.Command:
 class LazyGroup(TyperGroup):
     """A Typer group whose ``table`` commands load on first use; help lists them unloaded."""
 
-    table: dict[str, Lazy] = {}
+    table: ClassVar[dict[str, Lazy]] = {}
     _listing = False
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -56,7 +57,7 @@ class LazyGroup(TyperGroup):
         if entry is None:
             return None
         if self._listing:  # a stand-in carrying the name and help: nothing imported
-            return click.Command(cmd_name, help=entry.help, hidden=entry.hidden)
+            return TyperCommand(name=cmd_name, help=entry.help, hidden=entry.hidden)
         command = self.commands[cmd_name] = load(cmd_name, entry)
         return command
 
@@ -66,3 +67,12 @@ class LazyGroup(TyperGroup):
             super().format_help(ctx, formatter)
         finally:
             self._listing = False
+
+
+def _flag_type(param: TyperOption, ctx: click.Context) -> str | None:
+    """No ``<bool>`` beside a flag in help: ``--json``, not ``--json <bool>``."""
+    return None if param.is_flag else _option_type(param, ctx)
+
+
+_option_type = TyperOption.display_type_rich
+TyperOption.display_type_rich = _flag_type  # type: ignore[method-assign,assignment]

@@ -7,8 +7,6 @@ from typing import Annotated
 import typer
 
 from territorial.cli.common import DbOption, ScenarioOption, console, user_errors
-from territorial.services.locks import set_locks
-from territorial.services.workspace import open_workspace
 
 AccountsArg = Annotated[list[str], typer.Argument(help="Account ids (the CRM ids).")]
 
@@ -26,6 +24,9 @@ def lock(
     db: DbOption = None,
 ) -> None:
     """Lock accounts in their territory (or in --to TERRITORY); designs keep them there."""
+    from territorial.services.locks import set_locks
+    from territorial.services.workspace import open_workspace
+
     changed = set_locks(open_workspace(db), accounts, scenario, territory=to)
     console.print(f"Locked {len(accounts)} account(s); {changed} change(s).")
 
@@ -33,5 +34,8 @@ def lock(
 @user_errors
 def unlock(accounts: AccountsArg, scenario: ScenarioOption = None, db: DbOption = None) -> None:
     """Let designs move these accounts again."""
+    from territorial.services.locks import set_locks
+    from territorial.services.workspace import open_workspace
+
     changed = set_locks(open_workspace(db), accounts, scenario, locked=False)
     console.print(f"Unlocked {changed} account(s).")

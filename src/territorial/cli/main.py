@@ -13,9 +13,12 @@ from territorial.cli.lazy import Lazy, LazyGroup
 
 C = "territorial.cli."
 COMMANDS: dict[str, Lazy] = {
-    "init": Lazy(C + "data:init", "Create the workspace database (or bring its schema up to date)."),
+    "init": Lazy(
+        C + "data:init", "Create the workspace database (or bring its schema up to date)."
+    ),
     "status": Lazy(
-        C + "data:status", "Summarise the workspace: accounts, reps, scenarios, the active alignment."
+        C + "data:status",
+        "Summarise the workspace: accounts, reps, scenarios, the active alignment.",
     ),
     "worker": Lazy(
         C + "jobs:worker_command",

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -23,12 +22,11 @@ from territorial.cli.common import (
 from territorial.cli.imports import actuals_import
 from territorial.cli.options import number
 from territorial.domain import TerritorialError
-from territorial.io import parse_mapping
-from territorial.optimize.design import Progress
-from territorial.services.design_options import parse_fraction
-from territorial.services.monitor import run_monitor
-from territorial.services.rebalance import RebalanceOptions, RebalanceProposal
-from territorial.services.workspace import open_workspace
+
+if TYPE_CHECKING:
+    from territorial.optimize.design import Progress
+    from territorial.services.rebalance import RebalanceProposal
+
 
 actuals_app = typer.Typer(help="Import actual sales and visits.", no_args_is_help=True)
 actuals_app.command("import")(actuals_import)
@@ -70,7 +68,10 @@ def monitor(
     ] = 0.35,
     rebalance: Annotated[
         bool,
-        typer.Option(help="Also design a rebalanced draft from the alignment with few moves."),
+        typer.Option(
+            "--rebalance",
+            help="Also design a rebalanced draft from the alignment with few moves.",
+        ),
     ] = False,
     max_moves: Annotated[
         str, typer.Option(help="With --rebalance: accounts that may move, 10% or a count.")
@@ -90,6 +91,11 @@ def monitor(
     as_json: JsonOption = False,
 ) -> None:
     """Attainment, pace, projection, cost of sales, coverage and alerts for a period."""
+    from territorial.services.design_options import parse_fraction
+    from territorial.services.monitor import run_monitor
+    from territorial.services.rebalance import RebalanceOptions
+    from territorial.services.workspace import open_workspace
+
     options = None
     if rebalance:
         options = RebalanceOptions(

@@ -23,14 +23,6 @@ from territorial.cli.options import input_file, number
 from territorial.cli.publish import print_transfers
 from territorial.domain import TerritorialError
 from territorial.domain.planning import PLAN_SECTIONS
-from territorial.metrics.tiers import TierConfig
-from territorial.services.goals import add_goal, list_goals
-from territorial.services.plans import edit_plan, parse_plan_file, show_plan
-from territorial.services.quotas import quota_set_dict, set_quotas, show_quotas
-from territorial.services.reps_assign import assign_scenario_reps
-from territorial.services.sizing import size_sales_force
-from territorial.services.territory_data import parse_pairs, parse_weights
-from territorial.services.workspace import open_workspace
 
 quota_app = typer.Typer(help="Set and show territory and rep quotas.", no_args_is_help=True)
 goals_app = typer.Typer(help="SMART goals per territory or rep.", no_args_is_help=True)
@@ -62,10 +54,16 @@ def assign(
     pin: Annotated[
         list[str] | None, typer.Option(help="REP=TERRITORY that must hold; repeatable.")
     ] = None,
-    apply: Annotated[bool, typer.Option(help="Write the reps into the scenario.")] = False,
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Write the reps into the scenario.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Match reps to territories optimally (travel, fit, experience, continuity)."""
+    from territorial.services.reps_assign import assign_scenario_reps
+    from territorial.services.territory_data import parse_pairs, parse_weights
+    from territorial.services.workspace import open_workspace
+
     report = assign_scenario_reps(
         open_workspace(db), scenario,
         weights=parse_weights([weights], "--weights") if weights else None,
@@ -112,6 +110,9 @@ def size(
     as_json: JsonOption = False,
 ) -> None:
     """How many reps the workload needs, and what one rep more or less does."""
+    from territorial.services.sizing import size_sales_force
+    from territorial.services.workspace import open_workspace
+
     try:
         result = size_sales_force(
             open_workspace(db), scenario,
@@ -153,6 +154,10 @@ def quota_set(
     as_json: JsonOption = False,
 ) -> None:
     """Split a company target into territory and rep quotas, with a seasonal split."""
+    from territorial.services.quotas import quota_set_dict, set_quotas
+    from territorial.services.territory_data import parse_pairs, parse_weights
+    from territorial.services.workspace import open_workspace
+
     qs = set_quotas(
         open_workspace(db), period=period, total=total, method=method,
         weights=parse_weights([weights], "--weights") if weights else None, unit=round_to,
@@ -199,6 +204,9 @@ def quota_show(
     as_json: JsonOption = False,
 ) -> None:
     """Show the stored quotas of a period."""
+    from territorial.services.quotas import quota_set_dict, show_quotas
+    from territorial.services.workspace import open_workspace
+
     qs = show_quotas(open_workspace(db), period, scenario)
     data = quota_set_dict(qs)
     if as_json:
@@ -233,6 +241,9 @@ def goals_add(
     db: DbOption = None,
 ) -> None:
     """Add a SMART goal for a territory or a rep."""
+    from territorial.services.goals import add_goal
+    from territorial.services.workspace import open_workspace
+
     due_date = _date(due, "--due")
     assert due_date is not None
     record = add_goal(
@@ -255,6 +266,9 @@ def goals_list(
     as_json: JsonOption = False,
 ) -> None:
     """List goals with their status computed from actuals."""
+    from territorial.services.goals import list_goals
+    from territorial.services.workspace import open_workspace
+
     rows = list_goals(open_workspace(db), _date(as_of, "--as-of"))
     if as_json:
         _echo_json([r.to_dict() for r in rows])
@@ -300,6 +314,9 @@ def plan_edit(
     db: DbOption = None,
 ) -> None:
     """Write a territory plan's sections (each option repeatable; other sections kept)."""
+    from territorial.services.plans import edit_plan, parse_plan_file
+    from territorial.services.workspace import open_workspace
+
     given = dict(zip(PLAN_SECTIONS, (goals, strategies, objectives, tactics, strengths,
                                      weaknesses, opportunities, threats), strict=True))  # fmt: skip
     sections = parse_plan_file(file) if file else {}
@@ -327,6 +344,10 @@ def plan_show(
     as_json: JsonOption = False,
 ) -> None:
     """Show a territory plan with account tiers and the seasonal opportunity calendar."""
+    from territorial.metrics.tiers import TierConfig
+    from territorial.services.plans import show_plan
+    from territorial.services.workspace import open_workspace
+
     try:
         tiers = TierConfig(a_share=a_share, b_share=b_share)
     except ValueError as exc:

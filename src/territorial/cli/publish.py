@@ -7,7 +7,7 @@ import json
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -23,13 +23,12 @@ from territorial.cli.common import (
 )
 from territorial.domain import TerritorialError
 from territorial.domain.publishing import QuotaTransferRecord
-from territorial.services.publish import (
-    PublishReport,
-    approve_scenario,
-    publish_scenario,
-    scenario_history,
-)
-from territorial.services.workspace import open_workspace
+
+if TYPE_CHECKING:
+    from territorial.services.publish import (
+        PublishReport,
+    )
+
 
 scenario_app = typer.Typer(
     help="A scenario's life cycle: approve it, see its history.", no_args_is_help=True
@@ -146,6 +145,9 @@ def approve(
     A designed scenario must still meet the tolerances it was designed to (recomputed
     now); one that misses them needs --force.
     """
+    from territorial.services.publish import approve_scenario
+    from territorial.services.workspace import open_workspace
+
     event = approve_scenario(open_workspace(db), name, by=by, force=force)
     if event.note:
         warn(event.note)
@@ -164,6 +166,9 @@ def history(
 ) -> None:
     """Every scenario with its status and dates: approved, published, effective, archived
     (when it was decided) and until (the first day it no longer holds)."""
+    from territorial.services.publish import scenario_history
+    from territorial.services.workspace import open_workspace
+
     result = scenario_history(open_workspace(db), name)
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
@@ -203,6 +208,9 @@ def publish(
     then. A draft, or a designed scenario that no longer meets the tolerances it was
     designed to (recomputed now), is refused unless --force.
     """
+    from territorial.services.publish import publish_scenario
+    from territorial.services.workspace import open_workspace
+
     report = publish_scenario(open_workspace(db), name, _effective(effective), by=by, force=force)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2))

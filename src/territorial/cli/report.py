@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 
 from territorial.cli.common import DbOption, ScenarioOption, console, user_errors
-from territorial.services.workspace import open_workspace
 
 app = typer.Typer(help="Reports as HTML or PDF, with a map and charts.", no_args_is_help=True)
 
@@ -22,6 +21,7 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print what was written a
 
 def _write(kind: str, output: Path, db: str | None, as_json: bool, **params: object) -> None:
     from territorial.services.reports import write_report
+    from territorial.services.workspace import open_workspace
 
     report = write_report(open_workspace(db), kind, output, **params)  # type: ignore[arg-type]
     if as_json:

@@ -15,9 +15,6 @@ from rich.text import Text
 from territorial.cli.common import DbOption, JsonOption, console, user_errors
 from territorial.domain import TerritorialError
 from territorial.domain.users import Role
-from territorial.services import audit as audit_service
-from territorial.services import users as user_service
-from territorial.services.workspace import open_workspace
 
 app = typer.Typer(
     help="Logins of the web app: add, list, change passwords, disable.", no_args_is_help=True
@@ -53,6 +50,9 @@ def add(
     db: DbOption = None,
 ) -> None:
     """Add a login for the web app."""
+    from territorial.services import users as user_service
+    from territorial.services.workspace import open_workspace
+
     user = user_service.add_user(open_workspace(db), username, _password(password), role, rep)
     console.print(f"Added {user.username} ({user.role.value}).", markup=False)
 
@@ -65,6 +65,9 @@ def passwd(
     db: DbOption = None,
 ) -> None:
     """Set a login's password (their open sessions end)."""
+    from territorial.services import users as user_service
+    from territorial.services.workspace import open_workspace
+
     user_service.set_password(open_workspace(db), username, _password(password))
     console.print(f"Password of {username} changed.", markup=False)
 
@@ -73,6 +76,9 @@ def passwd(
 @user_errors
 def disable(username: Annotated[str, typer.Argument()], db: DbOption = None) -> None:
     """Disable a login (their open sessions end at their next request)."""
+    from territorial.services import users as user_service
+    from territorial.services.workspace import open_workspace
+
     user_service.set_active(open_workspace(db), username, False)
     console.print(f"{username} disabled.", markup=False)
 
@@ -81,6 +87,9 @@ def disable(username: Annotated[str, typer.Argument()], db: DbOption = None) -> 
 @user_errors
 def enable(username: Annotated[str, typer.Argument()], db: DbOption = None) -> None:
     """Enable a disabled login again."""
+    from territorial.services import users as user_service
+    from territorial.services.workspace import open_workspace
+
     user_service.set_active(open_workspace(db), username, True)
     console.print(f"{username} enabled.", markup=False)
 
@@ -89,6 +98,9 @@ def enable(username: Annotated[str, typer.Argument()], db: DbOption = None) -> N
 @user_errors
 def list_users(db: DbOption = None, as_json: JsonOption = False) -> None:
     """List the logins."""
+    from territorial.services import users as user_service
+    from territorial.services.workspace import open_workspace
+
     found = user_service.users(open_workspace(db))
     if as_json:
         typer.echo(
@@ -131,6 +143,9 @@ def audit(
     as_json: JsonOption = False,
 ) -> None:
     """The audit log: every change, who made it, when, before and after."""
+    from territorial.services import audit as audit_service
+    from territorial.services.workspace import open_workspace
+
     start = _date(since)
     log = audit_service.entries(
         open_workspace(db),
