@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from territorial.cli.common import (
     DbOption,
@@ -21,7 +22,9 @@ from territorial.cli.common import (
 )
 from territorial.cli.options import input_file, number
 from territorial.cli.publish import print_transfers
+from territorial.cli.tables import Column, WideOption, print_table
 from territorial.domain import TerritorialError
+from territorial.domain.numbers import readable
 from territorial.domain.planning import PLAN_SECTIONS
 
 quota_app = typer.Typer(help="Set and show territory and rep quotas.", no_args_is_help=True)
@@ -152,6 +155,7 @@ def quota_set(
     scenario: ScenarioOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
+    wide: WideOption = False,
 ) -> None:
     """Split a company target into territory and rep quotas, with a seasonal split."""
     from territorial.services.quotas import quota_set_dict, set_quotas
@@ -167,30 +171,43 @@ def quota_set(
     if as_json:
         _echo_json(quota_set_dict(qs))
         return
-    _print_quotas(qs_dict := quota_set_dict(qs))
+    _print_quotas(qs_dict := quota_set_dict(qs), _rep_names(db), wide)
     for note in qs.notes:
         console.print(styled(f"  {note}", "dim"), highlight=False)
     console.print(f"Stored quotas for {qs_dict['period']['label']} in {qs.scenario}.")
 
 
-def _print_quotas(data: dict[str, object]) -> None:
+def _rep_names(db: str | None) -> dict[str, str]:
+    """Rep external id -> name, to show reps by name."""
+    from territorial.services.listing import list_reps
+    from territorial.services.workspace import open_workspace
+
+    with open_workspace(db) as uow:
+        return {r.rep.external_id: r.rep.name for r in list_reps(uow)}
+
+
+def _print_quotas(data: dict[str, object], names: dict[str, str], wide: bool) -> None:
     terr = data["territories"]
     assert isinstance(terr, list)
     period = data["period"]
     assert isinstance(period, dict)
-    table = Table(title=f"Quotas {period['label']} ({data['scenario']}, method {data['method']})")
-    table.add_column("territory")
-    table.add_column("rep")
-    table.add_column("quota", justify="right")
     slices = terr[0]["slices"] if terr else []
-    for s in slices:
-        table.add_column(s["label"], justify="right")
+    columns = [
+        Column("territory", priority=0),
+        Column("rep", priority=0),
+        Column("quota", True, 0),
+        *(Column(s["label"], True, 2) for s in slices),
+    ]
+    rows: list[list[str | Text]] = []
     for row in terr:
+        rep = row["rep_external_id"]
         amounts = [f"{float(s['quota']):,.0f}" for s in row["slices"]]
-        table.add_row(row["territory"] + (" *" if row["overridden"] else ""),
-                      row["rep_external_id"] or styled("vacant", "red"),
-                      f"{float(row['quota']):,.0f}", *amounts)  # fmt: skip
-    console.print(table)
+        rows.append([row["territory"] + (" *" if row["overridden"] else ""),
+                     names.get(rep, rep) if rep else styled("vacant", "red"),
+                     f"{float(row['quota']):,.0f}", *amounts])  # fmt: skip
+    title = f"Quotas {period['label']} ({data['scenario']}, method {data['method']})"
+    print_table(title, columns, rows, wide=wide,
+                more="--wide, --json or territorial export quotas")  # fmt: skip
     console.print(f"total {float(str(data['sum'])):,.2f} (target {float(str(data['total'])):,.2f})"
                   " * = override")  # fmt: skip
 
@@ -202,6 +219,7 @@ def quota_show(
     scenario: ScenarioOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
+    wide: WideOption = False,
 ) -> None:
     """Show the stored quotas of a period."""
     from territorial.services.quotas import quota_set_dict, show_quotas
@@ -212,7 +230,7 @@ def quota_show(
     if as_json:
         _echo_json(data)
     else:
-        _print_quotas(data)
+        _print_quotas(data, _rep_names(db), wide)
         if qs.transfers:
             print_transfers(qs.transfers, "Quota moved with accounts when published")
 
@@ -253,7 +271,7 @@ def goals_add(
     )  # fmt: skip
     console.print(
         f"Goal {record.id} added: {record.subject} {record.metric} "
-        f"{record.baseline:g} → {record.target:g} by {record.due}",
+        f"{readable(record.baseline)} → {readable(record.target)} by {record.due}",
         highlight=False,
     )
 
@@ -286,8 +304,8 @@ def goals_list(
     for r in rows:
         g, p = r.record, r.progress
         st = p.status.value
-        table.add_row(str(g.id), f"{g.scope} {g.subject}", g.metric, f"{g.baseline:,.4g}",
-                      f"{g.target:,.4g}", f"{p.actual:,.4g}", str(g.due),
+        table.add_row(str(g.id), f"{g.scope} {g.subject}", g.metric, readable(g.baseline),
+                      readable(g.target), readable(p.actual), str(g.due),
                       styled(st.replace("_", " "), style[st]))  # fmt: skip
     console.print(table)
 
