@@ -144,12 +144,12 @@ def assess(
     wide: WideOption = False,
 ) -> None:
     """Assess the active alignment or a scenario: balance, workload, compactness, gaps."""
+    from territorial.cli.workspace import read_workspace
     from territorial.metrics import TravelModel
     from territorial.services.assess import assess_scenario
-    from territorial.services.workspace import open_workspace
 
     result = assess_scenario(
-        open_workspace(db), scenario, travel=TravelModel(detour, speed), tolerance=tolerance,
+        read_workspace(db), scenario, travel=TravelModel(detour, speed), tolerance=tolerance,
         as_of=parse_as_of(as_of),
     )
     if as_json:

@@ -116,12 +116,12 @@ def compare(
 
     An account moves when both scenarios assign it, to different territories.
     """
+    from territorial.cli.workspace import read_workspace
     from territorial.services.compare import compare_scenarios, write_moves_csv
-    from territorial.services.workspace import open_workspace
 
     if moves < 0:
         raise TerritorialError(f"--moves must be 0 or more, not {moves}")
-    result = compare_scenarios(open_workspace(db), a, b)
+    result = compare_scenarios(read_workspace(db), a, b)
     count = None
     if output is not None:
         try:

@@ -62,6 +62,11 @@ def print_outcome(outcome: DesignOutcome) -> None:
         if broken:
             what += ("; " if what else "") + f"not contiguous: {', '.join(broken)}"
         console.print(Text(f"NOT balanced within {tol}: {what}.", "bold red"))
+        if len(misses) > 5:
+            console.print(
+                f"  every miss: territorial assess --scenario {outcome.scenario!r} --findings 0",
+                style="dim", highlight=False,
+            )  # fmt: skip
     console.print(
         f"{outcome.moved_accounts:,} of {outcome.total_accounts:,} accounts change territory.",
         markup=False,
@@ -181,10 +186,10 @@ def design(
     as_json: JsonOption = False,
 ) -> None:
     """Design balanced, compact territories and store them as a draft scenario."""
+    from territorial.cli.workspace import read_workspace
     from territorial.metrics import TravelModel
     from territorial.services.design import DesignRequest, design_scenario
     from territorial.services.design_options import parse_fraction, parse_targets, parse_tolerance
-    from territorial.services.workspace import open_workspace
 
     if by not in ("account", "zip", "county"):
         raise TerritorialError(f"--by must be account, zip or county, not {by!r}")
@@ -218,7 +223,7 @@ def design(
         from territorial.services import jobs
         from territorial.storage.database import resolve_url
 
-        job = jobs.submit_design(open_workspace(db), request)
+        job = jobs.submit_design(read_workspace(db), request)
         where = jobs.dispatch(job, resolve_url(db))
         if as_json:
             typer.echo(json.dumps({"job": job.id, "state": job.state.value}))
@@ -236,7 +241,7 @@ def design(
                 f"objective {p.objective:,.0f}"
             )
 
-        outcome = design_scenario(open_workspace(db), request, progress)
+        outcome = design_scenario(read_workspace(db), request, progress)
     if as_json:
         typer.echo(json.dumps(outcome.to_dict(), indent=2))
     else:
@@ -262,9 +267,9 @@ def tradeoff(
     as_json: JsonOption = False,
 ) -> None:
     """How balanced can territories get for a given number of account moves? (stores nothing)"""
+    from territorial.cli.workspace import read_workspace
     from territorial.services.design import DesignRequest, moves_tradeoff
     from territorial.services.design_options import parse_fraction, parse_tolerance
-    from territorial.services.workspace import open_workspace
 
     if objective not in ("travel", "diameter"):
         raise TerritorialError(f"--objective must be travel or diameter, not {objective!r}")
@@ -280,7 +285,7 @@ def tradeoff(
     )
     values = [parse_fraction(c, "--caps") for c in caps.split(",") if c.strip()]
     with err_console.status("Designing at each move cap..."):
-        points = moves_tradeoff(open_workspace(db), request, values)
+        points = moves_tradeoff(read_workspace(db), request, values)
     if as_json:
         typer.echo(json.dumps([p.__dict__ for p in points], indent=2))
         return

@@ -71,13 +71,13 @@ def print_report(report: ImportReport, as_json: bool) -> None:
         for row in report.unlocated[:20]:
             console.print(f"    {row}")
         if len(report.unlocated) > 20:
-            console.print(f"    ... and {len(report.unlocated) - 20} more")
+            console.print(f"    ... and {len(report.unlocated) - 20} more (--json lists all)")
     if report.extra_columns:
         console.print(f"  kept as extra fields: {', '.join(report.extra_columns)}", markup=False)
     for warning in report.warnings[:20]:
         console.print(line("  ", ("warning", "yellow"), f" {warning}"), highlight=False)
     if len(report.warnings) > 20:
-        console.print(f"  ... and {len(report.warnings) - 20} more warnings")
+        console.print(f"  ... and {len(report.warnings) - 20} more warnings (--json lists all)")
     if report.alignment:
         a = report.alignment
         console.print(line(
@@ -170,3 +170,5 @@ def actuals_import(
     )
     for w in report.warnings[:20]:
         console.print(line("  ", ("warning", "yellow"), f" {w}"), highlight=False)
+    if len(report.warnings) > 20:
+        console.print(f"  ... and {len(report.warnings) - 20} more warnings (--json lists all)")

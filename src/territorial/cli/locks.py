@@ -24,18 +24,18 @@ def lock(
     db: DbOption = None,
 ) -> None:
     """Lock accounts in their territory (or in --to TERRITORY); designs keep them there."""
+    from territorial.cli.workspace import read_workspace
     from territorial.services.locks import set_locks
-    from territorial.services.workspace import open_workspace
 
-    changed = set_locks(open_workspace(db), accounts, scenario, territory=to)
+    changed = set_locks(read_workspace(db), accounts, scenario, territory=to)
     console.print(f"Locked {len(accounts)} account(s); {changed} change(s).")
 
 
 @user_errors
 def unlock(accounts: AccountsArg, scenario: ScenarioOption = None, db: DbOption = None) -> None:
     """Let designs move these accounts again."""
+    from territorial.cli.workspace import read_workspace
     from territorial.services.locks import set_locks
-    from territorial.services.workspace import open_workspace
 
-    changed = set_locks(open_workspace(db), accounts, scenario, locked=False)
+    changed = set_locks(read_workspace(db), accounts, scenario, locked=False)
     console.print(f"Unlocked {changed} account(s).")

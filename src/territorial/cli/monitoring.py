@@ -91,10 +91,10 @@ def monitor(
     as_json: JsonOption = False,
 ) -> None:
     """Attainment, pace, projection, cost of sales, coverage and alerts for a period."""
+    from territorial.cli.workspace import read_workspace
     from territorial.services.design_options import parse_fraction
     from territorial.services.monitor import run_monitor
     from territorial.services.rebalance import RebalanceOptions
-    from territorial.services.workspace import open_workspace
 
     options = None
     if rebalance:
@@ -112,7 +112,7 @@ def monitor(
 
             options.progress = progress
         report = run_monitor(
-            open_workspace(db), period, _date(as_of), scenario,
+            read_workspace(db), period, _date(as_of), scenario,
             pace_threshold=pace_threshold, cost_per_km=cost_per_km, rebalance=options,
         )  # fmt: skip
     if as_json:
@@ -177,6 +177,11 @@ def print_rebalance(p: RebalanceProposal, limit: int = 15) -> None:
             moves.add_row(mv.account_id, mv.name, mv.from_territory or "-",
                           mv.to_territory or "-", f"{mv.revenue:,.0f}")  # fmt: skip
         console.print(moves)
+        if len(p.moves) > limit:
+            console.print(
+                f"  all {len(p.moves):,} moves: territorial compare {p.base!r} {p.scenario!r} "
+                "-o moves.csv (or --json)", style="dim", highlight=False,
+            )  # fmt: skip
     for note in p.notes:
         console.print(line("  ", ("note", "yellow"), f" {note}"), highlight=False)
     console.print(

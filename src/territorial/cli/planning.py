@@ -63,12 +63,12 @@ def assign(
     as_json: JsonOption = False,
 ) -> None:
     """Match reps to territories optimally (travel, fit, experience, continuity)."""
+    from territorial.cli.workspace import read_workspace
     from territorial.services.reps_assign import assign_scenario_reps
     from territorial.services.territory_data import parse_pairs, parse_weights
-    from territorial.services.workspace import open_workspace
 
     report = assign_scenario_reps(
-        open_workspace(db), scenario,
+        read_workspace(db), scenario,
         weights=parse_weights([weights], "--weights") if weights else None,
         pins=parse_pairs(pin or [], "--pin"), apply=apply,
     )  # fmt: skip
@@ -113,12 +113,12 @@ def size(
     as_json: JsonOption = False,
 ) -> None:
     """How many reps the workload needs, and what one rep more or less does."""
+    from territorial.cli.workspace import read_workspace
     from territorial.services.sizing import size_sales_force
-    from territorial.services.workspace import open_workspace
 
     try:
         result = size_sales_force(
-            open_workspace(db), scenario,
+            read_workspace(db), scenario,
             capacity_hours_per_week=capacity_hours, utilisation=utilisation,
         )  # fmt: skip
     except ValueError as exc:
@@ -158,12 +158,12 @@ def quota_set(
     wide: WideOption = False,
 ) -> None:
     """Split a company target into territory and rep quotas, with a seasonal split."""
+    from territorial.cli.workspace import read_workspace
     from territorial.services.quotas import quota_set_dict, set_quotas
     from territorial.services.territory_data import parse_pairs, parse_weights
-    from territorial.services.workspace import open_workspace
 
     qs = set_quotas(
-        open_workspace(db), period=period, total=total, method=method,
+        read_workspace(db), period=period, total=total, method=method,
         weights=parse_weights([weights], "--weights") if weights else None, unit=round_to,
         overrides=parse_pairs(override or [], "--override"), granularity=granularity,
         scenario=scenario,
@@ -179,10 +179,10 @@ def quota_set(
 
 def _rep_names(db: str | None) -> dict[str, str]:
     """Rep external id -> name, to show reps by name."""
+    from territorial.cli.workspace import read_workspace
     from territorial.services.listing import list_reps
-    from territorial.services.workspace import open_workspace
 
-    with open_workspace(db) as uow:
+    with read_workspace(db) as uow:
         return {r.rep.external_id: r.rep.name for r in list_reps(uow)}
 
 
@@ -222,10 +222,10 @@ def quota_show(
     wide: WideOption = False,
 ) -> None:
     """Show the stored quotas of a period."""
+    from territorial.cli.workspace import read_workspace
     from territorial.services.quotas import quota_set_dict, show_quotas
-    from territorial.services.workspace import open_workspace
 
-    qs = show_quotas(open_workspace(db), period, scenario)
+    qs = show_quotas(read_workspace(db), period, scenario)
     data = quota_set_dict(qs)
     if as_json:
         _echo_json(data)
@@ -259,13 +259,13 @@ def goals_add(
     db: DbOption = None,
 ) -> None:
     """Add a SMART goal for a territory or a rep."""
+    from territorial.cli.workspace import read_workspace
     from territorial.services.goals import add_goal
-    from territorial.services.workspace import open_workspace
 
     due_date = _date(due, "--due")
     assert due_date is not None
     record = add_goal(
-        open_workspace(db), territory=territory, rep=rep, metric=metric, baseline=baseline,
+        read_workspace(db), territory=territory, rep=rep, metric=metric, baseline=baseline,
         target=target, due=due_date, start=_date(start, "--start"), owner=owner,
         description=description,
     )  # fmt: skip
@@ -284,10 +284,10 @@ def goals_list(
     as_json: JsonOption = False,
 ) -> None:
     """List goals with their status computed from actuals."""
+    from territorial.cli.workspace import read_workspace
     from territorial.services.goals import list_goals
-    from territorial.services.workspace import open_workspace
 
-    rows = list_goals(open_workspace(db), _date(as_of, "--as-of"))
+    rows = list_goals(read_workspace(db), _date(as_of, "--as-of"))
     if as_json:
         _echo_json([r.to_dict() for r in rows])
         return
@@ -332,8 +332,8 @@ def plan_edit(
     db: DbOption = None,
 ) -> None:
     """Write a territory plan's sections (each option repeatable; other sections kept)."""
+    from territorial.cli.workspace import read_workspace
     from territorial.services.plans import edit_plan, parse_plan_file
-    from territorial.services.workspace import open_workspace
 
     given = dict(zip(PLAN_SECTIONS, (goals, strategies, objectives, tactics, strengths,
                                      weaknesses, opportunities, threats), strict=True))  # fmt: skip
@@ -341,7 +341,7 @@ def plan_edit(
     sections.update({k: v for k, v in given.items() if v})
     if not sections:
         raise TerritorialError("nothing to write: give --file or at least one section option")
-    plan = edit_plan(open_workspace(db), territory, sections, scenario)
+    plan = edit_plan(read_workspace(db), territory, sections, scenario)
     console.print(f"Plan of {plan.territory} updated: {', '.join(sorted(sections))}.")
 
 
@@ -362,15 +362,15 @@ def plan_show(
     as_json: JsonOption = False,
 ) -> None:
     """Show a territory plan with account tiers and the seasonal opportunity calendar."""
+    from territorial.cli.workspace import read_workspace
     from territorial.metrics.tiers import TierConfig
     from territorial.services.plans import show_plan
-    from territorial.services.workspace import open_workspace
 
     try:
         tiers = TierConfig(a_share=a_share, b_share=b_share)
     except ValueError as exc:
         raise TerritorialError(str(exc)) from None
-    view = show_plan(open_workspace(db), territory, scenario, tiers)
+    view = show_plan(read_workspace(db), territory, scenario, tiers)
     if as_json:
         _echo_json(view.to_dict())
         return

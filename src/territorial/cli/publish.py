@@ -145,10 +145,10 @@ def approve(
     A designed scenario must still meet the tolerances it was designed to (recomputed
     now); one that misses them needs --force.
     """
+    from territorial.cli.workspace import read_workspace
     from territorial.services.publish import approve_scenario
-    from territorial.services.workspace import open_workspace
 
-    event = approve_scenario(open_workspace(db), name, by=by, force=force)
+    event = approve_scenario(read_workspace(db), name, by=by, force=force)
     if event.note:
         warn(event.note)
     console.print(f"Approved {event.scenario} ({event.at:%Y-%m-%d %H:%M} UTC).", highlight=False)
@@ -166,10 +166,10 @@ def history(
 ) -> None:
     """Every scenario with its status and dates: approved, published, effective, archived
     (when it was decided) and until (the first day it no longer holds)."""
+    from territorial.cli.workspace import read_workspace
     from territorial.services.publish import scenario_history
-    from territorial.services.workspace import open_workspace
 
-    result = scenario_history(open_workspace(db), name)
+    result = scenario_history(read_workspace(db), name)
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
         return
@@ -208,10 +208,10 @@ def publish(
     then. A draft, or a designed scenario that no longer meets the tolerances it was
     designed to (recomputed now), is refused unless --force.
     """
+    from territorial.cli.workspace import read_workspace
     from territorial.services.publish import publish_scenario
-    from territorial.services.workspace import open_workspace
 
-    report = publish_scenario(open_workspace(db), name, _effective(effective), by=by, force=force)
+    report = publish_scenario(read_workspace(db), name, _effective(effective), by=by, force=force)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2))
     else:

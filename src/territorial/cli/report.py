@@ -20,10 +20,10 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print what was written a
 
 
 def _write(kind: str, output: Path, db: str | None, as_json: bool, **params: object) -> None:
+    from territorial.cli.workspace import read_workspace
     from territorial.services.reports import write_report
-    from territorial.services.workspace import open_workspace
 
-    report = write_report(open_workspace(db), kind, output, **params)  # type: ignore[arg-type]
+    report = write_report(read_workspace(db), kind, output, **params)  # type: ignore[arg-type]
     if as_json:
         console.print_json(json.dumps(report.to_dict()))
     else:

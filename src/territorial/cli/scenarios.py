@@ -30,10 +30,10 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """One scenario: its status and the dates of its life (created ... replaced)."""
+    from territorial.cli.workspace import read_workspace
     from territorial.services.publish import scenario_history
-    from territorial.services.workspace import open_workspace
 
-    result = scenario_history(open_workspace(db), name)
+    result = scenario_history(read_workspace(db), name)
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
         return

@@ -71,7 +71,10 @@ def print_table(
     table = Table(title=title)
     for i in shown:
         c = columns[i]
-        table.add_column(c.name, justify="right" if c.right else "left", no_wrap=not wide)
+        table.add_column(
+            c.name, justify="right" if c.right else "left", no_wrap=c.priority > 0 and not wide,
+            overflow="fold",
+        )  # fmt: skip
     for n, row in enumerate(rows):
         table.add_row(*(row[i] for i in shown), style=styles[n] if styles else None)
     console.print(table)

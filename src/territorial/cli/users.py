@@ -98,10 +98,10 @@ def enable(username: Annotated[str, typer.Argument()], db: DbOption = None) -> N
 @user_errors
 def list_users(db: DbOption = None, as_json: JsonOption = False) -> None:
     """List the logins."""
+    from territorial.cli.workspace import read_workspace
     from territorial.services import users as user_service
-    from territorial.services.workspace import open_workspace
 
-    found = user_service.users(open_workspace(db))
+    found = user_service.users(read_workspace(db))
     if as_json:
         typer.echo(
             json.dumps(
@@ -143,12 +143,12 @@ def audit(
     as_json: JsonOption = False,
 ) -> None:
     """The audit log: every change, who made it, when, before and after."""
+    from territorial.cli.workspace import read_workspace
     from territorial.services import audit as audit_service
-    from territorial.services.workspace import open_workspace
 
     start = _date(since)
     log = audit_service.entries(
-        open_workspace(db),
+        read_workspace(db),
         actor=actor,
         action=action,
         target=target,
@@ -172,6 +172,11 @@ def audit(
             f"{e.at:%Y-%m-%d %H:%M}", Text(e.actor), e.action, Text(e.target), Text(change)
         )
     console.print(table)
+    if len(log) >= limit:
+        console.print(
+            f"The newest {limit:,} shown; older ones: --limit N, or -o FILE.csv for every match.",
+            style="dim", highlight=False,
+        )  # fmt: skip
 
 
 def _date(value: str | None) -> datetime | None:
