@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
@@ -40,13 +41,18 @@ def _width(cell: Cell) -> int:
     return cell.cell_len if isinstance(cell, Text) else Text(cell).cell_len
 
 
+def _needs(columns: Sequence[Column], rows: Sequence[Sequence[Cell]]) -> list[int]:
+    """Each column's width with its widest cell whole, borders included."""
+    return [
+        max([len(c.name), *(_width(r[i]) for r in rows)]) + BORDER for i, c in enumerate(columns)
+    ]
+
+
 def choose(
     columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int
 ) -> list[int]:
     """Indexes of the columns to show: by priority, while every cell fits whole in ``width``."""
-    need = [
-        max([len(c.name), *(_width(r[i]) for r in rows)]) + BORDER for i, c in enumerate(columns)
-    ]
+    need = _needs(columns, rows)
     order = sorted(range(len(columns)), key=lambda i: (columns[i].priority, i))
     chosen: list[int] = []
     used = 1  # the right border
@@ -77,11 +83,18 @@ def print_table(
         )  # fmt: skip
     for n, row in enumerate(rows):
         table.add_row(*(row[i] for i in shown), style=styles[n] if styles else None)
-    console.print(table)
+    if wide:  # every column whole, wider than the terminal if need be
+        full = max(sum(_needs(columns, rows)) + 1, len(title), console.width)
+        Console(
+            file=console.file, width=full, markup=False, emoji=False,
+            force_terminal=console.is_terminal, color_system=console.color_system,  # type: ignore[arg-type]
+        ).print(table)
+    else:
+        console.print(table)
     hidden = [columns[i].name for i in range(len(columns)) if i not in shown]
     if hidden:
         console.print(
             f"{len(hidden)} more column{'s' if len(hidden) > 1 else ''} "
             f"({', '.join(hidden)}): {more}",
-            style="dim", highlight=False, soft_wrap=True,
+            style="dim", highlight=False,
         )  # fmt: skip
