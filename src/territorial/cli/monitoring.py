@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from territorial.cli.common import (
     DbOption,
@@ -21,6 +22,7 @@ from territorial.cli.common import (
 )
 from territorial.cli.imports import actuals_import
 from territorial.cli.options import number
+from territorial.cli.tables import Column, WideOption, print_table
 from territorial.domain import TerritorialError
 
 if TYPE_CHECKING:
@@ -89,6 +91,7 @@ def monitor(
     seed: Annotated[int, typer.Option(help="With --rebalance: random seed.")] = 0,
     db: DbOption = None,
     as_json: JsonOption = False,
+    wide: WideOption = False,
 ) -> None:
     """Attainment, pace, projection, cost of sales, coverage and alerts for a period."""
     from territorial.cli.workspace import read_workspace
@@ -119,27 +122,31 @@ def monitor(
         typer.echo(json.dumps(report.to_dict(), indent=2))
         return
     c = report.company
-    table = Table(
-        title=f"{report.scenario}: {report.period.label} as of {report.as_of} "
+    title = (
+        f"{report.scenario}: {report.period.label} as of {report.as_of} "
         f"(quotas {report.quota_period})"
     )
-    for col in ("territory", "rep", "quota", "actual", "attain.", "expected", "pace",
-                "projected", "cost/rev", "A cover.", "trend/mo"):  # fmt: skip
-        table.add_column(col, justify="left" if col in ("territory", "rep") else "right")
+    columns = [Column("territory", priority=0), Column("rep", priority=0),
+               Column("quota", True, 1), Column("actual", True, 1), Column("attain.", True, 0),
+               Column("expected", True, 3), Column("pace", True, 1),
+               Column("projected", True, 2), Column("cost/rev", True, 4),
+               Column("A cover.", True, 4), Column("trend/mo", True, 3)]  # fmt: skip
+    rows: list[list[str | Text]] = []
     for t in report.territories:
         a = t.attainment
         behind = a.pace is not None and a.pace < 1 - pace_threshold
         pace_cell = styled(_pct(a.pace), "red" if behind else "")
-        table.add_row(
+        rows.append([
             t.territory, t.rep or styled("vacant", "red"), f"{a.quota:,.0f}", f"{a.actual:,.0f}",
             _pct(a.attainment), f"{a.expected:,.0f}", pace_cell, _pct(a.projected_attainment),
             _pct(t.cost.ratio if t.cost else None),
             _pct(t.coverage.share if t.coverage else None), f"{t.slope:+,.0f}",
-        )  # fmt: skip
-    table.add_row("company", "", f"{c.quota:,.0f}", f"{c.actual:,.0f}", _pct(c.attainment),
-                  f"{c.expected:,.0f}", _pct(c.pace), _pct(c.projected_attainment), "", "", "",
-                  style="bold")  # fmt: skip
-    console.print(table)
+        ])  # fmt: skip
+    rows.append(["company", "", f"{c.quota:,.0f}", f"{c.actual:,.0f}", _pct(c.attainment),
+                 f"{c.expected:,.0f}", _pct(c.pace), _pct(c.projected_attainment), "", "",
+                 ""])  # fmt: skip
+    styles: list[str | None] = [None] * len(report.territories) + ["bold"]
+    print_table(title, columns, rows, wide=wide, styles=styles)
     if report.alerts:
         console.print(line(styled("Alerts"), f" ({len(report.alerts)})"))
         for alert in report.alerts[:25]:

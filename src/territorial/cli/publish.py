@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from territorial.cli.common import (
     DbOption,
@@ -21,6 +22,7 @@ from territorial.cli.common import (
     user_errors,
     warn,
 )
+from territorial.cli.tables import Column, WideOption, print_table
 from territorial.domain import TerritorialError
 from territorial.domain.publishing import QuotaTransferRecord
 
@@ -163,6 +165,7 @@ def history(
     ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
+    wide: WideOption = False,
 ) -> None:
     """Every scenario with its status and dates: approved, published, effective, archived
     (when it was decided) and until (the first day it no longer holds)."""
@@ -173,21 +176,24 @@ def history(
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
         return
-    table = Table(title="Scenario history")
-    for col in ("scenario", "status", "created", "approved", "published", "effective",
-                "replaced", "archived", "until", "replaced by"):  # fmt: skip
-        table.add_column(col)
+    columns = [Column("scenario", priority=0), Column("status", priority=0),
+               Column("created", priority=2), Column("approved", priority=2),
+               Column("published", priority=3), Column("effective", priority=1),
+               Column("replaced", priority=4), Column("archived", priority=4),
+               Column("until", priority=1), Column("replaced by", priority=3)]  # fmt: skip
 
     def day(x: date | None) -> str:
         return "" if x is None else f"{x:%Y-%m-%d}"
 
-    for r in result.scenarios:
-        table.add_row(
+    rows: list[list[str | Text]] = [
+        [
             r.name, r.status, day(r.created_at), day(r.approved_at), day(r.published_at),
             day(r.effective), r.replaced or "", day(r.archived_at), day(r.until),
             r.replaced_by or "",
-        )  # fmt: skip
-    console.print(table)
+        ]
+        for r in result.scenarios
+    ]  # fmt: skip
+    print_table("Scenario history", columns, rows, wide=wide)
 
 
 @user_errors
