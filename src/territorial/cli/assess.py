@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
+from rich.text import Text
 
 from territorial.cli.common import (
     AsOfOption,
@@ -20,9 +20,11 @@ from territorial.cli.common import (
     user_errors,
 )
 from territorial.cli.options import Detour, Speed, count, number
-from territorial.metrics import TravelModel
-from territorial.services.assess import ScenarioAssessment, assess_scenario
-from territorial.services.workspace import open_workspace
+from territorial.cli.tables import Column, WideOption, print_table
+
+if TYPE_CHECKING:
+    from territorial.services.assess import ScenarioAssessment
+
 
 SEVERITY_STYLE = {"high": "red", "medium": "yellow", "low": "dim"}
 
@@ -35,29 +37,28 @@ def _pct(value: float | None) -> str:
     return "" if value is None else f"{value:+.0%}"
 
 
-def print_assessment(result: ScenarioAssessment, findings: int) -> None:
+def print_assessment(result: ScenarioAssessment, findings: int, wide: bool = False) -> None:
     data = result.to_dict()
-    table = Table(title=f"Assessment of {result.scenario} ({result.status})")
-    for col in (
-        "territory",
-        "rep",
-        "accounts",
-        "potential",
-        "revenue",
-        "workload h",
-        "competitors",
-        "comp. accounts",
-        "Δ accounts",
-        "Δ potential",
-        "Δ revenue",
-        "Δ workload",
-        "diameter km",
-        "home→centre km",
-    ):
-        table.add_column(col, justify="left" if col in ("territory", "rep") else "right")
+    columns = [
+        Column("territory", priority=0),
+        Column("rep", priority=0),
+        Column("accounts", True, 1),
+        Column("potential", True, 2),
+        Column("revenue", True, 3),
+        Column("workload h", True, 2),
+        Column("competitors", True, 6),
+        Column("comp. accounts", True, 6),
+        Column("Δ accounts", True, 2),
+        Column("Δ potential", True, 1),
+        Column("Δ revenue", True, 3),
+        Column("Δ workload", True, 1),
+        Column("diameter km", True, 4),
+        Column("home→centre km", True, 5),
+    ]
+    rows: list[list[str | Text]] = []
     for row in data["territories"]:
         dev, totals = row["deviation"], row["totals"]
-        table.add_row(
+        rows.append([
             row["label"],
             row["rep"] or styled("vacant", "red"),
             f"{row['accounts']:,}",
@@ -72,29 +73,35 @@ def print_assessment(result: ScenarioAssessment, findings: int) -> None:
             _pct(dev.get("workload")),
             f"{row['diameter_km'] or 0:,.0f}",
             "" if row["rep_home_km"] is None else f"{row['rep_home_km']:,.0f}",
-        )
-    console.print(table)
-    balance = Table(title="Balance per measure")
-    for col in ("measure", "mean", "CV", "max/min", "Gini", "worst Δ", "outside ±tol"):
-        balance.add_column(col, justify="left" if col == "measure" else "right")
+        ])
+    print_table(
+        f"Assessment of {result.scenario} ({result.status})", columns, rows, wide=wide
+    )
+    balance = [
+        Column("measure", priority=0),
+        Column("mean", True, 0),
+        Column("CV", True, 2),
+        Column("max/min", True, 3),
+        Column("Gini", True, 3),
+        Column("worst Δ", True, 1),
+        Column("outside ±tol", True, 1),
+    ]
     judged = [(n, st) for n, st in data["balance"].items() if st["judged"]]
     info = [(n, st) for n, st in data["balance"].items() if not st["judged"]]
-    for rows, style in ((judged, None), (info, "dim")):
-        if rows and style:
-            balance.add_section()
-        for name, stats in rows:
-            ratio = stats["max_min_ratio"]
-            balance.add_row(
-                name,
-                f"{stats['mean']:,.0f}",
-                f"{stats['cv']:.2f}",
-                "∞" if ratio is None else f"{ratio:.2f}",
-                f"{stats['gini']:.3f}",
-                f"{stats['max_abs_deviation']:.0%}",
-                str(stats["territories_outside"]),
-                style=style,
-            )
-    console.print(balance)
+    stats_rows: list[list[str | Text]] = []
+    for name, stats in judged + info:
+        ratio = stats["max_min_ratio"]
+        stats_rows.append([
+            name,
+            f"{stats['mean']:,.0f}",
+            f"{stats['cv']:.2f}",
+            "∞" if ratio is None else f"{ratio:.2f}",
+            f"{stats['gini']:.3f}",
+            f"{stats['max_abs_deviation']:.0%}",
+            str(stats["territories_outside"]),
+        ])
+    styles = [None] * len(judged) + ["dim"] * len(info)
+    print_table("Balance per measure", balance, stats_rows, wide=wide, styles=styles)
     if info:
         console.print(
             f"{', '.join(n for n, _ in info)}: shown, not judged (no findings, not counted "
@@ -109,11 +116,15 @@ def print_assessment(result: ScenarioAssessment, findings: int) -> None:
         style="dim",
     )
     console.print(styled("Findings"))
-    for finding in data["findings"][:findings]:
+    shown = data["findings"] if findings == 0 else data["findings"][:findings]
+    for finding in shown:
         style = SEVERITY_STYLE.get(finding["severity"], "")
         console.print(line("  ", (f"{finding['severity']:<6}", style), f" {finding['text']}"))
-    if len(data["findings"]) > findings:
-        console.print(f"  ... and {len(data['findings']) - findings} more (use --json)")
+    if len(data["findings"]) > len(shown):
+        console.print(
+            f"  ... and {len(data['findings']) - len(shown)} more: --findings 0 shows all "
+            "(or --json)"
+        )
 
 
 @user_errors
@@ -127,16 +138,21 @@ def assess(
     detour: Detour = 1.3,
     speed: Speed = 50.0,
     findings: Annotated[
-        int, typer.Option(help="How many findings to print.", callback=count())
+        int, typer.Option(help="How many findings to print (0 = all).", callback=count())
     ] = 15,
     as_of: AsOfOption = None,
+    wide: WideOption = False,
 ) -> None:
     """Assess the active alignment or a scenario: balance, workload, compactness, gaps."""
+    from territorial.cli.workspace import read_workspace
+    from territorial.metrics import TravelModel
+    from territorial.services.assess import assess_scenario
+
     result = assess_scenario(
-        open_workspace(db), scenario, travel=TravelModel(detour, speed), tolerance=tolerance,
+        read_workspace(db), scenario, travel=TravelModel(detour, speed), tolerance=tolerance,
         as_of=parse_as_of(as_of),
     )
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
     else:
-        print_assessment(result, findings)
+        print_assessment(result, findings, wide)

@@ -21,8 +21,17 @@ from rich.text import Text
 
 from territorial.domain import InputRejected, TerritorialError
 
-console = Console(markup=False, emoji=False)
-err_console = Console(stderr=True, markup=False, emoji=False)
+
+def _console(stderr: bool = False) -> Console:
+    """A markup-free console that reads the terminal width ($COLUMNS) each time it prints;
+    Rich would otherwise keep the $COLUMNS it saw when the console was made."""
+    made = Console(stderr=stderr, markup=False, emoji=False)
+    made._width = None  # Console.size then reads $COLUMNS, or asks the terminal, live
+    return made
+
+
+console = _console()
+err_console = _console(stderr=True)
 
 
 def styled(text: object, style: str = "bold") -> Text:

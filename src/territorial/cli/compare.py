@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -12,8 +12,10 @@ from rich.table import Table
 from territorial.cli.common import DbOption, JsonOption, console, err_console, user_errors
 from territorial.cli.options import output_file
 from territorial.domain import TerritorialError
-from territorial.services.compare import Comparison, compare_scenarios, write_moves_csv
-from territorial.services.workspace import open_workspace
+
+if TYPE_CHECKING:
+    from territorial.services.compare import Comparison
+
 
 # statistic -> (label, format); deviations are fractions shown as percentages
 STAT_FORMATS: dict[str, tuple[str, str]] = {
@@ -114,9 +116,12 @@ def compare(
 
     An account moves when both scenarios assign it, to different territories.
     """
+    from territorial.cli.workspace import read_workspace
+    from territorial.services.compare import compare_scenarios, write_moves_csv
+
     if moves < 0:
         raise TerritorialError(f"--moves must be 0 or more, not {moves}")
-    result = compare_scenarios(open_workspace(db), a, b)
+    result = compare_scenarios(read_workspace(db), a, b)
     count = None
     if output is not None:
         try:

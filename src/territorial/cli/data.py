@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from territorial.cli.common import (
     AsOfOption,
@@ -18,9 +19,11 @@ from territorial.cli.common import (
     styled,
     user_errors,
 )
-from territorial.services.listing import list_accounts, list_reps
-from territorial.services.scenarios import list_scenarios
-from territorial.services.workspace import WorkspaceSummary, open_workspace, summarise
+from territorial.cli.tables import Column, WideOption, print_table
+
+if TYPE_CHECKING:
+    from territorial.services.workspace import WorkspaceSummary
+
 
 accounts_app = typer.Typer(help="Accounts in the workspace.", no_args_is_help=True)
 reps_app = typer.Typer(help="Reps in the workspace.", no_args_is_help=True)
@@ -61,6 +64,8 @@ def register(app: typer.Typer) -> None:
 @user_errors
 def init(db: DbOption = None) -> None:
     """Create the workspace database (or bring its schema up to date)."""
+    from territorial.services.workspace import open_workspace
+
     uow = open_workspace(db)
     console.print(f"Workspace ready: {uow.url}")
 
@@ -68,7 +73,10 @@ def init(db: DbOption = None) -> None:
 @user_errors
 def status(db: DbOption = None, as_json: JsonOption = False, as_of: AsOfOption = None) -> None:
     """Summarise the workspace: accounts, reps, scenarios, the active alignment."""
-    with open_workspace(db) as uow:
+    from territorial.cli.workspace import read_workspace
+    from territorial.services.workspace import summarise
+
+    with read_workspace(db) as uow:
         summary = summarise(uow, parse_as_of(as_of))
     if as_json:
         typer.echo(json.dumps(summary.to_dict(), indent=2))
@@ -83,28 +91,30 @@ def accounts_list(
     limit: Annotated[int, typer.Option(help="Show at most this many (0 = all).")] = 50,
     search: Annotated[str | None, typer.Option(help="Only names or ids containing this.")] = None,
     as_json: JsonOption = False,
+    wide: WideOption = False,
 ) -> None:
     """List accounts with where they are and what they are worth."""
-    with open_workspace(db) as uow:
+    from territorial.cli.workspace import read_workspace
+    from territorial.services.listing import list_accounts
+
+    with read_workspace(db) as uow:
         page = list_accounts(uow, limit=limit or None, search=search)
     if as_json:
         typer.echo(json.dumps(page.to_dict(), indent=2))
         return
-    table = Table(title=f"Accounts ({len(page.accounts)} of {page.total:,})")
-    for col in (
-        "id",
-        "name",
-        "city",
-        "state",
-        "zip",
-        "located by",
-        "industry",
-        "potential",
-        "territory",
-    ):
-        table.add_column(col, justify="right" if col == "potential" else "left")
-    for a in page.accounts:
-        table.add_row(
+    columns = [
+        Column("id", priority=0),
+        Column("name", priority=0),
+        Column("city", priority=2),
+        Column("state", priority=1),
+        Column("zip", priority=3),
+        Column("located by", priority=4),
+        Column("industry", priority=3),
+        Column("potential", True, 1),
+        Column("territory", priority=1),
+    ]
+    rows: list[list[str | Text]] = [
+        [
             a.external_id,
             a.name,
             a.city or "",
@@ -114,26 +124,45 @@ def accounts_list(
             a.industry or "",
             _money(a.potential),
             page.territory_of.get(a.external_id, ""),
-        )
-    console.print(table)
+        ]
+        for a in page.accounts
+    ]
+    print_table(f"Accounts ({len(page.accounts)} of {page.total:,})", columns, rows, wide=wide)
+    if len(page.accounts) < page.total:
+        console.print(
+            f"{len(page.accounts):,} of {page.total:,} shown: --limit 0 shows all; "
+            "territorial export accounts -o FILE.csv writes them all",
+            style="dim", highlight=False,
+        )  # fmt: skip
 
 
 @reps_app.command("list")
 @user_errors
-def reps_list(db: DbOption = None, as_json: JsonOption = False) -> None:
+def reps_list(db: DbOption = None, as_json: JsonOption = False, wide: WideOption = False) -> None:
     """List reps with their home, skills and capacity."""
-    with open_workspace(db) as uow:
+    from territorial.cli.workspace import read_workspace
+    from territorial.services.listing import list_reps
+
+    with read_workspace(db) as uow:
         reps = list_reps(uow)
     if as_json:
         typer.echo(json.dumps([r.to_dict() for r in reps], indent=2))
         return
-    table = Table(title=f"Reps ({len(reps)})")
-    for col in ("id", "name", "email", "home", "skills", "years", "hours/week", "territories"):
-        table.add_column(col)
+    columns = [
+        Column("id", priority=0),
+        Column("name", priority=0),
+        Column("email", priority=3),
+        Column("home", priority=2),
+        Column("skills", priority=4),
+        Column("years", True, 3),
+        Column("hours/week", True, 2),
+        Column("territories", priority=1),
+    ]
+    rows: list[list[str | Text]] = []
     for r in reps:
         rep = r.rep
         home = ", ".join(x for x in (rep.home_city, rep.home_state) if x)
-        table.add_row(
+        rows.append([
             rep.external_id,
             rep.name,
             rep.email or "",
@@ -142,15 +171,18 @@ def reps_list(db: DbOption = None, as_json: JsonOption = False) -> None:
             "" if rep.years_experience is None else f"{rep.years_experience:g}",
             "" if rep.capacity_hours_per_week is None else f"{rep.capacity_hours_per_week:g}",
             ", ".join(r.territories),
-        )
-    console.print(table)
+        ])
+    print_table(f"Reps ({len(reps)})", columns, rows, wide=wide)
 
 
 @scenarios_app.command("list")
 @user_errors
 def scenarios_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     """List scenarios and their status; one is the active alignment."""
-    with open_workspace(db) as uow:
+    from territorial.cli.workspace import read_workspace
+    from territorial.services.scenarios import list_scenarios
+
+    with read_workspace(db) as uow:
         rows = list_scenarios(uow)
     if as_json:
         typer.echo(json.dumps([{"name": n, "status": s} for n, s in rows], indent=2))

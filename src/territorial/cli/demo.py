@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -11,8 +11,10 @@ from rich.text import Text
 from territorial.cli.common import DbOption, console, line, user_errors
 from territorial.cli.data import print_summary
 from territorial.cli.serve import serve as serve_web
-from territorial.services.demo import DemoLogin, build_demo, demo_logins
-from territorial.services.workspace import open_workspace, summarise
+
+if TYPE_CHECKING:
+    from territorial.services.demo import DemoLogin
+
 
 
 def register(app: typer.Typer) -> None:
@@ -24,7 +26,7 @@ def demo(
     db: DbOption = None,
     seed: Annotated[int, typer.Option(help="Seed of the generated business.")] = 2026,
     reset: Annotated[
-        bool, typer.Option(help="Replace a workspace that holds data of its own.")
+        bool, typer.Option("--reset", help="Replace a workspace that holds data of its own.")
     ] = False,
     serve: Annotated[
         bool, typer.Option(help="Serve the web app afterwards; --no-serve builds and exits.")
@@ -33,6 +35,9 @@ def demo(
     port: Annotated[int, typer.Option(help="TCP port to serve on.")] = 8000,
 ) -> None:
     """Build the demo workspace (2,500 accounts, 15 reps) and serve the web app."""
+    from territorial.services.demo import build_demo, demo_logins
+    from territorial.services.workspace import open_workspace, summarise
+
     uow = open_workspace(db)
     with console.status("Generating the demo business..."):
         result = build_demo(uow, seed, reset=reset)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -12,18 +12,14 @@ from rich.text import Text
 from territorial.cli.common import DbOption, JsonOption, console, err_console, user_errors
 from territorial.cli.options import Detour, Speed, count, number
 from territorial.domain import TerritorialError
-from territorial.metrics import TravelModel
-from territorial.optimize.design import Progress
-from territorial.services.design import (
-    NO_ALIGNMENT,
-    DesignOutcome,
-    DesignRequest,
-    SegmentResult,
-    design_scenario,
-    moves_tradeoff,
-)
-from territorial.services.design_options import parse_fraction, parse_targets, parse_tolerance
-from territorial.services.workspace import open_workspace
+
+if TYPE_CHECKING:
+    from territorial.optimize.design import Progress
+    from territorial.services.design import (
+        DesignOutcome,
+        SegmentResult,
+    )
+
 
 
 def register(app: typer.Typer) -> None:
@@ -39,6 +35,8 @@ def _objective_cell(s: SegmentResult) -> str:
 
 
 def print_outcome(outcome: DesignOutcome) -> None:
+    from territorial.services.design import NO_ALIGNMENT
+
     table = Table(title=f"Design {outcome.scenario} (draft, from {outcome.base})")
     travel = any(s.mean_distance_km is not None for s in outcome.segments)
     measures = " / ".join(outcome.tolerance)
@@ -64,6 +62,11 @@ def print_outcome(outcome: DesignOutcome) -> None:
         if broken:
             what += ("; " if what else "") + f"not contiguous: {', '.join(broken)}"
         console.print(Text(f"NOT balanced within {tol}: {what}.", "bold red"))
+        if len(misses) > 5:
+            console.print(
+                f"  every miss: territorial assess --scenario {outcome.scenario!r} --findings 0",
+                style="dim", highlight=False,
+            )  # fmt: skip
     console.print(
         f"{outcome.moved_accounts:,} of {outcome.total_accounts:,} accounts change territory.",
         markup=False,
@@ -126,7 +129,9 @@ def design(
         str, typer.Option(help="±tolerance, e.g. 0.05, 5% or potential=0.05,workload=0.1.")
     ] = "0.05",
     by: Annotated[str, typer.Option(help="Units: account, zip or county.")] = "account",
-    contiguous: Annotated[bool, typer.Option(help="Each territory one connected area.")] = False,
+    contiguous: Annotated[
+        bool, typer.Option("--contiguous", help="Each territory one connected area.")
+    ] = False,
     objective: Annotated[str, typer.Option(help="travel or diameter.")] = "travel",
     max_moves: Annotated[
         str | None, typer.Option(help="Cap on moves from the base: 10% or a count.")
@@ -169,7 +174,9 @@ def design(
     base: Annotated[
         str | None, typer.Option("--scenario", help="Start from this scenario (default active).")
     ] = None,
-    replace: Annotated[bool, typer.Option(help="Replace a scenario of the same name.")] = False,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace a scenario of the same name.")
+    ] = False,
     detour: Detour = 1.3,
     speed: Speed = 50.0,
     background: Annotated[
@@ -179,6 +186,11 @@ def design(
     as_json: JsonOption = False,
 ) -> None:
     """Design balanced, compact territories and store them as a draft scenario."""
+    from territorial.cli.workspace import read_workspace
+    from territorial.metrics import TravelModel
+    from territorial.services.design import DesignRequest, design_scenario
+    from territorial.services.design_options import parse_fraction, parse_targets, parse_tolerance
+
     if by not in ("account", "zip", "county"):
         raise TerritorialError(f"--by must be account, zip or county, not {by!r}")
     if objective not in ("travel", "diameter"):
@@ -211,7 +223,7 @@ def design(
         from territorial.services import jobs
         from territorial.storage.database import resolve_url
 
-        job = jobs.submit_design(open_workspace(db), request)
+        job = jobs.submit_design(read_workspace(db), request)
         where = jobs.dispatch(job, resolve_url(db))
         if as_json:
             typer.echo(json.dumps({"job": job.id, "state": job.state.value}))
@@ -229,7 +241,7 @@ def design(
                 f"objective {p.objective:,.0f}"
             )
 
-        outcome = design_scenario(open_workspace(db), request, progress)
+        outcome = design_scenario(read_workspace(db), request, progress)
     if as_json:
         typer.echo(json.dumps(outcome.to_dict(), indent=2))
     else:
@@ -255,6 +267,10 @@ def tradeoff(
     as_json: JsonOption = False,
 ) -> None:
     """How balanced can territories get for a given number of account moves? (stores nothing)"""
+    from territorial.cli.workspace import read_workspace
+    from territorial.services.design import DesignRequest, moves_tradeoff
+    from territorial.services.design_options import parse_fraction, parse_tolerance
+
     if objective not in ("travel", "diameter"):
         raise TerritorialError(f"--objective must be travel or diameter, not {objective!r}")
     request = DesignRequest(
@@ -269,7 +285,7 @@ def tradeoff(
     )
     values = [parse_fraction(c, "--caps") for c in caps.split(",") if c.strip()]
     with err_console.status("Designing at each move cap..."):
-        points = moves_tradeoff(open_workspace(db), request, values)
+        points = moves_tradeoff(read_workspace(db), request, values)
     if as_json:
         typer.echo(json.dumps([p.__dict__ for p in points], indent=2))
         return

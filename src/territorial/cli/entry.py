@@ -15,3 +15,7 @@ def main() -> None:
     from territorial.cli.main import app
 
     app()
+
+
+if __name__ == "__main__":
+    main()

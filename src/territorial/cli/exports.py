@@ -9,8 +9,6 @@ import typer
 
 from territorial.cli.common import DbOption, ScenarioOption, console, user_errors
 from territorial.cli.options import output_file
-from territorial.services.exports import export_accounts, export_assignments
-from territorial.services.workspace import open_workspace
 
 app = typer.Typer(help="Export data from the workspace.", no_args_is_help=True)
 
@@ -23,7 +21,10 @@ OutOption = Annotated[
 @user_errors
 def accounts(output: OutOption, db: DbOption = None) -> None:
     """Every account with every field, coordinates and how each was located (CSV)."""
-    count = export_accounts(open_workspace(db), output)
+    from territorial.cli.workspace import read_workspace
+    from territorial.services.exports import export_accounts
+
+    count = export_accounts(read_workspace(db), output)
     console.print(f"Wrote {count:,} accounts to {output}")
 
 
@@ -31,7 +32,10 @@ def accounts(output: OutOption, db: DbOption = None) -> None:
 @user_errors
 def assignments(output: OutOption, scenario: ScenarioOption = None, db: DbOption = None) -> None:
     """One row per account: account_id (the CRM id), territory."""
-    count = export_assignments(open_workspace(db), output, scenario)
+    from territorial.cli.workspace import read_workspace
+    from territorial.services.exports import export_assignments
+
+    count = export_assignments(read_workspace(db), output, scenario)
     console.print(f"Wrote {count:,} assignments to {output}")
 
 
@@ -39,9 +43,10 @@ def assignments(output: OutOption, scenario: ScenarioOption = None, db: DbOption
 @user_errors
 def quotas(output: OutOption, scenario: ScenarioOption = None, db: DbOption = None) -> None:
     """Quotas of every period: a total row per territory, then its monthly/quarterly slices."""
+    from territorial.cli.workspace import read_workspace
     from territorial.services.quotas import export_quotas
 
-    count = export_quotas(open_workspace(db), output, scenario)
+    count = export_quotas(read_workspace(db), output, scenario)
     console.print(f"Wrote {count:,} quota rows to {output}")
 
 
@@ -51,9 +56,10 @@ def assignments_reps(
     output: OutOption, scenario: ScenarioOption = None, db: DbOption = None
 ) -> None:
     """One row per territory: its rep, accounts, workload and the rep's capacity (hours/year)."""
+    from territorial.cli.workspace import read_workspace
     from territorial.services.reps_assign import export_rep_assignments
 
-    count = export_rep_assignments(open_workspace(db), output, scenario)
+    count = export_rep_assignments(read_workspace(db), output, scenario)
     console.print(f"Wrote {count:,} territories to {output}")
 
 
@@ -67,9 +73,10 @@ def goals(
     """Every goal with its actual and status."""
     from datetime import date
 
+    from territorial.cli.workspace import read_workspace
     from territorial.services.goals import export_goals
 
-    count = export_goals(open_workspace(db), output, date.fromisoformat(as_of) if as_of else None)
+    count = export_goals(read_workspace(db), output, date.fromisoformat(as_of) if as_of else None)
     console.print(f"Wrote {count:,} goals to {output}")
 
 
@@ -85,10 +92,11 @@ def attainment(
     """Quota, actual and attainment per territory and per rep for a period."""
     from datetime import date
 
+    from territorial.cli.workspace import read_workspace
     from territorial.services.monitor import export_attainment
 
     day = date.fromisoformat(as_of) if as_of else None
-    count = export_attainment(open_workspace(db), output, period, day, scenario)
+    count = export_attainment(read_workspace(db), output, period, day, scenario)
     console.print(f"Wrote {count:,} attainment rows to {output}")
 
 
@@ -144,9 +152,10 @@ def salesforce(
     For a scenario other than the published alignment, only the changes: associations
     to delete and to insert for the accounts that moved.
     """
+    from territorial.cli.workspace import read_workspace
     from territorial.services.crm_export import export_crm
 
-    report = export_crm(open_workspace(db), "salesforce", output, scenario, full=full,
+    report = export_crm(read_workspace(db), "salesforce", output, scenario, full=full,
                         users=users, ids=ids or [], role=role)
     _print_crm(report, as_json)
 
@@ -158,9 +167,10 @@ def hubspot(
     db: DbOption = None,
 ) -> None:
     """HubSpot companies import: Record ID, Company name, Company owner, Territory."""
+    from territorial.cli.workspace import read_workspace
     from territorial.services.crm_export import export_crm
 
-    _print_crm(export_crm(open_workspace(db), "hubspot", output, scenario), as_json)
+    _print_crm(export_crm(read_workspace(db), "hubspot", output, scenario), as_json)
 
 
 @app.command("zoho")
@@ -170,9 +180,10 @@ def zoho(
     db: DbOption = None,
 ) -> None:
     """Zoho CRM accounts import: Record Id, Account Name, Account Owner, Territories."""
+    from territorial.cli.workspace import read_workspace
     from territorial.services.crm_export import export_crm
 
-    _print_crm(export_crm(open_workspace(db), "zoho", output, scenario), as_json)
+    _print_crm(export_crm(read_workspace(db), "zoho", output, scenario), as_json)
 
 
 ByOption = Annotated[str | None, typer.Option(
@@ -184,9 +195,10 @@ def _gis(fmt: str, output: Path, scenario: str | None, by: str | None, db: str |
          as_json: bool) -> None:
     import json
 
+    from territorial.cli.workspace import read_workspace
     from territorial.services.gis_export import export_gis
 
-    report = export_gis(open_workspace(db), fmt, output, scenario, by)
+    report = export_gis(read_workspace(db), fmt, output, scenario, by)
     if as_json:
         console.print_json(json.dumps(report.to_dict()))
     else:

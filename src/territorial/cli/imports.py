@@ -1,10 +1,10 @@
-"""`territorial import accounts|reps FILE`."""
+"""`territorial import accounts|reps|actuals FILE`."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,16 +16,20 @@ from territorial.cli.common import (
     progress_bar,
     user_errors,
 )
-from territorial.io import parse_mapping
-from territorial.services.imports import ImportReport, import_accounts, import_reps
-from territorial.services.workspace import open_workspace
 
-app = typer.Typer(help="Import accounts or reps from CSV or XLSX.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from territorial.services.imports import ImportReport
+
+
+app = typer.Typer(
+    help="Import accounts, reps or actual sales and visits from CSV or XLSX.", no_args_is_help=True
+)
 
 FileArg = Annotated[Path, typer.Argument(help="CSV or XLSX file.", show_default=False)]
 ShortRowsOption = Annotated[
     bool,
     typer.Option(
+        "--allow-short-rows",
         help="Accept CSV rows with fewer cells than the header (truncated lines), reading "
         "their missing cells as empty; by default such a row rejects the file."
     ),
@@ -67,13 +71,13 @@ def print_report(report: ImportReport, as_json: bool) -> None:
         for row in report.unlocated[:20]:
             console.print(f"    {row}")
         if len(report.unlocated) > 20:
-            console.print(f"    ... and {len(report.unlocated) - 20} more")
+            console.print(f"    ... and {len(report.unlocated) - 20} more (--json lists all)")
     if report.extra_columns:
         console.print(f"  kept as extra fields: {', '.join(report.extra_columns)}", markup=False)
     for warning in report.warnings[:20]:
         console.print(line("  ", ("warning", "yellow"), f" {warning}"), highlight=False)
     if len(report.warnings) > 20:
-        console.print(f"  ... and {len(report.warnings) - 20} more warnings")
+        console.print(f"  ... and {len(report.warnings) - 20} more warnings (--json lists all)")
     if report.alignment:
         a = report.alignment
         console.print(line(
@@ -93,12 +97,18 @@ def accounts(
     mapping: MapOption = None,
     allow_unlocated: Annotated[
         bool,
-        typer.Option(help="Import rows that cannot be located, flagged, kept off maps."),
+        typer.Option(
+            "--allow-unlocated", help="Import rows that cannot be located, flagged, kept off maps."
+        ),
     ] = False,
     allow_short_rows: ShortRowsOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Import accounts (Salesforce, HubSpot, Zoho exports or our template); all or nothing."""
+    from territorial.io import parse_mapping
+    from territorial.services.imports import import_accounts
+    from territorial.services.workspace import open_workspace
+
     uow = open_workspace(db)
     with progress_bar(f"Reading {file.name}") as update:
         report = import_accounts(
@@ -122,6 +132,43 @@ def reps(
     as_json: JsonOption = False,
 ) -> None:
     """Import reps (our template or a mapped file); all or nothing."""
+    from territorial.io import parse_mapping
+    from territorial.services.imports import import_reps
+    from territorial.services.workspace import open_workspace
+
     report = import_reps(open_workspace(db), file, parse_mapping(mapping_items(mapping)) or None,
                          allow_short_rows=allow_short_rows)
     print_report(report, as_json)
+
+
+@app.command("actuals")
+@user_errors
+def actuals_import(
+    file: Annotated[Path, typer.Argument(help="CSV or XLSX file.", show_default=False)],
+    kind: Annotated[str, typer.Option(help="sales | visits.")] = "sales",
+    mapping: Annotated[
+        list[str] | None, typer.Option("--map", help='Column mapping "Their Column=our_field".')
+    ] = None,
+    allow_short_rows: ShortRowsOption = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Import sales (account, date, amount[, reference]) or visits; all or nothing."""
+    from territorial.io import parse_mapping
+    from territorial.services.actuals import import_actuals
+    from territorial.services.workspace import open_workspace
+
+    report = import_actuals(open_workspace(db), file, kind, parse_mapping(mapping or []) or None,
+                            allow_short_rows=allow_short_rows)
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2))
+        return
+    console.print(line((report.file, "bold"),
+                       f": {report.rows:,} {report.kind} rows ({report.format})"))
+    console.print(
+        f"  added {report.added:,}, updated {report.updated:,}, unchanged {report.unchanged:,}"
+    )
+    for w in report.warnings[:20]:
+        console.print(line("  ", ("warning", "yellow"), f" {w}"), highlight=False)
+    if len(report.warnings) > 20:
+        console.print(f"  ... and {len(report.warnings) - 20} more warnings (--json lists all)")

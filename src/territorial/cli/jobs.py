@@ -13,8 +13,6 @@ from territorial.cli.common import DbOption, JsonOption, console, user_errors
 from territorial.cli.options import number
 from territorial.domain import TerritorialError
 from territorial.domain.jobs import Job
-from territorial.services import jobs as service
-from territorial.services.workspace import open_workspace
 
 app = typer.Typer(help="Background jobs: list, show (and wait), cancel.", no_args_is_help=True)
 
@@ -36,6 +34,9 @@ def _summary(job: Job) -> str:
 @user_errors
 def list_(db: DbOption = None, as_json: JsonOption = False) -> None:
     """The latest jobs, newest first."""
+    from territorial.services import jobs as service
+    from territorial.services.workspace import open_workspace
+
     found = service.list_jobs(open_workspace(db))
     if as_json:
         typer.echo(json.dumps([service.describe(j) for j in found], indent=2))
@@ -61,6 +62,9 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """One job: state, progress, result or error."""
+    from territorial.services import jobs as service
+    from territorial.services.workspace import open_workspace
+
     uow = open_workspace(db)
     job = service.wait(uow, job_id, wait) if wait > 0 else service.get_job(uow, job_id)
     if as_json:
@@ -75,6 +79,9 @@ def show(
 def cancel(job_id: Annotated[str, typer.Argument(help="The job's id.")],
            db: DbOption = None) -> None:
     """Cancel a queued or running job; nothing it was making is stored."""
+    from territorial.services import jobs as service
+    from territorial.services.workspace import open_workspace
+
     job = service.cancel(open_workspace(db), job_id)
     console.print(Text(f"job {job.id}: {job.state.value}"))
 
@@ -84,6 +91,9 @@ def cancel(job_id: Annotated[str, typer.Argument(help="The job's id.")],
 def run(job_id: Annotated[str, typer.Argument(help="The job's id.")],
         db: DbOption = None) -> None:
     """Run a queued job in this process (what `design --background` starts)."""
+    from territorial.services import jobs as service
+    from territorial.services.workspace import open_workspace
+
     job = service.run(open_workspace(db), job_id)
     console.print(Text(f"job {job.id}: {job.state.value}. {_summary(job)}"))
 
@@ -97,6 +107,8 @@ def worker(
     burst: Annotated[bool, typer.Option("--burst", help="Stop when the queue is empty.")] = False,
 ) -> None:
     """Run queued jobs (designs) from the Redis queue; start one on every machine you like."""
+    from territorial.services import jobs as service
+
     if not queue:
         raise TerritorialError(
             "no job queue: set TERRITORIAL_QUEUE=redis://host:6379/0 (or --queue); without "
@@ -105,6 +117,9 @@ def worker(
     service.work(queue, burst=burst)
 
 
+worker_command = user_errors(worker)
+
+
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="jobs")
-    root.command("worker")(user_errors(worker))
+    root.command("worker")(worker_command)

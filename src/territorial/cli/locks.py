@@ -7,8 +7,6 @@ from typing import Annotated
 import typer
 
 from territorial.cli.common import DbOption, ScenarioOption, console, user_errors
-from territorial.services.locks import set_locks
-from territorial.services.workspace import open_workspace
 
 AccountsArg = Annotated[list[str], typer.Argument(help="Account ids (the CRM ids).")]
 
@@ -26,12 +24,18 @@ def lock(
     db: DbOption = None,
 ) -> None:
     """Lock accounts in their territory (or in --to TERRITORY); designs keep them there."""
-    changed = set_locks(open_workspace(db), accounts, scenario, territory=to)
+    from territorial.cli.workspace import read_workspace
+    from territorial.services.locks import set_locks
+
+    changed = set_locks(read_workspace(db), accounts, scenario, territory=to)
     console.print(f"Locked {len(accounts)} account(s); {changed} change(s).")
 
 
 @user_errors
 def unlock(accounts: AccountsArg, scenario: ScenarioOption = None, db: DbOption = None) -> None:
     """Let designs move these accounts again."""
-    changed = set_locks(open_workspace(db), accounts, scenario, locked=False)
+    from territorial.cli.workspace import read_workspace
+    from territorial.services.locks import set_locks
+
+    changed = set_locks(read_workspace(db), accounts, scenario, locked=False)
     console.print(f"Unlocked {changed} account(s).")

@@ -1,14 +1,14 @@
-"""`territorial actuals import` and `territorial monitor`."""
+"""`territorial monitor` (and `actuals import`, the old spelling of `import actuals`)."""
 
 from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from territorial.cli.common import (
     DbOption,
@@ -20,18 +20,18 @@ from territorial.cli.common import (
     styled,
     user_errors,
 )
-from territorial.cli.imports import ShortRowsOption
+from territorial.cli.imports import actuals_import
 from territorial.cli.options import number
+from territorial.cli.tables import Column, WideOption, print_table
 from territorial.domain import TerritorialError
-from territorial.io import parse_mapping
-from territorial.optimize.design import Progress
-from territorial.services.actuals import import_actuals
-from territorial.services.design_options import parse_fraction
-from territorial.services.monitor import run_monitor
-from territorial.services.rebalance import RebalanceOptions, RebalanceProposal
-from territorial.services.workspace import open_workspace
+
+if TYPE_CHECKING:
+    from territorial.optimize.design import Progress
+    from territorial.services.rebalance import RebalanceProposal
+
 
 actuals_app = typer.Typer(help="Import actual sales and visits.", no_args_is_help=True)
+actuals_app.command("import")(actuals_import)
 
 
 def register(app: typer.Typer) -> None:
@@ -46,33 +46,6 @@ def _date(value: str | None) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise TerritorialError(f"--as-of: {value!r} is not a date (YYYY-MM-DD)") from None
-
-
-@actuals_app.command("import")
-@user_errors
-def actuals_import(
-    file: Annotated[Path, typer.Argument(help="CSV or XLSX file.", show_default=False)],
-    kind: Annotated[str, typer.Option(help="sales | visits.")] = "sales",
-    mapping: Annotated[
-        list[str] | None, typer.Option("--map", help='Column mapping "Their Column=our_field".')
-    ] = None,
-    allow_short_rows: ShortRowsOption = False,
-    db: DbOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Import sales (account, date, amount[, reference]) or visits; all or nothing."""
-    report = import_actuals(open_workspace(db), file, kind, parse_mapping(mapping or []) or None,
-                            allow_short_rows=allow_short_rows)
-    if as_json:
-        typer.echo(json.dumps(report.to_dict(), indent=2))
-        return
-    console.print(line((report.file, "bold"),
-                       f": {report.rows:,} {report.kind} rows ({report.format})"))
-    console.print(
-        f"  added {report.added:,}, updated {report.updated:,}, unchanged {report.unchanged:,}"
-    )
-    for w in report.warnings[:20]:
-        console.print(line("  ", ("warning", "yellow"), f" {w}"), highlight=False)
 
 
 def _pct(x: float | None) -> str:
@@ -97,7 +70,10 @@ def monitor(
     ] = 0.35,
     rebalance: Annotated[
         bool,
-        typer.Option(help="Also design a rebalanced draft from the alignment with few moves."),
+        typer.Option(
+            "--rebalance",
+            help="Also design a rebalanced draft from the alignment with few moves.",
+        ),
     ] = False,
     max_moves: Annotated[
         str, typer.Option(help="With --rebalance: accounts that may move, 10% or a count.")
@@ -115,8 +91,14 @@ def monitor(
     seed: Annotated[int, typer.Option(help="With --rebalance: random seed.")] = 0,
     db: DbOption = None,
     as_json: JsonOption = False,
+    wide: WideOption = False,
 ) -> None:
     """Attainment, pace, projection, cost of sales, coverage and alerts for a period."""
+    from territorial.cli.workspace import read_workspace
+    from territorial.services.design_options import parse_fraction
+    from territorial.services.monitor import run_monitor
+    from territorial.services.rebalance import RebalanceOptions
+
     options = None
     if rebalance:
         options = RebalanceOptions(
@@ -133,34 +115,38 @@ def monitor(
 
             options.progress = progress
         report = run_monitor(
-            open_workspace(db), period, _date(as_of), scenario,
+            read_workspace(db), period, _date(as_of), scenario,
             pace_threshold=pace_threshold, cost_per_km=cost_per_km, rebalance=options,
         )  # fmt: skip
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2))
         return
     c = report.company
-    table = Table(
-        title=f"{report.scenario}: {report.period.label} as of {report.as_of} "
+    title = (
+        f"{report.scenario}: {report.period.label} as of {report.as_of} "
         f"(quotas {report.quota_period})"
     )
-    for col in ("territory", "rep", "quota", "actual", "attain.", "expected", "pace",
-                "projected", "cost/rev", "A cover.", "trend/mo"):  # fmt: skip
-        table.add_column(col, justify="left" if col in ("territory", "rep") else "right")
+    columns = [Column("territory", priority=0), Column("rep", priority=0),
+               Column("quota", True, 1), Column("actual", True, 1), Column("attain.", True, 0),
+               Column("expected", True, 3), Column("pace", True, 1),
+               Column("projected", True, 2), Column("cost/rev", True, 4),
+               Column("A cover.", True, 4), Column("trend/mo", True, 3)]  # fmt: skip
+    rows: list[list[str | Text]] = []
     for t in report.territories:
         a = t.attainment
         behind = a.pace is not None and a.pace < 1 - pace_threshold
         pace_cell = styled(_pct(a.pace), "red" if behind else "")
-        table.add_row(
+        rows.append([
             t.territory, t.rep or styled("vacant", "red"), f"{a.quota:,.0f}", f"{a.actual:,.0f}",
             _pct(a.attainment), f"{a.expected:,.0f}", pace_cell, _pct(a.projected_attainment),
             _pct(t.cost.ratio if t.cost else None),
             _pct(t.coverage.share if t.coverage else None), f"{t.slope:+,.0f}",
-        )  # fmt: skip
-    table.add_row("company", "", f"{c.quota:,.0f}", f"{c.actual:,.0f}", _pct(c.attainment),
-                  f"{c.expected:,.0f}", _pct(c.pace), _pct(c.projected_attainment), "", "", "",
-                  style="bold")  # fmt: skip
-    console.print(table)
+        ])  # fmt: skip
+    rows.append(["company", "", f"{c.quota:,.0f}", f"{c.actual:,.0f}", _pct(c.attainment),
+                 f"{c.expected:,.0f}", _pct(c.pace), _pct(c.projected_attainment), "", "",
+                 ""])  # fmt: skip
+    styles: list[str | None] = [None] * len(report.territories) + ["bold"]
+    print_table(title, columns, rows, wide=wide, styles=styles)
     if report.alerts:
         console.print(line(styled("Alerts"), f" ({len(report.alerts)})"))
         for alert in report.alerts[:25]:
@@ -198,6 +184,11 @@ def print_rebalance(p: RebalanceProposal, limit: int = 15) -> None:
             moves.add_row(mv.account_id, mv.name, mv.from_territory or "-",
                           mv.to_territory or "-", f"{mv.revenue:,.0f}")  # fmt: skip
         console.print(moves)
+        if len(p.moves) > limit:
+            console.print(
+                f"  all {len(p.moves):,} moves: territorial compare {p.base!r} {p.scenario!r} "
+                "-o moves.csv (or --json)", style="dim", highlight=False,
+            )  # fmt: skip
     for note in p.notes:
         console.print(line("  ", ("note", "yellow"), f" {note}"), highlight=False)
     console.print(

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from territorial.cli.common import (
     DbOption,
@@ -21,16 +22,10 @@ from territorial.cli.common import (
 )
 from territorial.cli.options import input_file, number
 from territorial.cli.publish import print_transfers
+from territorial.cli.tables import Column, WideOption, print_table
 from territorial.domain import TerritorialError
+from territorial.domain.numbers import readable
 from territorial.domain.planning import PLAN_SECTIONS
-from territorial.metrics.tiers import TierConfig
-from territorial.services.goals import add_goal, list_goals
-from territorial.services.plans import edit_plan, parse_plan_file, show_plan
-from territorial.services.quotas import quota_set_dict, set_quotas, show_quotas
-from territorial.services.reps_assign import assign_scenario_reps
-from territorial.services.sizing import size_sales_force
-from territorial.services.territory_data import parse_pairs, parse_weights
-from territorial.services.workspace import open_workspace
 
 quota_app = typer.Typer(help="Set and show territory and rep quotas.", no_args_is_help=True)
 goals_app = typer.Typer(help="SMART goals per territory or rep.", no_args_is_help=True)
@@ -62,12 +57,18 @@ def assign(
     pin: Annotated[
         list[str] | None, typer.Option(help="REP=TERRITORY that must hold; repeatable.")
     ] = None,
-    apply: Annotated[bool, typer.Option(help="Write the reps into the scenario.")] = False,
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Write the reps into the scenario.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Match reps to territories optimally (travel, fit, experience, continuity)."""
+    from territorial.cli.workspace import read_workspace
+    from territorial.services.reps_assign import assign_scenario_reps
+    from territorial.services.territory_data import parse_pairs, parse_weights
+
     report = assign_scenario_reps(
-        open_workspace(db), scenario,
+        read_workspace(db), scenario,
         weights=parse_weights([weights], "--weights") if weights else None,
         pins=parse_pairs(pin or [], "--pin"), apply=apply,
     )  # fmt: skip
@@ -112,9 +113,12 @@ def size(
     as_json: JsonOption = False,
 ) -> None:
     """How many reps the workload needs, and what one rep more or less does."""
+    from territorial.cli.workspace import read_workspace
+    from territorial.services.sizing import size_sales_force
+
     try:
         result = size_sales_force(
-            open_workspace(db), scenario,
+            read_workspace(db), scenario,
             capacity_hours_per_week=capacity_hours, utilisation=utilisation,
         )  # fmt: skip
     except ValueError as exc:
@@ -151,10 +155,15 @@ def quota_set(
     scenario: ScenarioOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
+    wide: WideOption = False,
 ) -> None:
     """Split a company target into territory and rep quotas, with a seasonal split."""
+    from territorial.cli.workspace import read_workspace
+    from territorial.services.quotas import quota_set_dict, set_quotas
+    from territorial.services.territory_data import parse_pairs, parse_weights
+
     qs = set_quotas(
-        open_workspace(db), period=period, total=total, method=method,
+        read_workspace(db), period=period, total=total, method=method,
         weights=parse_weights([weights], "--weights") if weights else None, unit=round_to,
         overrides=parse_pairs(override or [], "--override"), granularity=granularity,
         scenario=scenario,
@@ -162,30 +171,43 @@ def quota_set(
     if as_json:
         _echo_json(quota_set_dict(qs))
         return
-    _print_quotas(qs_dict := quota_set_dict(qs))
+    _print_quotas(qs_dict := quota_set_dict(qs), _rep_names(db), wide)
     for note in qs.notes:
         console.print(styled(f"  {note}", "dim"), highlight=False)
     console.print(f"Stored quotas for {qs_dict['period']['label']} in {qs.scenario}.")
 
 
-def _print_quotas(data: dict[str, object]) -> None:
+def _rep_names(db: str | None) -> dict[str, str]:
+    """Rep external id -> name, to show reps by name."""
+    from territorial.cli.workspace import read_workspace
+    from territorial.services.listing import list_reps
+
+    with read_workspace(db) as uow:
+        return {r.rep.external_id: r.rep.name for r in list_reps(uow)}
+
+
+def _print_quotas(data: dict[str, object], names: dict[str, str], wide: bool) -> None:
     terr = data["territories"]
     assert isinstance(terr, list)
     period = data["period"]
     assert isinstance(period, dict)
-    table = Table(title=f"Quotas {period['label']} ({data['scenario']}, method {data['method']})")
-    table.add_column("territory")
-    table.add_column("rep")
-    table.add_column("quota", justify="right")
     slices = terr[0]["slices"] if terr else []
-    for s in slices:
-        table.add_column(s["label"], justify="right")
+    columns = [
+        Column("territory", priority=0),
+        Column("rep", priority=0),
+        Column("quota", True, 0),
+        *(Column(s["label"], True, 2) for s in slices),
+    ]
+    rows: list[list[str | Text]] = []
     for row in terr:
+        rep = row["rep_external_id"]
         amounts = [f"{float(s['quota']):,.0f}" for s in row["slices"]]
-        table.add_row(row["territory"] + (" *" if row["overridden"] else ""),
-                      row["rep_external_id"] or styled("vacant", "red"),
-                      f"{float(row['quota']):,.0f}", *amounts)  # fmt: skip
-    console.print(table)
+        rows.append([row["territory"] + (" *" if row["overridden"] else ""),
+                     names.get(rep, rep) if rep else styled("vacant", "red"),
+                     f"{float(row['quota']):,.0f}", *amounts])  # fmt: skip
+    title = f"Quotas {period['label']} ({data['scenario']}, method {data['method']})"
+    print_table(title, columns, rows, wide=wide,
+                more="--wide, --json or territorial export quotas")  # fmt: skip
     console.print(f"total {float(str(data['sum'])):,.2f} (target {float(str(data['total'])):,.2f})"
                   " * = override")  # fmt: skip
 
@@ -197,14 +219,18 @@ def quota_show(
     scenario: ScenarioOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
+    wide: WideOption = False,
 ) -> None:
     """Show the stored quotas of a period."""
-    qs = show_quotas(open_workspace(db), period, scenario)
+    from territorial.cli.workspace import read_workspace
+    from territorial.services.quotas import quota_set_dict, show_quotas
+
+    qs = show_quotas(read_workspace(db), period, scenario)
     data = quota_set_dict(qs)
     if as_json:
         _echo_json(data)
     else:
-        _print_quotas(data)
+        _print_quotas(data, _rep_names(db), wide)
         if qs.transfers:
             print_transfers(qs.transfers, "Quota moved with accounts when published")
 
@@ -233,16 +259,19 @@ def goals_add(
     db: DbOption = None,
 ) -> None:
     """Add a SMART goal for a territory or a rep."""
+    from territorial.cli.workspace import read_workspace
+    from territorial.services.goals import add_goal
+
     due_date = _date(due, "--due")
     assert due_date is not None
     record = add_goal(
-        open_workspace(db), territory=territory, rep=rep, metric=metric, baseline=baseline,
+        read_workspace(db), territory=territory, rep=rep, metric=metric, baseline=baseline,
         target=target, due=due_date, start=_date(start, "--start"), owner=owner,
         description=description,
     )  # fmt: skip
     console.print(
         f"Goal {record.id} added: {record.subject} {record.metric} "
-        f"{record.baseline:g} → {record.target:g} by {record.due}",
+        f"{readable(record.baseline)} → {readable(record.target)} by {record.due}",
         highlight=False,
     )
 
@@ -255,7 +284,10 @@ def goals_list(
     as_json: JsonOption = False,
 ) -> None:
     """List goals with their status computed from actuals."""
-    rows = list_goals(open_workspace(db), _date(as_of, "--as-of"))
+    from territorial.cli.workspace import read_workspace
+    from territorial.services.goals import list_goals
+
+    rows = list_goals(read_workspace(db), _date(as_of, "--as-of"))
     if as_json:
         _echo_json([r.to_dict() for r in rows])
         return
@@ -272,8 +304,8 @@ def goals_list(
     for r in rows:
         g, p = r.record, r.progress
         st = p.status.value
-        table.add_row(str(g.id), f"{g.scope} {g.subject}", g.metric, f"{g.baseline:,.4g}",
-                      f"{g.target:,.4g}", f"{p.actual:,.4g}", str(g.due),
+        table.add_row(str(g.id), f"{g.scope} {g.subject}", g.metric, readable(g.baseline),
+                      readable(g.target), readable(p.actual), str(g.due),
                       styled(st.replace("_", " "), style[st]))  # fmt: skip
     console.print(table)
 
@@ -300,13 +332,16 @@ def plan_edit(
     db: DbOption = None,
 ) -> None:
     """Write a territory plan's sections (each option repeatable; other sections kept)."""
+    from territorial.cli.workspace import read_workspace
+    from territorial.services.plans import edit_plan, parse_plan_file
+
     given = dict(zip(PLAN_SECTIONS, (goals, strategies, objectives, tactics, strengths,
                                      weaknesses, opportunities, threats), strict=True))  # fmt: skip
     sections = parse_plan_file(file) if file else {}
     sections.update({k: v for k, v in given.items() if v})
     if not sections:
         raise TerritorialError("nothing to write: give --file or at least one section option")
-    plan = edit_plan(open_workspace(db), territory, sections, scenario)
+    plan = edit_plan(read_workspace(db), territory, sections, scenario)
     console.print(f"Plan of {plan.territory} updated: {', '.join(sorted(sections))}.")
 
 
@@ -327,11 +362,15 @@ def plan_show(
     as_json: JsonOption = False,
 ) -> None:
     """Show a territory plan with account tiers and the seasonal opportunity calendar."""
+    from territorial.cli.workspace import read_workspace
+    from territorial.metrics.tiers import TierConfig
+    from territorial.services.plans import show_plan
+
     try:
         tiers = TierConfig(a_share=a_share, b_share=b_share)
     except ValueError as exc:
         raise TerritorialError(str(exc)) from None
-    view = show_plan(open_workspace(db), territory, scenario, tiers)
+    view = show_plan(read_workspace(db), territory, scenario, tiers)
     if as_json:
         _echo_json(view.to_dict())
         return

@@ -1,4 +1,5 @@
-"""`territorial scenario approve|history` and `territorial publish`: the implement step."""
+"""`territorial scenario approve|history` and `territorial publish`: the implement step
+(the `scenario` group itself is :mod:`territorial.cli.scenarios`)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ import json
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from territorial.cli.common import (
     DbOption,
@@ -20,15 +22,15 @@ from territorial.cli.common import (
     user_errors,
     warn,
 )
+from territorial.cli.tables import Column, WideOption, print_table
 from territorial.domain import TerritorialError
 from territorial.domain.publishing import QuotaTransferRecord
-from territorial.services.publish import (
-    PublishReport,
-    approve_scenario,
-    publish_scenario,
-    scenario_history,
-)
-from territorial.services.workspace import open_workspace
+
+if TYPE_CHECKING:
+    from territorial.services.publish import (
+        PublishReport,
+    )
+
 
 scenario_app = typer.Typer(
     help="A scenario's life cycle: approve it, see its history.", no_args_is_help=True
@@ -145,7 +147,10 @@ def approve(
     A designed scenario must still meet the tolerances it was designed to (recomputed
     now); one that misses them needs --force.
     """
-    event = approve_scenario(open_workspace(db), name, by=by, force=force)
+    from territorial.cli.workspace import read_workspace
+    from territorial.services.publish import approve_scenario
+
+    event = approve_scenario(read_workspace(db), name, by=by, force=force)
     if event.note:
         warn(event.note)
     console.print(f"Approved {event.scenario} ({event.at:%Y-%m-%d %H:%M} UTC).", highlight=False)
@@ -160,28 +165,35 @@ def history(
     ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
+    wide: WideOption = False,
 ) -> None:
     """Every scenario with its status and dates: approved, published, effective, archived
     (when it was decided) and until (the first day it no longer holds)."""
-    result = scenario_history(open_workspace(db), name)
+    from territorial.cli.workspace import read_workspace
+    from territorial.services.publish import scenario_history
+
+    result = scenario_history(read_workspace(db), name)
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
         return
-    table = Table(title="Scenario history")
-    for col in ("scenario", "status", "created", "approved", "published", "effective",
-                "replaced", "archived", "until", "replaced by"):  # fmt: skip
-        table.add_column(col)
+    columns = [Column("scenario", priority=0), Column("status", priority=0),
+               Column("created", priority=2), Column("approved", priority=2),
+               Column("published", priority=3), Column("effective", priority=1),
+               Column("replaced", priority=4), Column("archived", priority=4),
+               Column("until", priority=1), Column("replaced by", priority=3)]  # fmt: skip
 
     def day(x: date | None) -> str:
         return "" if x is None else f"{x:%Y-%m-%d}"
 
-    for r in result.scenarios:
-        table.add_row(
+    rows: list[list[str | Text]] = [
+        [
             r.name, r.status, day(r.created_at), day(r.approved_at), day(r.published_at),
             day(r.effective), r.replaced or "", day(r.archived_at), day(r.until),
             r.replaced_by or "",
-        )  # fmt: skip
-    console.print(table)
+        ]
+        for r in result.scenarios
+    ]  # fmt: skip
+    print_table("Scenario history", columns, rows, wide=wide)
 
 
 @user_errors
@@ -202,7 +214,10 @@ def publish(
     then. A draft, or a designed scenario that no longer meets the tolerances it was
     designed to (recomputed now), is refused unless --force.
     """
-    report = publish_scenario(open_workspace(db), name, _effective(effective), by=by, force=force)
+    from territorial.cli.workspace import read_workspace
+    from territorial.services.publish import publish_scenario
+
+    report = publish_scenario(read_workspace(db), name, _effective(effective), by=by, force=force)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2))
     else:

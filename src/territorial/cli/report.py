@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 
 from territorial.cli.common import DbOption, ScenarioOption, console, user_errors
-from territorial.services.workspace import open_workspace
 
 app = typer.Typer(help="Reports as HTML or PDF, with a map and charts.", no_args_is_help=True)
 
@@ -21,9 +20,10 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print what was written a
 
 
 def _write(kind: str, output: Path, db: str | None, as_json: bool, **params: object) -> None:
+    from territorial.cli.workspace import read_workspace
     from territorial.services.reports import write_report
 
-    report = write_report(open_workspace(db), kind, output, **params)  # type: ignore[arg-type]
+    report = write_report(read_workspace(db), kind, output, **params)  # type: ignore[arg-type]
     if as_json:
         console.print_json(json.dumps(report.to_dict()))
     else:

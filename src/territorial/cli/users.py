@@ -15,9 +15,6 @@ from rich.text import Text
 from territorial.cli.common import DbOption, JsonOption, console, user_errors
 from territorial.domain import TerritorialError
 from territorial.domain.users import Role
-from territorial.services import audit as audit_service
-from territorial.services import users as user_service
-from territorial.services.workspace import open_workspace
 
 app = typer.Typer(
     help="Logins of the web app: add, list, change passwords, disable.", no_args_is_help=True
@@ -53,6 +50,9 @@ def add(
     db: DbOption = None,
 ) -> None:
     """Add a login for the web app."""
+    from territorial.services import users as user_service
+    from territorial.services.workspace import open_workspace
+
     user = user_service.add_user(open_workspace(db), username, _password(password), role, rep)
     console.print(f"Added {user.username} ({user.role.value}).", markup=False)
 
@@ -65,6 +65,9 @@ def passwd(
     db: DbOption = None,
 ) -> None:
     """Set a login's password (their open sessions end)."""
+    from territorial.services import users as user_service
+    from territorial.services.workspace import open_workspace
+
     user_service.set_password(open_workspace(db), username, _password(password))
     console.print(f"Password of {username} changed.", markup=False)
 
@@ -73,6 +76,9 @@ def passwd(
 @user_errors
 def disable(username: Annotated[str, typer.Argument()], db: DbOption = None) -> None:
     """Disable a login (their open sessions end at their next request)."""
+    from territorial.services import users as user_service
+    from territorial.services.workspace import open_workspace
+
     user_service.set_active(open_workspace(db), username, False)
     console.print(f"{username} disabled.", markup=False)
 
@@ -81,6 +87,9 @@ def disable(username: Annotated[str, typer.Argument()], db: DbOption = None) -> 
 @user_errors
 def enable(username: Annotated[str, typer.Argument()], db: DbOption = None) -> None:
     """Enable a disabled login again."""
+    from territorial.services import users as user_service
+    from territorial.services.workspace import open_workspace
+
     user_service.set_active(open_workspace(db), username, True)
     console.print(f"{username} enabled.", markup=False)
 
@@ -89,7 +98,10 @@ def enable(username: Annotated[str, typer.Argument()], db: DbOption = None) -> N
 @user_errors
 def list_users(db: DbOption = None, as_json: JsonOption = False) -> None:
     """List the logins."""
-    found = user_service.users(open_workspace(db))
+    from territorial.cli.workspace import read_workspace
+    from territorial.services import users as user_service
+
+    found = user_service.users(read_workspace(db))
     if as_json:
         typer.echo(json.dumps([user_service.user_dict(u) for u in found]))
         return
@@ -119,9 +131,12 @@ def audit(
     as_json: JsonOption = False,
 ) -> None:
     """The audit log: every change, who made it, when, before and after."""
+    from territorial.cli.workspace import read_workspace
+    from territorial.services import audit as audit_service
+
     start = _date(since)
     log = audit_service.entries(
-        open_workspace(db),
+        read_workspace(db),
         actor=actor,
         action=action,
         target=target,
@@ -145,6 +160,11 @@ def audit(
             f"{e.at:%Y-%m-%d %H:%M}", Text(e.actor), e.action, Text(e.target), Text(change)
         )
     console.print(table)
+    if len(log) >= limit:
+        console.print(
+            f"The newest {limit:,} shown; older ones: --limit N, or -o FILE.csv for every match.",
+            style="dim", highlight=False,
+        )  # fmt: skip
 
 
 def _date(value: str | None) -> datetime | None:

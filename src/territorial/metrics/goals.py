@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from territorial.domain.numbers import readable
+
 __all__ = [
     "DECREASING_METRICS",
     "Direction",
@@ -107,8 +109,8 @@ class Goal:
             d is Direction.DECREASE and self.target > self.baseline
         ):
             raise ValueError(
-                f"goal {self.id!r}: a target of {self.target:g} does not {d.value} "
-                f"from the baseline {self.baseline:g}"
+                f"goal {self.id!r}: a target of {readable(self.target)} does not {d.value} "
+                f"from the baseline {readable(self.baseline)}"
             )
 
     @property
@@ -176,8 +178,9 @@ def goal_status(
         status = GoalStatus.BEHIND
     who = goal.subject or goal.owner
     sentence = (
-        f"{who}: {goal.metric} at {actual:,.4g} against a target of {goal.target:,.4g} "
-        f"({progress:.0%} of the way from {goal.baseline:,.4g} with {elapsed:.0%} of the time "
+        f"{who}: {goal.metric} at {readable(actual)} against a target of "
+        f"{readable(goal.target)} ({progress:.0%} of the way from {readable(goal.baseline)} "
+        f"with {elapsed:.0%} of the time "
         f"gone): {status.value.replace('_', ' ')}."
     )
     return GoalProgress(goal, actual, progress, elapsed, status, sentence)

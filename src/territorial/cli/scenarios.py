@@ -1,0 +1,49 @@
+"""`territorial scenario list|show|approve|history`: one group for scenarios.
+
+``territorial scenarios list`` (the old spelling) is a hidden alias of this group.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from territorial.cli.common import DbOption, JsonOption, console, line, styled, user_errors
+from territorial.cli.data import scenarios_list
+from territorial.cli.publish import approve, history
+
+app = typer.Typer(
+    help="Scenarios (alignments): list, show, approve, see their history.", no_args_is_help=True
+)
+app.command("list")(scenarios_list)
+app.command("approve")(approve)
+app.command("history")(history)
+
+
+@app.command("show")
+@user_errors
+def show(
+    name: Annotated[str, typer.Argument(help="The scenario.", show_default=False)],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """One scenario: its status and the dates of its life (created ... replaced)."""
+    from territorial.cli.workspace import read_workspace
+    from territorial.services.publish import scenario_history
+
+    result = scenario_history(read_workspace(db), name)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2))
+        return
+    for row in result.scenarios:
+        console.print(line(styled(row.name), f"  ({row.status})"))
+        for label, value in row.to_dict().items():
+            if label not in ("name", "status") and value:
+                console.print(f"  {label.replace('_', ' ')}: {str(value)[:19]}", highlight=False)
+        for event in result.events:
+            if event.scenario == row.name:
+                when = f"{event.at:%Y-%m-%d %H:%M}"
+                by = f" by {event.by}" if getattr(event, "by", None) else ""
+                console.print(f"  {when}  {event.kind.value}{by}", highlight=False)
