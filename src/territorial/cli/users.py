@@ -49,12 +49,34 @@ def add(
         typer.Option(help="admin: everything; manager: the cycle; rep: their own territory only."),
     ] = Role.MANAGER,
     rep: Annotated[str | None, typer.Option(help="For a rep login: the rep's id.")] = None,
+    region: Annotated[
+        str | None,
+        typer.Option(help="For a manager: limit them to this region or district."),
+    ] = None,
     password: Annotated[str | None, typer.Option(help=PASSWORD_HELP)] = None,
     db: DbOption = None,
 ) -> None:
     """Add a login for the web app."""
-    user = user_service.add_user(open_workspace(db), username, _password(password), role, rep)
-    console.print(f"Added {user.username} ({user.role.value}).", markup=False)
+    user = user_service.add_user(
+        open_workspace(db), username, _password(password), role, rep, region
+    )
+    limited = f", limited to {user.region}" if user.region else ""
+    console.print(f"Added {user.username} ({user.role.value}{limited}).", markup=False)
+
+
+@app.command("region")
+@user_errors
+def region(
+    username: Annotated[str, typer.Argument(help="The manager's login name.")],
+    name: Annotated[
+        str | None, typer.Argument(help="A region or district; omit to lift the limit.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Limit a manager to a region or district of the hierarchy (or lift the limit)."""
+    user = user_service.set_region(open_workspace(db), username, name)
+    where = f"limited to {user.region}" if user.region else "not limited to a region"
+    console.print(f"{user.username} is {where}.", markup=False)
 
 
 @app.command("passwd")
@@ -99,18 +121,20 @@ def list_users(db: DbOption = None, as_json: JsonOption = False) -> None:
                         "role": u.role.value,
                         "rep_id": u.rep_id,
                         "active": u.active,
+                        "region": u.region,
                     }
                     for u in found
                 ]
             )
         )
         return
-    table = Table("User", "Role", "Rep", "Active", "Since")
+    table = Table("User", "Role", "Rep", "Region", "Active", "Since")
     for u in found:
         table.add_row(
             Text(u.username),
             u.role.value,
             str(u.rep_id or ""),
+            Text(u.region or ""),
             "yes" if u.active else "no",
             f"{u.created_at:%Y-%m-%d}",
         )

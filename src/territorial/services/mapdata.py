@@ -30,6 +30,7 @@ from territorial.geo.topojson import Topology
 from territorial.geo.zips import normalize_zip, zip_index
 from territorial.metrics.coverage import high_potential_threshold, white_space_cells
 from territorial.services.frame import ScenarioFrame, load_frame
+from territorial.services.region import region_frame, region_key
 from territorial.services.scenarios import resolve_scenario
 from territorial.storage import UnitOfWork
 
@@ -223,7 +224,7 @@ def scenario_map(uow: UnitOfWork, scenario: str | None = None, by: str | None = 
         raise ValueError(f"by must be one of {', '.join(SHAPE_KINDS)}")
     with uow:
         found = resolve_scenario(uow, scenario)
-        frame = load_frame(uow, found)
+        frame = region_frame(uow, load_frame(uow, found))  # a limited manager: their region
         last_visit: dict[str, str] = {}
         for visit in uow.visits.list():
             day = visit.date.isoformat()
@@ -362,7 +363,7 @@ def scenario_map_json(uow: UnitOfWork, scenario: str | None = None, by: str | No
     cache takes the time of the change stamp (about 0.1 s).
     """
     with uow:
-        key = (uow.url, scenario or "", by or "", _data_stamp(uow))
+        key = (uow.url, scenario or "", by or "", region_key() + _data_stamp(uow))
     with _cache_lock:
         hit = _payloads.get(key)
         if hit is not None:
