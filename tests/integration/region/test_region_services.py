@@ -99,7 +99,7 @@ def test_changes_outside_the_region_are_refused(small: UnitOfWork) -> None:
     central, east = _in(small, "Central-"), _in(small, "East-")
     with acting_as(actor):
         move_accounts(small, central[:1], "Central-2")  # inside: allowed
-        with pytest.raises(NotPermitted, match="limited to region Central; .* East-"):
+        with pytest.raises(NotPermitted, match=r"limited to region Central; .* East-"):
             move_accounts(small, east[:1], "Central-1")
         with pytest.raises(NotPermitted, match="East-1"):
             move_accounts(small, central[:1], "East-1")
