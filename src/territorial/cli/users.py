@@ -166,7 +166,7 @@ def audit(
     )
     if output:
         try:
-            output.write_text(audit_service.to_csv(log), encoding="utf-8")
+            audit_service.write_csv(log, output)  # the file appears only when complete
         except OSError as error:
             raise TerritorialError(f"cannot write {output}: {error.strerror}") from error
         console.print(f"Wrote {len(log)} entries to {output}.", markup=False)
