@@ -18,7 +18,7 @@ from territorial.metrics import TravelModel
 from territorial.services.assess import assess_scenario
 from territorial.services.design_reps import rep_distances
 from territorial.services.frame import ScenarioFrame, load_frame
-from territorial.services.region import visible_accounts
+from territorial.services.region import region_frame, visible_accounts
 from territorial.services.scenarios import resolve_scenario
 from territorial.services.territory_data import per_territory
 from territorial.storage import UnitOfWork
@@ -210,8 +210,9 @@ def rep_changes(uow: UnitOfWork, a: str | None, b: str) -> list[RepChange]:
     with uow:
         sa = resolve_scenario(uow, a)
         sb = resolve_scenario(uow, b)
-        fa = load_frame(uow, sa)
-        fb = load_frame(uow, sb)
+        # a manager limited to a region: their accounts and territories only
+        fa = region_frame(uow, load_frame(uow, sa), drop_territories=True)
+        fb = region_frame(uow, load_frame(uow, sb), drop_territories=True)
     before, after = _rep_sides(fa, sa), _rep_sides(fb, sb)
     names = {**{k: r.name for k, r in fa.reps.items()}, **{k: r.name for k, r in fb.reps.items()}}
     empty = _RepSide([])

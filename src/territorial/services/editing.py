@@ -46,6 +46,7 @@ from territorial.services import audit
 from territorial.services.actor import require, require_territories
 from territorial.services.frame import load_frame
 from territorial.services.mapdata import shape_kind_of
+from territorial.services.region import visible_accounts
 from territorial.storage import UnitOfWork
 from territorial.storage.editing_repository import ScenarioRow
 
@@ -320,9 +321,16 @@ def _state(uow: UnitOfWork, session: EditorSession) -> dict[str, Any]:
         "scenario": session.name, "version": session.version, "by": session.by,
         "territories": session.labels,
         "balance": balance_table(session),
-        "locked": [session.ext_ids[i] for i in np.flatnonzero(session.locked)],
+        "locked": _visible([session.ext_ids[i] for i in np.flatnonzero(session.locked)],
+                           uow),
         "can_undo": undo, "can_redo": redo,
     }
+
+
+def _visible(ids: list[str], uow: UnitOfWork) -> list[str]:
+    """``ids`` the current actor may see (a manager limited to a region: theirs)."""
+    visible = visible_accounts(uow)
+    return ids if visible is None else [i for i in ids if i in visible]
 
 
 def editor_state(uow: UnitOfWork, scenario: str) -> dict[str, Any]:

@@ -17,10 +17,12 @@ with warnings.catch_warnings():
 
 from territorial.domain.users import Role
 from territorial.services import editing
+from territorial.services.locks import move_accounts, set_locks
 from territorial.services.users import add_user
 from territorial.services.workspace import open_workspace
 
 DRAFT = "Region draft"
+MIXED = "Mixed draft"
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +31,13 @@ def region_db(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     for suffix in ("", "-wal", "-shm"):
         if Path(demo_db + suffix).is_file():
             shutil.copy(demo_db + suffix, path + suffix)
-    add_drafts(path, {DRAFT: None})
+    add_drafts(path, {DRAFT: None, MIXED: None})
+    mixed = stored(path, MIXED)  # one Central and one East account move, both locked
+    central = sorted(a for a, t in mixed.assignments.items() if t == "Central-1")[0]
+    east = sorted(a for a, t in mixed.assignments.items() if t == "East-1")[0]
+    move_accounts(open_workspace(path), [central], "Central-2", MIXED)
+    move_accounts(open_workspace(path), [east], "East-2", MIXED)
+    set_locks(open_workspace(path), [central, east], MIXED)
     add_user(open_workspace(path), "carla", PASSWORD, Role.MANAGER, region="Central")
     return path
 
@@ -98,3 +106,19 @@ def test_the_admin_sets_a_region_on_the_users_page(region_db: str) -> None:
         users = {u["username"]: u for u in admin.get("/api/users").json()["users"]}
         assert users["ed"]["region"] == "West" and users["carla"]["region"] == "Central"
         assert "Region" in admin.get("/users").text
+
+
+def test_compare_and_the_editor_show_only_the_region(carla: TestClient, region_db: str) -> None:
+    mixed = stored(region_db, MIXED)
+    moved = carla.get("/api/compare", params={"b": MIXED}).json()
+    assert [(m["from_territory"], m["to_territory"]) for m in moved["moves"]] == [
+        ("Central-1", "Central-2")]
+    assert all(set(r["territories_a"] + r["territories_b"]) <= {f"Central-{i}" for i in range(1, 6)}
+               for r in moved["reps"])
+    editor = carla.get(f"/api/scenarios/{MIXED}/editor").json()
+    assert len(mixed.locks) == 2 and len(editor["locked"]) == 1
+    assert mixed.assignments[editor["locked"][0]] == "Central-2"
+    refused = carla.post(f"/api/scenarios/{MIXED}/locks",
+                         json={"accounts": sorted(mixed.locks), "locked": "false"})
+    assert refused.status_code in (400, 403) and "East-2" in refused.json()["error"]
+    assert stored(region_db, MIXED).locks == mixed.locks
