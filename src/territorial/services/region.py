@@ -18,7 +18,6 @@ The rule, in one place:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import asdict, replace
 from typing import Any
 
@@ -133,12 +132,6 @@ def region_key() -> str:
     return "" if allowed is None else "\x1f".join(sorted(allowed)) + "\x1e"
 
 
-def visible_territory(name: str | None) -> bool:
-    """True when the current actor may see rows of territory ``name``."""
-    allowed = current_actor().territories
-    return allowed is None or (name is not None and name in allowed)
-
-
 def moved_territories(before: dict[str, str], after: dict[str, str]) -> set[str | None]:
     """The territories, before and after, of every account whose territory changes."""
     touched: set[str | None] = set()
@@ -174,7 +167,3 @@ def account_detail(uow: UnitOfWork, external_id: str) -> dict[str, Any]:
     row["territory"] = active.assignments.get(external_id) if active else None
     return row
 
-
-def names_in_region(names: Iterable[str]) -> list[str]:
-    """``names`` the current actor may see, in order."""
-    return [n for n in names if visible_territory(n)]
