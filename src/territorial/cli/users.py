@@ -46,6 +46,10 @@ def add(
         typer.Option(help="admin: everything; manager: the cycle; rep: their own territory only."),
     ] = Role.MANAGER,
     rep: Annotated[str | None, typer.Option(help="For a rep login: the rep's id.")] = None,
+    region: Annotated[
+        str | None,
+        typer.Option(help="For a manager: limit them to this region or district."),
+    ] = None,
     password: Annotated[str | None, typer.Option(help=PASSWORD_HELP)] = None,
     db: DbOption = None,
 ) -> None:
@@ -53,8 +57,29 @@ def add(
     from territorial.services import users as user_service
     from territorial.services.workspace import open_workspace
 
-    user = user_service.add_user(open_workspace(db), username, _password(password), role, rep)
-    console.print(f"Added {user.username} ({user.role.value}).", markup=False)
+    user = user_service.add_user(
+        open_workspace(db), username, _password(password), role, rep, region
+    )
+    limited = f", limited to {user.region}" if user.region else ""
+    console.print(f"Added {user.username} ({user.role.value}{limited}).", markup=False)
+
+
+@app.command("region")
+@user_errors
+def region(
+    username: Annotated[str, typer.Argument(help="The manager's login name.")],
+    name: Annotated[
+        str | None, typer.Argument(help="A region or district; omit to lift the limit.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Limit a manager to a region or district of the hierarchy (or lift the limit)."""
+    from territorial.services import users as user_service
+    from territorial.services.workspace import open_workspace
+
+    user = user_service.set_region(open_workspace(db), username, name)
+    where = f"limited to {user.region}" if user.region else "not limited to a region"
+    console.print(f"{user.username} is {where}.", markup=False)
 
 
 @app.command("passwd")
@@ -105,12 +130,13 @@ def list_users(db: DbOption = None, as_json: JsonOption = False) -> None:
     if as_json:
         typer.echo(json.dumps([user_service.user_dict(u) for u in found]))
         return
-    table = Table("User", "Role", "Rep", "Active", "Since")
+    table = Table("User", "Role", "Rep", "Region", "Active", "Since")
     for u in found:
         table.add_row(
             Text(u.username),
             u.role.value,
             str(u.rep_id or ""),
+            Text(u.region or ""),
             "yes" if u.active else "no",
             f"{u.created_at:%Y-%m-%d}",
         )
@@ -145,7 +171,7 @@ def audit(
     )
     if output:
         try:
-            output.write_text(audit_service.to_csv(log), encoding="utf-8")
+            audit_service.write_csv(log, output)  # the file appears only when complete
         except OSError as error:
             raise TerritorialError(f"cannot write {output}: {error.strerror}") from error
         console.print(f"Wrote {len(log)} entries to {output}.", markup=False)

@@ -33,15 +33,22 @@ class User:
     rep_id: int | None
     active: bool
     created_at: datetime
+    region: str | None = None  # a manager limited to this region or district
 
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is acting now: a logged-in user, or a local CLI user (an admin on its own file)."""
+    """Who is acting now: a logged-in user, or a local CLI user (an admin on its own file).
+
+    A manager limited to a region carries its name and ``territories``, the names of the
+    region's nodes in the active alignment (see services/region.py); None: not limited.
+    """
 
     name: str
     role: Role
     rep_id: int | None = None
+    region: str | None = None
+    territories: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)

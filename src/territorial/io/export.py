@@ -1,6 +1,7 @@
 """Write CSV: accounts (every field, deterministic, readable back by :func:`read_accounts`)
 and plain tables (:func:`write_rows_csv`), with text a spreadsheet would run as a formula
-neutralised by a leading apostrophe."""
+neutralised by a leading apostrophe. A file target is written to a temporary file in its
+folder and renamed when complete (:mod:`territorial.io.atomic`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import IO
 
 from territorial.domain import Account
+from territorial.io.atomic import atomic_text
 from territorial.io.values import format_number, looks_like_formula
 
 __all__ = ["ACCOUNT_COLUMNS", "csv_cell", "write_accounts_csv", "write_rows_csv"]
@@ -48,7 +50,7 @@ def write_accounts_csv(accounts: Iterable[Account], target: Path | str | IO[str]
     rows = list(accounts)
     extras = sorted({k for a in rows for k in a.extra} - set(ACCOUNT_COLUMNS))
     if isinstance(target, str | Path):
-        with open(target, "w", encoding="utf-8", newline="") as f:
+        with atomic_text(target) as f:  # the file appears only when complete
             _write(rows, extras, f)
     else:
         _write(rows, extras, target)
@@ -72,7 +74,7 @@ def write_rows_csv(
     ``target`` is a path or a text stream (opened with ``newline=""``).
     """
     if isinstance(target, str | Path):
-        with open(target, "w", encoding="utf-8", newline="") as f:
+        with atomic_text(target) as f:  # the file appears only when complete
             _write_rows(header, rows, f)
     else:
         _write_rows(header, rows, target)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -53,4 +53,21 @@ def require(role: Role, action: str) -> Actor:
     actor = current_actor()
     if not actor.role.allows(role):
         raise NotPermitted(f"{actor.name} ({actor.role}) may not {action}: needs {role}")
+    return actor
+
+
+def require_territories(names: Iterable[str | None], action: str) -> Actor:
+    """The current actor, if every territory in ``names`` is in their region (None, an
+    unassigned place, is outside every region); else NotPermitted naming one outside.
+    Actors without a region pass. The rule is in services/region.py."""
+    actor = current_actor()
+    if actor.territories is None:
+        return actor
+    outside = sorted({n or "(unassigned)" for n in names if n not in actor.territories})
+    if outside:
+        more = f" and {len(outside) - 1} more" if len(outside) > 1 else ""
+        raise NotPermitted(
+            f"{actor.name} is limited to region {actor.region}; {action} touches "
+            f"{outside[0]}{more}, outside it"
+        )
     return actor

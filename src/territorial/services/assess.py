@@ -8,6 +8,7 @@ from typing import Any
 
 from territorial.metrics import Assessment, AssessmentInputs, RepInfo, TravelModel, assess
 from territorial.services.frame import ScenarioFrame, load_frame
+from territorial.services.region import region_frame
 from territorial.services.scenarios import resolve_scenario
 from territorial.storage import UnitOfWork
 
@@ -86,7 +87,8 @@ def assess_scenario(
     """
     with uow:
         found = resolve_scenario(uow, scenario, as_of)
-        frame = load_frame(uow, found)
+        # a manager limited to a region: their accounts and territories only
+        frame = region_frame(uow, load_frame(uow, found), drop_territories=True)
     travel = travel or TravelModel()
     inputs = assessment_inputs(frame, measures, travel)
     known = {"accounts", "workload", *measures}

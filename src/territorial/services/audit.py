@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import json
 from datetime import datetime
+from pathlib import Path
 
 from territorial.domain.users import AuditEntry, Role
+from territorial.io.atomic import atomic_text
 from territorial.io.export import write_rows_csv
 from territorial.services.actor import current_actor, require
 from territorial.storage import UnitOfWork
@@ -64,6 +66,12 @@ def to_csv(log: list[AuditEntry]) -> str:
     )
     write_rows_csv(("at", "actor", "action", "target", "before", "after"), rows, out)
     return out.getvalue()
+
+
+def write_csv(log: list[AuditEntry], path: Path) -> None:
+    """:func:`to_csv` into ``path``, which appears only when complete."""
+    with atomic_text(path) as f:
+        f.write(to_csv(log))
 
 
 def change_text(entry: AuditEntry, width: int = 80) -> str:

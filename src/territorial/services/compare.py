@@ -18,6 +18,7 @@ from territorial.metrics import TravelModel
 from territorial.services.assess import assess_scenario
 from territorial.services.design_reps import rep_distances
 from territorial.services.frame import ScenarioFrame, load_frame
+from territorial.services.region import region_frame, visible_accounts
 from territorial.services.scenarios import resolve_scenario
 from territorial.services.territory_data import per_territory
 from territorial.storage import UnitOfWork
@@ -102,7 +103,11 @@ def compare_scenarios(uow: UnitOfWork, a: str | None, b: str) -> Comparison:
         frame = load_frame(uow, sa)
         reps = {r.external_id: r.name for r in uow.reps.list()}
         accounts = {acc.external_id: acc for acc in uow.accounts.list()}
+        visible = visible_accounts(uow)  # a manager limited to a region: theirs only
     revenue = dict(zip(frame.external_ids, frame.measure("revenue"), strict=True))
+    if visible is not None:
+        accounts = {k: v for k, v in accounts.items() if k in visible}
+        revenue = {k: v for k, v in revenue.items() if k in visible}
 
     def rep(scenario: Scenario, territory: str) -> str | None:
         rep_id = scenario.rep_of(territory)
@@ -120,6 +125,7 @@ def compare_scenarios(uow: UnitOfWork, a: str | None, b: str) -> Comparison:
             float(accounts[ext].potential or 0.0),
         )
         for ext in moved_accounts(sa, sb)
+        if ext in accounts
     ]
     return Comparison(
         a=sa.name,
@@ -133,8 +139,10 @@ def compare_scenarios(uow: UnitOfWork, a: str | None, b: str) -> Comparison:
         accounts=len(accounts),
         revenue_moved=sum(m.revenue for m in moves),
         revenue_total=float(sum(revenue.values())),
-        only_in_a=sum(1 for ext in sa.assignments if ext not in sb.assignments),
-        only_in_b=sum(1 for ext in sb.assignments if ext not in sa.assignments),
+        only_in_a=sum(1 for ext in sa.assignments if ext not in sb.assignments
+                      and ext in accounts),
+        only_in_b=sum(1 for ext in sb.assignments if ext not in sa.assignments
+                      and ext in accounts),
     )
 
 
@@ -202,8 +210,9 @@ def rep_changes(uow: UnitOfWork, a: str | None, b: str) -> list[RepChange]:
     with uow:
         sa = resolve_scenario(uow, a)
         sb = resolve_scenario(uow, b)
-        fa = load_frame(uow, sa)
-        fb = load_frame(uow, sb)
+        # a manager limited to a region: their accounts and territories only
+        fa = region_frame(uow, load_frame(uow, sa), drop_territories=True)
+        fb = region_frame(uow, load_frame(uow, sb), drop_territories=True)
     before, after = _rep_sides(fa, sa), _rep_sides(fb, sb)
     names = {**{k: r.name for k, r in fa.reps.items()}, **{k: r.name for k, r in fb.reps.items()}}
     empty = _RepSide([])

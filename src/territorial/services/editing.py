@@ -43,9 +43,10 @@ from territorial.metrics import TravelModel
 from territorial.metrics.contiguity import territory_components
 from territorial.metrics.incremental import RunningBalance
 from territorial.services import audit
-from territorial.services.actor import require
+from territorial.services.actor import require, require_territories
 from territorial.services.frame import leaf_labels, load_frame
 from territorial.services.mapdata import shape_kind_of
+from territorial.services.region import visible_accounts
 from territorial.storage import UnitOfWork
 from territorial.storage.editing_repository import ScenarioRow
 
@@ -327,9 +328,16 @@ def _state(uow: UnitOfWork, session: EditorSession) -> dict[str, Any]:
         "scenario": session.name, "version": session.version, "by": session.by,
         "territories": session.labels,
         "balance": balance_table(session),
-        "locked": [session.ext_ids[i] for i in np.flatnonzero(session.locked)],
+        "locked": _visible([session.ext_ids[i] for i in np.flatnonzero(session.locked)],
+                           uow),
         "can_undo": undo, "can_redo": redo,
     }
+
+
+def _visible(ids: list[str], uow: UnitOfWork) -> list[str]:
+    """``ids`` the current actor may see (a manager limited to a region: theirs)."""
+    visible = visible_accounts(uow)
+    return ids if visible is None else [i for i in ids if i in visible]
 
 
 def editor_state(uow: UnitOfWork, scenario: str) -> dict[str, Any]:
@@ -408,10 +416,12 @@ def _commit(uow: UnitOfWork, s: EditorSession, change: _Change, expect: int | No
     """Write, advance the head, log, commit, then update the session; the response."""
     _check_version(s, expect)
     actor = require(Role.MANAGER, "edit scenarios")
-    uow.write_lock()  # one writer at a time, as for imports and publishes
     touched = set(s.balance.territory[change.rows].tolist())
     if change.dest is not None:
         touched |= set(change.dest.tolist())
+    # a manager limited to a region: every territory the edit leaves or enters is theirs
+    require_territories([s.labels[t] if t >= 0 else None for t in touched], "this edit")
+    uow.write_lock()  # one writer at a time, as for imports and publishes
     parts = _write(uow, s, change)
     if not uow.edits.advance(s.scenario_id, s.version, _fp_text(parts, s.territory_stamp)):
         raise EditConflict(f"{s.name!r} was edited meanwhile by another request; reload the "

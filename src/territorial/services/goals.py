@@ -24,7 +24,7 @@ from territorial.domain.users import Role
 from territorial.io import write_rows_csv
 from territorial.metrics.goals import Goal, GoalProgress, goal_status
 from territorial.services import audit
-from territorial.services.actor import require
+from territorial.services.actor import require, require_territories
 from territorial.services.frame import ScenarioFrame, load_frame
 from territorial.services.scenarios import resolve_scenario
 from territorial.storage import UnitOfWork
@@ -89,6 +89,7 @@ def add_goal(
             if found is None:
                 names = ", ".join(t.name for t in scenario.territories)
                 raise TerritorialError(f"no territory {territory!r} in {scenario.name!r} ({names})")
+            require_territories([territory], "this goal")
             scope, subject = "territory", territory
             default_owner = found.rep_external_id or territory
         else:
@@ -99,6 +100,9 @@ def add_goal(
             )
             if match is None:
                 raise TerritorialError(f"no rep with id or name {rep!r}")
+            held = [t.name for t in resolve_scenario(uow).territories
+                    if t.rep_external_id == match.external_id]
+            require_territories(held or [None], "this rep's goal")  # a rep of the region
             scope, subject, default_owner = "rep", match.external_id, match.external_id
         record = GoalRecord(
             scope=scope, subject=subject, metric=metric.strip().lower(), baseline=baseline,

@@ -7,7 +7,10 @@ once are applied one after the other, each in full.
 A file with a current owner or territory column also imports the current alignment:
 the accounts it lists are assigned, in the active scenario, to their territory (named
 by the territory column, else by the owner), and each territory is linked to the rep
-whose name, email or external id matches the owner.
+whose name, email or external id matches the owner. When a publish is scheduled for a
+later date, the accounts the import assigns that the scheduled alignment does not
+assign yet (new accounts) are assigned there too, to the territory of the same name;
+without one they stay unassigned there and the report says so.
 """
 
 from __future__ import annotations
@@ -63,6 +66,10 @@ class AlignmentImport:
     territories: int
     assigned: int
     territories_without_rep: list[str] = field(default_factory=list)
+    # a publish scheduled for a later date: accounts assigned in it by this import, per
+    # scheduled alignment, and those left unassigned there (it lacks their territory)
+    scheduled_assigned: dict[str, int] = field(default_factory=dict)
+    scheduled_unassigned: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -97,6 +104,8 @@ class ImportReport:
                 "territories": self.alignment.territories,
                 "assigned": self.alignment.assigned,
                 "territories_without_rep": self.alignment.territories_without_rep,
+                "scheduled_assigned": self.alignment.scheduled_assigned,
+                "scheduled_unassigned": self.alignment.scheduled_unassigned,
             },
         }
 
@@ -154,14 +163,44 @@ def _import_alignment(
     _link_reps(scenario, owner_of, _rep_index(uow.reps.list()))
     uow.scenarios.save(scenario)
     used = set(scenario.assignments.values())
+    imported = {ext: scenario.assignments[ext] for ext in set(territories) | set(owners)}
+    done, left = _assign_scheduled(uow, imported)
     return AlignmentImport(
         scenario=scenario.name,
         territories=len(used),
-        assigned=len(set(territories) | set(owners)),
+        assigned=len(imported),
         territories_without_rep=sorted(
             t.name for t in scenario.territories if t.name in used and not t.rep_external_id
         ),
+        scheduled_assigned=done,
+        scheduled_unassigned=left,
     )
+
+
+def _assign_scheduled(
+    uow: UnitOfWork, imported: dict[str, str]
+) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """Assign the imported accounts that a scheduled alignment does not assign yet (new
+    accounts) to the territory of the same name there; without one they stay unassigned
+    in it. Returns the counts assigned and the accounts left, per scheduled alignment."""
+    done: dict[str, int] = {}
+    left: dict[str, list[str]] = {}
+    for name, status in uow.scenarios.names():
+        if status != ScenarioStatus.SCHEDULED.value:
+            continue
+        scheduled = uow.scenarios.get(name)
+        assert scheduled is not None
+        missing = {e: t for e, t in imported.items() if e not in scheduled.assignments}
+        known = {t.name for t in scheduled.territories}
+        placed = {e: t for e, t in missing.items() if t in known}
+        if placed:
+            scheduled.assignments.update(placed)
+            uow.scenarios.save(scheduled)
+        done[name] = len(placed)
+        unplaced = sorted(e for e in missing if e not in placed)
+        if unplaced:
+            left[name] = unplaced
+    return done, left
 
 
 def import_accounts(
@@ -189,13 +228,20 @@ def import_accounts(
         if data.owners or data.territories:
             alignment = _import_alignment(uow, data.territories, data.owners)
         uow.commit()
+    warnings = [str(w) for w in data.warnings]
+    for name, accounts in (alignment.scheduled_unassigned if alignment else {}).items():
+        shown = ", ".join(accounts[:5]) + (f" and {len(accounts) - 5} more"
+                                           if len(accounts) > 5 else "")
+        warnings.append(
+            f"{len(accounts)} account(s) stay unassigned in the scheduled alignment {name!r}, "
+            f"which has no territory of their name: {shown}")
     return ImportReport(
         file=str(path),
         format=data.format,
         changes=Changes(len(added), len(updated), unchanged),
         located={k.value: v for k, v in data.located.items()},
         unlocated=[str(u) for u in data.unlocated],
-        warnings=[str(w) for w in data.warnings],
+        warnings=warnings,
         extra_columns=list(data.extra_columns),
         alignment=alignment,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from territorial.domain import Account, Rep
+from territorial.services.region import visible_accounts
 from territorial.storage import UnitOfWork
 
 
@@ -51,6 +52,9 @@ def list_accounts(
 ) -> AccountPage:
     """Accounts ordered by external id, optionally filtered by a substring of id or name."""
     accounts = uow.accounts.list()
+    visible = visible_accounts(uow)
+    if visible is not None:  # a manager limited to a region sees only its accounts
+        accounts = [a for a in accounts if a.external_id in visible]
     if search:
         needle = search.lower()
         accounts = [

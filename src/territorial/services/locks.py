@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from territorial.domain import ScenarioStatus, TerritorialError
 from territorial.domain.users import Role
 from territorial.services import audit
-from territorial.services.actor import require
+from territorial.services.actor import require, require_territories
 from territorial.services.scenarios import resolve_scenario
 from territorial.storage import UnitOfWork
 
@@ -63,6 +63,8 @@ def edit_accounts(
             raise TerritorialError(
                 f"account {unknown[0]!r} is not assigned in {found.name!r}; name --to TERRITORY"
             )
+        touched = {found.assignments.get(a) for a in account_ids}
+        require_territories(touched | ({territory} if territory else set()), "this change")
         changed = 0
         for account in account_ids:
             if territory is not None and found.assignments.get(account) != territory:

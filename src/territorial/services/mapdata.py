@@ -39,6 +39,7 @@ from territorial.geo.topojson import Topology
 from territorial.geo.zips import normalize_zip, zip_index
 from territorial.metrics.coverage import high_potential_threshold, white_space_cells
 from territorial.services.frame import ScenarioFrame, leaf_labels, load_frame
+from territorial.services.region import region_frame, region_key
 from territorial.services.scenarios import resolve_scenario
 from territorial.storage import UnitOfWork
 
@@ -285,7 +286,8 @@ def scenario_map(uow: UnitOfWork, scenario: str | None = None, by: str | None = 
         raise ValueError(f"by must be one of {', '.join(SHAPE_KINDS)}")
     with uow:
         found = resolve_scenario(uow, scenario)
-        frame = _map_frame(uow, found, frame_stamp)
+        # a limited manager sees their region only
+        frame = region_frame(uow, _map_frame(uow, found, frame_stamp))
         last_visit: dict[str, str] = {}
         for visit in uow.visits.list():
             day = visit.date.isoformat()
@@ -453,7 +455,7 @@ def scenario_map_json(uow: UnitOfWork, scenario: str | None = None, by: str | No
     """
     with uow:
         data_stamp, frame_stamp = _stamps(uow)
-    key = (uow.url, scenario or "", by or "", data_stamp)
+    key = (uow.url, scenario or "", by or "", region_key() + data_stamp)
     with _cache_lock:
         hit = _payloads.get(key)
         if hit is not None:

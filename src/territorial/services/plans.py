@@ -25,7 +25,7 @@ from territorial.io.limits import Limits, read_bounded
 from territorial.io.tabular import check_text_head
 from territorial.metrics.tiers import TierConfig, assign_tiers
 from territorial.services import audit
-from territorial.services.actor import require
+from territorial.services.actor import require, require_territories
 from territorial.services.frame import load_frame
 from territorial.services.goals import GoalRow, list_goals
 from territorial.services.quotas import find_quota_set, seasonal_index
@@ -92,6 +92,7 @@ def edit_plan(
 ) -> TerritoryPlan:
     """Set the given sections of a territory's plan (others are kept)."""
     require(Role.MANAGER, "edit territory plans")
+    require_territories([territory], "this plan edit")
     unknown = sorted(set(sections) - set(PLAN_SECTIONS))
     if unknown:
         raise TerritorialError(

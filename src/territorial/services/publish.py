@@ -56,6 +56,7 @@ from territorial.services.carry_over import carry_locks, carry_plans, goal_notes
 from territorial.services.compare import moved_accounts
 from territorial.services.frame import leaf_labels, load_frame
 from territorial.services.quotas import account_basis
+from territorial.services.region import require_moves_in_region
 from territorial.services.scenarios import resolve_scenario
 from territorial.services.snapshots import PUBLISH_REASON, record_balance_snapshot
 from territorial.storage import UnitOfWork
@@ -100,6 +101,7 @@ def approve_scenario(
             raise TerritorialError(f"scenario {name!r} is already approved")
         if not found.assignments:
             raise TerritorialError(f"scenario {name!r} assigns no account; nothing to approve")
+        require_moves_in_region(uow, found, f"approving {found.name!r}")
         check = BalanceCheck()
         if found.balance_spec:
             check = check_balance(found, load_frame(uow, found), force=force, action="approve")
@@ -493,6 +495,7 @@ def publish_scenario(
         uow.write_lock()
         found = resolve_scenario(uow, name, day)
         _publishable(found, name)
+        require_moves_in_region(uow, found, f"publishing {found.name!r}")
         status_before = found.status.value
         frame = load_frame(uow, found)
         check = BalanceCheck()

@@ -37,7 +37,7 @@ from territorial.optimize.seasonality import (
     split_by_period,
 )
 from territorial.services import audit
-from territorial.services.actor import require
+from territorial.services.actor import require, require_territories
 from territorial.services.frame import ScenarioFrame, load_frame
 from territorial.services.scenarios import resolve_scenario
 from territorial.services.snapshots import record_balance_snapshot
@@ -177,6 +177,7 @@ def set_quotas(
     except ValueError as exc:
         raise TerritorialError(str(exc)) from None
     fixed = {k: to_money(v, f"--override {k}") for k, v in (overrides or {}).items()}
+    require_territories(fixed, "this quota override")
     with uow:
         found = resolve_scenario(uow, scenario)
         require_editable(found)
@@ -244,6 +245,8 @@ def set_quotas(
             raise TerritorialError(f"quotas add up to {quota_set.sum}, not {target}")
         if store:
             require(Role.MANAGER, "set quotas")
+            # a stored set changes every territory's quota: all must be in the region
+            require_territories(labels, "setting this quota set")
             uow.write_lock()
             uow.quotas.replace(quota_set)
             audit.record(uow, "quota.set", f"{found.name} {spec.label}", None,

@@ -12,6 +12,7 @@ from territorial.domain.errors import TerritorialError
 from territorial.domain.users import Role, User
 from territorial.services import audit
 from territorial.services.actor import require
+from territorial.services.region import region_territories
 from territorial.storage import UnitOfWork
 
 MIN_PASSWORD = 8
@@ -37,14 +38,17 @@ def user_dict(user: User) -> dict[str, object]:
         "role": user.role.value,
         "rep_id": user.rep_id,
         "active": user.active,
+        "region": user.region,
         "created_at": user.created_at.isoformat(timespec="seconds"),
     }
 
 
 def add_user(
-    uow: UnitOfWork, username: str, password: str, role: Role, rep: str | None = None
+    uow: UnitOfWork, username: str, password: str, role: Role, rep: str | None = None,
+    region: str | None = None,
 ) -> User:
-    """A new user; a rep user names the rep (external id) whose territory they see."""
+    """A new user; a rep user names the rep (external id) whose territory they see; a
+    manager may be limited to ``region`` (see services/region.py)."""
     require(Role.ADMIN, "add users")
     username = username.strip()
     if not username or len(username) > 255 or any(c.isspace() for c in username):
@@ -54,7 +58,8 @@ def add_user(
         if uow.users.by_name(username):
             raise TerritorialError(f"user {username!r} already exists")
         rep_id = _rep_id(uow, role, rep)
-        user = uow.users.add(username, _hasher.hash(password), role, rep_id)
+        region = _region(uow, role, region)
+        user = uow.users.add(username, _hasher.hash(password), role, rep_id, region)
         audit.record(uow, "user.add", username, None, user_dict(user))
         uow.commit()
     return user
@@ -71,6 +76,31 @@ def _rep_id(uow: UnitOfWork, role: Role, rep: str | None) -> int | None:
     if rep not in ids:
         raise TerritorialError(f"no rep with id {rep!r}")
     return ids[rep]
+
+
+def _region(uow: UnitOfWork, role: Role, region: str | None) -> str | None:
+    region = (region or "").strip() or None
+    if region is None:
+        return None
+    if role is not Role.MANAGER:
+        raise TerritorialError("only a manager may be limited to a region")
+    region_territories(uow, region)  # an error naming the known regions when unknown
+    return region
+
+
+def set_region(uow: UnitOfWork, username: str, region: str | None) -> User:
+    """Limit a manager to ``region`` (a region or district of the active alignment), or
+    lift the limit (None); takes effect at their next request."""
+    require(Role.ADMIN, "change users")
+    with uow:
+        user = _existing(uow, username)
+        new = _region(uow, user.role, region)
+        uow.users.update(user.id, region=new)
+        audit.record(uow, "user.region", username, {"region": user.region}, {"region": new})
+        uow.commit()
+        changed = uow.users.by_name(username)
+    assert changed is not None
+    return changed
 
 
 def ensure_user(

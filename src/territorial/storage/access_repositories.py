@@ -23,6 +23,7 @@ def _user(row: Any) -> User:
         rep_id=row.rep_id,
         active=bool(row.active),
         created_at=_aware(row.created_at),
+        region=row.region,
     )
 
 
@@ -32,7 +33,8 @@ class UserRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def add(self, username: str, password_hash: str, role: Role, rep_id: int | None) -> User:
+    def add(self, username: str, password_hash: str, role: Role, rep_id: int | None,
+            region: str | None = None) -> User:
         now = datetime.now(UTC)
         new_id = self.conn.execute(
             insert(users).values(
@@ -42,10 +44,11 @@ class UserRepository:
                 rep_id=rep_id,
                 active=True,
                 created_at=now,
+                region=region,
             )
         ).inserted_primary_key
         assert new_id is not None
-        return User(new_id[0], username, role, rep_id, True, now)
+        return User(new_id[0], username, role, rep_id, True, now, region)
 
     def get(self, user_id: int) -> User | None:
         row = self.conn.execute(select(users).where(users.c.id == user_id)).first()

@@ -194,6 +194,7 @@ users = Table(
     Column("rep_id", Integer, ForeignKey("reps.id", ondelete="SET NULL")),
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("region", String(255)),
 )
 
 login_failures = Table(

@@ -33,11 +33,14 @@ class NewUser(BaseModel):
     password: str = Field(max_length=1024)
     role: Role = Role.MANAGER
     rep: str | None = Field(default=None, max_length=255)
+    region: str | None = Field(default=None, max_length=255)
 
 
 def _add(uow: Uow, new: NewUser) -> User:
     try:
-        return users.add_user(uow, new.username, new.password, new.role, new.rep or None)
+        return users.add_user(
+            uow, new.username, new.password, new.role, new.rep or None, new.region or None
+        )
     except TerritorialError as exc:
         raise BadRequest(str(exc)) from None
 
@@ -50,7 +53,7 @@ def users_json(uow: Uow) -> Response:
 
 @router.post("/api/users")
 def add_user_json(uow: Uow, body: NewUser) -> Response:
-    """Add a login: ``{"username", "password", "role", "rep"}``."""
+    """Add a login: ``{"username", "password", "role", "rep", "region"}``."""
     return json_response(users.user_dict(_add(uow, body)), status=201)
 
 
@@ -147,9 +150,10 @@ def add_user_form(
     password: Annotated[str, Form(max_length=1024)],
     role: Annotated[Role, Form()],
     rep: Annotated[str, Form(max_length=255)] = "",
+    region: Annotated[str, Form(max_length=255)] = "",
 ) -> Response:
     try:
-        users.add_user(uow, username, password, role, rep or None)
+        users.add_user(uow, username, password, role, rep or None, region or None)
     except TerritorialError as exc:
         return render(
             request,
@@ -157,6 +161,27 @@ def add_user_form(
             {"data": users_data(uow), "json_url": "/api/users", "error": str(exc)},
             status=400,
         )
+    return RedirectResponse("/users", status_code=303)
+
+
+@router.post("/api/users/{username}/region")
+def set_region_json(uow: Uow, username: str, region: Text = None) -> Response:
+    """Limit a manager to a region or district (``?region=Central``; none: no limit)."""
+    try:
+        user = users.set_region(uow, username, region or None)
+    except TerritorialError as exc:
+        raise BadRequest(str(exc)) from None
+    return json_response(users.user_dict(user))
+
+
+@pages.post("/users/{username}/region")
+def set_region_form(
+    uow: Uow, username: str, region: Annotated[str, Form(max_length=255)] = ""
+) -> Response:
+    try:
+        users.set_region(uow, username, region or None)
+    except TerritorialError as exc:
+        raise BadRequest(str(exc)) from None
     return RedirectResponse("/users", status_code=303)
 
 

@@ -20,6 +20,7 @@ from territorial.domain.errors import NotPermitted
 from territorial.services.users import session_key
 from territorial.services.workspace import open_workspace
 from territorial.web import (
+    account,
     admin,
     api,
     api_cycle,
@@ -150,6 +151,7 @@ def create_app(db: str | None = None, hosts: list[str] | None = None) -> FastAPI
     app.include_router(rep.pages)
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(account.router)  # after /accounts/table
     app.include_router(api_plan.router)
     app.include_router(pages_plan.router)
     app.include_router(api_cycle.router)

@@ -23,6 +23,7 @@ from starlette.datastructures import FormData
 
 from territorial.domain.users import Actor, Role, User
 from territorial.services.actor import set_actor
+from territorial.services.region import actor_for
 from territorial.services.users import LoginRefused, authenticate
 from territorial.storage import UnitOfWork
 from territorial.web.access import needed_role
@@ -107,7 +108,11 @@ async def authorize(request: Request) -> None:
     if not user.role.allows(needed):
         raise WebError(403, f"{user.username} ({user.role}) may not open this page")
     request.state.user = user
-    set_actor(Actor(name=user.username, role=user.role, rep_id=user.rep_id))
+    if user.region:  # a manager limited to a region: resolve its territories today
+        workspace = request.app.state.workspace
+        set_actor(await run_in_threadpool(actor_for, UnitOfWork(workspace.engine), user))
+    else:
+        set_actor(Actor(name=user.username, role=user.role, rep_id=user.rep_id))
 
 
 def login_required_response(request: Request) -> Response:
