@@ -72,6 +72,12 @@ class Scenario:
     def territory(self, name: str) -> Territory | None:
         return next((t for t in self.territories if t.name == name), None)
 
+    def leaf_labels(self) -> list[str]:
+        """Territory names that hold accounts or are leaves of the hierarchy, in order."""
+        used = set(self.assignments.values())
+        parents = {t.parent for t in self.territories if t.parent}
+        return [t.name for t in self.territories if t.name in used or t.name not in parents]
+
     def rep_of(self, territory: str) -> str | None:
         t = self.territory(territory)
         return t.rep_external_id if t else None
