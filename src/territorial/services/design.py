@@ -211,7 +211,7 @@ def _units(
             ref,
             [frame.accounts[i].external_id for i in idx],
         )
-    from territorial.geo.units import build_units
+    from territorial.geo.builder import build_units
 
     accounts = [frame.accounts[i] for i in idx]
     units = build_units(

@@ -38,7 +38,7 @@ import numpy as np
 
 from territorial.domain import ScenarioStatus, TerritorialError
 from territorial.domain.users import Role
-from territorial.geo.units import build_units
+from territorial.geo.builder import build_units
 from territorial.metrics import TravelModel
 from territorial.metrics.contiguity import territory_components
 from territorial.metrics.incremental import RunningBalance
