@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
+DEFAULT_TOLERANCE = 0.05
+"""Allowed relative deviation of a balanced measure from the mean when none is given
+(0.05 = ±5%): the default of design, assessment, editing and rebalancing."""
+
 
 class TerritoryLevel(StrEnum):
     REGION = "region"

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from territorial.domain import ScenarioStatus, TerritorialError
+from territorial.domain.alignment import DEFAULT_TOLERANCE
 from territorial.domain.users import Role
 from territorial.geo.builder import build_units
 from territorial.metrics import TravelModel
@@ -50,7 +51,6 @@ from territorial.storage import UnitOfWork
 from territorial.storage.editing_repository import ScenarioRow
 
 DEFAULT_MEASURES = ("accounts", "potential", "revenue", "workload")
-DEFAULT_TOLERANCE = 0.05
 _CACHE_SIZE = 4
 IntArray = np.ndarray
 
