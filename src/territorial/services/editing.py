@@ -52,7 +52,6 @@ from territorial.storage.editing_repository import ScenarioRow
 
 DEFAULT_MEASURES = ("accounts", "potential", "revenue", "workload")
 _CACHE_SIZE = 4
-IntArray = np.ndarray
 
 
 class EditRefused(TerritorialError):
