@@ -43,8 +43,8 @@ from _geo_io import (
     self_check,
     unit_costs,
 )
+from territorial.geo.builder import build_units
 from territorial.geo.geodesy import equirectangular_km
-from territorial.geo.units import build_units
 from territorial.metrics import TravelModel
 from territorial.services.demo import build_demo
 from territorial.services.design import DesignRequest, design_scenario

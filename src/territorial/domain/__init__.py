@@ -2,11 +2,18 @@
 
 from territorial.domain.account import Account, AccountStatus, LocatedBy
 from territorial.domain.activity import Sale, Visit
-from territorial.domain.alignment import Scenario, ScenarioStatus, Territory, TerritoryLevel
+from territorial.domain.alignment import (
+    DEFAULT_TOLERANCE,
+    Scenario,
+    ScenarioStatus,
+    Territory,
+    TerritoryLevel,
+)
 from territorial.domain.errors import InputRejected, Problem, TerritorialError
 from territorial.domain.rep import Rep
 
 __all__ = [
+    "DEFAULT_TOLERANCE",
     "Account",
     "AccountStatus",
     "InputRejected",

@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
+DEFAULT_TOLERANCE = 0.05
+"""Allowed relative deviation of a balanced measure from the mean when none is given
+(0.05 = ±5%): the default of design, assessment, editing and rebalancing."""
+
 
 class TerritoryLevel(StrEnum):
     REGION = "region"
@@ -71,6 +75,12 @@ class Scenario:
 
     def territory(self, name: str) -> Territory | None:
         return next((t for t in self.territories if t.name == name), None)
+
+    def leaf_labels(self) -> list[str]:
+        """Territory names that hold accounts or are leaves of the hierarchy, in order."""
+        used = set(self.assignments.values())
+        parents = {t.parent for t in self.territories if t.parent}
+        return [t.name for t in self.territories if t.name in used or t.name not in parents]
 
     def rep_of(self, territory: str) -> str | None:
         t = self.territory(territory)

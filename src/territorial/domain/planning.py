@@ -1,73 +1,22 @@
 """Planning records: quota sets, goals, territory plans and balance snapshots.
 
-Plain dataclasses; the rules that compute them live in ``optimize`` and ``metrics``.
+Plain dataclasses (periods and quota slices: :mod:`territorial.domain.period`); the
+rules that compute them live in ``optimize`` and ``metrics``.
 """
 
 from __future__ import annotations
 
-import calendar
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from territorial.domain.errors import TerritorialError
+from territorial.domain.period import Period, QuotaSlice
 from territorial.domain.publishing import QuotaTransferRecord
 
 PLAN_SECTIONS = (
     "goals", "strategies", "objectives", "tactics",
     "strengths", "weaknesses", "opportunities", "threats",
 )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class PeriodSpec:
-    """A named period: a calendar year ``2027``, quarter ``2027-Q1`` or month ``2027-03``."""
-
-    label: str
-    start: date
-    end: date
-
-    def contains(self, other: PeriodSpec) -> bool:
-        return self.start <= other.start and other.end <= self.end
-
-
-_YEAR = re.compile(r"^(\d{4})$")
-_QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-
-
-def parse_period(text: str) -> PeriodSpec:
-    """Parse ``2027``, ``2027-Q1`` or ``2027-03`` into a :class:`PeriodSpec`."""
-    value = text.strip()
-    if m := _YEAR.match(value):
-        y = int(m.group(1))
-        return PeriodSpec(f"{y}", date(y, 1, 1), date(y, 12, 31))
-    if m := _QUARTER.match(value):
-        y, q = int(m.group(1)), int(m.group(2))
-        first = 3 * (q - 1) + 1
-        last = first + 2
-        return PeriodSpec(
-            f"{y}-Q{q}", date(y, first, 1), date(y, last, calendar.monthrange(y, last)[1])
-        )
-    if (m := _MONTH.match(value)) and 1 <= int(m.group(2)) <= 12:
-        y, mo = int(m.group(1)), int(m.group(2))
-        return PeriodSpec(
-            f"{y}-{mo:02d}", date(y, mo, 1), date(y, mo, calendar.monthrange(y, mo)[1])
-        )
-    raise TerritorialError(
-        f"period {text!r} is not a year (2027), a quarter (2027-Q1) or a month (2027-03)"
-    )
-
-
-@dataclass(frozen=True)
-class QuotaSlice:
-    """A month or quarter of a territory's quota."""
-
-    label: str
-    start: date
-    end: date
-    amount: Decimal
 
 
 @dataclass
@@ -86,7 +35,7 @@ class QuotaSet:
     """The quotas of every territory of a scenario for one period."""
 
     scenario: str
-    period: PeriodSpec
+    period: Period
     total: Decimal
     method: str
     unit: Decimal

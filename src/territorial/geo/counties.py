@@ -48,10 +48,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 from scipy import sparse
 from scipy.spatial import cKDTree
 
+from territorial.arrays import FloatArray, IntArray
+from territorial.geo.geodesy import EARTH_RADIUS_KM, unit_vectors
+from territorial.geo.graph import connect_components, contract_empty, valid_points
 from territorial.geo.topojson import (
     Geometry,
     Topology,
@@ -59,14 +61,8 @@ from territorial.geo.topojson import (
     points_in_rings,
     polygons_centroid,
 )
-from territorial.geo.units import (
-    EARTH_RADIUS_KM,
-    GeoUnits,
-    connect_components,
-    contract_empty,
-    unit_vectors,
-    valid_points,
-)
+from territorial.geo.units import GeoUnits
+from territorial.geo.zips import normalize_zip, zip_index
 
 __all__ = [
     "DATA_FILE",
@@ -79,8 +75,6 @@ __all__ = [
     "county_geojson",
 ]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "counties-10m.json"
 
@@ -275,8 +269,6 @@ def build_county_units(
     atlas : CountyAtlas, optional
         The county map (default :func:`county_atlas`).
     """
-    from territorial.geo.zips import normalize_zip, zip_index
-
     atlas = atlas or county_atlas()
     p_lat = lat.astype(np.float64, copy=True)
     p_lon = lon.astype(np.float64, copy=True)

@@ -13,6 +13,7 @@ Use :meth:`Geocoder.shared` to get the process-wide instance; indexes load on fi
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from dataclasses import dataclass
@@ -81,15 +82,20 @@ def is_us_country(country: str | None) -> bool:
     return not country or country.strip().lower() in _US_NAMES
 
 
-def normalize_zip(value: str | None) -> str | None:
+def normalize_zip(value: object) -> str | None:
     """Return the 5-digit US ZIP in ``value``, or ``None`` if it does not look like one.
 
-    Accepts ZIP+4 (``"02139-4307"``, ``"021394307"``) and ZIPs that lost their leading
-    zeros in a spreadsheet (``"2139"``, ``"2139.0"``).
+    Accepts ZIP+4 (``"02139-4307"``, ``"021394307"``), ZIPs that lost their leading
+    zeros in a spreadsheet (``"2139"``, ``"2139.0"``) and numbers (``2139``, ``2139.0``;
+    not ``NaN`` or a fraction).
     """
     if value is None:
         return None
-    text = value.strip()
+    if isinstance(value, float):
+        if not math.isfinite(value) or value != int(value):
+            return None
+        value = int(value)
+    text = str(value).strip()
     if text.endswith(".0"):
         text = text[:-2]
     if len(text) == 5 and text.isdigit():

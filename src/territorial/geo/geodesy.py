@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
+from territorial.arrays import FloatArray
 
 
 def as_float_array(values: npt.ArrayLike, name: str = "values") -> FloatArray:

@@ -30,6 +30,7 @@ import numpy.typing as npt
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from territorial.arrays import FloatArray
 from territorial.geo.topojson import Topology
 
 __all__ = [
@@ -42,8 +43,6 @@ __all__ = [
     "us_outline",
 ]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 #: Tableau 10 (grey swapped for a dark teal): distinct hues for neighbouring shapes.
 PALETTE: tuple[str, ...] = (

@@ -24,6 +24,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
+from territorial.arrays import FloatArray
+
 __all__ = [
     "Geometry",
     "Topology",
@@ -33,7 +35,6 @@ __all__ = [
     "polygons_centroid",
 ]
 
-FloatArray = npt.NDArray[np.float64]
 Polygon = list[FloatArray]
 """Rings of one polygon, each (k, 2) lon/lat closed; the first is the exterior."""
 

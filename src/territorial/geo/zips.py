@@ -28,40 +28,18 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
-import numpy.typing as npt
 import zipcodes
 from scipy.spatial import cKDTree
 
-from territorial.geo.geocode import normalize_zip as normalize_zip_text
-from territorial.geo.units import (
-    EARTH_RADIUS_KM,
-    ZIP_MAX_EDGE_KM,
-    GeoUnits,
-    haversine_km,
-    proximity_graph,
-    unit_vectors,
-    valid_points,
-)
+from territorial.arrays import FloatArray
+from territorial.geo.geocode import normalize_zip
+from territorial.geo.geodesy import EARTH_RADIUS_KM, haversine_km, unit_vectors
+from territorial.geo.graph import proximity_graph, valid_points
+from territorial.geo.units import ZIP_MAX_EDGE_KM, GeoUnits
 
 __all__ = ["ZipIndex", "build_zip_units", "normalize_zip", "zip_index"]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
-
-
-def normalize_zip(value: object) -> str | None:
-    """5-digit ZIP from ``"02139"``, ``"2139"``, ``"02139-4307"``, ``2139`` or ``None``.
-
-    Leading zeros lost by spreadsheets are restored. Anything else gives ``None``.
-    """
-    if value is None:
-        return None
-    if isinstance(value, float):
-        if not math.isfinite(value) or value != int(value):
-            return None
-        value = int(value)
-    return normalize_zip_text(str(value))
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from territorial.geo.geodesy import FloatArray, as_float_array
+from territorial.arrays import BoolArray, FloatArray, IntArray
+from territorial.geo.geodesy import as_float_array
 
 __all__ = [
     "BoolArray",
@@ -17,8 +18,6 @@ __all__ = [
     "totals_by_territory",
 ]
 
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 
 def as_territory_array(territory: npt.ArrayLike, n_territories: int) -> IntArray:

@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.sparse import csr_matrix
 
+from territorial.domain.alignment import DEFAULT_TOLERANCE
 from territorial.geo.geodesy import haversine_km
 from territorial.metrics._arrays import (
     FloatArray,
@@ -431,7 +432,7 @@ def _opt_float(x: float) -> float | None:
 def assess(
     inputs: AssessmentInputs,
     travel: TravelModel | None = None,
-    tolerance: float = 0.05,
+    tolerance: float = DEFAULT_TOLERANCE,
     *,
     targets: Mapping[str, npt.ArrayLike] | None = None,
     centre_weight: str | None = "visits_per_year",

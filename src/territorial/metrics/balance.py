@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from territorial.domain.alignment import DEFAULT_TOLERANCE
 from territorial.metrics._arrays import BoolArray, FloatArray, as_float_array
 
 _WITHIN_EPS = 1e-9  # slack so a deviation of exactly the tolerance counts as within
@@ -134,7 +135,7 @@ def balance_stats(
     measure: str,
     totals: npt.ArrayLike,
     targets: npt.ArrayLike | None = None,
-    tolerance: float = 0.05,
+    tolerance: float = DEFAULT_TOLERANCE,
 ) -> BalanceStats:
     """Balance statistics of one measure.
 

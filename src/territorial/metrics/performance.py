@@ -17,13 +17,8 @@ from enum import StrEnum
 
 import numpy as np
 
-from territorial.optimize.quota import Period
-from territorial.optimize.seasonality import (
-    FLAT_INDEX,
-    PeriodQuota,
-    SeasonalIndex,
-    expected_fraction,
-)
+from territorial.domain.period import Period, QuotaSlice
+from territorial.optimize.seasonality import FLAT_INDEX, SeasonalIndex, expected_fraction
 
 __all__ = [
     "Alert",
@@ -81,7 +76,7 @@ def expected_to_date(
     period: Period,
     as_of: date,
     index: SeasonalIndex = FLAT_INDEX,
-    split: Sequence[PeriodQuota] | None = None,
+    split: Sequence[QuotaSlice] | None = None,
 ) -> float:
     """Quota expected to be earned by the end of ``as_of``.
 
@@ -103,7 +98,7 @@ def attainment(
     period: Period,
     as_of: date,
     index: SeasonalIndex = FLAT_INDEX,
-    split: Sequence[PeriodQuota] | None = None,
+    split: Sequence[QuotaSlice] | None = None,
 ) -> Attainment:
     """Attainment, seasonal pace and run-rate projection of one subject."""
     q = float(quota)
@@ -139,7 +134,7 @@ def attainment_table(
 
 
 def attainment_by_slice(
-    subject: str, slices: Sequence[PeriodQuota], sales: Iterable[Sale], as_of: date
+    subject: str, slices: Sequence[QuotaSlice], sales: Iterable[Sale], as_of: date
 ) -> list[Attainment]:
     """Attainment per month or quarter of a seasonal split.
 

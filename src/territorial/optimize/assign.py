@@ -30,9 +30,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 from scipy.optimize import linear_sum_assignment
 
+from territorial.arrays import FloatArray
 from territorial.domain.rep import Rep
 from territorial.geo.geodesy import haversine_km
 
@@ -49,7 +50,6 @@ __all__ = [
     "solve_assignment",
 ]
 
-FloatArray = NDArray[np.float64]
 COMPONENTS = ("travel", "fit", "experience", "continuity")
 
 

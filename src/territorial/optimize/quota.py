@@ -19,12 +19,11 @@ non-overridden quota is a whole multiple of the unit.
 
 from __future__ import annotations
 
-import calendar
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
 from enum import StrEnum
 from fractions import Fraction
 from types import MappingProxyType
@@ -32,68 +31,34 @@ from types import MappingProxyType
 import numpy as np
 from numpy.typing import ArrayLike
 
+from territorial.domain.period import Period, QuotaSlice
+
 __all__ = [
+    "CENT",
     "AccountMove",
     "GrowthRule",
-    "Period",
     "ProrationResult",
     "QuotaBasis",
     "QuotaMethod",
     "QuotaResult",
     "QuotaTransfer",
     "apportion",
+    "clip_slices",
     "prorate_moves",
+    "prorated_slice",
     "rollup_quotas",
     "split_target",
+    "to_cents",
     "to_decimal",
 ]
 
 Money = Decimal | int | float | str
+CENT = Decimal("0.01")
 
 
-@dataclass(frozen=True)
-class Period:
-    """A closed date range: ``start`` and ``end`` are both in the period."""
-
-    start: date
-    end: date
-
-    def __post_init__(self) -> None:
-        if self.end < self.start:
-            raise ValueError(f"period ends ({self.end}) before it starts ({self.start})")
-
-    @property
-    def days(self) -> int:
-        """Number of days in the period."""
-        return (self.end - self.start).days + 1
-
-    def elapsed_days(self, as_of: date) -> int:
-        """Days of the period up to and including ``as_of`` (0..days)."""
-        return min(max((as_of - self.start).days + 1, 0), self.days)
-
-    def elapsed_fraction(self, as_of: date) -> float:
-        """Share of the period's days elapsed by the end of ``as_of``."""
-        return self.elapsed_days(as_of) / self.days
-
-    def remaining_fraction(self, effective: date) -> float:
-        """Share of the period's days from ``effective`` (included) to the end."""
-        return 1.0 - self.elapsed_days(effective - timedelta(days=1)) / self.days
-
-    def months(self) -> list[tuple[int, int]]:
-        """Calendar months ``(year, month)`` the period touches, in order."""
-        out = []
-        y, m = self.start.year, self.start.month
-        while (y, m) <= (self.end.year, self.end.month):
-            out.append((y, m))
-            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-        return out
-
-    def month_days(self, year: int, month: int) -> int:
-        """Days of calendar month ``(year, month)`` inside the period."""
-        first = date(year, month, 1)
-        last = date(year, month, calendar.monthrange(year, month)[1])
-        lo, hi = max(first, self.start), min(last, self.end)
-        return max((hi - lo).days + 1, 0)
+def to_cents(amount: Decimal) -> Decimal:
+    """``amount`` rounded to the cent, half to even (the rounding of every pro-rata part)."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_EVEN)
 
 
 class QuotaMethod(StrEnum):
@@ -620,3 +585,23 @@ def prorate_moves(
         transfers=tuple(transfers),
         territory_of=MappingProxyType(where),
     )
+
+
+def prorated_slice(s: QuotaSlice, start: date, end: date) -> QuotaSlice | None:
+    """The part of ``s`` between ``start`` and ``end`` (both included), or None.
+
+    A slice cut by the range keeps its amount pro rata to its days inside, to the cent;
+    a slice wholly inside keeps its amount exactly.
+    """
+    lo, hi = max(s.start, start), min(s.end, end)
+    if hi < lo:
+        return None
+    if (lo, hi) == (s.start, s.end):
+        return s
+    days = Decimal((hi - lo).days + 1) / Decimal((s.end - s.start).days + 1)
+    return QuotaSlice(s.label, lo, hi, to_cents(s.amount * days))
+
+
+def clip_slices(slices: Sequence[QuotaSlice], period: Period) -> list[QuotaSlice]:
+    """The slices inside ``period``; a slice cut by it keeps its amount pro rata to days."""
+    return [c for s in slices if (c := prorated_slice(s, period.start, period.end)) is not None]

@@ -1,7 +1,8 @@
 """Seasonality: learn a monthly index from sales history and split quotas over time.
 
-A :class:`Period` is a closed date range (``start`` and ``end`` both included).
-Months cut by the period count pro rata to the days inside it.
+A period (:class:`territorial.domain.period.Period`) is a closed date range (``start``
+and ``end`` both included). Months cut by the period count pro rata to the days inside
+it; the slices are :class:`territorial.domain.period.QuotaSlice`.
 """
 
 from __future__ import annotations
@@ -11,16 +12,14 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from enum import StrEnum
 
-from territorial.optimize.quota import Money, Period, apportion, to_decimal
+from territorial.domain.period import Period, QuotaSlice
+from territorial.optimize.quota import Money, apportion, to_decimal
 
 __all__ = [
     "FLAT_INDEX",
     "Granularity",
-    "Period",
-    "PeriodQuota",
     "SeasonalIndex",
     "expected_fraction",
     "monthly_index",
@@ -113,17 +112,6 @@ class Granularity(StrEnum):
     QUARTER = "quarter"
 
 
-@dataclass(frozen=True)
-class PeriodQuota:
-    """A slice of a period's quota."""
-
-    label: str
-    start: date
-    end: date
-    amount: Decimal
-    weight: float
-
-
 def _month_weight(period: Period, index: SeasonalIndex, y: int, m: int) -> float:
     return index.weight(m) * period.month_days(y, m) / calendar.monthrange(y, m)[1]
 
@@ -135,7 +123,7 @@ def split_by_period(
     *,
     granularity: Granularity | str = Granularity.MONTH,
     unit: Money = 1,
-) -> list[PeriodQuota]:
+) -> list[QuotaSlice]:
     """Split a period quota into months or quarters by a seasonal index.
 
     A month's weight is its index share times the fraction of its days inside
@@ -162,10 +150,7 @@ def split_by_period(
     if sum(weights) <= 0:  # the index is zero on every month of the period
         weights = [float((s[2] - s[1]).days + 1) for s in slices]
     parts, _ = apportion(to_decimal(amount), weights, unit)
-    return [
-        PeriodQuota(label=s[0], start=s[1], end=s[2], amount=p, weight=w)
-        for s, p, w in zip(slices, parts, weights, strict=True)
-    ]
+    return [QuotaSlice(s[0], s[1], s[2], p) for s, p in zip(slices, parts, strict=True)]
 
 
 def expected_fraction(period: Period, as_of: date, index: SeasonalIndex = FLAT_INDEX) -> float:

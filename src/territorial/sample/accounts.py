@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from territorial.arrays import FloatArray, IntArray
 from territorial.domain import Account, AccountStatus, LocatedBy
-from territorial.sample.geodata import FloatArray, IntArray, us_cities, us_zips
+from territorial.sample.geodata import us_cities, us_zips
 from territorial.sample.names import INDUSTRIES, company_name, street_address
 
 #: Share of accounts per industry (same order as ``INDUSTRIES``).

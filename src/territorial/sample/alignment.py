@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from territorial.arrays import FloatArray, IntArray
 from territorial.domain import Account, Rep, Territory, TerritoryLevel
 from territorial.geo.geodesy import haversine_km
-from territorial.sample.geodata import FloatArray, IntArray, us_cities, us_zips
+from territorial.sample.geodata import us_cities, us_zips
 from territorial.sample.names import INDUSTRIES, person_names
 
 REGION_NAMES: tuple[str, ...] = ("West", "Central", "East")

@@ -6,8 +6,8 @@ from datetime import date
 
 import numpy as np
 
+from territorial.arrays import FloatArray
 from territorial.domain import Account, Sale
-from territorial.sample.geodata import FloatArray
 
 
 def month_starts(end_month: date, months: int) -> list[date]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from territorial.domain.alignment import DEFAULT_TOLERANCE
 from territorial.metrics import Assessment, AssessmentInputs, RepInfo, TravelModel, assess
 from territorial.services.frame import ScenarioFrame, load_frame
 from territorial.services.region import region_frame
@@ -74,7 +75,7 @@ def assess_scenario(
     scenario: str | None = None,
     *,
     travel: TravelModel | None = None,
-    tolerance: float = 0.05,
+    tolerance: float = DEFAULT_TOLERANCE,
     measures: tuple[str, ...] = ASSESSED_MEASURES,
     judged: tuple[str, ...] = JUDGED_MEASURES,
     as_of: date | None = None,

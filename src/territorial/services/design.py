@@ -22,6 +22,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from territorial.domain import Scenario, ScenarioStatus, TerritorialError, Territory
+from territorial.domain.alignment import DEFAULT_TOLERANCE
 from territorial.domain.publishing import NameClaim, NameTaken
 from territorial.domain.users import Role
 from territorial.geo.geodesy import (
@@ -65,7 +66,7 @@ class DesignRequest:
     name: str
     territories: int
     balance: tuple[str, ...] = ("potential", "workload")
-    tolerance: float | dict[str, float] = 0.05
+    tolerance: float | dict[str, float] = DEFAULT_TOLERANCE
     by: UnitKind = "account"
     contiguous: bool = False
     objective: Literal["travel", "diameter"] = "travel"
@@ -165,7 +166,7 @@ def _tolerances(request: DesignRequest) -> dict[str, float]:
         unknown = set(request.tolerance) - set(request.balance)
         if unknown:
             raise TerritorialError(f"--tolerance names measures not balanced: {sorted(unknown)}")
-        return {m: request.tolerance.get(m, 0.05) for m in request.balance}
+        return {m: request.tolerance.get(m, DEFAULT_TOLERANCE) for m in request.balance}
     return dict.fromkeys(request.balance, request.tolerance)
 
 
@@ -211,7 +212,7 @@ def _units(
             ref,
             [frame.accounts[i].external_id for i in idx],
         )
-    from territorial.geo.units import build_units
+    from territorial.geo.builder import build_units
 
     accounts = [frame.accounts[i] for i in idx]
     units = build_units(

@@ -37,8 +37,9 @@ from typing import Any
 import numpy as np
 
 from territorial.domain import ScenarioStatus, TerritorialError
+from territorial.domain.alignment import DEFAULT_TOLERANCE
 from territorial.domain.users import Role
-from territorial.geo.units import build_units
+from territorial.geo.builder import build_units
 from territorial.metrics import TravelModel
 from territorial.metrics.contiguity import territory_components
 from territorial.metrics.incremental import RunningBalance
@@ -51,9 +52,7 @@ from territorial.storage import UnitOfWork
 from territorial.storage.editing_repository import ScenarioRow
 
 DEFAULT_MEASURES = ("accounts", "potential", "revenue", "workload")
-DEFAULT_TOLERANCE = 0.05
 _CACHE_SIZE = 4
-IntArray = np.ndarray
 
 
 class EditRefused(TerritorialError):

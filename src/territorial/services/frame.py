@@ -102,9 +102,7 @@ def _last_year_sales(uow: UnitOfWork, ids: list[str]) -> np.ndarray | None:
 
 def leaf_labels(scenario: Scenario) -> list[str]:
     """Territory names that hold accounts or are leaves of the hierarchy, in order."""
-    used = set(scenario.assignments.values())
-    parents = {t.parent for t in scenario.territories if t.parent}
-    return [t.name for t in scenario.territories if t.name in used or t.name not in parents]
+    return scenario.leaf_labels()
 
 
 def load_frame(uow: UnitOfWork, scenario: Scenario) -> ScenarioFrame:

@@ -27,14 +27,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from territorial.domain import TerritorialError
-from territorial.domain.planning import PeriodSpec, QuotaSet, QuotaSlice, parse_period
+from territorial.domain.period import Period, QuotaSlice, parse_period
 from territorial.io import write_rows_csv
 from territorial.metrics import TravelModel
 from territorial.metrics.performance import (
@@ -52,8 +52,7 @@ from territorial.metrics.performance import (
     year_fraction,
 )
 from territorial.metrics.tiers import TierConfig, assign_tiers
-from territorial.optimize.quota import Period
-from territorial.optimize.seasonality import PeriodQuota
+from territorial.optimize.quota_carry import quota_within
 from territorial.services.frame import load_frame
 from territorial.services.quotas import find_quota_set
 from territorial.services.rebalance import RebalanceOptions, RebalanceProposal, propose_rebalance
@@ -71,8 +70,6 @@ from territorial.services.territory_data import (
     yearly_capacity,
 )
 from territorial.storage import UnitOfWork
-
-CENT = Decimal("0.01")
 
 
 @dataclass
@@ -95,7 +92,7 @@ class MonitorReport:
     """Everything ``territorial monitor`` shows."""
 
     scenario: str
-    period: PeriodSpec
+    period: Period
     quota_period: str
     as_of: date
     territories: list[TerritoryStatus]
@@ -144,45 +141,6 @@ class MonitorReport:
             "notes": self.notes,
             "rebalance": None if self.rebalance is None else self.rebalance.to_dict(),
         }  # fmt: skip
-
-
-def _clip_slices(slices: list[QuotaSlice], spec: PeriodSpec) -> list[PeriodQuota]:
-    """The slices inside ``spec``; a slice cut by it keeps its amount pro rata to days."""
-    out = []
-    for s in slices:
-        lo, hi = max(s.start, spec.start), min(s.end, spec.end)
-        if hi < lo:
-            continue
-        amount = s.amount
-        if (lo, hi) != (s.start, s.end):
-            days = Decimal((hi - lo).days + 1) / Decimal((s.end - s.start).days + 1)
-            amount = (s.amount * days).quantize(CENT, rounding=ROUND_HALF_EVEN)
-        out.append(PeriodQuota(s.label, lo, hi, amount, 0.0))
-    return out
-
-
-def _quota_in(qs: QuotaSet, spec: PeriodSpec) -> dict[str, tuple[Decimal, list[PeriodQuota]]]:
-    """Quota and slices of each territory inside ``spec``."""
-    out = {}
-    for q in qs.quotas:
-        if qs.period.label == spec.label or not q.slices:
-            frac = Decimal(1)
-            if qs.period.label != spec.label:  # no slices: pro rata to days
-                frac = Decimal((spec.end - spec.start).days + 1) / Decimal(
-                    (qs.period.end - qs.period.start).days + 1
-                )
-            amount = (q.amount * frac) if frac != 1 else q.amount
-            if frac != 1:
-                amount = amount.quantize(CENT, rounding=ROUND_HALF_EVEN)
-            slices = [PeriodQuota(s.label, s.start, s.end, s.amount, 0.0) for s in q.slices]
-            out[q.territory] = (
-                amount,
-                slices or [PeriodQuota(spec.label, spec.start, spec.end, amount, 0.0)],
-            )
-        else:
-            slices = _clip_slices(q.slices, spec)
-            out[q.territory] = (sum((s.amount for s in slices), Decimal(0)), slices)
-    return out
 
 
 def run_monitor(
@@ -238,8 +196,7 @@ def run_monitor(
             replaced = uow.scenarios.get(published.other)
             if replaced is not None:
                 switch, before_where = published.effective, replaced.assignments
-    per = Period(spec.start, spec.end)
-    quotas = _quota_in(qs, spec)
+    quotas = quota_within(qs, spec)
     where = found.assignments
     actual: dict[str, float] = defaultdict(float)
     sales_of: dict[str, list[tuple[date, float]]] = defaultdict(list)
@@ -268,10 +225,10 @@ def run_monitor(
         visit_count[v.account_external_id] += 1
     elapsed_period = Period(spec.start, until) if until >= spec.start else None
     rows: list[TerritoryStatus] = []
-    months = [f"{y}-{m:02d}" for y, m in per.months() if date(y, m, 1) <= until]
+    months = [f"{y}-{m:02d}" for y, m in spec.months() if date(y, m, 1) <= until]
     for label in sorted(quotas):
         amount, slices = quotas[label]
-        att = attainment(label, amount, actual.get(label, 0.0), per, day, split=slices)
+        att = attainment(label, amount, actual.get(label, 0.0), spec, day, split=slices)
         j = frame.labels.index(label) if label in frame.labels else -1
         members = np.flatnonzero(frame.territory == j) if j >= 0 else np.array([], dtype=int)
         rep = frame.rep_of(label)
@@ -292,10 +249,10 @@ def run_monitor(
         cov = None
         if any_visits:
             ids = [frame.accounts[i].external_id for i in members]
-            planned = [float(frame.visits_per_year[i]) * year_fraction(per) for i in members]
-            cov = coverage(ids, [result.tier[i] for i in members], planned, visit_count, per,
+            planned = [float(frame.visits_per_year[i]) * year_fraction(spec) for i in members]
+            cov = coverage(ids, [result.tier[i] for i in members], planned, visit_count, spec,
                            day, subject=label)  # fmt: skip
-        trend = monthly_trend(sales_of.get(label, []), per, day)
+        trend = monthly_trend(sales_of.get(label, []), spec, day)
         rows.append(
             TerritoryStatus(
                 territory=label,
@@ -313,19 +270,19 @@ def run_monitor(
         notes.append("no visits imported: coverage not computed; travel cost uses planned visits")
     rep_quota: dict[str, Decimal] = defaultdict(Decimal)
     rep_actual: dict[str, float] = defaultdict(float)
-    rep_slices: dict[str, list[PeriodQuota]] = defaultdict(list)
+    rep_slices: dict[str, list[QuotaSlice]] = defaultdict(list)
     for r in rows:
         if r.rep_external_id:
             rep_quota[r.rep_external_id] += quotas[r.territory][0]
             rep_actual[r.rep_external_id] += r.attainment.actual
             rep_slices[r.rep_external_id] += quotas[r.territory][1]
     reps = [
-        attainment(rid, rep_quota[rid], rep_actual[rid], per, day, split=rep_slices[rid])
+        attainment(rid, rep_quota[rid], rep_actual[rid], spec, day, split=rep_slices[rid])
         for rid in sorted(rep_quota)
     ]
     company_quota = sum((q for q, _ in quotas.values()), Decimal(0))
     all_slices = [s for _, sl in quotas.values() for s in sl]
-    company = attainment("company", company_quota, sum(r.attainment.actual for r in rows), per,
+    company = attainment("company", company_quota, sum(r.attainment.actual for r in rows), spec,
                          day, split=all_slices)  # fmt: skip
     alerts = pace_alerts([r.attainment for r in rows if r.attainment.expected > 0],
                          threshold=pace_threshold)  # fmt: skip

@@ -18,50 +18,39 @@ The written territory plans and the locks of the outgoing alignment carry over t
 territories of the new one that keep their name (goals are kept by territory name).
 
 Quotas of the outgoing alignment for every period still running on the effective date
-(or starting after it) are carried to the new one:
-
-- each territory's quota *remaining* on the effective date is the part of its slices
-  from that day on (a slice cut by the date counts pro rata to its days; a quota
-  without slices counts pro rata to the period's days);
-- the accounts that change territory carry their share of that remaining quota,
-  :func:`territorial.optimize.quota.prorate_moves` with the period starting on the
-  effective date; an account's share is its weight by the basis the quota set used
-  (:func:`territorial.services.quotas.account_basis`) over its territory's total;
-- the moved amounts leave the old territory's remaining slices in proportion to them
-  and join the new territory's slices of the same labels, so territory, slice and
-  company totals stay exact; the quota earned before the effective date stays where it
-  was, including with territories the new alignment no longer has;
-- territories with the same name keep their (adjusted) quota; new territories start at
-  zero and get what moves in. A quota set the new scenario already has for the same
-  period is kept as it is (and said so).
+(or starting after it) are carried to the new one
+(:func:`territorial.optimize.quota_carry.carry_quota_set`): the accounts that change
+territory carry their share of the quota remaining on the effective date, an account's
+share being its weight by the basis the quota set used
+(:func:`territorial.services.quotas.account_basis`) over its territory's total; the
+quota earned before the effective date stays where it was, including with territories
+the new alignment no longer has; territories with the same name keep their (adjusted)
+quota; new territories start at zero and get what moves in. A quota set the new
+scenario already has for the same period is kept as it is (and said so).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from typing import Any
 
 from territorial.domain import Scenario, ScenarioStatus, TerritorialError
-from territorial.domain.planning import QuotaSet, QuotaSlice, TerritoryQuota
 from territorial.domain.publishing import QuotaTransferRecord, ScenarioEvent, ScenarioEventKind
 from territorial.domain.users import Role
-from territorial.optimize.quota import AccountMove, Period, apportion, prorate_moves
+from territorial.optimize.quota_carry import carry_quota_set
 from territorial.services import audit
 from territorial.services.actor import require
 from territorial.services.balance_check import BalanceCheck, check_balance
 from territorial.services.carry_over import carry_locks, carry_plans, goal_notes
 from territorial.services.compare import moved_accounts
-from territorial.services.frame import leaf_labels, load_frame
+from territorial.services.frame import load_frame
 from territorial.services.quotas import account_basis
 from territorial.services.region import require_moves_in_region
 from territorial.services.scenarios import resolve_scenario
 from territorial.services.snapshots import PUBLISH_REASON, record_balance_snapshot
 from territorial.storage import UnitOfWork
-
-CENT = Decimal("0.01")
 
 
 def _now(now: datetime | None) -> datetime:
@@ -148,134 +137,6 @@ class CarriedQuotas:
             "after": {k: str(v) for k, v in self.after.items()},
             "transfers": [x.to_dict() for x in self.transfers],
         }
-
-
-def _remaining_part(s: QuotaSlice, effective: date) -> Decimal:
-    """The part of slice ``s`` from ``effective`` on (pro rata to days when cut)."""
-    if s.end < effective:
-        return Decimal(0)
-    if s.start >= effective:
-        return s.amount
-    days = Decimal((s.end - effective).days + 1) / Decimal((s.end - s.start).days + 1)
-    return (s.amount * days).quantize(CENT, rounding=ROUND_HALF_EVEN)
-
-
-def _remaining(q: TerritoryQuota, period: Period, effective: date) -> Decimal:
-    if q.slices:
-        return sum((_remaining_part(s, effective) for s in q.slices), Decimal(0))
-    if effective <= period.start:
-        return q.amount
-    frac = Decimal(str(period.remaining_fraction(effective)))
-    return (q.amount * frac).quantize(CENT, rounding=ROUND_HALF_EVEN)
-
-
-def carry_quota_set(
-    qs: QuotaSet,
-    old: Scenario,
-    new: Scenario,
-    basis: Mapping[str, float],
-    effective: date,
-    *,
-    now: datetime | None = None,
-) -> tuple[QuotaSet, list[QuotaTransferRecord]]:
-    """The quota set ``qs`` of ``old`` carried to ``new`` from ``effective`` on.
-
-    Pure: no storage. ``basis`` is each account's weight inside its territory's quota
-    (see :func:`territorial.services.quotas.account_basis`). The result sums exactly
-    to ``qs.total``; only accounts assigned in both scenarios to different territories
-    carry quota.
-    """
-    period = Period(qs.period.start, qs.period.end)
-    if effective > period.end:
-        raise ValueError(f"the period {qs.period.label} ended before {effective}")
-    amount = {q.territory: q.amount for q in qs.quotas}
-    remaining = {q.territory: _remaining(q, period, effective) for q in qs.quotas}
-    where = {ext: terr for ext, terr in old.assignments.items()}
-    for terr in set(where.values()):
-        remaining.setdefault(terr, Decimal(0))
-    moves = [
-        AccountMove(ext, new.assignments[ext], effective)
-        for ext, terr in sorted(where.items())
-        if ext in new.assignments and new.assignments[ext] != terr
-    ]
-    window = Period(max(effective, period.start), period.end)
-    result = prorate_moves(remaining, where, basis, moves, window, unit=qs.unit)
-
-    # slices: the elapsed part stays; each transfer leaves the source's remaining slices
-    # in proportion to them and joins the destination's slices of the same labels
-    template = next((q.slices for q in qs.quotas if q.slices), [])
-    slices: dict[str, dict[str, Decimal]] = {
-        q.territory: {s.label: s.amount for s in q.slices} for q in qs.quotas if q.slices
-    }
-    weights = {
-        q.territory: [float(_remaining_part(s, effective)) for s in q.slices]
-        for q in qs.quotas
-        if q.slices
-    }
-    remaining_days = [float(max((s.end - max(s.start, effective)).days + 1, 0)) for s in template]
-    transfers: list[QuotaTransferRecord] = []
-    for x in result.transfers:
-        before = amount.get(x.from_territory, Decimal(0))
-        transfers.append(
-            QuotaTransferRecord(
-                account_external_id=x.account_id,
-                from_territory=x.from_territory,
-                to_territory=x.to_territory,
-                effective=effective,
-                share=x.account_share,
-                remaining=float(remaining[x.from_territory] / before) if before > 0 else 0.0,
-                amount=x.amount,
-            )
-        )
-        if not template or x.amount == 0:
-            continue
-        w = weights.get(x.from_territory) or remaining_days
-        parts, _ = apportion(x.amount, w if sum(w) > 0 else remaining_days, qs.unit)
-        for side, sign in ((x.from_territory, -1), (x.to_territory, 1)):
-            row = slices.setdefault(side, {s.label: Decimal(0) for s in template})
-            for s, part in zip(template, parts, strict=True):
-                row[s.label] += sign * part
-
-    new_amount = {t: amount.get(t, Decimal(0)) for t in amount}
-    for terr, value in result.quotas.items():
-        new_amount[terr] = amount.get(terr, Decimal(0)) + (value - remaining.get(terr, Decimal(0)))
-    old_by_name = {q.territory: q for q in qs.quotas}
-    order = leaf_labels(new)
-    order += [t for t in new_amount if t not in order and new_amount[t] != 0]
-    quotas = []
-    for terr in order:
-        value = new_amount.get(terr, Decimal(0))
-        previous = old_by_name.get(terr)
-        in_new = new.territory(terr) is not None
-        rep = new.rep_of(terr) if in_new else (previous.rep_external_id if previous else None)
-        row = slices.get(terr) or ({s.label: Decimal(0) for s in template} if template else {})
-        quotas.append(
-            TerritoryQuota(
-                territory=terr,
-                amount=value,
-                rep_external_id=rep,
-                overridden=bool(previous and previous.overridden),
-                slices=[QuotaSlice(s.label, s.start, s.end, row[s.label]) for s in template],
-            )
-        )
-    carried = QuotaSet(
-        scenario=new.name,
-        period=qs.period,
-        total=qs.total,
-        method=qs.method,
-        unit=qs.unit,
-        granularity=qs.granularity,
-        weights=dict(qs.weights),
-        seasonality=qs.seasonality,
-        seasonality_years=qs.seasonality_years,
-        created_at=_now(now),
-        quotas=quotas,
-        notes=[f"carried from {old.name} on publish, effective {effective}"],
-        transfers=transfers,
-    )
-    if carried.sum != qs.total:  # prorate_moves conserves exactly; never store a wrong set
-        raise TerritorialError(f"carried quotas add up to {carried.sum}, not {qs.total}")
-    return carried, transfers
 
 
 # --------------------------------------------------------------------------- publish

@@ -19,16 +19,11 @@ from typing import Any
 import numpy as np
 
 from territorial.domain import Sale, Scenario, TerritorialError
-from territorial.domain.planning import (
-    PeriodSpec,
-    QuotaSet,
-    QuotaSlice,
-    TerritoryQuota,
-    parse_period,
-)
+from territorial.domain.period import Period, parse_period
+from territorial.domain.planning import QuotaSet, TerritoryQuota
 from territorial.domain.users import Role
 from territorial.io import write_rows_csv
-from territorial.optimize.quota import GrowthRule, Period, QuotaBasis, QuotaMethod, split_target
+from territorial.optimize.quota import CENT, GrowthRule, QuotaBasis, QuotaMethod, split_target
 from territorial.optimize.seasonality import (
     Granularity,
     SeasonalIndex,
@@ -45,7 +40,6 @@ from territorial.services.territory_data import per_territory, require_editable,
 from territorial.storage import UnitOfWork
 
 MAX_AMOUNT = Decimal(10) ** 15
-CENT = Decimal("0.01")
 
 
 def to_money(value: str | int | float | Decimal, what: str) -> Decimal:
@@ -84,7 +78,7 @@ def seasonal_index(sales_dates: list[date], amounts: list[float]) -> SeasonalInd
 
 
 def history_window(
-    sales: list[Sale], scenario: Scenario, spec: PeriodSpec
+    sales: list[Sale], scenario: Scenario, spec: Period
 ) -> tuple[date, date, str]:
     """The sales the ``history`` basis reads: the same period a year earlier, else (when
     the scenario's accounts sold nothing then) the last 12 months of sales."""
@@ -210,13 +204,9 @@ def set_quotas(
         except ValueError as exc:
             raise TerritorialError(str(exc)) from None
         index = seasonal_index([s.date for s in sales], [s.amount for s in sales])
-        per = Period(spec.start, spec.end)
         quotas = []
         for label, amount in zip(result.ids, result.quotas, strict=True):
-            slices = [
-                QuotaSlice(s.label, s.start, s.end, s.amount)
-                for s in split_by_period(amount, per, index, granularity=gran, unit=step)
-            ]
+            slices = split_by_period(amount, spec, index, granularity=gran, unit=step)
             quotas.append(
                 TerritoryQuota(
                     territory=label,
@@ -256,7 +246,7 @@ def set_quotas(
     return quota_set
 
 
-def find_quota_set(uow: UnitOfWork, scenario: str, period: PeriodSpec | None) -> QuotaSet | None:
+def find_quota_set(uow: UnitOfWork, scenario: str, period: Period | None) -> QuotaSet | None:
     """The quota set for ``period`` (exact label, else one that contains it), or the latest."""
     periods = uow.quotas.periods(scenario)
     if not periods:

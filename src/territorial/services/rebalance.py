@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from territorial.domain import TerritorialError
+from territorial.domain.alignment import DEFAULT_TOLERANCE
 from territorial.optimize.design import Progress
 from territorial.services.compare import Move, compare_scenarios
 from territorial.services.design import DesignRequest, design_scenario
@@ -32,7 +33,7 @@ class RebalanceOptions:
     balance: tuple[str, ...] | None = None  # default: potential, workload + what drifted
     max_moves: float = 0.10  # share of accounts (< 1) or a count
     time_limit: float = 20.0
-    tolerance: float = 0.05
+    tolerance: float = DEFAULT_TOLERANCE
     seed: int = 0
     name: str | None = None
     progress: Callable[[Progress], None] | None = None

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from territorial.domain import Rep, TerritorialError
-from territorial.domain.planning import parse_period
+from territorial.domain.period import parse_period
 from territorial.metrics.tiers import assign_tiers
 from territorial.reports import column_chart
 from territorial.services.frame import load_frame

@@ -62,11 +62,6 @@ def per_territory(frame: ScenarioFrame, values: np.ndarray) -> dict[str, float]:
     return {label: float(sums[j]) for j, label in enumerate(frame.labels)}
 
 
-def territory_of_account(scenario: Scenario) -> dict[str, str]:
-    """Account external id -> territory name in ``scenario``."""
-    return dict(scenario.assignments)
-
-
 def sales_by_territory(
     sales: Iterable[Sale], scenario: Scenario, start: date, end: date
 ) -> dict[str, float]:

@@ -102,7 +102,3 @@ def migrate(engine: Engine) -> None:
     from alembic import command
 
     command.upgrade(alembic_config(engine), "head")
-
-
-def is_initialised(engine: Engine) -> bool:
-    return "alembic_version" in inspect(engine).get_table_names()

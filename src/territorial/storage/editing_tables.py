@@ -1,6 +1,6 @@
 """Tables of the scenario editor: the edit log (undo and redo) and each scenario's head.
 
-On the same ``metadata`` as :mod:`territorial.storage.tables`. A log entry is one edit
+On the one ``metadata`` (:mod:`territorial.storage.metadata`). A log entry is one edit
 (a move or a lock change) with what it changed, so it can be undone and redone after a
 reload; ``undone`` entries form the redo stack. The head holds the editor's version
 (bumped by every edit, undo and redo) and the assignments' fingerprint after the last
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Table
 
-from territorial.storage.tables import metadata
+from territorial.storage.metadata import metadata
 
 scenario_edits = Table(
     "scenario_edits",

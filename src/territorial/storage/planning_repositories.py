@@ -10,12 +10,11 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
 
 from territorial.domain import Sale, TerritorialError, Visit
+from territorial.domain.period import Period, QuotaSlice
 from territorial.domain.planning import (
     BalanceSnapshot,
     GoalRecord,
-    PeriodSpec,
     QuotaSet,
-    QuotaSlice,
     TerritoryPlan,
     TerritoryQuota,
 )
@@ -109,7 +108,7 @@ class QuotaRepository:
                     ],
                 )
 
-    def periods(self, scenario: str) -> list[PeriodSpec]:
+    def periods(self, scenario: str) -> list[Period]:
         """The periods with quotas in ``scenario``, by start date."""
         sid = _scenario_id(self.conn, scenario)
         rows = self.conn.execute(
@@ -117,7 +116,7 @@ class QuotaRepository:
             .where(p.quota_sets.c.scenario_id == sid)
             .order_by(p.quota_sets.c.period_start, p.quota_sets.c.period_end)
         )
-        return [PeriodSpec(label, start, end) for label, start, end in rows]
+        return [Period(start, end, label) for label, start, end in rows]
 
     def get(self, scenario: str, period: str) -> QuotaSet | None:
         """The quota set of ``scenario`` for ``period`` (its label), or None."""
@@ -135,7 +134,7 @@ class QuotaRepository:
             return None
         qs = QuotaSet(
             scenario=scenario,
-            period=PeriodSpec(row["period"], row["period_start"], row["period_end"]),
+            period=Period(row["period_start"], row["period_end"], row["period"]),
             total=Decimal(row["total"]),
             method=row["method"],
             unit=Decimal(row["unit"]),

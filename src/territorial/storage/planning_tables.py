@@ -1,6 +1,6 @@
 """Tables for planning and monitoring: quotas, goals, plans, snapshots, scenario events.
 
-They live on the same ``metadata`` as :mod:`territorial.storage.tables`. Money is stored
+They live on the one ``metadata`` (:mod:`territorial.storage.metadata`). Money is stored
 as exact decimal text (``String``) so quotas keep summing exactly on every database.
 """
 
@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import false as sa_false
 
-from territorial.storage.tables import metadata
+from territorial.storage.metadata import metadata
 
 quota_sets = Table(
     "quota_sets",

@@ -1,4 +1,7 @@
-"""The database schema as SQLAlchemy Core tables (the migrations create it)."""
+"""The core tables as SQLAlchemy Core tables (the migrations create them).
+
+The whole schema, with the planning and editing tables: :mod:`territorial.storage.schema`.
+"""
 
 from __future__ import annotations
 
@@ -12,21 +15,13 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
     UniqueConstraint,
 )
 
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(column_0_label)s",
-        "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
+from territorial.storage.metadata import metadata
 
 accounts = Table(
     "accounts",
@@ -218,6 +213,3 @@ audit_log = Table(
     Column("after", JSON),
     Index("ix_audit_log_at", "at"),
 )
-
-from territorial.storage import editing_tables as _editing  # noqa: E402,F401
-from territorial.storage import planning_tables as _planning  # noqa: E402,F401

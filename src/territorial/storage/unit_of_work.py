@@ -33,7 +33,7 @@ from territorial.storage.repositories import (
     ScenarioRepository,
     SettingsRepository,
 )
-from territorial.storage.tables import metadata
+from territorial.storage.schema import metadata
 
 WRITER_LOCK_KEY = 0x7E771  # PostgreSQL advisory lock shared by Territorial's writers
 

@@ -8,6 +8,7 @@ from functools import cache
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from territorial.domain.alignment import DEFAULT_TOLERANCE
 from territorial.web import views
 from territorial.web.deps import (
     PageParam,
@@ -50,7 +51,9 @@ def scenarios(uow: Uow) -> Response:
 
 
 @router.get("/assess")
-def assess(uow: Uow, scenario: ScenarioParam = None, tolerance: ToleranceParam = 0.05) -> Response:
+def assess(
+    uow: Uow, scenario: ScenarioParam = None, tolerance: ToleranceParam = DEFAULT_TOLERANCE
+) -> Response:
     """The assessment of a scenario (default: the active alignment)."""
     return json_response(views.assessment(uow, scenario, tolerance))
 

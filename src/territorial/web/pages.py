@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from territorial.domain.alignment import DEFAULT_TOLERANCE
 from territorial.services import editing
 from territorial.web import views
 from territorial.web.deps import PageParam, ScenarioParam, SearchParam, ToleranceParam, Uow
@@ -88,10 +89,14 @@ def scenarios(request: Request, uow: Uow) -> HTMLResponse:
 
 @router.get("/assess", response_class=HTMLResponse)
 def assess(
-    request: Request, uow: Uow, scenario: ScenarioParam = None, tolerance: ToleranceParam = 0.05
+    request: Request,
+    uow: Uow,
+    scenario: ScenarioParam = None,
+    tolerance: ToleranceParam = DEFAULT_TOLERANCE,
 ) -> HTMLResponse:
     data = views.assessment(uow, scenario, tolerance)
-    query = _query(scenario=scenario, tolerance=tolerance if tolerance != 0.05 else None)
+    shown = tolerance if tolerance != DEFAULT_TOLERANCE else None
+    query = _query(scenario=scenario, tolerance=shown)
     return render(
         request,
         "assess.html",

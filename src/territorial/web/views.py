@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from territorial.domain import TerritorialError
+from territorial.domain.alignment import DEFAULT_TOLERANCE
 from territorial.metrics import TravelModel
 from territorial.services.assess import assess_scenario
 from territorial.services.listing import list_accounts, list_reps
@@ -90,7 +91,7 @@ def scenarios(uow: UnitOfWork) -> dict[str, Any]:
 def assessment(
     uow: UnitOfWork,
     scenario: str | None = None,
-    tolerance: float = 0.05,
+    tolerance: float = DEFAULT_TOLERANCE,
     detour: float = 1.3,
     speed: float = 50.0,
 ) -> dict[str, Any]:

@@ -20,7 +20,8 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from territorial.domain import TerritorialError
-from territorial.domain.planning import PLAN_SECTIONS, parse_period
+from territorial.domain.period import parse_period
+from territorial.domain.planning import PLAN_SECTIONS
 from territorial.optimize.quota import GrowthRule
 from territorial.services import jobs
 from territorial.services.goals import add_goal, list_goals

@@ -44,5 +44,7 @@ def test_small_design_reports_bound_and_gap(run: Run, tmp_path: Path) -> None:
     segment = json.loads(result.output)["segments"][0]
     assert segment["feasible"]
     assert segment["lower_bound"] is not None
-    assert segment["lower_bound"] <= segment["diameter_km"] + 1e-6
-    assert 0.0 <= segment["gap"] <= 1.0
+    assert 0 < segment["lower_bound"] <= segment["diameter_km"] + 1e-6
+    # the reported gap is the plan's distance to the bound, relative to the plan
+    diameter, bound = segment["diameter_km"], segment["lower_bound"]
+    assert segment["gap"] == pytest.approx((diameter - bound) / diameter, abs=1e-3)

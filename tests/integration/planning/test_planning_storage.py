@@ -6,14 +6,13 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from territorial.domain import Account, LocatedBy, Rep, Scenario, ScenarioStatus, Territory, Visit
+from territorial.domain.period import QuotaSlice, parse_period
 from territorial.domain.planning import (
     BalanceSnapshot,
     GoalRecord,
     QuotaSet,
-    QuotaSlice,
     TerritoryPlan,
     TerritoryQuota,
-    parse_period,
 )
 from territorial.storage import UnitOfWork
 

@@ -12,7 +12,7 @@ from sqlalchemy import inspect, text
 from territorial.domain import Scenario
 from territorial.storage import UnitOfWork, make_engine, migrate
 from territorial.storage.database import alembic_config
-from territorial.storage.tables import metadata
+from territorial.storage.schema import metadata
 
 
 def test_migrated_schema_matches_the_tables(db_url: str) -> None:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from scipy import sparse
 from scipy.sparse import csgraph
 
+from territorial.geo.builder import build_units
 from territorial.geo.counties import (
     DATA_FILE,
     CountyAtlas,
@@ -20,8 +21,8 @@ from territorial.geo.counties import (
     county_atlas,
     county_geojson,
 )
+from territorial.geo.graph import connect_components
 from territorial.geo.topojson import points_in_rings
-from territorial.geo.units import build_units, connect_components
 
 ROOT = Path(__file__).resolve().parents[3]
 NAN = float("nan")

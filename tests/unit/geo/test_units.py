@@ -9,17 +9,16 @@ from hypothesis import strategies as st
 from scipy import sparse
 from scipy.sparse import csgraph
 
-from territorial.geo.units import (
-    aggregate,
-    build_units,
+from territorial.geo.builder import build_units
+from territorial.geo.geodesy import haversine_km
+from territorial.geo.graph import (
     connect_components,
     contract_empty,
     delaunay_edges,
     edges_to_csr,
-    haversine_km,
     proximity_graph,
-    units_to_accounts,
 )
+from territorial.geo.units import aggregate, units_to_accounts
 
 
 def test_aggregate_sums_measures_and_skips_unplaced() -> None:

@@ -7,7 +7,8 @@ import pytest
 import zipcodes
 from scipy.sparse import csgraph
 
-from territorial.geo.units import build_units, haversine_km
+from territorial.geo.builder import build_units
+from territorial.geo.geodesy import haversine_km
 from territorial.geo.zips import normalize_zip, zip_index
 
 NAN = float("nan")

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from territorial.domain.period import Period
 from territorial.metrics.performance import (
     Severity,
     attainment,
@@ -21,7 +22,6 @@ from territorial.metrics.performance import (
     pace_alerts,
     year_fraction,
 )
-from territorial.optimize.quota import Period
 from territorial.optimize.seasonality import SeasonalIndex, split_by_period
 
 # Q1 2025: 90 days (Jan 31, Feb 28, Mar 31); as of 14 Feb = 45 days elapsed

@@ -5,23 +5,14 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
-from scipy.spatial import Delaunay
 
+from territorial.geo.graph import delaunay_edges, edges_to_csr
 from territorial.optimize.design import DesignProblem
 
 
 def delaunay_adjacency(xy: np.ndarray) -> sp.csr_matrix:
-    tri = Delaunay(xy)
-    a, b = [], []
-    for simplex in tri.simplices:
-        for i in range(3):
-            for j in range(i + 1, 3):
-                a += [simplex[i], simplex[j]]
-                b += [simplex[j], simplex[i]]
-    n = xy.shape[0]
-    g = sp.csr_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n))
-    g.data[:] = 1
-    return g
+    """0/1 adjacency of planar points from their Delaunay triangulation."""
+    return sp.csr_matrix(edges_to_csr(delaunay_edges(xy), xy.shape[0]), dtype=np.int8)
 
 
 def random_instance(seed: int, n: int = 40, p: int = 4, m: int = 2, tol: float = 0.1,

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from territorial.domain.period import Period
 from territorial.optimize.quota import (
     AccountMove,
     GrowthRule,
-    Period,
     QuotaBasis,
     QuotaMethod,
     apportion,

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from territorial.optimize.quota import Period
+from territorial.domain.period import Period
 from territorial.optimize.seasonality import (
     FLAT_INDEX,
     Granularity,

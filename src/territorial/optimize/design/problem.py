@@ -10,6 +10,8 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike
 
+from territorial.domain.alignment import DEFAULT_TOLERANCE
+
 Objective = Literal["diameter", "travel"]
 
 
@@ -67,7 +69,7 @@ class DesignProblem:
     coords: ArrayLike
     measures: ArrayLike
     p: int
-    tolerances: ArrayLike = 0.05
+    tolerances: ArrayLike = DEFAULT_TOLERANCE
     measure_names: tuple[str, ...] = ()
     targets: ArrayLike | None = None
     adjacency: sp.spmatrix | sp.sparray | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine
 
-from territorial.storage.tables import metadata
+from territorial.storage.schema import metadata
 
 engine: Engine = context.config.attributes["engine"]
 with engine.begin() as connection:

@@ -1,4 +1,4 @@
-"""Properties of carrying a quota set on publish (pure: no database)."""
+"""Carrying a quota set on publish, clipping it to a period (pure: no database)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from territorial.domain import Scenario, Territory
-from territorial.domain.planning import QuotaSet, QuotaSlice, TerritoryQuota, parse_period
-from territorial.optimize.quota import Period, QuotaBasis, split_target
+from territorial.domain.period import Period, QuotaSlice, parse_period
+from territorial.domain.planning import QuotaSet, TerritoryQuota
+from territorial.optimize.quota import QuotaBasis, split_target
+from territorial.optimize.quota_carry import carry_quota_set, quota_within, remaining_part
 from territorial.optimize.seasonality import split_by_period
-from territorial.services.publish import carry_quota_set
 
 PERIOD = parse_period("2026")
 
@@ -37,10 +38,9 @@ def cases(draw: st.DrawFn) -> tuple[QuotaSet, Scenario, Scenario, dict[str, floa
                          "potential", unit=unit)  # fmt: skip
     quotas = []
     for t, amount in zip(split.ids, split.quotas, strict=True):
-        slices = split_by_period(amount, Period(PERIOD.start, PERIOD.end), unit=unit,
+        slices = split_by_period(amount, PERIOD, unit=unit,
                                  granularity="quarter" if quarter else "month")  # fmt: skip
-        quotas.append(TerritoryQuota(t, amount, slices=[
-            QuotaSlice(s.label, s.start, s.end, s.amount) for s in slices]))  # fmt: skip
+        quotas.append(TerritoryQuota(t, amount, slices=slices))
     qs = QuotaSet("OLD", PERIOD, total, "potential", unit, "month", quotas=quotas)
     old = Scenario("OLD", territories=[Territory(t) for t in names], assignments=old_of)
     new = Scenario("NEW", territories=[Territory(t) for t in new_names], assignments=new_of)
@@ -97,3 +97,33 @@ def test_whole_share_moves_when_effective_before_the_period() -> None:
     carried, transfers = carry_quota_set(qs, old, new, {"A": 1, "B": 2, "C": 1}, date(2025, 11, 1))
     assert [(x.account_external_id, x.amount) for x in transfers] == [("A", Decimal(200))]
     assert {q.territory: q.amount for q in carried.quotas} == {"T1": 400, "T2": 500}
+
+
+def test_remaining_part_prorates_a_cut_slice_to_the_cent() -> None:
+    jan = QuotaSlice("2026-01", date(2026, 1, 1), date(2026, 1, 31), Decimal(1000))
+    assert remaining_part(jan, date(2025, 12, 1)) == 1000  # wholly ahead: exact
+    assert remaining_part(jan, date(2026, 1, 22)) == Decimal("322.58")  # 10 of 31 days
+    assert remaining_part(jan, date(2026, 2, 1)) == 0
+
+
+def test_quota_within_a_quarter_clips_slices_and_prorates_a_quota_without_slices() -> None:
+    q1 = parse_period("2026-Q1")
+    slices = split_by_period(Decimal(1200), PERIOD, unit=1)  # 100 a month
+    qs = QuotaSet("S", PERIOD, Decimal(2200), "potential", Decimal(1), "month", quotas=[
+        TerritoryQuota("T1", Decimal(1200), slices=slices),
+        TerritoryQuota("T2", Decimal(1000))])  # fmt: skip
+    inside = quota_within(qs, q1)
+    assert inside["T1"][0] == 300
+    assert [s.label for s in inside["T1"][1]] == ["2026-01", "2026-02", "2026-03"]
+    assert inside["T2"][0] == Decimal("246.58")  # 90 of 365 days
+    assert [(s.start, s.end) for s in inside["T2"][1]] == [(q1.start, q1.end)]
+    whole = quota_within(qs, PERIOD)  # the set's own period: every quota exactly
+    assert {t: a for t, (a, _) in whole.items()} == {"T1": 1200, "T2": 1000}
+
+
+def test_periods_built_from_dates_get_the_canonical_label() -> None:
+    for text in ("2026", "2026-Q3", "2026-07"):
+        p = parse_period(text)
+        assert Period(p.start, p.end) == p
+    assert Period(date(2026, 1, 16), date(2026, 2, 28)).label == "2026-01-16..2026-02-28"
+    assert parse_period("2026q2").label == "2026-Q2"
