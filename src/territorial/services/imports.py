@@ -101,6 +101,22 @@ class ImportReport:
         }
 
 
+BeforeCommit = Callable[[ImportReport], bool]
+"""Called inside the import's transaction just before it commits (a job records its
+end there, so the import and the job's state are stored together); False rolls the
+import back and raises :class:`ImportCancelled`."""
+
+
+class ImportCancelled(TerritorialError):
+    """The import's job was cancelled before it could commit: nothing was written."""
+
+
+def _before_commit(uow: UnitOfWork, report: ImportReport, hook: BeforeCommit | None) -> None:
+    if hook is not None and not hook(report):
+        uow.rollback()
+        raise ImportCancelled("the import was cancelled; nothing was imported")
+
+
 def _split(incoming: Sequence[K], existing: dict[str, K]) -> tuple[list[K], list[K], int]:
     """Split ``incoming`` into (new, changed, number unchanged) against ``existing``."""
     added = [x for x in incoming if x.external_id not in existing]
@@ -172,10 +188,11 @@ def import_accounts(
     allow_unlocated: bool = False,
     allow_short_rows: bool = False,
     progress: Progress | None = None,
+    before_commit: BeforeCommit | None = None,
 ) -> ImportReport:
     """Import accounts from a CSV/XLSX file; raises ``InputRejected`` and writes nothing
     when any row is bad (``allow_short_rows``: a CSV row shorter than the header is read
-    with its missing cells empty instead)."""
+    with its missing cells empty instead; ``before_commit``: see :data:`BeforeCommit`)."""
     data = read_accounts(path, mapping, allow_unlocated=allow_unlocated,
                          allow_short_rows=allow_short_rows, progress=progress)
     with uow:
@@ -188,17 +205,19 @@ def import_accounts(
         alignment = None
         if data.owners or data.territories:
             alignment = _import_alignment(uow, data.territories, data.owners)
+        report = ImportReport(
+            file=str(path),
+            format=data.format,
+            changes=Changes(len(added), len(updated), unchanged),
+            located={k.value: v for k, v in data.located.items()},
+            unlocated=[str(u) for u in data.unlocated],
+            warnings=[str(w) for w in data.warnings],
+            extra_columns=list(data.extra_columns),
+            alignment=alignment,
+        )
+        _before_commit(uow, report, before_commit)
         uow.commit()
-    return ImportReport(
-        file=str(path),
-        format=data.format,
-        changes=Changes(len(added), len(updated), unchanged),
-        located={k.value: v for k, v in data.located.items()},
-        unlocated=[str(u) for u in data.unlocated],
-        warnings=[str(w) for w in data.warnings],
-        extra_columns=list(data.extra_columns),
-        alignment=alignment,
-    )
+    return report
 
 
 def import_reps(
@@ -207,9 +226,11 @@ def import_reps(
     mapping: dict[str, str] | None = None,
     *,
     allow_short_rows: bool = False,
+    progress: Progress | None = None,
+    before_commit: BeforeCommit | None = None,
 ) -> ImportReport:
     """Import reps; territories of the active alignment named after a rep get linked."""
-    data = read_reps(path, mapping, allow_short_rows=allow_short_rows)
+    data = read_reps(path, mapping, allow_short_rows=allow_short_rows, progress=progress)
     with uow:
         uow.write_lock()
         added, updated, unchanged = _split(data.reps, {r.external_id: r for r in uow.reps.list()})
@@ -220,13 +241,15 @@ def import_reps(
         if scenario is not None:
             _link_reps(scenario, {}, _rep_index(uow.reps.list()))
             uow.scenarios.save(scenario)
+        report = ImportReport(
+            file=str(path),
+            format=data.format,
+            changes=Changes(len(added), len(updated), unchanged),
+            warnings=[str(w) for w in data.warnings],
+        )
+        _before_commit(uow, report, before_commit)
         uow.commit()
-    return ImportReport(
-        file=str(path),
-        format=data.format,
-        changes=Changes(len(added), len(updated), unchanged),
-        warnings=[str(w) for w in data.warnings],
-    )
+    return report
 
 
 IMPORT_KINDS = ("accounts", "reps")
