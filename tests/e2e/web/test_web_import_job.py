@@ -16,9 +16,9 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
+from territorial.domain.users import Actor, Role
 from territorial.services import jobs
 from territorial.services.actor import acting_as
-from territorial.domain.users import Actor, Role
 from territorial.services.workspace import open_workspace
 
 ROWS = 300
