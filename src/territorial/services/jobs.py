@@ -38,11 +38,18 @@ from territorial.metrics import TravelModel
 from territorial.optimize.design import Progress
 from territorial.services import audit
 from territorial.services.actor import acting_as, local_actor, require
-from territorial.services.design import DesignRequest, moves_tradeoff, plan_design
+from territorial.services.design import (
+    DesignRequest,
+    SegmentResult,
+    SegmentTask,
+    moves_tradeoff,
+    plan_design,
+    plan_segment,
+)
 from territorial.storage import UnitOfWork
 
 PROGRESS_EVERY = 0.5  # seconds between progress writes
-KINDS = ("design", "tradeoff", "rebalance", "import")
+KINDS = ("design", "tradeoff", "rebalance", "import", "segment")
 HEARTBEAT_EVERY = 5.0  # seconds between a running job's heartbeats (its updated_at)
 STALE_ENV = "TERRITORIAL_JOB_STALE_SECONDS"
 STALE_AFTER = 60.0  # a running job whose heartbeat is older than this has lost its worker
@@ -88,6 +95,9 @@ def request_from(params: dict[str, Any]) -> DesignRequest:
 
 
 SUBMITTER = "submitted_by"  # in a job's params: who asked for it (the runner acts as them)
+PARENT = "parent"  # in a segment job's params: the design job it is a part of
+TASK = "segment_task"  # in a segment job's params: which segment, territories, time
+NOT_REQUEST = ("caps", SUBMITTER, PARENT, TASK)  # params that are not the design request
 
 
 def _new_job(kind: str, params: dict[str, Any]) -> Job:
@@ -211,15 +221,25 @@ def dispatch(job: Job, db: str) -> str:
     if url is None:
         start(job, db)
         return "a process of its own"
-    minutes = float(job.params.get("time_limit", 30.0)) / 60
-    _queue(url).enqueue(run_queued, db, job.id, job_id=job.id,
-                        job_timeout=int(600 + 180 * minutes))
+    _enqueue(job, db)
     return f"the queue at {url}"
 
 
 def run_queued(db: str, job_id: str) -> str:
-    """What a queue worker runs: :func:`run` on the job's database."""
-    return run(UnitOfWork.open(db), job_id).state.value
+    """What a queue worker runs: :func:`run` on the job's database (a job someone else
+    took meanwhile, e.g. a segment its parent ran itself, is left alone)."""
+    uow = UnitOfWork.open(db)
+    with uow:
+        job = uow.jobs.get(job_id)
+    if job is not None and job.state is not JobState.QUEUED:
+        return job.state.value
+    return run(uow, job_id).state.value
+
+
+def _enqueue(job: Job, db: str) -> None:
+    minutes = float(job.params.get("time_limit", 30.0)) / 60
+    _queue(str(queue_url())).enqueue(run_queued, db, job.id, job_id=job.id,
+                                     job_timeout=int(600 + 180 * minutes))
 
 
 def work(url: str, burst: bool = False) -> None:
@@ -329,6 +349,14 @@ def cancel(uow: UnitOfWork, job_id: str) -> Job:
         send_stop_job_command(_queue(str(queue_url())).connection, job_id)
     elif job.state is JobState.QUEUED:
         _remove_upload(job)
+    with uow:
+        children = [c.id for c in uow.jobs.list(limit=500)
+                    if c.params.get(PARENT) == job_id and not c.state.finished]
+    for child in children:  # a design's segments running elsewhere stop with it
+        try:
+            cancel(uow, child)
+        except TerritorialError:
+            continue  # finished meanwhile
     return get_job(uow, job_id)
 
 
@@ -407,9 +435,9 @@ def _work(uow: UnitOfWork, job: Job) -> Job:
             return _import(uow, job)
         if job.kind == "rebalance":
             return _rebalance(uow, job, progress)
-        request = request_from(
-            {k: v for k, v in job.params.items() if k not in ("caps", SUBMITTER)}
-        )
+        request = request_from({k: v for k, v in job.params.items() if k not in NOT_REQUEST})
+        if job.kind == "segment":
+            return _segment(uow, job, request, progress)
         if job.kind == "tradeoff":
             points = moves_tradeoff(uow, request, list(job.params["caps"]), progress)
             with uow:  # nothing else to store: the points are the result
@@ -418,7 +446,9 @@ def _work(uow: UnitOfWork, job: Job) -> Job:
                                 finished_at=datetime.now(UTC))
                 uow.commit()
             return get_job(uow, job_id)
-        scenario, outcome = plan_design(uow, request, progress)
+        fan_out = _fan_out(uow, job, request, progress) \
+            if request.segment and queue_url() is not None else None
+        scenario, outcome = plan_design(uow, request, progress, fan_out)
     except TerritorialError as exc:
         return _finish(uow, job_id, JobState.FAILED, error=str(exc))
     except Exception as exc:  # a bug: recorded on the job, not lost in a dead process
@@ -535,3 +565,68 @@ def _unpath(value: Any, path: str, shown: str) -> Any:
     if isinstance(value, list):
         return [_unpath(v, path, shown) for v in value]
     return value
+
+
+# ---------------------------------------------------------------------------- segments
+
+SEGMENT_POLL = 0.2  # seconds between looks at a design's segment jobs
+
+
+def _fan_out(
+    uow: UnitOfWork, job: Job, request: DesignRequest, progress: Callable[[Progress], None]
+) -> Callable[[list[SegmentTask]], list[tuple[dict[str, str], SegmentResult]]]:
+    """How a design on a queue runs its segments: every segment but the first becomes a
+    job (kind ``segment``) that any free worker takes; this process designs the first,
+    then each segment no worker has taken yet, then waits for the rest. Every segment
+    runs with the seed and share of time it would have here, so the plan is the same."""
+    db = uow.engine.url.render_as_string(hide_password=False)
+
+    def run_segments(tasks: list[SegmentTask]) -> list[tuple[dict[str, str], SegmentResult]]:
+        children = [Job(id=uuid.uuid4().hex[:12], kind="segment",
+                        params={**job.params, PARENT: job.id, TASK: dataclasses.asdict(t)})
+                    for t in tasks[1:]]
+        with uow:
+            for child in children:
+                uow.jobs.add(child)
+            uow.commit()
+        for child in children:
+            _enqueue(child, db)
+        first = plan_segment(uow, request, tasks[0], progress)
+        return [first, *(_segment_of(uow, job.id, child.id) for child in children)]
+
+    return run_segments
+
+
+def _segment_of(uow: UnitOfWork, parent: str, child_id: str) -> tuple[dict[str, str],
+                                                                        SegmentResult]:
+    """A segment job's plan: run here when still queued, else awaited."""
+    while True:
+        child = get_job(uow, child_id)
+        if child.state is JobState.QUEUED:
+            try:
+                child = _run(uow, child_id)
+            except TerritorialError:  # a worker took it first
+                child = get_job(uow, child_id)
+        if child.state is JobState.DONE and child.result is not None:
+            figures = dict(child.result["figures"])
+            figures["misses"] = [tuple(m) for m in figures["misses"]]
+            return dict(child.result["assignment"]), SegmentResult(**figures)
+        if child.state.finished:
+            label = child.params[TASK]["segment"]
+            raise TerritorialError(f"segment {label}: {child.error or child.state}")
+        if get_job(uow, parent).state is not JobState.RUNNING:
+            raise TerritorialError(f"job {parent} stopped while its segments ran")
+        time.sleep(SEGMENT_POLL)
+
+
+def _segment(uow: UnitOfWork, job: Job, request: DesignRequest,
+             progress: Callable[[Progress], None]) -> Job:
+    """Run a segment job: its part of the plan is its result (the parent stores it)."""
+    task = SegmentTask(**job.params[TASK])
+    part, figures = plan_segment(uow, request, task, progress)
+    with uow:
+        uow.jobs.update(job.id, expect=(JobState.RUNNING,), state=JobState.DONE,
+                        result={"assignment": part, "figures": dataclasses.asdict(figures)},
+                        finished_at=datetime.now(UTC))
+        uow.commit()
+    return get_job(uow, job.id)
