@@ -7,10 +7,12 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_web_cycle_http import copy_db, state
-from tests.e2e.web.login import logged_in
+from tests.e2e.web.live import serve
+from tests.e2e.web.login import browser_log_in, logged_in
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -117,3 +119,36 @@ def test_an_import_job_with_a_bad_row_fails_and_imports_nothing(ws: str, tmp_pat
     assert f"row {ROWS - 3 + 2}" in ran.error
     assert state(ws) == before  # all or nothing
     assert not folder.exists()
+
+
+@pytest.mark.slow
+def test_the_wizard_hands_a_large_import_to_its_job_page_in_the_browser(
+    demo_db: str, browser: Any, screens: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(jobs, "IMPORT_JOB_ROWS", 1000)
+    path = str(tmp_path / "browser.db")
+    copy_db(demo_db, path)
+    upload = tmp_path / "many-accounts.csv"
+    upload.write_text(accounts_csv(3000, prefix="WEB"), encoding="utf-8")
+    with serve(path) as base:
+        context = browser.new_context(viewport={"width": 1366, "height": 900})
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        browser_log_in(page, base)
+        page.goto(f"{base}/import")
+        page.locator("#cy-file").set_input_files(str(upload))
+        page.locator("#cy-upload-button").click()
+        page.wait_for_load_state("load")
+        page.locator("#cy-import-confirm").click()
+        page.wait_for_url("**/jobs/*")
+        assert "Import many-accounts.csv" in page.locator("h1").inner_text()
+        page.wait_for_selector("[data-testid=job-status][data-state=done]", timeout=120_000)
+        report = page.locator("[data-testid=import-result]").inner_text()
+        assert "added 3,000" in report, report
+        page.screenshot(path=str(screens / "import-job-done.png"), full_page=True)
+        assert not errors, errors
+        context.close()
+    uow = open_workspace(path)
+    with uow:
+        assert sum(1 for a in uow.accounts.list() if a.external_id.startswith("WEB-")) == 3000
