@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from test_web_cycle_http import copy_db, state
+from tests.e2e.cli.conftest import run_ok
 from tests.e2e.web.live import serve
 from tests.e2e.web.login import browser_log_in, logged_in
 
@@ -80,6 +81,8 @@ def test_a_large_import_runs_as_a_job_whose_page_shows_the_report(
     assert f"added <strong>{ROWS}</strong>" in shown.text
     twin = web.get(f"/api/jobs/{job_id}").json()
     assert twin["kind"] == "import" and twin["result"]["added"] == ROWS
+    shown_cli = run_ok(ws, "jobs", "show", job_id)
+    assert f"(import big.csv): done. added {ROWS}, updated 0, unchanged 0" in shown_cli
 
 
 def test_the_json_twin_answers_202_with_the_job(web: TestClient, ws: str) -> None:
