@@ -623,6 +623,10 @@ def _segment(uow: UnitOfWork, job: Job, request: DesignRequest,
              progress: Callable[[Progress], None]) -> Job:
     """Run a segment job: its part of the plan is its result (the parent stores it)."""
     task = SegmentTask(**job.params[TASK])
+    parent = get_job(uow, str(job.params[PARENT]))
+    if parent.state.finished:  # its design failed or was cancelled: nothing to do
+        return _finish(uow, job.id, JobState.CANCELLED,
+                       error=f"job {parent.id} ended ({parent.state}) before this segment ran")
     part, figures = plan_segment(uow, request, task, progress)
     with uow:
         uow.jobs.update(job.id, expect=(JobState.RUNNING,), state=JobState.DONE,

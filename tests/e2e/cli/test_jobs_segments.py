@@ -15,7 +15,9 @@ import pytest
 from tests.e2e.cli.conftest import Run
 from tests.e2e.cli.test_jobs_cli import REDIS, _redis_reason, _show
 
+from territorial.domain.jobs import Job, JobState
 from territorial.services import jobs
+from territorial.services.design import DesignRequest
 from territorial.storage import UnitOfWork
 
 DESIGN = ("design", "-p", "8", "--segment", "region", "--balance", "potential",
@@ -78,3 +80,20 @@ def test_segments_run_on_two_workers_and_plan_as_one_process_does(
     result = job["result"]
     assert isinstance(result, dict)
     assert [s["segment"] for s in result["segments"]] == ["A", "B", "C"]
+
+
+def test_a_segment_whose_design_ended_is_cancelled_not_run(uow: UnitOfWork) -> None:
+    params = jobs.request_params(DesignRequest(name="Gone", territories=4, segment="region"))
+    parent = Job(id="parent", kind="design", params=params, state=JobState.FAILED)
+    task = {"segment": "B", "territories": 2, "time_limit": 5.0}
+    child = Job(id="child", kind="segment",
+                params={**params, jobs.PARENT: "parent", jobs.TASK: task})
+    with uow:
+        uow.jobs.add(parent)
+        uow.jobs.add(child)
+        uow.commit()
+    ran = jobs.run(uow, "child")
+    assert ran.state is JobState.CANCELLED and ran.result is None
+    assert ran.error is not None and "job parent ended (failed)" in ran.error
+    assert jobs.run_queued(str(uow.engine.url.render_as_string(hide_password=False)),
+                           "child") == "cancelled"  # a worker that gets it later skips it
