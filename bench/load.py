@@ -121,6 +121,7 @@ def run_load(db: str, workers: int, clients: int, seconds: float) -> dict[str, f
         return {
             "requests": len(times), "rps": len(times) / wall,
             "p50": statistics.median(times) if times else float("nan"),
+            "p95": times[int(0.95 * (len(times) - 1))] if times else float("nan"),
             "p99": times[int(0.99 * (len(times) - 1))] if times else float("nan"),
             "errors": errors,
         }
@@ -129,7 +130,8 @@ def run_load(db: str, workers: int, clients: int, seconds: float) -> dict[str, f
         server.wait(timeout=30)
 
 
-def run_jobs(db: str, redis: str, jobs: int, job_workers: int, seconds: float) -> float:
+def run_jobs(db: str, redis: str, jobs: int, job_workers: int, seconds: float,
+             started: threading.Event | None = None) -> float:
     """Wall time for ``jobs`` designs of ``seconds`` each on ``job_workers`` RQ workers."""
     env = {**os.environ, "TERRITORIAL_QUEUE": redis, "TERRITORIAL_QUEUE_NAME": "bench-load"}
     ids = []
@@ -141,6 +143,8 @@ def run_jobs(db: str, redis: str, jobs: int, job_workers: int, seconds: float) -
     workers = [subprocess.Popen([str(BIN / "territorial"), "worker", "--burst"],
                                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                for _ in range(job_workers)]
+    if started is not None:
+        started.set()
     for w in workers:
         w.wait()
     wall = time.perf_counter() - t0
@@ -168,16 +172,32 @@ def main(argv: list[str] | None = None) -> int:
         prepare(args.db)
     print(f"Load: {args.clients} clients for {args.seconds:g} s each; machine: "
           f"{os.cpu_count()} CPUs\n")
-    print(f"{'app workers':>11} {'requests':>9} {'req/s':>7} {'p50 s':>7} {'p99 s':>7} "
-          f"{'errors':>6} {'vs 1 worker':>11}")
+    print(f"{'app workers':>21} {'requests':>9} {'req/s':>7} {'p50 s':>7} {'p95 s':>7} "
+          f"{'p99 s':>7} {'errors':>6} {'vs 1 worker':>11}")
     first = None
-    for n in (int(w) for w in args.workers.split(",")):
+    counts = [int(w) for w in args.workers.split(",")]
+
+    def row(label: str, r: dict[str, float]) -> None:
+        print(f"{label:>21} {r['requests']:>9.0f} {r['rps']:>7.2f} {r['p50']:>7.2f} "
+              f"{r['p95']:>7.2f} {r['p99']:>7.2f} {r['errors']:>6.0f} "
+              f"{r['rps'] / (first or r['rps']):>10.2f}x", flush=True)
+
+    for n in counts:
         r = run_load(args.db, n, args.clients, args.seconds)
         first = first or r["rps"]
-        print(f"{n:>11} {r['requests']:>9.0f} {r['rps']:>7.2f} {r['p50']:>7.2f} "
-              f"{r['p99']:>7.2f} {r['errors']:>6.0f} {r['rps'] / first:>10.2f}x", flush=True)
+        row(str(n), r)
     if args.jobs:
-        wall = run_jobs(args.db, args.redis, args.jobs, args.job_workers, args.design_seconds)
+        # the designs run on their workers while the app serves the same load again
+        walls: list[float] = []
+        working = threading.Event()
+        jobs = threading.Thread(target=lambda: walls.append(run_jobs(
+            args.db, args.redis, args.jobs, args.job_workers, args.design_seconds, working)))
+        jobs.start()
+        working.wait()
+        row(f"{counts[-1]} (designs running)",
+            run_load(args.db, counts[-1], args.clients, args.seconds))
+        jobs.join()
+        wall = walls[0]
         ideal = args.jobs * args.design_seconds / args.job_workers
         print(f"\n{args.jobs} designs of {args.design_seconds:g} s on {args.job_workers} "
               f"workers: {wall:.1f} s wall (ideal {ideal:.0f} s; one worker would need "

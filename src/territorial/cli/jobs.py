@@ -20,6 +20,16 @@ app = typer.Typer(help="Background jobs: list, show (and wait), cancel.", no_arg
 def _summary(job: Job) -> str:
     if job.error:
         return job.error
+    if job.kind == "import":
+        if job.result:
+            r = job.result
+            return f"added {r['added']:,}, updated {r['updated']:,}, unchanged {r['unchanged']:,}"
+        rows = job.progress
+        return f"{rows['rows']:,} of {rows['total']:,} rows read" if rows else ""
+    if job.kind == "segment" and job.result:
+        from territorial.services import jobs as service
+
+        return f"segment {job.params[service.TASK]['segment']} of job {job.params[service.PARENT]}"
     if job.result:
         feasible = "balanced" if job.result.get("feasible") else "NOT balanced"
         return f"{feasible}; {job.result.get('moved_accounts', 0):,} accounts move"
@@ -28,6 +38,11 @@ def _summary(job: Job) -> str:
         state = "feasible" if p.get("feasible") else f"excess {p.get('balance_excess', 0):.3f}"
         return f"{p.get('seconds', 0):.0f}s, step {p.get('iteration')}, best {state}"
     return ""
+
+
+def _subject(job: Job) -> str:
+    """What the job works on: the scenario it designs, the file it imports."""
+    return str(job.params.get("file" if job.kind == "import" else "name") or "")
 
 
 @app.command("list")
@@ -45,7 +60,7 @@ def list_(db: DbOption = None, as_json: JsonOption = False) -> None:
     for col in ("id", "kind", "scenario", "state", "created", "progress or result"):
         table.add_column(col)
     for job in found:
-        table.add_row(job.id, job.kind, Text(str(job.params.get("name", ""))), job.state.value,
+        table.add_row(job.id, job.kind, Text(_subject(job)), job.state.value,
                       f"{job.created_at:%Y-%m-%d %H:%M}", Text(_summary(job)))
     console.print(table)
 
@@ -70,7 +85,7 @@ def show(
     if as_json:
         typer.echo(json.dumps(service.describe(job), indent=2))
         return
-    console.print(Text(f"job {job.id} ({job.kind} {job.params.get('name', '')}): "
+    console.print(Text(f"job {job.id} ({job.kind} {_subject(job)}): "
                        f"{job.state.value}. {_summary(job)}"))
 
 

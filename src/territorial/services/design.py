@@ -610,10 +610,41 @@ def claim_name(uow: UnitOfWork, request: DesignRequest) -> str:
     return claim.token
 
 
+@dataclass(frozen=True)
+class SegmentTask:
+    """One segment of a segmented design, as another process can run it
+    (:func:`plan_segment`): its value, territories and share of the time limit."""
+
+    segment: str
+    territories: int
+    time_limit: float
+
+
+SegmentRunner = Callable[[list[SegmentTask]], list[tuple[dict[str, str], SegmentResult]]]
+"""Runs the segments of a design (elsewhere, e.g. as jobs on other workers) and returns
+what :func:`plan_segment` returned for each, in order."""
+
+
+def plan_segment(
+    uow: UnitOfWork, request: DesignRequest, task: SegmentTask,
+    progress: Callable[[Progress], None] | None = None,
+) -> tuple[dict[str, str], SegmentResult]:
+    """One segment of ``request``'s design: the part of the plan :func:`plan_design`
+    makes for it (the same for the same workspace, seed and iterations)."""
+    base, frame = _load(uow, request)
+    ctx = _context(base, frame, request)
+    for segment, idx, p in _segments(ctx, request):
+        if segment == task.segment:
+            return _solve_segment(ctx, request, segment, idx, p, task.time_limit, progress)
+    raise TerritorialError(f"--segment: no segment {task.segment!r} (the accounts changed?)")
+
+
 def plan_design(
-    uow: UnitOfWork, request: DesignRequest, progress: Callable[[Progress], None] | None = None
+    uow: UnitOfWork, request: DesignRequest, progress: Callable[[Progress], None] | None = None,
+    run_segments: SegmentRunner | None = None,
 ) -> tuple[Scenario, DesignOutcome]:
-    """Design as :func:`design_scenario` does, without storing the scenario."""
+    """Design as :func:`design_scenario` does, without storing the scenario
+    (``run_segments``: how to run the segments of a segmented design, when not here)."""
     if request.territories < 1:
         raise TerritorialError("--territories must be at least 1")
     if not request.balance:
@@ -626,9 +657,15 @@ def plan_design(
     search_time = max(1.0, 0.95 * request.time_limit - (time.perf_counter() - started))
     assignment: dict[str, str] = {}
     results: list[SegmentResult] = []
-    for segment, idx, p in _segments(ctx, request):
-        time_limit = search_time * p / request.territories
-        part, figures = _solve_segment(ctx, request, segment, idx, p, time_limit, progress)
+    segments = _segments(ctx, request)
+    if run_segments is not None and len(segments) > 1:
+        solved = run_segments([SegmentTask(str(segment), p, search_time * p / request.territories)
+                               for segment, _, p in segments])
+    else:
+        solved = [_solve_segment(ctx, request, segment, idx, p,
+                                 search_time * p / request.territories, progress)
+                  for segment, idx, p in segments]
+    for part, figures in solved:
         assignment.update(part)
         results.append(figures)
     notes = [_infeasible_note(r, request) for r in results if not r.feasible]

@@ -30,11 +30,14 @@ from territorial.domain import (
     TerritorialError,
     Territory,
 )
+from territorial.domain.users import Role
 from territorial.io import read_accounts, read_reps
 from territorial.io.columns import ACCOUNT_DIALECTS, ACCOUNT_FIELDS, ColumnPlan, resolve_columns
 from territorial.io.reps import REP_ALIASES, REP_FIELDS, REP_TEMPLATE
 from territorial.io.tabular import Table, read_table
 from territorial.io.values import cell_text
+from territorial.services import audit
+from territorial.services.actor import require
 from territorial.storage import UnitOfWork
 
 CURRENT_SCENARIO = "Current"
@@ -108,6 +111,22 @@ class ImportReport:
                 "scheduled_unassigned": self.alignment.scheduled_unassigned,
             },
         }
+
+
+BeforeCommit = Callable[[ImportReport], bool]
+"""Called inside the import's transaction just before it commits (a job records its
+end there, so the import and the job's state are stored together); False rolls the
+import back and raises :class:`ImportCancelled`."""
+
+
+class ImportCancelled(TerritorialError):
+    """The import's job was cancelled before it could commit: nothing was written."""
+
+
+def _before_commit(uow: UnitOfWork, report: ImportReport, hook: BeforeCommit | None) -> None:
+    if hook is not None and not hook(report):
+        uow.rollback()
+        raise ImportCancelled("the import was cancelled; nothing was imported")
 
 
 def _split(incoming: Sequence[K], existing: dict[str, K]) -> tuple[list[K], list[K], int]:
@@ -211,10 +230,12 @@ def import_accounts(
     allow_unlocated: bool = False,
     allow_short_rows: bool = False,
     progress: Progress | None = None,
+    before_commit: BeforeCommit | None = None,
 ) -> ImportReport:
     """Import accounts from a CSV/XLSX file; raises ``InputRejected`` and writes nothing
     when any row is bad (``allow_short_rows``: a CSV row shorter than the header is read
-    with its missing cells empty instead)."""
+    with its missing cells empty instead; ``before_commit``: see :data:`BeforeCommit`)."""
+    require(Role.MANAGER, "import accounts")
     data = read_accounts(path, mapping, allow_unlocated=allow_unlocated,
                          allow_short_rows=allow_short_rows, progress=progress)
     with uow:
@@ -227,24 +248,32 @@ def import_accounts(
         alignment = None
         if data.owners or data.territories:
             alignment = _import_alignment(uow, data.territories, data.owners)
+        report = ImportReport(
+            file=str(path),
+            format=data.format,
+            changes=Changes(len(added), len(updated), unchanged),
+            located={k.value: v for k, v in data.located.items()},
+            unlocated=[str(u) for u in data.unlocated],
+            warnings=[str(w) for w in data.warnings] + _scheduled_warnings(alignment),
+            extra_columns=list(data.extra_columns),
+            alignment=alignment,
+        )
+        audit.record(uow, "import.accounts", path.name, None,
+                     {"added": len(added), "updated": len(updated), "unchanged": unchanged})
+        _before_commit(uow, report, before_commit)
         uow.commit()
-    warnings = [str(w) for w in data.warnings]
+    return report
+
+
+def _scheduled_warnings(alignment: AlignmentImport | None) -> list[str]:
+    """Accounts left unassigned in a scheduled alignment that has no territory of their name."""
+    warnings = []
     for name, accounts in (alignment.scheduled_unassigned if alignment else {}).items():
-        shown = ", ".join(accounts[:5]) + (f" and {len(accounts) - 5} more"
-                                           if len(accounts) > 5 else "")
+        more = f" and {len(accounts) - 5} more" if len(accounts) > 5 else ""
         warnings.append(
             f"{len(accounts)} account(s) stay unassigned in the scheduled alignment {name!r}, "
-            f"which has no territory of their name: {shown}")
-    return ImportReport(
-        file=str(path),
-        format=data.format,
-        changes=Changes(len(added), len(updated), unchanged),
-        located={k.value: v for k, v in data.located.items()},
-        unlocated=[str(u) for u in data.unlocated],
-        warnings=warnings,
-        extra_columns=list(data.extra_columns),
-        alignment=alignment,
-    )
+            f"which has no territory of their name: {', '.join(accounts[:5])}{more}")
+    return warnings
 
 
 def import_reps(
@@ -253,9 +282,12 @@ def import_reps(
     mapping: dict[str, str] | None = None,
     *,
     allow_short_rows: bool = False,
+    progress: Progress | None = None,
+    before_commit: BeforeCommit | None = None,
 ) -> ImportReport:
     """Import reps; territories of the active alignment named after a rep get linked."""
-    data = read_reps(path, mapping, allow_short_rows=allow_short_rows)
+    require(Role.MANAGER, "import reps")
+    data = read_reps(path, mapping, allow_short_rows=allow_short_rows, progress=progress)
     with uow:
         uow.write_lock()
         added, updated, unchanged = _split(data.reps, {r.external_id: r for r in uow.reps.list()})
@@ -266,13 +298,17 @@ def import_reps(
         if scenario is not None:
             _link_reps(scenario, {}, _rep_index(uow.reps.list()))
             uow.scenarios.save(scenario)
+        report = ImportReport(
+            file=str(path),
+            format=data.format,
+            changes=Changes(len(added), len(updated), unchanged),
+            warnings=[str(w) for w in data.warnings],
+        )
+        audit.record(uow, "import.reps", path.name, None,
+                     {"added": len(added), "updated": len(updated), "unchanged": unchanged})
+        _before_commit(uow, report, before_commit)
         uow.commit()
-    return ImportReport(
-        file=str(path),
-        format=data.format,
-        changes=Changes(len(added), len(updated), unchanged),
-        warnings=[str(w) for w in data.warnings],
-    )
+    return report
 
 
 IMPORT_KINDS = ("accounts", "reps")

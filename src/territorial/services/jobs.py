@@ -38,10 +38,26 @@ from territorial.metrics import TravelModel
 from territorial.optimize.design import Progress
 from territorial.services import audit
 from territorial.services.actor import acting_as, local_actor, require
-from territorial.services.design import DesignRequest, moves_tradeoff, plan_design
+from territorial.services.design import (
+    DesignRequest,
+    SegmentResult,
+    SegmentTask,
+    moves_tradeoff,
+    plan_design,
+    plan_segment,
+)
 from territorial.storage import UnitOfWork
 
 PROGRESS_EVERY = 0.5  # seconds between progress writes
+KINDS = ("design", "tradeoff", "rebalance", "import", "segment")
+HEARTBEAT_EVERY = 5.0  # seconds between a running job's heartbeats (its updated_at)
+STALE_ENV = "TERRITORIAL_JOB_STALE_SECONDS"
+STALE_AFTER = 60.0  # a running job whose heartbeat is older than this has lost its worker
+
+
+def stale_after() -> float:
+    """Seconds without a heartbeat after which a running job counts as lost."""
+    return float(os.environ.get(STALE_ENV) or STALE_AFTER)
 
 
 def describe(job: Job) -> dict[str, object]:
@@ -79,6 +95,9 @@ def request_from(params: dict[str, Any]) -> DesignRequest:
 
 
 SUBMITTER = "submitted_by"  # in a job's params: who asked for it (the runner acts as them)
+PARENT = "parent"  # in a segment job's params: the design job it is a part of
+TASK = "segment_task"  # in a segment job's params: which segment, territories, time
+NOT_REQUEST = ("caps", SUBMITTER, PARENT, TASK)  # params that are not the design request
 
 
 def _new_job(kind: str, params: dict[str, Any]) -> Job:
@@ -202,15 +221,25 @@ def dispatch(job: Job, db: str) -> str:
     if url is None:
         start(job, db)
         return "a process of its own"
-    minutes = float(job.params.get("time_limit", 30.0)) / 60
-    _queue(url).enqueue(run_queued, db, job.id, job_id=job.id,
-                        job_timeout=int(600 + 180 * minutes))
+    _enqueue(job, db)
     return f"the queue at {url}"
 
 
 def run_queued(db: str, job_id: str) -> str:
-    """What a queue worker runs: :func:`run` on the job's database."""
-    return run(UnitOfWork.open(db), job_id).state.value
+    """What a queue worker runs: :func:`run` on the job's database (a job someone else
+    took meanwhile, e.g. a segment its parent ran itself, is left alone)."""
+    uow = UnitOfWork.open(db)
+    with uow:
+        job = uow.jobs.get(job_id)
+    if job is not None and job.state is not JobState.QUEUED:
+        return job.state.value
+    return run(uow, job_id).state.value
+
+
+def _enqueue(job: Job, db: str) -> None:
+    minutes = float(job.params.get("time_limit", 30.0)) / 60
+    _queue(str(queue_url())).enqueue(run_queued, db, job.id, job_id=job.id,
+                                     job_timeout=int(600 + 180 * minutes))
 
 
 def work(url: str, burst: bool = False) -> None:
@@ -244,19 +273,33 @@ def _worker_pid(job: Job) -> int | None:
     return int(pid) if host == _host() and pid.isdigit() else None
 
 
-def _mark_lost(uow: UnitOfWork, job: Job) -> Job:
-    """A running job whose runner process on this machine is gone has failed."""
+def _lost_reason(job: Job) -> str | None:
+    """Why a running job's runner is gone (its process on this machine has ended, or,
+    wherever it ran, its heartbeat stopped), else None."""
+    if job.state is not JobState.RUNNING:
+        return None
     pid = _worker_pid(job)
-    if job.state is JobState.RUNNING and pid is not None and not _pid_alive(pid):
-        now = datetime.now(UTC)
-        if uow.jobs.update(job.id, expect=(JobState.RUNNING,), state=JobState.FAILED,
-                           error="the job's process stopped before finishing (killed?); "
-                                 "nothing was stored",
-                           finished_at=now):
-            uow.commit()
-            found = uow.jobs.get(job.id)
-            assert found is not None
-            return found
+    if pid is not None and not _pid_alive(pid):
+        return "the job's process stopped before finishing (killed?); nothing was stored"
+    beat = job.updated_at or job.started_at
+    silent = None if beat is None else (datetime.now(UTC) - beat).total_seconds()
+    if silent is not None and silent > stale_after():
+        return (f"the job's process stopped before finishing (no heartbeat from "
+                f"{job.worker} for {silent:.0f} s; killed?); nothing was stored")
+    return None
+
+
+def _mark_lost(uow: UnitOfWork, job: Job) -> Job:
+    """A running job whose runner is gone has failed (an import's upload is removed)."""
+    reason = _lost_reason(job)
+    if reason is not None and uow.jobs.update(
+            job.id, expect=(JobState.RUNNING,), state=JobState.FAILED, error=reason,
+            finished_at=datetime.now(UTC)):
+        uow.commit()
+        _remove_upload(job)
+        found = uow.jobs.get(job.id)
+        assert found is not None
+        return found
     return job
 
 
@@ -297,11 +340,30 @@ def cancel(uow: UnitOfWork, job_id: str) -> Job:
     pid = _worker_pid(job)
     if pid is not None and _pid_alive(pid):
         os.kill(pid, signal.SIGTERM)
+        if job.kind == "import":
+            _wait_gone(pid)
+            _remove_upload(job)
     elif job.state is JobState.RUNNING and queue_url() is not None:
         from rq.command import send_stop_job_command
 
         send_stop_job_command(_queue(str(queue_url())).connection, job_id)
+    elif job.state is JobState.QUEUED:
+        _remove_upload(job)
+    with uow:
+        children = [c.id for c in uow.jobs.list(limit=500)
+                    if c.params.get(PARENT) == job_id and not c.state.finished]
+    for child in children:  # a design's segments running elsewhere stop with it
+        try:
+            cancel(uow, child)
+        except TerritorialError:
+            continue  # finished meanwhile
     return get_job(uow, job_id)
+
+
+def _wait_gone(pid: int, timeout: float = 10.0) -> None:
+    end = time.monotonic() + timeout
+    while _pid_alive(pid) and time.monotonic() < end:
+        time.sleep(0.05)
 
 
 def run(uow: UnitOfWork, job_id: str) -> Job:
@@ -318,7 +380,7 @@ def _run(uow: UnitOfWork, job_id: str) -> Job:
         job = uow.jobs.get(job_id)
         if job is None:
             raise TerritorialError(f"no job {job_id!r}")
-        if job.kind not in ("design", "tradeoff", "rebalance"):
+        if job.kind not in KINDS:
             raise TerritorialError(f"job {job_id}: unknown kind {job.kind!r}")
         claimed = uow.jobs.update(job_id, expect=(JobState.QUEUED,), state=JobState.RUNNING,
                                   worker=f"{_host()}:{os.getpid()}",
@@ -326,6 +388,33 @@ def _run(uow: UnitOfWork, job_id: str) -> Job:
         uow.commit()
     if not claimed:
         raise TerritorialError(f"job {job_id} is {job.state}, not queued")
+    stop = threading.Event()
+    beating = threading.Thread(target=_heartbeat, args=(uow, job_id, stop), daemon=True)
+    beating.start()
+    try:
+        return _work(uow, job)
+    finally:
+        stop.set()
+        beating.join()
+        if job.kind == "import":
+            _remove_upload(job)
+
+
+def _heartbeat(uow: UnitOfWork, job_id: str, stop: threading.Event) -> None:
+    """Touch the running job's ``updated_at`` every :data:`HEARTBEAT_EVERY` seconds, so
+    any process can tell a live job from one whose worker died (see :func:`_lost_reason`)."""
+    own = UnitOfWork(uow.engine)  # a connection of this thread's own
+    while not stop.wait(HEARTBEAT_EVERY):
+        try:
+            with own:
+                own.jobs.update(job_id, expect=(JobState.RUNNING,))
+                own.commit()
+        except Exception:  # a busy database: the next beat tries again
+            continue
+
+
+def _work(uow: UnitOfWork, job: Job) -> Job:
+    job_id = job.id
     last = 0.0
 
     def progress(p: Progress) -> None:
@@ -342,11 +431,13 @@ def _run(uow: UnitOfWork, job_id: str) -> Job:
             uow.commit()
 
     try:
+        if job.kind == "import":
+            return _import(uow, job)
         if job.kind == "rebalance":
             return _rebalance(uow, job, progress)
-        request = request_from(
-            {k: v for k, v in job.params.items() if k not in ("caps", SUBMITTER)}
-        )
+        request = request_from({k: v for k, v in job.params.items() if k not in NOT_REQUEST})
+        if job.kind == "segment":
+            return _segment(uow, job, request, progress)
         if job.kind == "tradeoff":
             points = moves_tradeoff(uow, request, list(job.params["caps"]), progress)
             with uow:  # nothing else to store: the points are the result
@@ -355,7 +446,9 @@ def _run(uow: UnitOfWork, job_id: str) -> Job:
                                 finished_at=datetime.now(UTC))
                 uow.commit()
             return get_job(uow, job_id)
-        scenario, outcome = plan_design(uow, request, progress)
+        fan_out = _fan_out(uow, job, request, progress) \
+            if request.segment and queue_url() is not None else None
+        scenario, outcome = plan_design(uow, request, progress, fan_out)
     except TerritorialError as exc:
         return _finish(uow, job_id, JobState.FAILED, error=str(exc))
     except Exception as exc:  # a bug: recorded on the job, not lost in a dead process
@@ -383,3 +476,161 @@ def _finish(uow: UnitOfWork, job_id: str, state: JobState, error: str) -> Job:
                         finished_at=datetime.now(UTC))
         uow.commit()
     return get_job(uow, job_id)
+
+
+# ---------------------------------------------------------------------------- imports
+
+IMPORT_JOB_BYTES = 5 * 1024 * 1024  # files from this size import as a job ...
+IMPORT_JOB_ROWS = 20_000  # ... and CSV files with more lines than this
+
+
+def import_is_large(path: Path) -> bool:
+    """Whether importing ``path`` should run as a job rather than in the request."""
+    size = path.stat().st_size
+    if size >= IMPORT_JOB_BYTES:
+        return True
+    if path.suffix.lower() in (".csv", ".txt"):
+        with path.open("rb") as data:
+            lines = sum(chunk.count(b"\n") for chunk in iter(lambda: data.read(1 << 20), b""))
+        return lines > IMPORT_JOB_ROWS
+    return False
+
+
+def submit_import(
+    uow: UnitOfWork, path: Path, kind: str, *, file: str, mapping: dict[str, str],
+    allow_unlocated: bool, remove: Path | None = None,
+) -> Job:
+    """Queue the import of ``path`` (``kind`` accounts or reps), all or nothing as
+    ever; ``file`` is the name it was uploaded as, ``remove`` a folder (the upload's) to
+    delete once the job has ended, however it ends."""
+    params = {"path": str(path), "file": file, "import_kind": kind, "mapping": mapping,
+              "allow_unlocated": allow_unlocated,
+              "remove": None if remove is None else str(remove)}
+    job = _new_job("import", params)
+    with uow:
+        uow.jobs.add(job)
+        uow.commit()
+    return job
+
+
+def _remove_upload(job: Job) -> None:
+    """Delete an import job's uploaded file (its folder) once the job has ended."""
+    folder = job.params.get("remove") if job.kind == "import" else None
+    if folder:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _import(uow: UnitOfWork, job: Job) -> Job:
+    """Run an import job: progress counts the rows read; the import and the job's
+    ``done`` state commit together (a cancelled job rolls the import back)."""
+    from territorial.services.imports import ImportReport, import_accounts, import_reps
+
+    p = job.params
+    path, shown = str(p["path"]), str(p["file"])
+    last = 0.0
+
+    def rows(done: int, total: int) -> None:
+        nonlocal last
+        if time.monotonic() - last < PROGRESS_EVERY and done != total:
+            return
+        last = time.monotonic()
+        with uow:
+            uow.jobs.update(job.id, expect=(JobState.RUNNING,),
+                            progress={"rows": done, "total": total})
+            uow.commit()
+
+    def finish(report: ImportReport) -> bool:
+        result = {k: _unpath(v, path, shown) for k, v in report.to_dict().items()}
+        return uow.jobs.update(job.id, expect=(JobState.RUNNING,), state=JobState.DONE,
+                               result=result, finished_at=datetime.now(UTC))
+
+    mapping = p.get("mapping") or None
+    try:
+        if p["import_kind"] == "reps":
+            import_reps(uow, Path(path), mapping, progress=rows, before_commit=finish)
+        else:
+            import_accounts(uow, Path(path), mapping, progress=rows, before_commit=finish,
+                            allow_unlocated=bool(p.get("allow_unlocated")))
+    except TerritorialError as exc:
+        raise TerritorialError(_unpath(str(exc), path, shown)) from None
+    return get_job(uow, job.id)
+
+
+def _unpath(value: Any, path: str, shown: str) -> Any:
+    """Messages name the file as uploaded, not where it was kept."""
+    if isinstance(value, str):
+        return value.replace(path, shown)
+    if isinstance(value, list):
+        return [_unpath(v, path, shown) for v in value]
+    return value
+
+
+# ---------------------------------------------------------------------------- segments
+
+SEGMENT_POLL = 0.2  # seconds between looks at a design's segment jobs
+
+
+def _fan_out(
+    uow: UnitOfWork, job: Job, request: DesignRequest, progress: Callable[[Progress], None]
+) -> Callable[[list[SegmentTask]], list[tuple[dict[str, str], SegmentResult]]]:
+    """How a design on a queue runs its segments: every segment but the first becomes a
+    job (kind ``segment``) that any free worker takes; this process designs the first,
+    then each segment no worker has taken yet, then waits for the rest. Every segment
+    runs with the seed and share of time it would have here, so the plan is the same."""
+    db = uow.engine.url.render_as_string(hide_password=False)
+
+    def run_segments(tasks: list[SegmentTask]) -> list[tuple[dict[str, str], SegmentResult]]:
+        children = [Job(id=uuid.uuid4().hex[:12], kind="segment",
+                        params={**job.params, PARENT: job.id, TASK: dataclasses.asdict(t)})
+                    for t in tasks[1:]]
+        with uow:
+            for child in children:
+                uow.jobs.add(child)
+            uow.commit()
+        for child in children:
+            _enqueue(child, db)
+        first = plan_segment(uow, request, tasks[0], progress)
+        return [first, *(_segment_of(uow, job.id, child.id) for child in children)]
+
+    return run_segments
+
+
+def _segment_of(uow: UnitOfWork, parent: str, child_id: str) -> tuple[dict[str, str],
+                                                                        SegmentResult]:
+    """A segment job's plan: run here when still queued, else awaited."""
+    while True:
+        child = get_job(uow, child_id)
+        if child.state is JobState.QUEUED:
+            try:
+                child = _run(uow, child_id)
+            except TerritorialError:  # a worker took it first
+                child = get_job(uow, child_id)
+        if child.state is JobState.DONE and child.result is not None:
+            figures = dict(child.result["figures"])
+            figures["misses"] = [tuple(m) for m in figures["misses"]]
+            return dict(child.result["assignment"]), SegmentResult(**figures)
+        if child.state.finished:
+            label = child.params[TASK]["segment"]
+            raise TerritorialError(f"segment {label}: {child.error or child.state}")
+        if get_job(uow, parent).state is not JobState.RUNNING:
+            raise TerritorialError(f"job {parent} stopped while its segments ran")
+        time.sleep(SEGMENT_POLL)
+
+
+def _segment(uow: UnitOfWork, job: Job, request: DesignRequest,
+             progress: Callable[[Progress], None]) -> Job:
+    """Run a segment job: its part of the plan is its result (the parent stores it)."""
+    task = SegmentTask(**job.params[TASK])
+    parent = get_job(uow, str(job.params[PARENT]))
+    if parent.state.finished:  # its design failed or was cancelled: nothing to do
+        return _finish(uow, job.id, JobState.CANCELLED,
+                       error=f"job {parent.id} ended ({parent.state}) before this segment ran")
+    part, figures = plan_segment(uow, request, task, progress)
+    with uow:
+        uow.jobs.update(job.id, expect=(JobState.RUNNING,), state=JobState.DONE,
+                        result={"assignment": part, "figures": dataclasses.asdict(figures)},
+                        finished_at=datetime.now(UTC))
+        uow.commit()
+    return get_job(uow, job.id)

@@ -26,6 +26,7 @@ from pydantic import BaseModel, Field
 from territorial.domain import InputRejected, TerritorialError
 from territorial.domain.errors import NotPermitted
 from territorial.io import parse_mapping
+from territorial.services import jobs
 from territorial.services.compare import compare_scenarios, rep_changes, write_moves_csv
 from territorial.services.exports import export_accounts, export_assignments
 from territorial.services.goals import export_goals
@@ -395,6 +396,23 @@ def import_confirm(uow: UnitOfWork, upload: Upload) -> dict[str, Any]:
     return data
 
 
+def import_job(uow: UnitOfWork, request: Request, upload: Upload) -> dict[str, Any] | None:
+    """A large upload (see :func:`jobs.import_is_large`) imported as a job, which keeps
+    the file until it has run and then removes it; None for a small one (import it in
+    the request)."""
+    if not jobs.import_is_large(upload.path):
+        return None
+    try:
+        job = jobs.submit_import(uow, upload.path, upload.kind, file=upload.name,
+                                 mapping=upload.mapping,
+                                 allow_unlocated=upload.allow_unlocated,
+                                 remove=upload_dir(request) / upload.token)
+    except TerritorialError as exc:
+        raise BadRequest(str(exc)) from None
+    jobs.dispatch(job, uow.engine.url.render_as_string(hide_password=False))
+    return jobs.describe(job)
+
+
 UploadParam = Annotated[UploadFile, File(description="CSV or XLSX, at most 50 MB.")]
 KindParam = Annotated[str, Form(description="accounts or reps")]
 MappingParam = Annotated[str, Form(description="Their Column=our_field, one per line.")]
@@ -427,8 +445,12 @@ class ConfirmBody(BaseModel):
 @router.post("/import/confirm")
 def import_confirm_json(request: Request, uow: Uow, body: ConfirmBody) -> Response:
     """Step 2: import the uploaded file, all or nothing (400 with the reason, nothing
-    written, when any row is bad)."""
+    written, when any row is bad). A large file (5 MB, or 20,000 rows) imports as a
+    job instead: 202 with the job, whose result is the same report."""
     upload = load_upload(request, body.token)
+    job = import_job(uow, request, upload)
+    if job is not None:  # 202: follow it at /api/jobs/{id}; its result is the report
+        return json_response(job, status=202)
     data = import_confirm(uow, upload)
     discard_upload(request, upload.token)
     return json_response(data)

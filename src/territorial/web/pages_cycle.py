@@ -228,11 +228,17 @@ async def import_upload(
 
 
 @router.post("/import/confirm", response_class=HTMLResponse)
-def import_confirm(request: Request, uow: Uow, token: Annotated[str, Form()] = "") -> HTMLResponse:
+def import_confirm(request: Request, uow: Uow, token: Annotated[str, Form()] = "") -> Response:
     try:
         upload = cy.load_upload(request, token)
     except WebError as exc:
         return _import_page(request, {"error": exc.reason}, exc.status)
+    try:
+        job = cy.import_job(uow, request, upload)
+    except WebError as exc:
+        return _import_page(request, {"error": exc.reason}, exc.status)
+    if job is not None:  # a large file: its job page follows the import
+        return RedirectResponse(f"/jobs/{job['id']}", status_code=303)
     try:
         result = cy.import_confirm(uow, upload)
     except WebError as exc:

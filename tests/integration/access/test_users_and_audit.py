@@ -90,3 +90,18 @@ def test_only_an_admin_manages_users_and_passwords_are_hashed(small: UnitOfWork)
     set_active(small, "maria", False)
     with pytest.raises(LoginRefused):
         authenticate(small, "maria", "long-enough-1", "10.0.0.1")
+
+
+def test_imports_are_a_managers_and_recorded(uow: UnitOfWork) -> None:
+    from pathlib import Path
+
+    from territorial.services.imports import import_reps
+
+    reps = Path(__file__).resolve().parents[2] / "fixtures" / "crm" / "sf_reps.csv"
+    with acting_as(REP), pytest.raises(NotPermitted):
+        import_reps(uow, reps)
+    with acting_as(MANAGER):
+        report = import_reps(uow, reps)
+        [entry] = entries(uow, action="import.reps")
+    assert entry.actor == "maria" and entry.target == "sf_reps.csv"
+    assert entry.after == {"added": report.changes.added, "updated": 0, "unchanged": 0}
