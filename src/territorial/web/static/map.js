@@ -451,7 +451,7 @@ function mount(el) {
     buildFilters();
     if (data.bbox) {
       const [w, s, e, n] = data.bbox;
-      map.fitBounds([[s, w], [n, e]], { padding: [20, 20] });
+      map.fitBounds([[s, w], [n, e]], { padding: [20, 20], animate: false });  // ready means placed
     }
     timed("add_accounts", applyFilters);
     for (const r of performance.getEntriesByType("resource")) {
