@@ -9,7 +9,7 @@ from __future__ import annotations
 from territorial.domain.users import Role
 
 PUBLIC_PATHS = frozenset({"/login"})
-REP_PATHS = frozenset({"/logout"})
+REP_PATHS = frozenset({"/logout", "/api/map/states"})  # state outlines: public geography
 REP_PREFIXES = ("/me", "/api/me")
 ADMIN_PREFIXES = ("/users", "/api/users")
 

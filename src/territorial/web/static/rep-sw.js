@@ -18,6 +18,7 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   const kept = url.pathname.startsWith("/me") || url.pathname.startsWith("/api/me") ||
+    url.pathname === "/api/map/states" ||
     STATIC.includes(url.pathname + url.search);
   if (!kept) return;
   event.respondWith(

@@ -34,6 +34,15 @@
     L.marker(data.home, { title: "Home" }).addTo(map);
     bounds.push(data.home);
   }
-  if (bounds.length) map.fitBounds(bounds, { padding: [16, 16] });
+  if (bounds.length) map.fitBounds(bounds, { padding: [16, 16], animate: false });
+  fetch("/api/map/states")  // state outlines under the accounts (kept offline like the page)
+    .then((response) => (response.ok ? response.json() : null))
+    .then((outlines) => {
+      if (!outlines) return;
+      L.geoJSON(outlines, {
+        interactive: false, style: { color: "#94a3b8", weight: 1, fill: true, fillColor: "#f8fafc", fillOpacity: 1 },
+      }).addTo(map).bringToBack();
+    })
+    .catch(() => { /* outlines are a nicety; the map works without them */ });
   el.setAttribute("data-ready", "1");
 })();
