@@ -27,6 +27,7 @@ from territorial.domain import InputRejected, TerritorialError
 from territorial.domain.errors import NotPermitted
 from territorial.io import parse_mapping
 from territorial.services import jobs
+from territorial.services.actor import current_actor
 from territorial.services.compare import compare_scenarios, rep_changes, write_moves_csv
 from territorial.services.exports import export_accounts, export_assignments
 from territorial.services.goals import export_goals
@@ -46,6 +47,7 @@ from territorial.services.publish import (
     scenario_history,
 )
 from territorial.services.quotas import export_quotas
+from territorial.services.region import NotVisible, limited_to
 from territorial.services.reps_assign import export_rep_assignments
 from territorial.services.scenarios import resolve_scenario
 from territorial.storage import UnitOfWork
@@ -71,6 +73,8 @@ def _service(call: Callable[[], T]) -> T:
         return call()
     except NotPermitted:
         raise
+    except NotVisible as exc:
+        raise NotFound(str(exc)) from None
     except TerritorialError as exc:
         raise BadRequest(str(exc)) from None
 
@@ -497,7 +501,12 @@ def exports_data(uow: UnitOfWork, scenario: str | None = None) -> dict[str, Any]
         items.append({**asdict(e), "url": f"/exports/{e.name}.csv{query}"})
     from territorial.web.downloads import download_items
 
-    return {"scenario": name, "exports": items, "downloads": download_items(name)}
+    region = current_actor().region if limited_to() is not None else None
+    return {
+        "scenario": name, "exports": items, "region": region,
+        # files for the whole company are refused to a manager limited to a region
+        "downloads": [] if region else download_items(name),
+    }
 
 
 def _quote(text: str) -> str:
@@ -533,6 +542,8 @@ def export_file(
         body = path.read_text(encoding="utf-8")
     suffix = f"-{scen}" if scen and "scenario" in spec.params else ""
     suffix += f"-{period}" if period and "period" in spec.params else ""
+    if limited_to() is not None:  # never mistaken for the company's file
+        suffix += f"-{current_actor().region}"
     return csv_download(body, f"{name}{suffix}.csv")
 
 
