@@ -153,7 +153,7 @@ def test_exports_hold_the_region_and_company_files_are_refused(
             lambda: export_gis(planned, "geojson", tmp_path / "map.geojson"),
             lambda: write_report(planned, "assessment", tmp_path / "a.html"),
         ):
-            with pytest.raises(NotPermitted, match="limited to region Central.*whole company"):
+            with pytest.raises(NotPermitted, match=r"limited to region Central.*whole company"):
                 refused()
     assert {r["external_id"] for r in _rows(tmp_path / "accounts.csv")} == central
     assert {r["account_id"] for r in _rows(tmp_path / "assignments.csv")} == central
