@@ -7,6 +7,7 @@ so each check can fail."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import shutil
 import warnings
@@ -22,6 +23,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
+from territorial.domain import ScenarioStatus
 from territorial.domain.users import Role
 from territorial.services import editing
 from territorial.services.goals import add_goal
@@ -30,6 +32,7 @@ from territorial.services.quotas import set_quotas
 from territorial.services.users import add_user
 from territorial.services.workspace import open_workspace
 
+MOVES = "Moves"
 PERIOD = "2026"
 AS_OF = "2026-10-15"
 CENTRAL = {f"Central-{i}" for i in range(1, 6)}
@@ -50,6 +53,17 @@ def region_db(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> str:
                  due=date(2026, 12, 31), start=date(2026, 1, 1))
         edit_plan(uow, territory, {"strategies": [f"Grow {territory}"]})
     add_user(uow, "carla", PASSWORD, Role.MANAGER, region="Central")
+    with uow:
+        current = uow.scenarios.get("Current")
+        assert current is not None
+        moves = {}
+        for source, target in (("Central-1", "Central-2"), ("East-1", "East-2")):
+            moves[min(a for a, t in current.assignments.items() if t == source)] = target
+        uow.scenarios.save(dataclasses.replace(
+            current, name=MOVES, status=ScenarioStatus.DRAFT, parent="Current", locks={},
+            territories=[dataclasses.replace(t) for t in current.territories],
+            assignments={**current.assignments, **moves}))
+        uow.commit()
     return path
 
 
@@ -167,3 +181,16 @@ def test_exports_hold_the_region_and_company_files_are_refused(
         assert refused.status_code == 403, url
         assert "whole company" in refused.text
     assert "Central" in carla.get("/exports").text
+
+
+def test_the_publish_preview_holds_the_region(carla: TestClient, maria: TestClient) -> None:
+    url = f"/api/scenarios/{MOVES}/publish-preview?effective=2026-11-01"
+    mine, everyone = carla.get(url).json()["quotas"], maria.get(url).json()["quotas"]
+    assert mine and everyone
+    moved = {(x["from"], x["to"]) for q in everyone for x in q["transfers"]}
+    assert moved == {("Central-1", "Central-2"), ("East-1", "East-2")}
+    assert {(x["from"], x["to"]) for q in mine for x in q["transfers"]} == {
+        ("Central-1", "Central-2")}
+    assert all(set(q["before"]) | set(q["after"]) <= CENTRAL for q in mine)
+    page = carla.get(f"/scenarios/{MOVES}")
+    assert page.status_code == 200
