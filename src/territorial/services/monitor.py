@@ -119,6 +119,7 @@ class MonitorReport:
             "quota_period": self.quota_period,
             "as_of": str(self.as_of),
             "company": att(self.company),
+            "scope": self.company.subject,  # "company", or the region of a limited manager
             "territories": [
                 {
                     "territory": t.territory, "rep_external_id": t.rep_external_id,

@@ -147,6 +147,7 @@ def test_the_totals_are_the_regions(carla: TestClient, maria: TestClient) -> Non
     assert float(quota["sum"]) < float(quota["total"])
     monitor = carla.get("/api/monitor", params={"period": PERIOD, "as_of": AS_OF}).json()
     assert monitor["company"]["quota"] == pytest.approx(float(quota["sum"]))
+    assert monitor["scope"] == "Central"
     assert {r["rep_external_id"] for r in monitor["reps"]} == {
         t["rep_external_id"] for t in monitor["territories"]}
 
