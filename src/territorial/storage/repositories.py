@@ -494,6 +494,16 @@ class SalesRepository:
         )
         return {e: float(a or 0.0) for e, a in self.conn.execute(query)}
 
+    def totals_between(self, start: date, end: date) -> dict[str, float]:
+        """Sales amount per account external id dated ``start`` to ``end`` (one aggregate)."""
+        query = (
+            select(t.accounts.c.external_id, func.sum(t.sales.c.amount))
+            .join(t.accounts, t.accounts.c.id == t.sales.c.account_id)
+            .where(t.sales.c.date >= start, t.sales.c.date <= end)
+            .group_by(t.accounts.c.external_id)
+        )
+        return {e: float(a or 0.0) for e, a in self.conn.execute(query)}
+
     def counts_by_account(self) -> dict[str, int]:
         """How many sales rows each account external id has (one SQL aggregate)."""
         query = (
