@@ -88,6 +88,10 @@ def _reps(body: dict[str, Any]) -> set[str]:
     return {t for r in body["reps"] for t in r["territories"]}
 
 
+def _rep_plan(body: dict[str, Any]) -> set[str]:
+    return {a["territory"] for a in body["assignment"]["assignments"]}
+
+
 def _quotas(body: dict[str, Any]) -> set[str]:
     return {t["territory"] for t in body["quota"]["territories"]}
 
@@ -112,6 +116,7 @@ def _editor(body: dict[str, Any]) -> set[str]:
 TWINS: list[tuple[str, str, Callable[[dict[str, Any]], set[str]]]] = [
     ("/", "/api/overview", _overview),
     ("/reps", "/api/reps", _reps),
+    ("/reps/assignment", "/api/reps/assignment", _rep_plan),
     (f"/quotas?period={PERIOD}", f"/api/quotas?period={PERIOD}", _quotas),
     ("/goals", "/api/goals", _goals),
     ("/plans", "/api/plans", _plans),
