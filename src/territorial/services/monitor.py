@@ -19,7 +19,9 @@ For a period (a year, quarter or month) inside a stored quota set:
   count for the territory the account had then (in the alignment it replaced) when that
   territory holds a quota in the set, as the quota carried on publish does;
 - with ``rebalance``, a proposal from the design engine under a move cap (a new draft),
-  see :mod:`territorial.services.rebalance`.
+  see :mod:`territorial.services.rebalance`;
+- a manager limited to a region (:mod:`territorial.services.region`) sees its
+  territories, their reps and alerts, and the region's totals (``scope``).
 """
 
 from __future__ import annotations
