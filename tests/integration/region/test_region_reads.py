@@ -16,6 +16,7 @@ from territorial.domain.errors import NotPermitted
 from territorial.domain.users import Actor, Role
 from territorial.services import editing
 from territorial.services.actor import acting_as
+from territorial.services.audit import entries
 from territorial.services.crm_export import export_crm
 from territorial.services.exports import export_accounts, export_assignments
 from territorial.services.gis_export import export_gis
@@ -23,7 +24,7 @@ from territorial.services.goals import add_goal, export_goals, list_goals
 from territorial.services.listing import list_reps
 from territorial.services.monitor import export_attainment, run_monitor
 from territorial.services.period_sales import rep_attainment
-from territorial.services.plans import plan_territories, show_plan
+from territorial.services.plans import edit_plan, plan_territories, show_plan
 from territorial.services.quotas import export_quotas, set_quotas, show_quotas
 from territorial.services.region import NoSuchTerritory, actor_for
 from territorial.services.reports import write_report
@@ -165,3 +166,14 @@ def test_exports_hold_the_region_and_company_files_are_refused(
         assert territories == {"Central-1", "Central-2"}, name
     assert [r["subject"] for r in _rows(tmp_path / "goals.csv")] == ["Central-1"]
     assert not list(tmp_path.glob("hubspot*")) and not (tmp_path / "map.geojson").exists()
+
+
+def test_the_audit_log_shows_a_limited_manager_their_own_entries(planned: UnitOfWork) -> None:
+    actor = _central(planned)
+    with acting_as(actor):
+        edit_plan(planned, "Central-1", {"tactics": ["Call weekly"]})
+        mine = entries(planned)
+        assert entries(planned, actor="admin-someone") == []
+    everyone = entries(planned)  # the local admin's view
+    assert [e.actor for e in mine] == ["carla"] and mine[0].target.endswith("Central-1")
+    assert len(everyone) > len(mine) and {e.actor for e in everyone} > {"carla"}
