@@ -6,8 +6,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.spatial import cKDTree
 
+from territorial.optimize.design.kernels.state import Arrays
 from territorial.optimize.design.problem import DesignProblem
-from territorial.optimize.design.state import Arrays
 
 # travel objective (the tabu search runs it for contiguous designs): the balance search
 # adds a move's change in travel x TRAVEL_PULL / the plan's total travel to its balance

@@ -11,10 +11,10 @@ import numpy as np
 from territorial.optimize.design.build import make_arrays, neighbourhood
 from territorial.optimize.design.checks import check_feasible, components
 from territorial.optimize.design.evaluate import evaluate
-from territorial.optimize.design.kernel import disconnected_count, run_start
+from territorial.optimize.design.kernels.start import StartParams, disconnected_count, run_start
+from territorial.optimize.design.kernels.state import objective_value, to_state, total_excess
 from territorial.optimize.design.problem import DesignParams, DesignProblem
 from territorial.optimize.design.result import DesignResult, Progress
-from territorial.optimize.design.state import objective_value, to_state, total_excess
 from territorial.optimize.design.stop import StoppingCriterion
 
 
@@ -80,6 +80,9 @@ def search(
     sample = params.seed_sample or max(math.ceil(math.sqrt(n)), 2 * p)
     fcap = n if p * n <= 30_000_000 else max(256, 16 * n // p)
     tenure = max(1, round(params.tenure_factor * p))
+    settings = StartParams(int(sample), int(fcap), int(tenure), int(params.max_no_improve),
+                           int(params.alternations), int(params.max_escapes),
+                           float(params.alpha), int(params.repair_no_improve))
     keys = np.random.default_rng(seed).integers(1, 2**62, size=n, dtype=np.int64)
     current = _start_plan(problem)
     capped = problem.max_moves is not None
@@ -100,9 +103,7 @@ def search(
             start = best_a.astype(np.int32)  # intensify: resume the search from the best
         else:
             start = growth
-        run_start(s, start, lock, comp, ncomp, sample, fcap, tenure, params.max_no_improve,
-                  params.alternations, params.max_escapes, params.alpha,
-                  params.repair_no_improve, deadline,
+        run_start(s, start, lock, comp, ncomp, settings, deadline,
                   (seed * 1_000_003 + it) % (2**32), keys)
         it += 1
         b = float(total_excess(s))

@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from territorial.optimize.design.connectivity import count_components
-from territorial.optimize.design.state import EPS, State, apply_move, dist, move_cap_delta
+from territorial.optimize.design.kernels.connectivity import count_components
+from territorial.optimize.design.kernels.state import EPS, State, apply_move, dist, move_cap_delta
 
 
 @njit(cache=True)

@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numba import njit
 
-from territorial.optimize.design.connectivity import count_components
-from territorial.optimize.design.grow import grow, pick_seeds
-from territorial.optimize.design.state import State, rebuild
-from territorial.optimize.design.tabu import improve
+from territorial.optimize.design.kernels.connectivity import count_components
+from territorial.optimize.design.kernels.grow import grow, pick_seeds
+from territorial.optimize.design.kernels.state import State, rebuild
+from territorial.optimize.design.kernels.tabu import improve
+
+
+class StartParams(NamedTuple):
+    """The search settings of one start (a tuple of scalars, cheap to pass to Numba)."""
+
+    sample: int  # units sampled for the p-dispersion seeds
+    fcap: int  # growth frontier cap
+    tenure: int  # tabu tenure
+    imax: int  # diameter iterations without improvement
+    amax: int  # alternations of the diameter and balance searches
+    pimax: int  # escape moves
+    alpha: float  # weight of balance in the diameter move choice
+    repair_imax: int  # balance repair iterations without improvement
 
 
 @njit(cache=True)
 def run_start(s: State, start: np.ndarray, lock: np.ndarray, comp: np.ndarray, ncomp: int,
-              sample: int, fcap: int, tenure: int, imax: int, amax: int, pimax: int,
-              alpha: float, repair_imax: int, deadline: float, seed: int,
-              keys: np.ndarray) -> None:
+              params: StartParams, deadline: float, seed: int, keys: np.ndarray) -> None:
     """Build a start (growth when ``start[0] < 0``, else the given plan) and improve it."""
     np.random.seed(seed)
     s.tabu[:] = 0
@@ -30,12 +43,13 @@ def run_start(s: State, start: np.ndarray, lock: np.ndarray, comp: np.ndarray, n
         for u in range(lock.shape[0]):
             if lock[u] >= 0 and seeds[lock[u]] < 0:
                 seeds[lock[u]] = u
-        pick_seeds(s, comp, ncomp, sample, seeds)
-        grow(s, seeds, lock, fcap)
+        pick_seeds(s, comp, ncomp, params.sample, seeds)
+        grow(s, seeds, lock, params.fcap)
     else:
         s.a[:] = start
         rebuild(s)
-    improve(s, tenure, imax, amax, pimax, alpha, repair_imax, deadline, itc, keys)
+    improve(s, params.tenure, params.imax, params.amax, params.pimax, params.alpha,
+            params.repair_imax, deadline, itc, keys)
 
 
 @njit(cache=True)

@@ -22,11 +22,11 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from territorial.optimize.design.balance import balance_search
-from territorial.optimize.design.clock import now
-from territorial.optimize.design.diameter import max_dist_to_hull
-from territorial.optimize.design.escape import path_escape
-from territorial.optimize.design.state import (
+from territorial.optimize.design.kernels.balance import balance_search
+from territorial.optimize.design.kernels.clock import now
+from territorial.optimize.design.kernels.diameter import max_dist_to_hull
+from territorial.optimize.design.kernels.escape import path_escape
+from territorial.optimize.design.kernels.state import (
     EPS,
     State,
     apply_move,

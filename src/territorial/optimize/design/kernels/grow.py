@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from territorial.optimize.design.diameter import hull_of, inside_hull, max_dist_to_hull
-from territorial.optimize.design.state import State, centre_dist, rebuild
+from territorial.optimize.design.kernels.diameter import hull_of, inside_hull, max_dist_to_hull
+from territorial.optimize.design.kernels.state import State, centre_dist, rebuild
 
 
 @njit(cache=True)

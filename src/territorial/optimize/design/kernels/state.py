@@ -19,8 +19,8 @@ import numpy as np
 from numba import njit, types
 from numba.experimental import structref
 
-from territorial.optimize.design.connectivity import mark_articulation
-from territorial.optimize.design.diameter import (
+from territorial.optimize.design.kernels.connectivity import mark_articulation
+from territorial.optimize.design.kernels.diameter import (
     hull_diameter,
     hull_of,
     inside_hull,
