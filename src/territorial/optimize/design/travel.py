@@ -13,7 +13,7 @@ Paraschis 1988; Kalcsics, Nickel & Schroeder 2005), solved as:
    the cheapest to move; a MIP over the split units and those cheap alternatives
    (HiGHS) turns the LP into an integral balanced plan, widened while time remains.
 4. **Contiguity** (when asked) is left to the tabu search of
-   :func:`~territorial.optimize.design.solve.search` (connectivity-preserving moves,
+   :func:`~territorial.optimize.design.search.search` (connectivity-preserving moves,
    balance moves pulled towards low travel) with travel measured to the same centres,
    then pairs of neighbouring territories are re-solved by a flow MIP
    (:mod:`~territorial.optimize.design.contiguous`).  Each territory keeps the unit
@@ -59,6 +59,7 @@ from territorial.optimize.design.feasibility import least_tolerance
 from territorial.optimize.design.lagrange import lagrangian_bound
 from territorial.optimize.design.problem import DesignProblem
 from territorial.optimize.design.result import DesignResult, Progress
+from territorial.optimize.design.search import search
 from territorial.optimize.design.stop import MaxRuntime, StoppingCriterion
 
 CANDIDATES = 8  # nearest centres per unit in the first LP (pricing adds the rest)
@@ -252,8 +253,6 @@ def _contiguous_search(problem: DesignProblem, inst: _Instance, centres: np.ndar
     of neighbouring territories are re-solved exactly near their shared boundary (flow
     MIP, :func:`~territorial.optimize.design.contiguous.pair_search`) with the last
     ``POLISH_SHARE`` of the search time."""
-    from territorial.optimize.design.solve import search
-
     t0 = time.perf_counter()
     roots, locks = _rooted(problem, centres)
     user_locks = problem.array("locks")
@@ -292,8 +291,6 @@ def _balance_first(problem: DesignProblem, inst: _Instance, cost: np.ndarray,
     ended 11% off where the balance-first diameter search (MATS, its own seeds, no
     centres) was feasible.  Its territories are matched to the centres by an optimal
     assignment on travel."""
-    from territorial.optimize.design.solve import search
-
     compact = search(replace(problem, objective="diameter", fixed_centres=None,
                              centre_costs=None), MaxRuntime(seconds), seed)
     if (len(compact.disconnected), compact.balance_excess) >= \
@@ -316,8 +313,6 @@ def _large(problem: DesignProblem, inst: _Instance, stop: StoppingCriterion, see
     90 s; a Lagrangian plan with a MIP repair was no better), then travel is measured to
     the centres (rep homes, else Weiszfeld points) and bounded by the Lagrangian
     relaxation with the last 15% of the time."""
-    from territorial.optimize.design.solve import search
-
     compact = replace(problem, objective="diameter", centre_costs=None,
                       fixed_centres=None if inst.free.any() else problem.fixed_centres)
     timed = math.isfinite(budget)
