@@ -102,7 +102,11 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
             err_console.print("Nothing was imported; the database is unchanged.")
             raise typer.Exit(1) from None
         except TerritorialError as exc:
-            err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+            from territorial.cli.wording import worded
+
+            err_console.print(
+                f"error: {worded(exc)}", markup=False, highlight=False, soft_wrap=True
+            )
             raise typer.Exit(1) from None
         except FileNotFoundError as exc:
             err_console.print(f"error: no such file: {exc.filename}", markup=False)

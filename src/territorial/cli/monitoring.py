@@ -103,7 +103,7 @@ def monitor(
     if rebalance:
         options = RebalanceOptions(
             balance=tuple(m.strip() for m in balance.split(",") if m.strip()) if balance else None,
-            max_moves=parse_fraction(max_moves, "--max-moves"),
+            max_moves=parse_fraction(max_moves, "max_moves"),
             time_limit=time_limit,
             seed=seed,
         )

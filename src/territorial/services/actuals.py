@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from territorial.domain import InputRejected, Problem, Sale, TerritorialError, Visit
+from territorial.domain import InputRejected, OptionError, Problem, Sale, TerritorialError, Visit
 from territorial.io import read_sales, read_visits
 from territorial.io.tabular import read_table
 from territorial.storage import UnitOfWork
@@ -113,7 +113,7 @@ def import_actuals(
     """Import a sales or visits file; raises ``InputRejected`` and writes nothing when a
     row is bad (a CSV row shorter than the header too, unless ``allow_short_rows``)."""
     if kind not in KINDS:
-        raise TerritorialError(f"--kind must be one of {', '.join(KINDS)}, not {kind!r}")
+        raise OptionError("kind", f"one of {', '.join(KINDS)}, not {kind!r}")
     path = Path(path)
     if kind == "sales":
         return _import_sales(uow, path, mapping, allow_short_rows)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from territorial.domain import Account, Rep, Scenario, TerritorialError
+from territorial.domain import Account, OptionError, Rep, Scenario, TerritorialError
 from territorial.io.crm import (
     CRM_NAMES,
     Crm,
@@ -92,11 +92,15 @@ def _user_ids(scenarios: Sequence[Scenario], reps: dict[str, Rep],
         else:
             ids[ext] = found
     if missing:
-        hint = ("no email in the User export matches" if users is not None else
-                "give --users with a Salesforce User export (Id, Email, Username)")
+        reason = (f"cannot export to Salesforce: {len(missing)} rep(s) have no Salesforce User "
+                  "Id (005...) as their id")
+        if users is None:
+            raise OptionError(
+                "users", f"{reason}: {_listing(missing)}",
+                "match them by email in a Salesforce User export (Id, Email, Username)",
+            )
         raise TerritorialError(
-            f"cannot export to Salesforce: {len(missing)} rep(s) have no Salesforce User Id "
-            f"(005...) as their id, and {hint}: {_listing(missing)}"
+            f"{reason}, and no email in the User export matches: {_listing(missing)}"
         )
     return ids
 

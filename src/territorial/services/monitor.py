@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from territorial.domain import TerritorialError
+from territorial.domain.errors import MissingStep
 from territorial.domain.period import Period, QuotaSlice, parse_period
 from territorial.io import write_rows_csv
 from territorial.metrics import TravelModel
@@ -173,9 +173,8 @@ def run_monitor(
         found = resolve_scenario(uow, scenario, on)
         qs = find_quota_set(uow, found.name, spec)
         if qs is None:
-            raise TerritorialError(
-                f"no quotas cover {period or 'any period'} in scenario {found.name!r}; "
-                "set them first: territorial quota set --period ... --total ..."
+            raise MissingStep(
+                f"no quotas cover {period or 'any period'} in scenario {found.name!r}", "quotas"
             )
         spec = spec or qs.period
         frame = load_frame(uow, found)

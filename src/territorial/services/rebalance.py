@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from territorial.domain import TerritorialError
+from territorial.domain import OptionError, TerritorialError
 from territorial.domain.alignment import DEFAULT_TOLERANCE
 from territorial.optimize.design import Progress
 from territorial.services.compare import Move, compare_scenarios
@@ -119,7 +119,7 @@ def propose_rebalance(
     draft and compare it with ``base``."""
     opts = options or RebalanceOptions()
     if opts.max_moves < 0:
-        raise TerritorialError("--max-moves must be 0 or more")
+        raise OptionError("max_moves", "must be 0 or more")
     with uow:
         found = resolve_scenario(uow, base)
         names = [n for n, _ in uow.scenarios.names()]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from territorial.domain import Scenario, TerritorialError
+from territorial.domain import OptionError, Scenario, TerritorialError
 from territorial.storage import UnitOfWork
 
 
@@ -17,9 +17,10 @@ def resolve_scenario(
         name = uow.scenarios.active_name(as_of)
         if name is None:
             when = f" on {as_of}" if as_of is not None else ""
-            raise TerritorialError(
+            raise OptionError(
+                "scenario",
                 f"there is no active alignment{when}: import accounts with an owner or "
-                "territory column, or name a scenario with --scenario"
+                "territory column, or name a scenario",
             )
     scenario = uow.scenarios.get(name, as_of)
     if scenario is None:

@@ -51,7 +51,7 @@ from territorial.services.scenarios import resolve_scenario
 from territorial.storage import UnitOfWork
 from territorial.web import views
 from territorial.web.deps import Uow
-from territorial.web.errors import BadRequest, NotFound, WebError
+from territorial.web.errors import BadRequest, NotFound, WebError, worded
 from territorial.web.rendering import json_response
 
 router = APIRouter(prefix="/api", tags=["cycle"])
@@ -72,7 +72,7 @@ def _service(call: Callable[[], T]) -> T:
     except NotPermitted:
         raise
     except TerritorialError as exc:
-        raise BadRequest(str(exc)) from None
+        raise BadRequest(worded(exc)) from None
 
 
 def parse_day(value: str | None, what: str) -> date | None:
@@ -388,7 +388,7 @@ def import_confirm(uow: UnitOfWork, upload: Upload) -> dict[str, Any]:
             report = import_accounts(uow, upload.path, upload.mapping or None,
                                      allow_unlocated=upload.allow_unlocated)  # fmt: skip
     except TerritorialError as exc:
-        raise BadRequest(_unpath(str(exc), upload)) from None
+        raise BadRequest(_unpath(worded(exc), upload)) from None
     data = report.to_dict()
     data["file"] = upload.name
     data["warnings"] = [_unpath(w, upload) for w in report.warnings]
@@ -408,7 +408,7 @@ def import_job(uow: UnitOfWork, request: Request, upload: Upload) -> dict[str, A
                                  allow_unlocated=upload.allow_unlocated,
                                  remove=upload_dir(request) / upload.token)
     except TerritorialError as exc:
-        raise BadRequest(str(exc)) from None
+        raise BadRequest(worded(exc)) from None
     jobs.dispatch(job, uow.engine.url.render_as_string(hide_password=False))
     return jobs.describe(job)
 

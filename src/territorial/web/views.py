@@ -20,7 +20,7 @@ from territorial.services.mapdata import scenario_map, scenario_map_json, state_
 from territorial.services.scenarios import list_scenarios, resolve_scenario
 from territorial.services.workspace import summarise
 from territorial.storage import UnitOfWork
-from territorial.web.errors import BadRequest, NotFound
+from territorial.web.errors import BadRequest, NotFound, worded
 
 T = TypeVar("T")
 PAGE_SIZE = 50
@@ -32,7 +32,7 @@ def _service(call: Callable[[], T]) -> T:
     try:
         return call()
     except TerritorialError as exc:
-        raise BadRequest(str(exc)) from None
+        raise BadRequest(worded(exc)) from None
 
 
 def scenario_name(uow: UnitOfWork, name: str | None) -> str:
@@ -44,7 +44,7 @@ def scenario_name(uow: UnitOfWork, name: str | None) -> str:
         try:
             return resolve_scenario(uow, name or None).name
         except TerritorialError as exc:
-            raise (NotFound if name else BadRequest)(str(exc)) from None
+            raise (NotFound if name else BadRequest)(worded(exc)) from None
 
 
 def overview(uow: UnitOfWork) -> dict[str, Any]:
@@ -131,7 +131,7 @@ def map_json(uow: UnitOfWork, scenario: str | None = None, by: str | None = None
     except TerritorialError as exc:
         if scenario:
             scenario_name(uow, scenario)  # an unknown name is a 404
-        raise BadRequest(str(exc)) from None
+        raise BadRequest(worded(exc)) from None
 
 
 def states() -> dict[str, Any]:
