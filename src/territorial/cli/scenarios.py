@@ -1,4 +1,4 @@
-"""`territorial scenario list|show|approve|history`: one group for scenarios.
+"""`territorial scenario list|show|approve|history|delete`: one group for scenarios.
 
 ``territorial scenarios list`` (the old spelling) is a hidden alias of this group.
 """
@@ -15,7 +15,8 @@ from territorial.cli.data import scenarios_list
 from territorial.cli.publish import approve, history
 
 app = typer.Typer(
-    help="Scenarios (alignments): list, show, approve, see their history.", no_args_is_help=True
+    help="Scenarios (alignments): list, show, approve, see their history, delete.",
+    no_args_is_help=True,
 )
 app.command("list")(scenarios_list)
 app.command("approve")(approve)
@@ -47,3 +48,31 @@ def show(
                 when = f"{event.at:%Y-%m-%d %H:%M}"
                 by = f" by {event.by}" if getattr(event, "by", None) else ""
                 console.print(f"  {when}  {event.kind.value}{by}", highlight=False)
+
+
+@app.command("delete")
+@user_errors
+def delete(
+    name: Annotated[str, typer.Argument(help="The scenario.", show_default=False)],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask to confirm.")] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Delete a scenario with its plans and quotas; never the active or a scheduled one."""
+    from dataclasses import asdict
+
+    from territorial.cli.workspace import read_workspace
+    from territorial.services.scenario_delete import delete_scenario
+
+    uow = read_workspace(db)
+    if not yes and not typer.confirm(f"Delete scenario {name!r}? This cannot be undone"):
+        raise typer.Exit(1)
+    gone = delete_scenario(uow, name)
+    if as_json:
+        typer.echo(json.dumps(asdict(gone), indent=2))
+        return
+    console.print(
+        line("Deleted ", styled(gone.name), f" ({gone.status}, {gone.territories} territories, "
+             f"{gone.accounts:,} accounts assigned)."),
+        highlight=False,
+    )

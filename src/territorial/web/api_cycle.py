@@ -47,6 +47,7 @@ from territorial.services.publish import (
 )
 from territorial.services.quotas import export_quotas
 from territorial.services.reps_assign import export_rep_assignments
+from territorial.services.scenario_delete import delete_scenario
 from territorial.services.scenarios import resolve_scenario
 from territorial.storage import UnitOfWork
 from territorial.web import views
@@ -200,6 +201,12 @@ def publish(
     return report.to_dict()
 
 
+def delete(uow: UnitOfWork, name: str) -> dict[str, Any]:
+    """Delete a scenario as the logged-in user; 404 unknown, 400 active or scheduled."""
+    found_name = views.scenario_name(uow, name)
+    return asdict(_service(lambda: delete_scenario(uow, found_name)))
+
+
 @router.get("/scenarios/{name}")
 def scenario(uow: Uow, name: str) -> Response:
     """A scenario: status, designed tolerances, the balance check approve runs, history."""
@@ -240,6 +247,13 @@ def publish_json(uow: Uow, name: str, body: PublishBody) -> Response:
     """Publish from ``effective``: the active alignment is archived, quotas follow the
     accounts that move. Refused (400, nothing changed) as the CLI refuses."""
     return json_response(publish(uow, name, body.effective, body.force))
+
+
+@router.post("/scenarios/{name}/delete")
+def delete_json(uow: Uow, name: str) -> Response:
+    """Delete a scenario with its plans and quotas; refused (400, nothing changed) for
+    the active alignment and a scheduled one."""
+    return json_response(delete(uow, name))
 
 
 # --------------------------------------------------------------------------- import

@@ -168,6 +168,26 @@ def publish(
     return _back(name, "published")
 
 
+@router.post("/scenarios/{name}/delete", response_class=HTMLResponse)
+def delete(
+    request: Request,
+    uow: Uow,
+    name: str,
+    confirm: Annotated[str, Form()] = "",
+) -> Response:
+    """Delete after the form's confirmation box; a refusal re-renders the page."""
+    views.scenario_name(uow, name)
+    try:
+        if confirm != name:
+            raise WebError(400, "tick the box to confirm the deletion")
+        cy.delete(uow, name)
+    except WebError as exc:
+        return _scenario_page(
+            request, uow, name, error=exc.reason, error_for="delete", status=exc.status
+        )
+    return RedirectResponse(f"/scenarios?deleted={quote(name, safe='')}", status_code=303)
+
+
 def cy_valid_day(text: str) -> bool:
     try:
         date.fromisoformat(text.strip())
