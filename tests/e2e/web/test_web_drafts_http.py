@@ -5,14 +5,13 @@ a draft (page form with its confirmation, JSON twin)."""
 from __future__ import annotations
 
 import re
-import shutil
 import warnings
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from tests.e2e.web.login import logged_in
+from tests.e2e.web.workspaces import copy_workspace
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -26,11 +25,7 @@ from territorial.services.workspace import open_workspace
 
 @pytest.fixture(scope="module")
 def drafts_db(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> str:
-    path = str(tmp_path_factory.mktemp("drafts") / "drafts.db")
-    for suffix in ("", "-wal", "-shm"):
-        if Path(demo_db + suffix).is_file():
-            shutil.copy(demo_db + suffix, path + suffix)
-    return path
+    return copy_workspace(demo_db, tmp_path_factory.mktemp("drafts"), "drafts.db")
 
 
 @pytest.fixture(scope="module")
