@@ -119,6 +119,14 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def print_json(data: object, indent: int | None = 2) -> None:
+    """``--json`` output: ``data`` (a result dataclass, a dict or a list) on one path to
+    JSON with the web's ``/api`` (:mod:`territorial.jsondata`)."""
+    from territorial.jsondata import dumps
+
+    typer.echo(dumps(data, indent=indent))
+
+
 def warn(text: str) -> None:
     """A warning on stderr, one line."""
     err_console.print(line(("warning:", "yellow"), f" {text}"), highlight=False, soft_wrap=True)

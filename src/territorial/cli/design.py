@@ -9,7 +9,14 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from territorial.cli.common import DbOption, JsonOption, console, err_console, user_errors
+from territorial.cli.common import (
+    DbOption,
+    JsonOption,
+    console,
+    err_console,
+    print_json,
+    user_errors,
+)
 from territorial.cli.options import Detour, Speed, count, number
 from territorial.domain.design_choices import CentresRule, Objective, UnitKind
 
@@ -241,7 +248,7 @@ def design(
 
         outcome = design_scenario(read_workspace(db), request, progress)
     if as_json:
-        typer.echo(json.dumps(outcome.to_dict(), indent=2))
+        print_json(outcome)
     else:
         print_outcome(outcome)
 
@@ -285,7 +292,7 @@ def tradeoff(
     with err_console.status("Designing at each move cap..."):
         points = moves_tradeoff(read_workspace(db), request, values)
     if as_json:
-        typer.echo(json.dumps([p.__dict__ for p in points], indent=2))
+        print_json(points)
         return
     table = Table(title="Moves against balance")
     travel = any(p.mean_distance_km is not None for p in points)

@@ -5,12 +5,19 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 
-from territorial.cli.common import DbOption, JsonOption, console, line, styled, user_errors
+from territorial.cli.common import (
+    DbOption,
+    JsonOption,
+    console,
+    line,
+    print_json,
+    styled,
+    user_errors,
+)
 from territorial.cli.data import scenarios_list
 from territorial.cli.publish import approve, history
 
@@ -36,7 +43,7 @@ def show(
 
     result = scenario_history(read_workspace(db), name)
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), indent=2))
+        print_json(result)
         return
     for row in result.scenarios:
         console.print(line(styled(row.name), f"  ({row.status})"))
@@ -59,7 +66,6 @@ def delete(
     as_json: JsonOption = False,
 ) -> None:
     """Delete a scenario with its plans and quotas; never the active or a scheduled one."""
-    from dataclasses import asdict
 
     from territorial.cli.workspace import read_workspace
     from territorial.services.scenario_delete import delete_scenario
@@ -69,7 +75,7 @@ def delete(
         raise typer.Exit(1)
     gone = delete_scenario(uow, name)
     if as_json:
-        typer.echo(json.dumps(asdict(gone), indent=2))
+        print_json(gone)
         return
     console.print(
         line("Deleted ", styled(gone.name), f" ({gone.status}, {gone.territories} territories, "

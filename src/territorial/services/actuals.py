@@ -37,13 +37,6 @@ class ActualsReport:
     unchanged: int = 0
     warnings: list[str] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "file": self.file, "kind": self.kind, "format": self.format, "rows": self.rows,
-            "added": self.added, "updated": self.updated, "unchanged": self.unchanged,
-            "warnings": self.warnings,
-        }  # fmt: skip
-
 
 def _row_numbers(path: Path) -> list[int]:
     """Spreadsheet row numbers of the file's data rows, in reading order."""

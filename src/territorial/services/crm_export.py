@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from territorial.domain import Account, OptionError, Rep, Scenario, TerritorialError
 from territorial.io.crm import (
@@ -46,13 +45,6 @@ class CrmExport:
     files: list[Path]
     counts: dict[str, int] = field(default_factory=dict)
     placeholders: int = 0  # Id cells still holding a DeveloperName or blank (Salesforce)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "crm": self.crm, "scenario": self.scenario, "previous": self.previous,
-            "files": [str(p) for p in self.files], "counts": self.counts,
-            "placeholders": self.placeholders,
-        }
 
 
 def _listing(items: Sequence[str]) -> str:

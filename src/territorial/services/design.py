@@ -33,6 +33,7 @@ from territorial.geo.geodesy import (
     spherical_centre,
 )
 from territorial.geo.units import aggregate
+from territorial.jsondata import fields_data
 from territorial.metrics import TravelModel
 from territorial.metrics.contiguity import delaunay_adjacency
 from territorial.optimize.design import (
@@ -51,7 +52,7 @@ from territorial.services.actor import require
 from territorial.services.design_reps import RepDistance, rematch_reps, rep_distances
 from territorial.services.frame import ScenarioFrame, leaf_labels, load_frame
 from territorial.services.scenarios import resolve_scenario
-from territorial.storage import UnitOfWork
+from territorial.services.unit_of_work import UnitOfWorkProtocol
 
 NO_ALIGNMENT = "(no alignment)"
 EXACT_MAX_UNITS = 200
@@ -144,19 +145,8 @@ class DesignOutcome:
                 "moved_accounts": self.moved_accounts, "total_accounts": self.total_accounts}
 
     def to_dict(self) -> dict[str, object]:
-        return {
-            "scenario": self.scenario,
-            "base": self.base,
-            "by": self.by,
-            "balance": list(self.balance),
-            "tolerance": self.tolerance,
-            "feasible": self.feasible,
-            "moved_accounts": self.moved_accounts,
-            "total_accounts": self.total_accounts,
-            "segments": [s.__dict__ for s in self.segments],
-            "notes": self.notes,
-            "reps": [r.__dict__ for r in self.reps],
-        }
+        """Its fields and whether every segment is balanced."""
+        return {**fields_data(self), "feasible": self.feasible}
 
 
 def _measures(frame: ScenarioFrame, names: tuple[str, ...], travel: TravelModel) -> np.ndarray:
@@ -305,7 +295,7 @@ class _Context:
     locks: np.ndarray  # territory index per account, -1 = free
 
 
-def _load(uow: UnitOfWork, request: DesignRequest) -> tuple[Scenario, ScenarioFrame]:
+def _load(uow: UnitOfWorkProtocol, request: DesignRequest) -> tuple[Scenario, ScenarioFrame]:
     with uow:
         if uow.scenarios.get(request.name) is not None and not request.replace:
             raise OptionError("name", f"a scenario named {request.name!r} exists; choose another")
@@ -554,7 +544,9 @@ def _travel_figures(ctx: _Context, idx: np.ndarray, units: _Units, result: Desig
 
 
 def design_scenario(
-    uow: UnitOfWork, request: DesignRequest, progress: Callable[[Progress], None] | None = None
+    uow: UnitOfWorkProtocol,
+    request: DesignRequest,
+    progress: Callable[[Progress], None] | None = None,
 ) -> DesignOutcome:
     """Design ``request.territories`` territories and store them as a draft scenario.
 
@@ -593,7 +585,7 @@ def design_scenario(
     return outcome
 
 
-def claim_name(uow: UnitOfWork, request: DesignRequest) -> str:
+def claim_name(uow: UnitOfWorkProtocol, request: DesignRequest) -> str:
     """Hold ``request.name`` for this design; its token. Refused at once (``NameTaken``)
     when a scenario or a running design has the name, unless ``request.replace``."""
     now = datetime.now(UTC)
@@ -636,7 +628,7 @@ what :func:`plan_segment` returned for each, in order."""
 
 
 def plan_segment(
-    uow: UnitOfWork, request: DesignRequest, task: SegmentTask,
+    uow: UnitOfWorkProtocol, request: DesignRequest, task: SegmentTask,
     progress: Callable[[Progress], None] | None = None,
 ) -> tuple[dict[str, str], SegmentResult]:
     """One segment of ``request``'s design: the part of the plan :func:`plan_design`
@@ -650,7 +642,8 @@ def plan_segment(
 
 
 def plan_design(
-    uow: UnitOfWork, request: DesignRequest, progress: Callable[[Progress], None] | None = None,
+    uow: UnitOfWorkProtocol, request: DesignRequest,
+    progress: Callable[[Progress], None] | None = None,
     run_segments: SegmentRunner | None = None,
 ) -> tuple[Scenario, DesignOutcome]:
     """Design as :func:`design_scenario` does, without storing the scenario
@@ -768,7 +761,7 @@ class TradeoffPoint:
 
 
 def moves_tradeoff(
-    uow: UnitOfWork,
+    uow: UnitOfWorkProtocol,
     request: DesignRequest,
     caps: list[float],
     progress: Callable[[Progress], None] | None = None,

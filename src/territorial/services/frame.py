@@ -29,7 +29,7 @@ import numpy as np
 from territorial.domain import Account, Rep, Scenario, TerritorialError
 from territorial.io.values import parse_float
 from territorial.metrics.workload import TravelModel, stop_workload_hours
-from territorial.storage import UnitOfWork
+from territorial.services.unit_of_work import UnitOfWorkProtocol
 
 DEFAULT_VISITS_PER_YEAR = 12.0
 DEFAULT_VISIT_MINUTES = 60.0
@@ -90,7 +90,7 @@ def _numeric(accounts: list[Account], attr: str) -> np.ndarray:
     return np.array([float(getattr(a, attr) or 0.0) for a in accounts])
 
 
-def _last_year_sales(uow: UnitOfWork, ids: list[str]) -> np.ndarray | None:
+def _last_year_sales(uow: UnitOfWorkProtocol, ids: list[str]) -> np.ndarray | None:
     """Sales of the last 12 whole months to the newest sale, per account (SQL sums)."""
     last = uow.sales.last_date()
     if last is None:
@@ -106,7 +106,7 @@ def leaf_labels(scenario: Scenario) -> list[str]:
     return scenario.leaf_labels()
 
 
-def load_frame(uow: UnitOfWork, scenario: Scenario) -> ScenarioFrame:
+def load_frame(uow: UnitOfWorkProtocol, scenario: Scenario) -> ScenarioFrame:
     """Arrays for the located accounts of ``scenario`` (call inside ``with uow``)."""
     all_accounts = uow.accounts.list()
     accounts = [a for a in all_accounts if a.is_located]

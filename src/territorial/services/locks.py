@@ -26,9 +26,6 @@ class ScenarioEdit:
     version: int
     changed: int
 
-    def to_dict(self) -> dict[str, object]:
-        return {"scenario": self.scenario, "version": self.version, "changed": self.changed}
-
 
 def edit_accounts(
     uow: UnitOfWork,

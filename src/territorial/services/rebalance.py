@@ -16,6 +16,7 @@ from typing import Any
 
 from territorial.domain import OptionError, TerritorialError
 from territorial.domain.alignment import DEFAULT_TOLERANCE
+from territorial.jsondata import to_json_data
 from territorial.optimize.design import Progress
 from territorial.services.compare import Move, compare_scenarios
 from territorial.services.design import DesignRequest, design_scenario
@@ -84,7 +85,7 @@ class RebalanceProposal:
             "accounts_moved": len(self.moves),
             "revenue_moved": self.revenue_moved,
             "revenue_total": self.revenue_total,
-            "moves": [m.__dict__ for m in self.moves],
+            "moves": to_json_data(self.moves),
             "notes": self.notes,
         }  # fmt: skip
 

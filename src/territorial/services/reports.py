@@ -36,10 +36,6 @@ class ReportFile:
     pages: int
     scenario: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "path": str(self.path), "pages": self.pages,
-                "scenario": self.scenario}
-
 
 def _pct_fmt(v: float) -> str:
     return f"{v:+.0f}%"

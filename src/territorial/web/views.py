@@ -60,7 +60,7 @@ def accounts(
     size = max(1, min(size, MAX_PAGE_SIZE))
     page = max(1, page)
     with uow:
-        found = list_accounts(uow, limit=page * size, search=q or None)
+        found = list_accounts(uow, limit=size, search=q or None, offset=(page - 1) * size)
     rows: list[dict[str, Any]] = found.to_dict()["accounts"]  # type: ignore[assignment]
     pages = max(1, math.ceil(found.total / size))
     return {
@@ -69,7 +69,7 @@ def accounts(
         "page": page,
         "pages": pages,
         "size": size,
-        "accounts": rows[(page - 1) * size :],
+        "accounts": rows,
     }
 
 
