@@ -24,7 +24,9 @@ class OptionError(TerritorialError):
         self.option = option
         self.reason = reason
         self.remedy = remedy
-        super().__init__(self.worded(lambda o: o.replace("_", " "), "give"))
+        plain = option.replace("_", " ")
+        super().__init__(self.worded(lambda _: f"the {plain} option") if remedy is not None
+                         else self.worded(lambda _: plain))
 
     def worded(self, name: Callable[[str], str], use: str = "use") -> str:
         """The message with the option named by ``name``; ``use`` is the verb of a remedy."""

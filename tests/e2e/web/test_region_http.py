@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from tests.e2e.web.login import PASSWORD, logged_in
 from tests.e2e.web.test_web_editor_http import add_drafts, stored
-from tests.e2e.web.workspaces import copy_workspace
+from tests.e2e.web.workspaces import copy_db
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -26,7 +26,7 @@ MIXED = "Mixed draft"
 
 @pytest.fixture(scope="module")
 def region_db(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> str:
-    path = copy_workspace(demo_db, tmp_path_factory.mktemp("region"), "region.db")
+    path = copy_db(demo_db, str(tmp_path_factory.mktemp("region") / "region.db"))
     add_drafts(path, {DRAFT: None, MIXED: None})
     mixed = stored(path, MIXED)  # one Central and one East account move, both locked
     central = sorted(a for a, t in mixed.assignments.items() if t == "Central-1")[0]

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import pytest
 from tests.e2e.web.login import logged_in
-from tests.e2e.web.workspaces import copy_workspace
+from tests.e2e.web.workspaces import copy_db
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -25,7 +25,7 @@ from territorial.services.workspace import open_workspace
 
 @pytest.fixture(scope="module")
 def drafts_db(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> str:
-    return copy_workspace(demo_db, tmp_path_factory.mktemp("drafts"), "drafts.db")
+    return copy_db(demo_db, str(tmp_path_factory.mktemp("drafts") / "drafts.db"))
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 from tests.e2e.web.login import logged_in
-from tests.e2e.web.workspaces import copy_workspace
+from tests.e2e.web.workspaces import copy_db
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -44,7 +44,7 @@ def add_drafts(path: str, names: dict[str, str | None]) -> None:
 @pytest.fixture(scope="module")
 def editor_db(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     """A copy of the demo workspace (the session's is shared) with two drafts."""
-    path = copy_workspace(demo_db, tmp_path_factory.mktemp("editor"), "editor.db")
+    path = copy_db(demo_db, str(tmp_path_factory.mktemp("editor") / "editor.db"))
     add_drafts(path, {DRAFT: None, ZIP_DRAFT: "Balanced territories by zip"})
     return path
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,14 +12,14 @@ from tests.e2e.web.live import serve
 from territorial.services import editing
 
 
-def copy_workspace(source: str, folder: Path, name: str) -> str:
-    """A copy of the SQLite workspace ``source`` as ``folder/name`` (the session's demo is
-    shared); a WAL-mode database keeps recent pages aside, so those files come too."""
-    path = str(folder / name)
-    for suffix in ("", "-wal", "-shm"):
-        if Path(source + suffix).is_file():
-            shutil.copy(source + suffix, path + suffix)
-    return path
+def copy_db(source: str, target: str) -> str:
+    """Copy the SQLite workspace ``source`` to ``target`` (the session's demo is shared),
+    what is still in its write-ahead log included; ``target``."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+    return target
 
 
 @contextmanager
@@ -28,7 +28,7 @@ def serve_with_draft(source: str, folder: Path, draft: str) -> Iterator[str]:
     and no editing session left from another test."""
     from tests.e2e.web.test_web_editor_http import add_drafts
 
-    path = copy_workspace(source, folder, "editor.db")
+    path = copy_db(source, str(folder / "editor.db"))
     add_drafts(path, {draft: None})
     editing.clear_sessions()
     with serve(path) as base:
