@@ -9,6 +9,7 @@ import typer
 
 from territorial.cli.common import DbOption, ScenarioOption, console, print_json, user_errors
 from territorial.cli.options import output_file
+from territorial.domain.design_choices import UnitKind
 
 app = typer.Typer(help="Export data from the workspace.", no_args_is_help=True)
 
@@ -185,7 +186,7 @@ def zoho(
     _print_crm(export_crm(read_workspace(db), "zoho", output, scenario), as_json)
 
 
-ByOption = Annotated[str | None, typer.Option(
+ByOption = Annotated[UnitKind | None, typer.Option(
     "--by", help="Shapes from account, zip or county units; default: how it was designed.",
 )]
 

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from territorial.domain import TerritorialError
 from territorial.domain.alignment import DEFAULT_TOLERANCE
+from territorial.domain.design_choices import UnitKind, choices
 from territorial.metrics import TravelModel
 from territorial.services.assess import assess_scenario
 from territorial.services.listing import list_accounts, list_reps
@@ -112,8 +113,8 @@ def map_features(uow: UnitOfWork, scenario: str | None = None, by: str | None = 
     ``by`` picks the shapes (account, zip or county; default: what the scenario was
     designed by, else account).
     """
-    if by not in (None, "", "account", "zip", "county"):
-        raise BadRequest("by must be one of account, zip, county")
+    if by and by not in choices(UnitKind):
+        raise BadRequest(f"by must be one of {', '.join(choices(UnitKind))}")
     name = scenario_name(uow, scenario)
     return _service(lambda: scenario_map(uow, name, by or None))
 
@@ -124,8 +125,8 @@ def map_json(uow: UnitOfWork, scenario: str | None = None, by: str | None = None
 
     An unknown scenario is a 404; no scenario named and no active alignment a 400.
     """
-    if by not in (None, "", "account", "zip", "county"):
-        raise BadRequest("by must be one of account, zip, county")
+    if by and by not in choices(UnitKind):
+        raise BadRequest(f"by must be one of {', '.join(choices(UnitKind))}")
     try:
         return scenario_map_json(uow, scenario or None, by or None, gzipped=gzipped)
     except TerritorialError as exc:
