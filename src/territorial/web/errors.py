@@ -39,6 +39,7 @@ FIELDS = {
     "base": "the scenario",
 }
 BOXES = ("force", "replace", "reset")  # ticked, not typed
+CLI_ONLY = ("users", "reset")  # options the web has no field for
 # where the web does a step of the cycle a service found missing
 STEPS = {"quotas": "the Quotas page"}
 
@@ -51,6 +52,8 @@ def field(option: str) -> str:
 def worded(exc: BaseException) -> str:
     """A service error as a page says it: options as form fields, steps as pages."""
     if isinstance(exc, OptionError):
+        if exc.remedy is not None and exc.option in CLI_ONLY:
+            return f"{exc.reason}; to {exc.remedy}, use the command line"
         return exc.worded(field, "tick" if exc.option in BOXES else "give")
     if isinstance(exc, MissingStep):
         page = STEPS.get(exc.step)

@@ -26,6 +26,12 @@ def test_a_remedy_is_a_flag_to_use_in_the_cli_and_a_box_to_tick_on_the_web() -> 
     assert "--force" not in str(exc)
 
 
+def test_a_remedy_the_web_has_no_field_for_points_to_the_command_line() -> None:
+    exc = OptionError("users", "2 reps have no User Id", "match them by email")
+    assert cli.worded(exc) == "2 reps have no User Id; use --users to match them by email"
+    assert web.worded(exc) == "2 reps have no User Id; to match them by email, use the command line"
+
+
 def test_a_field_with_another_flag_uses_it() -> None:
     assert cli.worded(OptionError("base", "no such scenario")) == "--scenario: no such scenario"
 
