@@ -206,10 +206,7 @@ def approval_refusal(found: Scenario) -> str | None:
     """Why ``found`` may not be published for want of approval (None when approved)."""
     if found.status is ScenarioStatus.APPROVED:
         return None
-    return (
-        f"scenario {found.name!r} is a {found.status.value}, not approved: approve it first "
-        f"(territorial scenario approve {found.name})"
-    )
+    return f"scenario {found.name!r} is a {found.status.value}, not approved: approve it first"
 
 
 def _today(today: date | None, now: datetime | None) -> date:

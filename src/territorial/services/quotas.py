@@ -58,9 +58,9 @@ def to_money(value: str | int | float | Decimal, what: str) -> Decimal:
     if out < 0:
         raise OptionError(what, f"{value!r} must not be negative")
     if out >= MAX_AMOUNT:
-        raise TerritorialError(f"{what}: {value!r} is too large (the limit is 10^15)")
+        raise OptionError(what, f"{value!r} is too large (the limit is 10^15)")
     if out != out.quantize(CENT):
-        raise TerritorialError(f"{what}: {value!r} has fractions of a cent")
+        raise OptionError(what, f"{value!r} has fractions of a cent")
     if out == out.to_integral_value():
         out = out.quantize(Decimal(1))
     return out
