@@ -79,6 +79,9 @@ class Row:
     target_gib: float | None = None
     needs_reference: bool = False  # scale: the engine must report a bound
     notes: list[str] = field(default_factory=list)
+    # contiguous designs: the engine's own bound for contiguous plans keeping each
+    # home's unit (LP with separator cuts), shown beside the independent LP
+    contiguous_bound_km: float | None = None
 
     @property
     def ratio(self) -> float | None:
@@ -187,7 +190,9 @@ def demo_case(uow: UnitOfWork, case: str, time_limit: float, seed: int,
                                  map(float, deviations(frame.territory, measures, p)),
                                  strict=True)),
               mean_km=float(np.mean(dist)), reference_km=total / n, reference="LP",
-              target_ratio=target, seconds=seconds, target_seconds=30.0, notes=notes)
+              target_ratio=target, seconds=seconds, target_seconds=30.0, notes=notes,
+              contiguous_bound_km=segment.bound_km if segment.bound_scope == "contiguous"
+              else None)
     return row, per_rep(frame, dist, h_lat, h_lon, names)
 
 
@@ -310,17 +315,19 @@ def fmt(x: float | None, spec: str) -> str:
 
 def print_table(rows: list[Row]) -> None:
     hdr = (f"{'case':12} {'units':>7} {'p':>4} {'feas':>4}  {'worst deviation':30} "
-           f"{'mean km':>8} {'reference km':>13} {'ratio':>6} {'target':>6} {'seconds':>7} "
-           f"{'GiB':>5}  verdict")
+           f"{'mean km':>8} {'reference km':>13} {'ratio':>6} {'target':>6} "
+           f"{'contig. bound':>13} {'ratio':>6} {'seconds':>7} {'GiB':>5}  verdict")
     print(hdr)
     print("-" * len(hdr))
     for r in rows:
         dev = ", ".join(f"{k} {v:.1%}" for k, v in r.deviation.items())
         ref = f"{r.reference} {fmt(r.reference_km, '.1f')}" if r.reference != "-" else "-"
         target = fmt(r.target_ratio, ".2f")
+        cratio = None if not r.contiguous_bound_km else r.mean_km / r.contiguous_bound_km
         print(f"{r.case:12} {r.units:>7,} {r.territories:>4} {('yes' if r.feasible else 'NO'):>4}"
               f"  {dev:30} {fmt(r.mean_km, '.1f'):>8} {ref:>13} {fmt(r.ratio, '.3f'):>6} "
-              f"{target:>6} {r.seconds:>7.1f} {fmt(r.peak_gib, '.2f'):>5}  {r.verdict}")
+              f"{target:>6} {fmt(r.contiguous_bound_km, '.1f'):>13} {fmt(cratio, '.3f'):>6} "
+              f"{r.seconds:>7.1f} {fmt(r.peak_gib, '.2f'):>5}  {r.verdict}")
     for r in rows:
         for note in r.notes:
             print(f"  {r.case}: {note}")

@@ -84,6 +84,10 @@ def print_outcome(outcome: DesignOutcome) -> None:
             ratio = s.mean_distance_km / s.bound_km if s.bound_km > 0 else 1.0
             scope = ("for any plan" if s.centres == "rep homes"
                      else "for plans with these centres")
+            if s.bound_scope == "contiguous":
+                scope = ("for contiguous plans that keep the unit nearest each home in "
+                         "its territory" if s.centres == "rep homes"
+                         else "for contiguous plans with these centres")
             console.print(
                 f"Travel ({where}, centres: {s.centres}): mean {s.mean_distance_km:,.1f} km "
                 f"from account to centre; lower bound {s.bound_km:,.1f} km {scope} "

@@ -245,7 +245,7 @@ def point_shapes(
     for t in sorted(touched):
         geoms[t] = _dissolve(layout, owner == t)
     layout.owner, layout.geoms, layout.redissolved = owner, list(geoms), len(touched)
-    return _finish(geoms)
+    return _finish(geoms, (lo[ok], la[ok], terr))
 
 
 def _dissolve(layout: PointLayout, mask: npt.NDArray[np.bool_]) -> BaseGeometry | None:
@@ -302,10 +302,13 @@ def _polygonal(geom: BaseGeometry) -> BaseGeometry | None:
 
 
 def county_shapes(county_polygons: Sequence[BaseGeometry], county_territory: npt.ArrayLike,
-                  n_territories: int) -> TerritoryShapes:
+                  n_territories: int,
+                  points: tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike] | None = None,
+                  ) -> TerritoryShapes:
     """Territory regions as the union of their counties' polygons (lon/lat).
 
-    ``county_territory[k]`` is the territory of county ``k`` (``-1``: none).
+    ``county_territory[k]`` is the territory of county ``k`` (``-1``: none);
+    ``points`` (lon, lat, territory of each account) place the labels.
     """
     terr = np.asarray(county_territory, dtype=np.int64)
     polys = np.asarray([shapely.make_valid(p) for p in county_polygons], dtype=object)
@@ -314,7 +317,11 @@ def county_shapes(county_polygons: Sequence[BaseGeometry], county_territory: npt
         mine = polys[terr == t]
         if mine.size:
             geoms[t] = _polygonal(shapely.union_all(mine))
-    return _finish(geoms)
+    if points is None:
+        return _finish(geoms)
+    x, y = np.asarray(points[0], np.float64), np.asarray(points[1], np.float64)
+    ok = np.isfinite(x) & np.isfinite(y)
+    return _finish(geoms, (x[ok], y[ok], np.asarray(points[2], np.int64)[ok]))
 
 
 def shape_adjacency(geoms: Sequence[BaseGeometry | None], tolerance: float = 1e-6
@@ -363,20 +370,42 @@ def color_graph(adjacency: Sequence[set[int]], n_colors: int = len(PALETTE)) -> 
     return color
 
 
-def _label_point(geom: BaseGeometry | None) -> tuple[float, float] | None:
+def _label_point(geom: BaseGeometry | None, x: FloatArray | None = None,
+                 y: FloatArray | None = None) -> tuple[float, float] | None:
+    """Where a territory's name goes: on the piece holding most of its points (``x``,
+    ``y``: lon/lat), at the point nearest their median, so that a territory whose
+    shape also covers empty land is labelled where its accounts are; without points,
+    on the largest piece."""
     if geom is None or geom.is_empty:
         return None
     parts = shapely.get_parts(geom)
+    if x is not None and y is not None and len(x):
+        inside = [shapely.contains_xy(part, x, y) for part in parts]
+        best = max(range(len(parts)), key=lambda i: (int(inside[i].sum()), parts[i].area))
+        if inside[best].any():
+            px, py = x[inside[best]], y[inside[best]]
+            k = int(np.argmin(np.hypot(px - np.median(px), py - np.median(py))))
+            return round(float(px[k]), 4), round(float(py[k]), 4)
     largest = max(parts, key=lambda p: p.area)
     point = largest.point_on_surface()
     return round(point.x, 4), round(point.y, 4)
 
 
-def _finish(geoms: list[BaseGeometry | None]) -> TerritoryShapes:
+def _finish(geoms: list[BaseGeometry | None],
+            points: tuple[FloatArray, FloatArray, npt.NDArray[np.int64]] | None = None,
+            ) -> TerritoryShapes:
+    """Shapes with adjacency, colours and labels (``points``: lon, lat, territory)."""
     adjacency = shape_adjacency(geoms)
+    labels = []
+    for t, g in enumerate(geoms):
+        if points is None:
+            labels.append(_label_point(g))
+        else:
+            mine = points[2] == t
+            labels.append(_label_point(g, points[0][mine], points[1][mine]))
     return TerritoryShapes(
         geometries=geoms,
         adjacency=adjacency,
         colors=color_graph(adjacency),
-        labels=[_label_point(g) for g in geoms],
+        labels=labels,
     )

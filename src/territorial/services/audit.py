@@ -32,8 +32,14 @@ def entries(
     since: datetime | None = None,
     limit: int | None = 500,
 ) -> list[AuditEntry]:
-    """The newest entries first, filtered; reading the log is an admin's or manager's."""
-    require(Role.MANAGER, "read the audit log")
+    """The newest entries first, filtered; reading the log is an admin's or manager's.
+    A manager limited to a region reads their own entries only (the log's targets and
+    before/after values span every region)."""
+    me = require(Role.MANAGER, "read the audit log")
+    if me.territories is not None:
+        if actor not in (None, me.name):
+            return []
+        actor = me.name
     with uow:
         return uow.audit.find(actor=actor, action=action, target=target, since=since, limit=limit)
 

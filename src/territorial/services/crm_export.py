@@ -19,6 +19,7 @@ from territorial.io.crm import (
     salesforce_user_id,
 )
 from territorial.io.crm.ids import is_salesforce_id
+from territorial.services.region import require_whole_company
 from territorial.services.scenarios import resolve_scenario
 from territorial.storage import UnitOfWork
 
@@ -173,6 +174,8 @@ def export_crm(
     Raises :class:`TerritorialError`, writing nothing, when an account lacks the CRM's
     record id or (Salesforce) a rep has no User Id.
     """
+    # a partial load would unassign every other region's accounts in the CRM
+    require_whole_company(f"the {crm} export")
     package, report = export_crm_package(uow, crm, scenario, full=full, users=users, ids=ids,
                                          role=role)
     output = Path(output)

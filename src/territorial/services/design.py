@@ -117,6 +117,8 @@ class SegmentResult:
     centres: str = "free"  # travel: "rep homes", "free" or "mixed"
     mean_distance_km: float | None = None  # travel: mean account-to-centre great-circle km
     bound_km: float | None = None  # travel: the LP bound on that mean
+    # "contiguous": the bound holds for contiguous plans keeping each home's unit
+    bound_scope: str | None = None
     reason: str | None = None  # why no plan can be feasible, when the engine proved it
 
 
@@ -540,6 +542,7 @@ def _travel_figures(ctx: _Context, idx: np.ndarray, units: _Units, result: Desig
         "centres": centres.kind,
         "mean_distance_km": float(km.mean()) if len(idx) else None,
         "bound_km": None if result.lower_bound is None else float(result.lower_bound) / n,
+        "bound_scope": result.bound_scope,
     }
 
 
@@ -722,7 +725,9 @@ def _infeasible_note(result: SegmentResult, request: DesignRequest) -> str:
     return (
         f"{where}stopped after {result.runtime:.0f}s without a plan within every tolerance "
         f"({missed}{more}{broken}); the closest plan found is stored. Try a longer time "
-        f"limit (now {request.time_limit:g}s), a looser tolerance, or fewer measures."
+        f"limit (now {request.time_limit:g}s), a looser tolerance, or fewer measures"
+        + ("; counties are coarse (one may hold half a territory's potential), so a tight "
+           "tolerance may need smaller units (ZIP)." if request.by == "county" else ".")
     )
 
 

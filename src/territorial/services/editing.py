@@ -47,7 +47,7 @@ from territorial.services import audit
 from territorial.services.actor import require, require_territories
 from territorial.services.frame import leaf_labels, load_frame
 from territorial.services.mapdata import shape_kind_of
-from territorial.services.region import visible_accounts
+from territorial.services.region import in_region, visible_accounts
 from territorial.storage import UnitOfWork
 from territorial.storage.editing_repository import ScenarioRow
 
@@ -162,10 +162,11 @@ def _scenario_row(uow: UnitOfWork, name: str) -> ScenarioRow:
 
 
 def territory_names(uow: UnitOfWork, scenario: str) -> list[str]:
-    """The territories accounts can be moved to in ``scenario`` (the editor's order)."""
+    """The territories accounts can be moved to in ``scenario`` (the editor's order; a
+    manager limited to a region: its territories)."""
     with uow:
         found = uow.scenarios.get(scenario)
-    return leaf_labels(found) if found is not None else []
+    return [t for t in leaf_labels(found) if in_region(t)] if found is not None else []
 
 
 def refusal(name: str, status: str) -> str | None:
@@ -277,13 +278,16 @@ def _num(value: float) -> float | None:
 
 
 def balance_table(session: EditorSession) -> dict[str, Any]:
-    """Every measure's totals and deviations per territory, and each one's travel."""
+    """Every measure's totals and deviations per territory, and each one's travel (a
+    manager limited to a region: its territories, deviations still from the mean of all,
+    and the measures' worst deviation and misses among them)."""
     b = session.balance
     dev = b.deviations()
     km = b.mean_km()
+    shown = [t for t, label in enumerate(session.labels) if in_region(label)]
     measures = []
     for m, (name, tol) in enumerate(zip(session.measures, session.tolerances, strict=True)):
-        col = dev[:, m]
+        col = dev[shown, m]
         finite = np.abs(col[np.isfinite(col)])
         measures.append({
             "name": name, "tolerance": tol,
@@ -292,7 +296,8 @@ def balance_table(session: EditorSession) -> dict[str, Any]:
             "misses": int((~(np.abs(col) <= tol + 1e-9)).sum()),
         })
     territories = []
-    for t, label in enumerate(session.labels):
+    for t in shown:
+        label = session.labels[t]
         territories.append({
             "index": t, "name": label, "rep": session.reps[t],
             "accounts": int(b.counts[t]),
@@ -325,7 +330,8 @@ def _state(uow: UnitOfWork, session: EditorSession) -> dict[str, Any]:
     undo, redo = uow.edits.counts(session.scenario_id)
     return {
         "scenario": session.name, "version": session.version, "by": session.by,
-        "territories": session.labels,
+        "territories": session.labels,  # by index, as the map's
+        "movable": [t for t in session.labels if in_region(t)],  # where moves may go
         "balance": balance_table(session),
         "locked": _visible([session.ext_ids[i] for i in np.flatnonzero(session.locked)],
                            uow),

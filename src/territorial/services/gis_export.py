@@ -10,6 +10,7 @@ from territorial.domain import TerritorialError
 from territorial.io.gis import Feature, GisMap, write_geojson, write_gpkg, write_kml
 from territorial.services.assess import assess_scenario
 from territorial.services.mapdata import scenario_map
+from territorial.services.region import require_whole_company
 from territorial.storage import UnitOfWork
 
 __all__ = ["GIS_FORMATS", "GisExport", "export_gis", "gis_map"]
@@ -83,6 +84,7 @@ def export_gis(uow: UnitOfWork, fmt: str, output: Path, scenario: str | None = N
     a folder to put ``<scenario>.<ext>`` in)."""
     if fmt not in _WRITERS:
         raise TerritorialError(f"unknown map format {fmt!r}; one of {', '.join(_WRITERS)}")
+    require_whole_company(f"the {fmt} map")
     gis = gis_map(uow, scenario, by)
     output = Path(output)
     if output.is_dir():

@@ -26,6 +26,7 @@ from territorial.metrics.goals import Goal, GoalProgress, goal_status
 from territorial.services import audit
 from territorial.services.actor import require, require_territories
 from territorial.services.frame import ScenarioFrame, load_frame
+from territorial.services.region import in_region, limited_to
 from territorial.services.scenarios import resolve_scenario
 from territorial.storage import UnitOfWork
 
@@ -118,6 +119,13 @@ def add_goal(
     return record
 
 
+def _goal_in_region(scenario: Scenario, record: GoalRecord) -> bool:
+    if record.scope == "territory":
+        return in_region(record.subject)
+    return any(in_region(t.name) for t in scenario.territories
+               if t.rep_external_id == record.subject)
+
+
 def _accounts_of(scenario: Scenario, record: GoalRecord) -> set[str]:
     if record.scope == "territory":
         names = {record.subject}
@@ -176,13 +184,17 @@ class _Actuals:
 
 
 def list_goals(uow: UnitOfWork, as_of: date | None = None) -> list[GoalRow]:
-    """Every goal with its actual and status on ``as_of`` (default today)."""
+    """Every goal with its actual and status on ``as_of`` (default today); a manager
+    limited to a region: the goals of its territories and of the reps holding one."""
     day = as_of or date.today()
     with uow:
         records = uow.goals.list()
         if not records:
             return []
-        actuals = _Actuals(uow, resolve_scenario(uow))
+        scenario = resolve_scenario(uow)
+        if limited_to() is not None:
+            records = [r for r in records if _goal_in_region(scenario, r)]
+        actuals = _Actuals(uow, scenario)
         rows = []
         for record in records:
             value, source = actuals.value(record, day)

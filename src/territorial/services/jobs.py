@@ -37,7 +37,7 @@ from territorial.domain.users import Actor, Role
 from territorial.jsondata import to_json_data
 from territorial.metrics import TravelModel
 from territorial.optimize.design import Progress
-from territorial.services import audit
+from territorial.services import audit, uploads
 from territorial.services.actor import acting_as, local_actor, require
 from territorial.services.design import (
     DesignRequest,
@@ -296,7 +296,7 @@ def _mark_lost(uow: UnitOfWork, job: Job) -> Job:
             job.id, expect=(JobState.RUNNING,), state=JobState.FAILED, error=reason,
             finished_at=datetime.now(UTC)):
         uow.commit()
-        _remove_upload(job)
+        _remove_upload(uow, job)
         found = uow.jobs.get(job.id)
         assert found is not None
         return found
@@ -342,13 +342,13 @@ def cancel(uow: UnitOfWork, job_id: str) -> Job:
         os.kill(pid, signal.SIGTERM)
         if job.kind == "import":
             _wait_gone(pid)
-            _remove_upload(job)
+            _remove_upload(uow, job)
     elif job.state is JobState.RUNNING and queue_url() is not None:
         from rq.command import send_stop_job_command
 
         send_stop_job_command(_queue(str(queue_url())).connection, job_id)
     elif job.state is JobState.QUEUED:
-        _remove_upload(job)
+        _remove_upload(uow, job)
     with uow:
         children = [c.id for c in uow.jobs.list(limit=500)
                     if c.params.get(PARENT) == job_id and not c.state.finished]
@@ -397,7 +397,7 @@ def _run(uow: UnitOfWork, job_id: str) -> Job:
         stop.set()
         beating.join()
         if job.kind == "import":
-            _remove_upload(job)
+            _remove_upload(uow, job)
 
 
 def _heartbeat(uow: UnitOfWork, job_id: str, stop: threading.Event) -> None:
@@ -498,14 +498,16 @@ def import_is_large(path: Path) -> bool:
 
 def submit_import(
     uow: UnitOfWork, path: Path, kind: str, *, file: str, mapping: dict[str, str],
-    allow_unlocated: bool, remove: Path | None = None,
+    allow_unlocated: bool, remove: Path | None = None, upload: str | None = None,
 ) -> Job:
     """Queue the import of ``path`` (``kind`` accounts or reps), all or nothing as
-    ever; ``file`` is the name it was uploaded as, ``remove`` a folder (the upload's) to
-    delete once the job has ended, however it ends."""
+    ever; ``file`` is the name it was uploaded as, ``remove`` a folder to delete once the
+    job has ended, however it ends. With ``upload`` (a token of services/uploads.py) the
+    runner reads the file from the database, so a runner on any machine can, and the
+    upload is forgotten when the job ends."""
     params = {"path": str(path), "file": file, "import_kind": kind, "mapping": mapping,
               "allow_unlocated": allow_unlocated,
-              "remove": None if remove is None else str(remove)}
+              "remove": None if remove is None else str(remove), "upload": upload}
     job = _new_job("import", params)
     with uow:
         uow.jobs.add(job)
@@ -513,13 +515,17 @@ def submit_import(
     return job
 
 
-def _remove_upload(job: Job) -> None:
-    """Delete an import job's uploaded file (its folder) once the job has ended."""
-    folder = job.params.get("remove") if job.kind == "import" else None
+def _remove_upload(uow: UnitOfWork, job: Job) -> None:
+    """Delete an import job's uploaded file (its folder, its upload) once it has ended."""
+    if job.kind != "import":
+        return
+    folder, token = job.params.get("remove"), job.params.get("upload")
     if folder:
         import shutil
 
         shutil.rmtree(folder, ignore_errors=True)
+    if token:
+        uploads.discard_upload(UnitOfWork(uow.engine), str(token))  # a connection of its own
 
 
 def _import(uow: UnitOfWork, job: Job) -> Job:
@@ -529,6 +535,11 @@ def _import(uow: UnitOfWork, job: Job) -> Job:
 
     p = job.params
     path, shown = str(p["path"]), str(p["file"])
+    if p.get("upload"):  # kept in the database: this runner's own copy of it
+        found = uploads.find_upload(uow, str(p["upload"]))
+        if found is None:
+            raise TerritorialError(f"{shown}: the upload is no longer here; upload it again")
+        path = str(uploads.upload_path(uow, found))
     last = 0.0
 
     def rows(done: int, total: int) -> None:

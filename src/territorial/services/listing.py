@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from territorial.domain import Account, Rep
 from territorial.jsondata import fields_data
-from territorial.services.region import visible_accounts
+from territorial.services.region import in_region, limited_to, visible_accounts
 from territorial.storage import UnitOfWork
 
 
@@ -57,11 +57,14 @@ def list_accounts(
 
 
 def list_reps(uow: UnitOfWork) -> list[RepRow]:
-    """Reps with the territories they hold in the active alignment."""
+    """Reps with the territories they hold in the active alignment (a manager limited
+    to a region: the reps holding one of its territories, with those territories)."""
     name = uow.scenarios.active_name()
     scenario = uow.scenarios.get(name) if name else None
     held: dict[str, list[str]] = {}
     for territory in scenario.territories if scenario else []:
-        if territory.rep_external_id:
+        if territory.rep_external_id and in_region(territory.name):
             held.setdefault(territory.rep_external_id, []).append(territory.name)
-    return [RepRow(r, held.get(r.external_id, [])) for r in uow.reps.list()]
+    limited = limited_to() is not None
+    return [RepRow(r, held.get(r.external_id, [])) for r in uow.reps.list()
+            if not limited or r.external_id in held]

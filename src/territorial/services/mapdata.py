@@ -133,7 +133,7 @@ def compute_shapes(frame: ScenarioFrame, kind: ShapeKind = UnitKind.ACCOUNT, *,
                 [shapely.Polygon(poly[0], [h for h in poly[1:] if len(h) >= 4])
                  for poly in rings if len(poly[0]) >= 4]))
             county_terr.append(t)
-        return county_shapes(polygons, county_terr, n)
+        return county_shapes(polygons, county_terr, n, (frame.lon, frame.lat, terr))
     lat, lon = frame.lat, frame.lon
     if kind == "zip":
         places = zip_index().places

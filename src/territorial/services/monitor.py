@@ -19,7 +19,9 @@ For a period (a year, quarter or month) inside a stored quota set:
   count for the territory the account had then (in the alignment it replaced) when that
   territory holds a quota in the set, as the quota carried on publish does;
 - with ``rebalance``, a proposal from the design engine under a move cap (a new draft),
-  see :mod:`territorial.services.rebalance`.
+  see :mod:`territorial.services.rebalance`;
+- a manager limited to a region (:mod:`territorial.services.region`) sees its
+  territories, their reps and alerts, and the region's totals (``scope``).
 """
 
 from __future__ import annotations
@@ -33,8 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from territorial.domain.errors import MissingStep
-from territorial.domain.period import Period, QuotaSlice, parse_period
+from territorial.domain.period import Period, QuotaSlice
 from territorial.io import write_rows_csv
 from territorial.metrics import TravelModel
 from territorial.metrics.performance import (
@@ -53,10 +54,11 @@ from territorial.metrics.performance import (
 )
 from territorial.metrics.tiers import TierConfig, assign_tiers
 from territorial.optimize.quota_carry import quota_within
+from territorial.services.actor import current_actor
 from territorial.services.frame import load_frame
-from territorial.services.quotas import find_quota_set
+from territorial.services.period_sales import attribute_sales, period_sales
 from territorial.services.rebalance import RebalanceOptions, RebalanceProposal, propose_rebalance
-from territorial.services.scenarios import resolve_scenario
+from territorial.services.region import in_region, limited_to
 from territorial.services.snapshots import (
     DRIFT_MEASURE,
     PUBLISH_REASON,
@@ -119,6 +121,7 @@ class MonitorReport:
             "quota_period": self.quota_period,
             "as_of": str(self.as_of),
             "company": att(self.company),
+            "scope": self.company.subject,  # "company", or the region of a limited manager
             "territories": [
                 {
                     "territory": t.territory, "rep_external_id": t.rep_external_id,
@@ -166,54 +169,22 @@ def run_monitor(
     model = travel or TravelModel()
     notes: list[str] = []
     with uow:
-        spec = parse_period(period) if period else None
-        # the alignment in force during the period (on as_of, or its last day if earlier):
-        # a publish scheduled after the period does not take its monitoring away
-        on = min(day, spec.end) if spec is not None else day
-        found = resolve_scenario(uow, scenario, on)
-        qs = find_quota_set(uow, found.name, spec)
-        if qs is None:
-            raise MissingStep(
-                f"no quotas cover {period or 'any period'} in scenario {found.name!r}", "quotas"
-            )
-        spec = spec or qs.period
+        data = period_sales(uow, period, day, scenario)
+        found, qs, spec, until = data.found, data.qs, data.spec, data.until
         frame = load_frame(uow, found)
-        until = min(day, spec.end)
-        sales = [s for s in uow.sales.list(since=spec.start) if s.date <= until]
         visits = uow.visits.list(since=spec.start, until=until)
         any_visits = uow.visits.count() > 0
         baseline = drift_baseline(uow, found.name)
-        published = uow.publishing.last_published(found.name)
-        switch: date | None = None
-        before_where: dict[str, str] = {}
-        if (
-            published is not None
-            and published.other is not None
-            and published.effective is not None
-            and published.effective > spec.start
-        ):
-            replaced = uow.scenarios.get(published.other)
-            if replaced is not None:
-                switch, before_where = published.effective, replaced.assignments
-    quotas = quota_within(qs, spec)
-    where = found.assignments
-    actual: dict[str, float] = defaultdict(float)
-    sales_of: dict[str, list[tuple[date, float]]] = defaultdict(list)
-    for s in sales:
-        terr = where.get(s.account_external_id)
-        if switch is not None and s.date < switch:
-            earlier = before_where.get(s.account_external_id)
-            if earlier is not None and earlier in quotas:
-                terr = earlier
-        if terr is not None:
-            actual[terr] += s.amount
-            sales_of[terr].append((s.date, s.amount))
-    if switch is not None and published is not None:
+    every_quota = quota_within(qs, spec)
+    actual, sales_of = attribute_sales(data, every_quota)
+    # a manager limited to a region: its territories, its reps, its totals
+    quotas = {k: v for k, v in every_quota.items() if in_region(k)}
+    if data.switch is not None:
         notes.append(
-            f"sales before {switch} count for the territories of {published.other} "
+            f"sales before {data.switch} count for the territories of {data.replaced} "
             f"(replaced by {found.name} on that date)"
         )
-    outside = sorted(set(actual) - set(quotas))
+    outside = sorted(t for t in set(actual) - set(every_quota) if in_region(t))
     if outside:
         notes.append(f"sales in territories without a quota are left out: {', '.join(outside)}")
     workload = per_territory(frame, account_workload(frame, model))
@@ -281,14 +252,16 @@ def run_monitor(
     ]
     company_quota = sum((q for q, _ in quotas.values()), Decimal(0))
     all_slices = [s for _, sl in quotas.values() for s in sl]
-    company = attainment("company", company_quota, sum(r.attainment.actual for r in rows), spec,
-                         day, split=all_slices)  # fmt: skip
+    region = current_actor().region if limited_to() is not None else None
+    company = attainment(region or "company", company_quota,
+                         sum(r.attainment.actual for r in rows), spec, day,
+                         split=all_slices)  # fmt: skip
     alerts = pace_alerts([r.attainment for r in rows if r.attainment.expected > 0],
                          threshold=pace_threshold)  # fmt: skip
     loads: dict[str, float] = defaultdict(float)
     caps: dict[str, float] = {}
     for label, hours in workload.items():
-        rep = frame.rep_of(label)
+        rep = frame.rep_of(label) if in_region(label) else None
         if rep is not None:
             loads[rep.name] += hours
             caps[rep.name] = yearly_capacity(rep.capacity_hours_per_week)
@@ -297,8 +270,8 @@ def run_monitor(
     if baseline is None:
         notes.append("no balance snapshot for this scenario yet: drift not checked")
     else:
-        drift = drift_alerts(workload_deviations(frame), baseline.deviations,
-                             threshold=drift_threshold)  # fmt: skip
+        drift = [a for a in drift_alerts(workload_deviations(frame), baseline.deviations,
+                                         threshold=drift_threshold) if in_region(a.subject)]
         alerts += drift
         what = "publish" if baseline.reason.startswith(PUBLISH_REASON) else "balance"
         notes.append(f"drift measured against the {what} snapshot of {baseline.taken_at:%Y-%m-%d}")

@@ -29,6 +29,7 @@ from territorial.services.actor import require, require_territories
 from territorial.services.frame import load_frame
 from territorial.services.goals import GoalRow, list_goals
 from territorial.services.quotas import find_quota_set, seasonal_index
+from territorial.services.region import in_region, require_visible_territory
 from territorial.services.scenarios import resolve_scenario
 from territorial.services.territory_data import require_editable
 from territorial.storage import UnitOfWork
@@ -151,13 +152,30 @@ class PlanView:
         }  # fmt: skip
 
 
+def plan_territories(uow: UnitOfWork, scenario: str | None = None
+                     ) -> tuple[str, list[dict[str, Any]]]:
+    """The scenario's name and its territories whose plans can be opened (name, rep id,
+    accounts); a manager limited to a region: its territories only."""
+    with uow:
+        found = resolve_scenario(uow, scenario)
+    counts: dict[str, int] = {}
+    for terr in found.assignments.values():
+        counts[terr] = counts.get(terr, 0) + 1
+    return found.name, [
+        {"name": t.name, "rep": t.rep_external_id, "accounts": counts.get(t.name, 0)}
+        for t in found.territories if in_region(t.name)
+    ]
+
+
 def show_plan(
     uow: UnitOfWork,
     territory: str,
     scenario: str | None = None,
     tiers: TierConfig | None = None,
 ) -> PlanView:
-    """A territory's plan with tiers, seasonal calendar, its quota and goals."""
+    """A territory's plan with tiers, seasonal calendar, its quota and goals (a territory
+    outside a limited manager's region: NoSuchTerritory, as an unknown one)."""
+    require_visible_territory(territory)
     with uow:
         found = resolve_scenario(uow, scenario)
         if found.territory(territory) is None:

@@ -31,7 +31,7 @@ scenario already has for the same period is kept as it is (and said so).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -47,7 +47,7 @@ from territorial.services.carry_over import carry_locks, carry_plans, goal_notes
 from territorial.services.compare import moved_accounts
 from territorial.services.frame import load_frame
 from territorial.services.quotas import account_basis
-from territorial.services.region import require_moves_in_region
+from territorial.services.region import in_region, require_moves_in_region, visible_accounts
 from territorial.services.scenarios import resolve_scenario
 from territorial.services.snapshots import PUBLISH_REASON, record_balance_snapshot
 from territorial.storage import UnitOfWork
@@ -281,6 +281,15 @@ class PublishPreview:
         }
 
 
+def _in_region(carried: CarriedQuotas, visible: set[str]) -> CarriedQuotas:
+    return replace(
+        carried,
+        before={k: v for k, v in carried.before.items() if in_region(k)},
+        after={k: v for k, v in carried.after.items() if in_region(k)},
+        transfers=[x for x in carried.transfers if x.account_external_id in visible],
+    )
+
+
 def preview_publish(
     uow: UnitOfWork,
     name: str,
@@ -305,7 +314,10 @@ def preview_publish(
         )
         if previous is not None:
             carry_plans(uow, previous, found, notes, store=False)
+        visible = visible_accounts(uow)
         uow.rollback()
+    if visible is not None:  # a manager limited to a region: its quotas and accounts
+        carried = [_in_region(c, visible) for c in carried]
     return PublishPreview(
         scenario=found.name,
         status=found.status.value,

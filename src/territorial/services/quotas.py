@@ -11,6 +11,7 @@ serve. A new quota set replaces the one of the same scenario and period.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -33,8 +34,9 @@ from territorial.optimize.seasonality import (
     split_by_period,
 )
 from territorial.services import audit
-from territorial.services.actor import require, require_territories
+from territorial.services.actor import current_actor, require, require_territories
 from territorial.services.frame import ScenarioFrame, load_frame
+from territorial.services.region import in_region, limited_to, visible_accounts
 from territorial.services.scenarios import resolve_scenario
 from territorial.services.snapshots import record_balance_snapshot
 from territorial.services.territory_data import per_territory, require_editable, sales_by_territory
@@ -245,7 +247,22 @@ def set_quotas(
                          {"total": str(target), "method": how.value})  # fmt: skip
             record_balance_snapshot(uow, found, frame, reason=f"quota set {spec.label}")
             uow.commit()
-    return quota_set
+    return region_quota_set(quota_set)  # a limited manager's preview: their region
+
+
+def region_quota_set(qs: QuotaSet, visible: set[str] | None = None) -> QuotaSet:
+    """``qs`` as the current actor may see it: a manager limited to a region gets their
+    territories only (so ``sum`` is the region's) and the transfers of ``visible``
+    accounts; anyone else gets ``qs`` itself."""
+    if limited_to() is None:
+        return qs
+    return replace(
+        qs,
+        quotas=[q for q in qs.quotas if in_region(q.territory)],
+        transfers=[x for x in qs.transfers
+                   if visible is not None and x.account_external_id in visible],
+        notes=[*qs.notes, f"territories of region {current_actor().region} only"],
+    )
 
 
 def find_quota_set(uow: UnitOfWork, scenario: str, period: Period | None) -> QuotaSet | None:
@@ -271,6 +288,7 @@ def show_quotas(
         qs = find_quota_set(uow, found.name, spec)
         if qs is not None:
             qs.transfers = uow.publishing.transfers(found.name, qs.period.label)
+            qs = region_quota_set(qs, visible_accounts(uow))
         if qs is None:
             known = ", ".join(p.label for p in uow.quotas.periods(found.name)) or "none"
             wanted = f"for {period} " if period else ""
@@ -339,8 +357,9 @@ def export_quotas(uow: UnitOfWork, path: Path, scenario: str | None = None) -> i
         found = resolve_scenario(uow, scenario)
         sets = [uow.quotas.get(found.name, p.label) for p in uow.quotas.periods(found.name)]
     rows: list[list[str]] = []
-    for qs in sets:
-        assert qs is not None
+    for stored in sets:
+        assert stored is not None
+        qs = region_quota_set(stored)  # a limited manager: their region's rows
         for q in sorted(qs.quotas, key=lambda q: q.territory):
             base = [qs.scenario, qs.period.label, q.territory, q.rep_external_id or ""]
             rows.append([*base, "total", str(qs.period.start), str(qs.period.end), str(q.amount)])

@@ -13,6 +13,12 @@ The rule, in one place:
   override's territory, and for approve and publish, the territories (today's and the
   scenario's) of every account the scenario moves. An unassigned account is in no
   region. Anything else is refused with one line naming a territory outside.
+- Their **reads** of territories follow the same rule: the overview, reps, quotas, goals,
+  plans, monitoring, the editor's balance table and the CSV exports show only their
+  territories (a quota set's or the monitor's totals are then the region's), and a
+  territory outside is "no such territory" (404). Files made for the whole company (CRM
+  loads, GIS maps, PDF reports) are refused: a partial CRM load would unassign every
+  other region's accounts.
 - Admins, managers without a region and the CLI (a local admin) are not limited.
 """
 
@@ -25,6 +31,7 @@ import numpy as np
 
 from territorial.domain import TerritorialError
 from territorial.domain.alignment import Scenario, TerritoryLevel
+from territorial.domain.errors import NotPermitted
 from territorial.domain.users import Actor, User
 from territorial.services.actor import current_actor, require_territories
 from territorial.services.frame import ScenarioFrame
@@ -33,8 +40,44 @@ from territorial.storage import UnitOfWork
 REGION_LEVELS = (TerritoryLevel.REGION, TerritoryLevel.DISTRICT)
 
 
-class NoSuchAccount(TerritorialError):
+class NotVisible(TerritorialError):
+    """Something that does not exist, or is outside the actor's region: the web answers 404."""
+
+
+class NoSuchAccount(NotVisible):
     """No account with that id, or one outside the actor's region (the web answers 404)."""
+
+
+class NoSuchTerritory(NotVisible):
+    """A territory outside the actor's region (the web answers 404, as for an unknown one)."""
+
+
+def limited_to() -> frozenset[str] | None:
+    """The current actor's territories, or None when they are not limited to a region."""
+    return current_actor().territories
+
+
+def in_region(territory: str | None) -> bool:
+    """Whether the current actor may see ``territory`` (everyone sees every one when
+    not limited; an unassigned place is in no region)."""
+    allowed = current_actor().territories
+    return allowed is None or (territory is not None and territory in allowed)
+
+
+def require_visible_territory(territory: str) -> None:
+    """NoSuchTerritory when ``territory`` is outside the current actor's region."""
+    if not in_region(territory):
+        raise NoSuchTerritory(f"no territory {territory!r}")
+
+
+def require_whole_company(what: str) -> None:
+    """Refuse a file made for the whole company to a manager limited to a region."""
+    actor = current_actor()
+    if actor.territories is not None:
+        raise NotPermitted(
+            f"{actor.name} is limited to region {actor.region}; {what} covers the whole "
+            "company (the CSV exports give your region)"
+        )
 
 
 def _active(uow: UnitOfWork) -> Scenario | None:

@@ -18,7 +18,7 @@ from territorial.metrics.tiers import assign_tiers
 from territorial.services.actor import current_actor
 from territorial.services.frame import load_frame
 from territorial.services.goals import list_goals
-from territorial.services.monitor import run_monitor
+from territorial.services.period_sales import rep_attainment
 from territorial.services.scenarios import resolve_scenario
 from territorial.storage import UnitOfWork
 
@@ -148,17 +148,15 @@ def _goals(
 
 
 def _quota(uow: UnitOfWork, rep_id: str, as_of: date | None) -> dict[str, Any] | None:
-    """The rep's quota and attainment in the current period (None when no quota is set)."""
-    try:
-        report = run_monitor(uow, as_of=as_of)
-    except TerritorialError:
+    """The rep's quota and attainment in the current period (None when no quota is set):
+    their territories only, not the whole monitor."""
+    found = rep_attainment(uow, rep_id, as_of)
+    if found is None:
         return None
-    mine = next((r for r in report.reps if r.subject == rep_id), None)
-    if mine is None:
-        return None
+    period, mine = found
     return {
-        "period": report.period.label,
-        "as_of": str(report.as_of),
+        "period": period.label,
+        "as_of": str(as_of or date.today()),
         "quota": mine.quota,
         "actual": mine.actual,
         "attainment": mine.attainment,

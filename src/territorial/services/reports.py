@@ -13,6 +13,7 @@ from territorial.services.assess import JUDGED_MEASURES, assess_scenario
 from territorial.services.compare import compare_scenarios, rep_changes
 from territorial.services.mapdata import scenario_map
 from territorial.services.monitor import run_monitor
+from territorial.services.region import require_whole_company
 from territorial.services.report_maps import scenario_svg
 from territorial.storage import UnitOfWork
 
@@ -140,6 +141,7 @@ def write_report(uow: UnitOfWork, kind: str, output: Path, *, scenario: str | No
     from territorial.domain import OptionError, TerritorialError
     from territorial.reports.render import REPORT_SUFFIXES
 
+    require_whole_company(f"the {kind} report")
     output = Path(output)
     if output.suffix.lower() not in REPORT_SUFFIXES:
         raise TerritorialError(f"{output}: a report is written as .html or .pdf")

@@ -7,7 +7,7 @@ that sits in accounts of their current territory.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +24,9 @@ from territorial.optimize.assign import (
     assign_reps,
 )
 from territorial.services import audit
-from territorial.services.actor import require
+from territorial.services.actor import require, require_territories
 from territorial.services.frame import load_frame
+from territorial.services.region import in_region, limited_to
 from territorial.services.scenarios import resolve_scenario
 from territorial.services.territory_data import (
     WORKING_WEEKS,
@@ -169,10 +170,18 @@ def assign_scenario_reps(
             _apply(found, result)
             after = {t.name: t.rep_external_id for t in found.territories}
             changed = sorted(n for n in after if after[n] != before.get(n))
+            require_territories(changed, "this rep assignment")
             audit.record(uow, "reps.assign", found.name, {n: before.get(n) for n in changed},
                          {n: after[n] for n in changed})  # fmt: skip
             uow.scenarios.save(found)
             uow.commit()
+    if limited_to() is not None:  # a manager limited to a region: its territories
+        result = replace(
+            result,
+            assignments=tuple(a for a in result.assignments if in_region(a.territory_id)),
+            vacancies=tuple(v for v in result.vacancies if in_region(v)),
+            unassigned_reps=(),
+        )
     return AssignReport(
         scenario=found.name,
         status=found.status.value,
@@ -201,14 +210,15 @@ REP_ASSIGNMENT_COLUMNS = (
 
 
 def export_rep_assignments(uow: UnitOfWork, path: Path, scenario: str | None = None) -> int:
-    """Write the rep of every territory of the scenario as CSV (vacant: empty rep)."""
+    """Write the rep of every territory of the scenario as CSV (vacant: empty rep; a
+    manager limited to a region: its territories)."""
     with uow:
         found = resolve_scenario(uow, scenario)
         frame = load_frame(uow, found)
     loads = per_territory(frame, account_workload(frame))
     counts = per_territory(frame, frame.measure("accounts"))
     rows = []
-    for label in sorted(frame.labels):
+    for label in sorted(t for t in frame.labels if in_region(t)):
         rep = frame.rep_of(label)
         cap = yearly_capacity(rep.capacity_hours_per_week) if rep else None
         rows.append([

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from territorial.domain import LocatedBy
+from territorial.services.region import in_region, visible_accounts
 from territorial.storage import UnitOfWork
 
 
@@ -43,28 +44,40 @@ def open_workspace(db: str | None = None) -> UnitOfWork:
 
 def summarise(uow: UnitOfWork, as_of: date | None = None) -> WorkspaceSummary:
     """Counts of accounts, reps, scenarios and the active alignment's territories
-    (scenario statuses and the alignment in force as of ``as_of``, default today)."""
+    (scenario statuses and the alignment in force as of ``as_of``, default today).
+
+    A manager limited to a region counts their region only: its accounts, their sales,
+    the reps holding its territories, and its territories.
+    """
     accounts = uow.accounts.list()
+    visible = visible_accounts(uow)
+    if visible is not None:
+        accounts = [a for a in accounts if a.external_id in visible]
     located = Counter(a.located_by.value for a in accounts)
     active = uow.scenarios.active_name(as_of)
     territories: list[tuple[str, str | None, int]] = []
+    held: set[str] = set()
     if active:
         scenario = uow.scenarios.get(active)
         assert scenario is not None
         reps = {r.external_id: r.name for r in uow.reps.list()}
         counts = Counter(scenario.assignments.values())
-        territories = [
-            (t.name, reps.get(t.rep_external_id or ""), counts[t.name])
-            for t in scenario.territories
-            if t.name in counts or t.rep_external_id
-        ]
+        shown = [t for t in scenario.territories
+                 if (t.name in counts or t.rep_external_id) and in_region(t.name)]
+        territories = [(t.name, reps.get(t.rep_external_id or ""), counts[t.name]) for t in shown]
+        held = {t.rep_external_id for t in shown if t.rep_external_id}
+    if visible is None:
+        rep_count, sales_rows = uow.reps.count(), uow.sales.count()
+    else:
+        per_account = uow.sales.counts_by_account()
+        rep_count, sales_rows = len(held), sum(per_account.get(a, 0) for a in visible)
     return WorkspaceSummary(
         database=uow.url,
         accounts=len(accounts),
         located={m.value: located.get(m.value, 0) for m in LocatedBy},
-        reps=uow.reps.count(),
+        reps=rep_count,
         scenarios=uow.scenarios.names(as_of),
         active=active,
-        sales_rows=uow.sales.count(),
+        sales_rows=sales_rows,
         territories=territories,
     )

@@ -58,6 +58,11 @@ class UserRepository:
         row = self.conn.execute(select(users).where(users.c.username == username)).first()
         return _user(row) if row else None
 
+    def with_password_hash(self, user_id: int) -> tuple[User, str] | None:
+        """The user and their password hash, in one query (None: no such user)."""
+        row = self.conn.execute(select(users).where(users.c.id == user_id)).first()
+        return (_user(row), str(row.password_hash)) if row else None
+
     def password_hash(self, user_id: int) -> str | None:
         query = select(users.c.password_hash).where(users.c.id == user_id)
         value = self.conn.execute(query).scalar()

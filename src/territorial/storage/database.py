@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -96,9 +98,63 @@ def current_revision(engine: Engine) -> str | None:
 
 def migrate(engine: Engine) -> None:
     """Create or upgrade the schema to the newest migration (idempotent). A database
-    already at the newest revision is left alone without loading Alembic (fast start)."""
+    already at the newest revision is left alone without loading Alembic (fast start).
+
+    Processes opening a new database at once (web workers, job runners) migrate one at
+    a time (:func:`migration_lock`); the next finds the schema new and does nothing.
+    """
     if current_revision(engine) == head_revision():
         return
-    from alembic import command
+    with migration_lock(engine):
+        if current_revision(engine) == head_revision():
+            return  # another process migrated it while this one waited
+        from alembic import command
 
-    command.upgrade(alembic_config(engine), "head")
+        command.upgrade(alembic_config(engine), "head")
+
+
+#: The PostgreSQL advisory lock's first key (the second is the schema's name hashed).
+MIGRATION_LOCK_KEY = 0x7E2A
+
+
+@contextmanager
+def migration_lock(engine: Engine) -> Iterator[None]:
+    """Hold off other processes' migrations of the same database while the block runs.
+
+    PostgreSQL: a session advisory lock keyed by the schema (``search_path``'s first),
+    on a connection of its own. SQLite: an exclusive ``flock`` on ``<file>-migrate``
+    beside the database (without ``fcntl``, for in-memory databases and in a folder it
+    cannot write to, the busy timeout alone).
+    """
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            key = "SELECT hashtext(coalesce(current_schema(), ''))"
+            schema_key = int(conn.exec_driver_sql(key).scalar_one())
+            conn.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATION_LOCK_KEY}, {schema_key})")
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.exec_driver_sql(
+                    f"SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY}, {schema_key})")
+                conn.commit()
+        return
+    database = engine.url.database
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        fcntl = None  # type: ignore[assignment]
+    if fcntl is None or not database or database == ":memory:":
+        yield
+        return
+    try:
+        lock = open(f"{database}-migrate", "a")  # noqa: SIM115 - held across the yield
+    except OSError:  # a folder we may read but not write: the busy timeout alone
+        yield
+        return
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

@@ -522,6 +522,26 @@ class SalesRepository:
         )
         return {e: float(a or 0.0) for e, a in self.conn.execute(query)}
 
+    def totals_between(self, start: date, end: date) -> dict[str, float]:
+        """Sales amount per account external id dated ``start`` to ``end`` (one aggregate)."""
+        query = (
+            select(t.accounts.c.external_id, func.sum(t.sales.c.amount))
+            .join(t.accounts, t.accounts.c.id == t.sales.c.account_id)
+            .where(t.sales.c.date >= start, t.sales.c.date <= end)
+            .group_by(t.accounts.c.external_id)
+        )
+        return {e: float(a or 0.0) for e, a in self.conn.execute(query)}
+
+    def counts_by_account(self) -> dict[str, int]:
+        """How many sales rows each account external id has (one SQL aggregate)."""
+        query = (
+            select(t.accounts.c.external_id, func.count())
+            .select_from(t.sales)
+            .join(t.accounts, t.accounts.c.id == t.sales.c.account_id)
+            .group_by(t.accounts.c.external_id)
+        )
+        return {e: int(n) for e, n in self.conn.execute(query)}
+
     def list(self, since: date | None = None) -> list[Sale]:
         query = select(
             t.accounts.c.external_id, t.sales.c.date, t.sales.c.amount, t.sales.c.reference

@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -212,4 +213,19 @@ audit_log = Table(
     Column("before", JSON),
     Column("after", JSON),
     Index("ix_audit_log_at", "at"),
+)
+
+# files the web import wizard keeps between its two steps (any worker reads them back)
+uploads = Table(
+    "uploads",
+    metadata,
+    Column("token", String(32), primary_key=True),
+    Column("name", String(255), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("options", JSON, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Index("ix_uploads_expires_at", "expires_at"),
 )

@@ -34,6 +34,7 @@ from territorial.storage.repositories import (
     SettingsRepository,
 )
 from territorial.storage.schema import metadata
+from territorial.storage.uploads_repository import UploadRepository
 
 WRITER_LOCK_KEY = 0x7E771  # PostgreSQL advisory lock shared by Territorial's writers
 
@@ -61,6 +62,7 @@ class UnitOfWork:
     users: UserRepository
     audit: AuditRepository
     edits: EditRepository
+    uploads: UploadRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -104,6 +106,7 @@ class UnitOfWork:
         self.users = UserRepository(self._conn)
         self.audit = AuditRepository(self._conn)
         self.edits = EditRepository(self._conn)
+        self.uploads = UploadRepository(self._conn)
         return self
 
     def __exit__(

@@ -7,12 +7,8 @@ one calls :mod:`territorial.services` only.
 from __future__ import annotations
 
 import io
-import json
 import re
-import shutil
 import tempfile
-import time
-import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -26,7 +22,8 @@ from pydantic import BaseModel, Field
 from territorial.domain import InputRejected, TerritorialError
 from territorial.domain.errors import NotPermitted
 from territorial.io import parse_mapping
-from territorial.services import jobs
+from territorial.services import jobs, uploads
+from territorial.services.actor import current_actor
 from territorial.services.compare import compare_scenarios, rep_changes, write_moves_csv
 from territorial.services.exports import export_accounts, export_assignments
 from territorial.services.goals import export_goals
@@ -46,19 +43,19 @@ from territorial.services.publish import (
     scenario_history,
 )
 from territorial.services.quotas import export_quotas
+from territorial.services.region import NotVisible, limited_to
 from territorial.services.reps_assign import export_rep_assignments
 from territorial.services.scenario_delete import delete_scenario
 from territorial.services.scenarios import resolve_scenario
 from territorial.storage import UnitOfWork
 from territorial.web import views
-from territorial.web.deps import Uow
+from territorial.web.deps import Uow, unit_of_work
 from territorial.web.errors import BadRequest, NotFound, WebError, worded
 from territorial.web.rendering import json_response
 
 router = APIRouter(prefix="/api", tags=["cycle"])
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-UPLOAD_TTL_S = 24 * 3600  # an upload not confirmed within a day is removed
 UPLOAD_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
 CSV_MEDIA = "text/csv; charset=utf-8"
 
@@ -72,6 +69,8 @@ def _service(call: Callable[[], T]) -> T:
         return call()
     except NotPermitted:
         raise
+    except NotVisible as exc:
+        raise NotFound(str(exc)) from None
     except TerritorialError as exc:
         raise BadRequest(worded(exc)) from None
 
@@ -261,7 +260,8 @@ def delete_json(uow: Uow, name: str) -> Response:
 
 @dataclass
 class Upload:
-    """A file uploaded for import, kept until it is confirmed (or the app stops)."""
+    """A file uploaded for import, kept in the database until it is confirmed (any web
+    worker reads it back, see services/uploads.py); ``path`` is this process's copy."""
 
     token: str
     path: Path
@@ -269,16 +269,6 @@ class Upload:
     kind: str
     mapping: dict[str, str]
     allow_unlocated: bool
-
-
-def upload_dir(request: Request) -> Path:
-    """The app's directory for uploads awaiting confirmation (made on first use)."""
-    state = request.app.state
-    folder: Path | None = getattr(state, "upload_dir", None)
-    if folder is None or not folder.is_dir():
-        folder = Path(tempfile.mkdtemp(prefix="territorial-uploads-"))
-        state.upload_dir = folder
-    return folder
 
 
 def _safe_name(filename: str | None) -> str:
@@ -316,58 +306,48 @@ async def save_upload(
     name = _safe_name(file.filename)
     if not name.lower().endswith(UPLOAD_SUFFIXES):
         raise BadRequest(f"{name}: upload a CSV or XLSX file")
-    token = uuid.uuid4().hex
-    _prune(upload_dir(request))
-    folder = upload_dir(request) / token
-    folder.mkdir()
-    path = folder / name
-    size = 0
-    with path.open("wb") as out:
-        while chunk := await file.read(1024 * 1024):
-            size += len(chunk)
-            if size > MAX_UPLOAD_BYTES:
-                out.close()
-                shutil.rmtree(folder, ignore_errors=True)
-                raise WebError(
-                    413,
-                    f"{name} is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; split it "
-                    "or import it with `territorial import` on the command line",
-                )
-            out.write(chunk)
-    if size == 0:
-        shutil.rmtree(folder, ignore_errors=True)
+    data = bytearray()
+    while chunk := await file.read(1024 * 1024):
+        data += chunk
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise WebError(
+                413,
+                f"{name} is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; split it "
+                "or import it with `territorial import` on the command line",
+            )
+    if not data:
         raise BadRequest(f"{name} is empty")
-    meta = {"kind": kind, "name": name, "mapping": mapping, "allow_unlocated": allow_unlocated}
-    (folder / "upload.json").write_text(json.dumps(meta), encoding="utf-8")
-    return Upload(token, path, name, kind, mapping, allow_unlocated)
+    kept = uploads.keep_upload(unit_of_work(request), bytes(data), name=name, kind=kind,
+                               options={"mapping": mapping, "allow_unlocated": allow_unlocated})
+    return _upload(request, kept)
 
 
-def _prune(folder: Path) -> None:
-    """Forget uploads never confirmed within :data:`UPLOAD_TTL_S`."""
-    cutoff = time.time() - UPLOAD_TTL_S
-    for old in folder.iterdir():
-        try:
-            if old.is_dir() and old.stat().st_mtime < cutoff:
-                shutil.rmtree(old, ignore_errors=True)
-        except OSError:
-            continue
+def _upload(request: Request, kept: uploads.StoredUpload) -> Upload:
+    try:
+        path = uploads.upload_path(unit_of_work(request), kept)
+    except FileNotFoundError:
+        raise NotFound(GONE) from None
+    options = kept.options
+    return Upload(kept.token, path, kept.name, kept.kind, dict(options.get("mapping") or {}),
+                  bool(options.get("allow_unlocated")))
+
+
+GONE = "this upload is no longer here (already imported?): upload the file again"
 
 
 def load_upload(request: Request, token: str) -> Upload:
-    """The upload of ``token``, else 404 (expired, already imported, or never made)."""
-    if not re.fullmatch(r"[0-9a-f]{32}", token or ""):
+    """The upload of ``token``, on whichever worker it was made; else 404 (expired,
+    already imported, or never made)."""
+    if not uploads.TOKEN.fullmatch(token or ""):
         raise BadRequest("token: not an upload token")
-    folder = upload_dir(request) / token
-    meta_file = folder / "upload.json"
-    if not meta_file.is_file():
-        raise NotFound("this upload is no longer here (already imported?): upload the file again")
-    meta = json.loads(meta_file.read_text(encoding="utf-8"))
-    return Upload(token, folder / meta["name"], meta["name"], meta["kind"], meta["mapping"],
-                  meta["allow_unlocated"])  # fmt: skip
+    kept = uploads.find_upload(unit_of_work(request), token)
+    if kept is None:
+        raise NotFound(GONE)
+    return _upload(request, kept)
 
 
 def discard_upload(request: Request, token: str) -> None:
-    shutil.rmtree(upload_dir(request) / token, ignore_errors=True)
+    uploads.discard_upload(unit_of_work(request), token)
 
 
 def _unpath(text: str, upload: Upload) -> str:
@@ -420,7 +400,7 @@ def import_job(uow: UnitOfWork, request: Request, upload: Upload) -> dict[str, A
         job = jobs.submit_import(uow, upload.path, upload.kind, file=upload.name,
                                  mapping=upload.mapping,
                                  allow_unlocated=upload.allow_unlocated,
-                                 remove=upload_dir(request) / upload.token)
+                                 upload=upload.token)
     except TerritorialError as exc:
         raise BadRequest(worded(exc)) from None
     jobs.dispatch(job, uow.engine.url.render_as_string(hide_password=False))
@@ -511,7 +491,12 @@ def exports_data(uow: UnitOfWork, scenario: str | None = None) -> dict[str, Any]
         items.append({**asdict(e), "url": f"/exports/{e.name}.csv{query}"})
     from territorial.web.downloads import download_items
 
-    return {"scenario": name, "exports": items, "downloads": download_items(name)}
+    region = current_actor().region if limited_to() is not None else None
+    return {
+        "scenario": name, "exports": items, "region": region,
+        # files for the whole company are refused to a manager limited to a region
+        "downloads": [] if region else download_items(name),
+    }
 
 
 def _quote(text: str) -> str:
@@ -547,6 +532,8 @@ def export_file(
         body = path.read_text(encoding="utf-8")
     suffix = f"-{scen}" if scen and "scenario" in spec.params else ""
     suffix += f"-{period}" if period and "period" in spec.params else ""
+    if limited_to() is not None:  # never mistaken for the company's file
+        suffix += f"-{current_actor().region}"
     return csv_download(body, f"{name}{suffix}.csv")
 
 

@@ -18,6 +18,7 @@ from fastapi.responses import Response
 
 from territorial.domain import TerritorialError
 from territorial.services import editing
+from territorial.services.region import NotVisible
 from territorial.web.deps import Uow
 from territorial.web.errors import BadRequest, NotFound, WebError, worded
 from territorial.web.forms import Fields
@@ -31,7 +32,7 @@ def call(action: Callable[[], T]) -> T:
     """Run a service call, its errors as web errors (404, 409 or 400)."""
     try:
         return action()
-    except editing.UnknownScenario as exc:
+    except (editing.UnknownScenario, NotVisible) as exc:
         raise NotFound(worded(exc)) from None
     except (editing.EditRefused, editing.EditConflict) as exc:
         raise WebError(409, str(exc)) from None

@@ -17,6 +17,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from territorial import __version__
 from territorial.domain.errors import NotPermitted
+from territorial.services.region import NotVisible
 from territorial.services.users import session_key
 from territorial.services.workspace import open_workspace
 from territorial.web import (
@@ -102,6 +103,10 @@ async def _not_permitted(request: Request, exc: Exception) -> Response:
     return error_response(request, 403, str(exc))
 
 
+async def _not_visible(request: Request, exc: Exception) -> Response:
+    return error_response(request, 404, str(exc))
+
+
 async def _login_required(request: Request, exc: Exception) -> Response:
     return login_required_response(request)
 
@@ -166,6 +171,7 @@ def create_app(db: str | None = None, hosts: list[str] | None = None) -> FastAPI
     app.add_exception_handler(WebError, _web_error)
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(NotPermitted, _not_permitted)
+    app.add_exception_handler(NotVisible, _not_visible)  # outside a manager's region
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     return app

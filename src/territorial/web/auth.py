@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
-import secrets
 from typing import Annotated
 from urllib.parse import quote
 
@@ -29,7 +28,7 @@ from territorial.storage import UnitOfWork
 from territorial.web.access import needed_role
 from territorial.web.errors import WebError
 from territorial.web.forms import CSRF_FIELD
-from territorial.web.rendering import error_response, render
+from territorial.web.rendering import csrf_token, error_response, render
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "X-CSRF-Token"
@@ -53,10 +52,10 @@ def _session_user(engine_uow: UnitOfWork, uid: object, fingerprint: object) -> U
         return None
     uow = UnitOfWork(engine_uow.engine)
     with uow:
-        user = uow.users.get(uid)
-        stored = uow.users.password_hash(uid) if user else None
-    if user is None or not user.active or stored is None:
+        found = uow.users.with_password_hash(uid)  # one query per request
+    if found is None or not found[0].active:
         return None
+    user, stored = found
     if not isinstance(fingerprint, str) or not hmac.compare_digest(
         fingerprint, _fingerprint(stored)
     ):
@@ -156,12 +155,11 @@ def login(
     except LoginRefused as refused:
         context = {"next": _safe_next(next) or "", "error": str(refused), "username": username}
         return render(request, "login.html", context, status=401)
-    stored = UnitOfWork(uow.engine)
-    with stored:
-        password_hash = stored.users.password_hash(user.id) or ""
+    with uow:
+        found = uow.users.with_password_hash(user.id)
     request.session.clear()
-    request.session.update({"uid": user.id, "pw": _fingerprint(password_hash)})
-    request.session["csrf"] = secrets.token_urlsafe(32)  # a new token for the new session
+    request.session.update({"uid": user.id, "pw": _fingerprint(found[1] if found else "")})
+    csrf_token(request, renew=True)  # a new token for the new session
     target = _safe_next(next) if user.role is not Role.REP else None
     return RedirectResponse(target or _home(user), status_code=303)
 

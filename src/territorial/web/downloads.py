@@ -16,6 +16,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from territorial.domain import TerritorialError
+from territorial.domain.errors import NotPermitted
 from territorial.services.crm_export import export_crm
 from territorial.services.gis_export import GIS_FORMATS, export_gis
 from territorial.services.reports import write_report
@@ -83,6 +84,8 @@ def _run(call: Callable[[Path], Path], filename: str) -> Response:
     with tempfile.TemporaryDirectory(prefix="territorial-download-") as folder:
         try:
             path = call(Path(folder))
+        except NotPermitted:
+            raise  # a manager limited to a region: a file for the whole company (403)
         except TerritorialError as exc:
             raise BadRequest(worded(exc)) from None
         return _file(path, filename)

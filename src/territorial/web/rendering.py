@@ -92,7 +92,7 @@ def render(
         "path": request.url.path,
         "assets_missing": assets_missing(),
         "user": getattr(request.state, "user", None),
-        "csrf_token": _csrf(request),
+        "csrf_token": csrf_token(request),
         **context,
     }
     response: HTMLResponse = templates.TemplateResponse(
@@ -101,12 +101,13 @@ def render(
     return response
 
 
-def _csrf(request: Request) -> str:
-    """The session's CSRF token (made on first use), for forms and htmx headers."""
+def csrf_token(request: Request, *, renew: bool = False) -> str:
+    """The session's CSRF token, for forms and htmx headers: made on first use, and
+    anew with ``renew`` (a new session at login)."""
     if "session" not in request.scope:
         return ""
     token = request.session.get("csrf")
-    if not isinstance(token, str):
+    if renew or not isinstance(token, str):
         token = secrets.token_urlsafe(32)
         request.session["csrf"] = token
     return token

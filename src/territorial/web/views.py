@@ -18,6 +18,7 @@ from territorial.metrics import TravelModel
 from territorial.services.assess import assess_scenario
 from territorial.services.listing import list_accounts, list_reps
 from territorial.services.mapdata import scenario_map, scenario_map_json, state_outlines
+from territorial.services.region import NotVisible
 from territorial.services.scenarios import list_scenarios, resolve_scenario
 from territorial.services.workspace import summarise
 from territorial.storage import UnitOfWork
@@ -32,6 +33,8 @@ def _service(call: Callable[[], T]) -> T:
     """Run a service call; a :class:`TerritorialError` becomes a 400 with its reason."""
     try:
         return call()
+    except NotVisible as exc:  # unknown, or outside a limited manager's region
+        raise NotFound(str(exc)) from None
     except TerritorialError as exc:
         raise BadRequest(worded(exc)) from None
 

@@ -26,7 +26,7 @@ from territorial.optimize.quota import GrowthRule
 from territorial.services import jobs
 from territorial.services.goals import add_goal, list_goals
 from territorial.services.monitor import run_monitor
-from territorial.services.plans import edit_plan, show_plan
+from territorial.services.plans import edit_plan, plan_territories, show_plan
 from territorial.services.quotas import quota_set_dict, set_quotas, show_quotas
 from territorial.services.reps_assign import assign_scenario_reps
 from territorial.services.scenarios import list_scenarios, resolve_scenario
@@ -351,13 +351,7 @@ def plan_index(uow: UnitOfWork, scenario: str | None = None) -> dict[str, Any]:
         rows = [{"name": t["name"], "rep": t["rep"], "accounts": t["accounts"]}
                 for t in summary["territories"]]  # fmt: skip
     else:
-        with uow:
-            found = resolve_scenario(uow, name)
-            counts: dict[str, int] = {}
-            for terr in found.assignments.values():
-                counts[terr] = counts.get(terr, 0) + 1
-            rows = [{"name": t.name, "rep": t.rep_external_id, "accounts": counts.get(t.name, 0)}
-                    for t in found.territories]  # fmt: skip
+        rows = _service(lambda: plan_territories(uow, name))[1]
     return {"scenario": name, "sections": list(PLAN_SECTIONS), "territories": rows}
 
 

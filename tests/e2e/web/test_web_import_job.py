@@ -50,9 +50,11 @@ def web(ws: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
         yield client
 
 
-def _uploads(client: TestClient) -> list[Path]:
-    folder: Path = client.app.state.upload_dir  # type: ignore[attr-defined]
-    return [p for p in folder.iterdir() if p.is_dir()]
+def _uploads(db: str) -> list[str]:
+    """The uploads the workspace keeps (every worker's, in the database)."""
+    uow = open_workspace(db)
+    with uow:
+        return uow.uploads.tokens()
 
 
 def test_a_large_import_runs_as_a_job_whose_page_shows_the_report(
@@ -68,14 +70,13 @@ def test_a_large_import_runs_as_a_job_whose_page_shows_the_report(
     job_id = moved.headers["location"].rsplit("/", 1)[1]
     job = jobs.wait(open_workspace(ws), job_id, timeout=120)
     assert job.state.value == "done", job  # so the upload was there when it ran ...
-    folder: Path = web.app.state.upload_dir  # type: ignore[attr-defined]
-    assert Path(job.params["path"]).parent.parent == folder
+    assert job.params["upload"] == token  # read from the database by the runner
     assert job.kind == "import" and job.params["submitted_by"]["name"] == "manager"
     assert job.result is not None and job.result["added"] == ROWS
     assert job.result["file"] == "big.csv"  # not where the upload was kept
     assert job.progress == {"rows": ROWS, "total": ROWS}
     assert state(ws)[2] == before[2] + ROWS  # type: ignore[operator]
-    assert not _uploads(web), "the upload is removed once imported"
+    assert not _uploads(ws), "the upload is removed once imported"
     shown = web.get(f"/jobs/{job_id}")
     assert shown.status_code == 200 and "Import big.csv" in shown.text
     assert 'data-testid="import-result"' in shown.text

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from tests.integration.workspaces import small_workspace
 
 from territorial.domain import TerritorialError
 from territorial.domain.errors import NotPermitted, OptionError
 from territorial.domain.users import Actor, Role
-from territorial.sample import generate_workspace
 from territorial.services.actor import acting_as
 from territorial.services.audit import entries, to_csv
 from territorial.services.goals import add_goal
@@ -24,13 +24,7 @@ REP = Actor("ralph", Role.REP, rep_id=1)
 
 @pytest.fixture
 def small(uow: UnitOfWork) -> UnitOfWork:
-    workspace = generate_workspace(n_accounts=40, n_reps=3, months=2)
-    with uow:
-        uow.accounts.add_many(workspace.accounts)
-        uow.reps.add_many(workspace.reps)
-        uow.scenarios.save(workspace.scenario)
-        uow.commit()
-    return uow
+    return small_workspace(uow, n_accounts=40, n_reps=3)
 
 
 def _territory(uow: UnitOfWork) -> str:

@@ -20,6 +20,7 @@ from territorial.domain import (
 from territorial.metrics.performance import drift_alerts
 from territorial.services.frame import load_frame
 from territorial.services.monitor import run_monitor
+from territorial.services.period_sales import rep_attainment
 from territorial.services.publish import approve_scenario, publish_scenario, scenario_history
 from territorial.services.quotas import set_quotas, show_quotas
 from territorial.services.snapshots import PUBLISH_REASON, drift_baseline, workload_deviations
@@ -175,6 +176,12 @@ def test_monitor_after_publish(ws: UnitOfWork) -> None:
     assert report.company.quota == pytest.approx(1200)
     assert any("publish snapshot" in n for n in report.notes)
     assert any("sales before 2026-07-01" in n for n in report.notes)
+    for row in report.reps:  # a rep's own view (/me) reads the same, for them alone
+        found = rep_attainment(ws, row.subject, date(2026, 12, 31))
+        assert found is not None and found[0] == report.period
+        assert found[1].quota == row.quota
+        assert found[1].actual == pytest.approx(row.actual)
+        assert found[1].expected == pytest.approx(row.expected)
 
 
 def test_drift_is_measured_against_the_publish(ws: UnitOfWork) -> None:

@@ -7,11 +7,11 @@ import dataclasses
 from datetime import date
 
 import pytest
+from tests.integration.workspaces import small_workspace
 
 from territorial.domain import ScenarioStatus, TerritorialError
 from territorial.domain.errors import NotPermitted
 from territorial.domain.users import Actor, Role
-from territorial.sample import generate_workspace
 from territorial.services.actor import acting_as, require_territories
 from territorial.services.compare import compare_scenarios
 from territorial.services.goals import add_goal
@@ -34,13 +34,7 @@ PASSWORD = "a-long-password"
 
 @pytest.fixture
 def small(uow: UnitOfWork) -> UnitOfWork:
-    workspace = generate_workspace(n_accounts=60, n_reps=6, months=2)
-    with uow:
-        uow.accounts.add_many(workspace.accounts)
-        uow.reps.add_many(workspace.reps)
-        uow.scenarios.save(workspace.scenario)
-        uow.commit()
-    return uow
+    return small_workspace(uow, n_accounts=60, n_reps=6)
 
 
 def _current(uow: UnitOfWork):  # type: ignore[no-untyped-def]

@@ -110,3 +110,26 @@ def test_colouring_never_gives_neighbours_one_colour(edges: list[tuple[int, int]
     for a, b in edges:
         if a != b:
             assert colors[a] != colors[b]
+
+
+def test_a_label_sits_where_the_accounts_are_not_on_the_largest_empty_piece() -> None:
+    # territory 0: a large empty county far away and a small county holding its accounts
+    counties = [shapely.box(0, 0, 10, 10), shapely.box(20, 0, 21, 1), shapely.box(21, 0, 22, 1)]
+    terr = [0, 0, 1]
+    lon = np.array([20.2, 20.5, 20.8, 21.5])
+    lat = np.array([0.5, 0.4, 0.6, 0.5])
+    shapes = county_shapes(counties, terr, 2, (lon, lat, np.array([0, 0, 0, 1])))
+    label = shapes.labels[0]
+    assert label is not None and counties[1].contains(shapely.Point(label))
+    assert county_shapes(counties, terr, 2).labels[0] is not None  # without points: largest
+    assert counties[0].contains(shapely.Point(county_shapes(counties, terr, 2).labels[0]))
+
+
+def test_point_shapes_label_each_territory_on_its_densest_piece() -> None:
+    lat, lon, terr = _points(3, 400, 5)
+    shapes = point_shapes(lat, lon, terr, 5, outline=BOX)
+    for t, label in enumerate(shapes.labels):
+        assert label is not None
+        # the label is one of the territory's own points
+        mine = np.column_stack([lon[terr == t], lat[terr == t]]).round(4)
+        assert any((row == np.round(label, 4)).all() for row in mine)

@@ -350,15 +350,16 @@ def _excess(plan: np.ndarray, weights: np.ndarray, lo: np.ndarray, hi: np.ndarra
 def pair_search(cost: np.ndarray, weights: np.ndarray, lo: np.ndarray, hi: np.ndarray,
                 graph: Graph, plan: np.ndarray, centres: np.ndarray, coords: np.ndarray,
                 deadline: float, seed: int = 0, hops: int = 2, cap: int = 60,
-                solve_seconds: float = 1.0) -> np.ndarray:
+                solve_seconds: float = 1.0, roots: np.ndarray | None = None) -> np.ndarray:
     """Re-solve pairs of neighbouring territories exactly (:func:`solve_region`), the
     units near their shared boundary free, until ``deadline``.
 
     A balanced plan stays balanced and its travel never rises; an unbalanced one is
     solved with elastic balance rows, and a change is kept only when it does not
     raise the total excess over the tolerances.  Every
-    territory stays connected.  Pairs that did not change are skipped until another
-    move touches them.
+    territory stays connected (and keeps its unit of ``roots``, when given; otherwise
+    its member nearest the centre is its root).  Pairs that did not change are skipped
+    until another move touches them.
     """
     rng = np.random.default_rng(seed)
     p = cost.shape[1]
@@ -376,15 +377,16 @@ def pair_search(cost: np.ndarray, weights: np.ndarray, lo: np.ndarray, hi: np.nd
         if not open_:
             break
         pair = open_[int(rng.integers(len(open_)))]
-        roots = np.zeros(p, dtype=np.int64)
-        for j in pair:
+        pair_roots = np.zeros(p, dtype=np.int64) if roots is None else roots
+        for j in pair if roots is None else ():
             members = np.flatnonzero(plan == j)
-            roots[j] = members[np.argmin(np.linalg.norm(coords[members] - centres[j], axis=1))]
+            pair_roots[j] = members[np.argmin(np.linalg.norm(coords[members] - centres[j],
+                                                             axis=1))]
         free = _band(graph, plan, pair, hops, cap)
         limit = min(solve_seconds, deadline - time.perf_counter() - 0.1)
         if limit < 0.1:
             break
-        found = solve_region(cost, weights, lo, hi, graph, plan, np.array(pair), roots,
+        found = solve_region(cost, weights, lo, hi, graph, plan, np.array(pair), pair_roots,
                              limit, not balanced, free)
         if found.plan is None or (found.plan == plan).all():
             settled.add(pair)

@@ -42,6 +42,9 @@ class DesignResult:
         exact model (small designs).  Travel: the LP relaxation of the balanced
         assignment to the plan's centres (a bound over every plan when the centres are
         all fixed, e.g. rep homes; with free centres, over plans using these centres).
+    bound_scope : "contiguous" when ``lower_bound`` is the LP with separator cuts: it
+        holds for contiguous plans in which each territory keeps its root unit (the
+        unit of its centre), as the engine's contiguous plans do.
     centres : (p, 2) the territories' centres in the problem's coordinates (travel).
     note : why no feasible plan exists, when the engine proved it (e.g. the least
         tolerance the LP relaxation can meet); None otherwise.
@@ -63,6 +66,7 @@ class DesignResult:
     gap: float | None = None
     centres: np.ndarray | None = None
     note: str | None = None
+    bound_scope: str | None = None  # "contiguous": holds for contiguous plans keeping roots
 
     @property
     def objective_value(self) -> float:

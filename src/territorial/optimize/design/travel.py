@@ -16,7 +16,9 @@ Paraschis 1988; Kalcsics, Nickel & Schroeder 2005), solved as:
    :func:`~territorial.optimize.design.solve.search` (connectivity-preserving moves,
    balance moves pulled towards low travel) with travel measured to the same centres,
    then pairs of neighbouring territories are re-solved by a flow MIP
-   (:mod:`~territorial.optimize.design.contiguous`); the LP still bounds the plan.
+   (:mod:`~territorial.optimize.design.contiguous`).  Each territory keeps the unit
+   of its rep's home (its root), so the LP with separator cuts
+   (:mod:`~territorial.optimize.design.contiguity_bound`) bounds the plan.
    When the LP needs slack, :mod:`~territorial.optimize.design.feasibility` checks
    whether any plan can meet the tolerances and, if none can, says so at once with
    the least tolerance reachable.
@@ -35,6 +37,7 @@ from dataclasses import replace
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.optimize import linear_sum_assignment
 
 from territorial.optimize.design.assignment import (
     AssignmentModel,
@@ -44,6 +47,7 @@ from territorial.optimize.design.assignment import (
     MipSolution,
 )
 from territorial.optimize.design.centres import distances, initial_centres, weiszfeld
+from territorial.optimize.design.contiguity_bound import ContiguousBound, contiguous_bound
 from territorial.optimize.design.contiguous import (
     Graph,
     distinct_roots,
@@ -64,7 +68,9 @@ UNTIMED_MIP_SECONDS = 10.0  # MIP limit per round when the stop sets no time
 # units x 8 candidate centres, 256 s for one HiGHS simplex solve): the tabu search plans
 # and a Lagrangian relaxation gives the bound
 LP_MAX_UNITS = 12_000
-POLISH_SHARE = 0.4  # contiguous designs: share of the time for the pair MIP polish
+POLISH_SHARE = 0.4  # contiguous designs: share of the search time for the pair MIP polish
+BOUND_SHARE = 0.2  # contiguous designs: share of the time for the contiguity bound
+TRAVEL_SHARE = 0.6  # ... of the search time for the travel search (then balance first)
 
 
 class _Instance:
@@ -219,28 +225,87 @@ def _neighbourhood(model: AssignmentModel, lp: LpSolution, free_units: int) -> n
     return mask
 
 
+def _rooted(problem: DesignProblem,
+            centres: np.ndarray) -> tuple[np.ndarray, np.ndarray] | tuple[None, None]:
+    """Each territory's root (the unit nearest its centre not taken by another; for a
+    rep's home, the home's ZIP or county) and the locks with the roots pinned; None
+    when a user lock pins a root elsewhere or a centre is not placed."""
+    if np.isnan(centres).any():
+        return None, None
+    roots = distinct_roots(problem.array("coords"), centres)
+    locks = problem.array("locks").astype(np.int64).copy()
+    mine = np.arange(problem.p)
+    if ((locks[roots] >= 0) & (locks[roots] != mine)).any():
+        return None, None
+    locks[roots] = mine
+    return roots, locks
+
+
 def _contiguous_search(problem: DesignProblem, inst: _Instance, centres: np.ndarray,
-                       seconds: float, seed: int) -> np.ndarray:
-    """Contiguous plans come from the tabu search (connectivity-preserving moves, its
-    balance moves pulled towards low travel), with travel measured to these centres;
-    then pairs of neighbouring territories are re-solved exactly near their shared
-    boundary (flow MIP, :func:`~territorial.optimize.design.contiguous.pair_search`)
-    with the last ``POLISH_SHARE`` of the time."""
+                       seconds: float, seed: int,
+                       ) -> tuple[np.ndarray, ContiguousBound | None]:
+    """A contiguous plan in which every territory keeps its root unit, and the bound.
+
+    First ``BOUND_SHARE`` of the time: the LP with separator cuts, a lower bound for
+    every such plan.  Then the tabu search (connectivity-preserving moves, its balance
+    moves pulled towards low travel) with travel measured to these centres; then pairs
+    of neighbouring territories are re-solved exactly near their shared boundary (flow
+    MIP, :func:`~territorial.optimize.design.contiguous.pair_search`) with the last
+    ``POLISH_SHARE`` of the search time."""
     from territorial.optimize.design.solve import search
 
     t0 = time.perf_counter()
-    fixed = replace(problem, fixed_centres=centres, centre_costs=None)
-    found: np.ndarray = search(fixed, MaxRuntime((1 - POLISH_SHARE) * seconds),
-                               seed).assignment
-    locks = problem.array("locks")
-    if problem.adjacency is None or (locks >= 0).any() or problem.max_moves is not None \
-            or inst.limits.min_units is not None:
-        return found  # the region MIP has no lock, move-cap or size rows
+    roots, locks = _rooted(problem, centres)
+    user_locks = problem.array("locks")
     cost = inst.cost(centres)(np.arange(inst.n))
+    bound = None
+    if roots is not None and locks is not None and problem.adjacency is not None:
+        bound = contiguous_bound(cost, inst.balance, problem.adjacency, locks, roots,
+                                 t0 + BOUND_SHARE * seconds)
+    left = seconds - (time.perf_counter() - t0)
+    fixed = replace(problem, fixed_centres=centres, centre_costs=None,
+                    locks=user_locks if locks is None else locks)
+    searched = search(fixed, MaxRuntime((1 - POLISH_SHARE) * left * TRAVEL_SHARE), seed)
+    found: np.ndarray = searched.assignment
+    plain = problem.adjacency is None or (user_locks >= 0).any() \
+        or problem.max_moves is not None or inst.limits.min_units is not None
+    if not searched.feasible and not plain:
+        found = _balance_first(problem, inst, cost, searched,
+                               (1 - POLISH_SHARE) * left * (1 - TRAVEL_SHARE), seed)
+    if roots is not None and (found[roots] != np.arange(inst.p)).any():
+        roots, bound = None, None  # the balance-first plan moved a root: no cut bound
+    if plain:
+        return found, bound  # the region MIP has no lock, move-cap or size rows
+    assert problem.adjacency is not None
     polished: np.ndarray = pair_search(cost, inst.balance.weights, inst.balance.lo,
                                        inst.balance.hi, Graph.of(problem.adjacency), found,
-                                       centres, inst.points, t0 + seconds - 0.2, seed)
-    return polished
+                                       centres, inst.points, t0 + seconds - 0.5, seed,
+                                       roots=roots)
+    return polished, bound
+
+
+def _balance_first(problem: DesignProblem, inst: _Instance, cost: np.ndarray,
+                   searched: DesignResult, seconds: float, seed: int) -> np.ndarray:
+    """The better balanced of ``searched`` and the diameter search's plan.
+
+    The travel pull costs the tabu search balance: on the demo's counties at ±10% it
+    ended 11% off where the balance-first diameter search (MATS, its own seeds, no
+    centres) was feasible.  Its territories are matched to the centres by an optimal
+    assignment on travel."""
+    from territorial.optimize.design.solve import search
+
+    compact = search(replace(problem, objective="diameter", fixed_centres=None,
+                             centre_costs=None), MaxRuntime(seconds), seed)
+    if (len(compact.disconnected), compact.balance_excess) >= \
+            (len(searched.disconnected), searched.balance_excess):
+        return np.asarray(searched.assignment)
+    member = sp.csr_matrix((np.ones(inst.n), (compact.assignment, np.arange(inst.n))),
+                           shape=(inst.p, inst.n))
+    rows, cols = linear_sum_assignment(np.asarray(member @ cost))
+    label = np.empty(inst.p, dtype=np.int64)
+    label[rows] = cols
+    out: np.ndarray = label[compact.assignment]
+    return out
 
 
 def _large(problem: DesignProblem, inst: _Instance, stop: StoppingCriterion, seed: int,
@@ -304,7 +369,8 @@ def _unbalanceable(problem: DesignProblem, inst: _Instance, lp: LpSolution) -> n
 
 def _finish(problem: DesignProblem, inst: _Instance, plan: np.ndarray, centres: np.ndarray,
             bound: float | None, t0: float, iterations: int,
-            travel: float | None = None, note: str | None = None) -> DesignResult:
+            travel: float | None = None, note: str | None = None,
+            bound_scope: str | None = None) -> DesignResult:
     """The result record: figures recomputed from the plan, travel at ``centres`` (unless
     the caller has it already)."""
     fig = evaluate(problem, plan)
@@ -318,6 +384,7 @@ def _finish(problem: DesignProblem, inst: _Instance, plan: np.ndarray, centres: 
         moves=fig.moves, moved_weight=fig.moved_weight,
         runtime=time.perf_counter() - t0, iterations=iterations,
         objective="travel", lower_bound=bound, gap=gap, centres=centres, note=note,
+        bound_scope=bound_scope,
     )
 
 
@@ -349,9 +416,12 @@ def solve_travel(problem: DesignProblem, stop: StoppingCriterion, seed: int = 0,
     if note is not None:
         plan = _unbalanceable(problem, inst, lp)
         return _finish(problem, inst, plan, inst.centres, None, t0, starts, note=note)
-    if problem.contiguous:  # the LP (without contiguity) still bounds every plan
+    if problem.contiguous:
         left = deadline - time.perf_counter() if timed else UNTIMED_MIP_SECONDS
-        plan = _contiguous_search(problem, inst, inst.centres, max(1.0, left), seed)
+        plan, cut = _contiguous_search(problem, inst, inst.centres, max(1.0, left), seed)
+        if cut is not None and bound is not None and cut.value > bound:
+            return _finish(problem, inst, plan, inst.centres, cut.value, t0, starts,
+                           bound_scope="contiguous")
         return _finish(problem, inst, plan, inst.centres, bound, t0, starts)
     best: MipSolution | None = None
     free_units = min(model.n, 100)

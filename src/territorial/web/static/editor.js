@@ -347,7 +347,7 @@
       mapIndex = state.territories.map((n) => (byName.has(n) ? byName.get(n) : -1));
       const select = moveForm.elements.territory;
       select.length = 1;
-      for (const n of state.territories) {
+      for (const n of state.movable || state.territories) {
         const option = document.createElement("option");
         option.value = n;
         option.textContent = n;
