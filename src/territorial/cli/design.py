@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -235,7 +234,7 @@ def design(
         job = jobs.submit_design(read_workspace(db), request)
         where = jobs.dispatch(job, resolve_url(db))
         if as_json:
-            typer.echo(json.dumps({"job": job.id, "state": job.state.value}))
+            print_json({"job": job.id, "state": job.state}, indent=None)
         else:
             console.print(f"Design {name!r} runs as job {job.id} in {where}. Follow it with "
                           f"`territorial jobs show {job.id} --wait 60`; cancel with "
