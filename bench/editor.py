@@ -22,8 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from _workspace import build
 from territorial.domain import ScenarioStatus
-from territorial.sample.generate import generate_workspace
 from territorial.services import editing
 from territorial.services.scenarios import resolve_scenario
 from territorial.services.workspace import open_workspace
@@ -31,18 +31,6 @@ from territorial.storage import UnitOfWork
 
 DRAFT = "Editor bench"
 REPS = {2500: 15, 50_000: 100}
-
-
-def build(db: str, n: int, reps: int) -> None:
-    ws = generate_workspace(seed=2026, n_accounts=n, n_reps=reps, months=12)
-    uow = open_workspace(db)
-    with uow:
-        uow.clear_all()
-        uow.accounts.add_many(ws.accounts)
-        uow.reps.add_many(ws.reps)
-        uow.scenarios.save(ws.scenario)
-        uow.sales.add_many(ws.sales)
-        uow.commit()
 
 
 def fresh_draft(uow: UnitOfWork, by: str) -> None:

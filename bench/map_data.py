@@ -32,7 +32,7 @@ from urllib.parse import quote
 import numpy as np
 
 from _login import bench_user, browser_log_in, log_in
-from territorial.sample.generate import generate_workspace
+from _workspace import build
 from territorial.services import editing
 from territorial.services.actor import acting_as, local_actor
 from territorial.services.drafts import copy_to_draft
@@ -45,20 +45,6 @@ from territorial.web.app import create_app
 EDIT_DRAFT = "Map bench edits"
 CHROMIUM = os.environ.get("TERRITORIAL_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
-
-
-def build(db: str, n: int, reps: int, months: int, seed: int) -> float:
-    t0 = time.perf_counter()
-    ws = generate_workspace(seed=seed, n_accounts=n, n_reps=reps, months=months)
-    uow = open_workspace(db)
-    with uow:
-        uow.clear_all()
-        uow.accounts.add_many(ws.accounts)
-        uow.reps.add_many(ws.reps)
-        uow.scenarios.save(ws.scenario)
-        uow.sales.add_many(ws.sales)
-        uow.commit()
-    return time.perf_counter() - t0
 
 
 def _port() -> int:

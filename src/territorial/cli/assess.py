@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -16,6 +15,7 @@ from territorial.cli.common import (
     console,
     line,
     parse_as_of,
+    print_json,
     styled,
     user_errors,
 )
@@ -153,6 +153,6 @@ def assess(
         as_of=parse_as_of(as_of),
     )
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), indent=2))
+        print_json(result)
     else:
         print_assessment(result, findings, wide)

@@ -102,7 +102,11 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
             err_console.print("Nothing was imported; the database is unchanged.")
             raise typer.Exit(1) from None
         except TerritorialError as exc:
-            err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+            from territorial.cli.wording import worded
+
+            err_console.print(
+                f"error: {worded(exc)}", markup=False, highlight=False, soft_wrap=True
+            )
             raise typer.Exit(1) from None
         except FileNotFoundError as exc:
             err_console.print(f"error: no such file: {exc.filename}", markup=False)
@@ -113,6 +117,14 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(1) from None
 
     return wrapper
+
+
+def print_json(data: object, indent: int | None = 2) -> None:
+    """``--json`` output: ``data`` (a result dataclass, a dict or a list) on one path to
+    JSON with the web's ``/api`` (:mod:`territorial.jsondata`)."""
+    from territorial.jsondata import dumps
+
+    typer.echo(dumps(data, indent=indent))
 
 
 def warn(text: str) -> None:

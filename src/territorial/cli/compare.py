@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from territorial.cli.common import DbOption, JsonOption, console, err_console, user_errors
+from territorial.cli.common import (
+    DbOption,
+    JsonOption,
+    console,
+    err_console,
+    print_json,
+    user_errors,
+)
 from territorial.cli.options import output_file
 from territorial.domain import TerritorialError
 
@@ -129,7 +135,7 @@ def compare(
         except OSError as exc:
             raise TerritorialError(f"--output: cannot write {output}: {exc.strerror}") from None
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), indent=2))
+        print_json(result)
     else:
         print_comparison(result, None if show_all else moves)
     if count is not None:  # to stderr with --json, so stdout stays JSON

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -16,6 +15,7 @@ from territorial.cli.common import (
     console,
     line,
     parse_as_of,
+    print_json,
     styled,
     user_errors,
 )
@@ -79,7 +79,7 @@ def status(db: DbOption = None, as_json: JsonOption = False, as_of: AsOfOption =
     with read_workspace(db) as uow:
         summary = summarise(uow, parse_as_of(as_of))
     if as_json:
-        typer.echo(json.dumps(summary.to_dict(), indent=2))
+        print_json(summary)
     else:
         print_summary(summary)
 
@@ -100,7 +100,7 @@ def accounts_list(
     with read_workspace(db) as uow:
         page = list_accounts(uow, limit=limit or None, search=search)
     if as_json:
-        typer.echo(json.dumps(page.to_dict(), indent=2))
+        print_json(page)
         return
     columns = [
         Column("id", priority=0),
@@ -146,7 +146,7 @@ def reps_list(db: DbOption = None, as_json: JsonOption = False, wide: WideOption
     with read_workspace(db) as uow:
         reps = list_reps(uow)
     if as_json:
-        typer.echo(json.dumps([r.to_dict() for r in reps], indent=2))
+        print_json(reps)
         return
     columns = [
         Column("id", priority=0),
@@ -185,7 +185,7 @@ def scenarios_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     with read_workspace(db) as uow:
         rows = list_scenarios(uow)
     if as_json:
-        typer.echo(json.dumps([{"name": n, "status": s} for n, s in rows], indent=2))
+        print_json([{"name": n, "status": s} for n, s in rows])
         return
     table = Table(title="Scenarios")
     table.add_column("name")

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from territorial.cli.common import DbOption, JsonOption, console, err_console, user_errors
+from territorial.cli.common import (
+    DbOption,
+    JsonOption,
+    console,
+    err_console,
+    print_json,
+    user_errors,
+)
 from territorial.cli.options import Detour, Speed, count, number
-from territorial.domain import TerritorialError
+from territorial.domain.design_choices import CentresRule, Objective, UnitKind
 
 if TYPE_CHECKING:
     from territorial.optimize.design import Progress
@@ -132,11 +138,15 @@ def design(
     tolerance: Annotated[
         str, typer.Option(help="±tolerance, e.g. 0.05, 5% or potential=0.05,workload=0.1.")
     ] = "0.05",
-    by: Annotated[str, typer.Option(help="Units: account, zip or county.")] = "account",
+    by: Annotated[
+        UnitKind, typer.Option(help="Units: accounts, or whole ZIP codes or counties.")
+    ] = UnitKind.ACCOUNT,
     contiguous: Annotated[
         bool, typer.Option("--contiguous", help="Each territory one connected area.")
     ] = False,
-    objective: Annotated[str, typer.Option(help="travel or diameter.")] = "travel",
+    objective: Annotated[
+        Objective, typer.Option(help="Make small: travel to the centre, or diameter.")
+    ] = Objective.TRAVEL,
     max_moves: Annotated[
         str | None, typer.Option(help="Cap on moves from the base: 10% or a count.")
     ] = None,
@@ -163,12 +173,12 @@ def design(
                      callback=count(at_least=1)),
     ] = None,
     centres: Annotated[
-        str,
+        CentresRule,
         typer.Option(
             help="Travel centres: auto (each rep's home where known, else free), reps "
             "(every territory at its rep's home) or free."
         ),
-    ] = "auto",
+    ] = CentresRule.AUTO,
     min_accounts: Annotated[
         int | None, typer.Option(help="Fewest accounts a territory.", callback=count())
     ] = None,
@@ -195,28 +205,22 @@ def design(
     from territorial.services.design import DesignRequest, design_scenario
     from territorial.services.design_options import parse_fraction, parse_targets, parse_tolerance
 
-    if by not in ("account", "zip", "county"):
-        raise TerritorialError(f"--by must be account, zip or county, not {by!r}")
-    if objective not in ("travel", "diameter"):
-        raise TerritorialError(f"--objective must be travel or diameter, not {objective!r}")
-    if centres not in ("auto", "reps", "free"):
-        raise TerritorialError(f"--centres takes auto, reps or free, not {centres!r}")
     request = DesignRequest(
         name=name,
         territories=territories,
         balance=tuple(m.strip() for m in balance.split(",") if m.strip()),
         tolerance=parse_tolerance(tolerance),
-        by=by,  # type: ignore[arg-type]
+        by=by,
         contiguous=contiguous,
-        objective=objective,  # type: ignore[arg-type]
-        max_moves=None if max_moves is None else parse_fraction(max_moves, "--max-moves"),
+        objective=objective,
+        max_moves=None if max_moves is None else parse_fraction(max_moves, "max_moves"),
         move_measure=move_measure,
         targets=parse_targets(target or []),
         segment=segment,
         time_limit=time_limit,
         iterations=iterations,
         seed=seed,
-        centres=centres,  # type: ignore[arg-type]
+        centres=centres,
         min_accounts=min_accounts,
         max_accounts=max_accounts,
         base=base,
@@ -230,7 +234,7 @@ def design(
         job = jobs.submit_design(read_workspace(db), request)
         where = jobs.dispatch(job, resolve_url(db))
         if as_json:
-            typer.echo(json.dumps({"job": job.id, "state": job.state.value}))
+            print_json({"job": job.id, "state": job.state}, indent=None)
         else:
             console.print(f"Design {name!r} runs as job {job.id} in {where}. Follow it with "
                           f"`territorial jobs show {job.id} --wait 60`; cancel with "
@@ -247,7 +251,7 @@ def design(
 
         outcome = design_scenario(read_workspace(db), request, progress)
     if as_json:
-        typer.echo(json.dumps(outcome.to_dict(), indent=2))
+        print_json(outcome)
     else:
         print_outcome(outcome)
 
@@ -259,7 +263,9 @@ def tradeoff(
     ] = "0,2%,5%,10%,20%,50%",
     balance: Annotated[str, typer.Option(help="Measures to balance.")] = "potential,workload",
     tolerance: Annotated[str, typer.Option(help="±tolerance, as for design.")] = "0.05",
-    objective: Annotated[str, typer.Option(help="travel or diameter.")] = "travel",
+    objective: Annotated[
+        Objective, typer.Option(help="Make small: travel to the centre, or diameter.")
+    ] = Objective.TRAVEL,
     time_limit: Annotated[
         float, typer.Option(help="Seconds per cap.", callback=number(above=0))
     ] = 10.0,
@@ -275,23 +281,21 @@ def tradeoff(
     from territorial.services.design import DesignRequest, moves_tradeoff
     from territorial.services.design_options import parse_fraction, parse_tolerance
 
-    if objective not in ("travel", "diameter"):
-        raise TerritorialError(f"--objective must be travel or diameter, not {objective!r}")
     request = DesignRequest(
         name="(trade-off)",
         territories=0,
         balance=tuple(m.strip() for m in balance.split(",") if m.strip()),
         tolerance=parse_tolerance(tolerance),
-        objective=objective,  # type: ignore[arg-type]
+        objective=objective,
         time_limit=time_limit,
         seed=seed,
         base=base,
     )
-    values = [parse_fraction(c, "--caps") for c in caps.split(",") if c.strip()]
+    values = [parse_fraction(c, "caps") for c in caps.split(",") if c.strip()]
     with err_console.status("Designing at each move cap..."):
         points = moves_tradeoff(read_workspace(db), request, values)
     if as_json:
-        typer.echo(json.dumps([p.__dict__ for p in points], indent=2))
+        print_json(points)
         return
     table = Table(title="Moves against balance")
     travel = any(p.mean_distance_km is not None for p in points)

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from territorial.cli.common import DbOption, ScenarioOption, console, user_errors
+from territorial.cli.common import DbOption, ScenarioOption, console, print_json, user_errors
 from territorial.cli.options import output_file
+from territorial.domain.design_choices import UnitKind
 
 app = typer.Typer(help="Export data from the workspace.", no_args_is_help=True)
 
@@ -107,13 +108,12 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print what was written a
 
 
 def _print_crm(report: object, as_json: bool) -> None:
-    import json
 
     from territorial.services.crm_export import CrmExport
 
     assert isinstance(report, CrmExport)
     if as_json:
-        console.print_json(json.dumps(report.to_dict()))
+        print_json(report)
         return
     what = f"changes from {report.previous!r}" if report.previous else "the whole alignment"
     console.print(f"{report.crm}: {report.scenario!r}, {what}")
@@ -186,21 +186,20 @@ def zoho(
     _print_crm(export_crm(read_workspace(db), "zoho", output, scenario), as_json)
 
 
-ByOption = Annotated[str | None, typer.Option(
+ByOption = Annotated[UnitKind | None, typer.Option(
     "--by", help="Shapes from account, zip or county units; default: how it was designed.",
 )]
 
 
 def _gis(fmt: str, output: Path, scenario: str | None, by: str | None, db: str | None,
          as_json: bool) -> None:
-    import json
 
     from territorial.cli.workspace import read_workspace
     from territorial.services.gis_export import export_gis
 
     report = export_gis(read_workspace(db), fmt, output, scenario, by)
     if as_json:
-        console.print_json(json.dumps(report.to_dict()))
+        print_json(report)
     else:
         console.print(f"Wrote {report.territories:,} territories and {report.accounts:,} "
                       f"accounts of {report.scenario!r} to {report.path}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,6 +12,7 @@ from territorial.cli.common import (
     JsonOption,
     console,
     line,
+    print_json,
     progress_bar,
     user_errors,
 )
@@ -54,7 +54,7 @@ def mapping_items(values: list[str] | None) -> list[str]:
 
 def print_report(report: ImportReport, as_json: bool) -> None:
     if as_json:
-        typer.echo(json.dumps(report.to_dict(), indent=2))
+        print_json(report)
         return
     c = report.changes
     console.print(line((report.file, "bold"), " recognised as ", (report.format, "cyan")))
@@ -161,7 +161,7 @@ def actuals_import(
     report = import_actuals(open_workspace(db), file, kind, parse_mapping(mapping or []) or None,
                             allow_short_rows=allow_short_rows)
     if as_json:
-        typer.echo(json.dumps(report.to_dict(), indent=2))
+        print_json(report)
         return
     console.print(line((report.file, "bold"),
                        f": {report.rows:,} {report.kind} rows ({report.format})"))

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from territorial.cli.common import DbOption, JsonOption, console, user_errors
+from territorial.cli.common import DbOption, JsonOption, console, print_json, user_errors
 from territorial.cli.options import number
 from territorial.domain import TerritorialError
 from territorial.domain.jobs import Job
@@ -54,7 +53,7 @@ def list_(db: DbOption = None, as_json: JsonOption = False) -> None:
 
     found = service.list_jobs(open_workspace(db))
     if as_json:
-        typer.echo(json.dumps([service.describe(j) for j in found], indent=2))
+        print_json([service.describe(j) for j in found])
         return
     table = Table(title="Jobs")
     for col in ("id", "kind", "scenario", "state", "created", "progress or result"):
@@ -83,7 +82,7 @@ def show(
     uow = open_workspace(db)
     job = service.wait(uow, job_id, wait) if wait > 0 else service.get_job(uow, job_id)
     if as_json:
-        typer.echo(json.dumps(service.describe(job), indent=2))
+        print_json(service.describe(job))
         return
     console.print(Text(f"job {job.id} ({job.kind} {_subject(job)}): "
                        f"{job.state.value}. {_summary(job)}"))

@@ -73,7 +73,8 @@ COMMANDS: dict[str, Lazy] = {
     "accounts": Lazy(C + "data:accounts_app", "Accounts in the workspace."),
     "reps": Lazy(C + "data:reps_app", "Reps in the workspace."),
     "scenario": Lazy(
-        C + "scenarios:app", "Scenarios (alignments): list, show, approve, see their history."
+        C + "scenarios:app",
+        "Scenarios (alignments): list, show, approve, see their history, delete.",
     ),
     "import": Lazy(
         C + "imports:app", "Import accounts, reps or actual sales and visits from CSV or XLSX."

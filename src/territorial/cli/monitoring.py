@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,6 +16,7 @@ from territorial.cli.common import (
     console,
     err_console,
     line,
+    print_json,
     styled,
     user_errors,
 )
@@ -103,7 +103,7 @@ def monitor(
     if rebalance:
         options = RebalanceOptions(
             balance=tuple(m.strip() for m in balance.split(",") if m.strip()) if balance else None,
-            max_moves=parse_fraction(max_moves, "--max-moves"),
+            max_moves=parse_fraction(max_moves, "max_moves"),
             time_limit=time_limit,
             seed=seed,
         )
@@ -119,7 +119,7 @@ def monitor(
             pace_threshold=pace_threshold, cost_per_km=cost_per_km, rebalance=options,
         )  # fmt: skip
     if as_json:
-        typer.echo(json.dumps(report.to_dict(), indent=2))
+        print_json(report)
         return
     c = report.company
     title = (

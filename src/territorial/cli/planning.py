@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -17,6 +16,7 @@ from territorial.cli.common import (
     ScenarioOption,
     console,
     line,
+    print_json,
     styled,
     user_errors,
 )
@@ -40,10 +40,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(quota_app, name="quota")
     app.add_typer(goals_app, name="goals")
     app.add_typer(plan_app, name="plan")
-
-
-def _echo_json(data: object) -> None:
-    typer.echo(json.dumps(data, indent=2, default=str))
 
 
 @user_errors
@@ -73,7 +69,7 @@ def assign(
         pins=parse_pairs(pin or [], "--pin"), apply=apply,
     )  # fmt: skip
     if as_json:
-        _echo_json(report.to_dict())
+        print_json(report)
         return
     r = report.result
     table = Table(title=f"Rep assignment for {report.scenario} ({report.status})")
@@ -124,7 +120,7 @@ def size(
     except ValueError as exc:
         raise TerritorialError(str(exc)) from None
     if as_json:
-        _echo_json(result.to_dict())
+        print_json(result)
         return
     console.print(result.report.sentence, highlight=False)
     for w in result.what_ifs:
@@ -169,7 +165,7 @@ def quota_set(
         scenario=scenario,
     )  # fmt: skip
     if as_json:
-        _echo_json(quota_set_dict(qs))
+        print_json(quota_set_dict(qs))
         return
     _print_quotas(qs_dict := quota_set_dict(qs), _rep_names(db), wide)
     for note in qs.notes:
@@ -228,7 +224,7 @@ def quota_show(
     qs = show_quotas(read_workspace(db), period, scenario)
     data = quota_set_dict(qs)
     if as_json:
-        _echo_json(data)
+        print_json(data)
     else:
         _print_quotas(data, _rep_names(db), wide)
         if qs.transfers:
@@ -289,7 +285,7 @@ def goals_list(
 
     rows = list_goals(read_workspace(db), _date(as_of, "--as-of"))
     if as_json:
-        _echo_json([r.to_dict() for r in rows])
+        print_json(rows)
         return
     if not rows:
         console.print("No goals yet: territorial goals add --territory T --metric revenue ...")
@@ -372,7 +368,7 @@ def plan_show(
         raise TerritorialError(str(exc)) from None
     view = show_plan(read_workspace(db), territory, scenario, tiers)
     if as_json:
-        _echo_json(view.to_dict())
+        print_json(view)
         return
     data = view.to_dict()
     console.print(line(styled(territory), f" ({data['scenario']}), rep {view.rep or 'vacant'}, "

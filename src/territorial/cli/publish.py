@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
@@ -18,6 +17,7 @@ from territorial.cli.common import (
     JsonOption,
     console,
     line,
+    print_json,
     styled,
     user_errors,
     warn,
@@ -174,7 +174,7 @@ def history(
 
     result = scenario_history(read_workspace(db), name)
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), indent=2))
+        print_json(result)
         return
     columns = [Column("scenario", priority=0), Column("status", priority=0),
                Column("created", priority=2), Column("approved", priority=2),
@@ -219,6 +219,6 @@ def publish(
 
     report = publish_scenario(read_workspace(db), name, _effective(effective), by=by, force=force)
     if as_json:
-        typer.echo(json.dumps(report.to_dict(), indent=2))
+        print_json(report)
     else:
         print_publish(report)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from territorial.cli.common import DbOption, ScenarioOption, console, user_errors
+from territorial.cli.common import DbOption, ScenarioOption, console, print_json, user_errors
 
 app = typer.Typer(help="Reports as HTML or PDF, with a map and charts.", no_args_is_help=True)
 
@@ -25,7 +24,7 @@ def _write(kind: str, output: Path, db: str | None, as_json: bool, **params: obj
 
     report = write_report(read_workspace(db), kind, output, **params)  # type: ignore[arg-type]
     if as_json:
-        console.print_json(json.dumps(report.to_dict()))
+        print_json(report)
     else:
         pages = f", {report.pages} pages" if output.suffix.lower() == ".pdf" else ""
         console.print(f"Wrote the {kind} report of {report.scenario!r} to {output}{pages}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,7 +11,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from territorial.cli.common import DbOption, JsonOption, console, user_errors
+from territorial.cli.common import DbOption, JsonOption, console, print_json, user_errors
 from territorial.domain import TerritorialError
 from territorial.domain.users import Role
 
@@ -128,7 +127,7 @@ def list_users(db: DbOption = None, as_json: JsonOption = False) -> None:
 
     found = user_service.users(read_workspace(db))
     if as_json:
-        typer.echo(json.dumps([user_service.user_dict(u) for u in found]))
+        print_json([user_service.user_dict(u) for u in found], indent=None)
         return
     table = Table("User", "Role", "Rep", "Region", "Active", "Since")
     for u in found:
@@ -177,7 +176,7 @@ def audit(
         console.print(f"Wrote {len(log)} entries to {output}.", markup=False)
         return
     if as_json:
-        typer.echo(json.dumps([audit_service.as_dict(e) for e in log], default=str))
+        print_json([audit_service.as_dict(e) for e in log], indent=None)
         return
     table = Table("When", "Who", "Action", "Target", "Change")
     for e in log:

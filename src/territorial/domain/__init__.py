@@ -9,7 +9,7 @@ from territorial.domain.alignment import (
     Territory,
     TerritoryLevel,
 )
-from territorial.domain.errors import InputRejected, Problem, TerritorialError
+from territorial.domain.errors import InputRejected, OptionError, Problem, TerritorialError
 from territorial.domain.rep import Rep
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "AccountStatus",
     "InputRejected",
     "LocatedBy",
+    "OptionError",
     "Problem",
     "Rep",
     "Sale",

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from territorial.domain.errors import TerritorialError
+from territorial.domain.errors import OptionError, TerritorialError
 
 
 class ScenarioEventKind(StrEnum):
@@ -52,7 +52,7 @@ class ScenarioChanged(TerritorialError):
         )
 
 
-class NameTaken(TerritorialError):
+class NameTaken(OptionError):
     """A scenario name is held by a stored scenario or a design still running."""
 
 

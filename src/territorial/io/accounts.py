@@ -130,7 +130,7 @@ def read_accounts(
         raise InputRejected([Problem(file, None, None, None,
                                      "the file has a header but no data rows")])
     extra_names = [plan.header[i].strip() for i in plan.extra]
-    resolve_extras(records, extra_names, log)
+    resolve_extras(records, log)
 
     geocoder = geocoder or Geocoder.shared()
     result = AccountFile(

@@ -9,7 +9,7 @@ from typing import Any
 from territorial.domain import InputRejected, Problem
 from territorial.io.columns import ColumnPlan
 from territorial.io.tabular import Cell, Table
-from territorial.io.values import FORMULA_MESSAGE, cell_text, looks_like_formula, parse_float
+from territorial.io.values import FORMULA_MESSAGE, cell_text, looks_like_formula
 
 __all__ = ["MAX_PROBLEMS", "Parser", "ProblemLog", "Record", "iter_records", "resolve_extras"]
 
@@ -123,24 +123,14 @@ def iter_records(
         progress(done, done)
 
 
-def resolve_extras(records: list[Record], names: list[str], log: ProblemLog) -> None:
-    """Turn raw extra cells into floats (a column whose every value is a number) or text.
+def resolve_extras(records: list[Record], log: ProblemLog) -> None:
+    """Turn raw extra cells into text, as the cell reads (``007`` and an 18-digit CRM id
+    keep every digit; a number a column holds is read where it is used as a measure).
 
     Formula-looking text becomes a problem. Works in place on ``records``.
     """
-    numeric = {name: True for name in names}
     for rec in records:
         for name, raw in rec.extras.items():
-            if numeric[name]:
-                try:
-                    parse_float(raw)
-                except ValueError:
-                    numeric[name] = False
-    for rec in records:
-        for name, raw in rec.extras.items():
-            if numeric[name]:
-                rec.extras[name] = parse_float(raw)
-                continue
             text = cell_text(raw).strip()
             if isinstance(raw, str) and looks_like_formula(text):
                 log.add(rec.row, name, text, FORMULA_MESSAGE)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from territorial.domain import InputRejected, Problem, Sale, TerritorialError, Visit
+from territorial.domain import InputRejected, OptionError, Problem, Sale, TerritorialError, Visit
 from territorial.io import read_sales, read_visits
 from territorial.io.tabular import read_table
 from territorial.storage import UnitOfWork
@@ -36,13 +36,6 @@ class ActualsReport:
     updated: int = 0
     unchanged: int = 0
     warnings: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "file": self.file, "kind": self.kind, "format": self.format, "rows": self.rows,
-            "added": self.added, "updated": self.updated, "unchanged": self.unchanged,
-            "warnings": self.warnings,
-        }  # fmt: skip
 
 
 def _row_numbers(path: Path) -> list[int]:
@@ -113,7 +106,7 @@ def import_actuals(
     """Import a sales or visits file; raises ``InputRejected`` and writes nothing when a
     row is bad (a CSV row shorter than the header too, unless ``allow_short_rows``)."""
     if kind not in KINDS:
-        raise TerritorialError(f"--kind must be one of {', '.join(KINDS)}, not {kind!r}")
+        raise OptionError("kind", f"one of {', '.join(KINDS)}, not {kind!r}")
     path = Path(path)
     if kind == "sales":
         return _import_sales(uow, path, mapping, allow_short_rows)

@@ -11,11 +11,12 @@ from territorial.domain.users import AuditEntry, Role
 from territorial.io.atomic import atomic_text
 from territorial.io.export import write_rows_csv
 from territorial.services.actor import current_actor, require
+from territorial.services.unit_of_work import UnitOfWorkProtocol
 from territorial.storage import UnitOfWork
 
 
 def record(
-    uow: UnitOfWork, action: str, target: str, before: object = None, after: object = None
+    uow: UnitOfWorkProtocol, action: str, target: str, before: object = None, after: object = None
 ) -> None:
     """Append one entry by the current actor, in ``uow``'s transaction (so it is kept
     exactly when the change is)."""

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from territorial.domain import Scenario, TerritorialError
+from territorial.domain import OptionError, Scenario
 from territorial.metrics import TravelModel
 from territorial.metrics.balance import balance_stats
 from territorial.services.frame import ScenarioFrame
@@ -133,12 +133,14 @@ def check_balance(
     spec = scenario.balance_spec
     gone = tuple(m for m in spec if m != "workload" and m not in frame.measures)
     if gone and not force:
-        raise TerritorialError(
+        raise OptionError(
+            "force",
             f"{scenario.name} was designed to balance {gone[0]!r}, which the workspace no "
-            f"longer has; use --force to {action} anyway"
+            "longer has",
+            f"{action} anyway",
         )
     kept = {m: t for m, t in spec.items() if m not in gone}
     misses = balance_misses(scenario.name, kept, frame)
     if misses and not force:
-        raise TerritorialError(f"{summary(misses)}; use --force to {action} anyway")
+        raise OptionError("force", summary(misses), f"{action} anyway")
     return BalanceCheck(tuple(misses), gone)

@@ -8,12 +8,13 @@ change territory. Accounts assigned in only one of the two are counted apart
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from territorial.domain import Scenario
 from territorial.io import write_rows_csv
+from territorial.jsondata import to_json_data
 from territorial.metrics import TravelModel
 from territorial.services.assess import assess_scenario
 from territorial.services.design_reps import rep_distances
@@ -76,7 +77,7 @@ class Comparison:
             "assigned_only_in_b": self.only_in_b,
             "revenue_moved": self.revenue_moved,
             "revenue_total": self.revenue_total,
-            "moves": [asdict(m) for m in self.moves],
+            "moves": to_json_data(self.moves),
         }
 
 

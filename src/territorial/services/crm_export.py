@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from territorial.domain import Account, Rep, Scenario, TerritorialError
+from territorial.domain import Account, OptionError, Rep, Scenario, TerritorialError
 from territorial.io.crm import (
     CRM_NAMES,
     Crm,
@@ -48,13 +47,6 @@ class CrmExport:
     counts: dict[str, int] = field(default_factory=dict)
     placeholders: int = 0  # Id cells still holding a DeveloperName or blank (Salesforce)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "crm": self.crm, "scenario": self.scenario, "previous": self.previous,
-            "files": [str(p) for p in self.files], "counts": self.counts,
-            "placeholders": self.placeholders,
-        }
-
 
 def _listing(items: Sequence[str]) -> str:
     shown = ", ".join(items[:_SHOWN])
@@ -93,11 +85,15 @@ def _user_ids(scenarios: Sequence[Scenario], reps: dict[str, Rep],
         else:
             ids[ext] = found
     if missing:
-        hint = ("no email in the User export matches" if users is not None else
-                "give --users with a Salesforce User export (Id, Email, Username)")
+        reason = (f"cannot export to Salesforce: {len(missing)} rep(s) have no Salesforce User "
+                  "Id (005...) as their id")
+        if users is None:
+            raise OptionError(
+                "users", f"{reason}: {_listing(missing)}",
+                "match them by email in a Salesforce User export (Id, Email, Username)",
+            )
         raise TerritorialError(
-            f"cannot export to Salesforce: {len(missing)} rep(s) have no Salesforce User Id "
-            f"(005...) as their id, and {hint}: {_listing(missing)}"
+            f"{reason}, and no email in the User export matches: {_listing(missing)}"
         )
     return ids
 

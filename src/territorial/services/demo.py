@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from territorial.domain import TerritorialError
+from territorial.domain import OptionError
 from territorial.domain.users import Role
 from territorial.sample import generate_workspace
 from territorial.services.users import ensure_user
@@ -33,9 +33,10 @@ def build_demo(uow: UnitOfWork, seed: int = 2026, *, reset: bool = False) -> Dem
     with uow:
         own_data = uow.accounts.count() > 0 and uow.settings.get(ORIGIN_KEY) != DEMO_ORIGIN
         if own_data and not reset:
-            raise TerritorialError(
-                f"{uow.url} already holds imported data; use another --db, or --reset to "
-                "replace it with the demo"
+            raise OptionError(
+                "reset",
+                f"{uow.url} already holds imported data; use another database",
+                "replace it with the demo",
             )
         uow.clear_all()
         uow.accounts.add_many(workspace.accounts)

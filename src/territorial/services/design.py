@@ -16,13 +16,14 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from territorial.domain import Scenario, ScenarioStatus, TerritorialError, Territory
+from territorial.domain import OptionError, Scenario, ScenarioStatus, TerritorialError, Territory
 from territorial.domain.alignment import DEFAULT_TOLERANCE
+from territorial.domain.design_choices import CentresRule, Objective, UnitKind, choice
 from territorial.domain.publishing import NameClaim, NameTaken
 from territorial.domain.users import Role
 from territorial.geo.geodesy import (
@@ -32,6 +33,7 @@ from territorial.geo.geodesy import (
     spherical_centre,
 )
 from territorial.geo.units import aggregate
+from territorial.jsondata import fields_data
 from territorial.metrics import TravelModel
 from territorial.metrics.contiguity import delaunay_adjacency
 from territorial.optimize.design import (
@@ -50,10 +52,8 @@ from territorial.services.actor import require
 from territorial.services.design_reps import RepDistance, rematch_reps, rep_distances
 from territorial.services.frame import ScenarioFrame, leaf_labels, load_frame
 from territorial.services.scenarios import resolve_scenario
-from territorial.storage import UnitOfWork
+from territorial.services.unit_of_work import UnitOfWorkProtocol
 
-UnitKind = Literal["account", "zip", "county"]
-CentresRule = Literal["auto", "reps", "free"]
 NO_ALIGNMENT = "(no alignment)"
 EXACT_MAX_UNITS = 200
 CLAIM_MIN_SECONDS = 3600.0  # a killed design frees its name after this long at most
@@ -67,9 +67,9 @@ class DesignRequest:
     territories: int
     balance: tuple[str, ...] = ("potential", "workload")
     tolerance: float | dict[str, float] = DEFAULT_TOLERANCE
-    by: UnitKind = "account"
+    by: UnitKind = UnitKind.ACCOUNT
     contiguous: bool = False
-    objective: Literal["travel", "diameter"] = "travel"
+    objective: Objective = Objective.TRAVEL
     max_moves: float | None = None
     move_measure: str | None = None  # e.g. "revenue": cap revenue moved, not accounts
     targets: dict[str, float] = field(default_factory=dict)  # territory -> x mean
@@ -79,13 +79,19 @@ class DesignRequest:
     seed: int = 0
     # travel objective: "auto" centres each kept territory at its rep's home where the rep
     # has one (the others are placed freely); "reps" requires every home; "free" ignores them
-    centres: CentresRule = "auto"
+    centres: CentresRule = CentresRule.AUTO
     min_accounts: int | None = None
     max_accounts: int | None = None
     base: str | None = None
     created_by: str | None = None
     replace: bool = False
     travel: TravelModel = field(default_factory=TravelModel)
+
+    def __post_init__(self) -> None:
+        """Choices given as text (a job's stored parameters, a form) become enum members."""
+        self.by = choice(UnitKind, self.by, "by")
+        self.objective = choice(Objective, self.objective, "objective")
+        self.centres = choice(CentresRule, self.centres, "centres")
 
 
 @dataclass
@@ -141,19 +147,8 @@ class DesignOutcome:
                 "moved_accounts": self.moved_accounts, "total_accounts": self.total_accounts}
 
     def to_dict(self) -> dict[str, object]:
-        return {
-            "scenario": self.scenario,
-            "base": self.base,
-            "by": self.by,
-            "balance": list(self.balance),
-            "tolerance": self.tolerance,
-            "feasible": self.feasible,
-            "moved_accounts": self.moved_accounts,
-            "total_accounts": self.total_accounts,
-            "segments": [s.__dict__ for s in self.segments],
-            "notes": self.notes,
-            "reps": [r.__dict__ for r in self.reps],
-        }
+        """Its fields and whether every segment is balanced."""
+        return {**fields_data(self), "feasible": self.feasible}
 
 
 def _measures(frame: ScenarioFrame, names: tuple[str, ...], travel: TravelModel) -> np.ndarray:
@@ -167,7 +162,7 @@ def _tolerances(request: DesignRequest) -> dict[str, float]:
     if isinstance(request.tolerance, dict):
         unknown = set(request.tolerance) - set(request.balance)
         if unknown:
-            raise TerritorialError(f"--tolerance names measures not balanced: {sorted(unknown)}")
+            raise OptionError("tolerance", f"names measures not balanced: {sorted(unknown)}")
         return {m: request.tolerance.get(m, DEFAULT_TOLERANCE) for m in request.balance}
     return dict.fromkeys(request.balance, request.tolerance)
 
@@ -218,13 +213,15 @@ def _units(
 
     accounts = [frame.accounts[i] for i in idx]
     units = build_units(
-        lat, lon, [a.zip for a in accounts], [a.state for a in accounts], request.by
+        lat, lon, [a.zip for a in accounts], [a.state for a in accounts],
+        "zip" if request.by is UnitKind.ZIP else "county",
     )
     if units.unplaced:
         i, why = units.unplaced[0]
-        raise TerritorialError(
+        raise OptionError(
+            "by",
             f"{len(units.unplaced)} accounts cannot be placed in a {request.by} unit "
-            f"(first: {accounts[i].external_id}: {why}); design --by account instead"
+            f"(first: {accounts[i].external_id}: {why}); design by account instead",
         )
     # a unit sits where its accounts are (their mean); empty units at their centroid
     x, y = equirectangular_km(units.lat, units.lon, *ref)
@@ -300,12 +297,10 @@ class _Context:
     locks: np.ndarray  # territory index per account, -1 = free
 
 
-def _load(uow: UnitOfWork, request: DesignRequest) -> tuple[Scenario, ScenarioFrame]:
+def _load(uow: UnitOfWorkProtocol, request: DesignRequest) -> tuple[Scenario, ScenarioFrame]:
     with uow:
         if uow.scenarios.get(request.name) is not None and not request.replace:
-            raise TerritorialError(
-                f"a scenario named {request.name!r} exists; choose another --name"
-            )
+            raise OptionError("name", f"a scenario named {request.name!r} exists; choose another")
         if request.base is None and uow.scenarios.active_name() is None:
             base = Scenario(NO_ALIGNMENT, ScenarioStatus.DRAFT)  # design from scratch
         else:
@@ -318,15 +313,16 @@ def _context(base: Scenario, frame: ScenarioFrame, request: DesignRequest) -> _C
     keep_names = request.segment is None and len(frame.labels) == request.territories
     labels = list(frame.labels) if keep_names else []
     if request.max_moves is not None and not keep_names:
-        raise TerritorialError(
-            f"--max-moves compares with {base.name!r}, which has {len(frame.labels)} "
-            f"territories; ask for {len(frame.labels)} territories (and no --segment)"
+        raise OptionError(
+            "max_moves",
+            f"compares with {base.name!r}, which has {len(frame.labels)} territories; ask for "
+            f"{len(frame.labels)} territories (and no segments)",
         )
     if request.targets and not keep_names:
-        raise TerritorialError("--target names territories of the base scenario; keep their number")
+        raise OptionError("target", "names territories of the base scenario; keep their number")
     unknown = set(request.targets) - set(labels)
     if unknown:
-        raise TerritorialError(f"--target: no territory named {sorted(unknown)[0]!r}")
+        raise OptionError("target", f"no territory named {sorted(unknown)[0]!r}")
     locks = np.full(len(frame.accounts), -1)
     if base.locks and not keep_names:
         raise TerritorialError(
@@ -404,7 +400,7 @@ def _segments(ctx: _Context, request: DesignRequest) -> list[tuple[str | None, n
         str(getattr(a, key, None) or a.extra.get(key) or "(none)") for a in ctx.frame.accounts
     ]
     if all(v == "(none)" for v in values):
-        raise TerritorialError(f"--segment: no account has a value for {key!r}")
+        raise OptionError("segment", f"no account has a value for {key!r}")
     names = sorted(set(values))
     groups = [np.array([i for i, v in enumerate(values) if v == name]) for name in names]
     counts = _split_territories(
@@ -431,13 +427,13 @@ def _solve_segment(
         locks = _unit_labels(units.unit_of_account, ctx.locks[idx], n_units)
         if (current < 0).any():
             if request.max_moves is not None:
-                raise TerritorialError(
-                    f"--max-moves needs every account assigned in {ctx.base.name!r}"
+                raise OptionError(
+                    "max_moves", f"needs every account assigned in {ctx.base.name!r}"
                 )
             current = None  # unassigned accounts: no disruption baseline
     centres = _centres(ctx, request, idx, units, p)
     if request.by != "account" and (request.min_accounts or request.max_accounts):
-        raise TerritorialError("--min-accounts/--max-accounts apply to designs --by account")
+        raise OptionError("by", "fewest/most accounts apply to designs by account")
     targets = None
     if request.targets:
         mult = np.array([request.targets.get(label, 1.0) for label in ctx.labels])
@@ -452,7 +448,7 @@ def _solve_segment(
             targets=targets,
             adjacency=units.adjacency,
             contiguous=request.contiguous,
-            objective=request.objective,
+            objective="travel" if request.objective is Objective.TRAVEL else "diameter",
             travel_weight=units.accounts,
             locks=locks,
             current=current if request.max_moves is not None else None,
@@ -551,7 +547,9 @@ def _travel_figures(ctx: _Context, idx: np.ndarray, units: _Units, result: Desig
 
 
 def design_scenario(
-    uow: UnitOfWork, request: DesignRequest, progress: Callable[[Progress], None] | None = None
+    uow: UnitOfWorkProtocol,
+    request: DesignRequest,
+    progress: Callable[[Progress], None] | None = None,
 ) -> DesignOutcome:
     """Design ``request.territories`` territories and store them as a draft scenario.
 
@@ -569,14 +567,16 @@ def design_scenario(
             uow.write_lock()
             if not uow.scenarios.holds_claim(request.name, token):
                 raise NameTaken(
-                    f"another design took over the name {request.name!r} (--replace) while "
-                    "this one ran; nothing was stored"
+                    "name", f"another design took over the name {request.name!r} while this "
+                    "one ran; nothing was stored",
                 )
             if request.replace:
                 uow.scenarios.delete(request.name)
             elif uow.scenarios.exists(request.name):
-                raise NameTaken(f"a scenario named {request.name!r} was created meanwhile; "
-                                "nothing was stored")  # fmt: skip
+                raise NameTaken(
+                    "name", f"a scenario named {request.name!r} was created meanwhile; "
+                    "nothing was stored",
+                )
             uow.scenarios.save(scenario)
             uow.scenarios.release(request.name, token)
             audit.record(uow, "design", scenario.name, None, outcome.audit_summary())
@@ -588,7 +588,7 @@ def design_scenario(
     return outcome
 
 
-def claim_name(uow: UnitOfWork, request: DesignRequest) -> str:
+def claim_name(uow: UnitOfWorkProtocol, request: DesignRequest) -> str:
     """Hold ``request.name`` for this design; its token. Refused at once (``NameTaken``)
     when a scenario or a running design has the name, unless ``request.replace``."""
     now = datetime.now(UTC)
@@ -598,16 +598,18 @@ def claim_name(uow: UnitOfWork, request: DesignRequest) -> str:
         uow.write_lock()
         if not request.replace and uow.scenarios.exists(request.name):
             raise NameTaken(
-                f"a scenario named {request.name!r} exists; choose another --name "
-                "(or --replace it)"
+                "replace", f"a scenario named {request.name!r} exists; choose another name",
+                "take the name over",
             )
         held = uow.scenarios.claim(claim, take_over=request.replace)
         if held is not None:
             who = f" by {held.claimed_by}" if held.claimed_by else ""
             raise NameTaken(
+                "replace",
                 f"a design named {request.name!r} is already running (started "
-                f"{held.claimed_at:%Y-%m-%d %H:%M:%S} UTC{who}); wait for it, choose another "
-                "--name, or --replace to take the name over"
+                f"{held.claimed_at:%Y-%m-%d %H:%M:%S} UTC{who}); wait for it or choose "
+                "another name",
+                "take the name over",
             )
         uow.commit()
     return claim.token
@@ -629,7 +631,7 @@ what :func:`plan_segment` returned for each, in order."""
 
 
 def plan_segment(
-    uow: UnitOfWork, request: DesignRequest, task: SegmentTask,
+    uow: UnitOfWorkProtocol, request: DesignRequest, task: SegmentTask,
     progress: Callable[[Progress], None] | None = None,
 ) -> tuple[dict[str, str], SegmentResult]:
     """One segment of ``request``'s design: the part of the plan :func:`plan_design`
@@ -639,19 +641,20 @@ def plan_segment(
     for segment, idx, p in _segments(ctx, request):
         if segment == task.segment:
             return _solve_segment(ctx, request, segment, idx, p, task.time_limit, progress)
-    raise TerritorialError(f"--segment: no segment {task.segment!r} (the accounts changed?)")
+    raise OptionError("segment", f"no segment {task.segment!r} (the accounts changed?)")
 
 
 def plan_design(
-    uow: UnitOfWork, request: DesignRequest, progress: Callable[[Progress], None] | None = None,
+    uow: UnitOfWorkProtocol, request: DesignRequest,
+    progress: Callable[[Progress], None] | None = None,
     run_segments: SegmentRunner | None = None,
 ) -> tuple[Scenario, DesignOutcome]:
     """Design as :func:`design_scenario` does, without storing the scenario
     (``run_segments``: how to run the segments of a segmented design, when not here)."""
     if request.territories < 1:
-        raise TerritorialError("--territories must be at least 1")
+        raise OptionError("territories", "must be at least 1")
     if not request.balance:
-        raise TerritorialError("--balance needs at least one measure")
+        raise OptionError("balance", "needs at least one measure")
     tolerances = _tolerances(request)
     started = time.perf_counter()
     base, frame = _load(uow, request)
@@ -763,7 +766,7 @@ class TradeoffPoint:
 
 
 def moves_tradeoff(
-    uow: UnitOfWork,
+    uow: UnitOfWorkProtocol,
     request: DesignRequest,
     caps: list[float],
     progress: Callable[[Progress], None] | None = None,

@@ -27,8 +27,9 @@ from datetime import date
 import numpy as np
 
 from territorial.domain import Account, Rep, Scenario, TerritorialError
+from territorial.io.values import parse_float
 from territorial.metrics.workload import TravelModel, stop_workload_hours
-from territorial.storage import UnitOfWork
+from territorial.services.unit_of_work import UnitOfWorkProtocol
 
 DEFAULT_VISITS_PER_YEAR = 12.0
 DEFAULT_VISIT_MINUTES = 60.0
@@ -89,7 +90,7 @@ def _numeric(accounts: list[Account], attr: str) -> np.ndarray:
     return np.array([float(getattr(a, attr) or 0.0) for a in accounts])
 
 
-def _last_year_sales(uow: UnitOfWork, ids: list[str]) -> np.ndarray | None:
+def _last_year_sales(uow: UnitOfWorkProtocol, ids: list[str]) -> np.ndarray | None:
     """Sales of the last 12 whole months to the newest sale, per account (SQL sums)."""
     last = uow.sales.last_date()
     if last is None:
@@ -105,7 +106,7 @@ def leaf_labels(scenario: Scenario) -> list[str]:
     return scenario.leaf_labels()
 
 
-def load_frame(uow: UnitOfWork, scenario: Scenario) -> ScenarioFrame:
+def load_frame(uow: UnitOfWorkProtocol, scenario: Scenario) -> ScenarioFrame:
     """Arrays for the located accounts of ``scenario`` (call inside ``with uow``)."""
     all_accounts = uow.accounts.list()
     accounts = [a for a in all_accounts if a.is_located]
@@ -128,10 +129,8 @@ def load_frame(uow: UnitOfWork, scenario: Scenario) -> ScenarioFrame:
     present = np.array([a.competitor_presence is True for a in accounts])
     measures["competitors"] = np.where(present, measures["potential"], 0.0)
     measures["competitor_accounts"] = present.astype(float)
-    extra_names = sorted({k for a in accounts for k, v in a.extra.items() if _is_number(v)})
-    for name in extra_names:
-        if name not in measures:
-            measures[name] = np.array([_as_float(a.extra.get(name)) for a in accounts])
+    for name, column in _extra_measures(accounts).items():
+        measures.setdefault(name, column)
     visits = np.array([a.visits_per_year for a in accounts], dtype=object)
     minutes = np.array([a.visit_minutes for a in accounts], dtype=object)
     missing = sum(1 for v, m in zip(visits, minutes, strict=True) if v is None or m is None)
@@ -156,9 +155,23 @@ def load_frame(uow: UnitOfWork, scenario: Scenario) -> ScenarioFrame:
     )
 
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+def _number(value: object) -> float | None:
+    """An extra cell as a number: a stored number, or text that reads as one; else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        return parse_float(value)
+    except ValueError:
+        return None
 
 
-def _as_float(value: object) -> float:
-    return float(value) if _is_number(value) else 0.0  # type: ignore[arg-type]
+def _extra_measures(accounts: list[Account]) -> dict[str, np.ndarray]:
+    """Extra columns whose every value is a number, as measures (a missing value is 0)."""
+    numeric: dict[str, bool] = {}
+    for a in accounts:
+        for name, value in a.extra.items():
+            numeric[name] = numeric.get(name, True) and _number(value) is not None
+    return {
+        name: np.array([_number(a.extra.get(name)) or 0.0 for a in accounts])
+        for name in sorted(n for n, ok in numeric.items() if ok)
+    }

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from territorial.domain import TerritorialError
 from territorial.io.gis import Feature, GisMap, write_geojson, write_gpkg, write_kml
@@ -27,10 +26,6 @@ class GisExport:
     path: Path
     territories: int
     accounts: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"format": self.format, "scenario": self.scenario, "path": str(self.path),
-                "territories": self.territories, "accounts": self.accounts}
 
 
 def _pct(x: float) -> float:

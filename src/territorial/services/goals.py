@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from territorial.domain import Scenario, TerritorialError
+from territorial.domain import OptionError, Scenario, TerritorialError
 from territorial.domain.planning import GoalRecord
 from territorial.domain.users import Role
 from territorial.io import write_rows_csv
@@ -81,7 +81,7 @@ def add_goal(
     """Store a SMART goal for a territory of the active alignment or a rep."""
     require(Role.MANAGER, "set goals")
     if (territory is None) == (rep is None):
-        raise TerritorialError("give exactly one of --territory or --rep")
+        raise OptionError("territory", "give exactly one of a territory or a rep")
     with uow:
         uow.write_lock()
         if territory is not None:

@@ -34,6 +34,7 @@ from typing import Any
 from territorial.domain import TerritorialError
 from territorial.domain.jobs import Job, JobState
 from territorial.domain.users import Actor, Role
+from territorial.jsondata import to_json_data
 from territorial.metrics import TravelModel
 from territorial.optimize.design import Progress
 from territorial.services import audit, uploads
@@ -81,8 +82,7 @@ def _host() -> str:
 
 def request_params(request: DesignRequest) -> dict[str, Any]:
     """A design request as JSON-ready parameters."""
-    params = dataclasses.asdict(request)
-    params["balance"] = list(request.balance)
+    params: dict[str, Any] = to_json_data(request)
     return params
 
 
@@ -442,7 +442,7 @@ def _work(uow: UnitOfWork, job: Job) -> Job:
             points = moves_tradeoff(uow, request, list(job.params["caps"]), progress)
             with uow:  # nothing else to store: the points are the result
                 uow.jobs.update(job_id, expect=(JobState.RUNNING,), state=JobState.DONE,
-                                result={"points": [dataclasses.asdict(p) for p in points]},
+                                result={"points": to_json_data(points)},
                                 finished_at=datetime.now(UTC))
                 uow.commit()
             return get_job(uow, job_id)
@@ -456,7 +456,7 @@ def _work(uow: UnitOfWork, job: Job) -> Job:
     with uow:  # the scenario and the job's end in one transaction
         uow.write_lock()
         if not uow.jobs.update(job_id, expect=(JobState.RUNNING,), state=JobState.DONE,
-                               result=outcome.to_dict(), finished_at=datetime.now(UTC)):
+                               result=to_json_data(outcome), finished_at=datetime.now(UTC)):
             return get_job(uow, job_id)  # cancelled meanwhile: store nothing
         if job.params.get("replace"):
             uow.scenarios.delete(scenario.name)

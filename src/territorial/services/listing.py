@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from territorial.domain import Account, Rep
+from territorial.jsondata import fields_data
 from territorial.services.region import in_region, limited_to, visible_accounts
 from territorial.storage import UnitOfWork
 
@@ -21,12 +22,7 @@ class AccountPage:
         return {
             "total": self.total,
             "accounts": [
-                {
-                    **asdict(a),
-                    "located_by": a.located_by.value,
-                    "status": a.status.value if a.status else None,
-                    "territory": self.territory_of.get(a.external_id),
-                }
+                {**fields_data(a), "territory": self.territory_of.get(a.external_id)}
                 for a in self.accounts
             ],
         }
@@ -38,7 +34,7 @@ class RepRow:
     territories: list[str]
 
     def to_dict(self) -> dict[str, object]:
-        return {**asdict(self.rep), "territories": self.territories}
+        return {**fields_data(self.rep), "territories": self.territories}
 
 
 def _active_assignments(uow: UnitOfWork) -> dict[str, str]:
@@ -48,22 +44,15 @@ def _active_assignments(uow: UnitOfWork) -> dict[str, str]:
 
 
 def list_accounts(
-    uow: UnitOfWork, limit: int | None = 50, search: str | None = None
+    uow: UnitOfWork, limit: int | None = 50, search: str | None = None, offset: int = 0
 ) -> AccountPage:
-    """Accounts ordered by external id, optionally filtered by a substring of id or name."""
-    accounts = uow.accounts.list()
-    visible = visible_accounts(uow)
-    if visible is not None:  # a manager limited to a region sees only its accounts
-        accounts = [a for a in accounts if a.external_id in visible]
-    if search:
-        needle = search.lower()
-        accounts = [
-            a for a in accounts if needle in a.name.lower() or needle in a.external_id.lower()
-        ]
+    """Accounts ordered by external id from ``offset`` (at most ``limit``; None: all),
+    optionally those with ``search`` in their id or name; the page is read from the
+    database, the total counts every match."""
+    shown, total = uow.accounts.page(limit, offset, search, visible_accounts(uow))
     territory_of = _active_assignments(uow)
-    shown = accounts[:limit] if limit else accounts
     return AccountPage(
-        shown, len(accounts), {a.external_id: territory_of.get(a.external_id, "") for a in shown}
+        shown, total, {a.external_id: territory_of.get(a.external_id, "") for a in shown}
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from territorial.domain import ScenarioStatus, TerritorialError
+from territorial.domain import OptionError, ScenarioStatus, TerritorialError
 from territorial.domain.users import Role
 from territorial.services import audit
 from territorial.services.actor import require, require_territories
@@ -25,9 +25,6 @@ class ScenarioEdit:
     scenario: str
     version: int
     changed: int
-
-    def to_dict(self) -> dict[str, object]:
-        return {"scenario": self.scenario, "version": self.version, "changed": self.changed}
 
 
 def edit_accounts(
@@ -60,8 +57,9 @@ def edit_accounts(
             raise TerritorialError(f"no account with id {missing[0]!r}")
         unknown = [a for a in account_ids if a not in found.assignments and territory is None]
         if unknown:
-            raise TerritorialError(
-                f"account {unknown[0]!r} is not assigned in {found.name!r}; name --to TERRITORY"
+            raise OptionError(
+                "to",
+                f"account {unknown[0]!r} is not assigned in {found.name!r}; name its territory",
             )
         touched = {found.assignments.get(a) for a in account_ids}
         require_territories(touched | ({territory} if territory else set()), "this change")

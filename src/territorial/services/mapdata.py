@@ -19,12 +19,13 @@ from collections import Counter, OrderedDict
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import shapely
 
 from territorial.domain import Scenario
+from territorial.domain.design_choices import UnitKind, choice
 from territorial.geo.counties import DATA_FILE, build_county_units, county_atlas
 from territorial.geo.shapes import (
     PALETTE,
@@ -43,8 +44,7 @@ from territorial.services.region import region_frame, region_key
 from territorial.services.scenarios import resolve_scenario
 from territorial.storage import UnitOfWork
 
-ShapeKind = Literal["account", "zip", "county"]
-SHAPE_KINDS: tuple[str, ...] = ("account", "zip", "county")
+ShapeKind = UnitKind  # shapes from the units a design assigns
 UNASSIGNED_COLOR = "#9e9e9e"
 #: Heat layer cell size (degrees) and white-space reach / cell size (km).
 HEAT_CELL_DEG = 1.0
@@ -89,8 +89,7 @@ def clear_shape_cache() -> None:
 def shape_kind_of(description: str | None) -> ShapeKind:
     """The units a scenario was designed by, from its description (else ``account``)."""
     found = re.search(r"territories by (account|zip|county)", description or "")
-    kind = found.group(1) if found else "account"
-    return kind  # type: ignore[return-value]
+    return UnitKind(found.group(1)) if found else UnitKind.ACCOUNT
 
 
 def _stamp(frame: ScenarioFrame) -> str:
@@ -102,7 +101,7 @@ def _stamp(frame: ScenarioFrame) -> str:
     return digest.hexdigest()
 
 
-def compute_shapes(frame: ScenarioFrame, kind: ShapeKind = "account", *,
+def compute_shapes(frame: ScenarioFrame, kind: ShapeKind = UnitKind.ACCOUNT, *,
                    reuse: bool = False) -> TerritoryShapes:
     """Territory shapes of a frame: Voronoi of accounts or ZIP centroids, or counties.
 
@@ -282,8 +281,7 @@ def scenario_map(uow: UnitOfWork, scenario: str | None = None, by: str | None = 
     ValueError
         ``by`` not one of account, zip, county.
     """
-    if by is not None and by not in SHAPE_KINDS:
-        raise ValueError(f"by must be one of {', '.join(SHAPE_KINDS)}")
+    chosen = None if by is None else choice(UnitKind, by, "by")
     with uow:
         found = resolve_scenario(uow, scenario)
         # a limited manager sees their region only
@@ -293,7 +291,7 @@ def scenario_map(uow: UnitOfWork, scenario: str | None = None, by: str | None = 
             day = visit.date.isoformat()
             if day > last_visit.get(visit.account_external_id, ""):
                 last_visit[visit.account_external_id] = day
-    kind: ShapeKind = by if by is not None else shape_kind_of(found.description)  # type: ignore[assignment]
+    kind = chosen if chosen is not None else shape_kind_of(found.description)
     potential = frame.measure("potential")
     revenue = frame.measure("revenue")
     n_t = len(frame.labels)

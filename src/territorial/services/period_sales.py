@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from territorial.domain import Sale, Scenario, TerritorialError
+from territorial.domain.errors import MissingStep
 from territorial.domain.period import Period, QuotaSlice, parse_period
 from territorial.domain.planning import QuotaSet
 from territorial.metrics.performance import Attainment, attainment
@@ -51,9 +52,8 @@ def period_sales(uow: UnitOfWork, period: str | None, day: date, scenario: str |
     found = resolve_scenario(uow, scenario, on)
     qs = find_quota_set(uow, found.name, spec)
     if qs is None:
-        raise TerritorialError(
-            f"no quotas cover {period or 'any period'} in scenario {found.name!r}; "
-            "set them first: territorial quota set --period ... --total ..."
+        raise MissingStep(
+            f"no quotas cover {period or 'any period'} in scenario {found.name!r}", "quotas"
         )
     spec = spec or qs.period
     until = min(day, spec.end)

@@ -36,7 +36,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from territorial.domain import Scenario, ScenarioStatus, TerritorialError
+from territorial.domain import OptionError, Scenario, ScenarioStatus, TerritorialError
 from territorial.domain.publishing import QuotaTransferRecord, ScenarioEvent, ScenarioEventKind
 from territorial.domain.users import Role
 from territorial.optimize.quota_carry import carry_quota_set
@@ -206,10 +206,7 @@ def approval_refusal(found: Scenario) -> str | None:
     """Why ``found`` may not be published for want of approval (None when approved)."""
     if found.status is ScenarioStatus.APPROVED:
         return None
-    return (
-        f"scenario {found.name!r} is a {found.status.value}, not approved: approve it first "
-        f"(territorial scenario approve {found.name})"
-    )
+    return f"scenario {found.name!r} is a {found.status.value}, not approved: approve it first"
 
 
 def _today(today: date | None, now: datetime | None) -> date:
@@ -237,9 +234,10 @@ def _plan_publish(
             last = uow.publishing.last_published(previous.name)
             start = last.effective if last is not None else None
         if start is not None and effective < start:
-            raise TerritorialError(
-                f"--effective {effective} is before {previous.name!r} takes effect "
-                f"({start}); choose {start} or later"
+            raise OptionError(
+                "effective",
+                f"{effective} is before {previous.name!r} takes effect ({start}); "
+                f"choose {start} or later",
             )
         moved = len(moved_accounts(previous, found))
         left = sum(1 for ext in previous.assignments if ext not in found.assignments)
@@ -376,7 +374,7 @@ def publish_scenario(
             check = check_balance(found, frame, force=True, action="publish")
         overridden = [r for r in (approval_refusal(found), check.warning()) if r]
         if overridden and not force:
-            raise TerritorialError(f"{'; '.join(overridden)}; use --force to publish anyway")
+            raise OptionError("force", "; ".join(overridden), "publish anyway")
         if overridden:
             require(Role.ADMIN, f"publish past a refusal ({'; '.join(overridden)})")
         previous, moved, carried, notes = _plan_publish(uow, found, effective, at, store=True)

@@ -19,7 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from territorial.domain import Sale, Scenario, TerritorialError
+from territorial.domain import OptionError, Sale, Scenario, TerritorialError
+from territorial.domain.errors import MissingStep
 from territorial.domain.period import Period, parse_period
 from territorial.domain.planning import QuotaSet, TerritoryQuota
 from territorial.domain.users import Role
@@ -53,15 +54,15 @@ def to_money(value: str | int | float | Decimal, what: str) -> Decimal:
     try:
         out = Decimal(str(value).replace(",", "").replace("_", "").strip())
     except InvalidOperation:
-        raise TerritorialError(f"{what}: {value!r} is not an amount") from None
+        raise OptionError(what, f"{value!r} is not an amount") from None
     if not out.is_finite():
-        raise TerritorialError(f"{what}: {value!r} is not an amount")
+        raise OptionError(what, f"{value!r} is not an amount")
     if out < 0:
-        raise TerritorialError(f"{what}: {value!r} must not be negative")
+        raise OptionError(what, f"{value!r} must not be negative")
     if out >= MAX_AMOUNT:
-        raise TerritorialError(f"{what}: {value!r} is too large (the limit is 10^15)")
+        raise OptionError(what, f"{value!r} is too large (the limit is 10^15)")
     if out != out.quantize(CENT):
-        raise TerritorialError(f"{what}: {value!r} has fractions of a cent")
+        raise OptionError(what, f"{value!r} has fractions of a cent")
     if out == out.to_integral_value():
         out = out.quantize(Decimal(1))
     return out
@@ -163,16 +164,16 @@ def set_quotas(
     but nothing is written (a preview).
     """
     spec = parse_period(period)
-    target = to_money(total, "--total")
-    step = to_money(unit, "--round")
+    target = to_money(total, "total")
+    step = to_money(unit, "round")
     if step <= 0:
-        raise TerritorialError(f"--round: {unit!r} must be above 0")
+        raise OptionError("round", f"{unit!r} must be above 0")
     try:
         how = QuotaMethod(method)
         gran = Granularity(granularity)
     except ValueError as exc:
         raise TerritorialError(str(exc)) from None
-    fixed = {k: to_money(v, f"--override {k}") for k, v in (overrides or {}).items()}
+    fixed = {k: to_money(v, "override") for k, v in (overrides or {}).items()}
     require_territories(fixed, "this quota override")
     with uow:
         found = resolve_scenario(uow, scenario)
@@ -182,9 +183,10 @@ def set_quotas(
         labels = [lb for j, lb in enumerate(frame.labels) if (frame.territory == j).any()]
         unknown = sorted(set(fixed) - set(labels))
         if unknown:
-            raise TerritorialError(
-                f"--override: no territory {', '.join(map(repr, unknown))} in {found.name!r} "
-                f"(territories: {', '.join(labels)})"
+            raise OptionError(
+                "override",
+                f"no territory {', '.join(map(repr, unknown))} in {found.name!r} "
+                f"(territories: {', '.join(labels)})",
             )
         hist_start, hist_end, history_note = history_window(sales, found, spec)
         hist = sales_by_territory(sales, found, hist_start, hist_end)
@@ -290,9 +292,9 @@ def show_quotas(
         if qs is None:
             known = ", ".join(p.label for p in uow.quotas.periods(found.name)) or "none"
             wanted = f"for {period} " if period else ""
-            raise TerritorialError(
-                f"no quotas {wanted}in scenario {found.name!r} (periods with quotas: {known}); "
-                "set them with: territorial quota set --period ... --total ..."
+            raise MissingStep(
+                f"no quotas {wanted}in scenario {found.name!r} (periods with quotas: {known})",
+                "quotas",
             )
     return qs
 

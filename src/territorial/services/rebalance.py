@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from territorial.domain import TerritorialError
+from territorial.domain import OptionError, TerritorialError
 from territorial.domain.alignment import DEFAULT_TOLERANCE
+from territorial.jsondata import to_json_data
 from territorial.optimize.design import Progress
 from territorial.services.compare import Move, compare_scenarios
 from territorial.services.design import DesignRequest, design_scenario
@@ -84,7 +85,7 @@ class RebalanceProposal:
             "accounts_moved": len(self.moves),
             "revenue_moved": self.revenue_moved,
             "revenue_total": self.revenue_total,
-            "moves": [m.__dict__ for m in self.moves],
+            "moves": to_json_data(self.moves),
             "notes": self.notes,
         }  # fmt: skip
 
@@ -119,7 +120,7 @@ def propose_rebalance(
     draft and compare it with ``base``."""
     opts = options or RebalanceOptions()
     if opts.max_moves < 0:
-        raise TerritorialError("--max-moves must be 0 or more")
+        raise OptionError("max_moves", "must be 0 or more")
     with uow:
         found = resolve_scenario(uow, base)
         names = [n for n, _ in uow.scenarios.names()]

@@ -37,10 +37,6 @@ class ReportFile:
     pages: int
     scenario: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "path": str(self.path), "pages": self.pages,
-                "scenario": self.scenario}
-
 
 def _pct_fmt(v: float) -> str:
     return f"{v:+.0f}%"
@@ -142,7 +138,7 @@ def write_report(uow: UnitOfWork, kind: str, output: Path, *, scenario: str | No
                  other: str | None = None, rep: str | None = None, period: str | None = None,
                  as_of: date | None = None) -> ReportFile:
     """Render report ``kind`` and write it to ``output`` (.html or .pdf)."""
-    from territorial.domain import TerritorialError
+    from territorial.domain import OptionError, TerritorialError
     from territorial.reports.render import REPORT_SUFFIXES
 
     require_whole_company(f"the {kind} report")
@@ -163,7 +159,7 @@ def write_report(uow: UnitOfWork, kind: str, output: Path, *, scenario: str | No
         from territorial.services.rep_pack import rep_pack_context
 
         if rep is None:
-            raise TerritorialError("a rep pack needs --rep (id, name or email)")
+            raise OptionError("rep", "a rep pack needs a rep (id, name or email)")
         context, template = rep_pack_context(uow, rep, scenario, period, as_of), "rep_pack.html"
     else:
         raise TerritorialError(f"unknown report {kind!r}; one of {', '.join(REPORT_KINDS)}")

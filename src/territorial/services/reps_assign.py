@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from territorial.domain import Rep, Scenario, ScenarioStatus, TerritorialError
+from territorial.domain import OptionError, Rep, Scenario, ScenarioStatus, TerritorialError
 from territorial.domain.users import Role
 from territorial.io import write_rows_csv
 from territorial.metrics import TravelModel
@@ -87,7 +87,7 @@ def _find_rep(reps: list[Rep], key: str) -> Rep:
     for rep in reps:
         if low in (rep.external_id.lower(), rep.name.lower(), (rep.email or "").lower()):
             return rep
-    raise TerritorialError(f"--pin: no rep with id, name or email {key!r}")
+    raise OptionError("pin", f"no rep with id, name or email {key!r}")
 
 
 def _owners(uow: UnitOfWork) -> dict[str, str]:
@@ -117,14 +117,14 @@ def assign_scenario_reps(
     """
     unknown = sorted(set(weights or {}) - {"travel", "fit", "experience", "continuity"})
     if unknown:
-        raise TerritorialError(
-            f"--weights: unknown component(s) {', '.join(unknown)}; "
-            "use travel, fit, experience, continuity"
+        raise OptionError(
+            "weights",
+            f"unknown component(s) {', '.join(unknown)}; use travel, fit, experience, continuity",
         )
     try:
         w = AssignWeights(**(weights or {}))
     except ValueError as exc:
-        raise TerritorialError(f"--weights: {exc}") from None
+        raise OptionError("weights", str(exc)) from None
     with uow:
         found = resolve_scenario(uow, scenario)
         if apply:

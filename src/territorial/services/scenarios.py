@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from territorial.domain import Scenario, TerritorialError
-from territorial.storage import UnitOfWork
+from territorial.domain import OptionError, Scenario, TerritorialError
+from territorial.services.unit_of_work import UnitOfWorkProtocol
 
 
 def resolve_scenario(
-    uow: UnitOfWork, name: str | None = None, as_of: date | None = None
+    uow: UnitOfWorkProtocol, name: str | None = None, as_of: date | None = None
 ) -> Scenario:
     """The scenario called ``name``, or the alignment in force on ``as_of`` (default
     today) when ``name`` is None; its status is read as of that day too."""
@@ -17,9 +17,10 @@ def resolve_scenario(
         name = uow.scenarios.active_name(as_of)
         if name is None:
             when = f" on {as_of}" if as_of is not None else ""
-            raise TerritorialError(
+            raise OptionError(
+                "scenario",
                 f"there is no active alignment{when}: import accounts with an owner or "
-                "territory column, or name a scenario with --scenario"
+                "territory column, or name a scenario",
             )
     scenario = uow.scenarios.get(name, as_of)
     if scenario is None:
@@ -28,6 +29,6 @@ def resolve_scenario(
     return scenario
 
 
-def list_scenarios(uow: UnitOfWork) -> list[tuple[str, str]]:
+def list_scenarios(uow: UnitOfWorkProtocol) -> list[tuple[str, str]]:
     """(name, status) of every scenario, oldest first."""
     return uow.scenarios.names()

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from territorial.domain.errors import TerritorialError
+from territorial.domain.errors import OptionError, TerritorialError
 from territorial.domain.users import Role, User
 from territorial.services import audit
 from territorial.services.actor import require
@@ -71,7 +71,7 @@ def _rep_id(uow: UnitOfWork, role: Role, rep: str | None) -> int | None:
             raise TerritorialError("only a user with the role rep is tied to a rep")
         return None
     if not rep:
-        raise TerritorialError("a rep user needs --rep, the rep's id (see `territorial reps`)")
+        raise OptionError("rep", "a rep user needs the rep's id (the reps list shows them)")
     ids = uow.reps.ids_by_external_id()
     if rep not in ids:
         raise TerritorialError(f"no rep with id {rep!r}")

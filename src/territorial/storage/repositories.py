@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import builtins
+import re
+from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
@@ -76,6 +78,32 @@ class AccountRepository:
         if limit is not None:
             query = query.limit(limit)
         return [account_from_row(r) for r in self.conn.execute(query).mappings()]
+
+    def page(
+        self, limit: int | None, offset: int = 0, search: str | None = None,
+        only: Collection[str] | None = None,
+    ) -> tuple[builtins.list[Account], int]:
+        """Accounts by external id from ``offset`` (at most ``limit``; None: all), and how
+        many match: ``search`` in the id or name (case-insensitive), ``only`` these ids."""
+        a = t.accounts.c
+        where = []
+        if search:
+            needle = "%" + re.sub(r"([\\%_])", r"\\\1", search.lower()) + "%"
+            where.append(or_(func.lower(a.external_id).like(needle, escape="\\"),
+                             func.lower(a.name).like(needle, escape="\\")))
+        if only is None:
+            total = self.conn.execute(select(func.count()).select_from(t.accounts).where(*where))
+            query = select(t.accounts).where(*where).order_by(a.external_id)
+            rows = self.conn.execute(query.offset(offset).limit(limit)).mappings()
+            return [account_from_row(r) for r in rows], int(total.scalar_one())
+        ids = select(a.external_id).where(*where).order_by(a.external_id)
+        kept = [e for e in self.conn.execute(ids).scalars() if e in only]
+        shown = kept[offset:None if limit is None else offset + limit]
+        found: builtins.list[Account] = []
+        for chunk in _chunks(shown):
+            query = select(t.accounts).where(a.external_id.in_(chunk)).order_by(a.external_id)
+            found += [account_from_row(r) for r in self.conn.execute(query).mappings()]
+        return found, len(kept)
 
     def ids_by_external_id(self) -> dict[str, int]:
         rows = self.conn.execute(select(t.accounts.c.external_id, t.accounts.c.id))

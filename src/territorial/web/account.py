@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from territorial.services.region import NoSuchAccount, account_detail
 from territorial.web.deps import Uow
-from territorial.web.errors import NotFound
+from territorial.web.errors import NotFound, worded
 from territorial.web.rendering import json_response, render
 
 router = APIRouter()
@@ -19,7 +19,7 @@ def _account(uow: Uow, external_id: str) -> dict[str, Any]:
     try:
         return account_detail(uow, external_id)
     except NoSuchAccount as exc:
-        raise NotFound(str(exc)) from None
+        raise NotFound(worded(exc)) from None
 
 
 @router.get("/api/accounts/{external_id}")

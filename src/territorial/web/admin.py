@@ -13,7 +13,7 @@ from territorial.domain import TerritorialError
 from territorial.domain.users import Role, User
 from territorial.services import audit, users
 from territorial.web.deps import Uow
-from territorial.web.errors import BadRequest
+from territorial.web.errors import BadRequest, worded
 from territorial.web.rendering import json_response, render
 
 router = APIRouter()
@@ -42,7 +42,7 @@ def _add(uow: Uow, new: NewUser) -> User:
             uow, new.username, new.password, new.role, new.rep or None, new.region or None
         )
     except TerritorialError as exc:
-        raise BadRequest(str(exc)) from None
+        raise BadRequest(worded(exc)) from None
 
 
 @router.get("/api/users")
@@ -63,7 +63,7 @@ def set_active_json(uow: Uow, username: str, active: bool) -> Response:
     try:
         users.set_active(uow, username, active)
     except TerritorialError as exc:
-        raise BadRequest(str(exc)) from None
+        raise BadRequest(worded(exc)) from None
     return json_response({"username": username, "active": active})
 
 
@@ -158,7 +158,7 @@ def add_user_form(
         return render(
             request,
             "users.html",
-            {"data": users_data(uow), "json_url": "/api/users", "error": str(exc)},
+            {"data": users_data(uow), "json_url": "/api/users", "error": worded(exc)},
             status=400,
         )
     return RedirectResponse("/users", status_code=303)
@@ -170,7 +170,7 @@ def set_region_json(uow: Uow, username: str, region: Text = None) -> Response:
     try:
         user = users.set_region(uow, username, region or None)
     except TerritorialError as exc:
-        raise BadRequest(str(exc)) from None
+        raise BadRequest(worded(exc)) from None
     return json_response(users.user_dict(user))
 
 
@@ -181,7 +181,7 @@ def set_region_form(
     try:
         users.set_region(uow, username, region or None)
     except TerritorialError as exc:
-        raise BadRequest(str(exc)) from None
+        raise BadRequest(worded(exc)) from None
     return RedirectResponse("/users", status_code=303)
 
 
@@ -190,5 +190,5 @@ def set_active_form(uow: Uow, username: str, active: Annotated[bool, Form()]) ->
     try:
         users.set_active(uow, username, active)
     except TerritorialError as exc:
-        raise BadRequest(str(exc)) from None
+        raise BadRequest(worded(exc)) from None
     return RedirectResponse("/users", status_code=303)

@@ -45,11 +45,12 @@ from territorial.services.publish import (
 from territorial.services.quotas import export_quotas
 from territorial.services.region import NotVisible, limited_to
 from territorial.services.reps_assign import export_rep_assignments
+from territorial.services.scenario_delete import delete_scenario
 from territorial.services.scenarios import resolve_scenario
 from territorial.storage import UnitOfWork
 from territorial.web import views
 from territorial.web.deps import Uow, unit_of_work
-from territorial.web.errors import BadRequest, NotFound, WebError
+from territorial.web.errors import BadRequest, NotFound, WebError, worded
 from territorial.web.rendering import json_response
 
 router = APIRouter(prefix="/api", tags=["cycle"])
@@ -71,7 +72,7 @@ def _service(call: Callable[[], T]) -> T:
     except NotVisible as exc:
         raise NotFound(str(exc)) from None
     except TerritorialError as exc:
-        raise BadRequest(str(exc)) from None
+        raise BadRequest(worded(exc)) from None
 
 
 def parse_day(value: str | None, what: str) -> date | None:
@@ -199,6 +200,12 @@ def publish(
     return report.to_dict()
 
 
+def delete(uow: UnitOfWork, name: str) -> dict[str, Any]:
+    """Delete a scenario as the logged-in user; 404 unknown, 400 active or scheduled."""
+    found_name = views.scenario_name(uow, name)
+    return asdict(_service(lambda: delete_scenario(uow, found_name)))
+
+
 @router.get("/scenarios/{name}")
 def scenario(uow: Uow, name: str) -> Response:
     """A scenario: status, designed tolerances, the balance check approve runs, history."""
@@ -239,6 +246,13 @@ def publish_json(uow: Uow, name: str, body: PublishBody) -> Response:
     """Publish from ``effective``: the active alignment is archived, quotas follow the
     accounts that move. Refused (400, nothing changed) as the CLI refuses."""
     return json_response(publish(uow, name, body.effective, body.force))
+
+
+@router.post("/scenarios/{name}/delete")
+def delete_json(uow: Uow, name: str) -> Response:
+    """Delete a scenario with its plans and quotas; refused (400, nothing changed) for
+    the active alignment and a scheduled one."""
+    return json_response(delete(uow, name))
 
 
 # --------------------------------------------------------------------------- import
@@ -368,7 +382,7 @@ def import_confirm(uow: UnitOfWork, upload: Upload) -> dict[str, Any]:
             report = import_accounts(uow, upload.path, upload.mapping or None,
                                      allow_unlocated=upload.allow_unlocated)  # fmt: skip
     except TerritorialError as exc:
-        raise BadRequest(_unpath(str(exc), upload)) from None
+        raise BadRequest(_unpath(worded(exc), upload)) from None
     data = report.to_dict()
     data["file"] = upload.name
     data["warnings"] = [_unpath(w, upload) for w in report.warnings]
@@ -388,7 +402,7 @@ def import_job(uow: UnitOfWork, request: Request, upload: Upload) -> dict[str, A
                                  allow_unlocated=upload.allow_unlocated,
                                  upload=upload.token)
     except TerritorialError as exc:
-        raise BadRequest(str(exc)) from None
+        raise BadRequest(worded(exc)) from None
     jobs.dispatch(job, uow.engine.url.render_as_string(hide_password=False))
     return jobs.describe(job)
 

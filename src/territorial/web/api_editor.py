@@ -20,7 +20,7 @@ from territorial.domain import TerritorialError
 from territorial.services import editing
 from territorial.services.region import NotVisible
 from territorial.web.deps import Uow
-from territorial.web.errors import BadRequest, NotFound, WebError
+from territorial.web.errors import BadRequest, NotFound, WebError, worded
 from territorial.web.forms import Fields
 from territorial.web.rendering import json_response
 
@@ -33,11 +33,11 @@ def call(action: Callable[[], T]) -> T:
     try:
         return action()
     except (editing.UnknownScenario, NotVisible) as exc:
-        raise NotFound(str(exc)) from None
+        raise NotFound(worded(exc)) from None
     except (editing.EditRefused, editing.EditConflict) as exc:
         raise WebError(409, str(exc)) from None
     except TerritorialError as exc:
-        raise BadRequest(str(exc)) from None
+        raise BadRequest(worded(exc)) from None
 
 
 def account_list(fields: dict[str, str]) -> list[str]:

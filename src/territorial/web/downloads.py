@@ -22,7 +22,7 @@ from territorial.services.gis_export import GIS_FORMATS, export_gis
 from territorial.services.reports import write_report
 from territorial.web import views
 from territorial.web.deps import Uow
-from territorial.web.errors import BadRequest, NotFound
+from territorial.web.errors import BadRequest, NotFound, worded
 
 __all__ = ["download_items", "router"]
 
@@ -87,7 +87,7 @@ def _run(call: Callable[[Path], Path], filename: str) -> Response:
         except NotPermitted:
             raise  # a manager limited to a region: a file for the whole company (403)
         except TerritorialError as exc:
-            raise BadRequest(str(exc)) from None
+            raise BadRequest(worded(exc)) from None
         return _file(path, filename)
 
 

@@ -15,7 +15,7 @@ from territorial.domain import TerritorialError
 from territorial.domain.errors import NotPermitted
 from territorial.services import drafts
 from territorial.web.deps import Uow
-from territorial.web.errors import BadRequest, NotFound
+from territorial.web.errors import BadRequest, NotFound, worded
 from territorial.web.forms import Fields
 from territorial.web.rendering import json_response
 
@@ -34,7 +34,7 @@ def copy(uow: Uow, name: str, fields: dict[str, str]) -> dict[str, Any]:
     except NotPermitted:
         raise
     except TerritorialError as exc:
-        raise BadRequest(str(exc)) from None
+        raise BadRequest(worded(exc)) from None
     q = quote(draft.name, safe="")
     return {
         "name": draft.name,

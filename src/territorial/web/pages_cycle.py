@@ -88,7 +88,7 @@ def _scenario_page(
         try:
             preview = cy.publish_preview_data(uow, name, day)
         except WebError as exc:
-            preview_error = _for_page(exc.reason)
+            preview_error = exc.reason
     return render(
         request,
         "scenario.html",
@@ -124,13 +124,6 @@ def scenario(
     return _scenario_page(request, uow, name, effective=effective, done=done)
 
 
-def _for_page(reason: str) -> str:
-    """A service's reason worded for the form rather than the CLI's options."""
-    return reason.replace("use --force to", "tick the force box to").replace(
-        "--effective ", "the effective date "
-    )
-
-
 def _back(name: str, done: str) -> RedirectResponse:
     return RedirectResponse(f"/scenarios/{quote(name, safe='')}?done={done}", status_code=303)
 
@@ -147,7 +140,7 @@ def approve(
         cy.approve(uow, name, force)
     except WebError as exc:
         return _scenario_page(
-            request, uow, name, error=_for_page(exc.reason), error_for="approve", status=exc.status
+            request, uow, name, error=exc.reason, error_for="approve", status=exc.status
         )
     return _back(name, "approved")
 
@@ -169,10 +162,30 @@ def publish(
     except WebError as exc:
         shown = effective if cy_valid_day(effective) else None
         return _scenario_page(
-            request, uow, name, effective=shown, error=_for_page(exc.reason), error_for="publish",
+            request, uow, name, effective=shown, error=exc.reason, error_for="publish",
             status=exc.status,
         )  # fmt: skip
     return _back(name, "published")
+
+
+@router.post("/scenarios/{name}/delete", response_class=HTMLResponse)
+def delete(
+    request: Request,
+    uow: Uow,
+    name: str,
+    confirm: Annotated[str, Form()] = "",
+) -> Response:
+    """Delete after the form's confirmation box; a refusal re-renders the page."""
+    views.scenario_name(uow, name)
+    try:
+        if confirm != name:
+            raise WebError(400, "tick the box to confirm the deletion")
+        cy.delete(uow, name)
+    except WebError as exc:
+        return _scenario_page(
+            request, uow, name, error=exc.reason, error_for="delete", status=exc.status
+        )
+    return RedirectResponse(f"/scenarios?deleted={quote(name, safe='')}", status_code=303)
 
 
 def cy_valid_day(text: str) -> bool:

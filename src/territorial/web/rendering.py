@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import secrets
 from http import HTTPStatus
@@ -14,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from territorial import __version__
+from territorial.jsondata import dumps
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES_DIR = HERE / "templates"
@@ -113,27 +113,9 @@ def csrf_token(request: Request, *, renew: bool = False) -> str:
     return token
 
 
-
-def _default(value: object) -> object:
-    item = getattr(value, "item", None)  # NumPy scalars
-    if callable(item):
-        return item()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
-def _finite(value: Any) -> Any:
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
-
-
 def json_response(data: Any, status: int = 200, media_type: str = "application/json") -> Response:
-    """JSON with NumPy scalars as numbers and NaN/inf as null (valid JSON everywhere)."""
-    body = json.dumps(_finite(data), default=_default, ensure_ascii=False, allow_nan=False)
+    """``data`` through :func:`territorial.jsondata.dumps` (the CLI's ``--json`` path too)."""
+    body = dumps(data, ensure_ascii=False)
     return Response(body, status_code=status, media_type=media_type)
 
 

@@ -25,7 +25,7 @@ from territorial.services.rep_view import (
 )
 from territorial.services.reports import write_report
 from territorial.web.deps import Uow
-from territorial.web.errors import BadRequest, NotFound
+from territorial.web.errors import BadRequest, NotFound, worded
 from territorial.web.rendering import STATIC_DIR, json_response, render, static_url
 
 router = APIRouter()
@@ -38,14 +38,14 @@ def _view(uow: Uow, rep: int | None) -> RepView:
     try:
         return rep_view(uow, rep)
     except TerritorialError as exc:
-        raise BadRequest(str(exc)) from None
+        raise BadRequest(worded(exc)) from None
 
 
 def _account(view: RepView, external_id: str) -> dict[str, Any]:
     try:
         return rep_account(view, external_id)
     except NotYours as exc:
-        raise NotFound(str(exc)) from None
+        raise NotFound(worded(exc)) from None
 
 
 @router.get("/api/me")
@@ -108,13 +108,13 @@ def me_pack(uow: Uow, rep: int | None = RepParam) -> Response:
     try:
         external_id = rep_external_id(uow, rep)
     except TerritorialError as exc:
-        raise BadRequest(str(exc)) from None
+        raise BadRequest(worded(exc)) from None
     with tempfile.TemporaryDirectory(prefix="territorial-pack-") as folder:
         path = Path(folder) / "pack.pdf"
         try:
             write_report(uow, "rep-pack", path, rep=external_id)
         except TerritorialError as exc:
-            raise BadRequest(str(exc)) from None
+            raise BadRequest(worded(exc)) from None
         return Response(path.read_bytes(), media_type="application/pdf", headers={
             "Content-Disposition": 'attachment; filename="my-territory.pdf"'})
 

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from territorial.domain import TerritorialError
 from territorial.domain.alignment import DEFAULT_TOLERANCE
+from territorial.domain.design_choices import UnitKind, choices
 from territorial.metrics import TravelModel
 from territorial.services.assess import assess_scenario
 from territorial.services.listing import list_accounts, list_reps
@@ -21,7 +22,7 @@ from territorial.services.region import NotVisible
 from territorial.services.scenarios import list_scenarios, resolve_scenario
 from territorial.services.workspace import summarise
 from territorial.storage import UnitOfWork
-from territorial.web.errors import BadRequest, NotFound
+from territorial.web.errors import BadRequest, NotFound, worded
 
 T = TypeVar("T")
 PAGE_SIZE = 50
@@ -35,7 +36,7 @@ def _service(call: Callable[[], T]) -> T:
     except NotVisible as exc:  # unknown, or outside a limited manager's region
         raise NotFound(str(exc)) from None
     except TerritorialError as exc:
-        raise BadRequest(str(exc)) from None
+        raise BadRequest(worded(exc)) from None
 
 
 def scenario_name(uow: UnitOfWork, name: str | None) -> str:
@@ -47,7 +48,7 @@ def scenario_name(uow: UnitOfWork, name: str | None) -> str:
         try:
             return resolve_scenario(uow, name or None).name
         except TerritorialError as exc:
-            raise (NotFound if name else BadRequest)(str(exc)) from None
+            raise (NotFound if name else BadRequest)(worded(exc)) from None
 
 
 def overview(uow: UnitOfWork) -> dict[str, Any]:
@@ -63,7 +64,7 @@ def accounts(
     size = max(1, min(size, MAX_PAGE_SIZE))
     page = max(1, page)
     with uow:
-        found = list_accounts(uow, limit=page * size, search=q or None)
+        found = list_accounts(uow, limit=size, search=q or None, offset=(page - 1) * size)
     rows: list[dict[str, Any]] = found.to_dict()["accounts"]  # type: ignore[assignment]
     pages = max(1, math.ceil(found.total / size))
     return {
@@ -72,7 +73,7 @@ def accounts(
         "page": page,
         "pages": pages,
         "size": size,
-        "accounts": rows[(page - 1) * size :],
+        "accounts": rows,
     }
 
 
@@ -115,8 +116,8 @@ def map_features(uow: UnitOfWork, scenario: str | None = None, by: str | None = 
     ``by`` picks the shapes (account, zip or county; default: what the scenario was
     designed by, else account).
     """
-    if by not in (None, "", "account", "zip", "county"):
-        raise BadRequest("by must be one of account, zip, county")
+    if by and by not in choices(UnitKind):
+        raise BadRequest(f"by must be one of {', '.join(choices(UnitKind))}")
     name = scenario_name(uow, scenario)
     return _service(lambda: scenario_map(uow, name, by or None))
 
@@ -127,14 +128,14 @@ def map_json(uow: UnitOfWork, scenario: str | None = None, by: str | None = None
 
     An unknown scenario is a 404; no scenario named and no active alignment a 400.
     """
-    if by not in (None, "", "account", "zip", "county"):
-        raise BadRequest("by must be one of account, zip, county")
+    if by and by not in choices(UnitKind):
+        raise BadRequest(f"by must be one of {', '.join(choices(UnitKind))}")
     try:
         return scenario_map_json(uow, scenario or None, by or None, gzipped=gzipped)
     except TerritorialError as exc:
         if scenario:
             scenario_name(uow, scenario)  # an unknown name is a 404
-        raise BadRequest(str(exc)) from None
+        raise BadRequest(worded(exc)) from None
 
 
 def states() -> dict[str, Any]:

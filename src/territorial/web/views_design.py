@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from territorial.domain import TerritorialError
+from territorial.domain import OptionError, TerritorialError
+from territorial.domain.design_choices import CentresRule, Objective, UnitKind, choice, choices
 from territorial.metrics import TravelModel
 from territorial.services import jobs
 from territorial.services.design import DesignRequest
 from territorial.services.design_options import parse_fraction, parse_tolerance
 from territorial.services.frame import BUILTIN_MEASURES, leaf_labels
 from territorial.storage import UnitOfWork
-from territorial.web.errors import BadRequest, NotFound
+from territorial.web.errors import BadRequest, NotFound, worded
 
 MEASURES = ("potential", "workload", "accounts", "revenue", "competitors", *BUILTIN_MEASURES)
 
@@ -24,6 +25,9 @@ def form(uow: UnitOfWork) -> dict[str, Any]:
         names = [name for name, _ in uow.scenarios.names()]
     return {
         "measures": list(dict.fromkeys(MEASURES)),
+        "by_choices": choices(UnitKind),
+        "objective_choices": choices(Objective),
+        "centres_choices": choices(CentresRule),
         "scenarios": names,
         "active": active,
         "territories": len(leaf_labels(scenario)) if scenario else 10,
@@ -49,29 +53,26 @@ def request_from_fields(fields: dict[str, str]) -> DesignRequest:
         raise BadRequest("name: give the new scenario a name")
     balance = tuple(m.strip() for m in fields.get("balance", "potential,workload")
                     .replace("\n", ",").split(",") if m.strip())
-    by = fields.get("by", "account")
-    objective = fields.get("objective", "travel")
-    centres = fields.get("centres", "auto")
-    for field, value, allowed in (("by", by, ("account", "zip", "county")),
-                                  ("objective", objective, ("travel", "diameter")),
-                                  ("centres", centres, ("auto", "reps", "free"))):
-        if value not in allowed:
-            raise BadRequest(f"{field}: one of {', '.join(allowed)}, not {value!r}")
+    try:
+        by = choice(UnitKind, fields.get("by", UnitKind.ACCOUNT), "by")
+        objective = choice(Objective, fields.get("objective", Objective.TRAVEL), "objective")
+        centres = choice(CentresRule, fields.get("centres", CentresRule.AUTO), "centres")
+    except OptionError as exc:
+        raise BadRequest(worded(exc)) from None
     try:
         time_limit = float(fields.get("time_limit", "") or 30)
         tolerance = parse_tolerance(fields.get("tolerance", "") or "5%")
         max_moves = fields.get("max_moves", "").strip()
         moves = parse_fraction(max_moves, "max_moves") if max_moves else None
     except (TerritorialError, ValueError) as exc:
-        raise BadRequest(str(exc)) from None
+        raise BadRequest(worded(exc)) from None
     if not 1 <= time_limit <= 600:
         raise BadRequest(f"time_limit: between 1 and 600 seconds, got {time_limit:g}")
     return DesignRequest(
         name=name, territories=_int(fields, "territories", 10, 1, 1000), balance=balance,
-        tolerance=tolerance, by=by,  # type: ignore[arg-type]
+        tolerance=tolerance, by=by,
         contiguous=fields.get("contiguous", "") in ("on", "true", "1", "yes"),
-        objective=objective,  # type: ignore[arg-type]
-        centres=centres,  # type: ignore[arg-type]
+        objective=objective, centres=centres,
         max_moves=moves, time_limit=time_limit, seed=_int(fields, "seed", 0, 0, 2**31),
         base=fields.get("scenario") or None, travel=TravelModel(),
     )
@@ -83,7 +84,7 @@ def submit(uow: UnitOfWork, fields: dict[str, str]) -> dict[str, object]:
     try:
         job = jobs.submit_design(uow, request)
     except TerritorialError as exc:
-        raise BadRequest(str(exc)) from None
+        raise BadRequest(worded(exc)) from None
     jobs.dispatch(job, uow.engine.url.render_as_string(hide_password=False))
     return jobs.describe(job)
 
@@ -99,7 +100,7 @@ def submit_tradeoff(uow: UnitOfWork, fields: dict[str, str]) -> dict[str, object
             raise TerritorialError("caps: a move cap is 0 or more")
         job = jobs.submit_tradeoff(uow, request, caps)
     except TerritorialError as exc:
-        raise BadRequest(str(exc)) from None
+        raise BadRequest(worded(exc)) from None
     jobs.dispatch(job, uow.engine.url.render_as_string(hide_password=False))
     return jobs.describe(job)
 
@@ -132,7 +133,7 @@ def job(uow: UnitOfWork, job_id: str) -> dict[str, object]:
     try:
         return jobs.describe(jobs.get_job(uow, job_id))
     except TerritorialError as exc:
-        raise NotFound(str(exc)) from None
+        raise NotFound(worded(exc)) from None
 
 
 def cancel(uow: UnitOfWork, job_id: str) -> dict[str, object]:
@@ -140,4 +141,4 @@ def cancel(uow: UnitOfWork, job_id: str) -> dict[str, object]:
     try:
         return jobs.describe(jobs.cancel(uow, job_id))
     except TerritorialError as exc:
-        raise BadRequest(str(exc)) from None
+        raise BadRequest(worded(exc)) from None

@@ -33,7 +33,7 @@ from territorial.services.scenarios import list_scenarios, resolve_scenario
 from territorial.services.sizing import size_sales_force
 from territorial.services.territory_data import parse_pairs, parse_weights
 from territorial.storage import UnitOfWork
-from territorial.web.errors import BadRequest, NotFound, WebError
+from territorial.web.errors import BadRequest, NotFound, WebError, worded
 from territorial.web.views import _service as _plain_service
 from territorial.web.views import scenario_name
 
@@ -112,7 +112,7 @@ def _period(value: str | None) -> str | None:
     try:
         return parse_period(value).label
     except TerritorialError as exc:
-        raise BadRequest(str(exc)) from None
+        raise BadRequest(worded(exc)) from None
 
 
 def _scenario_status(uow: UnitOfWork, name: str) -> str:
@@ -204,7 +204,7 @@ def _quota_request(uow: UnitOfWork, form: Form) -> dict[str, Any]:
                 max_growth=_number(form, "max_growth", "max_growth", 0.3),
             )
     except TerritorialError as exc:
-        raise BadRequest(str(exc)) from None
+        raise BadRequest(worded(exc)) from None
     except ValueError as exc:
         raise BadRequest(f"growth: {exc}") from None
     if method == "blend" and not weights:
@@ -248,7 +248,7 @@ def quotas(
         qs = show_quotas(uow, label, name)
     except TerritorialError as exc:
         if label is not None:
-            raise NotFound(str(exc)) from None
+            raise NotFound(worded(exc)) from None
         return {"scenario": name, "quota": None}
     return {"scenario": name, "quota": _quota_data(quota_set_dict(qs), list(qs.notes), True)}
 
@@ -361,7 +361,7 @@ def plan(uow: UnitOfWork, territory: str, scenario: str | None = None) -> dict[s
     try:
         view = show_plan(uow, territory, name)
     except TerritorialError as exc:
-        raise NotFound(str(exc)) from None
+        raise NotFound(worded(exc)) from None
     data = view.to_dict()
     data["status"] = _scenario_status(uow, name)
     return data
@@ -408,7 +408,7 @@ def _monitor_args(
     try:
         show_quotas(uow, label, name)
     except TerritorialError as exc:
-        raise NotFound(str(exc)) from None
+        raise NotFound(worded(exc)) from None
     return label, day, name
 
 

@@ -18,12 +18,14 @@ Run = Callable[..., Result]
 
 @pytest.fixture
 def run(db_url: str) -> Run:
-    """``run("import", "accounts", path)`` runs the CLI on the test database."""
+    """``run("import", "accounts", path)`` runs the CLI on the test database
+    (``input=``: what is typed at its prompts)."""
     runner = CliRunner()
 
-    def invoke(*args: str | Path) -> Result:
+    def invoke(*args: str | Path, input: str | None = None) -> Result:
         return runner.invoke(
-            app, [str(a) for a in args], env={"TERRITORIAL_DB": db_url, "COLUMNS": "200"}
+            app, [str(a) for a in args], input=input,
+            env={"TERRITORIAL_DB": db_url, "COLUMNS": "200"},
         )
 
     return invoke

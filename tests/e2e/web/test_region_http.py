@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 import warnings
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from tests.e2e.web.login import PASSWORD, logged_in
 from tests.e2e.web.test_web_editor_http import add_drafts, stored
+from tests.e2e.web.workspaces import copy_db
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -27,10 +26,7 @@ MIXED = "Mixed draft"
 
 @pytest.fixture(scope="module")
 def region_db(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> str:
-    path = str(tmp_path_factory.mktemp("region") / "region.db")
-    for suffix in ("", "-wal", "-shm"):
-        if Path(demo_db + suffix).is_file():
-            shutil.copy(demo_db + suffix, path + suffix)
+    path = copy_db(demo_db, str(tmp_path_factory.mktemp("region") / "region.db"))
     add_drafts(path, {DRAFT: None, MIXED: None})
     mixed = stored(path, MIXED)  # one Central and one East account move, both locked
     central = sorted(a for a, t in mixed.assignments.items() if t == "Central-1")[0]

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from test_web_cycle_http import copy_db
 from tests.e2e.web.live import serve
 from tests.e2e.web.login import browser_log_in, ensure_user, logged_in
+from tests.e2e.web.workspaces import copy_db
 
 from territorial.domain.users import Role
 from territorial.services.scenarios import resolve_scenario

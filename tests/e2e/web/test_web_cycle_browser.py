@@ -1,7 +1,7 @@
 """Browser test of the implement cycle on the demo: compare Current with a small draft,
 sort the moves, download them, approve (refused, then forced) and publish with an
-effective date after the preview of the quota transfers; the import wizard and the
-exports. Chromium via Playwright, offline; screenshots go to ``__screens__/``."""
+effective date after the preview of the quota transfers; deleting a draft; the import
+wizard and the exports. Chromium via Playwright, offline; screenshots go to ``__screens__/``."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_web_cycle_http import GOOD, MOVED, TWEAK, copy_db, make_tweak
+from test_web_cycle_http import GOOD, MOVED, TWEAK, make_tweak
 from tests.e2e.web.live import serve
 from tests.e2e.web.login import browser_log_in
+from tests.e2e.web.workspaces import copy_db
 
 from territorial.services.quotas import set_quotas
 from territorial.services.workspace import open_workspace
@@ -153,6 +154,28 @@ def test_compare_approve_publish(
         listed = page.request.get(f"{cycle_server}/api/scenarios").json()["scenarios"]
         assert {s["name"]: s["status"] for s in listed}[TWEAK] == "active"  # stored so
         tab.shot(screens, "cycle-published")
+    finally:
+        tab.close()
+
+
+def test_delete_a_draft_after_confirming(browser: Any, cycle_server: str, screens: Path) -> None:
+    tab = Page(browser, cycle_server)
+    try:
+        page = tab.open("/scenarios/Current")  # copy it to a draft through its form
+        page.locator("#cy-copy input[name=name]").fill("Spare")
+        page.locator("#cy-copy-button").click()
+        page.wait_for_load_state("load")
+        page = tab.open("/scenarios/Spare")
+        page.locator("#cy-delete").scroll_into_view_if_needed()
+        page.locator("#cy-delete-button").click()  # not confirmed: the browser holds it
+        assert page.url.endswith("/scenarios/Spare")
+        page.locator("#cy-delete-confirm").check()
+        tab.shot(screens, "cycle-delete")
+        page.locator("#cy-delete-button").click()  # the form carries the CSRF token
+        page.wait_for_url("**/scenarios?deleted=Spare")
+        assert "Spare is deleted." in page.locator("[data-testid=cy-deleted]").inner_text()
+        listed = page.request.get(f"{cycle_server}/api/scenarios").json()["scenarios"]
+        assert "Spare" not in [s["name"] for s in listed]
     finally:
         tab.close()
 

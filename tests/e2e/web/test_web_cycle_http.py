@@ -6,13 +6,13 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-import sqlite3
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from tests.e2e.web.login import logged_in
+from tests.e2e.web.workspaces import copy_db
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -31,14 +31,6 @@ from territorial.web import api_cycle
 TWEAK = "Tweak"  # a draft that moves MOVED accounts and misses its designed tolerance
 MOVED = 40
 EVIL = "=HYPERLINK(1)"
-
-
-def copy_db(source: str, target: str) -> None:
-    """Copy a SQLite workspace, including what is still in its write-ahead log."""
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
 
 
 def make_tweak(uow: UnitOfWork, name: str = TWEAK, moved: int = MOVED) -> None:

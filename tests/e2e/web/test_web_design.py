@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_web_cycle_http import copy_db
 from tests.e2e.web.live import serve
 from tests.e2e.web.login import browser_log_in, http_session
+from tests.e2e.web.workspaces import copy_db
 
 pytestmark = pytest.mark.slow
 

@@ -1,17 +1,17 @@
 """HTTP tests: copy a published scenario to a new draft (page form and JSON twin), the
-scenario page's editor link and copy form, and the map editor's no-script form."""
+scenario page's editor link and copy form, the map editor's no-script form, and deleting
+a draft (page form with its confirmation, JSON twin)."""
 
 from __future__ import annotations
 
 import re
-import shutil
 import warnings
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from tests.e2e.web.login import logged_in
+from tests.e2e.web.workspaces import copy_db
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -25,11 +25,7 @@ from territorial.services.workspace import open_workspace
 
 @pytest.fixture(scope="module")
 def drafts_db(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> str:
-    path = str(tmp_path_factory.mktemp("drafts") / "drafts.db")
-    for suffix in ("", "-wal", "-shm"):
-        if Path(demo_db + suffix).is_file():
-            shutil.copy(demo_db + suffix, path + suffix)
-    return path
+    return copy_db(demo_db, str(tmp_path_factory.mktemp("drafts") / "drafts.db"))
 
 
 @pytest.fixture(scope="module")
@@ -105,3 +101,42 @@ def test_a_rep_cannot_copy(drafts_db: str) -> None:
     with logged_in(drafts_db, "rep1", Role.REP, rep_id) as rep:
         response = rep.post(f"/api/scenarios/{quote(name, safe='')}/copy", json={"name": "No"})
     assert response.status_code == 403
+
+
+def test_delete_a_draft_from_its_page_after_confirming(
+        client: TestClient, drafts_db: str) -> None:
+    active_name, _ = active(drafts_db)
+    made = client.post(f"/api/scenarios/{quote(active_name, safe='')}/copy", json={"name": "To go"})
+    assert made.status_code == 201, made.text
+    page = client.get("/scenarios/To%20go")
+    assert 'action="/scenarios/To%20go/delete"' in page.text
+    assert 'id="cy-delete-confirm"' in page.text
+    unconfirmed = client.post("/scenarios/To%20go/delete", data={}, follow_redirects=False)
+    assert unconfirmed.status_code == 400 and "Not deleted" in unconfirmed.text
+    gone = client.post("/scenarios/To%20go/delete", data={"confirm": "To go"},
+                       follow_redirects=False)
+    assert gone.status_code == 303 and gone.headers["location"] == "/scenarios?deleted=To%20go"
+    listing = client.get(gone.headers["location"])
+    assert "To go is deleted." in listing.text
+    assert "To go" not in [s["name"] for s in client.get("/api/scenarios").json()["scenarios"]]
+    assert client.get("/scenarios/To%20go").status_code == 404
+    # the active alignment offers no delete form, and its deletion is refused
+    active_page = client.get(f"/scenarios/{quote(active_name, safe='')}")
+    assert 'id="cy-delete-form"' not in active_page.text
+    refused = client.post(f"/api/scenarios/{quote(active_name, safe='')}/delete")
+    assert refused.status_code == 400 and "alignment in force" in refused.json()["error"]
+    assert client.post("/api/scenarios/Nowhere/delete").status_code == 404
+
+
+def test_delete_json_twin_and_a_rep_cannot_delete(client: TestClient, drafts_db: str) -> None:
+    name, _ = active(drafts_db)
+    assert client.post(f"/api/scenarios/{quote(name, safe='')}/copy",
+                       json={"name": "Twin"}).status_code == 201
+    uow = open_workspace(drafts_db)
+    with uow:
+        rep_id = uow.reps.list()[0].external_id
+    with logged_in(drafts_db, "rep2", Role.REP, rep_id) as rep:
+        assert rep.post("/api/scenarios/Twin/delete").status_code == 403
+    body = client.post("/api/scenarios/Twin/delete").json()
+    assert body == {"name": "Twin", "status": "draft", "territories": body["territories"],
+                    "accounts": body["accounts"]} and body["accounts"] > 0

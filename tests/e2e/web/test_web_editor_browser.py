@@ -3,17 +3,13 @@ balance change, undo."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.e2e.web.live import serve
 from tests.e2e.web.test_web_browser import MAP_TIMEOUT_MS, Tab
-from tests.e2e.web.test_web_editor_http import add_drafts
-
-from territorial.services import editing
+from tests.e2e.web.workspaces import serve_with_draft
 
 DRAFT = "Edit Browser"
 # an unselected account well inside the map with no other within 12 px (a sure click)
@@ -37,13 +33,7 @@ LONE_ACCOUNT = """() => {
 
 @pytest.fixture(scope="module")
 def editor_server(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    path = str(tmp_path_factory.mktemp("editor-browser") / "editor.db")
-    for suffix in ("", "-wal", "-shm"):
-        if Path(demo_db + suffix).is_file():
-            shutil.copy(demo_db + suffix, path + suffix)
-    add_drafts(path, {DRAFT: None})
-    editing.clear_sessions()
-    with serve(path) as base:
+    with serve_with_draft(demo_db, tmp_path_factory.mktemp("editor-browser"), DRAFT) as base:
         yield base
 
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-import shutil
 import warnings
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from tests.e2e.web.login import logged_in
+from tests.e2e.web.workspaces import copy_db
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -45,10 +44,7 @@ def add_drafts(path: str, names: dict[str, str | None]) -> None:
 @pytest.fixture(scope="module")
 def editor_db(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     """A copy of the demo workspace (the session's is shared) with two drafts."""
-    path = str(tmp_path_factory.mktemp("editor") / "editor.db")
-    for suffix in ("", "-wal", "-shm"):  # a WAL-mode database keeps recent pages aside
-        if Path(demo_db + suffix).is_file():
-            shutil.copy(demo_db + suffix, path + suffix)
+    path = copy_db(demo_db, str(tmp_path_factory.mktemp("editor") / "editor.db"))
     add_drafts(path, {DRAFT: None, ZIP_DRAFT: "Balanced territories by zip"})
     return path
 

@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_web_cycle_http import copy_db, state
+from test_web_cycle_http import state
 from tests.e2e.cli.conftest import run_ok
 from tests.e2e.web.live import serve
 from tests.e2e.web.login import browser_log_in, logged_in
+from tests.e2e.web.workspaces import copy_db
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")

@@ -4,19 +4,15 @@ the selection moves to another territory. Screenshots: phone-map.png, phone-edit
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.e2e.web.live import serve
 from tests.e2e.web.login import browser_log_in
 from tests.e2e.web.test_web_browser import MAP_TIMEOUT_MS
 from tests.e2e.web.test_web_editor_browser import LONE_ACCOUNT, accounts_of
-from tests.e2e.web.test_web_editor_http import add_drafts
-
-from territorial.services import editing
+from tests.e2e.web.workspaces import serve_with_draft
 
 DRAFT = "Edit Phone"
 PHONE = {"width": 390, "height": 844}
@@ -24,13 +20,7 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture(scope="module")
 def phone_server(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    path = str(tmp_path_factory.mktemp("phone") / "phone.db")
-    for suffix in ("", "-wal", "-shm"):
-        if Path(demo_db + suffix).is_file():
-            shutil.copy(demo_db + suffix, path + suffix)
-    add_drafts(path, {DRAFT: None})
-    editing.clear_sessions()
-    with serve(path) as base:
+    with serve_with_draft(demo_db, tmp_path_factory.mktemp("phone"), DRAFT) as base:
         yield base
 
 

@@ -9,7 +9,7 @@ import pytest
 from tests.integration.workspaces import small_workspace
 
 from territorial.domain import TerritorialError
-from territorial.domain.errors import NotPermitted
+from territorial.domain.errors import NotPermitted, OptionError
 from territorial.domain.users import Actor, Role
 from territorial.services.actor import acting_as
 from territorial.services.audit import entries, to_csv
@@ -78,8 +78,9 @@ def test_only_an_admin_manages_users_and_passwords_are_hashed(small: UnitOfWork)
         add_user(small, "maria", "long-enough-2", Role.MANAGER)
     with pytest.raises(TerritorialError, match="at least 8"):
         add_user(small, "short", "short", Role.MANAGER)
-    with pytest.raises(TerritorialError, match="needs --rep"):
+    with pytest.raises(OptionError, match="needs the rep's id") as refused:
         add_user(small, "rep-without-rep", "long-enough-1", Role.REP)
+    assert refused.value.option == "rep"
     assert authenticate(small, "maria", "long-enough-1", "10.0.0.1").username == "maria"
     set_active(small, "maria", False)
     with pytest.raises(LoginRefused):

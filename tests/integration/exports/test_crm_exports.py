@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from territorial.domain import Account, LocatedBy, TerritorialError
+from territorial.domain import Account, LocatedBy, OptionError, TerritorialError
 from territorial.io.crm import account_crm_id, is_developer_name
 from territorial.services.crm_export import export_crm
 from territorial.services.exports import export_assignments
@@ -139,8 +139,9 @@ def test_salesforce_refuses_missing_ids_and_writes_nothing(
     crm_ws: UnitOfWork, tmp_path: Path
 ) -> None:
     out = tmp_path / "sf"
-    with pytest.raises(TerritorialError, match=r"R-3 \(maria@example.com\).*--users|--users"):
+    with pytest.raises(OptionError, match=r"R-3 \(maria@example.com\)") as refused:
         export_crm(crm_ws, "salesforce", out)  # R-3 is no User Id and no User export given
+    assert refused.value.option == "users" and refused.value.remedy  # the way out: a User export
     assert not out.exists() or not any(out.iterdir())
     with crm_ws:
         scenario = crm_ws.scenarios.get("Realigned")

@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from territorial.cli.wording import worded as cli_worded
 from territorial.domain import (
     Account,
     LocatedBy,
@@ -19,6 +20,7 @@ from territorial.domain import (
     TerritorialError,
     Territory,
 )
+from territorial.domain.errors import OptionError
 from territorial.domain.publishing import ScenarioChanged
 from territorial.services.goals import add_goal
 from territorial.services.locks import move_accounts, set_locks
@@ -83,9 +85,8 @@ def test_an_unapproved_publish_is_refused_with_the_reason(ws: UnitOfWork) -> Non
     with pytest.raises(TerritorialError) as refused:
         publish_scenario(ws, "N", NEXT_YEAR, today=TODAY)
     assert "'N' is a draft, not approved" in str(refused.value)
-    assert "territorial scenario approve N" in str(refused.value) and "--force" in str(
-        refused.value
-    )
+    assert isinstance(refused.value, OptionError) and refused.value.option == "force"
+    assert "use --force to publish anyway" in cli_worded(refused.value)
     assert statuses(ws, TODAY) == {"S": "active", "N": "draft"}
     assert scenario_history(ws, "N").events == []  # nothing written
     preview = preview_publish(ws, "N", NEXT_YEAR, today=TODAY)

@@ -245,19 +245,10 @@ def _user_files(scenario: Scenario, previous: Scenario | None, user_ids: Mapping
     names = {t.name for t in scenario.territories}
     removed = sorted((u, t) for u, t in before - now if t in names)  # deleted territories cascade
     added = sorted(now - before, key=lambda p: (refs.dev[p[1]], p[0]))
-    if removed:
-        yield CsvFile(
-            "UserTerritory2Association_delete.csv", "UserTerritory2Association", "delete",
-            ("Id", "UserId", "Territory2Id"),
-            [(refs.known.association(u, refs.territory(t)) or "", u, refs.territory(t))
-             for u, t in removed],
-        )
-    if added or previous is None:
-        yield CsvFile(
-            "UserTerritory2Association_insert.csv", "UserTerritory2Association", "insert",
-            ("UserId", "Territory2Id", "RoleInTerritory2"),
-            [(u, refs.territory(t), role) for u, t in added],
-        )
+    yield from _association_files(
+        "UserTerritory2Association", "UserId", ("RoleInTerritory2", role),
+        removed, added, previous is None, refs,
+    )
 
 
 def _object_files(scenario: Scenario, previous: Scenario | None,
@@ -267,18 +258,30 @@ def _object_files(scenario: Scenario, previous: Scenario | None,
     moved = sorted(a for a in set(now) | set(before) if now.get(a) != before.get(a))
     deletes = [(account_ids[a], before[a]) for a in moved if a in before]
     inserts = [(account_ids[a], now[a]) for a in moved if a in now]
+    yield from _association_files(
+        "ObjectTerritory2Association", "ObjectId", ("AssociationCause", ASSOCIATION_CAUSE),
+        deletes, inserts, previous is None, refs,
+    )
+
+
+def _association_files(
+    sobject: str, member: str, extra: tuple[str, str],
+    deletes: Sequence[tuple[str, str]], inserts: Sequence[tuple[str, str]],
+    first: bool, refs: _Refs,
+) -> Iterable[CsvFile]:
+    """The delete and insert files of an association object (users or accounts to
+    territories): pairs of (member id, territory name); ``extra`` is the insert's own
+    (column, value). The insert file is written even empty on a first export."""
     if deletes:
         yield CsvFile(
-            "ObjectTerritory2Association_delete.csv", "ObjectTerritory2Association", "delete",
-            ("Id", "ObjectId", "Territory2Id"),
-            [(refs.known.association(o, refs.territory(t)) or "", o, refs.territory(t))
-             for o, t in deletes],
+            f"{sobject}_delete.csv", sobject, "delete", ("Id", member, "Territory2Id"),
+            [(refs.known.association(m, refs.territory(t)) or "", m, refs.territory(t))
+             for m, t in deletes],
         )
-    if inserts or previous is None:
+    if inserts or first:
         yield CsvFile(
-            "ObjectTerritory2Association_insert.csv", "ObjectTerritory2Association", "insert",
-            ("ObjectId", "Territory2Id", "AssociationCause"),
-            [(o, refs.territory(t), ASSOCIATION_CAUSE) for o, t in inserts],
+            f"{sobject}_insert.csv", sobject, "insert", (member, "Territory2Id", extra[0]),
+            [(m, refs.territory(t), extra[1]) for m, t in inserts],
         )
 
 
