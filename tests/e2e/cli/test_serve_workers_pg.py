@@ -66,12 +66,19 @@ def serving(url: str, workers: int, tmp: Path) -> Iterator[str]:
         log.close()
 
 
-@pytest.mark.parametrize("spelling", ["%3D", "="])
-def test_every_worker_reads_the_urls_schema(pg_url: str, tmp_path: Path, spelling: str) -> None:
+@pytest.mark.parametrize(("spelling", "fresh"), [("%3D", False), ("=", False), ("=", True)])
+def test_every_worker_reads_the_urls_schema(
+    pg_url: str, tmp_path: Path, spelling: str, fresh: bool
+) -> None:
+    """``fresh``: the schema is empty when the workers start (both migrate it at once)."""
     url = pg_url.replace("search_path%3D", f"search_path{spelling}")
-    small_workspace(open_workspace(url), n_accounts=40, n_reps=4)
-    ensure_user(url, "admin", Role.ADMIN)
+    if not fresh:
+        small_workspace(open_workspace(url), n_accounts=40, n_reps=4)
+        ensure_user(url, "admin", Role.ADMIN)
     with serving(url, 2, tmp_path) as base:
+        if fresh:
+            small_workspace(open_workspace(url), n_accounts=40, n_reps=4)
+            ensure_user(url, "admin", Role.ADMIN)
         client = http_session(base)  # the user lives in the URL's schema only
         seen = set()
         for _ in range(12):  # new connections: both workers answer
