@@ -9,6 +9,10 @@ scenario's territories (:func:`territorial.services.frame.leaf_labels`). A devia
 beyond the tolerance (plus 1e-9) is a miss; approve and publish refuse a scenario
 with a miss unless forced. Scenarios without a spec (imported, hand-made) are not
 checked.
+
+A manager limited to a region sees the misses of their territories only; misses
+elsewhere are counted, not named (``outside``), and still fail the check: the tolerance
+is the whole scenario's, and approving or publishing it is a decision on all of it.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from territorial.domain import OptionError, Scenario
 from territorial.metrics import TravelModel
 from territorial.metrics.balance import balance_stats
 from territorial.services.frame import ScenarioFrame
+from territorial.services.region import in_region
 from territorial.services.territory_data import per_territory
 
 
@@ -100,14 +105,20 @@ class BalanceCheck:
 
     misses: tuple[BalanceMiss, ...] = ()
     unchecked: tuple[str, ...] = ()
+    outside: int = 0  # misses in territories outside the actor's region (not named)
+    scenario: str = ""
 
     @property
     def passed(self) -> bool:
-        return not self.misses and not self.unchecked
+        return not self.misses and not self.unchecked and not self.outside
 
     def warning(self) -> str:
         """One line for the user ('' when the check passed)."""
         parts = [summary(list(self.misses))] if self.misses else []
+        if self.outside:
+            what = "" if self.misses else f"{self.scenario} misses its balance "
+            parts.append(f"{what}in {self.outside} territor{'y' if self.outside == 1 else 'ies'}"
+                         " outside your region")  # fmt: skip
         parts += [f"{m!r} could not be checked (the workspace no longer has it)"
                   for m in self.unchecked]  # fmt: skip
         return "; ".join(parts)
@@ -117,6 +128,7 @@ class BalanceCheck:
             "passed": self.passed,
             "misses": [m.to_dict() for m in self.misses],
             "unchecked": list(self.unchecked),
+            "outside_region": self.outside,
         }
 
 
@@ -141,6 +153,8 @@ def check_balance(
         )
     kept = {m: t for m, t in spec.items() if m not in gone}
     misses = balance_misses(scenario.name, kept, frame)
+    shown = tuple(m for m in misses if in_region(m.territory))
+    check = BalanceCheck(shown, gone, len(misses) - len(shown), scenario.name)
     if misses and not force:
-        raise OptionError("force", summary(misses), f"{action} anyway")
-    return BalanceCheck(tuple(misses), gone)
+        raise OptionError("force", check.warning(), f"{action} anyway")
+    return check

@@ -5,6 +5,10 @@ alignment with the same territories and a cap on the accounts that may move; the
 is stored as a draft (``Rebalance YYYY-MM-DD``, made unique) and compared with the
 alignment (:func:`territorial.services.compare.compare_scenarios`): per measure the
 worst deviation from the mean before and after, and the accounts and revenue that move.
+
+A manager limited to a region may not ask for one (:func:`require_company_rebalance`):
+the engine redesigns every territory of the alignment against one company-wide mean
+and move cap, so the draft would move accounts of other regions.
 """
 
 from __future__ import annotations
@@ -16,8 +20,10 @@ from typing import Any
 
 from territorial.domain import OptionError, TerritorialError
 from territorial.domain.alignment import DEFAULT_TOLERANCE
+from territorial.domain.errors import NotPermitted
 from territorial.jsondata import to_json_data
 from territorial.optimize.design import Progress
+from territorial.services.actor import current_actor
 from territorial.services.compare import Move, compare_scenarios
 from territorial.services.design import DesignRequest, design_scenario
 from territorial.services.frame import leaf_labels
@@ -108,6 +114,18 @@ def balance_measures(requested: Sequence[str] | None, drifted: Sequence[str]) ->
     return tuple(out)
 
 
+def require_company_rebalance() -> None:
+    """Refuse a rebalance to a manager limited to a region (NotPermitted, with why)."""
+    actor = current_actor()
+    if actor.territories is not None:
+        raise NotPermitted(
+            f"{actor.name} is limited to region {actor.region}; a rebalance redesigns "
+            "every territory of the alignment (one move cap, one mean per measure), so it "
+            "would move accounts of other regions: ask an unlimited manager, or move "
+            "accounts of your region in the editor"
+        )
+
+
 def propose_rebalance(
     uow: UnitOfWork,
     base: str | None = None,
@@ -118,6 +136,7 @@ def propose_rebalance(
 ) -> RebalanceProposal:
     """Redesign ``base`` (default the active alignment) under a move cap, store it as a
     draft and compare it with ``base``."""
+    require_company_rebalance()
     opts = options or RebalanceOptions()
     if opts.max_moves < 0:
         raise OptionError("max_moves", "must be 0 or more")

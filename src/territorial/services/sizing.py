@@ -1,4 +1,8 @@
-"""The size use case: how many reps a scenario's workload needs, and one rep more or less."""
+"""The size use case: how many reps a scenario's workload needs, and one rep more or less.
+
+A manager limited to a region sizes their region: its territories' workload, the reps
+holding them, and one rep more or less there (services/region.py has the rule).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,9 @@ from typing import Any
 
 from territorial.metrics import TravelModel
 from territorial.optimize.sizing import SizingReport, WhatIf, sizing_report, what_if_headcount
+from territorial.services.actor import current_actor
 from territorial.services.frame import load_frame
+from territorial.services.region import limited_to
 from territorial.services.scenarios import resolve_scenario
 from territorial.services.territory_data import (
     WORKING_WEEKS,
@@ -68,9 +74,13 @@ def size_sales_force(
         frame = load_frame(uow, found)
         rep_count = uow.reps.count()
     loads = per_territory(frame, account_workload(frame, travel))
+    region = limited_to()
+    held = [t for t in found.territories if region is None or t.name in region]
+    if region is not None:  # the region's territories, their reps; no company fallback
+        loads = {k: v for k, v in loads.items() if k in region}
     total = float(sum(loads.values()))
-    serving = {t.rep_external_id for t in found.territories if t.rep_external_id}
-    current = len(serving) or rep_count
+    serving = {t.rep_external_id for t in held if t.rep_external_id}
+    current = len(serving) if region is not None else (len(serving) or rep_count)
     capacity = capacity_hours_per_week * WORKING_WEEKS
     report = sizing_report(total, capacity, current, utilisation)
     what_ifs = [
@@ -95,4 +105,7 @@ def size_sales_force(
         "what-ifs spread today's workload evenly; the split between territories changes "
         "only after a redesign (territorial design)",
     ]
+    if region is not None:
+        notes.insert(0, f"region {current_actor().region} only: {len(loads)} territories, "
+                        f"{current} rep{'s' if current != 1 else ''} holding them")
     return SizingResult(found.name, report, what_ifs, busiest, notes)

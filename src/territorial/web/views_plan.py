@@ -28,6 +28,8 @@ from territorial.services.goals import add_goal, list_goals
 from territorial.services.monitor import run_monitor
 from territorial.services.plans import edit_plan, plan_territories, show_plan
 from territorial.services.quotas import quota_set_dict, set_quotas, show_quotas
+from territorial.services.rebalance import require_company_rebalance
+from territorial.services.region import limited_to
 from territorial.services.reps_assign import assign_scenario_reps
 from territorial.services.scenarios import list_scenarios, resolve_scenario
 from territorial.services.sizing import size_sales_force
@@ -477,6 +479,7 @@ def monitor(
     for r in data["reps"]:
         r["rep"] = names.get(r["rep_external_id"], r["rep_external_id"])
     data["drift_alerts"] = [a for a in data["alerts"] if a["kind"] == "drift"]
+    data["can_rebalance"] = limited_to() is None  # a rebalance redesigns every region
     data["charts"] = {
         "territories": _attainment_chart(data["territories"], "territory", "Per territory"),
         "reps": _attainment_chart(data["reps"], "rep", "Per rep"),
@@ -486,7 +489,9 @@ def monitor(
 
 
 def rebalance(uow: UnitOfWork, form: Form) -> dict[str, Any]:
-    """Queue a rebalance proposal (a new draft scenario under a move cap) as a job."""
+    """Queue a rebalance proposal (a new draft scenario under a move cap) as a job;
+    refused to a manager limited to a region, before queueing (the runner would not)."""
+    require_company_rebalance()
     label, day, name = _monitor_args(
         uow, form.get("period"), form.get("as_of"), form.get("scenario") or None
     )

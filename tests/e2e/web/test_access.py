@@ -175,6 +175,25 @@ def test_responses_carry_a_policy_without_inline_scripts(client: TestClient) -> 
     assert "unsafe-inline" not in script and "unsafe-eval" not in script
 
 
+def test_responses_carry_a_policy_without_inline_styles(client: TestClient) -> None:
+    policy = client.get("/login").headers["content-security-policy"]
+    style = next(p for p in policy.split(";") if p.strip().startswith("style-src"))
+    assert style.split() == ["style-src", "'self'"]
+    assert "unsafe-inline" not in policy and "unsafe-hashes" not in policy
+
+
+def test_no_template_or_script_writes_a_style_attribute() -> None:
+    web = Path(__file__).resolve().parents[3] / "src/territorial/web"
+    for template in (web / "templates").glob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        assert not re.search(r"\sstyle\s*=", text, re.I), f"{template.name}: style attribute"
+        assert not re.search(r"<style\b", text, re.I), f"{template.name}: <style> element"
+    for script in (web / "static").glob("*.js"):  # HTML built in scripts, too
+        text = script.read_text(encoding="utf-8")
+        assert not re.search(r"""\sstyle\s*=\s*["'$]|setAttribute\(\s*["']style""", text), \
+            f"{script.name}: style attribute"
+
+
 def test_no_template_has_inline_script_or_event_handlers() -> None:
     templates = Path(__file__).resolve().parents[3] / "src/territorial/web/templates"
     for template in templates.glob("*.html"):

@@ -367,7 +367,8 @@ def test_bad_plan_edits_write_nothing(pclient: TestClient, puow: UnitOfWork) -> 
 def test_monitor_twin_equals_service(pclient: TestClient, puow: UnitOfWork) -> None:
     expected = run_monitor(puow, "2026-Q3", date(2026, 10, 31)).to_dict()
     data = pclient.get("/api/monitor", params={"period": "2026-Q3", "as_of": "2026-10-31"}).json()
-    extra = {"charts", "drift_alerts"}
+    extra = {"charts", "drift_alerts", "can_rebalance"}
+    assert data["can_rebalance"] is True  # an unlimited manager
     rows = data.pop("reps")
     assert [{k: v for k, v in r.items() if k != "rep"} for r in rows] == expected.pop("reps")
     assert {k: v for k, v in data.items() if k not in extra} == {

@@ -4,7 +4,8 @@
 // - <select data-autosubmit> submits its form when changed;
 // - <form data-busy> disables its button and shows its .pl-busy element while it runs;
 // - an htmx request that fails shows the element named by data-error-show;
-// - logging out forgets the rep view's offline copy.
+// - logging out forgets the rep view's offline copy;
+// - bars (.bar[data-width]) get their widths.
 (function () {
   "use strict";
   const meta = document.querySelector('meta[name="csrf-token"]');
@@ -54,6 +55,21 @@
       if (shown) shown.hidden = false;
     }
   });
+
+  // <span class="bar" data-width="42.5">: the width in percent, set through CSSOM (the
+  // content policy forbids style attributes), on load and in what htmx swaps in.
+  function sizeBars(root) {
+    root.querySelectorAll(".bar[data-width]").forEach(function (bar) {
+      const width = Number(bar.getAttribute("data-width"));
+      if (Number.isFinite(width)) bar.style.width = Math.max(0, Math.min(100, width)) + "%";
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { sizeBars(document); });
+  } else {
+    sizeBars(document);
+  }
+  document.addEventListener("htmx:afterSwap", function (event) { sizeBars(event.target); });
 
   // Scripts (fetch) read the token from here.
   window.territorialCsrf = token;

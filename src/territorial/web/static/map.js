@@ -278,13 +278,23 @@ function mount(el) {
     }
   }
 
+  // A <span> with ``text`` and one colour property set through CSSOM (the content
+  // policy allows no style attribute); Leaflet's divIcon takes the element.
+  function coloured(property, color, text) {
+    const span = document.createElement("span");
+    span.textContent = text;
+    span.style[property] = color;
+    return span;
+  }
+
   function legendItem(index, color, name, rep, count) {
     const li = document.createElement("li");
     li.dataset.index = String(index);
     li.title = "Show this territory alone (click again for all)";
-    li.innerHTML = `<span class="map-swatch" style="background:${esc(color)}"></span>` +
+    li.innerHTML = `<span class="map-swatch"></span>` +
       `<span class="name">${esc(name)}<span class="rep">${esc(rep || "vacant")}</span></span>` +
       `<span class="count">${fmt.format(count)}</span>`;
+    li.firstChild.style.background = color;  // CSSOM: the content policy forbids style=
     li.addEventListener("click", () => focus(index));
     return li;
   }
@@ -304,7 +314,7 @@ function mount(el) {
           pane: "labels", interactive: false, keyboard: false,
           icon: L.divIcon({
             className: "map-label",
-            html: `<span style="border-color:${esc(terr.color)}">${esc(terr.name)}</span>`,
+            html: coloured("borderColor", terr.color, terr.name),
             iconSize: null,
           }),
         }).addTo(labels);
@@ -356,7 +366,7 @@ function mount(el) {
       L.marker([r.lat, r.lon], {
         icon: L.divIcon({
           className: "tm-rep",
-          html: `<span style="background:${esc(colorOf(t))}"></span>`,
+          html: coloured("background", colorOf(t), ""),
           iconSize: [20, 20], iconAnchor: [10, 10], popupAnchor: [0, -10],
         }),
         title: r.name, zIndexOffset: 1000, keyboard: true,

@@ -20,6 +20,10 @@
   function draw(canvas) {
     var source = document.getElementById(canvas.getAttribute("data-pl-chart"));
     if (!source || typeof Chart === "undefined") return;
+    var box = canvas.parentNode;
+    if (box && box.dataset && box.dataset.height) {  /* CSSOM: the policy forbids style= */
+      box.style.height = Number(box.dataset.height) + "px";
+    }
     var config = JSON.parse(source.textContent);
     var formats = config.pl_format || {};
     delete config.pl_format;
