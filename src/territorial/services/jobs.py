@@ -23,6 +23,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -49,7 +50,8 @@ from territorial.services.design import (
 from territorial.storage import UnitOfWork
 
 PROGRESS_EVERY = 0.5  # seconds between progress writes
-KINDS = ("design", "tradeoff", "rebalance", "import", "segment")
+FILE_KINDS = ("report", "export")  # jobs that build a file (services/job_files.py)
+KINDS = ("design", "tradeoff", "rebalance", "import", "segment", *FILE_KINDS)
 HEARTBEAT_EVERY = 5.0  # seconds between a running job's heartbeats (its updated_at)
 STALE_ENV = "TERRITORIAL_JOB_STALE_SECONDS"
 STALE_AFTER = 60.0  # a running job whose heartbeat is older than this has lost its worker
@@ -72,6 +74,9 @@ def describe(job: Job) -> dict[str, object]:
         **{k: None if v is None else v.isoformat() for k, v in (
             ("created_at", job.created_at), ("started_at", job.started_at),
             ("finished_at", job.finished_at), ("updated_at", job.updated_at))},
+        **({"file_url": f"/jobs/{job.id}/file" if job.state is JobState.DONE else None,
+            "subject": (job.result or {}).get("file") or job.params.get("what")}
+           if job.kind in FILE_KINDS else {}),
     }
 
 
@@ -100,23 +105,29 @@ TASK = "segment_task"  # in a segment job's params: which segment, territories, 
 NOT_REQUEST = ("caps", SUBMITTER, PARENT, TASK)  # params that are not the design request
 
 
-def _new_job(kind: str, params: dict[str, Any]) -> Job:
-    """A job of ``kind``, submitted by the current actor, who must be a manager."""
+def new_job(kind: str, params: dict[str, Any], key: str | None = None) -> Job:
+    """A job of ``kind``, submitted by the current actor, who must be a manager (a
+    manager limited to a region stays limited to it in the job)."""
     actor = require(Role.MANAGER, f"run {kind} jobs")
-    by = {"name": actor.name, "role": actor.role.value}
-    return Job(id=uuid.uuid4().hex[:12], kind=kind, params={**params, SUBMITTER: by})
+    by: dict[str, Any] = {"name": actor.name, "role": actor.role.value}
+    if actor.territories is not None:
+        by |= {"region": actor.region, "territories": sorted(actor.territories)}
+    return Job(id=uuid.uuid4().hex[:12], kind=kind, params={**params, SUBMITTER: by},
+               key=key)
 
 
 def _submitter(job: Job) -> Actor:
     by = job.params.get(SUBMITTER)
     if isinstance(by, dict):
-        return Actor(name=str(by["name"]), role=Role(by["role"]))
+        limited = by.get("territories")
+        return Actor(name=str(by["name"]), role=Role(by["role"]), region=by.get("region"),
+                     territories=None if limited is None else frozenset(limited))
     return local_actor()
 
 
 def submit_design(uow: UnitOfWork, request: DesignRequest) -> Job:
     """Queue a design; refuses at once a name that a scenario or another job holds."""
-    job = _new_job("design", request_params(request))
+    job = new_job("design", request_params(request))
     with uow:
         uow.write_lock()  # two submissions at once: the second sees the first's job
         if uow.scenarios.exists(request.name) and not request.replace:
@@ -144,7 +155,7 @@ def submit_tradeoff(uow: UnitOfWork, request: DesignRequest, caps: list[float]) 
     """Queue a trade-off: one design per move cap, nothing stored but the points."""
     if not caps:
         raise TerritorialError("caps: give at least one move cap, e.g. 0,5%,10%")
-    job = _new_job("tradeoff", {**request_params(request), "caps": caps})
+    job = new_job("tradeoff", {**request_params(request), "caps": caps})
     with uow:
         uow.jobs.add(job)
         uow.commit()
@@ -158,7 +169,7 @@ def submit_rebalance(
     """Queue a rebalance proposal: a draft redesigned from ``scenario`` under a move cap."""
     params = {"period": period, "as_of": None if as_of is None else as_of.isoformat(),
               "scenario": scenario, "max_moves": max_moves, "time_limit": time_limit}
-    job = _new_job("rebalance", params)
+    job = new_job("rebalance", params)
     with uow:
         uow.jobs.add(job)
         uow.commit()
@@ -295,8 +306,8 @@ def _mark_lost(uow: UnitOfWork, job: Job) -> Job:
     if reason is not None and uow.jobs.update(
             job.id, expect=(JobState.RUNNING,), state=JobState.FAILED, error=reason,
             finished_at=datetime.now(UTC)):
+        _remove_upload(uow, job)
         uow.commit()
-        _remove_upload(job)
         found = uow.jobs.get(job.id)
         assert found is not None
         return found
@@ -342,13 +353,13 @@ def cancel(uow: UnitOfWork, job_id: str) -> Job:
         os.kill(pid, signal.SIGTERM)
         if job.kind == "import":
             _wait_gone(pid)
-            _remove_upload(job)
+            _drop_upload(uow, job)
     elif job.state is JobState.RUNNING and queue_url() is not None:
         from rq.command import send_stop_job_command
 
         send_stop_job_command(_queue(str(queue_url())).connection, job_id)
     elif job.state is JobState.QUEUED:
-        _remove_upload(job)
+        _drop_upload(uow, job)
     with uow:
         children = [c.id for c in uow.jobs.list(limit=500)
                     if c.params.get(PARENT) == job_id and not c.state.finished]
@@ -397,7 +408,7 @@ def _run(uow: UnitOfWork, job_id: str) -> Job:
         stop.set()
         beating.join()
         if job.kind == "import":
-            _remove_upload(job)
+            _drop_upload(uow, job)
 
 
 def _heartbeat(uow: UnitOfWork, job_id: str, stop: threading.Event) -> None:
@@ -433,6 +444,10 @@ def _work(uow: UnitOfWork, job: Job) -> Job:
     try:
         if job.kind == "import":
             return _import(uow, job)
+        if job.kind in ("report", "export"):
+            from territorial.services.job_files import run_file_job
+
+            return run_file_job(uow, job)
         if job.kind == "rebalance":
             return _rebalance(uow, job, progress)
         request = request_from({k: v for k, v in job.params.items() if k not in NOT_REQUEST})
@@ -501,34 +516,65 @@ def submit_import(
     allow_unlocated: bool, remove: Path | None = None,
 ) -> Job:
     """Queue the import of ``path`` (``kind`` accounts or reps), all or nothing as
-    ever; ``file`` is the name it was uploaded as, ``remove`` a folder (the upload's) to
-    delete once the job has ended, however it ends."""
+    ever; ``file`` is the name it was uploaded as.
+
+    The job carries the file: its bytes go into the database with the job (table
+    ``job_files``), so a worker on any machine runs it, and ``remove`` (the upload's
+    folder, if given) is deleted as soon as the job is queued. The carried copy is
+    dropped once the job has ended, however it ends."""
+    try:
+        content = Path(path).read_bytes()
+    except OSError as exc:
+        raise TerritorialError(f"{file}: cannot read the uploaded file ({exc.strerror})") from None
     params = {"path": str(path), "file": file, "import_kind": kind, "mapping": mapping,
-              "allow_unlocated": allow_unlocated,
-              "remove": None if remove is None else str(remove)}
-    job = _new_job("import", params)
+              "allow_unlocated": allow_unlocated}
+    job = new_job("import", params)
     with uow:
         uow.jobs.add(job)
+        uow.jobs.put_file(job.id, "input", Path(path).name, content)
         uow.commit()
+    if remove is not None:
+        import shutil
+
+        shutil.rmtree(remove, ignore_errors=True)
     return job
 
 
-def _remove_upload(job: Job) -> None:
-    """Delete an import job's uploaded file (its folder) once the job has ended."""
-    folder = job.params.get("remove") if job.kind == "import" else None
-    if folder:
-        import shutil
+def _remove_upload(uow: UnitOfWork, job: Job) -> None:
+    """Drop an import job's carried file (inside ``uow``'s open transaction)."""
+    if job.kind == "import":
+        uow.jobs.drop_files(job.id, "input")
 
-        shutil.rmtree(folder, ignore_errors=True)
+
+def _drop_upload(uow: UnitOfWork, job: Job) -> None:
+    """Drop an import job's carried file once the job has ended."""
+    with uow:
+        _remove_upload(uow, job)
+        uow.commit()
 
 
 def _import(uow: UnitOfWork, job: Job) -> Job:
-    """Run an import job: progress counts the rows read; the import and the job's
-    ``done`` state commit together (a cancelled job rolls the import back)."""
+    """Run an import job on the file it carries: progress counts the rows read; the
+    import and the job's ``done`` state commit together (a cancelled job rolls the
+    import back)."""
+    p = job.params
+    shown = str(p["file"])
+    with uow:
+        carried = uow.jobs.file(job.id, "input")
+    if carried is None:
+        raise TerritorialError(f"{shown}: the uploaded file is no longer there (was the job "
+                               "cancelled?); upload it again")
+    with tempfile.TemporaryDirectory(prefix="territorial-import-") as folder:
+        local = Path(folder) / Path(carried[0]).name  # its suffix tells CSV from XLSX
+        local.write_bytes(carried[1])
+        return _import_file(uow, job, str(local), shown)
+
+
+def _import_file(uow: UnitOfWork, job: Job, path: str, shown: str) -> Job:
+    """Import the job's file, fetched to ``path`` on this machine."""
     from territorial.services.imports import ImportReport, import_accounts, import_reps
 
     p = job.params
-    path, shown = str(p["path"]), str(p["file"])
     last = 0.0
 
     def rows(done: int, total: int) -> None:
