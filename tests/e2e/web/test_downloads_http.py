@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from tests.e2e.web.login import logged_in
 
-from territorial.domain.jobs import Job
+from territorial.domain.jobs import Job, JobState
 from territorial.domain.users import Role
 from territorial.services import jobs
 from territorial.services.imports import import_accounts, import_reps
@@ -117,3 +119,27 @@ def test_salesforce_zip_when_every_rep_has_a_user_id(tmp_path: Path) -> None:
         assert response.status_code == 200
         names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
         assert "README.txt" in names and "02_Territory2Model_insert.csv" in names
+
+
+def test_the_job_page_shows_a_file_being_built(tmp_path: Path) -> None:
+    db = str(tmp_path / "crm.db")
+    uow = UnitOfWork.open(db)
+    now = datetime.now(UTC)
+    running = Job(id="building", kind="report", state=JobState.RUNNING,
+                  params={"what": "compare", "suffix": "pdf", "other": "Next"},
+                  progress={"stage": "building", "expected_seconds": 1000.0},
+                  started_at=now - timedelta(seconds=500), updated_at=now)
+    with uow:
+        uow.jobs.add(running)
+        uow.commit()
+    with logged_in(db, "manager", Role.MANAGER) as client:
+        page = client.get("/jobs/building").text
+        assert "Report compare.pdf of Next" in page
+        shown = re.search(r"building the file, (\d+) s \(the last one took 1000 s\)", page)
+        assert shown is not None and 500 <= int(shown[1]) < 560, page
+        bar = re.search(r'<progress max="100" value="(\d+)" data-testid="job-progress">', page)
+        assert bar is not None and 50 <= int(bar[1]) <= 56  # of the last one's time
+        assert 'data-testid="job-cancel"' in page
+        assert client.get("/jobs/building/file").status_code == 404
+        twin = client.get("/api/jobs/building").json()
+        assert twin["state"] == "running" and twin["file_url"] is None
