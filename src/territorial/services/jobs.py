@@ -248,7 +248,7 @@ def run_queued(db: str, job_id: str) -> str:
 
 
 def _enqueue(job: Job, db: str) -> None:
-    minutes = float(job.params.get("time_limit", 30.0)) / 60
+    minutes = float(job.params.get("time_limit", 30.0)) / 60 * int(job.params.get("starts") or 1)
     _queue(str(queue_url())).enqueue(run_queued, db, job.id, job_id=job.id,
                                      job_timeout=int(600 + 180 * minutes))
 
@@ -462,7 +462,7 @@ def _work(uow: UnitOfWork, job: Job) -> Job:
                 uow.commit()
             return get_job(uow, job_id)
         fan_out = _fan_out(uow, job, request, progress) \
-            if request.segment and queue_url() is not None else None
+            if (request.segment or request.starts > 1) and queue_url() is not None else None
         scenario, outcome = plan_design(uow, request, progress, fan_out)
     except TerritorialError as exc:
         return _finish(uow, job_id, JobState.FAILED, error=str(exc))
@@ -621,24 +621,33 @@ SEGMENT_POLL = 0.2  # seconds between looks at a design's segment jobs
 def _fan_out(
     uow: UnitOfWork, job: Job, request: DesignRequest, progress: Callable[[Progress], None]
 ) -> Callable[[list[SegmentTask]], list[tuple[dict[str, str], SegmentResult]]]:
-    """How a design on a queue runs its segments: every segment but the first becomes a
-    job (kind ``segment``) that any free worker takes; this process designs the first,
-    then each segment no worker has taken yet, then waits for the rest. Every segment
-    runs with the seed and share of time it would have here, so the plan is the same."""
+    """How a design on a queue runs its segments and starts: every (segment, seed) pair but
+    the first becomes a job (kind ``segment``) that any free worker takes; this process
+    designs the first, then each pair no worker has taken yet, then waits for the rest.
+    Every pair runs with the seed and share of time it would have here, and each segment
+    keeps its best start (:func:`starts.best`), so the plan is the same."""
+    from territorial.services import starts
+
     db = uow.engine.url.render_as_string(hide_password=False)
+    seeds = starts.seeds(request)
 
     def run_segments(tasks: list[SegmentTask]) -> list[tuple[dict[str, str], SegmentResult]]:
+        pairs = [(t, seed) for t in tasks for seed in seeds]
         children = [Job(id=uuid.uuid4().hex[:12], kind="segment",
-                        params={**job.params, PARENT: job.id, TASK: dataclasses.asdict(t)})
-                    for t in tasks[1:]]
+                        params={**job.params, "seed": seed, "starts": 1, PARENT: job.id,
+                                TASK: dataclasses.asdict(t)})
+                    for t, seed in pairs[1:]]
         with uow:
             for child in children:
                 uow.jobs.add(child)
             uow.commit()
         for child in children:
             _enqueue(child, db)
-        first = plan_segment(uow, request, tasks[0], progress)
-        return [first, *(_segment_of(uow, job.id, child.id) for child in children)]
+        task, seed = pairs[0]
+        first = plan_segment(uow, starts.with_seed(request, seed), task, progress)
+        parts = [first, *(_segment_of(uow, job.id, child.id) for child in children)]
+        k = len(seeds)
+        return [starts.best(request, parts[i * k:(i + 1) * k]) for i in range(len(tasks))]
 
     return run_segments
 
