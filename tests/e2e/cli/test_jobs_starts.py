@@ -71,11 +71,17 @@ def test_the_starts_keep_the_best_single_seed_plan_here_and_on_two_workers(
     submitted = grid(*DESIGN, "--name", "Queued", "--background", "--json")
     assert submitted.exit_code == 0, submitted.output
     parent = json.loads(submitted.output)["job"]
-    first, second = _worker(), _worker()
+    first = _worker()  # takes the design, which queues the starts of seeds 4 and 5
+    for _ in range(400):
+        children = [j for j in jobs.list_jobs(uow) if j.params.get(jobs.PARENT) == parent]
+        if children:
+            break
+        time.sleep(0.1)
+    second = _worker()  # a second worker, free while the first runs the start of seed 3
     assert first.wait(600) == 0 and second.wait(600) == 0
     job = _show(grid, parent)
     assert job["state"] == "done", job
-    children = [j for j in jobs.list_jobs(uow) if j.params.get(jobs.PARENT) == parent]
+    children = [jobs.get_job(uow, c.id) for c in children]
     assert sorted(c.params["seed"] for c in children) == [SEED + 1, SEED + 2]
     assert all(c.state.value == "done" for c in children)
     assert {c.worker for c in children} - {job["worker"]}, "no start ran elsewhere"
