@@ -74,8 +74,7 @@ def describe(job: Job) -> dict[str, object]:
         **{k: None if v is None else v.isoformat() for k, v in (
             ("created_at", job.created_at), ("started_at", job.started_at),
             ("finished_at", job.finished_at), ("updated_at", job.updated_at))},
-        **({"file_url": f"/jobs/{job.id}/file" if job.state is JobState.DONE else None,
-            "subject": (job.result or {}).get("file") or job.params.get("what")}
+        **({"file_url": f"/jobs/{job.id}/file" if job.state is JobState.DONE else None}
            if job.kind in FILE_KINDS else {}),
     }
 
@@ -513,19 +512,21 @@ def import_is_large(path: Path) -> bool:
 
 def submit_import(
     uow: UnitOfWork, path: Path, kind: str, *, file: str, mapping: dict[str, str],
-    allow_unlocated: bool, remove: Path | None = None,
+    allow_unlocated: bool, remove: Path | None = None, content: bytes | None = None,
 ) -> Job:
     """Queue the import of ``path`` (``kind`` accounts or reps), all or nothing as
     ever; ``file`` is the name it was uploaded as.
 
-    The job carries the file: its bytes go into the database with the job (table
-    ``job_files``), so a worker on any machine runs it, and ``remove`` (the upload's
-    folder, if given) is deleted as soon as the job is queued. The carried copy is
-    dropped once the job has ended, however it ends."""
-    try:
-        content = Path(path).read_bytes()
-    except OSError as exc:
-        raise TerritorialError(f"{file}: cannot read the uploaded file ({exc.strerror})") from None
+    The job carries the file: its bytes (``content``, else read from ``path`` here) go
+    into the database with the job (table ``job_files``), so a worker on any machine
+    runs it; ``remove`` (the upload's folder, if given) is deleted as soon as the job is
+    queued. The carried copy is dropped once the job has ended, however it ends."""
+    if content is None:
+        try:
+            content = Path(path).read_bytes()
+        except OSError as exc:
+            raise TerritorialError(
+                f"{file}: cannot read the uploaded file ({exc.strerror})") from None
     params = {"path": str(path), "file": file, "import_kind": kind, "mapping": mapping,
               "allow_unlocated": allow_unlocated}
     job = new_job("import", params)
