@@ -81,6 +81,9 @@ def test_downloads_listed_and_served_through_jobs(tmp_path: Path) -> None:
         assert pack.headers["content-disposition"].startswith("inline")
         _, pdf = _through_job(client, db, "/reports/assessment.pdf")
         assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-"
+        listed_jobs = client.get("/design")  # the jobs list names each file job
+        assert listed_jobs.status_code == 200 and "export hubspot.csv" in listed_jobs.text
+        assert "report rep-pack.html" in listed_jobs.text
         assert client.get("/reports/rep-pack.pdf").status_code == 400  # no rep named
         assert client.get("/downloads/nothing.csv").status_code == 404
 
