@@ -164,6 +164,13 @@ def test_an_import_job_carries_its_file_to_a_queue_worker(
     # the app's upload is gone before any worker runs: a worker elsewhere reads the copy
     # the job carries in the database
     assert not folder.exists()
+    with acting_as(Actor("manager", Role.MANAGER)):
+        dropped = jobs.submit_import(uow, path, "accounts", file="again.csv", mapping={},
+                                     allow_unlocated=False,
+                                     content=_accounts(tmp_path / "again.csv", 5).read_bytes())
+    jobs.dispatch(dropped, db_url)
+    assert _files(db_url)["input"] == {job.id, dropped.id}
+    jobs.cancel(uow, dropped.id)  # queued: its carried file goes at once
     assert _files(db_url)["input"] == {job.id}
     worked = crm("worker", "--burst")
     assert worked.exit_code == 0, worked.output
@@ -172,6 +179,7 @@ def test_an_import_job_carries_its_file_to_a_queue_worker(
     assert done.result is not None and done.result["added"] == 120
     assert done.result["file"] == "many.csv"
     assert _files(db_url)["input"] == set(), "the carried file is dropped once imported"
+    assert jobs.get_job(uow, dropped.id).state.value == "cancelled"
 
 
 def test_a_manager_limited_to_a_region_gets_a_file_of_their_own(crm: Run, db_url: str) -> None:
