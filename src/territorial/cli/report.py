@@ -28,9 +28,9 @@ def _write(kind: str, output: Path, db: str | None, as_json: bool, background: b
     if background:
         from territorial.services.job_files import FileRequest
 
-        day = params.pop("as_of", None)
-        request = FileRequest(kind, output.suffix.lower().lstrip("."),
-                              as_of=None if day is None else str(day), **params)  # type: ignore[arg-type]
+        text = {k: None if v is None else str(v) for k, v in params.items()}  # as_of: ISO
+        request = FileRequest.from_params(
+            {"what": kind, "suffix": output.suffix.lower().lstrip("."), **text})
         submit(db, request, as_json, output)
         return
     report = write_report(read_workspace(db), kind, output, **params)  # type: ignore[arg-type]
