@@ -352,13 +352,11 @@ def cancel(uow: UnitOfWork, job_id: str) -> Job:
         os.kill(pid, signal.SIGTERM)
         if job.kind == "import":
             _wait_gone(pid)
-            _drop_upload(uow, job)
     elif job.state is JobState.RUNNING and queue_url() is not None:
         from rq.command import send_stop_job_command
 
         send_stop_job_command(_queue(str(queue_url())).connection, job_id)
-    elif job.state is JobState.QUEUED:
-        _drop_upload(uow, job)
+    _drop_upload(uow, job)  # an import's carried file, wherever it was to run
     with uow:
         children = [c.id for c in uow.jobs.list(limit=500)
                     if c.params.get(PARENT) == job_id and not c.state.finished]
