@@ -172,6 +172,13 @@ def design(
         typer.Option(help="Stop after this many starts: reproducible plans.",
                      callback=count(at_least=1)),
     ] = None,
+    starts: Annotated[
+        int,
+        typer.Option(help="Independent runs with seeds SEED, SEED+1, ...; the best plan is "
+                     "kept. On a queue each is a job any free worker takes; here they run "
+                     "one after another (each gets the whole time limit).",
+                     callback=count(at_least=1)),
+    ] = 1,
     centres: Annotated[
         CentresRule,
         typer.Option(
@@ -220,6 +227,7 @@ def design(
         time_limit=time_limit,
         iterations=iterations,
         seed=seed,
+        starts=starts,
         centres=centres,
         min_accounts=min_accounts,
         max_accounts=max_accounts,

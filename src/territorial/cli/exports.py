@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from territorial.cli.common import DbOption, ScenarioOption, console, print_json, user_errors
+from territorial.cli.file_jobs import BackgroundFlag, submit
 from territorial.cli.options import output_file
 from territorial.domain.design_choices import UnitKind
 
@@ -145,6 +146,9 @@ def salesforce(
     )] = None,
     role: Annotated[str, typer.Option(help="RoleInTerritory2 of the reps.")] = "",
     as_json: JsonFlag = False,
+    background: Annotated[bool, typer.Option(
+        "--background", help="Build the files in a job, as one zip (not with --users or "
+        "--ids); print its id (save it with `jobs show ID -o FILE.zip`).")] = False,
     db: DbOption = None,
 ) -> None:
     """Salesforce Territory Management: Data Loader CSVs and a README (load order, ids).
@@ -155,6 +159,17 @@ def salesforce(
     from territorial.cli.workspace import read_workspace
     from territorial.services.crm_export import export_crm
 
+    if background:
+        from territorial.domain import TerritorialError
+        from territorial.services.job_files import FileRequest
+
+        if users or ids:
+            raise TerritorialError("--users and --ids are files on this machine; a job "
+                                   "cannot read them: leave out --background")
+        submit(db, FileRequest("salesforce", "zip", scenario=scenario, full=full, role=role),
+               as_json, output if output.suffix == ".zip" else output.with_name(
+                   f"{output.name}.zip"))
+        return
     report = export_crm(read_workspace(db), "salesforce", output, scenario, full=full,
                         users=users, ids=ids or [], role=role)
     _print_crm(report, as_json)
@@ -164,12 +179,18 @@ def salesforce(
 @user_errors
 def hubspot(
     output: DestOption, scenario: ScenarioOption = None, as_json: JsonFlag = False,
+    background: BackgroundFlag = False,
     db: DbOption = None,
 ) -> None:
     """HubSpot companies import: Record ID, Company name, Company owner, Territory."""
     from territorial.cli.workspace import read_workspace
     from territorial.services.crm_export import export_crm
 
+    if background:
+        from territorial.services.job_files import FileRequest
+
+        submit(db, FileRequest("hubspot", "csv", scenario=scenario), as_json, output)
+        return
     _print_crm(export_crm(read_workspace(db), "hubspot", output, scenario), as_json)
 
 
@@ -177,12 +198,18 @@ def hubspot(
 @user_errors
 def zoho(
     output: DestOption, scenario: ScenarioOption = None, as_json: JsonFlag = False,
+    background: BackgroundFlag = False,
     db: DbOption = None,
 ) -> None:
     """Zoho CRM accounts import: Record Id, Account Name, Account Owner, Territories."""
     from territorial.cli.workspace import read_workspace
     from territorial.services.crm_export import export_crm
 
+    if background:
+        from territorial.services.job_files import FileRequest
+
+        submit(db, FileRequest("zoho", "csv", scenario=scenario), as_json, output)
+        return
     _print_crm(export_crm(read_workspace(db), "zoho", output, scenario), as_json)
 
 
@@ -192,10 +219,16 @@ ByOption = Annotated[UnitKind | None, typer.Option(
 
 
 def _gis(fmt: str, output: Path, scenario: str | None, by: str | None, db: str | None,
-         as_json: bool) -> None:
+         as_json: bool, background: bool) -> None:
 
     from territorial.cli.workspace import read_workspace
     from territorial.services.gis_export import export_gis
+
+    if background:
+        from territorial.services.job_files import FileRequest
+
+        submit(db, FileRequest(fmt, fmt, scenario=scenario, by=by), as_json, output)
+        return
 
     report = export_gis(read_workspace(db), fmt, output, scenario, by)
     if as_json:
@@ -208,22 +241,25 @@ def _gis(fmt: str, output: Path, scenario: str | None, by: str | None, db: str |
 @app.command("geojson")
 @user_errors
 def geojson(output: DestOption, scenario: ScenarioOption = None, by: ByOption = None,
-            as_json: JsonFlag = False, db: DbOption = None) -> None:
+            as_json: JsonFlag = False, background: BackgroundFlag = False,
+            db: DbOption = None) -> None:
     """GeoJSON (WGS 84): territories as polygons with their metrics, accounts as points."""
-    _gis("geojson", output, scenario, by, db, as_json)
+    _gis("geojson", output, scenario, by, db, as_json, background)
 
 
 @app.command("kml")
 @user_errors
 def kml(output: DestOption, scenario: ScenarioOption = None, by: ByOption = None,
-        as_json: JsonFlag = False, db: DbOption = None) -> None:
+        as_json: JsonFlag = False, background: BackgroundFlag = False,
+        db: DbOption = None) -> None:
     """KML for Google Earth: coloured territory polygons and account placemarks."""
-    _gis("kml", output, scenario, by, db, as_json)
+    _gis("kml", output, scenario, by, db, as_json, background)
 
 
 @app.command("gpkg")
 @user_errors
 def gpkg(output: DestOption, scenario: ScenarioOption = None, by: ByOption = None,
-         as_json: JsonFlag = False, db: DbOption = None) -> None:
+         as_json: JsonFlag = False, background: BackgroundFlag = False,
+         db: DbOption = None) -> None:
     """GeoPackage (EPSG:4326) with the layers territories and accounts (QGIS, ArcGIS)."""
-    _gis("gpkg", output, scenario, by, db, as_json)
+    _gis("gpkg", output, scenario, by, db, as_json, background)

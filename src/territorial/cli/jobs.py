@@ -1,7 +1,9 @@
-"""`territorial jobs`: follow, wait for and cancel background work (designs)."""
+"""`territorial jobs`: follow, wait for and cancel background work (designs, imports,
+reports, exports), and save the file a report or export job built."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -9,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from territorial.cli.common import DbOption, JsonOption, console, print_json, user_errors
-from territorial.cli.options import number
+from territorial.cli.options import number, output_file
 from territorial.domain import TerritorialError
 from territorial.domain.jobs import Job
 
@@ -19,6 +21,9 @@ app = typer.Typer(help="Background jobs: list, show (and wait), cancel.", no_arg
 def _summary(job: Job) -> str:
     if job.error:
         return job.error
+    if job.kind in ("report", "export"):
+        r = job.result
+        return f"{r['file']}, {r['bytes']:,} bytes" if r else "building the file"
     if job.kind == "import":
         if job.result:
             r = job.result
@@ -41,6 +46,8 @@ def _summary(job: Job) -> str:
 
 def _subject(job: Job) -> str:
     """What the job works on: the scenario it designs, the file it imports."""
+    if job.kind in ("report", "export"):
+        return f"{job.params.get('what')}.{job.params.get('suffix')}"
     return str(job.params.get("file" if job.kind == "import" else "name") or "")
 
 
@@ -72,20 +79,33 @@ def show(
         float,
         typer.Option(help="Wait up to this many seconds for the end.", callback=number(at_least=0)),
     ] = 0,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", callback=output_file,
+        help="Save the file a report or export job built here (after --wait, if given).",
+    )] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """One job: state, progress, result or error."""
+    """One job: state, progress, result or error; -o saves a report's or export's file."""
     from territorial.services import jobs as service
     from territorial.services.workspace import open_workspace
 
     uow = open_workspace(db)
     job = service.wait(uow, job_id, wait) if wait > 0 else service.get_job(uow, job_id)
+    if output is not None:
+        from territorial.io.atomic import atomic_path
+        from territorial.services.job_files import result_file
+
+        _, content = result_file(uow, job.id)
+        with atomic_path(output) as temp:
+            temp.write_bytes(content)
     if as_json:
         print_json(service.describe(job))
         return
     console.print(Text(f"job {job.id} ({job.kind} {_subject(job)}): "
                        f"{job.state.value}. {_summary(job)}"))
+    if output is not None:
+        console.print(Text(f"Saved {output}"))
 
 
 @app.command()

@@ -25,7 +25,7 @@ class Job:
     """One job: what to do (``kind`` and ``params``), where it stands, what it gave."""
 
     id: str
-    kind: str  # "design"
+    kind: str  # "design", "report", "export", ...
     params: dict[str, Any]
     state: JobState = JobState.QUEUED
     progress: dict[str, Any] = field(default_factory=dict)
@@ -36,3 +36,4 @@ class Job:
     finished_at: datetime | None = None
     updated_at: datetime | None = None
     worker: str | None = None  # "host:pid" of the process running it
+    key: str | None = None  # a report's or export's inputs and data version (reuse)

@@ -77,6 +77,7 @@ class DesignRequest:
     time_limit: float = 30.0
     iterations: int | None = None  # stop after this many starts: the same seed, the same plan
     seed: int = 0
+    starts: int = 1  # independent starts, seeds seed .. seed+starts-1; the best plan is kept
     # travel objective: "auto" centres each kept territory at its rep's home where the rep
     # has one (the others are placed freely); "reps" requires every home; "free" ignores them
     centres: CentresRule = CentresRule.AUTO
@@ -639,7 +640,7 @@ def plan_segment(
     base, frame = _load(uow, request)
     ctx = _context(base, frame, request)
     for segment, idx, p in _segments(ctx, request):
-        if segment == task.segment:
+        if segment == task.segment or not request.segment:  # unsegmented: the one design
             return _solve_segment(ctx, request, segment, idx, p, task.time_limit, progress)
     raise OptionError("segment", f"no segment {task.segment!r} (the accounts changed?)")
 
@@ -655,6 +656,12 @@ def plan_design(
         raise OptionError("territories", "must be at least 1")
     if not request.balance:
         raise OptionError("balance", "needs at least one measure")
+    if request.starts < 1:
+        raise OptionError("starts", "must be at least 1")
+    if run_segments is None and request.starts > 1:  # the starts one after another here
+        from territorial.services.starts import local_starts
+
+        run_segments = local_starts(uow, request, progress)
     tolerances = _tolerances(request)
     started = time.perf_counter()
     base, frame = _load(uow, request)
@@ -664,7 +671,7 @@ def plan_design(
     assignment: dict[str, str] = {}
     results: list[SegmentResult] = []
     segments = _segments(ctx, request)
-    if run_segments is not None and len(segments) > 1:
+    if run_segments is not None and (len(segments) > 1 or request.starts > 1):
         solved = run_segments([SegmentTask(str(segment), p, search_time * p / request.territories)
                                for segment, _, p in segments])
     else:
@@ -749,7 +756,9 @@ def _describe(request: DesignRequest) -> str:
         parts.append(f"max moves {request.max_moves:g}")
     if request.segment:
         parts.append(f"within segments of {request.segment}")
-    parts.append(f"seed {request.seed}, time limit {request.time_limit:g}s")
+    seeds = f"seeds {request.seed}-{request.seed + request.starts - 1} (best kept)" \
+        if request.starts > 1 else f"seed {request.seed}"
+    parts.append(f"{seeds}, time limit {request.time_limit:g}s")
     return "Designed: " + "; ".join(parts)
 
 

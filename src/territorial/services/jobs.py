@@ -23,6 +23,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -37,7 +38,7 @@ from territorial.domain.users import Actor, Role
 from territorial.jsondata import to_json_data
 from territorial.metrics import TravelModel
 from territorial.optimize.design import Progress
-from territorial.services import audit, uploads
+from territorial.services import audit
 from territorial.services.actor import acting_as, local_actor, require
 from territorial.services.design import (
     DesignRequest,
@@ -50,7 +51,8 @@ from territorial.services.design import (
 from territorial.storage import UnitOfWork
 
 PROGRESS_EVERY = 0.5  # seconds between progress writes
-KINDS = ("design", "tradeoff", "rebalance", "import", "segment")
+FILE_KINDS = ("report", "export")  # jobs that build a file (services/job_files.py)
+KINDS = ("design", "tradeoff", "rebalance", "import", "segment", *FILE_KINDS)
 HEARTBEAT_EVERY = 5.0  # seconds between a running job's heartbeats (its updated_at)
 STALE_ENV = "TERRITORIAL_JOB_STALE_SECONDS"
 STALE_AFTER = 60.0  # a running job whose heartbeat is older than this has lost its worker
@@ -73,6 +75,8 @@ def describe(job: Job) -> dict[str, object]:
         **{k: None if v is None else v.isoformat() for k, v in (
             ("created_at", job.created_at), ("started_at", job.started_at),
             ("finished_at", job.finished_at), ("updated_at", job.updated_at))},
+        **({"file_url": f"/jobs/{job.id}/file" if job.state is JobState.DONE else None}
+           if job.kind in FILE_KINDS else {}),
     }
 
 
@@ -100,23 +104,29 @@ TASK = "segment_task"  # in a segment job's params: which segment, territories, 
 NOT_REQUEST = ("caps", SUBMITTER, PARENT, TASK)  # params that are not the design request
 
 
-def _new_job(kind: str, params: dict[str, Any]) -> Job:
-    """A job of ``kind``, submitted by the current actor, who must be a manager."""
+def new_job(kind: str, params: dict[str, Any], key: str | None = None) -> Job:
+    """A job of ``kind``, submitted by the current actor, who must be a manager (a
+    manager limited to a region stays limited to it in the job)."""
     actor = require(Role.MANAGER, f"run {kind} jobs")
-    by = {"name": actor.name, "role": actor.role.value}
-    return Job(id=uuid.uuid4().hex[:12], kind=kind, params={**params, SUBMITTER: by})
+    by: dict[str, Any] = {"name": actor.name, "role": actor.role.value}
+    if actor.territories is not None:
+        by |= {"region": actor.region, "territories": sorted(actor.territories)}
+    return Job(id=uuid.uuid4().hex[:12], kind=kind, params={**params, SUBMITTER: by},
+               key=key)
 
 
 def _submitter(job: Job) -> Actor:
     by = job.params.get(SUBMITTER)
     if isinstance(by, dict):
-        return Actor(name=str(by["name"]), role=Role(by["role"]))
+        limited = by.get("territories")
+        return Actor(name=str(by["name"]), role=Role(by["role"]), region=by.get("region"),
+                     territories=None if limited is None else frozenset(limited))
     return local_actor()
 
 
 def submit_design(uow: UnitOfWork, request: DesignRequest) -> Job:
     """Queue a design; refuses at once a name that a scenario or another job holds."""
-    job = _new_job("design", request_params(request))
+    job = new_job("design", request_params(request))
     with uow:
         uow.write_lock()  # two submissions at once: the second sees the first's job
         if uow.scenarios.exists(request.name) and not request.replace:
@@ -144,7 +154,7 @@ def submit_tradeoff(uow: UnitOfWork, request: DesignRequest, caps: list[float]) 
     """Queue a trade-off: one design per move cap, nothing stored but the points."""
     if not caps:
         raise TerritorialError("caps: give at least one move cap, e.g. 0,5%,10%")
-    job = _new_job("tradeoff", {**request_params(request), "caps": caps})
+    job = new_job("tradeoff", {**request_params(request), "caps": caps})
     with uow:
         uow.jobs.add(job)
         uow.commit()
@@ -158,7 +168,7 @@ def submit_rebalance(
     """Queue a rebalance proposal: a draft redesigned from ``scenario`` under a move cap."""
     params = {"period": period, "as_of": None if as_of is None else as_of.isoformat(),
               "scenario": scenario, "max_moves": max_moves, "time_limit": time_limit}
-    job = _new_job("rebalance", params)
+    job = new_job("rebalance", params)
     with uow:
         uow.jobs.add(job)
         uow.commit()
@@ -237,7 +247,7 @@ def run_queued(db: str, job_id: str) -> str:
 
 
 def _enqueue(job: Job, db: str) -> None:
-    minutes = float(job.params.get("time_limit", 30.0)) / 60
+    minutes = float(job.params.get("time_limit", 30.0)) / 60 * int(job.params.get("starts") or 1)
     _queue(str(queue_url())).enqueue(run_queued, db, job.id, job_id=job.id,
                                      job_timeout=int(600 + 180 * minutes))
 
@@ -295,8 +305,8 @@ def _mark_lost(uow: UnitOfWork, job: Job) -> Job:
     if reason is not None and uow.jobs.update(
             job.id, expect=(JobState.RUNNING,), state=JobState.FAILED, error=reason,
             finished_at=datetime.now(UTC)):
-        uow.commit()
         _remove_upload(uow, job)
+        uow.commit()
         found = uow.jobs.get(job.id)
         assert found is not None
         return found
@@ -342,13 +352,11 @@ def cancel(uow: UnitOfWork, job_id: str) -> Job:
         os.kill(pid, signal.SIGTERM)
         if job.kind == "import":
             _wait_gone(pid)
-            _remove_upload(uow, job)
     elif job.state is JobState.RUNNING and queue_url() is not None:
         from rq.command import send_stop_job_command
 
         send_stop_job_command(_queue(str(queue_url())).connection, job_id)
-    elif job.state is JobState.QUEUED:
-        _remove_upload(uow, job)
+    _drop_upload(uow, job)  # an import's carried file, wherever it was to run
     with uow:
         children = [c.id for c in uow.jobs.list(limit=500)
                     if c.params.get(PARENT) == job_id and not c.state.finished]
@@ -397,7 +405,7 @@ def _run(uow: UnitOfWork, job_id: str) -> Job:
         stop.set()
         beating.join()
         if job.kind == "import":
-            _remove_upload(uow, job)
+            _drop_upload(uow, job)
 
 
 def _heartbeat(uow: UnitOfWork, job_id: str, stop: threading.Event) -> None:
@@ -433,6 +441,10 @@ def _work(uow: UnitOfWork, job: Job) -> Job:
     try:
         if job.kind == "import":
             return _import(uow, job)
+        if job.kind in ("report", "export"):
+            from territorial.services.job_files import run_file_job
+
+            return run_file_job(uow, job)
         if job.kind == "rebalance":
             return _rebalance(uow, job, progress)
         request = request_from({k: v for k, v in job.params.items() if k not in NOT_REQUEST})
@@ -447,7 +459,7 @@ def _work(uow: UnitOfWork, job: Job) -> Job:
                 uow.commit()
             return get_job(uow, job_id)
         fan_out = _fan_out(uow, job, request, progress) \
-            if request.segment and queue_url() is not None else None
+            if (request.segment or request.starts > 1) and queue_url() is not None else None
         scenario, outcome = plan_design(uow, request, progress, fan_out)
     except TerritorialError as exc:
         return _finish(uow, job_id, JobState.FAILED, error=str(exc))
@@ -498,48 +510,70 @@ def import_is_large(path: Path) -> bool:
 
 def submit_import(
     uow: UnitOfWork, path: Path, kind: str, *, file: str, mapping: dict[str, str],
-    allow_unlocated: bool, remove: Path | None = None, upload: str | None = None,
+    allow_unlocated: bool, remove: Path | None = None, content: bytes | None = None,
 ) -> Job:
     """Queue the import of ``path`` (``kind`` accounts or reps), all or nothing as
-    ever; ``file`` is the name it was uploaded as, ``remove`` a folder to delete once the
-    job has ended, however it ends. With ``upload`` (a token of services/uploads.py) the
-    runner reads the file from the database, so a runner on any machine can, and the
-    upload is forgotten when the job ends."""
+    ever; ``file`` is the name it was uploaded as.
+
+    The job carries the file: its bytes (``content``, else read from ``path`` here) go
+    into the database with the job (table ``job_files``), so a worker on any machine
+    runs it; ``remove`` (the upload's folder, if given) is deleted as soon as the job is
+    queued. The carried copy is dropped once the job has ended, however it ends."""
+    if content is None:
+        try:
+            content = Path(path).read_bytes()
+        except OSError as exc:
+            raise TerritorialError(
+                f"{file}: cannot read the uploaded file ({exc.strerror})") from None
     params = {"path": str(path), "file": file, "import_kind": kind, "mapping": mapping,
-              "allow_unlocated": allow_unlocated,
-              "remove": None if remove is None else str(remove), "upload": upload}
-    job = _new_job("import", params)
+              "allow_unlocated": allow_unlocated}
+    job = new_job("import", params)
     with uow:
         uow.jobs.add(job)
+        uow.jobs.put_file(job.id, "input", Path(path).name, content)
         uow.commit()
+    if remove is not None:
+        import shutil
+
+        shutil.rmtree(remove, ignore_errors=True)
     return job
 
 
 def _remove_upload(uow: UnitOfWork, job: Job) -> None:
-    """Delete an import job's uploaded file (its folder, its upload) once it has ended."""
-    if job.kind != "import":
-        return
-    folder, token = job.params.get("remove"), job.params.get("upload")
-    if folder:
-        import shutil
+    """Drop an import job's carried file (inside ``uow``'s open transaction)."""
+    if job.kind == "import":
+        uow.jobs.drop_files(job.id, "input")
 
-        shutil.rmtree(folder, ignore_errors=True)
-    if token:
-        uploads.discard_upload(UnitOfWork(uow.engine), str(token))  # a connection of its own
+
+def _drop_upload(uow: UnitOfWork, job: Job) -> None:
+    """Drop an import job's carried file once the job has ended."""
+    with uow:
+        _remove_upload(uow, job)
+        uow.commit()
 
 
 def _import(uow: UnitOfWork, job: Job) -> Job:
-    """Run an import job: progress counts the rows read; the import and the job's
-    ``done`` state commit together (a cancelled job rolls the import back)."""
+    """Run an import job on the file it carries: progress counts the rows read; the
+    import and the job's ``done`` state commit together (a cancelled job rolls the
+    import back)."""
+    p = job.params
+    shown = str(p["file"])
+    with uow:
+        carried = uow.jobs.file(job.id, "input")
+    if carried is None:
+        raise TerritorialError(f"{shown}: the uploaded file is no longer there (was the job "
+                               "cancelled?); upload it again")
+    with tempfile.TemporaryDirectory(prefix="territorial-import-") as folder:
+        local = Path(folder) / Path(carried[0]).name  # its suffix tells CSV from XLSX
+        local.write_bytes(carried[1])
+        return _import_file(uow, job, str(local), shown)
+
+
+def _import_file(uow: UnitOfWork, job: Job, path: str, shown: str) -> Job:
+    """Import the job's file, fetched to ``path`` on this machine."""
     from territorial.services.imports import ImportReport, import_accounts, import_reps
 
     p = job.params
-    path, shown = str(p["path"]), str(p["file"])
-    if p.get("upload"):  # kept in the database: this runner's own copy of it
-        found = uploads.find_upload(uow, str(p["upload"]))
-        if found is None:
-            raise TerritorialError(f"{shown}: the upload is no longer here; upload it again")
-        path = str(uploads.upload_path(uow, found))
     last = 0.0
 
     def rows(done: int, total: int) -> None:
@@ -586,24 +620,33 @@ SEGMENT_POLL = 0.2  # seconds between looks at a design's segment jobs
 def _fan_out(
     uow: UnitOfWork, job: Job, request: DesignRequest, progress: Callable[[Progress], None]
 ) -> Callable[[list[SegmentTask]], list[tuple[dict[str, str], SegmentResult]]]:
-    """How a design on a queue runs its segments: every segment but the first becomes a
-    job (kind ``segment``) that any free worker takes; this process designs the first,
-    then each segment no worker has taken yet, then waits for the rest. Every segment
-    runs with the seed and share of time it would have here, so the plan is the same."""
+    """How a design on a queue runs its segments and starts: every (segment, seed) pair but
+    the first becomes a job (kind ``segment``) that any free worker takes; this process
+    designs the first, then each pair no worker has taken yet, then waits for the rest.
+    Every pair runs with the seed and share of time it would have here, and each segment
+    keeps its best start (:func:`starts.best`), so the plan is the same."""
+    from territorial.services import starts
+
     db = uow.engine.url.render_as_string(hide_password=False)
+    seeds = starts.seeds(request)
 
     def run_segments(tasks: list[SegmentTask]) -> list[tuple[dict[str, str], SegmentResult]]:
+        pairs = [(t, seed) for t in tasks for seed in seeds]
         children = [Job(id=uuid.uuid4().hex[:12], kind="segment",
-                        params={**job.params, PARENT: job.id, TASK: dataclasses.asdict(t)})
-                    for t in tasks[1:]]
+                        params={**job.params, "seed": seed, "starts": 1, PARENT: job.id,
+                                TASK: dataclasses.asdict(t)})
+                    for t, seed in pairs[1:]]
         with uow:
             for child in children:
                 uow.jobs.add(child)
             uow.commit()
         for child in children:
             _enqueue(child, db)
-        first = plan_segment(uow, request, tasks[0], progress)
-        return [first, *(_segment_of(uow, job.id, child.id) for child in children)]
+        task, seed = pairs[0]
+        first = plan_segment(uow, starts.with_seed(request, seed), task, progress)
+        parts = [first, *(_segment_of(uow, job.id, child.id) for child in children)]
+        k = len(seeds)
+        return [starts.best(request, parts[i * k:(i + 1) * k]) for i in range(len(tasks))]
 
     return run_segments
 

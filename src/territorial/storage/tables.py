@@ -178,7 +178,19 @@ jobs = Table(
     Column("finished_at", DateTime(timezone=True)),
     Column("updated_at", DateTime(timezone=True)),
     Column("worker", String(255)),
+    Column("key", String(64)),  # a file job's inputs and data version (reuse, see job_files)
     Index("ix_jobs_state_created", "state", "created_at"),
+    Index("ix_jobs_key", "key"),
+)
+
+job_files = Table(  # a job's files: an import's upload, a report's or export's result
+    "job_files",
+    metadata,
+    Column("job_id", String(36), ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(8), primary_key=True),  # "input" or "output"
+    Column("name", String(255), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("content", LargeBinary, nullable=False),
 )
 users = Table(
     "users",

@@ -399,10 +399,10 @@ def import_job(uow: UnitOfWork, request: Request, upload: Upload) -> dict[str, A
     try:
         job = jobs.submit_import(uow, upload.path, upload.kind, file=upload.name,
                                  mapping=upload.mapping,
-                                 allow_unlocated=upload.allow_unlocated,
-                                 upload=upload.token)
+                                 allow_unlocated=upload.allow_unlocated)
     except TerritorialError as exc:
         raise BadRequest(worded(exc)) from None
+    uploads.discard_upload(uow, upload.token)  # the job carries its own copy of the file
     jobs.dispatch(job, uow.engine.url.render_as_string(hide_password=False))
     return jobs.describe(job)
 

@@ -1,40 +1,33 @@
 """Downloads of the CRM files, the GIS files and the reports (``/downloads/...``,
-``/reports/...``), listed on the exports page and in its JSON twin."""
+``/reports/...``), listed on the exports page and in its JSON twin.
+
+Each is built by a job (services/job_files.py): the link answers with the file when a
+job has built it for the same inputs and today's data, else with the job's page, which
+shows the progress and then offers the file (``/jobs/{id}/file``)."""
 
 from __future__ import annotations
 
-import io
 import re
-import tempfile
-import zipfile
-from collections.abc import Callable
-from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from territorial.domain import TerritorialError
 from territorial.domain.errors import NotPermitted
-from territorial.services.crm_export import export_crm
-from territorial.services.gis_export import GIS_FORMATS, export_gis
-from territorial.services.reports import write_report
+from territorial.services import jobs
+from territorial.services.job_files import FileRequest, media_type, request_file, result_file
 from territorial.web import views
 from territorial.web.deps import Uow
 from territorial.web.errors import BadRequest, NotFound, worded
+from territorial.web.rendering import json_response
 
 __all__ = ["download_items", "router"]
 
 router = APIRouter(tags=["downloads"])
 Text = Annotated[str | None, Query()]
 
-_MEDIA = {
-    ".csv": "text/csv; charset=utf-8", ".zip": "application/zip",
-    ".geojson": "application/geo+json", ".kml": "application/vnd.google-earth.kml+xml",
-    ".gpkg": "application/geopackage+sqlite3", ".pdf": "application/pdf",
-    ".html": "text/html; charset=utf-8",
-}
 #: name, label, description, file suffix, extra parameters of the form.
 DOWNLOADS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
     ("salesforce", "Salesforce Territory Management",
@@ -72,77 +65,99 @@ def download_items(scenario: str | None) -> list[dict[str, Any]]:
     ]
 
 
-def _file(path: Path, filename: str) -> Response:
+def _file(filename: str, content: bytes) -> Response:
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", filename)
-    media = _MEDIA.get(Path(safe).suffix, "application/octet-stream")
+    media = media_type(safe)
     disposition = "inline" if media.startswith("text/html") else "attachment"
-    return Response(path.read_bytes(), media_type=media,
+    return Response(content, media_type=media,
                     headers={"Content-Disposition": f'{disposition}; filename="{safe}"'})
 
 
-def _run(call: Callable[[Path], Path], filename: str) -> Response:
-    with tempfile.TemporaryDirectory(prefix="territorial-download-") as folder:
-        try:
-            path = call(Path(folder))
-        except NotPermitted:
-            raise  # a manager limited to a region: a file for the whole company (403)
-        except TerritorialError as exc:
-            raise BadRequest(worded(exc)) from None
-        return _file(path, filename)
+def _job_of(uow: Uow, request: FileRequest) -> dict[str, Any]:
+    """The job that builds ``request``'s file (a finished or running one reused)."""
+    try:
+        job, reused = request_file(uow, request)
+    except NotPermitted:
+        raise  # a manager limited to a region: a file for the whole company (403)
+    except TerritorialError as exc:
+        raise BadRequest(worded(exc)) from None
+    return {**jobs.describe(job), "reused": reused}
 
 
-def _zip(folder: Path, files: list[Path]) -> Path:
-    target = folder / "salesforce.zip"
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for f in files:
-            archive.write(f, f.name)
-    target.write_bytes(buffer.getvalue())
-    return target
+def _served(uow: Uow, request: FileRequest) -> Response:
+    """The file when a job has built it for these inputs and this data, else the job's
+    page (303), which follows the job and then offers the file."""
+    job = _job_of(uow, request)
+    if job["state"] == "done":
+        return _file(*result_file(uow, str(job["id"])))
+    return RedirectResponse(f"/jobs/{job['id']}", status_code=303)
 
 
-@router.get("/downloads/{name}.{suffix}")
-def crm_or_map(uow: Uow, name: str, suffix: str, scenario: Text = None) -> Response:
-    """A CRM file (salesforce.zip, hubspot.csv, zoho.csv) or a map (geojson, kml, gpkg)."""
+def _export_request(uow: Uow, name: str, suffix: str, scenario: str | None) -> FileRequest:
     spec = _KIND.get(name)
     if spec is None or spec[3] != f".{suffix}" or spec[3] == ".pdf":
         raise NotFound(f"no download {name}.{suffix}")
     scen = views.scenario_name(uow, scenario) if scenario else None
-
-    def build(folder: Path) -> Path:
-        if name in GIS_FORMATS:
-            return export_gis(uow, name, folder / f"map.{suffix}", scen).path
-        if name == "salesforce":
-            report = export_crm(uow, name, folder / "salesforce", scen)
-            return _zip(folder, report.files)
-        return export_crm(uow, name, folder / f"{name}.csv", scen).files[0]
-
-    return _run(build, f"{name}-{scen or 'active'}.{suffix}")
+    return FileRequest(name, suffix, scenario=scen)
 
 
-@router.get("/reports/{kind}.{suffix}")
-def report(uow: Uow, kind: str, suffix: str, scenario: Text = None, other: Text = None,
-           rep: Text = None, period: Text = None, as_of: Text = None) -> Response:
-    """A report as PDF or HTML. ``compare`` compares the published alignment with
-    ``scenario`` (or ``other``); ``rep-pack`` needs ``rep``."""
+def _report_request(uow: Uow, kind: str, suffix: str, scenario: str | None,
+                    other: str | None, rep: str | None, period: str | None,
+                    as_of: str | None) -> FileRequest:
     from territorial.web.api_cycle import parse_day
 
     if kind not in _KIND or _KIND[kind][3] != ".pdf" or suffix not in ("pdf", "html"):
         raise NotFound(f"no report {kind}.{suffix}")
     day = parse_day(as_of, "as_of")
     scen = views.scenario_name(uow, scenario) if scenario else None
-    before, after = scen, other
+    before, after = scen, other or None
     if kind == "compare":
         before, after = None, other or scen
         if after is None:
             raise BadRequest("compare needs a scenario to compare with the published one")
-
-    def build(folder: Path) -> Path:
-        path = folder / f"{kind}.{suffix}"
-        write_report(uow, kind, path, scenario=before, other=after, rep=rep or None,
-                     period=period or None, as_of=day)
-        return path
-
-    return _run(build, f"{kind}-{after or scen or 'active'}.{suffix}")
+    return FileRequest(kind, suffix, scenario=before, other=after, rep=rep or None,
+                       period=period or None, as_of=None if day is None else day.isoformat())
 
 
+@router.get("/downloads/{name}.{suffix}")
+def crm_or_map(uow: Uow, name: str, suffix: str, scenario: Text = None) -> Response:
+    """A CRM file (salesforce.zip, hubspot.csv, zoho.csv) or a map (geojson, kml, gpkg),
+    built by a job: the file once built for today's data, else the job's page."""
+    return _served(uow, _export_request(uow, name, suffix, scenario))
+
+
+@router.get("/reports/{kind}.{suffix}")
+def report(uow: Uow, kind: str, suffix: str, scenario: Text = None, other: Text = None,
+           rep: Text = None, period: Text = None, as_of: Text = None) -> Response:
+    """A report as PDF or HTML, built by a job (see :func:`crm_or_map`). ``compare``
+    compares the published alignment with ``scenario`` (or ``other``); ``rep-pack``
+    needs ``rep``."""
+    return _served(uow, _report_request(uow, kind, suffix, scenario, other, rep, period,
+                                        as_of))
+
+
+@router.get("/api/downloads/{name}.{suffix}")
+def crm_or_map_job(uow: Uow, name: str, suffix: str, scenario: Text = None) -> Response:
+    """The job that builds the file (started, or reused with ``reused``: true); 202
+    while it runs (follow ``/api/jobs/{id}``), 200 once done; ``file_url`` fetches it."""
+    job = _job_of(uow, _export_request(uow, name, suffix, scenario))
+    return json_response(job, status=200 if job["state"] == "done" else 202)
+
+
+@router.get("/api/reports/{kind}.{suffix}")
+def report_job(uow: Uow, kind: str, suffix: str, scenario: Text = None, other: Text = None,
+               rep: Text = None, period: Text = None, as_of: Text = None) -> Response:
+    """The job that builds the report (see :func:`crm_or_map_job`)."""
+    job = _job_of(uow, _report_request(uow, kind, suffix, scenario, other, rep, period,
+                                       as_of))
+    return json_response(job, status=200 if job["state"] == "done" else 202)
+
+
+@router.get("/jobs/{job_id}/file")
+def job_file(uow: Uow, job_id: str) -> Response:
+    """The file a finished report or export job built (any app worker serves it: the
+    file is kept in the database)."""
+    try:
+        return _file(*result_file(uow, job_id))
+    except TerritorialError as exc:
+        raise NotFound(str(exc)) from None
