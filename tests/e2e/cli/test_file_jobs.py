@@ -15,6 +15,7 @@ import pytest
 from tests.e2e.cli.conftest import Run
 from tests.e2e.cli.test_jobs_cli import REDIS, _alive, _redis_reason, _running, _show
 
+from territorial.domain.errors import NotPermitted
 from territorial.domain.users import Actor, Role
 from territorial.services import job_files, jobs
 from territorial.services.actor import acting_as
@@ -182,18 +183,15 @@ def test_an_import_job_carries_its_file_to_a_queue_worker(
     assert jobs.get_job(uow, dropped.id).state.value == "cancelled"
 
 
-def test_a_manager_limited_to_a_region_gets_a_file_of_their_own(crm: Run, db_url: str) -> None:
+def test_a_manager_limited_to_a_region_is_refused_company_files(crm: Run, db_url: str) -> None:
     uow = UnitOfWork.open(db_url)
-    wide = Actor("boss", Role.MANAGER)
     east = Actor("east", Role.MANAGER, region="East", territories=frozenset({"Boston North"}))
     request = job_files.FileRequest("hubspot", "csv")
-    with acting_as(wide):
-        everyone, _ = job_files.request_file(uow, request)
-    with acting_as(east):
-        theirs, reused = job_files.request_file(uow, request)
-    assert not reused and theirs.id != everyone.id and theirs.key != everyone.key
-    runner = jobs._submitter(theirs)
-    assert runner.territories == frozenset({"Boston North"}) and runner.region == "East"
-    assert jobs._submitter(everyone).territories is None
-    for job in (everyone, theirs):
-        jobs.wait(uow, job.id, timeout=120)
+    with acting_as(east), pytest.raises(NotPermitted, match="whole company"):
+        job_files.request_file(uow, request)
+    with uow:  # refused before any job was made
+        assert not [j for j in uow.jobs.list(limit=50) if j.kind == "export"]
+    with acting_as(Actor("boss", Role.MANAGER)):
+        job, reused = job_files.request_file(uow, request)
+    assert not reused and jobs._submitter(job).territories is None
+    assert jobs.wait(uow, job.id, timeout=120).state.value == "done"
