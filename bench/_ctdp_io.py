@@ -26,19 +26,23 @@ def read_instance(path: Path) -> CtdpInstance:
     pos = 0
     n = int(tok[pos])
     pos += 1
-    rows = np.array(tok[pos:pos + 6 * n], dtype=np.float64).reshape(n, 6)
+    rows = np.array(tok[pos : pos + 6 * n], dtype=np.float64).reshape(n, 6)
     pos += 6 * n
     if not np.array_equal(rows[:, 0].astype(np.int64), np.arange(n)):
         raise ValueError(f"{path}: unit ids are not 0..n-1 in order")
     m = int(tok[pos])
     pos += 1
-    edges = np.array(tok[pos:pos + 2 * m], dtype=np.int64).reshape(m, 2)
+    edges = np.array(tok[pos : pos + 2 * m], dtype=np.int64).reshape(m, 2)
     pos += 2 * m
     p = int(tok[pos])
-    tau = np.array(tok[pos + 2:pos + 5], dtype=np.float64)
-    adj = sp.csr_matrix((np.ones(2 * m, dtype=np.int8),
-                         (np.r_[edges[:, 0], edges[:, 1]], np.r_[edges[:, 1], edges[:, 0]])),
-                        shape=(n, n))
+    tau = np.array(tok[pos + 2 : pos + 5], dtype=np.float64)
+    adj = sp.csr_matrix(
+        (
+            np.ones(2 * m, dtype=np.int8),
+            (np.r_[edges[:, 0], edges[:, 1]], np.r_[edges[:, 1], edges[:, 0]]),
+        ),
+        shape=(n, n),
+    )
     adj.data[:] = 1
     return CtdpInstance(path.stem, rows[:, 1:3].copy(), rows[:, 3:6].copy(), adj, p, tau)
 
@@ -48,8 +52,10 @@ def shared_dir(override: str | None = None) -> Path:
     cand = override or os.environ.get("TERRITORIAL_SHARED")
     path = Path(cand) if cand else Path(__file__).resolve().parents[2] / "shared"
     if not (path / "benchmarks" / "ctdp" / "instances").is_dir():
-        sys.exit(f"shared folder with benchmarks/ctdp/instances not found at {path}; "
-                 "pass --shared DIR or set TERRITORIAL_SHARED")
+        sys.exit(
+            f"shared folder with benchmarks/ctdp/instances not found at {path}; "
+            "pass --shared DIR or set TERRITORIAL_SHARED"
+        )
     return path
 
 

@@ -22,19 +22,27 @@ from territorial.geo.geodesy import equirectangular_inverse, equirectangular_km
 EARTH_RADIUS_KM = 6371.0088
 
 
-def haversine(lat1: np.ndarray | float, lon1: np.ndarray | float,
-              lat2: np.ndarray | float, lon2: np.ndarray | float) -> np.ndarray:
+def haversine(
+    lat1: np.ndarray | float,
+    lon1: np.ndarray | float,
+    lat2: np.ndarray | float,
+    lon2: np.ndarray | float,
+) -> np.ndarray:
     """Great-circle distance in km (broadcasting), written here to stay independent."""
     p1, p2 = np.radians(lat1), np.radians(lat2)
-    a = (np.sin((p2 - p1) / 2) ** 2
-         + np.cos(p1) * np.cos(p2) * np.sin(np.radians(np.subtract(lon2, lon1)) / 2) ** 2)
+    a = (
+        np.sin((p2 - p1) / 2) ** 2
+        + np.cos(p1) * np.cos(p2) * np.sin(np.radians(np.subtract(lon2, lon1)) / 2) ** 2
+    )
     return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))))
 
 
 def deviations(terr: np.ndarray, measures: np.ndarray, p: int) -> np.ndarray:
     """Per measure, the worst |load - mean| / mean over the p territories (mean = total/p)."""
-    loads = np.stack([np.bincount(terr, weights=measures[:, k], minlength=p)
-                      for k in range(measures.shape[1])], axis=1)
+    loads = np.stack(
+        [np.bincount(terr, weights=measures[:, k], minlength=p) for k in range(measures.shape[1])],
+        axis=1,
+    )
     mean = measures.sum(axis=0) / p
     return np.asarray(np.abs(loads - mean).max(axis=0) / mean)
 
@@ -46,8 +54,11 @@ def balanced(terr: np.ndarray, measures: np.ndarray, p: int, tol: float) -> bool
     return bool((deviations(terr, measures, p) <= tol + 1e-9).all())
 
 
-def _model(cost: np.ndarray, measures: np.ndarray, tol: float,
-           ) -> tuple[np.ndarray, sp.csr_matrix, np.ndarray, sp.csr_matrix, np.ndarray]:
+def _model(
+    cost: np.ndarray,
+    measures: np.ndarray,
+    tol: float,
+) -> tuple[np.ndarray, sp.csr_matrix, np.ndarray, sp.csr_matrix, np.ndarray]:
     """x[u, j] flattened as u * p + j: each unit once, every territory within ±tol."""
     n, p = cost.shape
     a_eq = sp.kron(sp.eye(n), np.ones((1, p))).tocsr()
@@ -71,8 +82,7 @@ def lp_bound(cost: np.ndarray, measures: np.ndarray, tol: float) -> tuple[float,
     the relaxation is infeasible.
     """
     c, a_eq, b_eq, a_ub, b_ub = _model(cost, measures, tol)
-    res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, 1),
-                  method="highs")
+    res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, 1), method="highs")
     if res.status != 0:
         return float("nan"), 0
     x = res.x.reshape(cost.shape)
@@ -82,9 +92,12 @@ def lp_bound(cost: np.ndarray, measures: np.ndarray, tol: float) -> tuple[float,
 def milp_optimum(cost: np.ndarray, measures: np.ndarray, tol: float) -> float:
     """The same model with integral x (self-check only): the exact optimum, nan if none."""
     c, a_eq, b_eq, a_ub, b_ub = _model(cost, measures, tol)
-    res = milp(c, integrality=np.ones_like(c), bounds=Bounds(0, 1),
-               constraints=[LinearConstraint(a_eq, b_eq, b_eq),
-                            LinearConstraint(a_ub, -np.inf, b_ub)])
+    res = milp(
+        c,
+        integrality=np.ones_like(c),
+        bounds=Bounds(0, 1),
+        constraints=[LinearConstraint(a_eq, b_eq, b_eq), LinearConstraint(a_ub, -np.inf, b_ub)],
+    )
     return float(res.fun) if res.status == 0 else float("nan")
 
 
@@ -99,8 +112,14 @@ def brute_force(cost: np.ndarray, measures: np.ndarray, tol: float) -> float:
     return best if best < math.inf else float("nan")
 
 
-def unit_costs(lat: np.ndarray, lon: np.ndarray, unit: np.ndarray, n_units: int,
-               home_lat: np.ndarray, home_lon: np.ndarray) -> np.ndarray:
+def unit_costs(
+    lat: np.ndarray,
+    lon: np.ndarray,
+    unit: np.ndarray,
+    n_units: int,
+    home_lat: np.ndarray,
+    home_lon: np.ndarray,
+) -> np.ndarray:
     """(n_units, p): sum over each unit's accounts of the distance to each home."""
     d = haversine(lat[:, None], lon[:, None], home_lat[None, :], home_lon[None, :])
     out = np.zeros((n_units, len(home_lat)))
@@ -114,8 +133,11 @@ def aggregate(values: np.ndarray, unit: np.ndarray, n_units: int) -> np.ndarray:
     return out
 
 
-def geometric_median(lat: np.ndarray, lon: np.ndarray, iters: int = 200,
-                     ) -> tuple[float, float]:
+def geometric_median(
+    lat: np.ndarray,
+    lon: np.ndarray,
+    iters: int = 200,
+) -> tuple[float, float]:
     """The point minimising the sum of distances (Weiszfeld in a local projection)."""
     ref_lat, ref_lon = float(np.mean(lat)), float(np.mean(lon))
     x, y = equirectangular_km(lat, lon, ref_lat, ref_lon)
@@ -132,8 +154,12 @@ def geometric_median(lat: np.ndarray, lon: np.ndarray, iters: int = 200,
     return float(la), float(lo)
 
 
-def median_distances(lat: np.ndarray, lon: np.ndarray, terr: np.ndarray, p: int,
-                     ) -> tuple[np.ndarray, np.ndarray]:
+def median_distances(
+    lat: np.ndarray,
+    lon: np.ndarray,
+    terr: np.ndarray,
+    p: int,
+) -> tuple[np.ndarray, np.ndarray]:
     """Each account's distance to its territory's geometric median, and the medians."""
     dist = np.zeros(len(lat))
     centres = np.full((p, 2), np.nan)
@@ -186,15 +212,18 @@ def self_check(seed: int = 0) -> list[str]:
         exact = milp_optimum(cost, meas, tol)
         bound, _ = lp_bound(cost, meas, tol)
         if math.isnan(brute) != math.isnan(exact) or (
-                not math.isnan(brute) and abs(brute - exact) > 1e-6 * max(1.0, brute)):
+            not math.isnan(brute) and abs(brute - exact) > 1e-6 * max(1.0, brute)
+        ):
             fails.append(f"case {case}: MILP {exact} != brute force {brute}")
         if not math.isnan(brute) and not bound <= brute + 1e-6:
             fails.append(f"case {case}: LP bound {bound} > optimum {brute}")
         solved += not math.isnan(brute)
         unit = rng.integers(0, 5, n)  # the unit-level bound: a tighter, still valid bound
         unit = np.unique(unit, return_inverse=True)[1]
-        u_cost, u_meas = aggregate(cost, unit, unit.max() + 1), aggregate(meas, unit,
-                                                                         unit.max() + 1)
+        u_cost, u_meas = (
+            aggregate(cost, unit, unit.max() + 1),
+            aggregate(meas, unit, unit.max() + 1),
+        )
         u_bound, _ = lp_bound(u_cost, u_meas, tol)
         u_brute = brute_force(u_cost, u_meas, tol)
         if not math.isnan(u_brute) and not (bound - 1e-6 <= u_bound <= u_brute + 1e-6):
@@ -207,8 +236,12 @@ def self_check(seed: int = 0) -> list[str]:
     def total(c: np.ndarray) -> float:
         return float(haversine(lat, lon, c[0], c[1]).sum())
 
-    best = minimize(total, np.array([lat.mean(), lon.mean()]), method="Nelder-Mead",
-                    options={"xatol": 1e-8, "fatol": 1e-8}).fun
+    best = minimize(
+        total,
+        np.array([lat.mean(), lon.mean()]),
+        method="Nelder-Mead",
+        options={"xatol": 1e-8, "fatol": 1e-8},
+    ).fun
     if total(np.array([m_lat, m_lon])) > best * 1.001:
         fails.append(f"geometric median sum {total(np.array([m_lat, m_lon]))} > {best}")
     path = sp.diags([np.ones(3), np.ones(3)], [-1, 1], shape=(4, 4))  # units 0-1-2-3

@@ -26,8 +26,11 @@ def bench_user(db: str) -> None:
 def log_in(client: Any) -> None:
     """Log an httpx or TestClient client in as the bench user (CSRF header set)."""
     token = _csrf(client.get("/login").text)
-    answer = client.post("/login", data={"username": USER, "password": PASSWORD,
-                                         "csrf_token": token}, follow_redirects=False)
+    answer = client.post(
+        "/login",
+        data={"username": USER, "password": PASSWORD, "csrf_token": token},
+        follow_redirects=False,
+    )
     assert answer.status_code == 303, answer.text[:300]
     client.headers["X-CSRF-Token"] = _csrf(client.get("/").text)
 

@@ -21,18 +21,38 @@ sys.path.insert(0, str(HERE))
 from _ctdp_io import shared_dir  # noqa: E402
 
 
-def run_one(inst: Path, shared: Path, out_dir: Path, time_limit: float, seed: int,
-            ) -> dict[str, object]:
+def run_one(
+    inst: Path,
+    shared: Path,
+    out_dir: Path,
+    time_limit: float,
+    seed: int,
+) -> dict[str, object]:
     plan = out_dir / f"{inst.stem}.csv"
     solve = subprocess.run(
-        [sys.executable, str(HERE / "ctdp.py"), str(inst), "--time-limit", str(time_limit),
-         "--seed", str(seed), "--out", str(plan)],
-        capture_output=True, text=True, check=False)
+        [
+            sys.executable,
+            str(HERE / "ctdp.py"),
+            str(inst),
+            "--time-limit",
+            str(time_limit),
+            "--seed",
+            str(seed),
+            "--out",
+            str(plan),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if solve.returncode != 0 or not plan.exists():
         return {"error": (solve.stderr or solve.stdout).strip()[-300:]}
     check = subprocess.run(
         [sys.executable, str(shared / "benchmarks/ctdp/check_plan.py"), str(inst), str(plan)],
-        capture_output=True, text=True, check=False)
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     try:
         verdict: dict[str, object] = json.loads(check.stdout)
     except json.JSONDecodeError:
@@ -64,14 +84,15 @@ def main(argv: list[str] | None = None) -> int:
         sys.exit(f"no instance matches --filter {args.filter!r}")
     args.out.mkdir(parents=True, exist_ok=True)
     print(f"{len(ref)} instances, {args.time_limit:g} s each, {args.jobs} job(s)", flush=True)
-    hdr = (f"{'instance':26} {'n':>6} {'p':>4} {'ours D':>9} {'feas':>5} {'B(S)':>8} "
-           f"{'MATS mean':>9} {'MATS best':>9} {'RME mean':>9} {'vs MATS':>8}")
+    hdr = (
+        f"{'instance':26} {'n':>6} {'p':>4} {'ours D':>9} {'feas':>5} {'B(S)':>8} "
+        f"{'MATS mean':>9} {'MATS best':>9} {'RME mean':>9} {'vs MATS':>8}"
+    )
     print(hdr)
     print("-" * len(hdr), flush=True)
 
     def task(row: dict[str, str]) -> tuple[dict[str, str], dict[str, object]]:
-        return row, run_one(shared / row["file"], shared, args.out, args.time_limit,
-                            args.seed)
+        return row, run_one(shared / row["file"], shared, args.out, args.time_limit, args.seed)
 
     n_feas = 0
     gaps: list[float] = []
@@ -88,16 +109,21 @@ def main(argv: list[str] | None = None) -> int:
             if gap is not None:
                 gaps.append(gap)
             rme = row["rme_cmp_mean"] or "-"
-            print(f"{row['instance']:26} {row['n']:>6} {row['p']:>4} "
-                  f"{d if d is not None else float('nan'):9.3f} {('yes' if feas else 'NO'):>5} "
-                  f"{fnum(v.get('total_excess')) or 0.0:8.5f} {row['mats_cmp_mean']:>9} "
-                  f"{row['mats_cmp_best']:>9} {rme:>9} "
-                  f"{(f'{gap:+.2f}%' if gap is not None else '-'):>8}", flush=True)
+            print(
+                f"{row['instance']:26} {row['n']:>6} {row['p']:>4} "
+                f"{d if d is not None else float('nan'):9.3f} {('yes' if feas else 'NO'):>5} "
+                f"{fnum(v.get('total_excess')) or 0.0:8.5f} {row['mats_cmp_mean']:>9} "
+                f"{row['mats_cmp_best']:>9} {rme:>9} "
+                f"{(f'{gap:+.2f}%' if gap is not None else '-'):>8}",
+                flush=True,
+            )
     print("-" * len(hdr))
     print(f"feasible: {n_feas}/{len(ref)}")
     if gaps:
-        print(f"mean diameter vs MATS 1800 s mean (feasible plans): {sum(gaps) / len(gaps):+.2f}% "
-              f"(min {min(gaps):+.2f}%, max {max(gaps):+.2f}%, {len(gaps)} instances)")
+        print(
+            f"mean diameter vs MATS 1800 s mean (feasible plans): {sum(gaps) / len(gaps):+.2f}% "
+            f"(min {min(gaps):+.2f}%, max {max(gaps):+.2f}%, {len(gaps)} instances)"
+        )
     return 0
 
 

@@ -37,10 +37,17 @@ def fresh_draft(uow: UnitOfWork, by: str) -> None:
     with uow:
         uow.scenarios.delete(DRAFT)
         current = resolve_scenario(uow, None)
-        uow.scenarios.save(dataclasses.replace(
-            current, name=DRAFT, status=ScenarioStatus.DRAFT, parent=current.name, locks={},
-            description=f"territories by {by}",
-            territories=[dataclasses.replace(t) for t in current.territories]))
+        uow.scenarios.save(
+            dataclasses.replace(
+                current,
+                name=DRAFT,
+                status=ScenarioStatus.DRAFT,
+                parent=current.name,
+                locks={},
+                description=f"territories by {by}",
+                territories=[dataclasses.replace(t) for t in current.territories],
+            )
+        )
         uow.commit()
 
 
@@ -52,8 +59,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--sizes", default="2500,50000")
     ap.add_argument("--runs", type=int, default=20)
-    ap.add_argument("--by", default="account,zip",
-                    help="kinds of scenario: account, zip (whole ZIPs move; contiguity)")
+    ap.add_argument(
+        "--by",
+        default="account,zip",
+        help="kinds of scenario: account, zip (whole ZIPs move; contiguity)",
+    )
     ap.add_argument("--out", default="bench/out")
     args = ap.parse_args(argv)
     with warnings.catch_warnings():
@@ -94,18 +104,37 @@ def main(argv: list[str] | None = None) -> int:
                 took.append(time.perf_counter() - t0)
                 moved.append(result["moved"])
                 t0 = time.perf_counter()
-                response = client.post(f"/api/scenarios/{DRAFT}/moves",
-                                       json={"accounts": chosen, "territory": names[-1 - run % 3]})
+                response = client.post(
+                    f"/api/scenarios/{DRAFT}/moves",
+                    json={"accounts": chosen, "territory": names[-1 - run % 3]},
+                )
                 http.append(time.perf_counter() - t0)
                 assert response.status_code == 200, response.text[:200]
-            rows.append((f"{len(ids):,}", f"{len(names)}", by, f"{size:,}",
-                         f"{int(np.median(moved)):,}", f"{pct(took, 50):.0f}",
-                         f"{pct(took, 95):.0f}", f"{pct(http, 50):.0f}",
-                         f"{cold:.2f} / {warm * 1000:.0f} ms"))
+            rows.append(
+                (
+                    f"{len(ids):,}",
+                    f"{len(names)}",
+                    by,
+                    f"{size:,}",
+                    f"{int(np.median(moved)):,}",
+                    f"{pct(took, 50):.0f}",
+                    f"{pct(took, 95):.0f}",
+                    f"{pct(http, 50):.0f}",
+                    f"{cold:.2f} / {warm * 1000:.0f} ms",
+                )
+            )
         client.close()
-    head = ("accounts", "territories", "by", "selected", "moved (median)", "p50 ms", "p95 ms",
-            "HTTP p50 ms",
-            "open cold s / warm")
+    head = (
+        "accounts",
+        "territories",
+        "by",
+        "selected",
+        "moved (median)",
+        "p50 ms",
+        "p95 ms",
+        "HTTP p50 ms",
+        "open cold s / warm",
+    )
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head)]
     print("Editor moves, server time (target: < 150 ms at 50,000 accounts)")
     print("  ".join(h.rjust(w) for h, w in zip(head, widths, strict=True)))

@@ -54,8 +54,11 @@ from territorial.storage import UnitOfWork
 
 HERE = Path(__file__).resolve().parent
 CASES = ("demo", "zip", "county", "walmart", "scale")
-DEMO_CASES = {"demo": ("account", False, 1.03), "zip": ("zip", True, 1.10),
-              "county": ("county", True, 1.10)}
+DEMO_CASES = {
+    "demo": ("account", False, 1.03),
+    "zip": ("zip", True, 1.10),
+    "county": ("county", True, 1.10),
+}
 TOL = 0.05
 GIB = 1024**3
 
@@ -94,8 +97,9 @@ class Row:
         if self.target_ratio is None and self.target_seconds is None:
             return "baseline"
         misses = [] if self.feasible else ["infeasible"]
-        if self.target_ratio is not None and (self.ratio is None
-                                              or self.ratio > self.target_ratio + 1e-12):
+        if self.target_ratio is not None and (
+            self.ratio is None or self.ratio > self.target_ratio + 1e-12
+        ):
             misses.append("ratio" if self.ratio is not None else f"no {self.reference}")
         if self.needs_reference and self.reference_km is None:
             misses.append(f"no {self.reference} bound")
@@ -107,6 +111,7 @@ class Row:
 
 
 # ---------------------------------------------------------------- demo, zip, county
+
 
 def rep_homes(frame: ScenarioFrame) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Home latitude, longitude and rep name of each territory (label) of the frame."""
@@ -138,13 +143,24 @@ def home_distances(frame: ScenarioFrame, h_lat: np.ndarray, h_lon: np.ndarray) -
     return np.where(frame.territory >= 0, d, np.nan)
 
 
-def demo_case(uow: UnitOfWork, case: str, time_limit: float, seed: int,
-              ) -> tuple[Row, list[dict[str, object]]]:
+def demo_case(
+    uow: UnitOfWork,
+    case: str,
+    time_limit: float,
+    seed: int,
+) -> tuple[Row, list[dict[str, object]]]:
     by, contiguous, target = DEMO_CASES[case]
-    request = DesignRequest(name=f"bench-{case}", territories=15,
-                            balance=("potential", "workload"), tolerance=TOL, by=by,
-                            contiguous=contiguous, time_limit=time_limit, seed=seed,
-                            replace=True)
+    request = DesignRequest(
+        name=f"bench-{case}",
+        territories=15,
+        balance=("potential", "workload"),
+        tolerance=TOL,
+        by=by,
+        contiguous=contiguous,
+        time_limit=time_limit,
+        seed=seed,
+        replace=True,
+    )
     t0 = time.perf_counter()
     outcome = design_scenario(uow, request)
     seconds = time.perf_counter() - t0
@@ -156,14 +172,21 @@ def demo_case(uow: UnitOfWork, case: str, time_limit: float, seed: int,
     feasible = p == 15 and balanced(frame.territory, measures, p, TOL)
     # what the engine itself says (its bound, and why a plan is not feasible)
     segment = outcome.segments[0]
-    notes = [f"engine: mean {segment.mean_distance_km or float('nan'):.1f} km, bound "
-             f"{segment.bound_km or float('nan'):.1f} km, {segment.iterations} iterations"]
+    notes = [
+        f"engine: mean {segment.mean_distance_km or float('nan'):.1f} km, bound "
+        f"{segment.bound_km or float('nan'):.1f} km, {segment.iterations} iterations"
+    ]
     notes += [f"engine note: {note}" for note in outcome.notes]
     if by == "account":
         unit, n_units = np.arange(n), n
     else:
-        geo = build_units(frame.lat, frame.lon, [a.zip for a in frame.accounts],
-                          [a.state for a in frame.accounts], by)
+        geo = build_units(
+            frame.lat,
+            frame.lon,
+            [a.zip for a in frame.accounts],
+            [a.state for a in frame.accounts],
+            by,
+        )
         unit, n_units = geo.unit_of_account, geo.n_units
         pairs = len({(int(u), int(t)) for u, t in zip(unit, frame.territory, strict=True)})
         used = np.unique(unit)
@@ -176,28 +199,47 @@ def demo_case(uow: UnitOfWork, case: str, time_limit: float, seed: int,
             feasible = False
             notes.append("a territory is not contiguous")
     used, inv = np.unique(unit, return_inverse=True)
-    total, fractional = lp_bound(unit_costs(frame.lat, frame.lon, inv, len(used), h_lat, h_lon),
-                                 aggregate(measures, inv, len(used)), TOL)
+    total, fractional = lp_bound(
+        unit_costs(frame.lat, frame.lon, inv, len(used), h_lat, h_lon),
+        aggregate(measures, inv, len(used)),
+        TOL,
+    )
     notes.append(f"LP over the {len(used):,} units holding accounts: {fractional} fractional")
     if case == "demo":
         base = stored_frame(uow)
         b_dist = home_distances(base, *rep_homes(base)[:2])
         b_dev = deviations(base.territory, measures, len(base.labels))
-        notes.append(f"current alignment: mean {np.nanmean(b_dist):.1f} km, worst deviation "
-                     f"{b_dev[0]:.1%} potential, {b_dev[1]:.1%} workload")
-    row = Row(case=case, units=n_units, territories=p, feasible=feasible,
-              deviation=dict(zip(("potential", "workload"),
-                                 map(float, deviations(frame.territory, measures, p)),
-                                 strict=True)),
-              mean_km=float(np.mean(dist)), reference_km=total / n, reference="LP",
-              target_ratio=target, seconds=seconds, target_seconds=30.0, notes=notes,
-              contiguous_bound_km=segment.bound_km if segment.bound_scope == "contiguous"
-              else None)
+        notes.append(
+            f"current alignment: mean {np.nanmean(b_dist):.1f} km, worst deviation "
+            f"{b_dev[0]:.1%} potential, {b_dev[1]:.1%} workload"
+        )
+    row = Row(
+        case=case,
+        units=n_units,
+        territories=p,
+        feasible=feasible,
+        deviation=dict(
+            zip(
+                ("potential", "workload"),
+                map(float, deviations(frame.territory, measures, p)),
+                strict=True,
+            )
+        ),
+        mean_km=float(np.mean(dist)),
+        reference_km=total / n,
+        reference="LP",
+        target_ratio=target,
+        seconds=seconds,
+        target_seconds=30.0,
+        notes=notes,
+        contiguous_bound_km=segment.bound_km if segment.bound_scope == "contiguous" else None,
+    )
     return row, per_rep(frame, dist, h_lat, h_lon, names)
 
 
-def per_rep(frame: ScenarioFrame, dist: np.ndarray, h_lat: np.ndarray, h_lon: np.ndarray,
-            names: list[str]) -> list[dict[str, object]]:
+def per_rep(
+    frame: ScenarioFrame, dist: np.ndarray, h_lat: np.ndarray, h_lon: np.ndarray, names: list[str]
+) -> list[dict[str, object]]:
     """Per territory: its rep, home to the accounts' geometric median, mean account km."""
     _, centres = median_distances(frame.lat, frame.lon, frame.territory, len(frame.labels))
     plan_mean = float(np.nanmean(dist))
@@ -205,29 +247,48 @@ def per_rep(frame: ScenarioFrame, dist: np.ndarray, h_lat: np.ndarray, h_lon: np
     for j, label in enumerate(frame.labels):
         mine = frame.territory == j
         mean = float(dist[mine].mean()) if mine.any() else float("nan")
-        out.append({"rep": names[j], "territory": label, "accounts": int(mine.sum()),
-                    "home_to_centre_km": float(haversine(h_lat[j], h_lon[j], *centres[j])),
-                    "mean_account_km": mean, "far": bool(mean > 2 * plan_mean)})
+        out.append(
+            {
+                "rep": names[j],
+                "territory": label,
+                "accounts": int(mine.sum()),
+                "home_to_centre_km": float(haversine(h_lat[j], h_lon[j], *centres[j])),
+                "mean_account_km": mean,
+                "far": bool(mean > 2 * plan_mean),
+            }
+        )
     return out
 
 
 # ---------------------------------------------------------------- walmart
 
+
 def walmart_case(csv_path: Path, time_limit: float, tmp: Path, seed: int) -> list[Row]:
     stores = tmp / "stores.csv"  # the file has no id column: number the stores
-    with csv_path.open(encoding="utf-8") as src, stores.open("w", encoding="utf-8",
-                                                                newline="") as dst:
+    with (
+        csv_path.open(encoding="utf-8") as src,
+        stores.open("w", encoding="utf-8", newline="") as dst,
+    ):
         reader = csv.DictReader(src)
         writer = csv.DictWriter(dst, ["store", *(reader.fieldnames or [])])
         writer.writeheader()
         for k, line in enumerate(reader, start=1):
             writer.writerow({"store": f"WM-{k:05d}", **line})
     uow = UnitOfWork.open(str(tmp / "walmart.db"))
-    import_accounts(uow, stores, {"store": "external_id", "st.address": "name",
-                                  "long": "longitude", "lat": "latitude"})
+    import_accounts(
+        uow,
+        stores,
+        {"store": "external_id", "st.address": "name", "long": "longitude", "lat": "latitude"},
+    )
     p = 20
-    request = DesignRequest(name="Stores", territories=p, balance=("accounts",),
-                            tolerance=TOL, time_limit=time_limit, seed=seed)
+    request = DesignRequest(
+        name="Stores",
+        territories=p,
+        balance=("accounts",),
+        tolerance=TOL,
+        time_limit=time_limit,
+        seed=seed,
+    )
     t0 = time.perf_counter()
     design_scenario(uow, request)
     seconds = time.perf_counter() - t0
@@ -235,11 +296,19 @@ def walmart_case(csv_path: Path, time_limit: float, tmp: Path, seed: int) -> lis
     n = len(frame.accounts)
     ones = np.ones((n, 1))
     dist, _ = median_distances(frame.lat, frame.lon, frame.territory, p)
-    ours = Row(case="walmart", units=n, territories=len(frame.labels),
-               feasible=len(frame.labels) == p and balanced(frame.territory, ones, p, TOL),
-               deviation={"accounts": float(deviations(frame.territory, ones, p)[0])},
-               mean_km=float(dist.mean()), reference_km=None, reference="kmc",
-               target_ratio=1.0, seconds=seconds, target_seconds=None)
+    ours = Row(
+        case="walmart",
+        units=n,
+        territories=len(frame.labels),
+        feasible=len(frame.labels) == p and balanced(frame.territory, ones, p, TOL),
+        deviation={"accounts": float(deviations(frame.territory, ones, p)[0])},
+        mean_km=float(dist.mean()),
+        reference_km=None,
+        reference="kmc",
+        target_ratio=1.0,
+        seconds=seconds,
+        target_seconds=None,
+    )
     try:
         from k_means_constrained import KMeansConstrained
     except ImportError:
@@ -248,21 +317,31 @@ def walmart_case(csv_path: Path, time_limit: float, tmp: Path, seed: int) -> lis
     x, y = equirectangular_km(frame.lat, frame.lon)
     size_min, size_max = math.ceil((1 - TOL) * n / p), math.floor((1 + TOL) * n / p)
     t0 = time.perf_counter()
-    kmc = KMeansConstrained(n_clusters=p, size_min=size_min, size_max=size_max, n_init=3,
-                            random_state=seed).fit_predict(np.column_stack([x, y]))
+    kmc = KMeansConstrained(
+        n_clusters=p, size_min=size_min, size_max=size_max, n_init=3, random_state=seed
+    ).fit_predict(np.column_stack([x, y]))
     k_seconds = time.perf_counter() - t0
     k_dist, _ = median_distances(frame.lat, frame.lon, kmc, p)
     ours.reference_km = float(k_dist.mean())
-    base = Row(case="walmart kmc", units=n, territories=len(np.unique(kmc)),
-               feasible=balanced(kmc, ones, p, TOL),
-               deviation={"accounts": float(deviations(kmc, ones, p)[0])},
-               mean_km=float(k_dist.mean()), reference_km=None, reference="-",
-               target_ratio=None, seconds=k_seconds, target_seconds=None,
-               notes=[f"k-means-constrained sizes {size_min}..{size_max}, n_init 3"])
+    base = Row(
+        case="walmart kmc",
+        units=n,
+        territories=len(np.unique(kmc)),
+        feasible=balanced(kmc, ones, p, TOL),
+        deviation={"accounts": float(deviations(kmc, ones, p)[0])},
+        mean_km=float(k_dist.mean()),
+        reference_km=None,
+        reference="-",
+        target_ratio=None,
+        seconds=k_seconds,
+        target_seconds=None,
+        notes=[f"k-means-constrained sizes {size_min}..{size_max}, n_init 3"],
+    )
     return [ours, base]
 
 
 # ---------------------------------------------------------------- scale
+
 
 def scale_child(time_limit: float, seed: int) -> dict[str, object]:
     """Runs in its own process: the engine on 100,000 accounts, figures as a dict."""
@@ -272,51 +351,86 @@ def scale_child(time_limit: float, seed: int) -> dict[str, object]:
     n, p = 100_000, 200
     xy, w = make_accounts(n, seed)
     t0 = time.perf_counter()
-    res = solve(DesignProblem(xy, w, p=p, tolerances=TOL, measure_names=("revenue", "workload"),
-                              objective="travel"), MaxRuntime(time_limit), seed=seed)
+    res = solve(
+        DesignProblem(
+            xy, w, p=p, tolerances=TOL, measure_names=("revenue", "workload"), objective="travel"
+        ),
+        MaxRuntime(time_limit),
+        seed=seed,
+    )
     seconds = time.perf_counter() - t0
     terr = np.asarray(res.assignment)
     counts = np.bincount(terr, minlength=p)
-    centroid = np.stack([np.bincount(terr, weights=xy[:, k], minlength=p)
-                         for k in (0, 1)], axis=1) / np.maximum(counts, 1)[:, None]
-    return {"n": n, "p": p, "feasible": balanced(terr, w, p, TOL),
-            "deviation": dict(zip(("revenue", "workload"), map(float, deviations(terr, w, p)),
-                                  strict=True)),
-            "mean_km": float(np.linalg.norm(xy - centroid[terr], axis=1).mean()),
-            "engine_bound": res.lower_bound, "engine_travel": float(res.travel),
-            "seconds": seconds,
-            "peak_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / GIB}
+    centroid = (
+        np.stack([np.bincount(terr, weights=xy[:, k], minlength=p) for k in (0, 1)], axis=1)
+        / np.maximum(counts, 1)[:, None]
+    )
+    return {
+        "n": n,
+        "p": p,
+        "feasible": balanced(terr, w, p, TOL),
+        "deviation": dict(
+            zip(("revenue", "workload"), map(float, deviations(terr, w, p)), strict=True)
+        ),
+        "mean_km": float(np.linalg.norm(xy - centroid[terr], axis=1).mean()),
+        "engine_bound": res.lower_bound,
+        "engine_travel": float(res.travel),
+        "seconds": seconds,
+        "peak_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / GIB,
+    }
 
 
 def scale_case(time_limit: float, seed: int) -> Row:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--scale-child",
-           "--time-limit", str(time_limit), "--seed", str(seed)]
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--scale-child",
+        "--time-limit",
+        str(time_limit),
+        "--seed",
+        str(seed),
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise SystemExit(f"scale case failed:\n{proc.stderr[-2000:]}")
     r = json.loads(proc.stdout.strip().splitlines()[-1])
     bound = r["engine_bound"]
-    return Row(case="scale", units=r["n"], territories=r["p"],
-               feasible=r["feasible"], deviation=r["deviation"],
-               mean_km=r["mean_km"], reference_km=None if bound is None else bound / r["n"],
-               reference="engine", target_ratio=None, seconds=r["seconds"],
-               target_seconds=120.0, peak_gib=r["peak_gib"], target_gib=4.0,
-               needs_reference=True,
-               notes=["mean distance to the territory centroid on the synthetic 1000 x 1000 "
-                      "plane; reference = the engine's lower bound / n (engine travel / n = "
-                      f"{r['engine_travel'] / r['n']:.2f})"])
+    return Row(
+        case="scale",
+        units=r["n"],
+        territories=r["p"],
+        feasible=r["feasible"],
+        deviation=r["deviation"],
+        mean_km=r["mean_km"],
+        reference_km=None if bound is None else bound / r["n"],
+        reference="engine",
+        target_ratio=None,
+        seconds=r["seconds"],
+        target_seconds=120.0,
+        peak_gib=r["peak_gib"],
+        target_gib=4.0,
+        needs_reference=True,
+        notes=[
+            "mean distance to the territory centroid on the synthetic 1000 x 1000 "
+            "plane; reference = the engine's lower bound / n (engine travel / n = "
+            f"{r['engine_travel'] / r['n']:.2f})"
+        ],
+    )
 
 
 # ---------------------------------------------------------------- output
+
 
 def fmt(x: float | None, spec: str) -> str:
     return "-" if x is None or math.isnan(x) else format(x, spec)
 
 
 def print_table(rows: list[Row]) -> None:
-    hdr = (f"{'case':12} {'units':>7} {'p':>4} {'feas':>4}  {'worst deviation':30} "
-           f"{'mean km':>8} {'reference km':>13} {'ratio':>6} {'target':>6} "
-           f"{'contig. bound':>13} {'ratio':>6} {'seconds':>7} {'GiB':>5}  verdict")
+    hdr = (
+        f"{'case':12} {'units':>7} {'p':>4} {'feas':>4}  {'worst deviation':30} "
+        f"{'mean km':>8} {'reference km':>13} {'ratio':>6} {'target':>6} "
+        f"{'contig. bound':>13} {'ratio':>6} {'seconds':>7} {'GiB':>5}  verdict"
+    )
     print(hdr)
     print("-" * len(hdr))
     for r in rows:
@@ -324,10 +438,12 @@ def print_table(rows: list[Row]) -> None:
         ref = f"{r.reference} {fmt(r.reference_km, '.1f')}" if r.reference != "-" else "-"
         target = fmt(r.target_ratio, ".2f")
         cratio = None if not r.contiguous_bound_km else r.mean_km / r.contiguous_bound_km
-        print(f"{r.case:12} {r.units:>7,} {r.territories:>4} {('yes' if r.feasible else 'NO'):>4}"
-              f"  {dev:30} {fmt(r.mean_km, '.1f'):>8} {ref:>13} {fmt(r.ratio, '.3f'):>6} "
-              f"{target:>6} {fmt(r.contiguous_bound_km, '.1f'):>13} {fmt(cratio, '.3f'):>6} "
-              f"{r.seconds:>7.1f} {fmt(r.peak_gib, '.2f'):>5}  {r.verdict}")
+        print(
+            f"{r.case:12} {r.units:>7,} {r.territories:>4} {('yes' if r.feasible else 'NO'):>4}"
+            f"  {dev:30} {fmt(r.mean_km, '.1f'):>8} {ref:>13} {fmt(r.ratio, '.3f'):>6} "
+            f"{target:>6} {fmt(r.contiguous_bound_km, '.1f'):>13} {fmt(cratio, '.3f'):>6} "
+            f"{r.seconds:>7.1f} {fmt(r.peak_gib, '.2f'):>5}  {r.verdict}"
+        )
     for r in rows:
         for note in r.notes:
             print(f"  {r.case}: {note}")
@@ -338,9 +454,11 @@ def print_reps(reps: list[dict[str, object]]) -> None:
     print(hdr)
     print("-" * len(hdr))
     for r in reps:
-        print(f"{r['rep']!s:24} {r['territory']!s:12} {r['accounts']:>8} "
-              f"{r['home_to_centre_km']:>14.0f} {r['mean_account_km']:>8.0f}"
-              + ("  > 2 x plan mean" if r["far"] else ""))
+        print(
+            f"{r['rep']!s:24} {r['territory']!s:12} {r['accounts']:>8} "
+            f"{r['home_to_centre_km']:>14.0f} {r['mean_account_km']:>8.0f}"
+            + ("  > 2 x plan mean" if r["far"] else "")
+        )
 
 
 def shared_dir(override: str | None) -> Path:
@@ -349,11 +467,13 @@ def shared_dir(override: str | None) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--cases", default=",".join(CASES))
-    ap.add_argument("--time-limit", type=float, default=None,
-                    help="seconds per design (default 30, scale 100)")
+    ap.add_argument(
+        "--time-limit", type=float, default=None, help="seconds per design (default 30, scale 100)"
+    )
     ap.add_argument("--skip-scale", action="store_true")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--shared", default=None, help="the shared folder (datasets/walmart)")
@@ -363,8 +483,11 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.self_check:
         fails = self_check(args.seed)
-        print("\n".join(fails) or "self-check passed: haversine, LP bound <= brute force "
-              "== MILP (account and unit level), geometric median, contiguity, deviations")
+        print(
+            "\n".join(fails)
+            or "self-check passed: haversine, LP bound <= brute force "
+            "== MILP (account and unit level), geometric median, contiguity, deviations"
+        )
         return 1 if fails else 0
     if args.scale_child:
         print(json.dumps(scale_child(args.time_limit or 100.0, args.seed)))
@@ -403,10 +526,17 @@ def main(argv: list[str] | None = None) -> int:
         print("demo: each rep's home against the territory (centre = geometric median)")
         print_reps(reps["demo"])
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({
-        "time_limit": args.time_limit, "seed": args.seed,
-        "cases": [{**asdict(r), "ratio": r.ratio, "verdict": r.verdict} for r in rows],
-        "reps": reps}, indent=2))
+    args.out.write_text(
+        json.dumps(
+            {
+                "time_limit": args.time_limit,
+                "seed": args.seed,
+                "cases": [{**asdict(r), "ratio": r.ratio, "verdict": r.verdict} for r in rows],
+                "reps": reps,
+            },
+            indent=2,
+        )
+    )
     print(f"\nwritten to {args.out}")
     return 0
 

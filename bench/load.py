@@ -41,8 +41,9 @@ def _port() -> int:
 
 
 def _territorial(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BIN / "territorial"), *args], check=True, capture_output=True,
-                          text=True, env=env)
+    return subprocess.run(
+        [str(BIN / "territorial"), *args], check=True, capture_output=True, text=True, env=env
+    )
 
 
 def prepare(db: str) -> None:
@@ -52,8 +53,9 @@ def prepare(db: str) -> None:
     url = sa.make_url(db)
     admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                              {"n": url.database}).first()
+        exists = conn.execute(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": url.database}
+        ).first()
         if not exists:
             conn.execute(sa.text(f'CREATE DATABASE "{url.database}"'))
     admin.dispose()
@@ -64,9 +66,19 @@ def prepare(db: str) -> None:
 def run_load(db: str, workers: int, clients: int, seconds: float) -> dict[str, float]:
     port = _port()
     server = subprocess.Popen(
-        [str(BIN / "territorial"), "serve", "--db", db, "--port", str(port),
-         "--workers", str(workers)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        [
+            str(BIN / "territorial"),
+            "serve",
+            "--db",
+            db,
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -109,8 +121,9 @@ def run_load(db: str, workers: int, clients: int, seconds: float) -> dict[str, f
                     times.append(took)
                     errors += not ok
 
-        threads = [threading.Thread(target=client_loop, args=(i, c)) for i, c in
-                   enumerate(sessions)]
+        threads = [
+            threading.Thread(target=client_loop, args=(i, c)) for i, c in enumerate(sessions)
+        ]
         t0 = time.perf_counter()
         for t in threads:
             t.start()
@@ -119,7 +132,8 @@ def run_load(db: str, workers: int, clients: int, seconds: float) -> dict[str, f
         wall = time.perf_counter() - t0
         times.sort()
         return {
-            "requests": len(times), "rps": len(times) / wall,
+            "requests": len(times),
+            "rps": len(times) / wall,
             "p50": statistics.median(times) if times else float("nan"),
             "p95": times[int(0.95 * (len(times) - 1))] if times else float("nan"),
             "p99": times[int(0.99 * (len(times) - 1))] if times else float("nan"),
@@ -130,19 +144,42 @@ def run_load(db: str, workers: int, clients: int, seconds: float) -> dict[str, f
         server.wait(timeout=30)
 
 
-def run_jobs(db: str, redis: str, jobs: int, job_workers: int, seconds: float,
-             started: threading.Event | None = None) -> float:
+def run_jobs(
+    db: str,
+    redis: str,
+    jobs: int,
+    job_workers: int,
+    seconds: float,
+    started: threading.Event | None = None,
+) -> float:
     """Wall time for ``jobs`` designs of ``seconds`` each on ``job_workers`` RQ workers."""
     env = {**os.environ, "TERRITORIAL_QUEUE": redis, "TERRITORIAL_QUEUE_NAME": "bench-load"}
     ids = []
     for i in range(jobs):
-        out = _territorial("design", "-p", "15", "--name", f"Load {i} {time.time():.0f}",
-                           "--time-limit", str(seconds), "--background", "--db", db, env=env)
+        out = _territorial(
+            "design",
+            "-p",
+            "15",
+            "--name",
+            f"Load {i} {time.time():.0f}",
+            "--time-limit",
+            str(seconds),
+            "--background",
+            "--db",
+            db,
+            env=env,
+        )
         ids.append(out.stdout.split("job ")[1].split()[0])
     t0 = time.perf_counter()
-    workers = [subprocess.Popen([str(BIN / "territorial"), "worker", "--burst"],
-                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-               for _ in range(job_workers)]
+    workers = [
+        subprocess.Popen(
+            [str(BIN / "territorial"), "worker", "--burst"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(job_workers)
+    ]
     if started is not None:
         started.set()
     for w in workers:
@@ -156,8 +193,9 @@ def run_jobs(db: str, redis: str, jobs: int, job_workers: int, seconds: float,
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--db", default="postgresql://postgres@127.0.0.1/territorial_load")
     ap.add_argument("--workers", default="1,2,4")
     ap.add_argument("--clients", type=int, default=20)
@@ -170,17 +208,24 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if not args.skip_build:
         prepare(args.db)
-    print(f"Load: {args.clients} clients for {args.seconds:g} s each; machine: "
-          f"{os.cpu_count()} CPUs\n")
-    print(f"{'app workers':>21} {'requests':>9} {'req/s':>7} {'p50 s':>7} {'p95 s':>7} "
-          f"{'p99 s':>7} {'errors':>6} {'vs 1 worker':>11}")
+    print(
+        f"Load: {args.clients} clients for {args.seconds:g} s each; machine: "
+        f"{os.cpu_count()} CPUs\n"
+    )
+    print(
+        f"{'app workers':>21} {'requests':>9} {'req/s':>7} {'p50 s':>7} {'p95 s':>7} "
+        f"{'p99 s':>7} {'errors':>6} {'vs 1 worker':>11}"
+    )
     first = None
     counts = [int(w) for w in args.workers.split(",")]
 
     def row(label: str, r: dict[str, float]) -> None:
-        print(f"{label:>21} {r['requests']:>9.0f} {r['rps']:>7.2f} {r['p50']:>7.2f} "
-              f"{r['p95']:>7.2f} {r['p99']:>7.2f} {r['errors']:>6.0f} "
-              f"{r['rps'] / (first or r['rps']):>10.2f}x", flush=True)
+        print(
+            f"{label:>21} {r['requests']:>9.0f} {r['rps']:>7.2f} {r['p50']:>7.2f} "
+            f"{r['p95']:>7.2f} {r['p99']:>7.2f} {r['errors']:>6.0f} "
+            f"{r['rps'] / (first or r['rps']):>10.2f}x",
+            flush=True,
+        )
 
     for n in counts:
         r = run_load(args.db, n, args.clients, args.seconds)
@@ -190,18 +235,27 @@ def main(argv: list[str] | None = None) -> int:
         # the designs run on their workers while the app serves the same load again
         walls: list[float] = []
         working = threading.Event()
-        jobs = threading.Thread(target=lambda: walls.append(run_jobs(
-            args.db, args.redis, args.jobs, args.job_workers, args.design_seconds, working)))
+        jobs = threading.Thread(
+            target=lambda: walls.append(
+                run_jobs(
+                    args.db, args.redis, args.jobs, args.job_workers, args.design_seconds, working
+                )
+            )
+        )
         jobs.start()
         working.wait()
-        row(f"{counts[-1]} (designs running)",
-            run_load(args.db, counts[-1], args.clients, args.seconds))
+        row(
+            f"{counts[-1]} (designs running)",
+            run_load(args.db, counts[-1], args.clients, args.seconds),
+        )
         jobs.join()
         wall = walls[0]
         ideal = args.jobs * args.design_seconds / args.job_workers
-        print(f"\n{args.jobs} designs of {args.design_seconds:g} s on {args.job_workers} "
-              f"workers: {wall:.1f} s wall (ideal {ideal:.0f} s; one worker would need "
-              f"{args.jobs * args.design_seconds:.0f} s)")
+        print(
+            f"\n{args.jobs} designs of {args.design_seconds:g} s on {args.job_workers} "
+            f"workers: {wall:.1f} s wall (ideal {ideal:.0f} s; one worker would need "
+            f"{args.jobs * args.design_seconds:.0f} s)"
+        )
     return 0
 
 

@@ -66,23 +66,38 @@ def main(argv: list[str] | None = None) -> int:
     Path(args.db).parent.mkdir(parents=True, exist_ok=True)
     rows: list[tuple[str, str, str]] = []
     if args.rebuild or not Path(args.db).is_file():
-        rows.append(("build workspace (generator + store)",
-                     f"{build(args.db, args.n, args.reps, args.months, args.seed):.1f} s", ""))
+        rows.append(
+            (
+                "build workspace (generator + store)",
+                f"{build(args.db, args.n, args.reps, args.months, args.seed):.1f} s",
+                "",
+            )
+        )
     uow = open_workspace(args.db)
     t0 = time.perf_counter()
     with uow:
         scenario = resolve_scenario(uow, None)
         frame = load_frame(uow, scenario)
-    rows.append((f"load frame ({len(frame.accounts):,} accounts, {len(frame.labels)} territories)",
-                 f"{time.perf_counter() - t0:.2f} s", ""))
+    rows.append(
+        (
+            f"load frame ({len(frame.accounts):,} accounts, {len(frame.labels)} territories)",
+            f"{time.perf_counter() - t0:.2f} s",
+            "",
+        )
+    )
     compute_shapes(frame, "account")  # loads the US outline once (cached per process)
     for kind in ("account", "zip", "county"):
         t0 = time.perf_counter()
         shapes = compute_shapes(frame, kind)  # type: ignore[arg-type]
         took = time.perf_counter() - t0
         drawn = sum(g is not None for g in shapes.geometries)
-        rows.append((f"shapes by {kind} ({drawn} territories, {max(shapes.colors) + 1} colours)",
-                     f"{took:.2f} s", "< 3 s" if kind == "account" else ""))
+        rows.append(
+            (
+                f"shapes by {kind} ({drawn} territories, {max(shapes.colors) + 1} colours)",
+                f"{took:.2f} s",
+                "< 3 s" if kind == "account" else "",
+            )
+        )
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -96,8 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         response = client.get("/api/map")
         took = time.perf_counter() - t0
         assert response.status_code == 200, response.text[:200]
-        rows.append((f"/api/map {label}", f"{took:.2f} s",
-                     f"{len(response.content) / 1e6:.1f} MB"))
+        rows.append((f"/api/map {label}", f"{took:.2f} s", f"{len(response.content) / 1e6:.1f} MB"))
 
     # a burst of edits on a draft copy, then the map again (shapes of the touched
     # territories only; the accounts part of the frame is reused)
@@ -109,8 +123,13 @@ def main(argv: list[str] | None = None) -> int:
     q = f"/api/map?scenario={quote(EDIT_DRAFT)}"
     t0 = time.perf_counter()
     response = client.get(q)
-    rows.append(("/api/map of a fresh draft copy", f"{time.perf_counter() - t0:.2f} s",
-                 f"{len(response.content) / 1e6:.1f} MB"))
+    rows.append(
+        (
+            "/api/map of a fresh draft copy",
+            f"{time.perf_counter() - t0:.2f} s",
+            f"{len(response.content) / 1e6:.1f} MB",
+        )
+    )
     rng = np.random.default_rng(7)
 
     def burst() -> None:
@@ -119,21 +138,31 @@ def main(argv: list[str] | None = None) -> int:
             t = int(rng.integers(0, len(frame.labels)))
             rows_t = np.flatnonzero(frame.territory == t)
             picked = rng.choice(rows_t, min(100, rows_t.size), replace=False)
-            editing.move(uow, EDIT_DRAFT, [frame.accounts[i].external_id for i in picked],
-                         frame.labels[(t + 1) % len(frame.labels)])
+            editing.move(
+                uow,
+                EDIT_DRAFT,
+                [frame.accounts[i].external_id for i in picked],
+                frame.labels[(t + 1) % len(frame.labels)],
+            )
 
     burst()
     t0 = time.perf_counter()
     response = client.get(q)
     assert response.status_code == 200, response.text[:200]
-    rows.append(("/api/map after 5 moves of 100 accounts", f"{time.perf_counter() - t0:.2f} s",
-                 f"{response.json()['shapes_seconds']:.2f} s of shapes"))
+    rows.append(
+        (
+            "/api/map after 5 moves of 100 accounts",
+            f"{time.perf_counter() - t0:.2f} s",
+            f"{response.json()['shapes_seconds']:.2f} s of shapes",
+        )
+    )
 
     import uvicorn
 
     port = _port()
-    server = uvicorn.Server(uvicorn.Config(create_app(args.db), host="127.0.0.1", port=port,
-                                           log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(args.db), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
@@ -176,16 +205,35 @@ def main(argv: list[str] | None = None) -> int:
             browser.close()
         times.sort()
         in_page.sort()
-        rows.append((f"map page interactive, Chromium ({int(drawn_accounts):,} accounts), "
-                     "first load after a restart or an import (nothing cached)",
-                     f"{times_cold:.2f} s", ""))
-        rows.append(("map page of a draft, first load after 5 moves of 100 accounts",
-                     f"{after_edits:.2f} s", "touched shapes only"))
-        rows.append(("map page interactive, later loads: goto -> data-ready",
-                     f"{times[len(times) // 2]:.2f} s median, {times[0]:.2f} s best", "< 2 s"))
-        rows.append(("  same, in the page (navigation start -> data-ready)",
-                     f"{in_page[len(in_page) // 2]:.2f} s median, {in_page[0]:.2f} s best",
-                     "< 2 s"))
+        rows.append(
+            (
+                f"map page interactive, Chromium ({int(drawn_accounts):,} accounts), "
+                "first load after a restart or an import (nothing cached)",
+                f"{times_cold:.2f} s",
+                "",
+            )
+        )
+        rows.append(
+            (
+                "map page of a draft, first load after 5 moves of 100 accounts",
+                f"{after_edits:.2f} s",
+                "touched shapes only",
+            )
+        )
+        rows.append(
+            (
+                "map page interactive, later loads: goto -> data-ready",
+                f"{times[len(times) // 2]:.2f} s median, {times[0]:.2f} s best",
+                "< 2 s",
+            )
+        )
+        rows.append(
+            (
+                "  same, in the page (navigation start -> data-ready)",
+                f"{in_page[len(in_page) // 2]:.2f} s median, {in_page[0]:.2f} s best",
+                "< 2 s",
+            )
+        )
     finally:
         server.should_exit = True
         thread.join(timeout=10)

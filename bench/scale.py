@@ -21,8 +21,9 @@ def make_accounts(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     centres = rng.random((max(5, n // 2000), 2)) * 1000
     k = rng.integers(0, centres.shape[0], n)
-    xy = np.where(rng.random((n, 1)) < 0.7, centres[k] + rng.normal(0, 40, (n, 2)),
-                  rng.random((n, 2)) * 1000)
+    xy = np.where(
+        rng.random((n, 1)) < 0.7, centres[k] + rng.normal(0, 40, (n, 2)), rng.random((n, 2)) * 1000
+    )
     revenue = rng.lognormal(8, 1.0, n)
     workload = rng.uniform(1, 5, n)
     return xy, np.column_stack([revenue / revenue.max() * 100, workload])
@@ -36,24 +37,32 @@ def run(n: int, p: int, time_limit: float, contiguous: bool, seed: int) -> None:
 
         adj = knn_graph(xy, 8)
     t0 = time.perf_counter()
-    pb = DesignProblem(xy, w, p=p, tolerances=0.05, measure_names=("revenue", "workload"),
-                       adjacency=adj, contiguous=contiguous)
+    pb = DesignProblem(
+        xy,
+        w,
+        p=p,
+        tolerances=0.05,
+        measure_names=("revenue", "workload"),
+        adjacency=adj,
+        contiguous=contiguous,
+    )
     first: list[float] = []
 
     def progress(pr: Progress) -> None:
         if pr.feasible and not first:
             first.append(time.perf_counter() - t0)
 
-    res = solve(pb, MaxRuntime(time_limit), seed=seed, params=DesignParams(),
-                progress=progress)
+    res = solve(pb, MaxRuntime(time_limit), seed=seed, params=DesignParams(), progress=progress)
     wall = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # KiB -> GiB
     dev = " ".join(f"{d:.4f}" for d in res.max_deviation)
-    print(f"n={n:>7} p={p:>4} contiguous={contiguous!s:5} feasible={res.feasible!s:5} "
-          f"maxdev=[{dev}] D={res.diameter:8.2f} starts={res.iterations:4d} "
-          f"first feasible={first[0] if first else float('nan'):6.1f}s "
-          f"time={wall:6.1f}s (target < 120 s) peak RSS={peak:5.2f} GiB (target < 4 GiB)",
-          flush=True)
+    print(
+        f"n={n:>7} p={p:>4} contiguous={contiguous!s:5} feasible={res.feasible!s:5} "
+        f"maxdev=[{dev}] D={res.diameter:8.2f} starts={res.iterations:4d} "
+        f"first feasible={first[0] if first else float('nan'):6.1f}s "
+        f"time={wall:6.1f}s (target < 120 s) peak RSS={peak:5.2f} GiB (target < 4 GiB)",
+        flush=True,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -49,8 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     command = SCRIPT if args.installed else MODULE
     if not Path(args.db).exists():
         Path(args.db).parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run([*command, "demo", "--db", args.db, "--no-serve"], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [*command, "demo", "--db", args.db, "--no-serve"], check=True, capture_output=True
+        )
     cases = [
         (["--version"], 0.3),
         (["--help"], 0.3),

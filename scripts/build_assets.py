@@ -28,8 +28,13 @@ ASSETS: list[tuple[str, str]] = [
     ("leaflet/dist/leaflet.css", "web/static/vendor/leaflet/leaflet.css"),
     *(
         (f"leaflet/dist/images/{name}", f"web/static/vendor/leaflet/images/{name}")
-        for name in ("layers.png", "layers-2x.png", "marker-icon.png", "marker-icon-2x.png",
-                     "marker-shadow.png")
+        for name in (
+            "layers.png",
+            "layers-2x.png",
+            "marker-icon.png",
+            "marker-icon-2x.png",
+            "marker-shadow.png",
+        )
     ),
     ("htmx.org/dist/htmx.min.js", "web/static/vendor/htmx/htmx.min.js"),
     # charts (quotas, monitoring): Chart.js's one-file UMD build

@@ -56,5 +56,6 @@ def fields_data(value: Any) -> dict[str, Any]:
 
 def dumps(value: Any, *, indent: int | None = None, ensure_ascii: bool = True) -> str:
     """``value`` as JSON text, through :func:`to_json_data`."""
-    return json.dumps(to_json_data(value), indent=indent, ensure_ascii=ensure_ascii,
-                      allow_nan=False)
+    return json.dumps(
+        to_json_data(value), indent=indent, ensure_ascii=ensure_ascii, allow_nan=False
+    )

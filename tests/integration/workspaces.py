@@ -6,8 +6,9 @@ from territorial.sample import generate_workspace
 from territorial.storage import UnitOfWork
 
 
-def small_workspace(uow: UnitOfWork, n_accounts: int = 60, n_reps: int = 6,
-                    months: int = 2, sales: bool = False) -> UnitOfWork:
+def small_workspace(
+    uow: UnitOfWork, n_accounts: int = 60, n_reps: int = 6, months: int = 2, sales: bool = False
+) -> UnitOfWork:
     """``uow`` with a generated workspace stored in it: accounts, reps and the active
     alignment ``Current`` (a region/district hierarchy over the reps' territories), and
     with ``sales`` its ``months`` of sales history."""

@@ -58,25 +58,25 @@ def print_assessment(result: ScenarioAssessment, findings: int, wide: bool = Fal
     rows: list[list[str | Text]] = []
     for row in data["territories"]:
         dev, totals = row["deviation"], row["totals"]
-        rows.append([
-            row["label"],
-            row["rep"] or styled("vacant", "red"),
-            f"{row['accounts']:,}",
-            f"{row['potential'] or 0:,.0f}",
-            f"{row['revenue'] or 0:,.0f}",
-            f"{row['workload_hours'] or 0:,.0f}",
-            f"{totals.get('competitors') or 0:,.0f}",
-            f"{totals.get('competitor_accounts') or 0:,.0f}",
-            _pct(dev.get("accounts")),
-            _pct(dev.get("potential")),
-            _pct(dev.get("revenue")),
-            _pct(dev.get("workload")),
-            f"{row['diameter_km'] or 0:,.0f}",
-            "" if row["rep_home_km"] is None else f"{row['rep_home_km']:,.0f}",
-        ])
-    print_table(
-        f"Assessment of {result.scenario} ({result.status})", columns, rows, wide=wide
-    )
+        rows.append(
+            [
+                row["label"],
+                row["rep"] or styled("vacant", "red"),
+                f"{row['accounts']:,}",
+                f"{row['potential'] or 0:,.0f}",
+                f"{row['revenue'] or 0:,.0f}",
+                f"{row['workload_hours'] or 0:,.0f}",
+                f"{totals.get('competitors') or 0:,.0f}",
+                f"{totals.get('competitor_accounts') or 0:,.0f}",
+                _pct(dev.get("accounts")),
+                _pct(dev.get("potential")),
+                _pct(dev.get("revenue")),
+                _pct(dev.get("workload")),
+                f"{row['diameter_km'] or 0:,.0f}",
+                "" if row["rep_home_km"] is None else f"{row['rep_home_km']:,.0f}",
+            ]
+        )
+    print_table(f"Assessment of {result.scenario} ({result.status})", columns, rows, wide=wide)
     balance = [
         Column("measure", priority=0),
         Column("mean", True, 0),
@@ -91,15 +91,17 @@ def print_assessment(result: ScenarioAssessment, findings: int, wide: bool = Fal
     stats_rows: list[list[str | Text]] = []
     for name, stats in judged + info:
         ratio = stats["max_min_ratio"]
-        stats_rows.append([
-            name,
-            f"{stats['mean']:,.0f}",
-            f"{stats['cv']:.2f}",
-            "∞" if ratio is None else f"{ratio:.2f}",
-            f"{stats['gini']:.3f}",
-            f"{stats['max_abs_deviation']:.0%}",
-            str(stats["territories_outside"]),
-        ])
+        stats_rows.append(
+            [
+                name,
+                f"{stats['mean']:,.0f}",
+                f"{stats['cv']:.2f}",
+                "∞" if ratio is None else f"{ratio:.2f}",
+                f"{stats['gini']:.3f}",
+                f"{stats['max_abs_deviation']:.0%}",
+                str(stats["territories_outside"]),
+            ]
+        )
     styles = [None] * len(judged) + ["dim"] * len(info)
     print_table("Balance per measure", balance, stats_rows, wide=wide, styles=styles)
     if info:
@@ -149,7 +151,10 @@ def assess(
     from territorial.services.assess import assess_scenario
 
     result = assess_scenario(
-        read_workspace(db), scenario, travel=TravelModel(detour, speed), tolerance=tolerance,
+        read_workspace(db),
+        scenario,
+        travel=TravelModel(detour, speed),
+        tolerance=tolerance,
         as_of=parse_as_of(as_of),
     )
     if as_json:

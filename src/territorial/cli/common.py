@@ -43,6 +43,7 @@ def line(*parts: str | Text | tuple[str, str]) -> Text:
     """One line from plain strings, ``Text`` and ``(text, style)`` pairs, markup-free."""
     return Text.assemble(*parts)
 
+
 DbOption = Annotated[
     str | None,
     typer.Option(
@@ -75,6 +76,7 @@ def parse_as_of(value: str | None) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise TerritorialError(f"--as-of: {value!r} is not a date (YYYY-MM-DD)") from None
+
 
 P = ParamSpec("P")
 R = TypeVar("R")

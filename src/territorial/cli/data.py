@@ -132,8 +132,9 @@ def accounts_list(
         console.print(
             f"{len(page.accounts):,} of {page.total:,} shown: --limit 0 shows all; "
             "territorial export accounts -o FILE.csv writes them all",
-            style="dim", highlight=False,
-        )  # fmt: skip
+            style="dim",
+            highlight=False,
+        )
 
 
 @reps_app.command("list")
@@ -162,16 +163,18 @@ def reps_list(db: DbOption = None, as_json: JsonOption = False, wide: WideOption
     for r in reps:
         rep = r.rep
         home = ", ".join(x for x in (rep.home_city, rep.home_state) if x)
-        rows.append([
-            rep.external_id,
-            rep.name,
-            rep.email or "",
-            home,
-            "; ".join(rep.skills),
-            "" if rep.years_experience is None else f"{rep.years_experience:g}",
-            "" if rep.capacity_hours_per_week is None else f"{rep.capacity_hours_per_week:g}",
-            ", ".join(r.territories),
-        ])
+        rows.append(
+            [
+                rep.external_id,
+                rep.name,
+                rep.email or "",
+                home,
+                "; ".join(rep.skills),
+                "" if rep.years_experience is None else f"{rep.years_experience:g}",
+                "" if rep.capacity_hours_per_week is None else f"{rep.capacity_hours_per_week:g}",
+                ", ".join(r.territories),
+            ]
+        )
     print_table(f"Reps ({len(reps)})", columns, rows, wide=wide)
 
 

@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from territorial.services.demo import DemoLogin
 
 
-
 def register(app: typer.Typer) -> None:
     app.command("demo")(demo)
 

@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     )
 
 
-
 def register(app: typer.Typer) -> None:
     app.command("design")(design)
     app.command("tradeoff")(tradeoff)
@@ -46,16 +45,27 @@ def print_outcome(outcome: DesignOutcome) -> None:
     table = Table(title=f"Design {outcome.scenario} (draft, from {outcome.base})")
     travel = any(s.mean_distance_km is not None for s in outcome.segments)
     measures = " / ".join(outcome.tolerance)
-    columns = ["segment", "units", "terr.", "balanced", f"worst Δ ({measures})",
-               "mean km to centre" if travel else "max diameter", "seconds"]
+    columns = [
+        "segment",
+        "units",
+        "terr.",
+        "balanced",
+        f"worst Δ ({measures})",
+        "mean km to centre" if travel else "max diameter",
+        "seconds",
+    ]
     for col in columns:
         table.add_column(col, justify="left" if col == "segment" else "right")
     for s in outcome.segments:
         worst = " / ".join(f"{v:.1%}" for v in s.max_deviation.values())
         table.add_row(
-            Text(s.segment or "all"), f"{s.units:,}", str(s.territories),
-            Text("yes", "green") if s.feasible else Text("NO", "bold red"), worst,
-            _objective_cell(s), f"{s.runtime:.1f}",
+            Text(s.segment or "all"),
+            f"{s.units:,}",
+            str(s.territories),
+            Text("yes", "green") if s.feasible else Text("NO", "bold red"),
+            worst,
+            _objective_cell(s),
+            f"{s.runtime:.1f}",
         )
     console.print(table)
     tol = ", ".join(f"{m} ±{t:.0%}" for m, t in outcome.tolerance.items())
@@ -71,8 +81,9 @@ def print_outcome(outcome: DesignOutcome) -> None:
         if len(misses) > 5:
             console.print(
                 f"  every miss: territorial assess --scenario {outcome.scenario!r} --findings 0",
-                style="dim", highlight=False,
-            )  # fmt: skip
+                style="dim",
+                highlight=False,
+            )
     console.print(
         f"{outcome.moved_accounts:,} of {outcome.total_accounts:,} accounts change territory.",
         markup=False,
@@ -81,12 +92,13 @@ def print_outcome(outcome: DesignOutcome) -> None:
         where = s.segment or "all"
         if s.mean_distance_km is not None and s.bound_km is not None:
             ratio = s.mean_distance_km / s.bound_km if s.bound_km > 0 else 1.0
-            scope = ("for any plan" if s.centres == "rep homes"
-                     else "for plans with these centres")
+            scope = "for any plan" if s.centres == "rep homes" else "for plans with these centres"
             if s.bound_scope == "contiguous":
-                scope = ("for contiguous plans that keep the unit nearest each home in "
-                         "its territory" if s.centres == "rep homes"
-                         else "for contiguous plans with these centres")
+                scope = (
+                    "for contiguous plans that keep the unit nearest each home in its territory"
+                    if s.centres == "rep homes"
+                    else "for contiguous plans with these centres"
+                )
             console.print(
                 f"Travel ({where}, centres: {s.centres}): mean {s.mean_distance_km:,.1f} km "
                 f"from account to centre; lower bound {s.bound_km:,.1f} km {scope} "
@@ -96,8 +108,7 @@ def print_outcome(outcome: DesignOutcome) -> None:
         elif s.gap is not None and s.lower_bound is not None:
             proof = "proven optimal" if s.gap < 1e-9 else f"within {s.gap:.1%} of optimal"
             console.print(
-                f"Exact bound ({where}): diameter ≥ {s.lower_bound:,.1f} km; "
-                f"this plan is {proof}.",
+                f"Exact bound ({where}): diameter ≥ {s.lower_bound:,.1f} km; this plan is {proof}.",
                 markup=False,
             )
     if outcome.reps:
@@ -106,7 +117,9 @@ def print_outcome(outcome: DesignOutcome) -> None:
             reps.add_column(col, justify="left" if col in ("territory", "rep") else "right")
         for r in outcome.reps:
             reps.add_row(
-                Text(r.territory), Text(r.rep or "(vacant)"), f"{r.accounts:,}",
+                Text(r.territory),
+                Text(r.rep or "(vacant)"),
+                f"{r.accounts:,}",
                 "-" if r.home_to_centre_km is None else f"{r.home_to_centre_km:,.0f}",
                 "-" if r.mean_account_km is None else f"{r.mean_account_km:,.0f}",
             )
@@ -169,15 +182,18 @@ def design(
     seed: Annotated[int, typer.Option(help="Random seed (with --iterations: same plan).")] = 0,
     iterations: Annotated[
         int | None,
-        typer.Option(help="Stop after this many starts: reproducible plans.",
-                     callback=count(at_least=1)),
+        typer.Option(
+            help="Stop after this many starts: reproducible plans.", callback=count(at_least=1)
+        ),
     ] = None,
     starts: Annotated[
         int,
-        typer.Option(help="Independent runs with seeds SEED, SEED+1, ...; the best plan is "
-                     "kept. On a queue each is a job any free worker takes; here they run "
-                     "one after another (each gets the whole time limit).",
-                     callback=count(at_least=1)),
+        typer.Option(
+            help="Independent runs with seeds SEED, SEED+1, ...; the best plan is "
+            "kept. On a queue each is a job any free worker takes; here they run "
+            "one after another (each gets the whole time limit).",
+            callback=count(at_least=1),
+        ),
     ] = 1,
     centres: Annotated[
         CentresRule,
@@ -244,9 +260,12 @@ def design(
         if as_json:
             print_json({"job": job.id, "state": job.state}, indent=None)
         else:
-            console.print(f"Design {name!r} runs as job {job.id} in {where}. Follow it with "
-                          f"`territorial jobs show {job.id} --wait 60`; cancel with "
-                          f"`territorial jobs cancel {job.id}`.", markup=False)
+            console.print(
+                f"Design {name!r} runs as job {job.id} in {where}. Follow it with "
+                f"`territorial jobs show {job.id} --wait 60`; cancel with "
+                f"`territorial jobs cancel {job.id}`.",
+                markup=False,
+            )
         return
     with err_console.status("Designing...") as status:
 
@@ -308,14 +327,21 @@ def tradeoff(
     table = Table(title="Moves against balance")
     travel = any(p.mean_distance_km is not None for p in points)
     measures = " / ".join(request.balance)
-    for col in ("max moves", "accounts moved", "balanced", f"worst Δ ({measures})",
-                "mean km to centre" if travel else "max diameter km"):
+    for col in (
+        "max moves",
+        "accounts moved",
+        "balanced",
+        f"worst Δ ({measures})",
+        "mean km to centre" if travel else "max diameter km",
+    ):
         table.add_column(col, justify="right")
     for p in points:
         cap = f"{p.max_moves:.0%}" if 0 < p.max_moves < 1 else f"{p.max_moves:g}"
         worst = " / ".join(f"{v:.1%}" for v in p.max_deviation.values())
-        distance = p.mean_distance_km if travel and p.mean_distance_km is not None \
-            else p.diameter_km
-        table.add_row(cap, f"{p.moved_accounts:,}", "yes" if p.feasible else "no", worst,
-                      f"{distance:,.0f}")
+        distance = (
+            p.mean_distance_km if travel and p.mean_distance_km is not None else p.diameter_km
+        )
+        table.add_row(
+            cap, f"{p.moved_accounts:,}", "yes" if p.feasible else "no", worst, f"{distance:,.0f}"
+        )
     console.print(table)

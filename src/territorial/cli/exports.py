@@ -133,22 +133,37 @@ def _print_crm(report: object, as_json: bool) -> None:
 def salesforce(
     output: DestOption,
     scenario: ScenarioOption = None,
-    full: Annotated[bool, typer.Option(
-        "--full", help="The whole model even when the scenario is not the published one.",
-    )] = False,
-    users: Annotated[Path | None, typer.Option(
-        help="Salesforce User export (Id, Email, Username) to find reps' User Ids by email.",
-    )] = None,
-    ids: Annotated[list[Path] | None, typer.Option(
-        "--ids",
-        help="Data Loader success file or SOQL export with Id and DeveloperName (or "
-        "ObjectId/UserId and Territory2Id); repeatable. Fills in the Ids it knows.",
-    )] = None,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="The whole model even when the scenario is not the published one.",
+        ),
+    ] = False,
+    users: Annotated[
+        Path | None,
+        typer.Option(
+            help="Salesforce User export (Id, Email, Username) to find reps' User Ids by email.",
+        ),
+    ] = None,
+    ids: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--ids",
+            help="Data Loader success file or SOQL export with Id and DeveloperName (or "
+            "ObjectId/UserId and Territory2Id); repeatable. Fills in the Ids it knows.",
+        ),
+    ] = None,
     role: Annotated[str, typer.Option(help="RoleInTerritory2 of the reps.")] = "",
     as_json: JsonFlag = False,
-    background: Annotated[bool, typer.Option(
-        "--background", help="Build the files in a job, as one zip (not with --users or "
-        "--ids); print its id (save it with `jobs show ID -o FILE.zip`).")] = False,
+    background: Annotated[
+        bool,
+        typer.Option(
+            "--background",
+            help="Build the files in a job, as one zip (not with --users or "
+            "--ids); print its id (save it with `jobs show ID -o FILE.zip`).",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Salesforce Territory Management: Data Loader CSVs and a README (load order, ids).
@@ -164,21 +179,36 @@ def salesforce(
         from territorial.services.job_files import FileRequest
 
         if users or ids:
-            raise TerritorialError("--users and --ids are files on this machine; a job "
-                                   "cannot read them: leave out --background")
-        submit(db, FileRequest("salesforce", "zip", scenario=scenario, full=full, role=role),
-               as_json, output if output.suffix == ".zip" else output.with_name(
-                   f"{output.name}.zip"))
+            raise TerritorialError(
+                "--users and --ids are files on this machine; a job "
+                "cannot read them: leave out --background"
+            )
+        submit(
+            db,
+            FileRequest("salesforce", "zip", scenario=scenario, full=full, role=role),
+            as_json,
+            output if output.suffix == ".zip" else output.with_name(f"{output.name}.zip"),
+        )
         return
-    report = export_crm(read_workspace(db), "salesforce", output, scenario, full=full,
-                        users=users, ids=ids or [], role=role)
+    report = export_crm(
+        read_workspace(db),
+        "salesforce",
+        output,
+        scenario,
+        full=full,
+        users=users,
+        ids=ids or [],
+        role=role,
+    )
     _print_crm(report, as_json)
 
 
 @app.command("hubspot")
 @user_errors
 def hubspot(
-    output: DestOption, scenario: ScenarioOption = None, as_json: JsonFlag = False,
+    output: DestOption,
+    scenario: ScenarioOption = None,
+    as_json: JsonFlag = False,
     background: BackgroundFlag = False,
     db: DbOption = None,
 ) -> None:
@@ -197,7 +227,9 @@ def hubspot(
 @app.command("zoho")
 @user_errors
 def zoho(
-    output: DestOption, scenario: ScenarioOption = None, as_json: JsonFlag = False,
+    output: DestOption,
+    scenario: ScenarioOption = None,
+    as_json: JsonFlag = False,
     background: BackgroundFlag = False,
     db: DbOption = None,
 ) -> None:
@@ -213,13 +245,24 @@ def zoho(
     _print_crm(export_crm(read_workspace(db), "zoho", output, scenario), as_json)
 
 
-ByOption = Annotated[UnitKind | None, typer.Option(
-    "--by", help="Shapes from account, zip or county units; default: how it was designed.",
-)]
+ByOption = Annotated[
+    UnitKind | None,
+    typer.Option(
+        "--by",
+        help="Shapes from account, zip or county units; default: how it was designed.",
+    ),
+]
 
 
-def _gis(fmt: str, output: Path, scenario: str | None, by: str | None, db: str | None,
-         as_json: bool, background: bool) -> None:
+def _gis(
+    fmt: str,
+    output: Path,
+    scenario: str | None,
+    by: str | None,
+    db: str | None,
+    as_json: bool,
+    background: bool,
+) -> None:
 
     from territorial.cli.workspace import read_workspace
     from territorial.services.gis_export import export_gis
@@ -234,32 +277,49 @@ def _gis(fmt: str, output: Path, scenario: str | None, by: str | None, db: str |
     if as_json:
         print_json(report)
     else:
-        console.print(f"Wrote {report.territories:,} territories and {report.accounts:,} "
-                      f"accounts of {report.scenario!r} to {report.path}")
+        console.print(
+            f"Wrote {report.territories:,} territories and {report.accounts:,} "
+            f"accounts of {report.scenario!r} to {report.path}"
+        )
 
 
 @app.command("geojson")
 @user_errors
-def geojson(output: DestOption, scenario: ScenarioOption = None, by: ByOption = None,
-            as_json: JsonFlag = False, background: BackgroundFlag = False,
-            db: DbOption = None) -> None:
+def geojson(
+    output: DestOption,
+    scenario: ScenarioOption = None,
+    by: ByOption = None,
+    as_json: JsonFlag = False,
+    background: BackgroundFlag = False,
+    db: DbOption = None,
+) -> None:
     """GeoJSON (WGS 84): territories as polygons with their metrics, accounts as points."""
     _gis("geojson", output, scenario, by, db, as_json, background)
 
 
 @app.command("kml")
 @user_errors
-def kml(output: DestOption, scenario: ScenarioOption = None, by: ByOption = None,
-        as_json: JsonFlag = False, background: BackgroundFlag = False,
-        db: DbOption = None) -> None:
+def kml(
+    output: DestOption,
+    scenario: ScenarioOption = None,
+    by: ByOption = None,
+    as_json: JsonFlag = False,
+    background: BackgroundFlag = False,
+    db: DbOption = None,
+) -> None:
     """KML for Google Earth: coloured territory polygons and account placemarks."""
     _gis("kml", output, scenario, by, db, as_json, background)
 
 
 @app.command("gpkg")
 @user_errors
-def gpkg(output: DestOption, scenario: ScenarioOption = None, by: ByOption = None,
-         as_json: JsonFlag = False, background: BackgroundFlag = False,
-         db: DbOption = None) -> None:
+def gpkg(
+    output: DestOption,
+    scenario: ScenarioOption = None,
+    by: ByOption = None,
+    as_json: JsonFlag = False,
+    background: BackgroundFlag = False,
+    db: DbOption = None,
+) -> None:
     """GeoPackage (EPSG:4326) with the layers territories and accounts (QGIS, ArcGIS)."""
     _gis("gpkg", output, scenario, by, db, as_json, background)

@@ -13,10 +13,13 @@ from territorial.cli.common import console, print_json
 if TYPE_CHECKING:
     from territorial.services.job_files import FileRequest
 
-BackgroundFlag = Annotated[bool, typer.Option(
-    "--background",
-    help="Build the file in a job; print its id (save it with `jobs show ID -o FILE`).",
-)]
+BackgroundFlag = Annotated[
+    bool,
+    typer.Option(
+        "--background",
+        help="Build the file in a job; print its id (save it with `jobs show ID -o FILE`).",
+    ),
+]
 
 
 def submit(db: str | None, request: FileRequest, as_json: bool, save_as: Path) -> None:
@@ -32,7 +35,10 @@ def submit(db: str | None, request: FileRequest, as_json: bool, save_as: Path) -
     how = "is built by job"
     if reused:
         how = "was built by job" if job.state.finished else "is being built by job"
-    console.print(Text(
-        f"{request.filename} {how} {job.id} ({job.state.value}). Save it with "
-        f"`territorial jobs show {job.id} --wait 120 -o {save_as}`; cancel with "
-        f"`territorial jobs cancel {job.id}`."))
+    console.print(
+        Text(
+            f"{request.filename} {how} {job.id} ({job.state.value}). Save it with "
+            f"`territorial jobs show {job.id} --wait 120 -o {save_as}`; cancel with "
+            f"`territorial jobs cancel {job.id}`."
+        )
+    )

@@ -31,7 +31,7 @@ ShortRowsOption = Annotated[
     typer.Option(
         "--allow-short-rows",
         help="Accept CSV rows with fewer cells than the header (truncated lines), reading "
-        "their missing cells as empty; by default such a row rejects the file."
+        "their missing cells as empty; by default such a row rejects the file.",
     ),
 ]
 MapOption = Annotated[
@@ -80,10 +80,14 @@ def print_report(report: ImportReport, as_json: bool) -> None:
         console.print(f"  ... and {len(report.warnings) - 20} more warnings (--json lists all)")
     if report.alignment:
         a = report.alignment
-        console.print(line(
-            f"  current alignment: {a.assigned:,} accounts in {a.territories} territories "
-            "(scenario ", (a.scenario, "bold"), ", active)"
-        ))
+        console.print(
+            line(
+                f"  current alignment: {a.assigned:,} accounts in {a.territories} territories "
+                "(scenario ",
+                (a.scenario, "bold"),
+                ", active)",
+            )
+        )
         if a.territories_without_rep:
             names = ", ".join(a.territories_without_rep)
             console.print(f"  territories with no matching rep yet: {names}", markup=False)
@@ -136,8 +140,12 @@ def reps(
     from territorial.services.imports import import_reps
     from territorial.services.workspace import open_workspace
 
-    report = import_reps(open_workspace(db), file, parse_mapping(mapping_items(mapping)) or None,
-                         allow_short_rows=allow_short_rows)
+    report = import_reps(
+        open_workspace(db),
+        file,
+        parse_mapping(mapping_items(mapping)) or None,
+        allow_short_rows=allow_short_rows,
+    )
     print_report(report, as_json)
 
 
@@ -158,13 +166,19 @@ def actuals_import(
     from territorial.services.actuals import import_actuals
     from territorial.services.workspace import open_workspace
 
-    report = import_actuals(open_workspace(db), file, kind, parse_mapping(mapping or []) or None,
-                            allow_short_rows=allow_short_rows)
+    report = import_actuals(
+        open_workspace(db),
+        file,
+        kind,
+        parse_mapping(mapping or []) or None,
+        allow_short_rows=allow_short_rows,
+    )
     if as_json:
         print_json(report)
         return
-    console.print(line((report.file, "bold"),
-                       f": {report.rows:,} {report.kind} rows ({report.format})"))
+    console.print(
+        line((report.file, "bold"), f": {report.rows:,} {report.kind} rows ({report.format})")
+    )
     console.print(
         f"  added {report.added:,}, updated {report.updated:,}, unchanged {report.unchanged:,}"
     )

@@ -66,8 +66,14 @@ def list_(db: DbOption = None, as_json: JsonOption = False) -> None:
     for col in ("id", "kind", "scenario", "state", "created", "progress or result"):
         table.add_column(col)
     for job in found:
-        table.add_row(job.id, job.kind, Text(_subject(job)), job.state.value,
-                      f"{job.created_at:%Y-%m-%d %H:%M}", Text(_summary(job)))
+        table.add_row(
+            job.id,
+            job.kind,
+            Text(_subject(job)),
+            job.state.value,
+            f"{job.created_at:%Y-%m-%d %H:%M}",
+            Text(_summary(job)),
+        )
     console.print(table)
 
 
@@ -79,10 +85,15 @@ def show(
         float,
         typer.Option(help="Wait up to this many seconds for the end.", callback=number(at_least=0)),
     ] = 0,
-    output: Annotated[Path | None, typer.Option(
-        "--output", "-o", callback=output_file,
-        help="Save the file a report or export job built here (after --wait, if given).",
-    )] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            callback=output_file,
+            help="Save the file a report or export job built here (after --wait, if given).",
+        ),
+    ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -102,16 +113,18 @@ def show(
     if as_json:
         print_json(service.describe(job))
         return
-    console.print(Text(f"job {job.id} ({job.kind} {_subject(job)}): "
-                       f"{job.state.value}. {_summary(job)}"))
+    console.print(
+        Text(f"job {job.id} ({job.kind} {_subject(job)}): {job.state.value}. {_summary(job)}")
+    )
     if output is not None:
         console.print(Text(f"Saved {output}"))
 
 
 @app.command()
 @user_errors
-def cancel(job_id: Annotated[str, typer.Argument(help="The job's id.")],
-           db: DbOption = None) -> None:
+def cancel(
+    job_id: Annotated[str, typer.Argument(help="The job's id.")], db: DbOption = None
+) -> None:
     """Cancel a queued or running job; nothing it was making is stored."""
     from territorial.services import jobs as service
     from territorial.services.workspace import open_workspace
@@ -122,8 +135,7 @@ def cancel(job_id: Annotated[str, typer.Argument(help="The job's id.")],
 
 @app.command(hidden=True)
 @user_errors
-def run(job_id: Annotated[str, typer.Argument(help="The job's id.")],
-        db: DbOption = None) -> None:
+def run(job_id: Annotated[str, typer.Argument(help="The job's id.")], db: DbOption = None) -> None:
     """Run a queued job in this process (what `design --background` starts)."""
     from territorial.services import jobs as service
     from territorial.services.workspace import open_workspace
@@ -135,8 +147,9 @@ def run(job_id: Annotated[str, typer.Argument(help="The job's id.")],
 def worker(
     queue: Annotated[
         str | None,
-        typer.Option(envvar="TERRITORIAL_QUEUE", help="Redis URL of the job queue.",
-                     show_default=False),
+        typer.Option(
+            envvar="TERRITORIAL_QUEUE", help="Redis URL of the job queue.", show_default=False
+        ),
     ] = None,
     burst: Annotated[bool, typer.Option("--burst", help="Stop when the queue is empty.")] = False,
 ) -> None:

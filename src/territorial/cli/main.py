@@ -85,9 +85,7 @@ COMMANDS: dict[str, Lazy] = {
     "quota": Lazy(C + "planning:quota_app", "Set and show territory and rep quotas."),
     "goals": Lazy(C + "planning:goals_app", "SMART goals per territory or rep."),
     "plan": Lazy(C + "planning:plan_app", "Territory plans: goals, strategies, SWOT."),
-    "users": Lazy(
-        C + "users:app", "Logins of the web app: add, list, change passwords, disable."
-    ),
+    "users": Lazy(C + "users:app", "Logins of the web app: add, list, change passwords, disable."),
     # old spellings, kept working but not listed
     "scenarios": Lazy(C + "scenarios:app", "Scenarios (alignments).", hidden=True),
     "actuals": Lazy(C + "monitoring:actuals_app", "Import actual sales and visits.", hidden=True),

@@ -115,9 +115,14 @@ def monitor(
 
             options.progress = progress
         report = run_monitor(
-            read_workspace(db), period, _date(as_of), scenario,
-            pace_threshold=pace_threshold, cost_per_km=cost_per_km, rebalance=options,
-        )  # fmt: skip
+            read_workspace(db),
+            period,
+            _date(as_of),
+            scenario,
+            pace_threshold=pace_threshold,
+            cost_per_km=cost_per_km,
+            rebalance=options,
+        )
     if as_json:
         print_json(report)
         return
@@ -126,33 +131,63 @@ def monitor(
         f"{report.scenario}: {report.period.label} as of {report.as_of} "
         f"(quotas {report.quota_period})"
     )
-    columns = [Column("territory", priority=0), Column("rep", priority=0),
-               Column("quota", True, 1), Column("actual", True, 1), Column("attain.", True, 0),
-               Column("expected", True, 3), Column("pace", True, 1),
-               Column("projected", True, 2), Column("cost/rev", True, 4),
-               Column("A cover.", True, 4), Column("trend/mo", True, 3)]  # fmt: skip
+    columns = [
+        Column("territory", priority=0),
+        Column("rep", priority=0),
+        Column("quota", True, 1),
+        Column("actual", True, 1),
+        Column("attain.", True, 0),
+        Column("expected", True, 3),
+        Column("pace", True, 1),
+        Column("projected", True, 2),
+        Column("cost/rev", True, 4),
+        Column("A cover.", True, 4),
+        Column("trend/mo", True, 3),
+    ]
     rows: list[list[str | Text]] = []
     for t in report.territories:
         a = t.attainment
         behind = a.pace is not None and a.pace < 1 - pace_threshold
         pace_cell = styled(_pct(a.pace), "red" if behind else "")
-        rows.append([
-            t.territory, t.rep or styled("vacant", "red"), f"{a.quota:,.0f}", f"{a.actual:,.0f}",
-            _pct(a.attainment), f"{a.expected:,.0f}", pace_cell, _pct(a.projected_attainment),
-            _pct(t.cost.ratio if t.cost else None),
-            _pct(t.coverage.share if t.coverage else None), f"{t.slope:+,.0f}",
-        ])  # fmt: skip
-    rows.append(["company", "", f"{c.quota:,.0f}", f"{c.actual:,.0f}", _pct(c.attainment),
-                 f"{c.expected:,.0f}", _pct(c.pace), _pct(c.projected_attainment), "", "",
-                 ""])  # fmt: skip
+        rows.append(
+            [
+                t.territory,
+                t.rep or styled("vacant", "red"),
+                f"{a.quota:,.0f}",
+                f"{a.actual:,.0f}",
+                _pct(a.attainment),
+                f"{a.expected:,.0f}",
+                pace_cell,
+                _pct(a.projected_attainment),
+                _pct(t.cost.ratio if t.cost else None),
+                _pct(t.coverage.share if t.coverage else None),
+                f"{t.slope:+,.0f}",
+            ]
+        )
+    rows.append(
+        [
+            "company",
+            "",
+            f"{c.quota:,.0f}",
+            f"{c.actual:,.0f}",
+            _pct(c.attainment),
+            f"{c.expected:,.0f}",
+            _pct(c.pace),
+            _pct(c.projected_attainment),
+            "",
+            "",
+            "",
+        ]
+    )
     styles: list[str | None] = [None] * len(report.territories) + ["bold"]
     print_table(title, columns, rows, wide=wide, styles=styles)
     if report.alerts:
         console.print(line(styled("Alerts"), f" ({len(report.alerts)})"))
         for alert in report.alerts[:25]:
             colour = "red" if alert.severity.value == "critical" else "yellow"
-            console.print(line("  ", (f"{alert.kind:<8}", colour), f" {alert.message}"),
-                          highlight=False)
+            console.print(
+                line("  ", (f"{alert.kind:<8}", colour), f" {alert.message}"), highlight=False
+            )
         if len(report.alerts) > 25:
             console.print(f"  ... and {len(report.alerts) - 25} more (use --json)")
     for note in report.notes:
@@ -181,14 +216,21 @@ def print_rebalance(p: RebalanceProposal, limit: int = 15) -> None:
         for col in ("account", "name", "from", "to", "revenue"):
             moves.add_column(col, justify="right" if col == "revenue" else "left")
         for mv in sorted(p.moves, key=lambda m: -m.revenue)[:limit]:
-            moves.add_row(mv.account_id, mv.name, mv.from_territory or "-",
-                          mv.to_territory or "-", f"{mv.revenue:,.0f}")  # fmt: skip
+            moves.add_row(
+                mv.account_id,
+                mv.name,
+                mv.from_territory or "-",
+                mv.to_territory or "-",
+                f"{mv.revenue:,.0f}",
+            )
         console.print(moves)
         if len(p.moves) > limit:
             console.print(
                 f"  all {len(p.moves):,} moves: territorial compare {p.base!r} {p.scenario!r} "
-                "-o moves.csv (or --json)", style="dim", highlight=False,
-            )  # fmt: skip
+                "-o moves.csv (or --json)",
+                style="dim",
+                highlight=False,
+            )
     for note in p.notes:
         console.print(line("  ", ("note", "yellow"), f" {note}"), highlight=False)
     console.print(

@@ -64,10 +64,12 @@ def assign(
     from territorial.services.territory_data import parse_pairs, parse_weights
 
     report = assign_scenario_reps(
-        read_workspace(db), scenario,
+        read_workspace(db),
+        scenario,
         weights=parse_weights([weights], "--weights") if weights else None,
-        pins=parse_pairs(pin or [], "--pin"), apply=apply,
-    )  # fmt: skip
+        pins=parse_pairs(pin or [], "--pin"),
+        apply=apply,
+    )
     if as_json:
         print_json(report)
         return
@@ -77,13 +79,19 @@ def assign(
         table.add_column(col, justify="left" if col in ("territory", "rep") else "right")
     for a in sorted(r.assignments, key=lambda a: a.territory_id):
         table.add_row(
-            a.territory_id, a.rep_name + (" 📌" if a.pinned else ""), f"{a.cost:.3f}",
-            f"{a.travel_km:,.0f}", f"{a.continuity_share:.0%}", f"{a.workload_hours:,.0f}",
+            a.territory_id,
+            a.rep_name + (" 📌" if a.pinned else ""),
+            f"{a.cost:.3f}",
+            f"{a.travel_km:,.0f}",
+            f"{a.continuity_share:.0%}",
+            f"{a.workload_hours:,.0f}",
             styled(f"{a.utilisation:.0%}", "red" if a.over_capacity else ""),
-        )  # fmt: skip
+        )
     console.print(table)
-    console.print(f"total cost {r.total_cost:.3f}; weights "
-                  + ", ".join(f"{k}={v:.2f}" for k, v in report.weights.items()))  # fmt: skip
+    console.print(
+        f"total cost {r.total_cost:.3f}; weights "
+        + ", ".join(f"{k}={v:.2f}" for k, v in report.weights.items())
+    )
     console.print(styled("Reasons"))
     for a in sorted(r.assignments, key=lambda a: a.territory_id):
         console.print(f"  {a.territory_id}: {a.reason}", markup=False, highlight=False)
@@ -114,9 +122,11 @@ def size(
 
     try:
         result = size_sales_force(
-            read_workspace(db), scenario,
-            capacity_hours_per_week=capacity_hours, utilisation=utilisation,
-        )  # fmt: skip
+            read_workspace(db),
+            scenario,
+            capacity_hours_per_week=capacity_hours,
+            utilisation=utilisation,
+        )
     except ValueError as exc:
         raise TerritorialError(str(exc)) from None
     if as_json:
@@ -159,11 +169,16 @@ def quota_set(
     from territorial.services.territory_data import parse_pairs, parse_weights
 
     qs = set_quotas(
-        read_workspace(db), period=period, total=total, method=method,
-        weights=parse_weights([weights], "--weights") if weights else None, unit=round_to,
-        overrides=parse_pairs(override or [], "--override"), granularity=granularity,
+        read_workspace(db),
+        period=period,
+        total=total,
+        method=method,
+        weights=parse_weights([weights], "--weights") if weights else None,
+        unit=round_to,
+        overrides=parse_pairs(override or [], "--override"),
+        granularity=granularity,
         scenario=scenario,
-    )  # fmt: skip
+    )
     if as_json:
         print_json(quota_set_dict(qs))
         return
@@ -198,14 +213,20 @@ def _print_quotas(data: dict[str, object], names: dict[str, str], wide: bool) ->
     for row in terr:
         rep = row["rep_external_id"]
         amounts = [f"{float(s['quota']):,.0f}" for s in row["slices"]]
-        rows.append([row["territory"] + (" *" if row["overridden"] else ""),
-                     names.get(rep, rep) if rep else styled("vacant", "red"),
-                     f"{float(row['quota']):,.0f}", *amounts])  # fmt: skip
+        rows.append(
+            [
+                row["territory"] + (" *" if row["overridden"] else ""),
+                names.get(rep, rep) if rep else styled("vacant", "red"),
+                f"{float(row['quota']):,.0f}",
+                *amounts,
+            ]
+        )
     title = f"Quotas {period['label']} ({data['scenario']}, method {data['method']})"
-    print_table(title, columns, rows, wide=wide,
-                more="--wide, --json or territorial export quotas")  # fmt: skip
-    console.print(f"total {float(str(data['sum'])):,.2f} (target {float(str(data['total'])):,.2f})"
-                  " * = override")  # fmt: skip
+    print_table(title, columns, rows, wide=wide, more="--wide, --json or territorial export quotas")
+    console.print(
+        f"total {float(str(data['sum'])):,.2f} (target {float(str(data['total'])):,.2f})"
+        " * = override"
+    )
 
 
 @quota_app.command("show")
@@ -261,10 +282,17 @@ def goals_add(
     due_date = _date(due, "--due")
     assert due_date is not None
     record = add_goal(
-        read_workspace(db), territory=territory, rep=rep, metric=metric, baseline=baseline,
-        target=target, due=due_date, start=_date(start, "--start"), owner=owner,
+        read_workspace(db),
+        territory=territory,
+        rep=rep,
+        metric=metric,
+        baseline=baseline,
+        target=target,
+        due=due_date,
+        start=_date(start, "--start"),
+        owner=owner,
         description=description,
-    )  # fmt: skip
+    )
     console.print(
         f"Goal {record.id} added: {record.subject} {record.metric} "
         f"{readable(record.baseline)} → {readable(record.target)} by {record.due}",
@@ -295,14 +323,26 @@ def goals_list(
         table.add_column(
             col, justify="right" if col in ("baseline", "target", "actual") else "left"
         )
-    style = {"achieved": "green", "on_track": "green", "at_risk": "yellow", "behind": "red",
-             "missed": "red"}  # fmt: skip
+    style = {
+        "achieved": "green",
+        "on_track": "green",
+        "at_risk": "yellow",
+        "behind": "red",
+        "missed": "red",
+    }
     for r in rows:
         g, p = r.record, r.progress
         st = p.status.value
-        table.add_row(str(g.id), f"{g.scope} {g.subject}", g.metric, readable(g.baseline),
-                      readable(g.target), readable(p.actual), str(g.due),
-                      styled(st.replace("_", " "), style[st]))  # fmt: skip
+        table.add_row(
+            str(g.id),
+            f"{g.scope} {g.subject}",
+            g.metric,
+            readable(g.baseline),
+            readable(g.target),
+            readable(p.actual),
+            str(g.due),
+            styled(st.replace("_", " "), style[st]),
+        )
     console.print(table)
 
 
@@ -331,8 +371,13 @@ def plan_edit(
     from territorial.cli.workspace import read_workspace
     from territorial.services.plans import edit_plan, parse_plan_file
 
-    given = dict(zip(PLAN_SECTIONS, (goals, strategies, objectives, tactics, strengths,
-                                     weaknesses, opportunities, threats), strict=True))  # fmt: skip
+    given = dict(
+        zip(
+            PLAN_SECTIONS,
+            (goals, strategies, objectives, tactics, strengths, weaknesses, opportunities, threats),
+            strict=True,
+        )
+    )
     sections = parse_plan_file(file) if file else {}
     sections.update({k: v for k, v in given.items() if v})
     if not sections:
@@ -371,8 +416,13 @@ def plan_show(
         print_json(view)
         return
     data = view.to_dict()
-    console.print(line(styled(territory), f" ({data['scenario']}), rep {view.rep or 'vacant'}, "
-                       f"{view.accounts:,} accounts"), highlight=False)  # fmt: skip
+    console.print(
+        line(
+            styled(territory),
+            f" ({data['scenario']}), rep {view.rep or 'vacant'}, {view.accounts:,} accounts",
+        ),
+        highlight=False,
+    )
     if view.quota:
         console.print(f"quota {view.quota[0]}: {float(view.quota[1]):,.0f}")
     for name in PLAN_SECTIONS:

@@ -92,16 +92,24 @@ def print_transfers(transfers: list[QuotaTransferRecord], title: str, limit: int
 def print_publish(report: PublishReport) -> None:
     if report.scheduled:
         prev = f"; {report.previous} stays active until then" if report.previous else ""
-        console.print(line(
-            styled(report.scenario), " is scheduled: it becomes the active alignment on "
-            f"{report.effective} (was {report.status_before}){prev}.",
-        ), highlight=False)
+        console.print(
+            line(
+                styled(report.scenario),
+                " is scheduled: it becomes the active alignment on "
+                f"{report.effective} (was {report.status_before}){prev}.",
+            ),
+            highlight=False,
+        )
     else:
         prev = f"; {report.previous} is archived" if report.previous else ""
-        console.print(line(
-            styled(report.scenario), f" is the active alignment from {report.effective} "
-            f"(was {report.status_before}){prev}.",
-        ), highlight=False)
+        console.print(
+            line(
+                styled(report.scenario),
+                f" is the active alignment from {report.effective} "
+                f"(was {report.status_before}){prev}.",
+            ),
+            highlight=False,
+        )
     console.print(f"  {report.moved_accounts:,} accounts change territory.", highlight=False)
     for reason in report.overridden:
         warn(f"published with --force: {reason}")
@@ -123,9 +131,12 @@ def print_publish(report: PublishReport) -> None:
             table.add_row(terr, f"{before:,}", f"{after:,}", f"{after - before:+,}")
         total_before = sum(carried.before.values(), Decimal(0))
         table.add_row(
-            "company", f"{total_before:,}", f"{carried.sum_after:,}",
-            f"{carried.sum_after - total_before:+,}", style="bold",
-        )  # fmt: skip
+            "company",
+            f"{total_before:,}",
+            f"{carried.sum_after:,}",
+            f"{carried.sum_after - total_before:+,}",
+            style="bold",
+        )
         console.print(table)
         print_transfers(carried.transfers, f"Quota moved with accounts, {carried.period}")
     if not report.quotas and report.previous:
@@ -176,23 +187,37 @@ def history(
     if as_json:
         print_json(result)
         return
-    columns = [Column("scenario", priority=0), Column("status", priority=0),
-               Column("created", priority=2), Column("approved", priority=2),
-               Column("published", priority=3), Column("effective", priority=1),
-               Column("replaced", priority=4), Column("archived", priority=4),
-               Column("until", priority=1), Column("replaced by", priority=3)]  # fmt: skip
+    columns = [
+        Column("scenario", priority=0),
+        Column("status", priority=0),
+        Column("created", priority=2),
+        Column("approved", priority=2),
+        Column("published", priority=3),
+        Column("effective", priority=1),
+        Column("replaced", priority=4),
+        Column("archived", priority=4),
+        Column("until", priority=1),
+        Column("replaced by", priority=3),
+    ]
 
     def day(x: date | None) -> str:
         return "" if x is None else f"{x:%Y-%m-%d}"
 
     rows: list[list[str | Text]] = [
         [
-            r.name, r.status, day(r.created_at), day(r.approved_at), day(r.published_at),
-            day(r.effective), r.replaced or "", day(r.archived_at), day(r.until),
+            r.name,
+            r.status,
+            day(r.created_at),
+            day(r.approved_at),
+            day(r.published_at),
+            day(r.effective),
+            r.replaced or "",
+            day(r.archived_at),
+            day(r.until),
             r.replaced_by or "",
         ]
         for r in result.scenarios
-    ]  # fmt: skip
+    ]
     print_table("Scenario history", columns, rows, wide=wide)
 
 

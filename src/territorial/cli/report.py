@@ -13,14 +13,25 @@ from territorial.cli.file_jobs import BackgroundFlag, submit
 
 app = typer.Typer(help="Reports as HTML or PDF, with a map and charts.", no_args_is_help=True)
 
-ReportOut = Annotated[Path, typer.Option(
-    "--output", "-o", help="FILE.pdf or FILE.html (the suffix picks the format).",
-)]
+ReportOut = Annotated[
+    Path,
+    typer.Option(
+        "--output",
+        "-o",
+        help="FILE.pdf or FILE.html (the suffix picks the format).",
+    ),
+]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print what was written as JSON.")]
 
 
-def _write(kind: str, output: Path, db: str | None, as_json: bool, background: bool = False,
-           **params: object) -> None:
+def _write(
+    kind: str,
+    output: Path,
+    db: str | None,
+    as_json: bool,
+    background: bool = False,
+    **params: object,
+) -> None:
     from territorial.cli.workspace import read_workspace
     from territorial.services.reports import write_report
 
@@ -29,7 +40,8 @@ def _write(kind: str, output: Path, db: str | None, as_json: bool, background: b
 
         text = {k: None if v is None else str(v) for k, v in params.items()}  # as_of: ISO
         request = FileRequest.from_params(
-            {"what": kind, "suffix": output.suffix.lower().lstrip("."), **text})
+            {"what": kind, "suffix": output.suffix.lower().lstrip("."), **text}
+        )
         submit(db, request, as_json, output)
         return
     report = write_report(read_workspace(db), kind, output, **params)  # type: ignore[arg-type]
@@ -42,8 +54,13 @@ def _write(kind: str, output: Path, db: str | None, as_json: bool, background: b
 
 @app.command("assessment")
 @user_errors
-def assessment(output: ReportOut, scenario: ScenarioOption = None, as_json: JsonFlag = False,
-               background: BackgroundFlag = False, db: DbOption = None) -> None:
+def assessment(
+    output: ReportOut,
+    scenario: ScenarioOption = None,
+    as_json: JsonFlag = False,
+    background: BackgroundFlag = False,
+    db: DbOption = None,
+) -> None:
     """Balance, findings, coverage gaps and the map of a scenario (default: active)."""
     _write("assessment", output, db, as_json, background, scenario=scenario)
 
@@ -68,16 +85,27 @@ def rep_pack(
     output: ReportOut,
     rep: Annotated[str, typer.Option(help="The rep: id, email or name.")],
     scenario: ScenarioOption = None,
-    period: Annotated[str | None, typer.Option(
-        help="Quota period (2027, 2027-Q1); default: the latest with quotas.")] = None,
+    period: Annotated[
+        str | None,
+        typer.Option(help="Quota period (2027, 2027-Q1); default: the latest with quotas."),
+    ] = None,
     as_of: Annotated[str | None, typer.Option(help="Goal status on this date.")] = None,
     as_json: JsonFlag = False,
     background: BackgroundFlag = False,
     db: DbOption = None,
 ) -> None:
     """A rep's printable pack: map, accounts by tier with addresses, goals, quota by month."""
-    _write("rep-pack", output, db, as_json, background, scenario=scenario, rep=rep, period=period,
-           as_of=date.fromisoformat(as_of) if as_of else None)
+    _write(
+        "rep-pack",
+        output,
+        db,
+        as_json,
+        background,
+        scenario=scenario,
+        rep=rep,
+        period=period,
+        as_of=date.fromisoformat(as_of) if as_of else None,
+    )
 
 
 @app.command("monitoring")
@@ -92,5 +120,13 @@ def monitoring(
     db: DbOption = None,
 ) -> None:
     """Attainment, pace and alerts for a period, with charts and the map."""
-    _write("monitoring", output, db, as_json, background, scenario=scenario, period=period,
-           as_of=date.fromisoformat(as_of) if as_of else None)
+    _write(
+        "monitoring",
+        output,
+        db,
+        as_json,
+        background,
+        scenario=scenario,
+        period=period,
+        as_of=date.fromisoformat(as_of) if as_of else None,
+    )

@@ -78,7 +78,11 @@ def delete(
         print_json(gone)
         return
     console.print(
-        line("Deleted ", styled(gone.name), f" ({gone.status}, {gone.territories} territories, "
-             f"{gone.accounts:,} accounts assigned)."),
+        line(
+            "Deleted ",
+            styled(gone.name),
+            f" ({gone.status}, {gone.territories} territories, "
+            f"{gone.accounts:,} accounts assigned).",
+        ),
         highlight=False,
     )

@@ -96,5 +96,11 @@ def serve(
         uvicorn.run(create_app(db), host=host, port=port, log_level="info")
         return
     os.environ[ENV_VAR] = url  # each worker process builds the app from the environment
-    uvicorn.run("territorial.web.app:create_app", factory=True, host=host, port=port,
-                workers=workers, log_level="info")
+    uvicorn.run(
+        "territorial.web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )

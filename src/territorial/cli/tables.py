@@ -48,9 +48,7 @@ def _needs(columns: Sequence[Column], rows: Sequence[Sequence[Cell]]) -> list[in
     ]
 
 
-def choose(
-    columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int
-) -> list[int]:
+def choose(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int) -> list[int]:
     """Indexes of the columns to show: by priority, while every cell fits whole in ``width``."""
     need = _needs(columns, rows)
     order = sorted(range(len(columns)), key=lambda i: (columns[i].priority, i))
@@ -78,16 +76,22 @@ def print_table(
     for i in shown:
         c = columns[i]
         table.add_column(
-            c.name, justify="right" if c.right else "left", no_wrap=c.priority > 0 and not wide,
+            c.name,
+            justify="right" if c.right else "left",
+            no_wrap=c.priority > 0 and not wide,
             overflow="fold",
-        )  # fmt: skip
+        )
     for n, row in enumerate(rows):
         table.add_row(*(row[i] for i in shown), style=styles[n] if styles else None)
     if wide:  # every column whole, wider than the terminal if need be
         full = max(sum(_needs(columns, rows)) + 1, len(title), console.width)
         Console(
-            file=console.file, width=full, markup=False, emoji=False,
-            force_terminal=console.is_terminal, color_system=console.color_system,  # type: ignore[arg-type]
+            file=console.file,
+            width=full,
+            markup=False,
+            emoji=False,
+            force_terminal=console.is_terminal,
+            color_system=console.color_system,  # type: ignore[arg-type]
         ).print(table)
     else:
         console.print(table)
@@ -96,5 +100,6 @@ def print_table(
         console.print(
             f"{len(hidden)} more column{'s' if len(hidden) > 1 else ''} "
             f"({', '.join(hidden)}): {more}",
-            style="dim", highlight=False,
-        )  # fmt: skip
+            style="dim",
+            highlight=False,
+        )

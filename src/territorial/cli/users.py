@@ -188,8 +188,9 @@ def audit(
     if len(log) >= limit:
         console.print(
             f"The newest {limit:,} shown; older ones: --limit N, or -o FILE.csv for every match.",
-            style="dim", highlight=False,
-        )  # fmt: skip
+            style="dim",
+            highlight=False,
+        )
 
 
 def _date(value: str | None) -> datetime | None:

@@ -25,8 +25,11 @@ class OptionError(TerritorialError):
         self.reason = reason
         self.remedy = remedy
         plain = option.replace("_", " ")
-        super().__init__(self.worded(lambda _: f"the {plain} option") if remedy is not None
-                         else self.worded(lambda _: plain))
+        super().__init__(
+            self.worded(lambda _: f"the {plain} option")
+            if remedy is not None
+            else self.worded(lambda _: plain)
+        )
 
     def worded(self, name: Callable[[str], str], use: str = "use") -> str:
         """The message with the option named by ``name``; ``use`` is the verb of a remedy."""

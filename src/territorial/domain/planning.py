@@ -14,9 +14,15 @@ from territorial.domain.period import Period, QuotaSlice
 from territorial.domain.publishing import QuotaTransferRecord
 
 PLAN_SECTIONS = (
-    "goals", "strategies", "objectives", "tactics",
-    "strengths", "weaknesses", "opportunities", "threats",
-)  # fmt: skip
+    "goals",
+    "strategies",
+    "objectives",
+    "tactics",
+    "strengths",
+    "weaknesses",
+    "opportunities",
+    "threats",
+)
 
 
 @dataclass

@@ -80,14 +80,62 @@ DATA_FILE = Path(__file__).resolve().parent / "data" / "counties-10m.json"
 
 #: State FIPS code -> USPS code (states, DC and territories in ``us-atlas``).
 STATE_ABBR: dict[str, str] = {
-    "01": "AL", "02": "AK", "04": "AZ", "05": "AR", "06": "CA", "08": "CO", "09": "CT",
-    "10": "DE", "11": "DC", "12": "FL", "13": "GA", "15": "HI", "16": "ID", "17": "IL",
-    "18": "IN", "19": "IA", "20": "KS", "21": "KY", "22": "LA", "23": "ME", "24": "MD",
-    "25": "MA", "26": "MI", "27": "MN", "28": "MS", "29": "MO", "30": "MT", "31": "NE",
-    "32": "NV", "33": "NH", "34": "NJ", "35": "NM", "36": "NY", "37": "NC", "38": "ND",
-    "39": "OH", "40": "OK", "41": "OR", "42": "PA", "44": "RI", "45": "SC", "46": "SD",
-    "47": "TN", "48": "TX", "49": "UT", "50": "VT", "51": "VA", "53": "WA", "54": "WV",
-    "55": "WI", "56": "WY", "60": "AS", "66": "GU", "69": "MP", "72": "PR", "78": "VI",
+    "01": "AL",
+    "02": "AK",
+    "04": "AZ",
+    "05": "AR",
+    "06": "CA",
+    "08": "CO",
+    "09": "CT",
+    "10": "DE",
+    "11": "DC",
+    "12": "FL",
+    "13": "GA",
+    "15": "HI",
+    "16": "ID",
+    "17": "IL",
+    "18": "IN",
+    "19": "IA",
+    "20": "KS",
+    "21": "KY",
+    "22": "LA",
+    "23": "ME",
+    "24": "MD",
+    "25": "MA",
+    "26": "MI",
+    "27": "MN",
+    "28": "MS",
+    "29": "MO",
+    "30": "MT",
+    "31": "NE",
+    "32": "NV",
+    "33": "NH",
+    "34": "NJ",
+    "35": "NM",
+    "36": "NY",
+    "37": "NC",
+    "38": "ND",
+    "39": "OH",
+    "40": "OK",
+    "41": "OR",
+    "42": "PA",
+    "44": "RI",
+    "45": "SC",
+    "46": "SD",
+    "47": "TN",
+    "48": "TX",
+    "49": "UT",
+    "50": "VT",
+    "51": "VA",
+    "53": "WA",
+    "54": "WV",
+    "55": "WI",
+    "56": "WY",
+    "60": "AS",
+    "66": "GU",
+    "69": "MP",
+    "72": "PR",
+    "78": "VI",
 }
 #: States whose county FIPS codes 510 and over are independent cities.
 _INDEPENDENT_CITY_STATES = frozenset({"24", "29", "32", "51"})
@@ -147,16 +195,25 @@ class CountyAtlas:
         lo = np.searchsorted(sorted_lon, self.part_bbox[:, 0], side="left")
         hi = np.searchsorted(sorted_lon, self.part_bbox[:, 2], side="right")
         for part in np.flatnonzero(hi > lo):
-            cand = order[lo[part]:hi[part]]
-            cand = cand[(lat[cand] >= self.part_bbox[part, 1])
-                        & (lat[cand] <= self.part_bbox[part, 3]) & (out[cand] < 0)]
+            cand = order[lo[part] : hi[part]]
+            cand = cand[
+                (lat[cand] >= self.part_bbox[part, 1])
+                & (lat[cand] <= self.part_bbox[part, 3])
+                & (out[cand] < 0)
+            ]
             if cand.size:
                 inside = points_in_rings(lon[cand], lat[cand], self.part_rings[part])
                 out[cand[inside]] = self.part_county[part]
         return out
 
-    def snap(self, lat: FloatArray, lon: FloatArray, states: Sequence[str | None],
-             max_km: float, k: int = 32) -> tuple[IntArray, FloatArray]:
+    def snap(
+        self,
+        lat: FloatArray,
+        lon: FloatArray,
+        states: Sequence[str | None],
+        max_km: float,
+        k: int = 32,
+    ) -> tuple[IntArray, FloatArray]:
         """County with the nearest border vertex (own state preferred) and its distance.
 
         Points farther than ``max_km`` from every vertex get ``-1``.
@@ -201,12 +258,15 @@ def _load_atlas(path: Path) -> CountyAtlas:
         )
     with path.open(encoding="utf-8") as handle:
         topology = Topology(json.load(handle))
-    geoms = sorted((g for g in topology.geometries("counties") if g.id and g.arcs),
-                   key=lambda g: str(g.id))
+    geoms = sorted(
+        (g for g in topology.geometries("counties") if g.id and g.arcs), key=lambda g: str(g.id)
+    )
     fips = [str(g.id).zfill(5) for g in geoms]
     states = [STATE_ABBR.get(f[:2], f[:2]) for f in fips]
-    names = [_display_name(f, str(g.properties.get("name", f)), s)
-             for f, g, s in zip(fips, geoms, states, strict=True)]
+    names = [
+        _display_name(f, str(g.properties.get("name", f)), s)
+        for f, g, s in zip(fips, geoms, states, strict=True)
+    ]
     part_county: list[int] = []
     part_bbox: list[list[float]] = []
     part_rings: list[list[FloatArray]] = []
@@ -288,25 +348,27 @@ def build_county_units(
     county = atlas.locate(p_lat, p_lon)
     off = np.flatnonzero((county < 0) & np.isfinite(p_lat))
     if off.size:
-        snapped, dist = atlas.snap(p_lat[off], p_lon[off], [states[i] for i in off.tolist()],
-                                   max_snap_km)
+        snapped, dist = atlas.snap(
+            p_lat[off], p_lon[off], [states[i] for i in off.tolist()], max_snap_km
+        )
         county[off] = snapped
         for i, c, d in zip(off.tolist(), snapped.tolist(), dist.tolist(), strict=True):
             if c >= 0:
-                notes.append((i, f"outside every county; snapped to {atlas.fips[c]} "
-                                      f"({d:.1f} km)"))
+                notes.append((i, f"outside every county; snapped to {atlas.fips[c]} ({d:.1f} km)"))
             else:
                 unplaced.append((i, f"outside every county (nearest border {d:.0f} km)"))
     used = np.unique(county[county >= 0]).astype(np.int64)
     used_states = {atlas.fips[c][:2] for c in used.tolist()}
-    drawn = np.array([k for k, f in enumerate(atlas.fips) if f[:2] in used_states],
-                     dtype=np.int64)  # every county of those states, empty or not
+    drawn = np.array(
+        [k for k, f in enumerate(atlas.fips) if f[:2] in used_states], dtype=np.int64
+    )  # every county of those states, empty or not
     position = np.full(len(atlas.fips), -1, dtype=np.int64)
     position[used] = np.arange(used.shape[0])
     unit_of_account = np.where(county >= 0, position[np.maximum(county, 0)], -1)
     keep = np.searchsorted(drawn, used)  # both sorted, used a subset of drawn
-    contracted, owner = contract_empty(atlas.adjacency[drawn][:, drawn],
-                                       atlas.lat[drawn], atlas.lon[drawn], keep)
+    contracted, owner = contract_empty(
+        atlas.adjacency[drawn][:, drawn], atlas.lat[drawn], atlas.lon[drawn], keep
+    )
     adjacency, bridges = connect_components(contracted, atlas.lat[used], atlas.lon[used])
     return GeoUnits(
         kind="county",
@@ -332,8 +394,7 @@ def counties_of_states(states: Iterable[str], atlas: CountyAtlas | None = None) 
     return [f for f, s in zip(atlas.fips, atlas.states, strict=True) if s in wanted]
 
 
-def county_geojson(fips_ids: Iterable[str], atlas: CountyAtlas | None = None
-                   ) -> dict[str, Any]:
+def county_geojson(fips_ids: Iterable[str], atlas: CountyAtlas | None = None) -> dict[str, Any]:
     """GeoJSON ``FeatureCollection`` (lon/lat) of the given counties.
 
     Each feature has ``id`` the FIPS code and properties ``fips``, ``name``, ``state``.
@@ -368,4 +429,3 @@ def _display_name(fips: str, name: str, state: str) -> str:
     else:
         full = f"{name} County"
     return f"{full}, {state}"
-

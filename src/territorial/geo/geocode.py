@@ -230,7 +230,9 @@ class Geocoder:
             return Location(latitude, longitude, LocatedBy.COORDINATES)
         if not is_us_country(country):
             return Location(
-                None, None, LocatedBy.UNLOCATED,
+                None,
+                None,
+                LocatedBy.UNLOCATED,
                 f"no coordinates, and ZIP/city lookup covers the US only (country {country!r})",
                 "country",
             )

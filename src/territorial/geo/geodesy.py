@@ -20,6 +20,7 @@ def as_float_array(values: npt.ArrayLike, name: str = "values") -> FloatArray:
         raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
     return arr
 
+
 EARTH_RADIUS_KM = 6371.0088
 """Mean Earth radius (IUGG) in km."""
 

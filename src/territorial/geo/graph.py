@@ -74,9 +74,12 @@ def edges_to_csr(edges: npt.ArrayLike, n: int) -> sparse.csr_matrix:
     return m
 
 
-def connect_components(adjacency: sparse.spmatrix, lat: npt.ArrayLike, lon: npt.ArrayLike,
-                       candidates: npt.ArrayLike | None = None
-                       ) -> tuple[sparse.csr_matrix, IntArray]:
+def connect_components(
+    adjacency: sparse.spmatrix,
+    lat: npt.ArrayLike,
+    lon: npt.ArrayLike,
+    candidates: npt.ArrayLike | None = None,
+) -> tuple[sparse.csr_matrix, IntArray]:
     """Join the components of a graph with their shortest bridging edges.
 
     The components are linked by a minimum spanning tree over the component graph,
@@ -107,13 +110,17 @@ def connect_components(adjacency: sparse.spmatrix, lat: npt.ArrayLike, lon: npt.
     n_comp, labels = csgraph.connected_components(adj, directed=False)
     if n_comp <= 1:
         return adj, np.empty((0, 2), dtype=np.int64)
-    cand = (delaunay_edges(plane_km(lat_a, lon_a)) if candidates is None
-            else np.asarray(candidates, dtype=np.int64).reshape(-1, 2))
+    cand = (
+        delaunay_edges(plane_km(lat_a, lon_a))
+        if candidates is None
+        else np.asarray(candidates, dtype=np.int64).reshape(-1, 2)
+    )
     ci, cj = labels[cand[:, 0]], labels[cand[:, 1]]
     between = ci != cj
     cand, ci, cj = cand[between], ci[between], cj[between]
-    length = haversine_km(lat_a[cand[:, 0]], lon_a[cand[:, 0]],
-                          lat_a[cand[:, 1]], lon_a[cand[:, 1]])
+    length = haversine_km(
+        lat_a[cand[:, 0]], lon_a[cand[:, 0]], lat_a[cand[:, 1]], lon_a[cand[:, 1]]
+    )
     order = np.lexsort((cand[:, 1], cand[:, 0], length))
     lo, hi = np.minimum(ci, cj)[order], np.maximum(ci, cj)[order]
     _, first = np.unique(lo * n_comp + hi, return_index=True)
@@ -125,8 +132,12 @@ def connect_components(adjacency: sparse.spmatrix, lat: npt.ArrayLike, lon: npt.
     tree = csgraph.minimum_spanning_tree(comp_graph).tocoo()
     if tree.nnz != n_comp - 1:
         raise ValueError("candidate edges do not connect the graph")
-    pair_to_edge = {(int(lo_), int(hi_)): int(k) for lo_, hi_, k in
-                    zip(np.minimum(ci, cj)[best], np.maximum(ci, cj)[best], best, strict=True)}
+    pair_to_edge = {
+        (int(lo_), int(hi_)): int(k)
+        for lo_, hi_, k in zip(
+            np.minimum(ci, cj)[best], np.maximum(ci, cj)[best], best, strict=True
+        )
+    }
     chosen = [pair_to_edge[(int(a), int(b))] for a, b in zip(tree.row, tree.col, strict=True)]
     bridges = cand[np.asarray(chosen, dtype=np.int64)]
     existing = sparse.triu(adj).tocoo()
@@ -134,8 +145,9 @@ def connect_components(adjacency: sparse.spmatrix, lat: npt.ArrayLike, lon: npt.
     return edges_to_csr(edges, n), bridges
 
 
-def proximity_graph(lat: npt.ArrayLike, lon: npt.ArrayLike, max_edge_km: float
-                    ) -> tuple[sparse.csr_matrix, int]:
+def proximity_graph(
+    lat: npt.ArrayLike, lon: npt.ArrayLike, max_edge_km: float
+) -> tuple[sparse.csr_matrix, int]:
     """Connected Delaunay graph of points, edges over ``max_edge_km`` dropped then
     the components rejoined with their shortest bridges.
 
@@ -152,15 +164,17 @@ def proximity_graph(lat: npt.ArrayLike, lon: npt.ArrayLike, max_edge_km: float
     edges = delaunay_edges(plane_km(lat_a, lon_a))
     if not edges.size:
         return edges_to_csr(edges, n), 0
-    length = haversine_km(lat_a[edges[:, 0]], lon_a[edges[:, 0]],
-                          lat_a[edges[:, 1]], lon_a[edges[:, 1]])
+    length = haversine_km(
+        lat_a[edges[:, 0]], lon_a[edges[:, 0]], lat_a[edges[:, 1]], lon_a[edges[:, 1]]
+    )
     short = edges_to_csr(edges[length <= max_edge_km], n)
     adj, bridges = connect_components(short, lat_a, lon_a, candidates=edges)
     return adj, int(bridges.shape[0])
 
 
-def contract_empty(adjacency: sparse.spmatrix, lat: npt.ArrayLike, lon: npt.ArrayLike,
-                   keep: npt.ArrayLike) -> tuple[sparse.csr_matrix, IntArray]:
+def contract_empty(
+    adjacency: sparse.spmatrix, lat: npt.ArrayLike, lon: npt.ArrayLike, keep: npt.ArrayLike
+) -> tuple[sparse.csr_matrix, IntArray]:
     """Contract the nodes not kept (empty areas) into the kept nodes nearest to them.
 
     Every node joins the kept node nearest to it along the graph: shortest path with
@@ -206,8 +220,9 @@ def contract_empty(adjacency: sparse.spmatrix, lat: npt.ArrayLike, lon: npt.Arra
     # strictly positive weights (a zero would read as no edge)
     length = haversine_km(lat_a[rows], lon_a[rows], lat_a[cols], lon_a[cols]) + 1e-6
     weights = sparse.csr_matrix((length, (rows, cols)), shape=(n, n))
-    _, _, source = csgraph.dijkstra(weights, directed=False, indices=kept,
-                                    return_predecessors=True, min_only=True)
+    _, _, source = csgraph.dijkstra(
+        weights, directed=False, indices=kept, return_predecessors=True, min_only=True
+    )
     position = np.full(n, -1, dtype=np.int64)
     position[kept] = np.arange(k)
     reached = source >= 0

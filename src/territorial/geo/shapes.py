@@ -46,9 +46,17 @@ __all__ = [
 
 #: Tableau 10 (grey swapped for a dark teal): distinct hues for neighbouring shapes.
 PALETTE: tuple[str, ...] = (
-    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
-    "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#1b6b73",
-)  # fmt: skip
+    "#4e79a7",
+    "#f28e2b",
+    "#e15759",
+    "#76b7b2",
+    "#59a14f",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#1b6b73",
+)
 KM_PER_DEG = 111.195
 _OUTLINE_BUFFER_KM = 40.0
 
@@ -171,16 +179,22 @@ class PointLayout:
     redissolved: int = 0
 
 
-def point_layout(lat: npt.ArrayLike, lon: npt.ArrayLike, *, outline: BaseGeometry | None = None,
-                 buffer_km: float = _OUTLINE_BUFFER_KM) -> PointLayout:
+def point_layout(
+    lat: npt.ArrayLike,
+    lon: npt.ArrayLike,
+    *,
+    outline: BaseGeometry | None = None,
+    buffer_km: float = _OUTLINE_BUFFER_KM,
+) -> PointLayout:
     """The Voronoi cells and clip land of the finite points of ``lat``/``lon``."""
     la = np.asarray(lat, dtype=np.float64)
     lo = np.asarray(lon, dtype=np.float64)
     ok = np.isfinite(la) & np.isfinite(lo)
     la, lo = la[ok], lo[ok]
     if not la.size:
-        return PointLayout(np.zeros(0, dtype=np.int64), 0.0, 0.0,
-                           np.empty(0, dtype=object), shapely.Polygon())
+        return PointLayout(
+            np.zeros(0, dtype=np.int64), 0.0, 0.0, np.empty(0, dtype=object), shapely.Polygon()
+        )
     # distinct positions (about 1 m)
     key = np.column_stack([np.round(lo, 5), np.round(la, 5)])
     uniq, inverse = np.unique(key, axis=0, return_inverse=True)
@@ -236,11 +250,16 @@ def point_shapes(
     np.add.at(counts, (layout.inverse, terr + 1), 1)  # column 0 = unassigned
     owner = counts.argmax(axis=1) - 1
     touched = set(range(n_territories))
-    if (layout.owner is not None and layout.geoms is not None
-            and layout.owner.shape == owner.shape and len(layout.geoms) == n_territories):
+    if (
+        layout.owner is not None
+        and layout.geoms is not None
+        and layout.owner.shape == owner.shape
+        and len(layout.geoms) == n_territories
+    ):
         changed = layout.owner != owner
-        touched = {int(t) for t in np.concatenate([layout.owner[changed], owner[changed]])
-                   if t >= 0}
+        touched = {
+            int(t) for t in np.concatenate([layout.owner[changed], owner[changed]]) if t >= 0
+        }
         geoms = list(layout.geoms)
     for t in sorted(touched):
         geoms[t] = _dissolve(layout, owner == t)
@@ -263,8 +282,13 @@ def _dissolve(layout: PointLayout, mask: npt.NDArray[np.bool_]) -> BaseGeometry 
     return _polygonal(_geom_to_deg(clipped, layout.lat0, layout.lon0))
 
 
-def _land(points_lonlat: FloatArray, outline: BaseGeometry | None, buffer_km: float,
-          lat0: float, lon0: float) -> BaseGeometry:
+def _land(
+    points_lonlat: FloatArray,
+    outline: BaseGeometry | None,
+    buffer_km: float,
+    lat0: float,
+    lon0: float,
+) -> BaseGeometry:
     """Clip region in km: the outline plus discs around the points outside it."""
     if outline is not None:
         inside = shapely.contains_xy(outline, points_lonlat[:, 0], points_lonlat[:, 1])
@@ -279,9 +303,20 @@ def _land(points_lonlat: FloatArray, outline: BaseGeometry | None, buffer_km: fl
         pad = buffer_km / KM_PER_DEG
         bounds = shapely.bounds(masses)  # a land mass is kept if a point is in its box
         x, y = points_lonlat[:, 0], points_lonlat[:, 1]
-        near = np.array([bool(np.any((x >= b[0] - pad) & (x <= b[2] + pad)
-                                     & (y >= b[1] - pad) & (y <= b[3] + pad))) for b in bounds],
-                        dtype=bool)
+        near = np.array(
+            [
+                bool(
+                    np.any(
+                        (x >= b[0] - pad)
+                        & (x <= b[2] + pad)
+                        & (y >= b[1] - pad)
+                        & (y <= b[3] + pad)
+                    )
+                )
+                for b in bounds
+            ],
+            dtype=bool,
+        )
         kept = masses[near]
         if kept.size:
             parts.append(_geom_to_km(shapely.union_all(kept), lat0, lon0))
@@ -301,10 +336,12 @@ def _polygonal(geom: BaseGeometry) -> BaseGeometry | None:
     return shapely.union_all(polys) if polys else None
 
 
-def county_shapes(county_polygons: Sequence[BaseGeometry], county_territory: npt.ArrayLike,
-                  n_territories: int,
-                  points: tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike] | None = None,
-                  ) -> TerritoryShapes:
+def county_shapes(
+    county_polygons: Sequence[BaseGeometry],
+    county_territory: npt.ArrayLike,
+    n_territories: int,
+    points: tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike] | None = None,
+) -> TerritoryShapes:
     """Territory regions as the union of their counties' polygons (lon/lat).
 
     ``county_territory[k]`` is the territory of county ``k`` (``-1``: none);
@@ -324,8 +361,9 @@ def county_shapes(county_polygons: Sequence[BaseGeometry], county_territory: npt
     return _finish(geoms, (x[ok], y[ok], np.asarray(points[2], np.int64)[ok]))
 
 
-def shape_adjacency(geoms: Sequence[BaseGeometry | None], tolerance: float = 1e-6
-                    ) -> list[set[int]]:
+def shape_adjacency(
+    geoms: Sequence[BaseGeometry | None], tolerance: float = 1e-6
+) -> list[set[int]]:
     """Territories whose shapes touch or overlap (within ``tolerance`` degrees)."""
     n = len(geoms)
     adj: list[set[int]] = [set() for _ in range(n)]
@@ -353,8 +391,10 @@ def color_graph(adjacency: Sequence[set[int]], n_colors: int = len(PALETTE)) -> 
     used = [0] * max(n_colors, 1)
     saturation: list[set[int]] = [set() for _ in range(n)]
     for _ in range(n):
-        v = max((u for u in range(n) if color[u] < 0),
-                key=lambda u: (len(saturation[u]), len(adjacency[u]), -u))
+        v = max(
+            (u for u in range(n) if color[u] < 0),
+            key=lambda u: (len(saturation[u]), len(adjacency[u]), -u),
+        )
         allowed = [c for c in range(n_colors) if c not in saturation[v]]
         if allowed:
             c = min(allowed, key=lambda c: (used[c], c))
@@ -370,8 +410,9 @@ def color_graph(adjacency: Sequence[set[int]], n_colors: int = len(PALETTE)) -> 
     return color
 
 
-def _label_point(geom: BaseGeometry | None, x: FloatArray | None = None,
-                 y: FloatArray | None = None) -> tuple[float, float] | None:
+def _label_point(
+    geom: BaseGeometry | None, x: FloatArray | None = None, y: FloatArray | None = None
+) -> tuple[float, float] | None:
     """Where a territory's name goes: on the piece holding most of its points (``x``,
     ``y``: lon/lat), at the point nearest their median, so that a territory whose
     shape also covers empty land is labelled where its accounts are; without points,
@@ -391,9 +432,10 @@ def _label_point(geom: BaseGeometry | None, x: FloatArray | None = None,
     return round(point.x, 4), round(point.y, 4)
 
 
-def _finish(geoms: list[BaseGeometry | None],
-            points: tuple[FloatArray, FloatArray, npt.NDArray[np.int64]] | None = None,
-            ) -> TerritoryShapes:
+def _finish(
+    geoms: list[BaseGeometry | None],
+    points: tuple[FloatArray, FloatArray, npt.NDArray[np.int64]] | None = None,
+) -> TerritoryShapes:
     """Shapes with adjacency, colours and labels (``points``: lon, lat, territory)."""
     adjacency = shape_adjacency(geoms)
     labels = []

@@ -114,12 +114,17 @@ class Topology:
             geom = {"type": "Polygon", "coordinates": coords[0]}
         else:
             geom = {"type": "MultiPolygon", "coordinates": coords}
-        return {"type": "Feature", "id": geometry.id, "properties": geometry.properties,
-                "geometry": geom}
+        return {
+            "type": "Feature",
+            "id": geometry.id,
+            "properties": geometry.properties,
+            "geometry": geom,
+        }
 
 
-def decode_arcs(arcs: Sequence[Sequence[Sequence[float]]],
-                transform: dict[str, Any] | None = None) -> list[FloatArray]:
+def decode_arcs(
+    arcs: Sequence[Sequence[Sequence[float]]], transform: dict[str, Any] | None = None
+) -> list[FloatArray]:
     """Decode TopoJSON arcs to absolute coordinates.
 
     Parameters
@@ -136,8 +141,12 @@ def decode_arcs(arcs: Sequence[Sequence[Sequence[float]]],
         One (k, 2) float array per arc (only the first two coordinates kept).
     """
     if transform is None:
-        return [np.asarray(arc, dtype=np.float64).reshape(-1, 2)[:, :2].copy()
-                if len(arc) else np.empty((0, 2)) for arc in arcs]
+        return [
+            np.asarray(arc, dtype=np.float64).reshape(-1, 2)[:, :2].copy()
+            if len(arc)
+            else np.empty((0, 2))
+            for arc in arcs
+        ]
     scale = np.asarray(transform["scale"], dtype=np.float64)[:2]
     translate = np.asarray(transform["translate"], dtype=np.float64)[:2]
     out: list[FloatArray] = []
@@ -178,8 +187,9 @@ def adjacency_from_arcs(geometries: Sequence[Geometry]) -> sparse.csr_matrix:
     return adj
 
 
-def points_in_rings(x: FloatArray, y: FloatArray, rings: Sequence[FloatArray]
-                    ) -> npt.NDArray[np.bool_]:
+def points_in_rings(
+    x: FloatArray, y: FloatArray, rings: Sequence[FloatArray]
+) -> npt.NDArray[np.bool_]:
     """Even-odd (ray casting) test of points against a set of rings.
 
     Holes and the parts of a multipolygon are handled by the even-odd rule, so pass all
@@ -209,11 +219,11 @@ def points_in_rings(x: FloatArray, y: FloatArray, rings: Sequence[FloatArray]
     slope = np.divide(x2 - x1, dy, out=np.zeros_like(dy), where=dy != 0)
     step = max(1, _PIP_BLOCK // max(1, starts.shape[0]))
     for lo in range(0, x.shape[0], step):
-        px = x[lo:lo + step, None]
-        py = y[lo:lo + step, None]
+        px = x[lo : lo + step, None]
+        py = y[lo : lo + step, None]
         crosses = (y1 > py) != (y2 > py)
         x_at = x1 + (py - y1) * slope
-        inside[lo:lo + step] = np.count_nonzero(crosses & (px < x_at), axis=1) % 2 == 1
+        inside[lo : lo + step] = np.count_nonzero(crosses & (px < x_at), axis=1) % 2 == 1
     return inside
 
 
@@ -260,8 +270,11 @@ def _ring_moments(xs: FloatArray, ys: FloatArray) -> tuple[float, float, float]:
     area = float(cross.sum() / 2.0)
     if area == 0:
         return 0.0, float(x0), float(y0)
-    return (area, float(((x + xn) * cross).sum() / (6 * area) + x0),
-            float(((y + yn) * cross).sum() / (6 * area) + y0))
+    return (
+        area,
+        float(((x + xn) * cross).sum() / (6 * area) + x0),
+        float(((y + yn) * cross).sum() / (6 * area) + y0),
+    )
 
 
 def _edges(rings: Sequence[FloatArray]) -> tuple[FloatArray, FloatArray]:

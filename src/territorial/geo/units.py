@@ -127,8 +127,10 @@ class GeoUnits:
         """
         if len(unit_assignment) != self.n_units:
             raise ValueError(f"{len(unit_assignment)} labels for {self.n_units} units")
-        return {fips: unit_assignment[int(u)]
-                for fips, u in zip(self.county_ids, self.county_unit, strict=True)}
+        return {
+            fips: unit_assignment[int(u)]
+            for fips, u in zip(self.county_ids, self.county_unit, strict=True)
+        }
 
     def account_counts(self) -> IntArray:
         """Number of accounts in each unit."""
@@ -136,8 +138,9 @@ class GeoUnits:
         return np.bincount(placed, minlength=self.n_units).astype(np.int64)
 
 
-def aggregate(measures: npt.ArrayLike, unit_of_account: npt.ArrayLike,
-              n_units: int | None = None) -> FloatArray:
+def aggregate(
+    measures: npt.ArrayLike, unit_of_account: npt.ArrayLike, n_units: int | None = None
+) -> FloatArray:
     """Sum account measures per unit.
 
     Parameters
@@ -167,8 +170,9 @@ def aggregate(measures: npt.ArrayLike, unit_of_account: npt.ArrayLike,
     return out
 
 
-def units_to_accounts(unit_assignment: npt.ArrayLike, unit_of_account: npt.ArrayLike,
-                      *, missing: int = -1) -> IntArray:
+def units_to_accounts(
+    unit_assignment: npt.ArrayLike, unit_of_account: npt.ArrayLike, *, missing: int = -1
+) -> IntArray:
     """Map a unit-level assignment (e.g. territory per unit) back to accounts.
 
     Parameters

@@ -40,8 +40,6 @@ from territorial.geo.units import ZIP_MAX_EDGE_KM, GeoUnits
 __all__ = ["ZipIndex", "build_zip_units", "normalize_zip", "zip_index"]
 
 
-
-
 @dataclass(frozen=True, slots=True)
 class ZipIndex:
     """ZIP centroids, and a nearest-ZIP search over active standard ZIPs.
@@ -150,12 +148,18 @@ def build_zip_units(
         far = haversine_km(lat[rows], lon[rows], z_lat, z_lon)
         for i, d in zip(own, far.tolist(), strict=True):
             if d > max_nearest_km:
-                notes.append((i, f"coordinates are {d:.0f} km from the centroid of its "
-                                 f"ZIP {chosen[i]}; placed in the ZIP"))
+                notes.append(
+                    (
+                        i,
+                        f"coordinates are {d:.0f} km from the centroid of its "
+                        f"ZIP {chosen[i]}; placed in the ZIP",
+                    )
+                )
     ids = sorted({c for c in chosen if c is not None})
     position = {z: k for k, z in enumerate(ids)}
-    unit_of_account = np.array([position[c] if c is not None else -1 for c in chosen],
-                               dtype=np.int64)
+    unit_of_account = np.array(
+        [position[c] if c is not None else -1 for c in chosen], dtype=np.int64
+    )
     u_lat = np.array([index.places[z][0] for z in ids], dtype=np.float64)
     u_lon = np.array([index.places[z][1] for z in ids], dtype=np.float64)
     adjacency, bridges = proximity_graph(u_lat, u_lon, max_edge_km)

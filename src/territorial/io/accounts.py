@@ -41,13 +41,39 @@ _PARSERS: dict[str, Parser] = {
 _NON_NEGATIVE = ("employees", "annual_revenue", "potential", "visits_per_year", "visit_minutes")
 _NAMES = {f: f for f in ("latitude", "longitude", "zip", "city", "state", "country")}
 
-_CUSTOMER = frozenset({"customer", "client", "evangelist", "active", "closedwon", "won",
-                       "customerdirect", "customerchannel", "existingcustomer"})
-_PROSPECT = frozenset({
-    "prospect", "lead", "subscriber", "marketingqualifiedlead", "salesqualifiedlead", "mql",
-    "sql", "opportunity", "suspect", "target", "formercustomer", "excustomer", "churned",
-    "inactive", "newlead", "potential",
-})
+_CUSTOMER = frozenset(
+    {
+        "customer",
+        "client",
+        "evangelist",
+        "active",
+        "closedwon",
+        "won",
+        "customerdirect",
+        "customerchannel",
+        "existingcustomer",
+    }
+)
+_PROSPECT = frozenset(
+    {
+        "prospect",
+        "lead",
+        "subscriber",
+        "marketingqualifiedlead",
+        "salesqualifiedlead",
+        "mql",
+        "sql",
+        "opportunity",
+        "suspect",
+        "target",
+        "formercustomer",
+        "excustomer",
+        "churned",
+        "inactive",
+        "newlead",
+        "potential",
+    }
+)
 
 
 def parse_status(text: str) -> AccountStatus | None:
@@ -115,26 +141,38 @@ def read_accounts(
     path = Path(path)
     table = read_table(path)
     file = table.file
-    plan = resolve_columns(table.header, ACCOUNT_DIALECTS, (*ACCOUNT_FIELDS, "located_by"),
-                           mapping, file, table.header_row)
-    required = _required_problems(file, table.header, plan.fields, allow_unlocated,
-                                  has_location_columns(plan, _NAMES))
+    plan = resolve_columns(
+        table.header,
+        ACCOUNT_DIALECTS,
+        (*ACCOUNT_FIELDS, "located_by"),
+        mapping,
+        file,
+        table.header_row,
+    )
+    required = _required_problems(
+        file, table.header, plan.fields, allow_unlocated, has_location_columns(plan, _NAMES)
+    )
     if required:
         raise InputRejected(required)
     log = ProblemLog(file)
     warnings = ProblemLog(file, kind="warnings")
     warnings.extend(plan.warnings)
-    records = list(iter_records(table, plan, _PARSERS, log, progress,
-                                allow_short_rows=allow_short_rows))
+    records = list(
+        iter_records(table, plan, _PARSERS, log, progress, allow_short_rows=allow_short_rows)
+    )
     if not records and not log.total:
-        raise InputRejected([Problem(file, None, None, None,
-                                     "the file has a header but no data rows")])
+        raise InputRejected(
+            [Problem(file, None, None, None, "the file has a header but no data rows")]
+        )
     extra_names = [plan.header[i].strip() for i in plan.extra]
     resolve_extras(records, log)
 
     geocoder = geocoder or Geocoder.shared()
     result = AccountFile(
-        path=path, format=plan.format, format_label=plan.label, accounts=[],
+        path=path,
+        format=plan.format,
+        format_label=plan.label,
+        accounts=[],
         extra_columns=extra_names,
         columns={f: plan.header[i] for f, i in plan.fields.items()},
     )
@@ -157,9 +195,13 @@ def read_accounts(
             result.territories[account.external_id] = territory
     status_col = plan.column("status")
     for value, rows in unknown_status.items():
-        warnings.add(rows[0], status_col, value,
-                     f"not a known customer/prospect value; status left empty "
-                     f"({len(rows)} row{'s' if len(rows) > 1 else ''})")
+        warnings.add(
+            rows[0],
+            status_col,
+            value,
+            f"not a known customer/prospect value; status left empty "
+            f"({len(rows)} row{'s' if len(rows) > 1 else ''})",
+        )
     log.raise_if_any()
     result.located = {how: located[how] for how in LocatedBy if located[how]}
     result.warnings = warnings.listed()
@@ -241,7 +283,9 @@ def _place(
     if loc is None:  # invalid coordinates, already a problem
         return False
     account.latitude, account.longitude, account.located_by = (
-        loc.latitude, loc.longitude, loc.located_by
+        loc.latitude,
+        loc.longitude,
+        loc.located_by,
     )
     if loc.located_by is LocatedBy.COORDINATES and rec.values.get("located_by"):
         account.located_by = rec.values["located_by"]  # our own export read back
@@ -250,11 +294,19 @@ def _place(
     if loc.located_by is LocatedBy.UNLOCATED:
         reason = loc.note or "could not be located"
         if not allow_unlocated:
-            log.add(rec.row, note_column(loc, plan, _NAMES), note_value(loc, rec.values, _NAMES),
-                    f"cannot be located: {reason}")
+            log.add(
+                rec.row,
+                note_column(loc, plan, _NAMES),
+                note_value(loc, rec.values, _NAMES),
+                f"cannot be located: {reason}",
+            )
             return False
         result.unlocated.append(UnlocatedRow(rec.row, account.external_id, reason))
     elif loc.note:
-        warnings.add(rec.row, note_column(loc, plan, _NAMES), note_value(loc, rec.values, _NAMES),
-                     f"{loc.note}; located by {loc.located_by.value} instead")
+        warnings.add(
+            rec.row,
+            note_column(loc, plan, _NAMES),
+            note_value(loc, rec.values, _NAMES),
+            f"{loc.note}; located by {loc.located_by.value} instead",
+        )
     return True

@@ -18,30 +18,66 @@ __all__ = ["SALE_FIELDS", "VISIT_FIELDS", "read_sales", "read_visits"]
 SALE_FIELDS = ("account_external_id", "date", "amount", "reference")
 VISIT_FIELDS = ("account_external_id", "date", "rep_external_id", "minutes", "kind")
 
-_SALE_ALIASES = Dialect("common", "sales list", (
-    ("account_external_id", "account_external_id"), ("Account ID", "account_external_id"),
-    ("AccountId", "account_external_id"), ("Account", "account_external_id"),
-    ("Customer ID", "account_external_id"), ("Company ID", "account_external_id"),
-    ("Date", "date"), ("CloseDate", "date"), ("Close Date", "date"), ("Order Date", "date"),
-    ("Invoice Date", "date"), ("Booking Date", "date"),
-    ("Amount", "amount"), ("Revenue", "amount"), ("Total", "amount"), ("Net Amount", "amount"),
-    ("reference", "reference"), ("Order ID", "reference"), ("Invoice", "reference"),
-    ("Invoice Number", "reference"), ("Opportunity ID", "reference"), ("Id", "reference"),
-    ("Record ID", "reference"),
-))
-_VISIT_ALIASES = Dialect("common", "visit list", (
-    ("account_external_id", "account_external_id"), ("Account ID", "account_external_id"),
-    ("AccountId", "account_external_id"), ("WhatId", "account_external_id"),
-    ("Account", "account_external_id"), ("Company ID", "account_external_id"),
-    ("Date", "date"), ("ActivityDate", "date"), ("Activity Date", "date"),
-    ("Visit Date", "date"), ("Due Date", "date"),
-    ("rep_external_id", "rep_external_id"), ("Rep ID", "rep_external_id"),
-    ("OwnerId", "rep_external_id"), ("Owner ID", "rep_external_id"),
-    ("Assigned To", "rep_external_id"), ("Rep", "rep_external_id"),
-    ("minutes", "minutes"), ("DurationInMinutes", "minutes"), ("Duration", "minutes"),
-    ("Minutes", "minutes"), ("kind", "kind"), ("Type", "kind"), ("Activity Type", "kind"),
-    ("Subject", "kind"),
-))
+_SALE_ALIASES = Dialect(
+    "common",
+    "sales list",
+    (
+        ("account_external_id", "account_external_id"),
+        ("Account ID", "account_external_id"),
+        ("AccountId", "account_external_id"),
+        ("Account", "account_external_id"),
+        ("Customer ID", "account_external_id"),
+        ("Company ID", "account_external_id"),
+        ("Date", "date"),
+        ("CloseDate", "date"),
+        ("Close Date", "date"),
+        ("Order Date", "date"),
+        ("Invoice Date", "date"),
+        ("Booking Date", "date"),
+        ("Amount", "amount"),
+        ("Revenue", "amount"),
+        ("Total", "amount"),
+        ("Net Amount", "amount"),
+        ("reference", "reference"),
+        ("Order ID", "reference"),
+        ("Invoice", "reference"),
+        ("Invoice Number", "reference"),
+        ("Opportunity ID", "reference"),
+        ("Id", "reference"),
+        ("Record ID", "reference"),
+    ),
+)
+_VISIT_ALIASES = Dialect(
+    "common",
+    "visit list",
+    (
+        ("account_external_id", "account_external_id"),
+        ("Account ID", "account_external_id"),
+        ("AccountId", "account_external_id"),
+        ("WhatId", "account_external_id"),
+        ("Account", "account_external_id"),
+        ("Company ID", "account_external_id"),
+        ("Date", "date"),
+        ("ActivityDate", "date"),
+        ("Activity Date", "date"),
+        ("Visit Date", "date"),
+        ("Due Date", "date"),
+        ("rep_external_id", "rep_external_id"),
+        ("Rep ID", "rep_external_id"),
+        ("OwnerId", "rep_external_id"),
+        ("Owner ID", "rep_external_id"),
+        ("Assigned To", "rep_external_id"),
+        ("Rep", "rep_external_id"),
+        ("minutes", "minutes"),
+        ("DurationInMinutes", "minutes"),
+        ("Duration", "minutes"),
+        ("Minutes", "minutes"),
+        ("kind", "kind"),
+        ("Type", "kind"),
+        ("Activity Type", "kind"),
+        ("Subject", "kind"),
+    ),
+)
 
 
 def _read(
@@ -56,20 +92,25 @@ def _read(
 ) -> tuple[ColumnPlan, list[Record], ProblemLog]:
     table = read_table(path)
     file = table.file
-    plan = resolve_columns(table.header, (), fields, mapping, file, table.header_row,
-                           common=aliases)
+    plan = resolve_columns(
+        table.header, (), fields, mapping, file, table.header_row, common=aliases
+    )
     found = ", ".join(h for h in table.header if h) or "none"
-    missing = [Problem(file, None, None, None,
-                       f"missing required column: {label}; columns found: {found}")
-               for f, label in required.items() if f not in plan.fields]
+    missing = [
+        Problem(file, None, None, None, f"missing required column: {label}; columns found: {found}")
+        for f, label in required.items()
+        if f not in plan.fields
+    ]
     if missing:
         raise InputRejected(missing)
     log = ProblemLog(file)
-    records = list(iter_records(table, plan, parsers, log, progress,
-                                allow_short_rows=allow_short_rows))
+    records = list(
+        iter_records(table, plan, parsers, log, progress, allow_short_rows=allow_short_rows)
+    )
     if not records and not log.total:
-        raise InputRejected([Problem(file, None, None, None,
-                                     "the file has a header but no data rows")])
+        raise InputRejected(
+            [Problem(file, None, None, None, "the file has a header but no data rows")]
+        )
     for rec in records:
         for f, label in required.items():
             if rec.missing(f):
@@ -91,19 +132,29 @@ def read_sales(
     cells empty. Raises :class:`InputRejected` with every problem found.
     """
     parsers: dict[str, Parser] = {
-        "account_external_id": parse_text, "date": parse_date, "amount": parse_float,
+        "account_external_id": parse_text,
+        "date": parse_date,
+        "amount": parse_float,
         "reference": parse_text,
     }
-    required = {"account_external_id": "an account id (e.g. Account ID, AccountId)",
-                "date": "a date (e.g. Date, Close Date)", "amount": "an amount (e.g. Amount)"}
+    required = {
+        "account_external_id": "an account id (e.g. Account ID, AccountId)",
+        "date": "a date (e.g. Date, Close Date)",
+        "amount": "an amount (e.g. Amount)",
+    }
     path = Path(path)
-    plan, records, log = _read(path, mapping, SALE_FIELDS, _SALE_ALIASES, parsers, required,
-                               progress, allow_short_rows)
+    plan, records, log = _read(
+        path, mapping, SALE_FIELDS, _SALE_ALIASES, parsers, required, progress, allow_short_rows
+    )
     log.raise_if_any()
     sales = [_sale(r.values) for r in records]
-    return SalesFile(path, plan.format, sales,
-                     extra_columns=[plan.header[i] for i in plan.extra],
-                     columns={f: plan.header[i] for f, i in plan.fields.items()})
+    return SalesFile(
+        path,
+        plan.format,
+        sales,
+        extra_columns=[plan.header[i] for i in plan.extra],
+        columns={f: plan.header[i] for f, i in plan.fields.items()},
+    )
 
 
 def _sale(v: dict[str, Any]) -> Sale:
@@ -122,24 +173,39 @@ def read_visits(
     Raises :class:`InputRejected` with every problem found.
     """
     parsers: dict[str, Parser] = {
-        "account_external_id": parse_text, "date": parse_date, "rep_external_id": parse_text,
-        "minutes": parse_float, "kind": parse_text,
+        "account_external_id": parse_text,
+        "date": parse_date,
+        "rep_external_id": parse_text,
+        "minutes": parse_float,
+        "kind": parse_text,
     }
-    required = {"account_external_id": "an account id (e.g. Account ID, AccountId)",
-                "date": "a date (e.g. Date, Activity Date)"}
+    required = {
+        "account_external_id": "an account id (e.g. Account ID, AccountId)",
+        "date": "a date (e.g. Date, Activity Date)",
+    }
     path = Path(path)
-    plan, records, log = _read(path, mapping, VISIT_FIELDS, _VISIT_ALIASES, parsers, required,
-                               progress, allow_short_rows)
+    plan, records, log = _read(
+        path, mapping, VISIT_FIELDS, _VISIT_ALIASES, parsers, required, progress, allow_short_rows
+    )
     for r in records:
         m = r.values.get("minutes")
         if m is not None and m < 0:
             log.add(r.row, plan.column("minutes"), format_number(m), "must not be negative")
     log.raise_if_any()
     visits = [
-        Visit(v["account_external_id"], v["date"], v.get("rep_external_id"), v.get("minutes"),
-              v.get("kind"))
+        Visit(
+            v["account_external_id"],
+            v["date"],
+            v.get("rep_external_id"),
+            v.get("minutes"),
+            v.get("kind"),
+        )
         for v in (r.values for r in records)
     ]
-    return VisitsFile(path, plan.format, visits,
-                      extra_columns=[plan.header[i] for i in plan.extra],
-                      columns={f: plan.header[i] for f, i in plan.fields.items()})
+    return VisitsFile(
+        path,
+        plan.format,
+        visits,
+        extra_columns=[plan.header[i] for i in plan.extra],
+        columns={f: plan.header[i] for f, i in plan.fields.items()},
+    )

@@ -26,8 +26,7 @@ def atomic_path(path: Path | str) -> Iterator[Path]:
     if path.is_dir():
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix,
-                                    dir=path.parent)
+        fd, name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
     except OSError as exc:  # no such folder, no permission
         raise type(exc)(exc.errno, exc.strerror, str(path)) from None
     os.close(fd)

@@ -52,9 +52,26 @@ class Dialect:
 
 
 ACCOUNT_FIELDS: tuple[str, ...] = (
-    "external_id", "name", "street", "city", "state", "zip", "country", "latitude",
-    "longitude", "industry", "employees", "annual_revenue", "potential", "visits_per_year",
-    "visit_minutes", "status", "competitor_presence", "tier", "territory", "owner",
+    "external_id",
+    "name",
+    "street",
+    "city",
+    "state",
+    "zip",
+    "country",
+    "latitude",
+    "longitude",
+    "industry",
+    "employees",
+    "annual_revenue",
+    "potential",
+    "visits_per_year",
+    "visit_minutes",
+    "status",
+    "competitor_presence",
+    "tier",
+    "territory",
+    "owner",
 )
 
 # ``located_by`` (written by our export) is recognised so that it is not kept as an extra
@@ -69,23 +86,39 @@ SALESFORCE = Dialect(
     "salesforce",
     "Salesforce account export",
     (
-        ("Id", "external_id"), ("Account ID", "external_id"), ("Account ID (18)", "external_id"),
-        ("Name", "name"), ("Account Name", "name"),
-        ("BillingStreet", "street"), ("Billing Address Line 1", "street"),
+        ("Id", "external_id"),
+        ("Account ID", "external_id"),
+        ("Account ID (18)", "external_id"),
+        ("Name", "name"),
+        ("Account Name", "name"),
+        ("BillingStreet", "street"),
+        ("Billing Address Line 1", "street"),
         ("BillingCity", "city"),
-        ("BillingState", "state"), ("Billing State/Province", "state"),
+        ("BillingState", "state"),
+        ("Billing State/Province", "state"),
         ("Billing State/Province (text only)", "state"),
-        ("BillingPostalCode", "zip"), ("Billing Zip/Postal Code", "zip"),
-        ("BillingCountry", "country"), ("Billing Country (text only)", "country"),
-        ("BillingLatitude", "latitude"), ("BillingLongitude", "longitude"),
+        ("BillingPostalCode", "zip"),
+        ("Billing Zip/Postal Code", "zip"),
+        ("BillingCountry", "country"),
+        ("Billing Country (text only)", "country"),
+        ("BillingLatitude", "latitude"),
+        ("BillingLongitude", "longitude"),
         ("Industry", "industry"),
-        ("NumberOfEmployees", "employees"), ("Employees", "employees"),
+        ("NumberOfEmployees", "employees"),
+        ("Employees", "employees"),
         ("AnnualRevenue", "annual_revenue"),
-        ("Type", "status"), ("Account Type", "status"),
-        ("Owner", "owner"), ("Owner.Name", "owner"), ("Account Owner", "owner"),
-        ("Owner Name", "owner"), ("OwnerId", "owner"), ("Account Owner ID", "owner"),
-        ("Territory", "territory"), ("Territory Name", "territory"),
-        ("Tier__c", "tier"), ("Potential__c", "potential"),
+        ("Type", "status"),
+        ("Account Type", "status"),
+        ("Owner", "owner"),
+        ("Owner.Name", "owner"),
+        ("Account Owner", "owner"),
+        ("Owner Name", "owner"),
+        ("OwnerId", "owner"),
+        ("Account Owner ID", "owner"),
+        ("Territory", "territory"),
+        ("Territory Name", "territory"),
+        ("Tier__c", "tier"),
+        ("Potential__c", "potential"),
     ),
 )
 
@@ -93,14 +126,22 @@ HUBSPOT = Dialect(
     "hubspot",
     "HubSpot companies export",
     (
-        ("Record ID", "external_id"), ("Company ID", "external_id"),
-        ("Company name", "name"), ("Name", "name"),
-        ("Street Address", "street"), ("City", "city"), ("State/Region", "state"),
-        ("Postal Code", "zip"), ("Country/Region", "country"),
-        ("Industry", "industry"), ("Annual Revenue", "annual_revenue"),
+        ("Record ID", "external_id"),
+        ("Company ID", "external_id"),
+        ("Company name", "name"),
+        ("Name", "name"),
+        ("Street Address", "street"),
+        ("City", "city"),
+        ("State/Region", "state"),
+        ("Postal Code", "zip"),
+        ("Country/Region", "country"),
+        ("Industry", "industry"),
+        ("Annual Revenue", "annual_revenue"),
         ("Number of Employees", "employees"),
-        ("Lifecycle Stage", "status"), ("Type", "status"),
-        ("Company owner", "owner"), ("HubSpot Owner", "owner"),
+        ("Lifecycle Stage", "status"),
+        ("Type", "status"),
+        ("Company owner", "owner"),
+        ("HubSpot Owner", "owner"),
         ("Territory", "territory"),
     ),
 )
@@ -109,12 +150,20 @@ ZOHO = Dialect(
     "zoho",
     "Zoho CRM accounts export",
     (
-        ("Record Id", "external_id"), ("Account Name", "name"),
-        ("Billing Street", "street"), ("Billing City", "city"), ("Billing State", "state"),
-        ("Billing Code", "zip"), ("Billing Country", "country"),
-        ("Industry", "industry"), ("Annual Revenue", "annual_revenue"),
-        ("Employees", "employees"), ("Account Type", "status"),
-        ("Account Owner", "owner"), ("Territories", "territory"), ("Territory", "territory"),
+        ("Record Id", "external_id"),
+        ("Account Name", "name"),
+        ("Billing Street", "street"),
+        ("Billing City", "city"),
+        ("Billing State", "state"),
+        ("Billing Code", "zip"),
+        ("Billing Country", "country"),
+        ("Industry", "industry"),
+        ("Annual Revenue", "annual_revenue"),
+        ("Employees", "employees"),
+        ("Account Type", "status"),
+        ("Account Owner", "owner"),
+        ("Territories", "territory"),
+        ("Territory", "territory"),
     ),
 )
 
@@ -123,17 +172,39 @@ COMMON = Dialect(
     "common",
     "common column names",
     (
-        ("ID", "external_id"), ("Account Number", "external_id"),
-        ("Customer ID", "external_id"), ("Account", "name"), ("Company", "name"),
-        ("Customer", "name"), ("Customer Name", "name"), ("Address", "street"),
-        ("Street", "street"), ("State", "state"), ("Province", "state"), ("ZIP Code", "zip"),
-        ("Postal Code", "zip"), ("Postcode", "zip"), ("ZIP", "zip"), ("Lat", "latitude"),
-        ("Latitude", "latitude"), ("Lon", "longitude"), ("Lng", "longitude"),
-        ("Long", "longitude"), ("Longitude", "longitude"), ("Revenue", "annual_revenue"),
-        ("Status", "status"), ("Owner", "owner"), ("Sales Rep", "owner"), ("Rep", "owner"),
-        ("Tier", "tier"), ("Segment", "tier"), ("Potential", "potential"),
-        ("Visits per Year", "visits_per_year"), ("Visit Minutes", "visit_minutes"),
-        ("Competitor", "competitor_presence"), ("Territory", "territory"),
+        ("ID", "external_id"),
+        ("Account Number", "external_id"),
+        ("Customer ID", "external_id"),
+        ("Account", "name"),
+        ("Company", "name"),
+        ("Customer", "name"),
+        ("Customer Name", "name"),
+        ("Address", "street"),
+        ("Street", "street"),
+        ("State", "state"),
+        ("Province", "state"),
+        ("ZIP Code", "zip"),
+        ("Postal Code", "zip"),
+        ("Postcode", "zip"),
+        ("ZIP", "zip"),
+        ("Lat", "latitude"),
+        ("Latitude", "latitude"),
+        ("Lon", "longitude"),
+        ("Lng", "longitude"),
+        ("Long", "longitude"),
+        ("Longitude", "longitude"),
+        ("Revenue", "annual_revenue"),
+        ("Status", "status"),
+        ("Owner", "owner"),
+        ("Sales Rep", "owner"),
+        ("Rep", "owner"),
+        ("Tier", "tier"),
+        ("Segment", "tier"),
+        ("Potential", "potential"),
+        ("Visits per Year", "visits_per_year"),
+        ("Visit Minutes", "visit_minutes"),
+        ("Competitor", "competitor_presence"),
+        ("Territory", "territory"),
     ),
 )
 
@@ -172,16 +243,26 @@ def parse_mapping(items: Sequence[str], fields: Collection[str] | None = None) -
             problems.append(Problem("--map", None, None, item, "expected COLUMN=FIELD"))
             continue
         if fields is not None and target not in fields:
-            problems.append(Problem(
-                "--map", None, column, item,
-                f"unknown field {target!r}; known fields: {', '.join(fields)}",
-            ))
+            problems.append(
+                Problem(
+                    "--map",
+                    None,
+                    column,
+                    item,
+                    f"unknown field {target!r}; known fields: {', '.join(fields)}",
+                )
+            )
             continue
         if column in result and result[column] != target:
-            problems.append(Problem(
-                "--map", None, column, item,
-                f"column {column!r} is already mapped to {result[column]!r}",
-            ))
+            problems.append(
+                Problem(
+                    "--map",
+                    None,
+                    column,
+                    item,
+                    f"column {column!r} is already mapped to {result[column]!r}",
+                )
+            )
             continue
         result[column] = target
     if problems:
@@ -212,19 +293,30 @@ def resolve_columns(
     if mapping:
         for source, target in mapping.items():
             if target not in fields:
-                problems.append(Problem(
-                    file, None, source, None,
-                    f"mapping names unknown field {target!r}; known fields: {', '.join(fields)}",
-                ))
+                problems.append(
+                    Problem(
+                        file,
+                        None,
+                        source,
+                        None,
+                        f"mapping names unknown field {target!r}; "
+                        f"known fields: {', '.join(fields)}",
+                    )
+                )
                 continue
             k = header_key(source)
             cols = [i for i, key in enumerate(keys) if key == k]
             if not cols:
-                problems.append(Problem(
-                    file, None, source, None,
-                    f"mapped column {source!r} is not in the file; columns found: "
-                    + ", ".join(h for h in header if h),
-                ))
+                problems.append(
+                    Problem(
+                        file,
+                        None,
+                        source,
+                        None,
+                        f"mapped column {source!r} is not in the file; columns found: "
+                        + ", ".join(h for h in header if h),
+                    )
+                )
                 continue
             claims.setdefault(target, []).append((0, 0, cols[0]))
             taken.add(cols[0])
@@ -249,17 +341,27 @@ def resolve_columns(
         chosen[target] = first = candidates[0][2]
         twins = [i for i, key in enumerate(keys) if key == keys[first] and i != first]
         if twins:
-            problems.append(Problem(
-                file, header_row, header[first], None,
-                f"column name appears twice (columns {first + 1} and {twins[0] + 1}) and would "
-                f"fill field {target!r}; rename or remove one of them",
-            ))
+            problems.append(
+                Problem(
+                    file,
+                    header_row,
+                    header[first],
+                    None,
+                    f"column name appears twice (columns {first + 1} and {twins[0] + 1}) and would "
+                    f"fill field {target!r}; rename or remove one of them",
+                )
+            )
         for _, _, col in candidates[1:]:
-            warnings.append(Problem(
-                file, header_row, header[col], None,
-                f"also matches field {target!r}, which column {header[candidates[0][2]]!r} "
-                "fills; kept as an extra field",
-            ))
+            warnings.append(
+                Problem(
+                    file,
+                    header_row,
+                    header[col],
+                    None,
+                    f"also matches field {target!r}, which column {header[candidates[0][2]]!r} "
+                    "fills; kept as an extra field",
+                )
+            )
     if problems:
         raise InputRejected(problems)
     used = set(chosen.values())
@@ -267,11 +369,16 @@ def resolve_columns(
     seen: dict[str, int] = {}
     for i in extra:
         if header[i] in seen:
-            warnings.append(Problem(
-                file, header_row, header[i], None,
-                f"column name appears twice (columns {seen[header[i]] + 1} and {i + 1}); "
-                "the later one is ignored",
-            ))
+            warnings.append(
+                Problem(
+                    file,
+                    header_row,
+                    header[i],
+                    None,
+                    f"column name appears twice (columns {seen[header[i]] + 1} and {i + 1}); "
+                    "the later one is ignored",
+                )
+            )
         else:
             seen[header[i]] = i
     extra = [i for i in extra if seen.get(header[i]) == i]

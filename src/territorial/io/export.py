@@ -18,9 +18,25 @@ from territorial.io.values import format_number, looks_like_formula
 __all__ = ["ACCOUNT_COLUMNS", "csv_cell", "write_accounts_csv", "write_rows_csv"]
 
 ACCOUNT_COLUMNS: tuple[str, ...] = (
-    "external_id", "name", "street", "city", "state", "zip", "country", "latitude",
-    "longitude", "located_by", "industry", "employees", "annual_revenue", "potential",
-    "visits_per_year", "visit_minutes", "status", "competitor_presence", "tier",
+    "external_id",
+    "name",
+    "street",
+    "city",
+    "state",
+    "zip",
+    "country",
+    "latitude",
+    "longitude",
+    "located_by",
+    "industry",
+    "employees",
+    "annual_revenue",
+    "potential",
+    "visits_per_year",
+    "visit_minutes",
+    "status",
+    "competitor_presence",
+    "tier",
 )
 
 
@@ -60,10 +76,12 @@ def _write(rows: list[Account], extras: list[str], stream: IO[str]) -> None:
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow([*ACCOUNT_COLUMNS, *extras])
     for a in rows:
-        writer.writerow([
-            *(csv_cell(getattr(a, c)) for c in ACCOUNT_COLUMNS),
-            *(csv_cell(a.extra.get(k)) for k in extras),
-        ])
+        writer.writerow(
+            [
+                *(csv_cell(getattr(a, c)) for c in ACCOUNT_COLUMNS),
+                *(csv_cell(a.extra.get(k)) for k in extras),
+            ]
+        )
 
 
 def write_rows_csv(

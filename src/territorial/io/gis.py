@@ -131,9 +131,9 @@ def write_kml(gis: GisMap, path: Path) -> int:
         icon = ET.SubElement(style, "IconStyle")
         ET.SubElement(icon, "color").text = _kml_color(color, "ff")
         ET.SubElement(icon, "scale").text = "0.6"
-        ET.SubElement(ET.SubElement(icon, "Icon"), "href").text = (
-            "http://maps.google.com/mapfiles/kml/shapes/shaded_dot.png"
-        )
+        ET.SubElement(
+            ET.SubElement(icon, "Icon"), "href"
+        ).text = "http://maps.google.com/mapfiles/kml/shapes/shaded_dot.png"
     count = 0
     folder = ET.SubElement(doc, "Folder")
     ET.SubElement(folder, "name").text = "Territories"
@@ -182,8 +182,9 @@ def _column(values: list[Value]) -> np.ndarray:
     return np.array([None if v is None else str(v) for v in values], dtype=object)
 
 
-def _layer(features: list[Feature], to_geom: Callable[[dict[str, Any]], BaseGeometry]
-           ) -> tuple[np.ndarray, list[str], list[np.ndarray]]:
+def _layer(
+    features: list[Feature], to_geom: Callable[[dict[str, Any]], BaseGeometry]
+) -> tuple[np.ndarray, list[str], list[np.ndarray]]:
     kept = [f for f in features if f.geometry is not None]
     geoms = np.empty(len(kept), dtype=object)
     for i, f in enumerate(kept):
@@ -212,8 +213,15 @@ def write_gpkg(gis: GisMap, path: Path) -> int:
             ("accounts", gis.accounts, "Point", shape),
         ):
             geoms, names, columns = _layer(features, to_geom)
-            write(str(temp), geoms, columns, fields=names, layer=layer, driver="GPKG",
-                  geometry_type=kind, crs="EPSG:4326")
+            write(
+                str(temp),
+                geoms,
+                columns,
+                fields=names,
+                layer=layer,
+                driver="GPKG",
+                geometry_type=kind,
+                crs="EPSG:4326",
+            )
             count += len(geoms)
     return count
-

@@ -58,12 +58,16 @@ class Limits:
         return cls(_env_int(FILE_ENV, DEFAULT_FILE_BYTES), _env_int(LINE_ENV, DEFAULT_LINE_CHARS))
 
     def file_message(self) -> str:
-        return (f"larger than the limit of {_size(self.file_bytes)} per file "
-                f"(set {FILE_ENV} to raise it)")
+        return (
+            f"larger than the limit of {_size(self.file_bytes)} per file "
+            f"(set {FILE_ENV} to raise it)"
+        )
 
     def line_message(self) -> str:
-        return (f"longer than the limit of {self.line_chars:,} characters per line "
-                f"(set {LINE_ENV} to raise it)")
+        return (
+            f"longer than the limit of {self.line_chars:,} characters per line "
+            f"(set {LINE_ENV} to raise it)"
+        )
 
 
 def file_problem(file: str, message: str, row: int | None = None) -> InputRejected:

@@ -49,8 +49,9 @@ def locate_row(
 
     Also ``None`` when a location cell failed to parse (``failed``; already a problem).
     """
-    if failed and any(names[k] in failed for k in ("latitude", "longitude", "zip", "city",
-                                                    "state", "country")):
+    if failed and any(
+        names[k] in failed for k in ("latitude", "longitude", "zip", "city", "state", "country")
+    ):
         return None
     lat = values.get(names["latitude"])
     lon = values.get(names["longitude"])
@@ -66,8 +67,9 @@ def locate_row(
                 bad, value = names["latitude"], lat
             else:
                 bad, value = names["longitude"], lon
-            log.add(row, plan.column(bad) or bad,
-                    None if value is None else format_number(value), why)
+            log.add(
+                row, plan.column(bad) or bad, None if value is None else format_number(value), why
+            )
             return None
     loc = geocoder.locate(
         latitude=lat,

@@ -44,8 +44,10 @@ class ProblemLog:
         if self.total <= len(items):
             return items
         more = self.total - len(items)
-        return [*items, Problem(self.file, None, None, None,
-                                     f"... and {more} more {self.kind} not listed")]
+        return [
+            *items,
+            Problem(self.file, None, None, None, f"... and {more} more {self.kind} not listed"),
+        ]
 
     def raise_if_any(self) -> None:
         """Raise :class:`InputRejected` with every problem logged so far, if any."""
@@ -96,10 +98,14 @@ def iter_records(
     for row, cells in table.rows:
         n = len(cells)
         if short_is_problem and n < width:
-            log.add(row, None, None,
-                    f"the row has {n} cell{'s' if n != 1 else ''} but the header has {width} "
-                    "(a truncated line?); fix the row, or import with --allow-short-rows to "
-                    "read the missing cells as empty")
+            log.add(
+                row,
+                None,
+                None,
+                f"the row has {n} cell{'s' if n != 1 else ''} but the header has {width} "
+                "(a truncated line?); fix the row, or import with --allow-short-rows to "
+                "read the missing cells as empty",
+            )
             continue
         values: dict[str, Any] = {}
         failed: list[str] | None = None

@@ -19,9 +19,20 @@ from territorial.io.values import format_number, parse_float, parse_text
 __all__ = ["REP_FIELDS", "parse_skills", "read_reps"]
 
 REP_FIELDS: tuple[str, ...] = (
-    "external_id", "name", "email", "home_city", "home_state", "home_zip", "home_latitude",
-    "home_longitude", "skills", "years_experience", "capacity_hours_per_week", "yearly_cost",
-    "first_name", "last_name",
+    "external_id",
+    "name",
+    "email",
+    "home_city",
+    "home_state",
+    "home_zip",
+    "home_latitude",
+    "home_longitude",
+    "skills",
+    "years_experience",
+    "capacity_hours_per_week",
+    "yearly_cost",
+    "first_name",
+    "last_name",
 )
 
 REP_TEMPLATE = Dialect("template", "Territorial rep template", tuple((f, f) for f in REP_FIELDS))
@@ -29,24 +40,51 @@ REP_ALIASES = Dialect(
     "common",
     "rep list",
     (
-        ("Id", "external_id"), ("User ID", "external_id"), ("Rep ID", "external_id"),
-        ("Employee ID", "external_id"), ("Record ID", "external_id"), ("Owner ID", "external_id"),
-        ("Full Name", "name"), ("Name", "name"), ("Rep Name", "name"), ("Rep", "name"),
-        ("Sales Rep", "name"), ("First Name", "first_name"), ("FirstName", "first_name"),
-        ("Last Name", "last_name"), ("LastName", "last_name"),
-        ("Email", "email"), ("E-mail", "email"), ("Email Address", "email"),
-        ("City", "home_city"), ("Home City", "home_city"),
-        ("State", "home_state"), ("State/Region", "home_state"), ("Home State", "home_state"),
-        ("Zip", "home_zip"), ("ZIP Code", "home_zip"), ("Postal Code", "home_zip"),
-        ("PostalCode", "home_zip"), ("Home ZIP", "home_zip"),
-        ("Latitude", "home_latitude"), ("Lat", "home_latitude"),
-        ("Longitude", "home_longitude"), ("Lon", "home_longitude"), ("Lng", "home_longitude"),
-        ("Skills", "skills"), ("Industries", "skills"), ("Specialties", "skills"),
-        ("Years Experience", "years_experience"), ("Years of Experience", "years_experience"),
+        ("Id", "external_id"),
+        ("User ID", "external_id"),
+        ("Rep ID", "external_id"),
+        ("Employee ID", "external_id"),
+        ("Record ID", "external_id"),
+        ("Owner ID", "external_id"),
+        ("Full Name", "name"),
+        ("Name", "name"),
+        ("Rep Name", "name"),
+        ("Rep", "name"),
+        ("Sales Rep", "name"),
+        ("First Name", "first_name"),
+        ("FirstName", "first_name"),
+        ("Last Name", "last_name"),
+        ("LastName", "last_name"),
+        ("Email", "email"),
+        ("E-mail", "email"),
+        ("Email Address", "email"),
+        ("City", "home_city"),
+        ("Home City", "home_city"),
+        ("State", "home_state"),
+        ("State/Region", "home_state"),
+        ("Home State", "home_state"),
+        ("Zip", "home_zip"),
+        ("ZIP Code", "home_zip"),
+        ("Postal Code", "home_zip"),
+        ("PostalCode", "home_zip"),
+        ("Home ZIP", "home_zip"),
+        ("Latitude", "home_latitude"),
+        ("Lat", "home_latitude"),
+        ("Longitude", "home_longitude"),
+        ("Lon", "home_longitude"),
+        ("Lng", "home_longitude"),
+        ("Skills", "skills"),
+        ("Industries", "skills"),
+        ("Specialties", "skills"),
+        ("Years Experience", "years_experience"),
+        ("Years of Experience", "years_experience"),
         ("Experience", "years_experience"),
-        ("Capacity", "capacity_hours_per_week"), ("Hours per Week", "capacity_hours_per_week"),
+        ("Capacity", "capacity_hours_per_week"),
+        ("Hours per Week", "capacity_hours_per_week"),
         ("Capacity Hours", "capacity_hours_per_week"),
-        ("Cost", "yearly_cost"), ("Annual Cost", "yearly_cost"), ("Yearly Cost", "yearly_cost"),
+        ("Cost", "yearly_cost"),
+        ("Annual Cost", "yearly_cost"),
+        ("Yearly Cost", "yearly_cost"),
     ),
 )
 
@@ -70,8 +108,12 @@ _PARSERS: dict[str, Parser] = {
     "yearly_cost": parse_float,
 }
 _NAMES = {
-    "latitude": "home_latitude", "longitude": "home_longitude", "zip": "home_zip",
-    "city": "home_city", "state": "home_state", "country": "home_country",
+    "latitude": "home_latitude",
+    "longitude": "home_longitude",
+    "zip": "home_zip",
+    "city": "home_city",
+    "state": "home_state",
+    "country": "home_country",
 }
 
 
@@ -96,8 +138,15 @@ def read_reps(
     path = Path(path)
     table = read_table(path)
     file = table.file
-    plan = resolve_columns(table.header, (REP_TEMPLATE,), REP_FIELDS, mapping, file,
-                           table.header_row, common=REP_ALIASES)
+    plan = resolve_columns(
+        table.header,
+        (REP_TEMPLATE,),
+        REP_FIELDS,
+        mapping,
+        file,
+        table.header_row,
+        common=REP_ALIASES,
+    )
     found = ", ".join(h for h in table.header if h) or "none"
     missing = []
     if "external_id" not in plan.fields:
@@ -105,16 +154,23 @@ def read_reps(
     if "name" not in plan.fields and not {"first_name", "last_name"} <= plan.fields.keys():
         missing.append("a rep name (e.g. name, Full Name, or First Name and Last Name)")
     if missing:
-        raise InputRejected([
-            Problem(file, None, None, None, f"missing required column: {m}; columns found: {found}")
-            for m in missing
-        ])
+        raise InputRejected(
+            [
+                Problem(
+                    file, None, None, None, f"missing required column: {m}; columns found: {found}"
+                )
+                for m in missing
+            ]
+        )
     log = ProblemLog(file)
     warnings = ProblemLog(file, kind="warnings")
     warnings.extend(plan.warnings)
     geocoder = geocoder or Geocoder.shared()
     result = RepFile(
-        path=path, format=plan.format, format_label=plan.label, reps=[],
+        path=path,
+        format=plan.format,
+        format_label=plan.label,
+        reps=[],
         extra_columns=[plan.header[i].strip() for i in plan.extra],
         columns={f: plan.header[i] for f, i in plan.fields.items()},
     )
@@ -122,21 +178,21 @@ def read_reps(
     first_row: dict[str, int] = {}
     id_col = plan.column("external_id")
     rows = 0
-    for rec in iter_records(table, plan, _PARSERS, log, progress,
-                            allow_short_rows=allow_short_rows):
+    for rec in iter_records(
+        table, plan, _PARSERS, log, progress, allow_short_rows=allow_short_rows
+    ):
         rows += 1
         v = rec.values
         ext_id = v.get("external_id")
-        name = v.get("name") or " ".join(
-            p for p in (v.get("first_name"), v.get("last_name")) if p
-        )
+        name = v.get("name") or " ".join(p for p in (v.get("first_name"), v.get("last_name")) if p)
         if not ext_id:
             if rec.missing("external_id"):
                 log.add(rec.row, id_col, None, "missing rep id")
             continue
         if ext_id in first_row:
-            log.add(rec.row, id_col, ext_id,
-                    f"duplicate rep id; first seen on row {first_row[ext_id]}")
+            log.add(
+                rec.row, id_col, ext_id, f"duplicate rep id; first seen on row {first_row[ext_id]}"
+            )
             continue
         first_row[ext_id] = rec.row
         if not name:
@@ -153,10 +209,16 @@ def read_reps(
         if bad or loc is None:
             continue
         rep = Rep(
-            external_id=ext_id, name=name, email=v.get("email"), home_city=v.get("home_city"),
-            home_state=_state(geocoder, v.get("home_state")), home_zip=v.get("home_zip"),
-            home_latitude=loc.latitude, home_longitude=loc.longitude,
-            skills=v.get("skills", []), years_experience=v.get("years_experience"),
+            external_id=ext_id,
+            name=name,
+            email=v.get("email"),
+            home_city=v.get("home_city"),
+            home_state=_state(geocoder, v.get("home_state")),
+            home_zip=v.get("home_zip"),
+            home_latitude=loc.latitude,
+            home_longitude=loc.longitude,
+            skills=v.get("skills", []),
+            years_experience=v.get("years_experience"),
             capacity_hours_per_week=v.get("capacity_hours_per_week"),
             yearly_cost=v.get("yearly_cost"),
         )
@@ -164,15 +226,24 @@ def read_reps(
         if loc.located_by is LocatedBy.UNLOCATED:
             reason = loc.note or "could not be located"
             result.unlocated.append(UnlocatedRow(rec.row, ext_id, reason))
-            warnings.add(rec.row, note_column(loc, plan, _NAMES), note_value(loc, v, _NAMES),
-                         f"home cannot be located: {reason}")
+            warnings.add(
+                rec.row,
+                note_column(loc, plan, _NAMES),
+                note_value(loc, v, _NAMES),
+                f"home cannot be located: {reason}",
+            )
         elif loc.note:
-            warnings.add(rec.row, note_column(loc, plan, _NAMES), note_value(loc, v, _NAMES),
-                         f"{loc.note}; home located by {loc.located_by.value} instead")
+            warnings.add(
+                rec.row,
+                note_column(loc, plan, _NAMES),
+                note_value(loc, v, _NAMES),
+                f"{loc.note}; home located by {loc.located_by.value} instead",
+            )
         result.reps.append(rep)
     if rows == 0 and not log.total:
-        raise InputRejected([Problem(file, None, None, None,
-                                     "the file has a header but no data rows")])
+        raise InputRejected(
+            [Problem(file, None, None, None, "the file has a header but no data rows")]
+        )
     log.raise_if_any()
     result.located = {how: located[how] for how in LocatedBy if located[how]}
     result.warnings = warnings.listed()

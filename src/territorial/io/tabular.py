@@ -85,12 +85,19 @@ def decode_text(data: bytes, file: str) -> tuple[str, str]:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as e:
         if _mostly_utf8(data):
-            bad = data[e.start:e.end].hex(" ")
-            raise InputRejected([Problem(
-                file, _line_of(data, e.start), None, None,
-                f"invalid UTF-8 (byte {bad}) in a file that is UTF-8 elsewhere; save the "
-                "file again as UTF-8",
-            )]) from None
+            bad = data[e.start : e.end].hex(" ")
+            raise InputRejected(
+                [
+                    Problem(
+                        file,
+                        _line_of(data, e.start),
+                        None,
+                        None,
+                        f"invalid UTF-8 (byte {bad}) in a file that is UTF-8 elsewhere; save the "
+                        "file again as UTF-8",
+                    )
+                ]
+            ) from None
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
@@ -198,13 +205,12 @@ def _read_csv(path: Path, file: str, limits: Limits) -> Table:
     header_row, header = _first_nonblank(records, file)
     estimated = max(text.count("\n") - header_row, 1)
     rows = _nonblank(records, file)
-    return Table(file, "csv", [str(h) for h in header], header_row, rows, estimated,
-                 encoding, delimiter)
+    return Table(
+        file, "csv", [str(h) for h in header], header_row, rows, estimated, encoding, delimiter
+    )
 
 
-def _first_nonblank(
-    records: Iterator[tuple[int, list[Cell]]], file: str
-) -> tuple[int, list[Cell]]:
+def _first_nonblank(records: Iterator[tuple[int, list[Cell]]], file: str) -> tuple[int, list[Cell]]:
     for row, cells in records:
         if not _is_blank(cells):
             while cells and (cells[-1] is None or cells[-1] == ""):
@@ -251,5 +257,11 @@ def _read_xlsx(path: Path, file: str, limits: Limits) -> Table:
 
     it = records()
     header_row, header = _first_nonblank(it, file)
-    return Table(file, "xlsx", [str(h) for h in header], header_row, _nonblank(it, file),
-                 max(estimated - header_row, 1))
+    return Table(
+        file,
+        "xlsx",
+        [str(h) for h in header],
+        header_row,
+        _nonblank(it, file),
+        max(estimated - header_row, 1),
+    )

@@ -34,8 +34,16 @@ _PHONE_LIKE = re.compile(r"[+-][\d\s().\-/]*")
 _TRUE = frozenset({"true", "yes", "y", "1", "x", "t", "on"})
 _FALSE = frozenset({"false", "no", "n", "0", "f", "off"})
 _DATE_FORMATS = (
-    "%m/%d/%Y", "%m/%d/%y", "%Y/%m/%d", "%m-%d-%Y", "%d-%b-%Y", "%d %b %Y", "%b %d, %Y",
-    "%B %d, %Y", "%d-%b-%y", "%Y%m%d",
+    "%m/%d/%Y",
+    "%m/%d/%y",
+    "%Y/%m/%d",
+    "%m-%d-%Y",
+    "%d-%b-%Y",
+    "%d %b %Y",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%d-%b-%y",
+    "%Y%m%d",
 )
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 

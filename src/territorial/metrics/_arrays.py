@@ -19,7 +19,6 @@ __all__ = [
 ]
 
 
-
 def as_territory_array(territory: npt.ArrayLike, n_territories: int) -> IntArray:
     """Return territory indices as int64, checking they lie in ``[-1, n_territories)``.
 

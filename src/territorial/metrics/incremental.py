@@ -17,8 +17,13 @@ from territorial.metrics._arrays import FloatArray, IntArray
 from territorial.metrics.balance import deviation_from_target
 
 
-def account_km(lat: FloatArray, lon: FloatArray, territory: IntArray,
-               base_lat: FloatArray, base_lon: FloatArray) -> FloatArray:
+def account_km(
+    lat: FloatArray,
+    lon: FloatArray,
+    territory: IntArray,
+    base_lat: FloatArray,
+    base_lon: FloatArray,
+) -> FloatArray:
     """Each account's km to its territory's base; 0 when unassigned or the base unknown."""
     out = np.zeros(lat.shape[0])
     t = np.asarray(territory, dtype=np.int64)
@@ -29,8 +34,9 @@ def account_km(lat: FloatArray, lon: FloatArray, territory: IntArray,
     return out
 
 
-def full_totals(values: FloatArray, territory: IntArray, n_territories: int
-                ) -> tuple[FloatArray, IntArray]:
+def full_totals(
+    values: FloatArray, territory: IntArray, n_territories: int
+) -> tuple[FloatArray, IntArray]:
     """Per-territory sums of ``values`` (accounts x measures) and counts, from scratch."""
     t = np.asarray(territory, dtype=np.int64)
     ok = t >= 0
@@ -58,9 +64,15 @@ class RunningBalance:
         is then unknown.
     """
 
-    def __init__(self, values: npt.ArrayLike, lat: npt.ArrayLike, lon: npt.ArrayLike,
-                 territory: npt.ArrayLike, base_lat: npt.ArrayLike,
-                 base_lon: npt.ArrayLike) -> None:
+    def __init__(
+        self,
+        values: npt.ArrayLike,
+        lat: npt.ArrayLike,
+        lon: npt.ArrayLike,
+        territory: npt.ArrayLike,
+        base_lat: npt.ArrayLike,
+        base_lon: npt.ArrayLike,
+    ) -> None:
         self.values = np.asarray(values, dtype=np.float64).reshape(len(np.asarray(lat)), -1)
         self.lat = np.asarray(lat, dtype=np.float64)
         self.lon = np.asarray(lon, dtype=np.float64)
@@ -73,8 +85,9 @@ class RunningBalance:
         self.sums, self.counts = full_totals(self.values, self.territory, self.n_territories)
         km = account_km(self.lat, self.lon, self.territory, self.base_lat, self.base_lon)
         ok = self.territory >= 0
-        self.km_sums = np.bincount(self.territory[ok], weights=km[ok],
-                                   minlength=self.n_territories).astype(np.float64)
+        self.km_sums = np.bincount(
+            self.territory[ok], weights=km[ok], minlength=self.n_territories
+        ).astype(np.float64)
 
     def move(self, rows: npt.ArrayLike, to: npt.ArrayLike) -> None:
         """Move accounts ``rows`` to territory ``to`` (one index for all, or one per row;

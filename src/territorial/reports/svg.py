@@ -48,8 +48,9 @@ def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
 class _Projection:
     """Equirectangular around the middle latitude, fitted into the box with a margin."""
 
-    def __init__(self, bbox: tuple[float, float, float, float], width: int, height: int,
-                 margin: int = 12) -> None:
+    def __init__(
+        self, bbox: tuple[float, float, float, float], width: int, height: int, margin: int = 12
+    ) -> None:
         x0, y0, x1, y1 = bbox
         self.k = math.cos(math.radians((y0 + y1) / 2))
         span_x = max((x1 - x0) * self.k, 1e-6)
@@ -60,12 +61,15 @@ class _Projection:
         self.dy = (height - span_y * self.scale) / 2
 
     def __call__(self, lon: float, lat: float) -> tuple[float, float]:
-        return (self.dx + (lon - self.x0) * self.k * self.scale,
-                self.dy + (self.y1 - lat) * self.scale)
+        return (
+            self.dx + (lon - self.x0) * self.k * self.scale,
+            self.dy + (self.y1 - lat) * self.scale,
+        )
 
 
-def _bbox(shapes: Sequence[MapShape], points: Sequence[MapPoint]
-          ) -> tuple[float, float, float, float] | None:
+def _bbox(
+    shapes: Sequence[MapShape], points: Sequence[MapPoint]
+) -> tuple[float, float, float, float] | None:
     xs: list[float] = [p.lon for p in points]
     ys: list[float] = [p.lat for p in points]
     for s in shapes:
@@ -91,15 +95,19 @@ def svg_map(
     """An SVG map: filled territory shapes, labels and points, fitted to ``focus``
     (lon0, lat0, lon1, lat1) or to everything drawn. Lon/lat in WGS 84."""
     box = focus or _bbox(shapes, points)
-    head = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-            f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">')
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">'
+    )
     parts = [head, f'<rect width="{width}" height="{height}" fill="#f4f6f8"/>']
     if box is None:
         parts.append(f'<text x="20" y="30" {_FONT} font-size="12">No located accounts</text>')
         return "".join(parts) + "</svg>"
     proj = _Projection(box, width, height)
-    parts.append(f'<clipPath id="frame"><rect width="{width}" height="{height}"/></clipPath>'
-                 '<g clip-path="url(#frame)">')
+    parts.append(
+        f'<clipPath id="frame"><rect width="{width}" height="{height}"/></clipPath>'
+        '<g clip-path="url(#frame)">'
+    )
     for s in shapes:
         if not s.geometry:
             continue
@@ -115,8 +123,10 @@ def svg_map(
     for p in points:
         x, y = proj(p.lon, p.lat)
         edge = ' stroke="#ffffff" stroke-width="0.5"' if p.radius >= 2 else ""
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{p.radius}" '
-                     f'fill="{escape(p.color)}"{edge}><title>{escape(p.title)}</title></circle>')
+        parts.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{p.radius}" '
+            f'fill="{escape(p.color)}"{edge}><title>{escape(p.title)}</title></circle>'
+        )
     for s in shapes:
         if s.label and s.label_at:
             x, y = proj(*s.label_at)
@@ -164,28 +174,42 @@ def bar_chart(
     def x(v: float) -> float:
         return left + (v - span_lo) * scale
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">'
+    ]
     zero = x(0.0)
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         y = 10 + i * row
         color = colors[i] if colors else ("#e15759" if value < 0 else "#4e79a7")
         x0, x1 = sorted((zero, x(value)))
-        parts.append(f'<text x="{left - 6}" y="{y + 12}" {_FONT} font-size="10" '
-                     f'text-anchor="end">{escape(label[:24])}</text>')
-        parts.append(f'<rect x="{x0:.1f}" y="{y + 2}" width="{max(x1 - x0, 0.5):.1f}" '
-                     f'height="{row - 5}" fill="{escape(color)}"/>')
-        parts.append(f'<text x="{max(x1, zero) + 4:.1f}" y="{y + 12}" {_FONT} font-size="9" '
-                     f'fill="#333">{escape(fmt(value))}</text>')
-    parts.append(f'<line x1="{zero:.1f}" y1="6" x2="{zero:.1f}" y2="{height - 18}" '
-                 'stroke="#555" stroke-width="0.8"/>')
+        parts.append(
+            f'<text x="{left - 6}" y="{y + 12}" {_FONT} font-size="10" '
+            f'text-anchor="end">{escape(label[:24])}</text>'
+        )
+        parts.append(
+            f'<rect x="{x0:.1f}" y="{y + 2}" width="{max(x1 - x0, 0.5):.1f}" '
+            f'height="{row - 5}" fill="{escape(color)}"/>'
+        )
+        parts.append(
+            f'<text x="{max(x1, zero) + 4:.1f}" y="{y + 12}" {_FONT} font-size="9" '
+            f'fill="#333">{escape(fmt(value))}</text>'
+        )
+    parts.append(
+        f'<line x1="{zero:.1f}" y1="6" x2="{zero:.1f}" y2="{height - 18}" '
+        'stroke="#555" stroke-width="0.8"/>'
+    )
     if reference is not None:
         rx = x(reference)
-        parts.append(f'<line x1="{rx:.1f}" y1="6" x2="{rx:.1f}" y2="{height - 18}" '
-                     'stroke="#f28e2b" stroke-width="1.2" stroke-dasharray="4 3"/>')
-        parts.append(f'<text x="{rx:.1f}" y="{height - 6}" {_FONT} font-size="9" '
-                     f'text-anchor="middle" fill="#b05a00">{escape(reference_label)} '
-                     f"{escape(fmt(reference))}</text>")
+        parts.append(
+            f'<line x1="{rx:.1f}" y1="6" x2="{rx:.1f}" y2="{height - 18}" '
+            'stroke="#f28e2b" stroke-width="1.2" stroke-dasharray="4 3"/>'
+        )
+        parts.append(
+            f'<text x="{rx:.1f}" y="{height - 6}" {_FONT} font-size="9" '
+            f'text-anchor="middle" fill="#b05a00">{escape(reference_label)} '
+            f"{escape(fmt(reference))}</text>"
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -206,28 +230,40 @@ def column_chart(
     plot_w, plot_h = width - left - 10, height - bottom - top
     group = plot_w / max(n, 1)
     bar = group * 0.8 / k
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">'
+    ]
     for tick in range(5):
         v = hi * tick / 4
         y = top + plot_h - v / hi * plot_h
-        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - 10}" y2="{y:.1f}" '
-                     'stroke="#ddd" stroke-width="0.6"/>')
-        parts.append(f'<text x="{left - 4}" y="{y + 3:.1f}" {_FONT} font-size="8" '
-                     f'text-anchor="end">{escape(fmt(v))}</text>')
+        parts.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - 10}" y2="{y:.1f}" '
+            'stroke="#ddd" stroke-width="0.6"/>'
+        )
+        parts.append(
+            f'<text x="{left - 4}" y="{y + 3:.1f}" {_FONT} font-size="8" '
+            f'text-anchor="end">{escape(fmt(v))}</text>'
+        )
     for i, label in enumerate(labels):
         gx = left + i * group + group * 0.1
         for j, (_, vals, color) in enumerate(series):
             v = vals[i]
             h = max(v, 0.0) / hi * plot_h
-            parts.append(f'<rect x="{gx + j * bar:.1f}" y="{top + plot_h - h:.1f}" '
-                         f'width="{bar * 0.92:.1f}" height="{h:.1f}" fill="{escape(color)}">'
-                         f"<title>{escape(label)}: {escape(fmt(v))}</title></rect>")
-        parts.append(f'<text x="{gx + group * 0.4:.1f}" y="{height - bottom + 12}" {_FONT} '
-                     f'font-size="8" text-anchor="middle">{escape(label[:10])}</text>')
+            parts.append(
+                f'<rect x="{gx + j * bar:.1f}" y="{top + plot_h - h:.1f}" '
+                f'width="{bar * 0.92:.1f}" height="{h:.1f}" fill="{escape(color)}">'
+                f"<title>{escape(label)}: {escape(fmt(v))}</title></rect>"
+            )
+        parts.append(
+            f'<text x="{gx + group * 0.4:.1f}" y="{height - bottom + 12}" {_FONT} '
+            f'font-size="8" text-anchor="middle">{escape(label[:10])}</text>'
+        )
     for j, (name, _, color) in enumerate(series):
         lx = left + j * 150
-        parts.append(f'<rect x="{lx}" y="4" width="10" height="10" fill="{escape(color)}"/>'
-                     f'<text x="{lx + 14}" y="13" {_FONT} font-size="9">{escape(name)}</text>')
+        parts.append(
+            f'<rect x="{lx}" y="4" width="10" height="10" fill="{escape(color)}"/>'
+            f'<text x="{lx + 14}" y="13" {_FONT} font-size="9">{escape(name)}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)

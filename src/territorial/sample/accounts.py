@@ -89,8 +89,12 @@ def generate_accounts(rng: np.random.Generator, n: int) -> AccountDraw:
     competitor = rng.random(n) < np.where(customer, 0.3, 0.5)
 
     visits = {
-        (True, "A"): 24.0, (True, "B"): 12.0, (True, "C"): 4.0,
-        (False, "A"): 6.0, (False, "B"): 4.0, (False, "C"): 2.0,
+        (True, "A"): 24.0,
+        (True, "B"): 12.0,
+        (True, "C"): 4.0,
+        (False, "A"): 6.0,
+        (False, "B"): 4.0,
+        (False, "C"): 2.0,
     }
     base_minutes = {"A": 60, "B": 45, "C": 30}
     steps = rng.integers(0, 3, n) * 15

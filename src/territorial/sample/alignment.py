@@ -31,8 +31,9 @@ def _email(first: str, last: str) -> str:
     return local.replace("'", "").lower() + "@example.com"
 
 
-def _home_cities(rng: np.random.Generator, lat: FloatArray, lon: FloatArray,
-                 weight: FloatArray, k: int) -> IntArray:
+def _home_cities(
+    rng: np.random.Generator, lat: FloatArray, lon: FloatArray, weight: FloatArray, k: int
+) -> IntArray:
     """Indices of ``k`` distinct big cities near weighted k-means centres of the accounts."""
     cities = us_cities()
     x, y = lon * np.cos(np.radians(38.0)), lat
@@ -66,8 +67,9 @@ def _home_cities(rng: np.random.Generator, lat: FloatArray, lon: FloatArray,
     return np.array(chosen, dtype=np.int64)
 
 
-def _unbalanced_labels(rng: np.random.Generator, dist: FloatArray,
-                       potential: FloatArray) -> IntArray:
+def _unbalanced_labels(
+    rng: np.random.Generator, dist: FloatArray, potential: FloatArray
+) -> IntArray:
     """Additively weighted nearest-home labels steered to unequal potential targets."""
     k = dist.shape[1]
     target = np.asarray(rng.uniform(0.75, 1.15, size=k), dtype=np.float64)
@@ -94,8 +96,9 @@ def _unbalanced_labels(rng: np.random.Generator, dist: FloatArray,
     return np.asarray(best, dtype=np.int64)
 
 
-def _force_spread(labels: IntArray, dist: FloatArray, potential: FloatArray,
-                  hi: int, lo: int) -> IntArray:
+def _force_spread(
+    labels: IntArray, dist: FloatArray, potential: FloatArray, hi: int, lo: int
+) -> IntArray:
     """Move boundary accounts until ``hi`` holds ≥ 1.45× and ``lo`` ≤ 0.55× mean potential."""
     n, k = dist.shape
     mean = potential.sum() / k

@@ -39,8 +39,13 @@ def seasonality(industry: str, month: FloatArray) -> FloatArray:
     return np.asarray(s)
 
 
-def generate_sales(rng: np.random.Generator, accounts: list[Account], wallet_won: FloatArray,
-                   end_month: date, months: int) -> list[Sale]:
+def generate_sales(
+    rng: np.random.Generator,
+    accounts: list[Account],
+    wallet_won: FloatArray,
+    end_month: date,
+    months: int,
+) -> list[Sale]:
     """Monthly sales per customer; the last 12 months sum to about ``wallet_won``."""
     dates = month_starts(end_month, months)
     cal = np.array([d.month for d in dates], dtype=np.float64)
@@ -60,8 +65,7 @@ def generate_sales(rng: np.random.Generator, accounts: list[Account], wallet_won
         last_year = season[acc.industry or ""][-12:] * (1.0 + growth) ** t_years[-12:]
         amounts = np.round(curve * won / max(float(last_year.sum()), 1e-9), 2)
         sales.extend(
-            Sale(acc.external_id, dates[m], float(amounts[m]))
-            for m in np.flatnonzero(amounts > 0)
+            Sale(acc.external_id, dates[m], float(amounts[m])) for m in np.flatnonzero(amounts > 0)
         )
     return sales
 

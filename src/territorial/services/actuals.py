@@ -55,9 +55,13 @@ def _check_references(
         i
         for i, it in enumerate(items)
         if it.account_external_id not in known_accounts
-        or (known_reps is not None and isinstance(it, Visit)
-            and it.rep_external_id and it.rep_external_id not in known_reps)
-    ]  # fmt: skip
+        or (
+            known_reps is not None
+            and isinstance(it, Visit)
+            and it.rep_external_id
+            and it.rep_external_id not in known_reps
+        )
+    ]
     if not bad:
         return
     rows = _row_numbers(path)
@@ -67,15 +71,25 @@ def _check_references(
         row = rows[i] if i < len(rows) else None
         if it.account_external_id not in known_accounts:
             problems.append(
-                Problem(path.name, row, columns.get("account_external_id"),
-                        it.account_external_id, "unknown account; import accounts first")
-            )  # fmt: skip
+                Problem(
+                    path.name,
+                    row,
+                    columns.get("account_external_id"),
+                    it.account_external_id,
+                    "unknown account; import accounts first",
+                )
+            )
         else:
             assert isinstance(it, Visit)
             problems.append(
-                Problem(path.name, row, columns.get("rep_external_id"), it.rep_external_id,
-                        "unknown rep; import reps first")
-            )  # fmt: skip
+                Problem(
+                    path.name,
+                    row,
+                    columns.get("rep_external_id"),
+                    it.rep_external_id,
+                    "unknown rep; import reps first",
+                )
+            )
     raise InputRejected(problems)
 
 
@@ -161,9 +175,12 @@ def _import_visits(
     report.warnings = [str(w) for w in data.warnings]
     with uow:
         _check_references(
-            path, data.visits, data.columns, set(uow.accounts.ids_by_external_id()),
+            path,
+            data.visits,
+            data.columns,
+            set(uow.accounts.ids_by_external_id()),
             set(uow.reps.ids_by_external_id()),
-        )  # fmt: skip
+        )
         new, same = _new_by_count(data.visits, uow.visits.list())
         uow.visits.add_many(new)
         uow.commit()

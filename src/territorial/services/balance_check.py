@@ -117,10 +117,13 @@ class BalanceCheck:
         parts = [summary(list(self.misses))] if self.misses else []
         if self.outside:
             what = "" if self.misses else f"{self.scenario} misses its balance "
-            parts.append(f"{what}in {self.outside} territor{'y' if self.outside == 1 else 'ies'}"
-                         " outside your region")  # fmt: skip
-        parts += [f"{m!r} could not be checked (the workspace no longer has it)"
-                  for m in self.unchecked]  # fmt: skip
+            parts.append(
+                f"{what}in {self.outside} territor{'y' if self.outside == 1 else 'ies'}"
+                " outside your region"
+            )
+        parts += [
+            f"{m!r} could not be checked (the workspace no longer has it)" for m in self.unchecked
+        ]
         return "; ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:

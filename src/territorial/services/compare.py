@@ -25,9 +25,15 @@ from territorial.services.territory_data import per_territory
 from territorial.storage import UnitOfWork
 
 MOVE_COLUMNS = (
-    "account_id", "name", "from_territory", "to_territory", "from_rep", "to_rep", "revenue",
+    "account_id",
+    "name",
+    "from_territory",
+    "to_territory",
+    "from_rep",
+    "to_rep",
+    "revenue",
     "potential",
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True)
@@ -140,10 +146,8 @@ def compare_scenarios(uow: UnitOfWork, a: str | None, b: str) -> Comparison:
         accounts=len(accounts),
         revenue_moved=sum(m.revenue for m in moves),
         revenue_total=float(sum(revenue.values())),
-        only_in_a=sum(1 for ext in sa.assignments if ext not in sb.assignments
-                      and ext in accounts),
-        only_in_b=sum(1 for ext in sb.assignments if ext not in sa.assignments
-                      and ext in accounts),
+        only_in_a=sum(1 for ext in sa.assignments if ext not in sb.assignments and ext in accounts),
+        only_in_b=sum(1 for ext in sb.assignments if ext not in sa.assignments and ext in accounts),
     )
 
 
@@ -222,9 +226,18 @@ def rep_changes(uow: UnitOfWork, a: str | None, b: str) -> list[RepChange]:
         x, y = before.get(key, empty), after.get(key, empty)
         rows.append(
             RepChange(
-                key, names.get(key or "", "(vacant)") if key else "(vacant)",
-                x.territories, y.territories, x.accounts, y.accounts, x.revenue, y.revenue,
-                x.workload, y.workload, x.mean_km, y.mean_km,
+                key,
+                names.get(key or "", "(vacant)") if key else "(vacant)",
+                x.territories,
+                y.territories,
+                x.accounts,
+                y.accounts,
+                x.revenue,
+                y.revenue,
+                x.workload,
+                y.workload,
+                x.mean_km,
+                y.mean_km,
             )
-        )  # fmt: skip
+        )
     return sorted(rows, key=lambda r: (-abs(r.revenue_b - r.revenue_a), r.rep))

@@ -29,9 +29,8 @@ CRM_FORMATS: tuple[str, ...] = ("salesforce", "hubspot", "zoho")
 _SHOWN = 20
 _ID_HINT = {
     "salesforce": "a Salesforce Account Id (001..., 15 or 18 characters) as the account id "
-                  "or in a 'Salesforce Id' column",
-    "hubspot": "a HubSpot Record ID (digits) as the account id or in a "
-               "'HubSpot Record ID' column",
+    "or in a 'Salesforce Id' column",
+    "hubspot": "a HubSpot Record ID (digits) as the account id or in a 'HubSpot Record ID' column",
     "zoho": "a Zoho Record Id (digits) as the account id or in a 'Zoho Record Id' column",
 }
 
@@ -71,12 +70,14 @@ def _account_ids(crm: Crm, needed: Sequence[str], accounts: dict[str, Account]) 
     return ids
 
 
-def _user_ids(scenarios: Sequence[Scenario], reps: dict[str, Rep],
-              users: dict[str, str] | None) -> dict[str, str]:
+def _user_ids(
+    scenarios: Sequence[Scenario], reps: dict[str, Rep], users: dict[str, str] | None
+) -> dict[str, str]:
     ids: dict[str, str] = {}
     missing: list[str] = []
-    wanted = sorted({t.rep_external_id for s in scenarios for t in s.territories
-                     if t.rep_external_id})
+    wanted = sorted(
+        {t.rep_external_id for s in scenarios for t in s.territories if t.rep_external_id}
+    )
     for ext in wanted:
         rep = reps.get(ext)
         found = salesforce_user_id(ext, rep.email if rep else None, users)
@@ -85,11 +86,14 @@ def _user_ids(scenarios: Sequence[Scenario], reps: dict[str, Rep],
         else:
             ids[ext] = found
     if missing:
-        reason = (f"cannot export to Salesforce: {len(missing)} rep(s) have no Salesforce User "
-                  "Id (005...) as their id")
+        reason = (
+            f"cannot export to Salesforce: {len(missing)} rep(s) have no Salesforce User "
+            "Id (005...) as their id"
+        )
         if users is None:
             raise OptionError(
-                "users", f"{reason}: {_listing(missing)}",
+                "users",
+                f"{reason}: {_listing(missing)}",
                 "match them by email in a Salesforce User export (Id, Email, Username)",
             )
         raise TerritorialError(
@@ -133,8 +137,9 @@ def export_crm_package(
     scenarios = [found, previous] if previous else [found]
     user_ids = _user_ids(scenarios, reps, user_map)
     known = read_salesforce_ids(list(ids))
-    package = salesforce_package(found, account_ids, user_ids, previous=previous, known=known,
-                                 role=role)
+    package = salesforce_package(
+        found, account_ids, user_ids, previous=previous, known=known, role=role
+    )
     report.counts = {f.name: len(f.rows) for f in package.files}
     report.counts["moved_accounts"] = len(moved) if previous else 0
     report.placeholders = _placeholders(package)
@@ -176,8 +181,9 @@ def export_crm(
     """
     # a partial load would unassign every other region's accounts in the CRM
     require_whole_company(f"the {crm} export")
-    package, report = export_crm_package(uow, crm, scenario, full=full, users=users, ids=ids,
-                                         role=role)
+    package, report = export_crm_package(
+        uow, crm, scenario, full=full, users=users, ids=ids, role=role
+    )
     output = Path(output)
     if crm == "salesforce" or output.is_dir():
         report.files = package.write(output)

@@ -67,8 +67,10 @@ def demo_logins(uow: UnitOfWork) -> list[DemoLogin]:
     (printed at every start, so nobody has to know a default)."""
     with uow:
         reps = sorted(uow.reps.list(), key=lambda r: r.external_id)
-    wanted: list[tuple[str, Role, str | None]] = [("admin", Role.ADMIN, None),
-                                                  ("manager", Role.MANAGER, None)]  # fmt: skip
+    wanted: list[tuple[str, Role, str | None]] = [
+        ("admin", Role.ADMIN, None),
+        ("manager", Role.MANAGER, None),
+    ]
     if reps:
         wanted.append(("rep", Role.REP, reps[0].external_id))
     logins = []

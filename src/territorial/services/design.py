@@ -144,8 +144,12 @@ class DesignOutcome:
 
     def audit_summary(self) -> dict[str, object]:
         """What the audit log keeps of a design: its base, balance and moves."""
-        return {"base": self.base, "feasible": self.feasible,
-                "moved_accounts": self.moved_accounts, "total_accounts": self.total_accounts}
+        return {
+            "base": self.base,
+            "feasible": self.feasible,
+            "moved_accounts": self.moved_accounts,
+            "total_accounts": self.total_accounts,
+        }
 
     def to_dict(self) -> dict[str, object]:
         """Its fields and whether every segment is balanced."""
@@ -214,7 +218,10 @@ def _units(
 
     accounts = [frame.accounts[i] for i in idx]
     units = build_units(
-        lat, lon, [a.zip for a in accounts], [a.state for a in accounts],
+        lat,
+        lon,
+        [a.zip for a in accounts],
+        [a.state for a in accounts],
         "zip" if request.by is UnitKind.ZIP else "county",
     )
     if units.unplaced:
@@ -338,9 +345,13 @@ def _context(base: Scenario, frame: ScenarioFrame, request: DesignRequest) -> _C
         frame.measure(request.move_measure) if request.move_measure else np.ones(len(locks))
     )
     return _Context(
-        base, frame, _measures(frame, request.balance, request.travel), move_weights, labels,
+        base,
+        frame,
+        _measures(frame, request.balance, request.travel),
+        move_weights,
+        labels,
         locks,
-    )  # fmt: skip
+    )
 
 
 @dataclass
@@ -367,8 +378,9 @@ def _homes(ctx: _Context, request: DesignRequest) -> np.ndarray:
     return homes
 
 
-def _centres(ctx: _Context, request: DesignRequest, idx: np.ndarray, units: _Units,
-             p: int) -> _Centres:
+def _centres(
+    ctx: _Context, request: DesignRequest, idx: np.ndarray, units: _Units, p: int
+) -> _Centres:
     """Rep homes as fixed centres where the request and the data allow; else free."""
     free = _Centres(None, None, np.full((p, 2), np.nan), "free")
     if request.centres == "reps" and not ctx.labels:
@@ -385,8 +397,9 @@ def _centres(ctx: _Context, request: DesignRequest, idx: np.ndarray, units: _Uni
     x, y = equirectangular_km(homes[:, 0], homes[:, 1], *units.reference)
     planar = np.column_stack([x, y])
     planar[~fixed] = np.nan
-    km = haversine_km(ctx.frame.lat[idx, None], ctx.frame.lon[idx, None],
-                      homes[None, :, 0], homes[None, :, 1])
+    km = haversine_km(
+        ctx.frame.lat[idx, None], ctx.frame.lon[idx, None], homes[None, :, 0], homes[None, :, 1]
+    )
     costs = aggregate(np.nan_to_num(km), units.unit_of_account, len(units.coords))
     costs[:, ~fixed] = np.nan
     return _Centres(planar, costs, homes, "rep homes" if fixed.all() else "mixed")
@@ -428,9 +441,7 @@ def _solve_segment(
         locks = _unit_labels(units.unit_of_account, ctx.locks[idx], n_units)
         if (current < 0).any():
             if request.max_moves is not None:
-                raise OptionError(
-                    "max_moves", f"needs every account assigned in {ctx.base.name!r}"
-                )
+                raise OptionError("max_moves", f"needs every account assigned in {ctx.base.name!r}")
             current = None  # unassigned accounts: no disruption baseline
     centres = _centres(ctx, request, idx, units, p)
     if request.by != "account" and (request.min_accounts or request.max_accounts):
@@ -481,8 +492,11 @@ def _solve_segment(
         ctx.frame.accounts[account].external_id: names[plan[units.unit_of_account[local]]]
         for local, account in enumerate(idx)
     }
-    travel = _travel_figures(ctx, idx, units, result, centres, plan) \
-        if request.objective == "travel" else {}  # type: dict[str, Any]
+    travel = (
+        _travel_figures(ctx, idx, units, result, centres, plan)
+        if request.objective == "travel"
+        else {}
+    )  # type: dict[str, Any]
     misses = _misses(units.measures, plan, problem, names)
     figures = SegmentResult(
         segment=segment,
@@ -492,8 +506,7 @@ def _solve_segment(
         max_deviation=dict(zip(request.balance, map(float, result.max_deviation), strict=True)),
         diameter_km=float(result.diameter),
         travel=float(result.travel),
-        moves=sum(1 for e, t in assignment.items()
-                  if ctx.base.assignments.get(e, t) != t),
+        moves=sum(1 for e, t in assignment.items() if ctx.base.assignments.get(e, t) != t),
         moved_weight=float(result.moved_weight),
         runtime=float(result.runtime),
         iterations=int(result.iterations),
@@ -509,25 +522,39 @@ def _solve_segment(
 
 def _named(message: str, units: _Units) -> str:
     """The engine's "unit 12" as the account id, ZIP or county it stands for."""
-    return re.sub(r"\bunit (\d+)\b", lambda m: repr(units.names[int(m.group(1))])
-                  if int(m.group(1)) < len(units.names) else m.group(0), message)
+    return re.sub(
+        r"\bunit (\d+)\b",
+        lambda m: (
+            repr(units.names[int(m.group(1))]) if int(m.group(1)) < len(units.names) else m.group(0)
+        ),
+        message,
+    )
 
 
-def _misses(measures: np.ndarray, plan: np.ndarray, problem: DesignProblem,
-            names: list[str]) -> list[tuple[str, str, float]]:
+def _misses(
+    measures: np.ndarray, plan: np.ndarray, problem: DesignProblem, names: list[str]
+) -> list[tuple[str, str, float]]:
     """Every (measure, territory, deviation) outside its tolerance, worst first."""
     load = np.zeros((problem.p, problem.m))
     np.add.at(load, plan, measures)
     target = problem.array("targets") * measures.sum(axis=0)[None, :]
     dev = (load - target) / target
     tol = problem.array("tolerances")[None, :]
-    out = [(problem.measure_names[k], names[j], float(dev[j, k]))
-           for j, k in zip(*np.nonzero(np.abs(dev) > tol + 1e-9), strict=True)]
+    out = [
+        (problem.measure_names[k], names[j], float(dev[j, k]))
+        for j, k in zip(*np.nonzero(np.abs(dev) > tol + 1e-9), strict=True)
+    ]
     return sorted(out, key=lambda miss: -abs(miss[2]))
 
 
-def _travel_figures(ctx: _Context, idx: np.ndarray, units: _Units, result: DesignResult,
-                    centres: _Centres, plan: np.ndarray) -> dict[str, Any]:
+def _travel_figures(
+    ctx: _Context,
+    idx: np.ndarray,
+    units: _Units,
+    result: DesignResult,
+    centres: _Centres,
+    plan: np.ndarray,
+) -> dict[str, Any]:
     """Mean great-circle km from each account to its territory's centre, and the bound."""
     homes = centres.homes.copy()
     if result.centres is not None:  # free centres back to lat/lon
@@ -536,8 +563,9 @@ def _travel_figures(ctx: _Context, idx: np.ndarray, units: _Units, result: Desig
         free = np.isnan(homes).any(axis=1)
         homes[free] = np.column_stack([lat, lon])[free]
     territory = plan[units.unit_of_account]
-    km = haversine_km(ctx.frame.lat[idx], ctx.frame.lon[idx], homes[territory, 0],
-                      homes[territory, 1])
+    km = haversine_km(
+        ctx.frame.lat[idx], ctx.frame.lon[idx], homes[territory, 0], homes[territory, 1]
+    )
     n = max(len(idx), 1)
     return {
         "centres": centres.kind,
@@ -568,15 +596,16 @@ def design_scenario(
             uow.write_lock()
             if not uow.scenarios.holds_claim(request.name, token):
                 raise NameTaken(
-                    "name", f"another design took over the name {request.name!r} while this "
+                    "name",
+                    f"another design took over the name {request.name!r} while this "
                     "one ran; nothing was stored",
                 )
             if request.replace:
                 uow.scenarios.delete(request.name)
             elif uow.scenarios.exists(request.name):
                 raise NameTaken(
-                    "name", f"a scenario named {request.name!r} was created meanwhile; "
-                    "nothing was stored",
+                    "name",
+                    f"a scenario named {request.name!r} was created meanwhile; nothing was stored",
                 )
             uow.scenarios.save(scenario)
             uow.scenarios.release(request.name, token)
@@ -599,7 +628,8 @@ def claim_name(uow: UnitOfWorkProtocol, request: DesignRequest) -> str:
         uow.write_lock()
         if not request.replace and uow.scenarios.exists(request.name):
             raise NameTaken(
-                "replace", f"a scenario named {request.name!r} exists; choose another name",
+                "replace",
+                f"a scenario named {request.name!r} exists; choose another name",
                 "take the name over",
             )
         held = uow.scenarios.claim(claim, take_over=request.replace)
@@ -632,7 +662,9 @@ what :func:`plan_segment` returned for each, in order."""
 
 
 def plan_segment(
-    uow: UnitOfWorkProtocol, request: DesignRequest, task: SegmentTask,
+    uow: UnitOfWorkProtocol,
+    request: DesignRequest,
+    task: SegmentTask,
     progress: Callable[[Progress], None] | None = None,
 ) -> tuple[dict[str, str], SegmentResult]:
     """One segment of ``request``'s design: the part of the plan :func:`plan_design`
@@ -646,7 +678,8 @@ def plan_segment(
 
 
 def plan_design(
-    uow: UnitOfWorkProtocol, request: DesignRequest,
+    uow: UnitOfWorkProtocol,
+    request: DesignRequest,
     progress: Callable[[Progress], None] | None = None,
     run_segments: SegmentRunner | None = None,
 ) -> tuple[Scenario, DesignOutcome]:
@@ -672,12 +705,19 @@ def plan_design(
     results: list[SegmentResult] = []
     segments = _segments(ctx, request)
     if run_segments is not None and (len(segments) > 1 or request.starts > 1):
-        solved = run_segments([SegmentTask(str(segment), p, search_time * p / request.territories)
-                               for segment, _, p in segments])
+        solved = run_segments(
+            [
+                SegmentTask(str(segment), p, search_time * p / request.territories)
+                for segment, _, p in segments
+            ]
+        )
     else:
-        solved = [_solve_segment(ctx, request, segment, idx, p,
-                                 search_time * p / request.territories, progress)
-                  for segment, idx, p in segments]
+        solved = [
+            _solve_segment(
+                ctx, request, segment, idx, p, search_time * p / request.territories, progress
+            )
+            for segment, idx, p in segments
+        ]
     for part, figures in solved:
         assignment.update(part)
         results.append(figures)
@@ -702,8 +742,10 @@ def plan_design(
     if keep_names and not all(r.centres == "rep homes" for r in results):
         rematched = rematch_reps(frame, scenario)
         if rematched:
-            notes.append(f"{rematched} territories changed rep: each rep takes the territory "
-                         "nearest home that keeps most of their accounts")
+            notes.append(
+                f"{rematched} territories changed rep: each rep takes the territory "
+                "nearest home that keeps most of their accounts"
+            )
     moved = sum(
         1 for e, t in assignment.items() if e in base.assignments and base.assignments[e] != t
     )
@@ -733,8 +775,12 @@ def _infeasible_note(result: SegmentResult, request: DesignRequest) -> str:
         f"{where}stopped after {result.runtime:.0f}s without a plan within every tolerance "
         f"({missed}{more}{broken}); the closest plan found is stored. Try a longer time "
         f"limit (now {request.time_limit:g}s), a looser tolerance, or fewer measures"
-        + ("; counties are coarse (one may hold half a territory's potential), so a tight "
-           "tolerance may need smaller units (ZIP)." if request.by == "county" else ".")
+        + (
+            "; counties are coarse (one may hold half a territory's potential), so a tight "
+            "tolerance may need smaller units (ZIP)."
+            if request.by == "county"
+            else "."
+        )
     )
 
 
@@ -756,8 +802,11 @@ def _describe(request: DesignRequest) -> str:
         parts.append(f"max moves {request.max_moves:g}")
     if request.segment:
         parts.append(f"within segments of {request.segment}")
-    seeds = f"seeds {request.seed}-{request.seed + request.starts - 1} (best kept)" \
-        if request.starts > 1 else f"seed {request.seed}"
+    seeds = (
+        f"seeds {request.seed}-{request.seed + request.starts - 1} (best kept)"
+        if request.starts > 1
+        else f"seed {request.seed}"
+    )
     parts.append(f"{seeds}, time limit {request.time_limit:g}s")
     return "Designed: " + "; ".join(parts)
 

@@ -56,9 +56,12 @@ def rematch_reps(frame: ScenarioFrame, scenario: Scenario) -> int:
         return 0
     owners = [frame.rep_of(frame.labels[j]) if j >= 0 else None for j in frame.territory]
     table = AccountTable(
-        territory=_labels(frame, scenario), lat=frame.lat, lon=frame.lon,
+        territory=_labels(frame, scenario),
+        lat=frame.lat,
+        lon=frame.lon,
         industry=[a.industry or "" for a in frame.accounts],
-        potential=frame.measure("potential"), revenue=frame.measure("revenue"),
+        potential=frame.measure("potential"),
+        revenue=frame.measure("revenue"),
         workload=frame.measure("accounts"),
         owner=[r.external_id if r else None for r in owners],
     )
@@ -81,13 +84,17 @@ def rep_distances(frame: ScenarioFrame, scenario: Scenario) -> list[RepDistance]
         if not len(idx):
             continue
         rep = frame.reps.get(territory.rep_external_id or "")
-        home = None if rep is None or rep.home_latitude is None or rep.home_longitude is None \
+        home = (
+            None
+            if rep is None or rep.home_latitude is None or rep.home_longitude is None
             else (rep.home_latitude, rep.home_longitude)
+        )
         centre_km = mean_km = None
         if home is not None:
             c_lat, c_lon = spherical_centre(frame.lat[idx], frame.lon[idx])
             centre_km = float(haversine_km(home[0], home[1], c_lat, c_lon))
             mean_km = float(haversine_km(frame.lat[idx], frame.lon[idx], *home).mean())
-        out.append(RepDistance(territory.name, rep.name if rep else None, len(idx),
-                               centre_km, mean_km))
+        out.append(
+            RepDistance(territory.name, rep.name if rep else None, len(idx), centre_km, mean_km)
+        )
     return out

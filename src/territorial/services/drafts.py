@@ -61,8 +61,16 @@ def copy_to_draft(uow: UnitOfWork, source: str, name: str | None = None) -> Scen
             changed_at=None,
         )
         uow.scenarios.save(draft)
-        audit.record(uow, "copy", target, None,
-                     {"from": found.name, "from_status": found.status.value,
-                      "accounts": len(draft.assignments)})
+        audit.record(
+            uow,
+            "copy",
+            target,
+            None,
+            {
+                "from": found.name,
+                "from_status": found.status.value,
+                "accounts": len(draft.assignments),
+            },
+        )
         uow.commit()
     return draft

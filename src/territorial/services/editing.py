@@ -105,8 +105,9 @@ class EditorSession:
     def rows(self, account_ids: list[str]) -> np.ndarray:
         """Rows of the named accounts (each once), or a one-line error for an unknown id."""
         try:
-            found = np.fromiter(map(self.row_of.__getitem__, account_ids), dtype=np.int64,
-                                count=len(account_ids))
+            found = np.fromiter(
+                map(self.row_of.__getitem__, account_ids), dtype=np.int64, count=len(account_ids)
+            )
         except KeyError as exc:
             raise TerritorialError(
                 f"no located account with id {exc.args[0]!r} in {self.name!r} "
@@ -174,13 +175,21 @@ def refusal(name: str, status: str) -> str | None:
     if status == ScenarioStatus.DRAFT.value:
         return None
     if status == ScenarioStatus.ACTIVE.value:
-        return (f"{name!r} is the published alignment and cannot be edited; "
-                "edit a draft scenario (design one, or copy it) and publish that")
+        return (
+            f"{name!r} is the published alignment and cannot be edited; "
+            "edit a draft scenario (design one, or copy it) and publish that"
+        )
     return f"{name!r} is {status} and cannot be edited; only draft scenarios can"
 
 
-def _build(uow: UnitOfWork, row: ScenarioRow, version: int,
-           parts: tuple[int, int, int], terr: str, stamp: str) -> EditorSession:
+def _build(
+    uow: UnitOfWork,
+    row: ScenarioRow,
+    version: int,
+    parts: tuple[int, int, int],
+    terr: str,
+    stamp: str,
+) -> EditorSession:
     scenario = uow.scenarios.get(row.name)
     assert scenario is not None
     frame = load_frame(uow, scenario)
@@ -210,27 +219,39 @@ def _build(uow: UnitOfWork, row: ScenarioRow, version: int,
     db_of = uow.accounts.ids_by_external_id()
     terr_ids = uow.edits.territory_ids(row.id)
     session = EditorSession(
-        scenario_id=row.id, name=row.name, version=version, fingerprint=parts,
+        scenario_id=row.id,
+        name=row.name,
+        version=version,
+        fingerprint=parts,
         territory_stamp=terr,
-        data_stamp=stamp, ext_ids=ext_ids, row_of={e: i for i, e in enumerate(ext_ids)},
+        data_stamp=stamp,
+        ext_ids=ext_ids,
+        row_of={e: i for i, e in enumerate(ext_ids)},
         db_ids=np.array([db_of[e] for e in ext_ids], dtype=np.int64),
-        labels=list(frame.labels), label_index={n: j for j, n in enumerate(frame.labels)},
+        labels=list(frame.labels),
+        label_index={n: j for j, n in enumerate(frame.labels)},
         terr_db_ids=np.array([terr_ids[n] for n in frame.labels], dtype=np.int64),
-        reps=reps, measures=list(spec), tolerances=[float(v) for v in spec.values()],
+        reps=reps,
+        measures=list(spec),
+        tolerances=[float(v) for v in spec.values()],
         spec_source=source,
-        balance=RunningBalance(values, frame.lat, frame.lon, frame.territory, base_lat,
-                               base_lon),
+        balance=RunningBalance(values, frame.lat, frame.lon, frame.territory, base_lat, base_lon),
         locked=np.array([e in scenario.locks for e in ext_ids], dtype=bool),
         by=shape_kind_of(scenario.description),
     )
     if session.by in ("zip", "county"):
-        units = build_units(frame.lat, frame.lon, [a.zip for a in frame.accounts],
-                            [a.state for a in frame.accounts], session.by)  # type: ignore[arg-type]
+        units = build_units(
+            frame.lat,
+            frame.lon,
+            [a.zip for a in frame.accounts],
+            [a.state for a in frame.accounts],
+            session.by,  # type: ignore[arg-type]
+        )
         unit = np.asarray(units.unit_of_account, dtype=np.int64)
         order = np.argsort(unit, kind="stable")
         bounds = np.searchsorted(unit[order], np.arange(units.n_units + 1))
         session.unit_of_account = unit
-        session.unit_rows = [order[bounds[u]:bounds[u + 1]] for u in range(units.n_units)]
+        session.unit_rows = [order[bounds[u] : bounds[u + 1]] for u in range(units.n_units)]
         session.adjacency = units.adjacency
         session.pieces = session.unit_pieces()
     return session
@@ -255,9 +276,14 @@ def _session(uow: UnitOfWork, row: ScenarioRow, *, full_check: bool) -> EditorSe
     with _guard:
         cached = _sessions.get(key)
     stamp = uow.edits.data_fingerprint() if full_check or cached is None else None
-    if (cached is not None and cached.scenario_id == row.id and cached.version == version
-            and cached.fingerprint == parts and cached.territory_stamp == terr
-            and stamp in (None, cached.data_stamp)):
+    if (
+        cached is not None
+        and cached.scenario_id == row.id
+        and cached.version == version
+        and cached.fingerprint == parts
+        and cached.territory_stamp == terr
+        and stamp in (None, cached.data_stamp)
+    ):
         return cached
     if stamp is None:
         stamp = uow.edits.data_fingerprint()
@@ -289,36 +315,49 @@ def balance_table(session: EditorSession) -> dict[str, Any]:
     for m, (name, tol) in enumerate(zip(session.measures, session.tolerances, strict=True)):
         col = dev[shown, m]
         finite = np.abs(col[np.isfinite(col)])
-        measures.append({
-            "name": name, "tolerance": tol,
-            "mean": float(b.sums[:, m].mean()) if len(session.labels) else 0.0,
-            "max_deviation": float(finite.max()) if finite.size else None,
-            "misses": int((~(np.abs(col) <= tol + 1e-9)).sum()),
-        })
+        measures.append(
+            {
+                "name": name,
+                "tolerance": tol,
+                "mean": float(b.sums[:, m].mean()) if len(session.labels) else 0.0,
+                "max_deviation": float(finite.max()) if finite.size else None,
+                "misses": int((~(np.abs(col) <= tol + 1e-9)).sum()),
+            }
+        )
     territories = []
     for t in shown:
         label = session.labels[t]
-        territories.append({
-            "index": t, "name": label, "rep": session.reps[t],
-            "accounts": int(b.counts[t]),
-            "totals": [round(float(v), 2) for v in b.sums[t]],
-            "deviations": [_num(v) for v in dev[t]],
-            "within": [bool(abs(v) <= tol + 1e-9)
-                       for v, tol in zip(dev[t], session.tolerances, strict=True)],
-            "travel_km": _num(round(float(km[t]), 1)),
-        })
+        territories.append(
+            {
+                "index": t,
+                "name": label,
+                "rep": session.reps[t],
+                "accounts": int(b.counts[t]),
+                "totals": [round(float(v), 2) for v in b.sums[t]],
+                "deviations": [_num(v) for v in dev[t]],
+                "within": [
+                    bool(abs(v) <= tol + 1e-9)
+                    for v, tol in zip(dev[t], session.tolerances, strict=True)
+                ],
+                "travel_km": _num(round(float(km[t]), 1)),
+            }
+        )
     return {"spec": session.spec_source, "measures": measures, "territories": territories}
 
 
-def _contiguity(session: EditorSession, before: np.ndarray | None,
-                touched: set[int]) -> dict[str, Any] | None:
+def _contiguity(
+    session: EditorSession, before: np.ndarray | None, touched: set[int]
+) -> dict[str, Any] | None:
     if before is None:
         return None
     after = session.unit_pieces()
     assert after is not None
     session.pieces = after
-    broken = [session.labels[t] for t in sorted(touched)
-              if t >= 0 and after[t] > 1 and after[t] > before[t]]
+    broken = [
+        session.labels[t]
+        for t in sorted(touched)
+        if t >= 0 and after[t] > 1 and after[t] > before[t]
+    ]
     return {
         "by": session.by,
         "broken": broken,
@@ -329,13 +368,15 @@ def _contiguity(session: EditorSession, before: np.ndarray | None,
 def _state(uow: UnitOfWork, session: EditorSession) -> dict[str, Any]:
     undo, redo = uow.edits.counts(session.scenario_id)
     return {
-        "scenario": session.name, "version": session.version, "by": session.by,
+        "scenario": session.name,
+        "version": session.version,
+        "by": session.by,
         "territories": session.labels,  # by index, as the map's
         "movable": [t for t in session.labels if in_region(t)],  # where moves may go
         "balance": balance_table(session),
-        "locked": _visible([session.ext_ids[i] for i in np.flatnonzero(session.locked)],
-                           uow),
-        "can_undo": undo, "can_redo": redo,
+        "locked": _visible([session.ext_ids[i] for i in np.flatnonzero(session.locked)], uow),
+        "can_undo": undo,
+        "can_redo": redo,
     }
 
 
@@ -359,7 +400,8 @@ def editor_state(uow: UnitOfWork, scenario: str) -> dict[str, Any]:
     state.update(status=row.status, editable=reason is None, reason=reason)
     if pieces is not None:
         state["contiguity"] = {
-            "by": session.by, "broken": [],
+            "by": session.by,
+            "broken": [],
             "split": {session.labels[t]: int(k) for t, k in enumerate(pieces) if k > 1},
         }
     return state
@@ -393,8 +435,12 @@ def _write(uow: UnitOfWork, s: EditorSession, change: _Change) -> tuple[int, int
         pick = dest == d
         had = old[pick] >= 0
         if d >= 0:
-            uow.edits.reassign(s.scenario_id, ids[pick][had].tolist(), int(s.terr_db_ids[d]),
-                               new_rows=ids[pick][~had].tolist())
+            uow.edits.reassign(
+                s.scenario_id,
+                ids[pick][had].tolist(),
+                int(s.terr_db_ids[d]),
+                new_rows=ids[pick][~had].tolist(),
+            )
             count += int((~had).sum())
         else:
             uow.edits.unassign(s.scenario_id, ids[pick][had].tolist())
@@ -415,9 +461,14 @@ def _apply(s: EditorSession, change: _Change) -> None:
     s.balance.move(change.rows, change.dest)
 
 
-def _commit(uow: UnitOfWork, s: EditorSession, change: _Change, expect: int | None,
-            log: tuple[str, dict[str, Any]] | None, mark: tuple[int, bool] | None
-            ) -> dict[str, Any]:
+def _commit(
+    uow: UnitOfWork,
+    s: EditorSession,
+    change: _Change,
+    expect: int | None,
+    log: tuple[str, dict[str, Any]] | None,
+    mark: tuple[int, bool] | None,
+) -> dict[str, Any]:
     """Write, advance the head, log, commit, then update the session; the response."""
     _check_version(s, expect)
     actor = require(Role.MANAGER, "edit scenarios")
@@ -429,8 +480,7 @@ def _commit(uow: UnitOfWork, s: EditorSession, change: _Change, expect: int | No
     uow.write_lock()  # one writer at a time, as for imports and publishes
     parts = _write(uow, s, change)
     if not uow.edits.advance(s.scenario_id, s.version, _fp_text(parts, s.territory_stamp)):
-        raise EditConflict(f"{s.name!r} was edited meanwhile by another request; reload the "
-                           "editor")
+        raise EditConflict(f"{s.name!r} was edited meanwhile by another request; reload the editor")
     uow.scenarios.touch(s.name, actor.name)  # saves based on an older read are refused
     if log is not None:
         uow.edits.append(s.scenario_id, *log)
@@ -447,7 +497,8 @@ def _commit(uow: UnitOfWork, s: EditorSession, change: _Change, expect: int | No
     s.fingerprint = parts
     rows = change.rows
     return {
-        "scenario": s.name, "version": s.version,
+        "scenario": s.name,
+        "version": s.version,
         "changed": {
             "accounts": [s.ext_ids[i] for i in rows],
             "territory": s.balance.territory[rows].tolist(),
@@ -455,14 +506,17 @@ def _commit(uow: UnitOfWork, s: EditorSession, change: _Change, expect: int | No
         },
         "balance": balance_table(s),
         "contiguity": _contiguity(s, before, touched) if change.lock is None else None,
-        "can_undo": undo, "can_redo": redo,
+        "can_undo": undo,
+        "can_redo": redo,
     }
 
 
 def _audit_payload(payload: dict[str, Any]) -> dict[str, Any]:
     """An edit's log entry for the audit log (long account lists cut to 100 ids)."""
-    return {k: ([*v[:100], f"... {len(v) - 100} more"] if isinstance(v, list) and len(v) > 100
-                else v) for k, v in payload.items()}
+    return {
+        k: ([*v[:100], f"... {len(v) - 100} more"] if isinstance(v, list) and len(v) > 100 else v)
+        for k, v in payload.items()
+    }
 
 
 def _check_version(s: EditorSession, expect: int | None) -> None:
@@ -473,8 +527,9 @@ def _check_version(s: EditorSession, expect: int | None) -> None:
         )
 
 
-def _editing(uow: UnitOfWork, scenario: str, expect: int | None
-             ) -> tuple[EditorSession, threading.Lock]:
+def _editing(
+    uow: UnitOfWork, scenario: str, expect: int | None
+) -> tuple[EditorSession, threading.Lock]:
     row = _scenario_row(uow, scenario)
     reason = refusal(row.name, row.status)
     if reason is not None:
@@ -494,8 +549,13 @@ def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
-def move(uow: UnitOfWork, scenario: str, account_ids: list[str], to_territory: str,
-         expect_version: int | None = None) -> dict[str, Any]:
+def move(
+    uow: UnitOfWork,
+    scenario: str,
+    account_ids: list[str],
+    to_territory: str,
+    expect_version: int | None = None,
+) -> dict[str, Any]:
     """Move accounts to territory ``to_territory`` of draft ``scenario``.
 
     In a scenario designed by ZIP or county, whole units move (the other accounts of
@@ -514,7 +574,8 @@ def move(uow: UnitOfWork, scenario: str, account_ids: list[str], to_territory: s
             if to is None:
                 raise TerritorialError(
                     f"{s.name!r} has no territory {to_territory!r} "
-                    f"(territories: {', '.join(s.labels)})")
+                    f"(territories: {', '.join(s.labels)})"
+                )
             rows = s.whole_units(s.rows(account_ids))
             held = rows[s.locked[rows]]
             if held.size:
@@ -523,13 +584,17 @@ def move(uow: UnitOfWork, scenario: str, account_ids: list[str], to_territory: s
                 raise EditRefused(
                     f"{_plural(int(held.size), 'selected account')} "
                     f"{'is' if held.size == 1 else 'are'} locked ({names}{more}); unlock "
-                    f"{'it' if held.size == 1 else 'them'} first")
+                    f"{'it' if held.size == 1 else 'them'} first"
+                )
             rows = rows[s.balance.territory[rows] != to]
             if rows.size == 0:
                 state = _state(uow, s)
-                state.update(moved=0, message=f"already in {to_territory}",
-                             changed={"accounts": [], "territory": [], "locked": []},
-                             contiguity=None)
+                state.update(
+                    moved=0,
+                    message=f"already in {to_territory}",
+                    changed={"accounts": [], "territory": [], "locked": []},
+                    contiguity=None,
+                )
                 return state
             old = s.balance.territory[rows]
             payload = {
@@ -537,8 +602,14 @@ def move(uow: UnitOfWork, scenario: str, account_ids: list[str], to_territory: s
                 "from": [s.labels[t] if t >= 0 else None for t in old.tolist()],
                 "to": to_territory,
             }
-            out = _commit(uow, s, _Change(rows, np.full(rows.size, to, dtype=np.int64)),
-                          expect_version, ("move", payload), None)
+            out = _commit(
+                uow,
+                s,
+                _Change(rows, np.full(rows.size, to, dtype=np.int64)),
+                expect_version,
+                ("move", payload),
+                None,
+            )
         finally:
             lock.release()
     out["moved"] = int(rows.size)
@@ -547,8 +618,13 @@ def move(uow: UnitOfWork, scenario: str, account_ids: list[str], to_territory: s
     return out
 
 
-def set_locked(uow: UnitOfWork, scenario: str, account_ids: list[str], locked: bool = True,
-               expect_version: int | None = None) -> dict[str, Any]:
+def set_locked(
+    uow: UnitOfWork,
+    scenario: str,
+    account_ids: list[str],
+    locked: bool = True,
+    expect_version: int | None = None,
+) -> dict[str, Any]:
     """Lock (or unlock) accounts of draft ``scenario`` in their territory; logged, so it
     can be undone. Unassigned accounts cannot be locked."""
     if not account_ids:
@@ -561,18 +637,23 @@ def set_locked(uow: UnitOfWork, scenario: str, account_ids: list[str], locked: b
             if locked and loose.size:
                 raise TerritorialError(
                     f"account {s.ext_ids[loose[0]]!r} is not assigned in {s.name!r}; move it "
-                    "to a territory before locking it")
+                    "to a territory before locking it"
+                )
             rows = rows[s.locked[rows] != locked]
             verb = "locked" if locked else "unlocked"
             if rows.size == 0:
                 state = _state(uow, s)
-                state.update(moved=0, message=f"already {verb}",
-                             changed={"accounts": [], "territory": [], "locked": []},
-                             contiguity=None)
+                state.update(
+                    moved=0,
+                    message=f"already {verb}",
+                    changed={"accounts": [], "territory": [], "locked": []},
+                    contiguity=None,
+                )
                 return state
             payload = {"accounts": [s.ext_ids[i] for i in rows], "locked": locked}
-            out = _commit(uow, s, _Change(rows, lock=locked), expect_version,
-                          ("lock", payload), None)
+            out = _commit(
+                uow, s, _Change(rows, lock=locked), expect_version, ("lock", payload), None
+            )
         finally:
             lock.release()
     out["moved"] = 0
@@ -585,15 +666,15 @@ def _inverse(s: EditorSession, kind: str, payload: dict[str, Any], undo: bool) -
     if kind == "lock":
         return _Change(rows, lock=bool(payload["locked"]) != undo)
     if undo:
-        dest = np.array([s.label_index[f] if f is not None else -1 for f in payload["from"]],
-                        dtype=np.int64)
+        dest = np.array(
+            [s.label_index[f] if f is not None else -1 for f in payload["from"]], dtype=np.int64
+        )
     else:
         dest = np.full(rows.size, s.label_index[payload["to"]], dtype=np.int64)
     return _Change(rows, dest)
 
 
-def _step(uow: UnitOfWork, scenario: str, undo: bool, expect_version: int | None
-          ) -> dict[str, Any]:
+def _step(uow: UnitOfWork, scenario: str, undo: bool, expect_version: int | None) -> dict[str, Any]:
     word = "undo" if undo else "redo"
     with uow:
         s, lock = _editing(uow, scenario, expect_version)
@@ -605,14 +686,17 @@ def _step(uow: UnitOfWork, scenario: str, undo: bool, expect_version: int | None
                 change = _inverse(s, entry.kind, entry.payload, undo)
             except (KeyError, TerritorialError):
                 raise TerritorialError(
-                    f"cannot {word}: the accounts or territories of that edit no longer "
-                    "exist") from None
+                    f"cannot {word}: the accounts or territories of that edit no longer exist"
+                ) from None
             out = _commit(uow, s, change, expect_version, None, (entry.id, undo))
         finally:
             lock.release()
     n = len(entry.payload["accounts"])
-    what = ("move of " if entry.kind == "move" else
-            ("lock of " if entry.payload["locked"] else "unlock of "))
+    what = (
+        "move of "
+        if entry.kind == "move"
+        else ("lock of " if entry.payload["locked"] else "unlock of ")
+    )
     out["moved"] = n if entry.kind == "move" else 0
     out["message"] = f"{'undid' if undo else 'redid'} the {what}{_plural(n, 'account')}"
     return out

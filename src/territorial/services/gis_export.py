@@ -48,8 +48,12 @@ def gis_map(uow: UnitOfWork, scenario: str | None = None, by: str | None = None)
     for t in data["territories"]:
         row = rows.get(t["name"])
         props: dict[str, str | float | int | None] = {
-            "name": t["name"], "rep": t["rep"], "rep_id": t["rep_id"], "color": t["color"],
-            "accounts": t["accounts"], "potential": round(t["potential"], 2),
+            "name": t["name"],
+            "rep": t["rep"],
+            "rep_id": t["rep_id"],
+            "color": t["color"],
+            "accounts": t["accounts"],
+            "potential": round(t["potential"], 2),
             "revenue": round(t["revenue"], 2),
         }
         if row is not None:
@@ -68,18 +72,28 @@ def gis_map(uow: UnitOfWork, scenario: str | None = None, by: str | None = None)
     for i, ext in enumerate(cols["id"]):
         t = cols["territory"][i]
         tier = cols["tier"][i]
-        accounts.append(Feature(
-            {"type": "Point", "coordinates": [cols["lon"][i], cols["lat"][i]]},
-            {"id": ext, "name": cols["name"][i], "city": cols["city"][i],
-             "state": cols["state"][i], "territory": names[t] if t >= 0 else None,
-             "rep": reps[t] if t >= 0 else None, "potential": cols["potential"][i],
-             "revenue": cols["revenue"][i], "tier": tiers[tier] if tier >= 0 else None},
-        ))
+        accounts.append(
+            Feature(
+                {"type": "Point", "coordinates": [cols["lon"][i], cols["lat"][i]]},
+                {
+                    "id": ext,
+                    "name": cols["name"][i],
+                    "city": cols["city"][i],
+                    "state": cols["state"][i],
+                    "territory": names[t] if t >= 0 else None,
+                    "rep": reps[t] if t >= 0 else None,
+                    "potential": cols["potential"][i],
+                    "revenue": cols["revenue"][i],
+                    "tier": tiers[tier] if tier >= 0 else None,
+                },
+            )
+        )
     return GisMap(found, territories, accounts, colors)
 
 
-def export_gis(uow: UnitOfWork, fmt: str, output: Path, scenario: str | None = None,
-               by: str | None = None) -> GisExport:
+def export_gis(
+    uow: UnitOfWork, fmt: str, output: Path, scenario: str | None = None, by: str | None = None
+) -> GisExport:
     """Write ``scenario``'s map as ``fmt`` (geojson, kml, gpkg) to ``output`` (a file, or
     a folder to put ``<scenario>.<ext>`` in)."""
     if fmt not in _WRITERS:
@@ -93,5 +107,6 @@ def export_gis(uow: UnitOfWork, fmt: str, output: Path, scenario: str | None = N
     if not output.parent.is_dir():
         raise TerritorialError(f"no such folder: {output.parent}")
     _WRITERS[fmt](gis, output)
-    return GisExport(fmt, gis.name, output, sum(1 for f in gis.territories if f.geometry),
-                     len(gis.accounts))
+    return GisExport(
+        fmt, gis.name, output, sum(1 for f in gis.territories if f.geometry), len(gis.accounts)
+    )

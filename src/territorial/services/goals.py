@@ -45,22 +45,40 @@ class GoalRow:
     def to_dict(self) -> dict[str, Any]:
         g, p = self.record, self.progress
         return {
-            "id": g.id, "scope": g.scope, "subject": g.subject, "metric": g.metric,
-            "baseline": g.baseline, "target": g.target, "start": str(g.start),
-            "due": str(g.due), "owner": g.owner, "description": g.description,
-            "actual": p.actual, "progress": p.progress, "elapsed": p.elapsed,
-            "status": p.status.value, "as_of": str(self.as_of), "actual_source": self.source,
+            "id": g.id,
+            "scope": g.scope,
+            "subject": g.subject,
+            "metric": g.metric,
+            "baseline": g.baseline,
+            "target": g.target,
+            "start": str(g.start),
+            "due": str(g.due),
+            "owner": g.owner,
+            "description": g.description,
+            "actual": p.actual,
+            "progress": p.progress,
+            "elapsed": p.elapsed,
+            "status": p.status.value,
+            "as_of": str(self.as_of),
+            "actual_source": self.source,
             "sentence": p.sentence,
-        }  # fmt: skip
+        }
 
 
 def _goal(record: GoalRecord) -> Goal:
     try:
         return Goal(
-            id=str(record.id or 0), metric=record.metric, baseline=record.baseline,
-            target=record.target, owner=record.owner, start=record.start, due=record.due,
-            subject=record.subject, scope=record.scope, description=record.description,
-        )  # fmt: skip
+            id=str(record.id or 0),
+            metric=record.metric,
+            baseline=record.baseline,
+            target=record.target,
+            owner=record.owner,
+            start=record.start,
+            due=record.due,
+            subject=record.subject,
+            scope=record.scope,
+            description=record.description,
+        )
     except ValueError as exc:
         raise TerritorialError(str(exc)) from None
 
@@ -101,20 +119,39 @@ def add_goal(
             )
             if match is None:
                 raise TerritorialError(f"no rep with id or name {rep!r}")
-            held = [t.name for t in resolve_scenario(uow).territories
-                    if t.rep_external_id == match.external_id]
+            held = [
+                t.name
+                for t in resolve_scenario(uow).territories
+                if t.rep_external_id == match.external_id
+            ]
             require_territories(held or [None], "this rep's goal")  # a rep of the region
             scope, subject, default_owner = "rep", match.external_id, match.external_id
         record = GoalRecord(
-            scope=scope, subject=subject, metric=metric.strip().lower(), baseline=baseline,
-            target=target, start=start or date.today(), due=due, owner=owner or default_owner,
+            scope=scope,
+            subject=subject,
+            metric=metric.strip().lower(),
+            baseline=baseline,
+            target=target,
+            start=start or date.today(),
+            due=due,
+            owner=owner or default_owner,
             description=description,
-        )  # fmt: skip
+        )
         _goal(record)  # validates
         uow.goals.add(record)
-        audit.record(uow, "goal.add", f"{scope} {subject}", None,
-                     {"metric": record.metric, "baseline": baseline, "target": target,
-                      "due": str(due), "owner": record.owner})  # fmt: skip
+        audit.record(
+            uow,
+            "goal.add",
+            f"{scope} {subject}",
+            None,
+            {
+                "metric": record.metric,
+                "baseline": baseline,
+                "target": target,
+                "due": str(due),
+                "owner": record.owner,
+            },
+        )
         uow.commit()
     return record
 
@@ -122,8 +159,9 @@ def add_goal(
 def _goal_in_region(scenario: Scenario, record: GoalRecord) -> bool:
     if record.scope == "territory":
         return in_region(record.subject)
-    return any(in_region(t.name) for t in scenario.territories
-               if t.rep_external_id == record.subject)
+    return any(
+        in_region(t.name) for t in scenario.territories if t.rep_external_id == record.subject
+    )
 
 
 def _accounts_of(scenario: Scenario, record: GoalRecord) -> set[str]:
@@ -165,11 +203,15 @@ class _Actuals:
             return total, f"sales {window}"
         if record.metric == "visits":
             if record.scope == "rep":
-                n = sum(1 for v in self.visits
-                        if v.rep_external_id == record.subject and lo <= v.date <= hi)  # fmt: skip
+                n = sum(
+                    1
+                    for v in self.visits
+                    if v.rep_external_id == record.subject and lo <= v.date <= hi
+                )
             else:
-                n = sum(1 for v in self.visits
-                        if v.account_external_id in ids and lo <= v.date <= hi)  # fmt: skip
+                n = sum(
+                    1 for v in self.visits if v.account_external_id in ids and lo <= v.date <= hi
+                )
             return float(n), f"visits {window}"
         if record.metric == "new_accounts":
             n = sum(1 for ext in ids if lo <= self.first_sale.get(ext, date.max) <= hi)
@@ -177,8 +219,9 @@ class _Actuals:
         frame = self.frame()
         if record.metric in frame.measures:
             values = frame.measures[record.metric]
-            total = sum(float(v) for ext, v in zip(frame.external_ids, values, strict=True)
-                        if ext in ids)  # fmt: skip
+            total = sum(
+                float(v) for ext, v in zip(frame.external_ids, values, strict=True) if ext in ids
+            )
             return total, f"current {record.metric} of the accounts"
         return record.baseline, "no actuals for this metric yet (baseline used)"
 
@@ -203,9 +246,20 @@ def list_goals(uow: UnitOfWork, as_of: date | None = None) -> list[GoalRow]:
 
 
 GOAL_COLUMNS = (
-    "id", "scope", "subject", "metric", "baseline", "target", "start", "due", "owner",
-    "actual", "progress", "status", "as_of",
-)  # fmt: skip
+    "id",
+    "scope",
+    "subject",
+    "metric",
+    "baseline",
+    "target",
+    "start",
+    "due",
+    "owner",
+    "actual",
+    "progress",
+    "status",
+    "as_of",
+)
 
 
 def export_goals(uow: UnitOfWork, path: Path, as_of: date | None = None) -> int:
@@ -214,10 +268,23 @@ def export_goals(uow: UnitOfWork, path: Path, as_of: date | None = None) -> int:
     out = []
     for r in rows:
         g, p = r.record, r.progress
-        out.append([
-            g.id, g.scope, g.subject, g.metric, _num(g.baseline), _num(g.target), g.start,
-            g.due, g.owner, _num(p.actual), f"{p.progress:.6f}", p.status.value, r.as_of,
-        ])  # fmt: skip
+        out.append(
+            [
+                g.id,
+                g.scope,
+                g.subject,
+                g.metric,
+                _num(g.baseline),
+                _num(g.target),
+                g.start,
+                g.due,
+                g.owner,
+                _num(p.actual),
+                f"{p.progress:.6f}",
+                p.status.value,
+                r.as_of,
+            ]
+        )
     write_rows_csv(GOAL_COLUMNS, out, Path(path))  # formula-looking text neutralised
     return len(rows)
 

@@ -236,8 +236,13 @@ def import_accounts(
     when any row is bad (``allow_short_rows``: a CSV row shorter than the header is read
     with its missing cells empty instead; ``before_commit``: see :data:`BeforeCommit`)."""
     require(Role.MANAGER, "import accounts")
-    data = read_accounts(path, mapping, allow_unlocated=allow_unlocated,
-                         allow_short_rows=allow_short_rows, progress=progress)
+    data = read_accounts(
+        path,
+        mapping,
+        allow_unlocated=allow_unlocated,
+        allow_short_rows=allow_short_rows,
+        progress=progress,
+    )
     with uow:
         # another import (or any writer) finishes first; this one then reads what it
         # wrote, so two imports of overlapping files are both applied in full
@@ -258,8 +263,13 @@ def import_accounts(
             extra_columns=list(data.extra_columns),
             alignment=alignment,
         )
-        audit.record(uow, "import.accounts", path.name, None,
-                     {"added": len(added), "updated": len(updated), "unchanged": unchanged})
+        audit.record(
+            uow,
+            "import.accounts",
+            path.name,
+            None,
+            {"added": len(added), "updated": len(updated), "unchanged": unchanged},
+        )
         _before_commit(uow, report, before_commit)
         uow.commit()
     return report
@@ -272,7 +282,8 @@ def _scheduled_warnings(alignment: AlignmentImport | None) -> list[str]:
         more = f" and {len(accounts) - 5} more" if len(accounts) > 5 else ""
         warnings.append(
             f"{len(accounts)} account(s) stay unassigned in the scheduled alignment {name!r}, "
-            f"which has no territory of their name: {', '.join(accounts[:5])}{more}")
+            f"which has no territory of their name: {', '.join(accounts[:5])}{more}"
+        )
     return warnings
 
 
@@ -304,8 +315,13 @@ def import_reps(
             changes=Changes(len(added), len(updated), unchanged),
             warnings=[str(w) for w in data.warnings],
         )
-        audit.record(uow, "import.reps", path.name, None,
-                     {"added": len(added), "updated": len(updated), "unchanged": unchanged})
+        audit.record(
+            uow,
+            "import.reps",
+            path.name,
+            None,
+            {"added": len(added), "updated": len(updated), "unchanged": unchanged},
+        )
         _before_commit(uow, report, before_commit)
         uow.commit()
     return report
@@ -370,10 +386,23 @@ class ImportPreview:
 
 def _column_plan(table: Table, kind: str, mapping: dict[str, str] | None) -> ColumnPlan:
     if kind == "reps":
-        return resolve_columns(table.header, (REP_TEMPLATE,), REP_FIELDS, mapping, table.file,
-                               table.header_row, common=REP_ALIASES)  # fmt: skip
-    return resolve_columns(table.header, ACCOUNT_DIALECTS, (*ACCOUNT_FIELDS, "located_by"),
-                           mapping, table.file, table.header_row)  # fmt: skip
+        return resolve_columns(
+            table.header,
+            (REP_TEMPLATE,),
+            REP_FIELDS,
+            mapping,
+            table.file,
+            table.header_row,
+            common=REP_ALIASES,
+        )
+    return resolve_columns(
+        table.header,
+        ACCOUNT_DIALECTS,
+        (*ACCOUNT_FIELDS, "located_by"),
+        mapping,
+        table.file,
+        table.header_row,
+    )
 
 
 def preview_import(

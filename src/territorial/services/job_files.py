@@ -45,12 +45,21 @@ __all__ = [
 ]
 
 REPORTS = ("assessment", "compare", "rep-pack", "monitoring")  # as .pdf or .html
-EXPORTS = {"salesforce": "zip", "hubspot": "csv", "zoho": "csv",
-           "geojson": "geojson", "kml": "kml", "gpkg": "gpkg"}
+EXPORTS = {
+    "salesforce": "zip",
+    "hubspot": "csv",
+    "zoho": "csv",
+    "geojson": "geojson",
+    "kml": "kml",
+    "gpkg": "gpkg",
+}
 MEDIA = {
-    "csv": "text/csv; charset=utf-8", "zip": "application/zip",
-    "geojson": "application/geo+json", "kml": "application/vnd.google-earth.kml+xml",
-    "gpkg": "application/geopackage+sqlite3", "pdf": "application/pdf",
+    "csv": "text/csv; charset=utf-8",
+    "zip": "application/zip",
+    "geojson": "application/geo+json",
+    "kml": "application/vnd.google-earth.kml+xml",
+    "gpkg": "application/geopackage+sqlite3",
+    "pdf": "application/pdf",
     "html": "text/html; charset=utf-8",
 }
 KEEP_FILES = timedelta(days=7)  # built files older than this are dropped
@@ -100,14 +109,17 @@ class FileRequest:
             if self.what == "rep-pack" and not self.rep:
                 raise TerritorialError("a rep pack needs a rep (id, name or email)")
         elif EXPORTS.get(self.what) != self.suffix:
-            raise TerritorialError(f"no export {self.what}.{self.suffix}; one of "
-                                   + ", ".join(f"{n}.{s}" for n, s in EXPORTS.items()))
+            raise TerritorialError(
+                f"no export {self.what}.{self.suffix}; one of "
+                + ", ".join(f"{n}.{s}" for n, s in EXPORTS.items())
+            )
         if self.as_of is not None:
             try:
                 date.fromisoformat(self.as_of)
             except ValueError:
-                raise TerritorialError(f"as_of: {self.as_of!r} is not a date "
-                                       "(YYYY-MM-DD)") from None
+                raise TerritorialError(
+                    f"as_of: {self.as_of!r} is not a date (YYYY-MM-DD)"
+                ) from None
         return self
 
     @classmethod
@@ -129,9 +141,13 @@ def _expected_seconds(uow: UnitOfWork, request: FileRequest) -> float | None:
     with uow:
         recent = uow.jobs.list(limit=200)
     for job in recent:
-        if job.state is JobState.DONE and job.kind == request.kind \
-                and job.params.get("what") == request.what \
-                and job.started_at and job.finished_at:
+        if (
+            job.state is JobState.DONE
+            and job.kind == request.kind
+            and job.params.get("what") == request.what
+            and job.started_at
+            and job.finished_at
+        ):
             return round((job.finished_at - job.started_at).total_seconds(), 1)
     return None
 
@@ -153,8 +169,7 @@ def request_file(uow: UnitOfWork, request: FileRequest) -> tuple[Job, bool]:
             with uow:
                 if uow.jobs.file(job.id, "output") is not None:
                     return job, True
-    params = {**dataclasses.asdict(request),
-              "expected_seconds": _expected_seconds(uow, request)}
+    params = {**dataclasses.asdict(request), "expected_seconds": _expected_seconds(uow, request)}
     job = jobs.new_job(request.kind, params, key)
     with uow:
         uow.jobs.add(job)
@@ -174,8 +189,9 @@ def result_file(uow: UnitOfWork, job_id: str) -> tuple[str, bytes]:
     with uow:
         found = uow.jobs.file(job_id, "output")
     if found is None:
-        raise TerritorialError(f"job {job_id}: its file was dropped after "
-                               f"{KEEP_FILES.days} days; ask for it again")
+        raise TerritorialError(
+            f"job {job_id}: its file was dropped after {KEEP_FILES.days} days; ask for it again"
+        )
     return found
 
 
@@ -197,14 +213,24 @@ def build(uow: UnitOfWork, request: FileRequest, folder: Path) -> tuple[Path, di
 
     r = request.check()
     if r.what in REPORTS:
-        made = write_report(uow, r.what, folder / f"{r.what}.{r.suffix}", scenario=r.scenario,
-                            other=r.other, rep=r.rep, period=r.period,
-                            as_of=date.fromisoformat(r.as_of) if r.as_of else None)
+        made = write_report(
+            uow,
+            r.what,
+            folder / f"{r.what}.{r.suffix}",
+            scenario=r.scenario,
+            other=r.other,
+            rep=r.rep,
+            period=r.period,
+            as_of=date.fromisoformat(r.as_of) if r.as_of else None,
+        )
         return made.path, {"scenario": made.scenario, "pages": made.pages}
     if r.what in GIS_FORMATS:
         gis = export_gis(uow, r.what, folder / f"map.{r.suffix}", r.scenario, r.by)
-        return gis.path, {"scenario": gis.scenario, "territories": gis.territories,
-                          "accounts": gis.accounts}
+        return gis.path, {
+            "scenario": gis.scenario,
+            "territories": gis.territories,
+            "accounts": gis.accounts,
+        }
     target = folder / ("salesforce" if r.what == "salesforce" else f"{r.what}.csv")
     crm = export_crm(uow, r.what, target, r.scenario, full=r.full, role=r.role)
     path = _zip(folder, crm.files) if r.what == "salesforce" else crm.files[0]
@@ -216,20 +242,28 @@ def run_file_job(uow: UnitOfWork, job: Job) -> Job:
     state in one transaction (a job cancelled meanwhile stores nothing)."""
     request = FileRequest.from_params(job.params)
     with uow:
-        uow.jobs.update(job.id, expect=(JobState.RUNNING,), progress={
-            "stage": "building", "expected_seconds": job.params.get("expected_seconds")})
+        uow.jobs.update(
+            job.id,
+            expect=(JobState.RUNNING,),
+            progress={"stage": "building", "expected_seconds": job.params.get("expected_seconds")},
+        )
         uow.commit()
     began = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="territorial-file-job-") as folder:
         path, summary = build(uow, request, Path(folder))
         content = path.read_bytes()
-    result = {**summary, "file": request.filename, "bytes": len(content),
-              "media": media_type(request.filename),
-              "seconds": round(time.monotonic() - began, 2)}
+    result = {
+        **summary,
+        "file": request.filename,
+        "bytes": len(content),
+        "media": media_type(request.filename),
+        "seconds": round(time.monotonic() - began, 2),
+    }
     now = datetime.now(UTC)
     with uow:
-        if uow.jobs.update(job.id, expect=(JobState.RUNNING,), state=JobState.DONE,
-                           result=result, finished_at=now):
+        if uow.jobs.update(
+            job.id, expect=(JobState.RUNNING,), state=JobState.DONE, result=result, finished_at=now
+        ):
             uow.jobs.put_file(job.id, "output", request.filename, content)
             uow.jobs.drop_outputs_before(now - KEEP_FILES)
             uow.commit()

@@ -69,14 +69,29 @@ def describe(job: Job) -> dict[str, object]:
     elapsed = None if job.started_at is None else (end - job.started_at).total_seconds()
     return {
         "elapsed_seconds": elapsed,
-        "id": job.id, "kind": job.kind, "state": job.state.value,
-        "scenario": job.params.get("name"), "params": job.params, "progress": job.progress,
-        "result": job.result, "error": job.error, "worker": job.worker,
-        **{k: None if v is None else v.isoformat() for k, v in (
-            ("created_at", job.created_at), ("started_at", job.started_at),
-            ("finished_at", job.finished_at), ("updated_at", job.updated_at))},
-        **({"file_url": f"/jobs/{job.id}/file" if job.state is JobState.DONE else None}
-           if job.kind in FILE_KINDS else {}),
+        "id": job.id,
+        "kind": job.kind,
+        "state": job.state.value,
+        "scenario": job.params.get("name"),
+        "params": job.params,
+        "progress": job.progress,
+        "result": job.result,
+        "error": job.error,
+        "worker": job.worker,
+        **{
+            k: None if v is None else v.isoformat()
+            for k, v in (
+                ("created_at", job.created_at),
+                ("started_at", job.started_at),
+                ("finished_at", job.finished_at),
+                ("updated_at", job.updated_at),
+            )
+        },
+        **(
+            {"file_url": f"/jobs/{job.id}/file" if job.state is JobState.DONE else None}
+            if job.kind in FILE_KINDS
+            else {}
+        ),
     }
 
 
@@ -111,16 +126,19 @@ def new_job(kind: str, params: dict[str, Any], key: str | None = None) -> Job:
     by: dict[str, Any] = {"name": actor.name, "role": actor.role.value}
     if actor.territories is not None:
         by |= {"region": actor.region, "territories": sorted(actor.territories)}
-    return Job(id=uuid.uuid4().hex[:12], kind=kind, params={**params, SUBMITTER: by},
-               key=key)
+    return Job(id=uuid.uuid4().hex[:12], kind=kind, params={**params, SUBMITTER: by}, key=key)
 
 
 def _submitter(job: Job) -> Actor:
     by = job.params.get(SUBMITTER)
     if isinstance(by, dict):
         limited = by.get("territories")
-        return Actor(name=str(by["name"]), role=Role(by["role"]), region=by.get("region"),
-                     territories=None if limited is None else frozenset(limited))
+        return Actor(
+            name=str(by["name"]),
+            role=Role(by["role"]),
+            region=by.get("region"),
+            territories=None if limited is None else frozenset(limited),
+        )
     return local_actor()
 
 
@@ -130,9 +148,7 @@ def submit_design(uow: UnitOfWork, request: DesignRequest) -> Job:
     with uow:
         uow.write_lock()  # two submissions at once: the second sees the first's job
         if uow.scenarios.exists(request.name) and not request.replace:
-            raise TerritorialError(
-                f"a scenario named {request.name!r} exists; choose another name"
-            )
+            raise TerritorialError(f"a scenario named {request.name!r} exists; choose another name")
         held = uow.scenarios.live_claim(request.name, datetime.now(UTC))
         if held is not None and not request.replace:
             raise TerritorialError(
@@ -140,8 +156,11 @@ def submit_design(uow: UnitOfWork, request: DesignRequest) -> Job:
                 f"{held.claimed_at:%Y-%m-%d %H:%M:%S} UTC); choose another name"
             )
         for other in uow.jobs.list(limit=500):
-            if other.kind == "design" and not other.state.finished \
-                    and other.params.get("name") == request.name:
+            if (
+                other.kind == "design"
+                and not other.state.finished
+                and other.params.get("name") == request.name
+            ):
                 raise TerritorialError(
                     f"job {other.id} is already designing {request.name!r} ({other.state})"
                 )
@@ -162,12 +181,21 @@ def submit_tradeoff(uow: UnitOfWork, request: DesignRequest, caps: list[float]) 
 
 
 def submit_rebalance(
-    uow: UnitOfWork, period: str | None, as_of: date | None, scenario: str,
-    max_moves: float, time_limit: float,
+    uow: UnitOfWork,
+    period: str | None,
+    as_of: date | None,
+    scenario: str,
+    max_moves: float,
+    time_limit: float,
 ) -> Job:
     """Queue a rebalance proposal: a draft redesigned from ``scenario`` under a move cap."""
-    params = {"period": period, "as_of": None if as_of is None else as_of.isoformat(),
-              "scenario": scenario, "max_moves": max_moves, "time_limit": time_limit}
+    params = {
+        "period": period,
+        "as_of": None if as_of is None else as_of.isoformat(),
+        "scenario": scenario,
+        "max_moves": max_moves,
+        "time_limit": time_limit,
+    }
     job = new_job("rebalance", params)
     with uow:
         uow.jobs.add(job)
@@ -183,14 +211,20 @@ def _rebalance(uow: UnitOfWork, job: Job, progress: Callable[[Progress], None]) 
 
     p = job.params
     as_of = None if p.get("as_of") is None else date.fromisoformat(p["as_of"])
-    options = RebalanceOptions(max_moves=float(p["max_moves"]),
-                               time_limit=float(p["time_limit"]), progress=progress)
+    options = RebalanceOptions(
+        max_moves=float(p["max_moves"]), time_limit=float(p["time_limit"]), progress=progress
+    )
     report = run_monitor(uow, p.get("period"), as_of, p.get("scenario"), rebalance=options)
     assert report.rebalance is not None
     result = proposal_summary(report.rebalance, report.period.label, report.as_of)
     with uow:
-        if not uow.jobs.update(job.id, expect=(JobState.RUNNING,), state=JobState.DONE,
-                               result=result, finished_at=datetime.now(UTC)):
+        if not uow.jobs.update(
+            job.id,
+            expect=(JobState.RUNNING,),
+            state=JobState.DONE,
+            result=result,
+            finished_at=datetime.now(UTC),
+        ):
             uow.scenarios.delete(report.rebalance.scenario)
         uow.commit()
     return get_job(uow, job.id)
@@ -200,7 +234,9 @@ def start(job: Job, db: str) -> int:
     """Run ``job`` in a detached process (``territorial jobs run``); returns its pid."""
     process = subprocess.Popen(
         [sys.executable, "-m", "territorial.cli.main", "jobs", "run", job.id, "--db", db],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
     # reap it when it ends, so a long-lived parent (the web app) keeps no zombies
@@ -221,8 +257,7 @@ def _queue(url: str) -> Any:
     from redis import Redis
     from rq import Queue
 
-    return Queue(os.environ.get(QUEUE_NAME_ENV, "territorial"),
-                 connection=Redis.from_url(url))
+    return Queue(os.environ.get(QUEUE_NAME_ENV, "territorial"), connection=Redis.from_url(url))
 
 
 def dispatch(job: Job, db: str) -> str:
@@ -248,8 +283,9 @@ def run_queued(db: str, job_id: str) -> str:
 
 def _enqueue(job: Job, db: str) -> None:
     minutes = float(job.params.get("time_limit", 30.0)) / 60 * int(job.params.get("starts") or 1)
-    _queue(str(queue_url())).enqueue(run_queued, db, job.id, job_id=job.id,
-                                     job_timeout=int(600 + 180 * minutes))
+    _queue(str(queue_url())).enqueue(
+        run_queued, db, job.id, job_id=job.id, job_timeout=int(600 + 180 * minutes)
+    )
 
 
 def work(url: str, burst: bool = False) -> None:
@@ -294,8 +330,10 @@ def _lost_reason(job: Job) -> str | None:
     beat = job.updated_at or job.started_at
     silent = None if beat is None else (datetime.now(UTC) - beat).total_seconds()
     if silent is not None and silent > stale_after():
-        return (f"the job's process stopped before finishing (no heartbeat from "
-                f"{job.worker} for {silent:.0f} s; killed?); nothing was stored")
+        return (
+            f"the job's process stopped before finishing (no heartbeat from "
+            f"{job.worker} for {silent:.0f} s; killed?); nothing was stored"
+        )
     return None
 
 
@@ -303,8 +341,12 @@ def _mark_lost(uow: UnitOfWork, job: Job) -> Job:
     """A running job whose runner is gone has failed (an import's upload is removed)."""
     reason = _lost_reason(job)
     if reason is not None and uow.jobs.update(
-            job.id, expect=(JobState.RUNNING,), state=JobState.FAILED, error=reason,
-            finished_at=datetime.now(UTC)):
+        job.id,
+        expect=(JobState.RUNNING,),
+        state=JobState.FAILED,
+        error=reason,
+        finished_at=datetime.now(UTC),
+    ):
         _remove_upload(uow, job)
         uow.commit()
         found = uow.jobs.get(job.id)
@@ -342,8 +384,12 @@ def cancel(uow: UnitOfWork, job_id: str) -> Job:
     if job.state.finished:
         raise TerritorialError(f"job {job_id} has already finished ({job.state})")
     with uow:
-        changed = uow.jobs.update(job_id, expect=(JobState.QUEUED, JobState.RUNNING),
-                                  state=JobState.CANCELLED, finished_at=datetime.now(UTC))
+        changed = uow.jobs.update(
+            job_id,
+            expect=(JobState.QUEUED, JobState.RUNNING),
+            state=JobState.CANCELLED,
+            finished_at=datetime.now(UTC),
+        )
         uow.commit()
     if not changed:
         raise TerritorialError(f"job {job_id} finished while being cancelled")
@@ -358,8 +404,11 @@ def cancel(uow: UnitOfWork, job_id: str) -> Job:
         send_stop_job_command(_queue(str(queue_url())).connection, job_id)
     _drop_upload(uow, job)  # an import's carried file, wherever it was to run
     with uow:
-        children = [c.id for c in uow.jobs.list(limit=500)
-                    if c.params.get(PARENT) == job_id and not c.state.finished]
+        children = [
+            c.id
+            for c in uow.jobs.list(limit=500)
+            if c.params.get(PARENT) == job_id and not c.state.finished
+        ]
     for child in children:  # a design's segments running elsewhere stop with it
         try:
             cancel(uow, child)
@@ -390,9 +439,13 @@ def _run(uow: UnitOfWork, job_id: str) -> Job:
             raise TerritorialError(f"no job {job_id!r}")
         if job.kind not in KINDS:
             raise TerritorialError(f"job {job_id}: unknown kind {job.kind!r}")
-        claimed = uow.jobs.update(job_id, expect=(JobState.QUEUED,), state=JobState.RUNNING,
-                                  worker=f"{_host()}:{os.getpid()}",
-                                  started_at=datetime.now(UTC))
+        claimed = uow.jobs.update(
+            job_id,
+            expect=(JobState.QUEUED,),
+            state=JobState.RUNNING,
+            worker=f"{_host()}:{os.getpid()}",
+            started_at=datetime.now(UTC),
+        )
         uow.commit()
     if not claimed:
         raise TerritorialError(f"job {job_id} is {job.state}, not queued")
@@ -431,11 +484,17 @@ def _work(uow: UnitOfWork, job: Job) -> Job:
             return
         last = time.monotonic()
         with uow:
-            uow.jobs.update(job_id, expect=(JobState.RUNNING,), progress={
-                "iteration": p.iteration, "seconds": round(p.runtime, 2),
-                "balance_excess": p.balance_excess, "objective": p.objective,
-                "feasible": p.feasible,
-            })
+            uow.jobs.update(
+                job_id,
+                expect=(JobState.RUNNING,),
+                progress={
+                    "iteration": p.iteration,
+                    "seconds": round(p.runtime, 2),
+                    "balance_excess": p.balance_excess,
+                    "objective": p.objective,
+                    "feasible": p.feasible,
+                },
+            )
             uow.commit()
 
     try:
@@ -453,13 +512,20 @@ def _work(uow: UnitOfWork, job: Job) -> Job:
         if job.kind == "tradeoff":
             points = moves_tradeoff(uow, request, list(job.params["caps"]), progress)
             with uow:  # nothing else to store: the points are the result
-                uow.jobs.update(job_id, expect=(JobState.RUNNING,), state=JobState.DONE,
-                                result={"points": to_json_data(points)},
-                                finished_at=datetime.now(UTC))
+                uow.jobs.update(
+                    job_id,
+                    expect=(JobState.RUNNING,),
+                    state=JobState.DONE,
+                    result={"points": to_json_data(points)},
+                    finished_at=datetime.now(UTC),
+                )
                 uow.commit()
             return get_job(uow, job_id)
-        fan_out = _fan_out(uow, job, request, progress) \
-            if (request.segment or request.starts > 1) and queue_url() is not None else None
+        fan_out = (
+            _fan_out(uow, job, request, progress)
+            if (request.segment or request.starts > 1) and queue_url() is not None
+            else None
+        )
         scenario, outcome = plan_design(uow, request, progress, fan_out)
     except TerritorialError as exc:
         return _finish(uow, job_id, JobState.FAILED, error=str(exc))
@@ -467,15 +533,24 @@ def _work(uow: UnitOfWork, job: Job) -> Job:
         return _finish(uow, job_id, JobState.FAILED, error=f"internal error: {exc!r}")
     with uow:  # the scenario and the job's end in one transaction
         uow.write_lock()
-        if not uow.jobs.update(job_id, expect=(JobState.RUNNING,), state=JobState.DONE,
-                               result=to_json_data(outcome), finished_at=datetime.now(UTC)):
+        if not uow.jobs.update(
+            job_id,
+            expect=(JobState.RUNNING,),
+            state=JobState.DONE,
+            result=to_json_data(outcome),
+            finished_at=datetime.now(UTC),
+        ):
             return get_job(uow, job_id)  # cancelled meanwhile: store nothing
         if job.params.get("replace"):
             uow.scenarios.delete(scenario.name)
         elif uow.scenarios.get(scenario.name) is not None:
             uow.rollback()
-            return _finish(uow, job_id, JobState.FAILED,
-                           error=f"a scenario named {scenario.name!r} was created meanwhile")
+            return _finish(
+                uow,
+                job_id,
+                JobState.FAILED,
+                error=f"a scenario named {scenario.name!r} was created meanwhile",
+            )
         uow.scenarios.save(scenario)
         audit.record(uow, "design", scenario.name, None, outcome.audit_summary())
         uow.commit()
@@ -484,8 +559,13 @@ def _work(uow: UnitOfWork, job: Job) -> Job:
 
 def _finish(uow: UnitOfWork, job_id: str, state: JobState, error: str) -> Job:
     with uow:
-        uow.jobs.update(job_id, expect=(JobState.RUNNING,), state=state, error=error,
-                        finished_at=datetime.now(UTC))
+        uow.jobs.update(
+            job_id,
+            expect=(JobState.RUNNING,),
+            state=state,
+            error=error,
+            finished_at=datetime.now(UTC),
+        )
         uow.commit()
     return get_job(uow, job_id)
 
@@ -509,8 +589,15 @@ def import_is_large(path: Path) -> bool:
 
 
 def submit_import(
-    uow: UnitOfWork, path: Path, kind: str, *, file: str, mapping: dict[str, str],
-    allow_unlocated: bool, remove: Path | None = None, content: bytes | None = None,
+    uow: UnitOfWork,
+    path: Path,
+    kind: str,
+    *,
+    file: str,
+    mapping: dict[str, str],
+    allow_unlocated: bool,
+    remove: Path | None = None,
+    content: bytes | None = None,
 ) -> Job:
     """Queue the import of ``path`` (``kind`` accounts or reps), all or nothing as
     ever; ``file`` is the name it was uploaded as.
@@ -524,9 +611,15 @@ def submit_import(
             content = Path(path).read_bytes()
         except OSError as exc:
             raise TerritorialError(
-                f"{file}: cannot read the uploaded file ({exc.strerror})") from None
-    params = {"path": str(path), "file": file, "import_kind": kind, "mapping": mapping,
-              "allow_unlocated": allow_unlocated}
+                f"{file}: cannot read the uploaded file ({exc.strerror})"
+            ) from None
+    params = {
+        "path": str(path),
+        "file": file,
+        "import_kind": kind,
+        "mapping": mapping,
+        "allow_unlocated": allow_unlocated,
+    }
     job = new_job("import", params)
     with uow:
         uow.jobs.add(job)
@@ -561,8 +654,10 @@ def _import(uow: UnitOfWork, job: Job) -> Job:
     with uow:
         carried = uow.jobs.file(job.id, "input")
     if carried is None:
-        raise TerritorialError(f"{shown}: the uploaded file is no longer there (was the job "
-                               "cancelled?); upload it again")
+        raise TerritorialError(
+            f"{shown}: the uploaded file is no longer there (was the job "
+            "cancelled?); upload it again"
+        )
     with tempfile.TemporaryDirectory(prefix="territorial-import-") as folder:
         local = Path(folder) / Path(carried[0]).name  # its suffix tells CSV from XLSX
         local.write_bytes(carried[1])
@@ -582,22 +677,34 @@ def _import_file(uow: UnitOfWork, job: Job, path: str, shown: str) -> Job:
             return
         last = time.monotonic()
         with uow:
-            uow.jobs.update(job.id, expect=(JobState.RUNNING,),
-                            progress={"rows": done, "total": total})
+            uow.jobs.update(
+                job.id, expect=(JobState.RUNNING,), progress={"rows": done, "total": total}
+            )
             uow.commit()
 
     def finish(report: ImportReport) -> bool:
         result = {k: _unpath(v, path, shown) for k, v in report.to_dict().items()}
-        return uow.jobs.update(job.id, expect=(JobState.RUNNING,), state=JobState.DONE,
-                               result=result, finished_at=datetime.now(UTC))
+        return uow.jobs.update(
+            job.id,
+            expect=(JobState.RUNNING,),
+            state=JobState.DONE,
+            result=result,
+            finished_at=datetime.now(UTC),
+        )
 
     mapping = p.get("mapping") or None
     try:
         if p["import_kind"] == "reps":
             import_reps(uow, Path(path), mapping, progress=rows, before_commit=finish)
         else:
-            import_accounts(uow, Path(path), mapping, progress=rows, before_commit=finish,
-                            allow_unlocated=bool(p.get("allow_unlocated")))
+            import_accounts(
+                uow,
+                Path(path),
+                mapping,
+                progress=rows,
+                before_commit=finish,
+                allow_unlocated=bool(p.get("allow_unlocated")),
+            )
     except TerritorialError as exc:
         raise TerritorialError(_unpath(str(exc), path, shown)) from None
     return get_job(uow, job.id)
@@ -632,10 +739,20 @@ def _fan_out(
 
     def run_segments(tasks: list[SegmentTask]) -> list[tuple[dict[str, str], SegmentResult]]:
         pairs = [(t, seed) for t in tasks for seed in seeds]
-        children = [Job(id=uuid.uuid4().hex[:12], kind="segment",
-                        params={**job.params, "seed": seed, "starts": 1, PARENT: job.id,
-                                TASK: dataclasses.asdict(t)})
-                    for t, seed in pairs[1:]]
+        children = [
+            Job(
+                id=uuid.uuid4().hex[:12],
+                kind="segment",
+                params={
+                    **job.params,
+                    "seed": seed,
+                    "starts": 1,
+                    PARENT: job.id,
+                    TASK: dataclasses.asdict(t),
+                },
+            )
+            for t, seed in pairs[1:]
+        ]
         with uow:
             for child in children:
                 uow.jobs.add(child)
@@ -646,13 +763,14 @@ def _fan_out(
         first = plan_segment(uow, starts.with_seed(request, seed), task, progress)
         parts = [first, *(_segment_of(uow, job.id, child.id) for child in children)]
         k = len(seeds)
-        return [starts.best(request, parts[i * k:(i + 1) * k]) for i in range(len(tasks))]
+        return [starts.best(request, parts[i * k : (i + 1) * k]) for i in range(len(tasks))]
 
     return run_segments
 
 
-def _segment_of(uow: UnitOfWork, parent: str, child_id: str) -> tuple[dict[str, str],
-                                                                        SegmentResult]:
+def _segment_of(
+    uow: UnitOfWork, parent: str, child_id: str
+) -> tuple[dict[str, str], SegmentResult]:
     """A segment job's plan: run here when still queued, else awaited."""
     while True:
         child = get_job(uow, child_id)
@@ -673,18 +791,27 @@ def _segment_of(uow: UnitOfWork, parent: str, child_id: str) -> tuple[dict[str, 
         time.sleep(SEGMENT_POLL)
 
 
-def _segment(uow: UnitOfWork, job: Job, request: DesignRequest,
-             progress: Callable[[Progress], None]) -> Job:
+def _segment(
+    uow: UnitOfWork, job: Job, request: DesignRequest, progress: Callable[[Progress], None]
+) -> Job:
     """Run a segment job: its part of the plan is its result (the parent stores it)."""
     task = SegmentTask(**job.params[TASK])
     parent = get_job(uow, str(job.params[PARENT]))
     if parent.state.finished:  # its design failed or was cancelled: nothing to do
-        return _finish(uow, job.id, JobState.CANCELLED,
-                       error=f"job {parent.id} ended ({parent.state}) before this segment ran")
+        return _finish(
+            uow,
+            job.id,
+            JobState.CANCELLED,
+            error=f"job {parent.id} ended ({parent.state}) before this segment ran",
+        )
     part, figures = plan_segment(uow, request, task, progress)
     with uow:
-        uow.jobs.update(job.id, expect=(JobState.RUNNING,), state=JobState.DONE,
-                        result={"assignment": part, "figures": dataclasses.asdict(figures)},
-                        finished_at=datetime.now(UTC))
+        uow.jobs.update(
+            job.id,
+            expect=(JobState.RUNNING,),
+            state=JobState.DONE,
+            result={"assignment": part, "figures": dataclasses.asdict(figures)},
+            finished_at=datetime.now(UTC),
+        )
         uow.commit()
     return get_job(uow, job.id)

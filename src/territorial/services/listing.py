@@ -66,5 +66,8 @@ def list_reps(uow: UnitOfWork) -> list[RepRow]:
         if territory.rep_external_id and in_region(territory.name):
             held.setdefault(territory.rep_external_id, []).append(territory.name)
     limited = limited_to() is not None
-    return [RepRow(r, held.get(r.external_id, [])) for r in uow.reps.list()
-            if not limited or r.external_id in held]
+    return [
+        RepRow(r, held.get(r.external_id, []))
+        for r in uow.reps.list()
+        if not limited or r.external_id in held
+    ]

@@ -79,9 +79,18 @@ def edit_accounts(
         uow.scenarios.save(found, expect_version=expect_version, by=by)
         if changed:
             action = "move" if territory is not None else "lock" if lock else "unlock"
-            audit.record(uow, action, found.name, None,
-                         {"accounts": account_ids[:100], "count": len(account_ids),
-                          "territory": territory, "lock": lock})
+            audit.record(
+                uow,
+                action,
+                found.name,
+                None,
+                {
+                    "accounts": account_ids[:100],
+                    "count": len(account_ids),
+                    "territory": territory,
+                    "lock": lock,
+                },
+            )
         uow.commit()
     return ScenarioEdit(found.name, found.version, changed)
 
@@ -96,8 +105,9 @@ def move_accounts(
     by: str | None = None,
 ) -> ScenarioEdit:
     """Move accounts to ``territory`` (locks stay as they are, following the account)."""
-    return edit_accounts(uow, account_ids, scenario, territory=territory,
-                         expect_version=expect_version, by=by)  # fmt: skip
+    return edit_accounts(
+        uow, account_ids, scenario, territory=territory, expect_version=expect_version, by=by
+    )
 
 
 def set_locks(
@@ -114,6 +124,13 @@ def set_locks(
 
     Returns how many accounts changed. Archived scenarios are history and refuse edits.
     """
-    edit = edit_accounts(uow, account_ids, scenario, territory=territory, lock=locked,
-                         expect_version=expect_version, by=by)  # fmt: skip
+    edit = edit_accounts(
+        uow,
+        account_ids,
+        scenario,
+        territory=territory,
+        lock=locked,
+        expect_version=expect_version,
+        by=by,
+    )
     return edit.changed

@@ -101,8 +101,9 @@ def _stamp(frame: ScenarioFrame) -> str:
     return digest.hexdigest()
 
 
-def compute_shapes(frame: ScenarioFrame, kind: ShapeKind = UnitKind.ACCOUNT, *,
-                   reuse: bool = False) -> TerritoryShapes:
+def compute_shapes(
+    frame: ScenarioFrame, kind: ShapeKind = UnitKind.ACCOUNT, *, reuse: bool = False
+) -> TerritoryShapes:
     """Territory shapes of a frame: Voronoi of accounts or ZIP centroids, or counties.
 
     With ``reuse``, account and ZIP shapes reuse the Voronoi cells of the same positions
@@ -112,8 +113,9 @@ def compute_shapes(frame: ScenarioFrame, kind: ShapeKind = UnitKind.ACCOUNT, *,
     n = len(frame.labels)
     terr = np.asarray(frame.territory, dtype=np.int64)
     if kind == "county":
-        units = build_county_units(frame.lat, frame.lon, [a.zip for a in frame.accounts],
-                                   [a.state for a in frame.accounts])
+        units = build_county_units(
+            frame.lat, frame.lon, [a.zip for a in frame.accounts], [a.state for a in frame.accounts]
+        )
         unit_terr = [-1] * units.n_units
         votes: list[Counter[int]] = [Counter() for _ in range(units.n_units)]
         for u, t in zip(units.unit_of_account.tolist(), terr.tolist(), strict=True):
@@ -129,9 +131,15 @@ def compute_shapes(frame: ScenarioFrame, kind: ShapeKind = UnitKind.ACCOUNT, *,
         county_terr = []
         for fips, t in filled.items():
             rings = atlas.topology.polygons(atlas.geometries[where[fips]])
-            polygons.append(shapely.MultiPolygon(
-                [shapely.Polygon(poly[0], [h for h in poly[1:] if len(h) >= 4])
-                 for poly in rings if len(poly[0]) >= 4]))
+            polygons.append(
+                shapely.MultiPolygon(
+                    [
+                        shapely.Polygon(poly[0], [h for h in poly[1:] if len(h) >= 4])
+                        for poly in rings
+                        if len(poly[0]) >= 4
+                    ]
+                )
+            )
             county_terr.append(t)
         return county_shapes(polygons, county_terr, n, (frame.lon, frame.lat, terr))
     lat, lon = frame.lat, frame.lon
@@ -232,25 +240,39 @@ def _heat(frame: ScenarioFrame, potential: np.ndarray) -> dict[str, Any]:
     }
 
 
-def _white_space(frame: ScenarioFrame, potential: np.ndarray, rep_lat: list[float],
-                 rep_lon: list[float]) -> dict[str, Any]:
+def _white_space(
+    frame: ScenarioFrame, potential: np.ndarray, rep_lat: list[float], rep_lon: list[float]
+) -> dict[str, Any]:
     n = len(frame.accounts)
-    cells = white_space_cells(frame.lat, frame.lon, potential, rep_lat, rep_lon,
-                              max_km=WHITE_SPACE_KM, cell_km=WHITE_SPACE_CELL_KM)
+    cells = white_space_cells(
+        frame.lat,
+        frame.lon,
+        potential,
+        rep_lat,
+        rep_lon,
+        max_km=WHITE_SPACE_KM,
+        cell_km=WHITE_SPACE_CELL_KM,
+    )
     # high potential only: cells holding an account in the top fifth by potential
     threshold = high_potential_threshold(potential, WHITE_SPACE_PERCENTILE) if n else 0.0
-    cells = tuple(c for c in cells
-                  if any(potential[i] >= threshold for i in c.account_indices))
+    cells = tuple(c for c in cells if any(potential[i] >= threshold for i in c.account_indices))
     unassigned = frame.territory < 0
     return {
         "max_km": WHITE_SPACE_KM,
         "min_potential": threshold,
         "cell_km": WHITE_SPACE_CELL_KM,
         "cells": [
-            {"bounds": [round(c.south, 4), round(c.west, 4), round(c.north, 4),
-                        round(c.east, 4)],
-             "accounts": c.accounts, "potential": round(c.potential),
-             "nearest_rep_km": round(c.nearest_rep_km)}
+            {
+                "bounds": [
+                    round(c.south, 4),
+                    round(c.west, 4),
+                    round(c.north, 4),
+                    round(c.east, 4),
+                ],
+                "accounts": c.accounts,
+                "potential": round(c.potential),
+                "nearest_rep_km": round(c.nearest_rep_km),
+            }
             for c in cells
         ],
         "unassigned_accounts": int(unassigned.sum()),
@@ -263,8 +285,14 @@ def _label(entry: _CachedShapes | None, t: int) -> list[float] | None:
     return [point[0], point[1]] if point else None
 
 
-def scenario_map(uow: UnitOfWork, scenario: str | None = None, by: str | None = None,
-                 *, shapes: bool = True, frame_stamp: str | None = None) -> dict[str, Any]:
+def scenario_map(
+    uow: UnitOfWork,
+    scenario: str | None = None,
+    by: str | None = None,
+    *,
+    shapes: bool = True,
+    frame_stamp: str | None = None,
+) -> dict[str, Any]:
     """The map of ``scenario`` (default: the active alignment) as compact columns.
 
     Keys: ``scenario`` (name, status), ``by`` (the kind of shapes), ``territories``
@@ -305,19 +333,21 @@ def scenario_map(uow: UnitOfWork, scenario: str | None = None, by: str | None = 
     territories = []
     for t, label in enumerate(frame.labels):
         rep = frame.rep_of(label)
-        territories.append({
-            "index": t,
-            "name": label,
-            "rep": rep.name if rep else None,
-            "rep_id": rep.external_id if rep else None,
-            "color": territory_color(t, colors),
-            "accounts": int(counts[t]),
-            "potential": float(pot_t[t]),
-            "revenue": float(rev_t[t]),
-            "shape": entry.geojson[t] if entry else None,
-            "label": _label(entry, t),
-            "neighbours": sorted(entry.shapes.adjacency[t]) if entry else [],
-        })
+        territories.append(
+            {
+                "index": t,
+                "name": label,
+                "rep": rep.name if rep else None,
+                "rep_id": rep.external_id if rep else None,
+                "color": territory_color(t, colors),
+                "accounts": int(counts[t]),
+                "potential": float(pot_t[t]),
+                "revenue": float(rev_t[t]),
+                "shape": entry.geojson[t] if entry else None,
+                "label": _label(entry, t),
+                "neighbours": sorted(entry.shapes.adjacency[t]) if entry else [],
+            }
+        )
     held: dict[str, list[int]] = {}
     for t, label in enumerate(frame.labels):
         rep_id = found.rep_of(label)
@@ -327,12 +357,17 @@ def scenario_map(uow: UnitOfWork, scenario: str | None = None, by: str | None = 
     for person in frame.reps.values():
         if person.home_latitude is None or person.home_longitude is None:
             continue
-        reps.append({
-            "id": person.external_id, "name": person.name,
-            "lat": round(person.home_latitude, 5), "lon": round(person.home_longitude, 5),
-            "city": person.home_city, "state": person.home_state,
-            "territories": held.get(person.external_id, []),
-        })
+        reps.append(
+            {
+                "id": person.external_id,
+                "name": person.name,
+                "lat": round(person.home_latitude, 5),
+                "lon": round(person.home_longitude, 5),
+                "city": person.home_city,
+                "state": person.home_state,
+                "territories": held.get(person.external_id, []),
+            }
+        )
     accounts = frame.accounts
     tiers, tier_codes = _codes([a.tier for a in accounts])
     industries, industry_codes = _codes([a.industry for a in accounts])
@@ -360,8 +395,9 @@ def scenario_map(uow: UnitOfWork, scenario: str | None = None, by: str | None = 
         "categories": {"tier": tiers, "industry": industries, "status": statuses},
         "reps": reps,
         "heat": _heat(frame, potential),
-        "white_space": _white_space(frame, potential, [r["lat"] for r in reps],
-                                    [r["lon"] for r in reps]),
+        "white_space": _white_space(
+            frame, potential, [r["lat"] for r in reps], [r["lon"] for r in reps]
+        ),
         "counts": {
             "accounts": n,
             "unassigned": int(n - assigned.sum()),
@@ -370,8 +406,14 @@ def scenario_map(uow: UnitOfWork, scenario: str | None = None, by: str | None = 
         },
         "unassigned_color": UNASSIGNED_COLOR,
         "shapes_seconds": round(entry.seconds, 3) if entry else None,
-        "bbox": [float(frame.lon.min()), float(frame.lat.min()),
-                 float(frame.lon.max()), float(frame.lat.max())] if n else None,
+        "bbox": [
+            float(frame.lon.min()),
+            float(frame.lat.min()),
+            float(frame.lon.max()),
+            float(frame.lat.max()),
+        ]
+        if n
+        else None,
     }
 
 
@@ -390,19 +432,39 @@ def _stamps(uow: UnitOfWork) -> tuple[str, str]:
 
     f = func
     queries = [
-        select(f.count(), f.max(tb.accounts.c.id), f.sum(tb.accounts.c.latitude),
-               f.sum(tb.accounts.c.longitude), f.sum(tb.accounts.c.potential),
-               f.sum(tb.accounts.c.annual_revenue), f.sum(f.length(tb.accounts.c.name)),
-               f.sum(f.length(f.coalesce(tb.accounts.c.tier, "")
-                              + f.coalesce(tb.accounts.c.industry, "")
-                              + f.coalesce(tb.accounts.c.status, "")))),
-        select(f.count(), f.sum(tb.reps.c.home_latitude), f.sum(tb.reps.c.home_longitude),
-               f.sum(f.length(tb.reps.c.name))),
-        select(f.count(), f.max(tb.scenarios.c.id),
-               f.sum(tb.scenarios.c.id * f.length(tb.scenarios.c.status)),
-               f.sum(f.length(f.coalesce(tb.scenarios.c.description, "")))),
-        select(f.count(), f.max(tb.territories.c.id),
-               f.sum(f.coalesce(tb.territories.c.rep_id, 0) * tb.territories.c.id)),
+        select(
+            f.count(),
+            f.max(tb.accounts.c.id),
+            f.sum(tb.accounts.c.latitude),
+            f.sum(tb.accounts.c.longitude),
+            f.sum(tb.accounts.c.potential),
+            f.sum(tb.accounts.c.annual_revenue),
+            f.sum(f.length(tb.accounts.c.name)),
+            f.sum(
+                f.length(
+                    f.coalesce(tb.accounts.c.tier, "")
+                    + f.coalesce(tb.accounts.c.industry, "")
+                    + f.coalesce(tb.accounts.c.status, "")
+                )
+            ),
+        ),
+        select(
+            f.count(),
+            f.sum(tb.reps.c.home_latitude),
+            f.sum(tb.reps.c.home_longitude),
+            f.sum(f.length(tb.reps.c.name)),
+        ),
+        select(
+            f.count(),
+            f.max(tb.scenarios.c.id),
+            f.sum(tb.scenarios.c.id * f.length(tb.scenarios.c.status)),
+            f.sum(f.length(f.coalesce(tb.scenarios.c.description, ""))),
+        ),
+        select(
+            f.count(),
+            f.max(tb.territories.c.id),
+            f.sum(f.coalesce(tb.territories.c.rep_id, 0) * tb.territories.c.id),
+        ),
         select(f.count(), f.sum(tb.assignments.c.account_id * tb.assignments.c.territory_id)),
         select(f.count(), f.max(tb.sales.c.id), f.sum(tb.sales.c.amount)),
         select(f.count(), f.max(tb.visits.c.id)),
@@ -411,8 +473,10 @@ def _stamps(uow: UnitOfWork) -> tuple[str, str]:
     assert conn is not None
     values = [tuple(conn.execute(q).one()) for q in queries]
     frame_part = [values[0], values[1], values[5]]  # accounts, reps, sales
-    return (hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest(),
-            hashlib.blake2b(repr(frame_part).encode(), digest_size=16).hexdigest())
+    return (
+        hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest(),
+        hashlib.blake2b(repr(frame_part).encode(), digest_size=16).hexdigest(),
+    )
 
 
 _frames: OrderedDict[tuple[str, str], ScenarioFrame] = OrderedDict()
@@ -434,16 +498,19 @@ def _map_frame(uow: UnitOfWork, scenario: Scenario, stamp: str | None = None) ->
         return frame
     labels = leaf_labels(scenario)
     position = {name: i for i, name in enumerate(labels)}
-    territory = np.array([position.get(scenario.assignments.get(a.external_id, ""), -1)
-                          for a in base.accounts], dtype=np.int64)
+    territory = np.array(
+        [position.get(scenario.assignments.get(a.external_id, ""), -1) for a in base.accounts],
+        dtype=np.int64,
+    )
     return replace(base, scenario=scenario, labels=labels, territory=territory)
 
 
 _payloads: OrderedDict[tuple[str, str, str, str], tuple[bytes, bytes]] = OrderedDict()
 
 
-def scenario_map_json(uow: UnitOfWork, scenario: str | None = None, by: str | None = None,
-                      *, gzipped: bool = False) -> bytes:
+def scenario_map_json(
+    uow: UnitOfWork, scenario: str | None = None, by: str | None = None, *, gzipped: bool = False
+) -> bytes:
     """:func:`scenario_map` as JSON bytes (gzip-compressed if ``gzipped``), kept in memory
     until the workspace changes (:func:`_stamps`).
 

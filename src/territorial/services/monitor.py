@@ -108,42 +108,68 @@ class MonitorReport:
     def to_dict(self) -> dict[str, Any]:
         def att(a: Attainment) -> dict[str, Any]:
             return {
-                "quota": a.quota, "actual": a.actual, "attainment": a.attainment,
-                "expected": a.expected, "pace": a.pace, "projection": a.projection,
+                "quota": a.quota,
+                "actual": a.actual,
+                "attainment": a.attainment,
+                "expected": a.expected,
+                "pace": a.pace,
+                "projection": a.projection,
                 "projected_attainment": a.projected_attainment,
                 "elapsed_fraction": a.elapsed_fraction,
-            }  # fmt: skip
+            }
 
         return {
             "scenario": self.scenario,
-            "period": {"label": self.period.label, "start": str(self.period.start),
-                       "end": str(self.period.end)},
+            "period": {
+                "label": self.period.label,
+                "start": str(self.period.start),
+                "end": str(self.period.end),
+            },
             "quota_period": self.quota_period,
             "as_of": str(self.as_of),
             "company": att(self.company),
             "scope": self.company.subject,  # "company", or the region of a limited manager
             "territories": [
                 {
-                    "territory": t.territory, "rep_external_id": t.rep_external_id,
-                    "rep": t.rep, **att(t.attainment),
-                    "cost_of_sales": None if t.cost is None else {
-                        "rep_cost": t.cost.rep_cost, "travel_cost": t.cost.travel_cost,
-                        "total": t.cost.total_cost, "revenue": t.cost.revenue,
-                        "ratio": t.cost.ratio},
-                    "a_tier_coverage": None if t.coverage is None else {
-                        "accounts": t.coverage.accounts, "covered": t.coverage.covered,
-                        "share": t.coverage.share},
+                    "territory": t.territory,
+                    "rep_external_id": t.rep_external_id,
+                    "rep": t.rep,
+                    **att(t.attainment),
+                    "cost_of_sales": None
+                    if t.cost is None
+                    else {
+                        "rep_cost": t.cost.rep_cost,
+                        "travel_cost": t.cost.travel_cost,
+                        "total": t.cost.total_cost,
+                        "revenue": t.cost.revenue,
+                        "ratio": t.cost.ratio,
+                    },
+                    "a_tier_coverage": None
+                    if t.coverage is None
+                    else {
+                        "accounts": t.coverage.accounts,
+                        "covered": t.coverage.covered,
+                        "share": t.coverage.share,
+                    },
                     "trend": {"months": self.months, "actuals": t.trend, "slope": t.slope},
                     "workload_hours": t.workload_hours,
                 }
                 for t in self.territories
             ],
             "reps": [{"rep_external_id": r.subject, **att(r)} for r in self.reps],
-            "alerts": [{"kind": a.kind, "severity": a.severity.value, "subject": a.subject,
-                        "message": a.message, "value": a.value} for a in self.alerts],
+            "alerts": [
+                {
+                    "kind": a.kind,
+                    "severity": a.severity.value,
+                    "subject": a.subject,
+                    "message": a.message,
+                    "value": a.value,
+                }
+                for a in self.alerts
+            ],
             "notes": self.notes,
             "rebalance": None if self.rebalance is None else self.rebalance.to_dict(),
-        }  # fmt: skip
+        }
 
 
 def run_monitor(
@@ -206,22 +232,34 @@ def run_monitor(
         if elapsed_period is not None:
             km_each = bases.account_km[members] * model.detour_factor * 2
             if any_visits:
-                trips = np.array([visit_count.get(frame.accounts[i].external_id, 0)
-                                  for i in members], dtype=float)  # fmt: skip
+                trips = np.array(
+                    [visit_count.get(frame.accounts[i].external_id, 0) for i in members],
+                    dtype=float,
+                )
             else:
                 trips = frame.visits_per_year[members] * year_fraction(elapsed_period)
             km = float(np.nansum(km_each * trips))
             cost = cost_of_sales(
-                label, att.actual, elapsed_period,
+                label,
+                att.actual,
+                elapsed_period,
                 rep_yearly_cost=float(rep.yearly_cost or 0.0) if rep else 0.0,
-                km=km, cost_per_km=cost_per_km,
-            )  # fmt: skip
+                km=km,
+                cost_per_km=cost_per_km,
+            )
         cov = None
         if any_visits:
             ids = [frame.accounts[i].external_id for i in members]
             planned = [float(frame.visits_per_year[i]) * year_fraction(spec) for i in members]
-            cov = coverage(ids, [result.tier[i] for i in members], planned, visit_count, spec,
-                           day, subject=label)  # fmt: skip
+            cov = coverage(
+                ids,
+                [result.tier[i] for i in members],
+                planned,
+                visit_count,
+                spec,
+                day,
+                subject=label,
+            )
         trend = monthly_trend(sales_of.get(label, []), spec, day)
         rows.append(
             TerritoryStatus(
@@ -253,11 +291,17 @@ def run_monitor(
     company_quota = sum((q for q, _ in quotas.values()), Decimal(0))
     all_slices = [s for _, sl in quotas.values() for s in sl]
     region = current_actor().region if limited_to() is not None else None
-    company = attainment(region or "company", company_quota,
-                         sum(r.attainment.actual for r in rows), spec, day,
-                         split=all_slices)  # fmt: skip
-    alerts = pace_alerts([r.attainment for r in rows if r.attainment.expected > 0],
-                         threshold=pace_threshold)  # fmt: skip
+    company = attainment(
+        region or "company",
+        company_quota,
+        sum(r.attainment.actual for r in rows),
+        spec,
+        day,
+        split=all_slices,
+    )
+    alerts = pace_alerts(
+        [r.attainment for r in rows if r.attainment.expected > 0], threshold=pace_threshold
+    )
     loads: dict[str, float] = defaultdict(float)
     caps: dict[str, float] = {}
     for label, hours in workload.items():
@@ -270,8 +314,13 @@ def run_monitor(
     if baseline is None:
         notes.append("no balance snapshot for this scenario yet: drift not checked")
     else:
-        drift = [a for a in drift_alerts(workload_deviations(frame), baseline.deviations,
-                                         threshold=drift_threshold) if in_region(a.subject)]
+        drift = [
+            a
+            for a in drift_alerts(
+                workload_deviations(frame), baseline.deviations, threshold=drift_threshold
+            )
+            if in_region(a.subject)
+        ]
         alerts += drift
         what = "publish" if baseline.reason.startswith(PUBLISH_REASON) else "balance"
         notes.append(f"drift measured against the {what} snapshot of {baseline.taken_at:%Y-%m-%d}")
@@ -282,16 +331,35 @@ def run_monitor(
         drifted = [DRIFT_MEASURE] if drift else []
         proposal = propose_rebalance(uow, found.name, rebalance, drifted=drifted)
     return MonitorReport(
-        scenario=found.name, period=spec, quota_period=qs.period.label, as_of=day,
-        territories=rows, reps=reps, company=company, months=months, alerts=alerts,
-        notes=notes, rebalance=proposal,
-    )  # fmt: skip
+        scenario=found.name,
+        period=spec,
+        quota_period=qs.period.label,
+        as_of=day,
+        territories=rows,
+        reps=reps,
+        company=company,
+        months=months,
+        alerts=alerts,
+        notes=notes,
+        rebalance=proposal,
+    )
 
 
 ATTAINMENT_COLUMNS = (
-    "scenario", "period", "start", "end", "as_of", "level", "territory", "rep_external_id",
-    "quota", "actual", "attainment", "expected", "pace",
-)  # fmt: skip
+    "scenario",
+    "period",
+    "start",
+    "end",
+    "as_of",
+    "level",
+    "territory",
+    "rep_external_id",
+    "quota",
+    "actual",
+    "attainment",
+    "expected",
+    "pace",
+)
 
 
 def _f(x: float | None, digits: int = 2) -> str:
@@ -311,15 +379,42 @@ def export_attainment(
     and ``pace`` with 6, so the ratios can be recomputed from the file.
     """
     report = run_monitor(uow, period, as_of, scenario)
-    head = [report.scenario, report.period.label, str(report.period.start),
-            str(report.period.end), str(report.as_of)]  # fmt: skip
+    head = [
+        report.scenario,
+        report.period.label,
+        str(report.period.start),
+        str(report.period.end),
+        str(report.as_of),
+    ]
     rows = []
     for t in report.territories:
         a = t.attainment
-        rows.append([*head, "territory", t.territory, t.rep_external_id or "", _f(a.quota),
-                     _f(a.actual), _f(a.attainment, 6), _f(a.expected), _f(a.pace, 6)])  # fmt: skip
+        rows.append(
+            [
+                *head,
+                "territory",
+                t.territory,
+                t.rep_external_id or "",
+                _f(a.quota),
+                _f(a.actual),
+                _f(a.attainment, 6),
+                _f(a.expected),
+                _f(a.pace, 6),
+            ]
+        )
     for a in report.reps:
-        rows.append([*head, "rep", "", a.subject, _f(a.quota), _f(a.actual),
-                     _f(a.attainment, 6), _f(a.expected), _f(a.pace, 6)])  # fmt: skip
+        rows.append(
+            [
+                *head,
+                "rep",
+                "",
+                a.subject,
+                _f(a.quota),
+                _f(a.actual),
+                _f(a.attainment, 6),
+                _f(a.expected),
+                _f(a.pace, 6),
+            ]
+        )
     write_rows_csv(ATTAINMENT_COLUMNS, rows, Path(path))  # formula-looking text neutralised
     return len(rows)

@@ -41,8 +41,9 @@ class PeriodSales:
     before_where: dict[str, str] = field(default_factory=dict)
 
 
-def period_sales(uow: UnitOfWork, period: str | None, day: date, scenario: str | None,
-                 *, with_sales: bool = True) -> PeriodSales:
+def period_sales(
+    uow: UnitOfWork, period: str | None, day: date, scenario: str | None, *, with_sales: bool = True
+) -> PeriodSales:
     """The scenario in force during ``period`` (on ``day``, or the period's last day if
     earlier), its quota set, and (``with_sales``) the period's sales up to ``day``
     (inside an open uow)."""
@@ -57,12 +58,15 @@ def period_sales(uow: UnitOfWork, period: str | None, day: date, scenario: str |
         )
     spec = spec or qs.period
     until = min(day, spec.end)
-    sales = ([s for s in uow.sales.list(since=spec.start) if s.date <= until]
-             if with_sales else [])
+    sales = [s for s in uow.sales.list(since=spec.start) if s.date <= until] if with_sales else []
     out = PeriodSales(found, qs, spec, until, sales)
     published = uow.publishing.last_published(found.name)
-    if (published is not None and published.other is not None
-            and published.effective is not None and published.effective > spec.start):
+    if (
+        published is not None
+        and published.other is not None
+        and published.effective is not None
+        and published.effective > spec.start
+    ):
         replaced = uow.scenarios.get(published.other)
         if replaced is not None:
             out.switch, out.replaced = published.effective, published.other
@@ -70,8 +74,7 @@ def period_sales(uow: UnitOfWork, period: str | None, day: date, scenario: str |
     return out
 
 
-def counted_for(data: PeriodSales, account: str, before_switch: bool, quotas: Quotas
-                ) -> str | None:
+def counted_for(data: PeriodSales, account: str, before_switch: bool, quotas: Quotas) -> str | None:
     """The territory a sale of ``account`` counts for (dated before the switch or not)."""
     if before_switch:
         earlier = data.before_where.get(account)
@@ -80,8 +83,9 @@ def counted_for(data: PeriodSales, account: str, before_switch: bool, quotas: Qu
     return data.found.assignments.get(account)
 
 
-def attribute_sales(data: PeriodSales, quotas: Quotas
-                    ) -> tuple[dict[str, float], dict[str, list[tuple[date, float]]]]:
+def attribute_sales(
+    data: PeriodSales, quotas: Quotas
+) -> tuple[dict[str, float], dict[str, list[tuple[date, float]]]]:
     """Each territory's sales total and its (date, amount) sales in the period."""
     actual: dict[str, float] = defaultdict(float)
     sales_of: dict[str, list[tuple[date, float]]] = defaultdict(list)
@@ -94,8 +98,9 @@ def attribute_sales(data: PeriodSales, quotas: Quotas
     return actual, sales_of
 
 
-def rep_attainment(uow: UnitOfWork, rep_external_id: str, as_of: date | None = None
-                   ) -> tuple[Period, Attainment] | None:
+def rep_attainment(
+    uow: UnitOfWork, rep_external_id: str, as_of: date | None = None
+) -> tuple[Period, Attainment] | None:
     """The rep's quota and attainment in the current period of the active alignment, as
     the monitor reports it (to rounding), for their territories only: sales are summed
     per account in the database, not listed (None: no quota)."""
@@ -106,17 +111,28 @@ def rep_attainment(uow: UnitOfWork, rep_external_id: str, as_of: date | None = N
         except TerritorialError:
             return None
         quotas = quota_within(data.qs, data.spec)
-        mine = {t.name for t in data.found.territories
-                if t.rep_external_id == rep_external_id and t.name in quotas}
+        mine = {
+            t.name
+            for t in data.found.territories
+            if t.rep_external_id == rep_external_id and t.name in quotas
+        }
         if not mine:
             return None
         start, until, switch = data.spec.start, data.until, data.switch
-        parts = [(False, uow.sales.totals_between(start, until))] if switch is None else [
-            (True, uow.sales.totals_between(start, min(until, switch - timedelta(days=1)))),
-            (False, uow.sales.totals_between(switch, until)),
-        ]
-    done = sum(amount for early, totals in parts for account, amount in totals.items()
-               if counted_for(data, account, early, quotas) in mine)
+        parts = (
+            [(False, uow.sales.totals_between(start, until))]
+            if switch is None
+            else [
+                (True, uow.sales.totals_between(start, min(until, switch - timedelta(days=1)))),
+                (False, uow.sales.totals_between(switch, until)),
+            ]
+        )
+    done = sum(
+        amount
+        for early, totals in parts
+        for account, amount in totals.items()
+        if counted_for(data, account, early, quotas) in mine
+    )
     labels = sorted(mine)
     quota = sum((quotas[t][0] for t in labels), Decimal(0))
     split = [s for t in labels for s in quotas[t][1]]

@@ -66,8 +66,10 @@ def parse_plan_file(path: Path) -> dict[str, list[str]]:
             raise TerritorialError(f"{path}: not valid JSON ({exc})") from None
         if not isinstance(data, dict):
             raise TerritorialError(f"{path.name}: expected an object of sections")
-        return {str(k).lower(): [str(x) for x in (v if isinstance(v, list) else [v])]
-                for k, v in data.items()}  # fmt: skip
+        return {
+            str(k).lower(): [str(x) for x in (v if isinstance(v, list) else [v])]
+            for k, v in data.items()
+        }
     sections: dict[str, list[str]] = {}
     current: str | None = None
     for n, line in enumerate(text.splitlines(), start=1):
@@ -140,20 +142,23 @@ class PlanView:
             "updated_at": None if self.plan.updated_at is None else str(self.plan.updated_at),
             "accounts": self.accounts,
             "tiers": self.tiers,
-            "top_accounts": [{"external_id": e, "name": n, "score": s}
-                             for e, n, s in self.top_accounts],
+            "top_accounts": [
+                {"external_id": e, "name": n, "score": s} for e, n, s in self.top_accounts
+            ],
             "seasonal_calendar": {
                 "years": self.calendar_years,
                 "months": [{"month": m, "index": i, "flag": f} for m, i, f in self.calendar],
             },
-            "quota": None if self.quota is None
+            "quota": None
+            if self.quota is None
             else {"period": self.quota[0], "amount": self.quota[1]},
             "goals": [g.to_dict() for g in self.goals],
-        }  # fmt: skip
+        }
 
 
-def plan_territories(uow: UnitOfWork, scenario: str | None = None
-                     ) -> tuple[str, list[dict[str, Any]]]:
+def plan_territories(
+    uow: UnitOfWork, scenario: str | None = None
+) -> tuple[str, list[dict[str, Any]]]:
     """The scenario's name and its territories whose plans can be opened (name, rep id,
     accounts); a manager limited to a region: its territories only."""
     with uow:
@@ -163,7 +168,8 @@ def plan_territories(uow: UnitOfWork, scenario: str | None = None
         counts[terr] = counts.get(terr, 0) + 1
     return found.name, [
         {"name": t.name, "rep": t.rep_external_id, "accounts": counts.get(t.name, 0)}
-        for t in found.territories if in_region(t.name)
+        for t in found.territories
+        if in_region(t.name)
     ]
 
 
@@ -193,10 +199,13 @@ def show_plan(
     for i in members:
         counts[result.tier[i]] += 1
     top = sorted(
-        ((frame.accounts[i].external_id, frame.accounts[i].name, float(result.score[i]))
-         for i in members if result.tier[i] == "A"),
+        (
+            (frame.accounts[i].external_id, frame.accounts[i].name, float(result.score[i]))
+            for i in members
+            if result.tier[i] == "A"
+        ),
         key=lambda x: (-x[2], x[0]),
-    )[:10]  # fmt: skip
+    )[:10]
     ids = {frame.accounts[i].external_id for i in members}
     mine = [s for s in sales if s.account_external_id in ids]
     index = seasonal_index([s.date for s in mine], [s.amount for s in mine])
@@ -210,10 +219,12 @@ def show_plan(
         tq = next((q for q in qs.quotas if q.territory == territory), None)
         if tq is not None:
             quota = (qs.period.label, str(tq.amount))
-    goals = [g for g in list_goals(uow) if (g.record.scope == "territory"
-             and g.record.subject == territory)
-             or (rep is not None and g.record.scope == "rep"
-                 and g.record.subject == rep.external_id)]  # fmt: skip
+    goals = [
+        g
+        for g in list_goals(uow)
+        if (g.record.scope == "territory" and g.record.subject == territory)
+        or (rep is not None and g.record.scope == "rep" and g.record.subject == rep.external_id)
+    ]
     return PlanView(
         plan=plan,
         rep=None if rep is None else rep.name,

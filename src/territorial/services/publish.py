@@ -83,8 +83,7 @@ def approve_scenario(
             raise TerritorialError(f"scenario {name!r} is already the active alignment")
         if found.status is ScenarioStatus.SCHEDULED:
             raise TerritorialError(
-                f"scenario {name!r} is already published (it takes effect "
-                f"{found.effective_from})"
+                f"scenario {name!r} is already published (it takes effect {found.effective_from})"
             )
         if found.status is ScenarioStatus.APPROVED:
             raise TerritorialError(f"scenario {name!r} is already approved")
@@ -98,13 +97,22 @@ def approve_scenario(
             require(Role.ADMIN, f"approve past a refusal ({check.warning()})")
         note = "" if check.passed else f"approved with --force: {check.warning()}"
         event = ScenarioEvent(
-            found.name, ScenarioEventKind.APPROVED, _now(now), by=by, note=note,
+            found.name,
+            ScenarioEventKind.APPROVED,
+            _now(now),
+            by=by,
+            note=note,
             overridden=not check.passed,
-        )  # fmt: skip
+        )
         uow.publishing.set_status(found.name, ScenarioStatus.APPROVED)
         uow.publishing.add_event(event)
-        audit.record(uow, "approve", found.name, {"status": found.status.value},
-                     {"status": "approved", "forced": bool(note), "note": note or None})
+        audit.record(
+            uow,
+            "approve",
+            found.name,
+            {"status": found.status.value},
+            {"status": "approved", "forced": bool(note), "note": note or None},
+        )
         uow.commit()
     return event
 
@@ -421,10 +429,18 @@ def publish_scenario(
         record_balance_snapshot(
             uow, found, frame, reason=f"{PUBLISH_REASON}, effective {effective}"
         )
-        audit.record(uow, "publish", found.name,
-                     {"status": status_before, "active": previous.name if previous else None},
-                     {"status": found.status.value, "effective": effective.isoformat(),
-                      "moved_accounts": moved, "overridden": overridden or None})
+        audit.record(
+            uow,
+            "publish",
+            found.name,
+            {"status": status_before, "active": previous.name if previous else None},
+            {
+                "status": found.status.value,
+                "effective": effective.isoformat(),
+                "moved_accounts": moved,
+                "overridden": overridden or None,
+            },
+        )
         uow.commit()
     return PublishReport(
         scenario=found.name,

@@ -80,9 +80,7 @@ def seasonal_index(sales_dates: list[date], amounts: list[float]) -> SeasonalInd
     return monthly_index(monthly_totals(sales_dates, amounts))
 
 
-def history_window(
-    sales: list[Sale], scenario: Scenario, spec: Period
-) -> tuple[date, date, str]:
+def history_window(sales: list[Sale], scenario: Scenario, spec: Period) -> tuple[date, date, str]:
     """The sales the ``history`` basis reads: the same period a year earlier, else (when
     the scenario's accounts sold nothing then) the last 12 months of sales."""
     start, end = _shift_year(spec.start, -1), _shift_year(spec.end, -1)
@@ -243,8 +241,13 @@ def set_quotas(
             require_territories(labels, "setting this quota set")
             uow.write_lock()
             uow.quotas.replace(quota_set)
-            audit.record(uow, "quota.set", f"{found.name} {spec.label}", None,
-                         {"total": str(target), "method": how.value})  # fmt: skip
+            audit.record(
+                uow,
+                "quota.set",
+                f"{found.name} {spec.label}",
+                None,
+                {"total": str(target), "method": how.value},
+            )
             record_balance_snapshot(uow, found, frame, reason=f"quota set {spec.label}")
             uow.commit()
     return region_quota_set(quota_set)  # a limited manager's preview: their region
@@ -259,8 +262,9 @@ def region_quota_set(qs: QuotaSet, visible: set[str] | None = None) -> QuotaSet:
     return replace(
         qs,
         quotas=[q for q in qs.quotas if in_region(q.territory)],
-        transfers=[x for x in qs.transfers
-                   if visible is not None and x.account_external_id in visible],
+        transfers=[
+            x for x in qs.transfers if visible is not None and x.account_external_id in visible
+        ],
         notes=[*qs.notes, f"territories of region {current_actor().region} only"],
     )
 

@@ -83,8 +83,12 @@ class RebalanceProposal:
             "max_moves": self.max_moves,
             "feasible": self.feasible,
             "measures": [
-                {"measure": m.measure, "worst_deviation_before": m.before,
-                 "worst_deviation_after": m.after, "improved": m.improved}
+                {
+                    "measure": m.measure,
+                    "worst_deviation_before": m.before,
+                    "worst_deviation_after": m.after,
+                    "improved": m.improved,
+                }
                 for m in self.measures
             ],
             "accounts": self.accounts,
@@ -93,7 +97,7 @@ class RebalanceProposal:
             "revenue_total": self.revenue_total,
             "moves": to_json_data(self.moves),
             "notes": self.notes,
-        }  # fmt: skip
+        }
 
 
 def unique_name(taken: Sequence[str], day: date) -> str:

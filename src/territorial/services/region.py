@@ -91,11 +91,13 @@ def region_territories(uow: UnitOfWork, region: str) -> frozenset[str]:
     active = _active(uow)
     node = active.territory(region) if active else None
     if active is None or node is None or node.level not in REGION_LEVELS:
-        known = sorted(t.name for t in (active.territories if active else [])
-                       if t.level in REGION_LEVELS)
+        known = sorted(
+            t.name for t in (active.territories if active else []) if t.level in REGION_LEVELS
+        )
         listed = ", ".join(known[:10]) or "none: the active alignment has no hierarchy"
         raise TerritorialError(
-            f"no region or district {region!r} in the active alignment (known: {listed})")
+            f"no region or district {region!r} in the active alignment (known: {listed})"
+        )
     children: dict[str, list[str]] = {}
     for t in active.territories:
         if t.parent:
@@ -133,8 +135,9 @@ def visible_accounts(uow: UnitOfWork) -> set[str] | None:
     return {a for a, t in active.assignments.items() if t in allowed}
 
 
-def restrict_frame(frame: ScenarioFrame, keep: set[str],
-                   labels: frozenset[str] | None = None) -> ScenarioFrame:
+def restrict_frame(
+    frame: ScenarioFrame, keep: set[str], labels: frozenset[str] | None = None
+) -> ScenarioFrame:
     """``frame`` with only the accounts in ``keep``; with ``labels``, only those
     territories too (accounts of others become unassigned), else labels unchanged, so
     that indexes into them still hold."""
@@ -158,8 +161,9 @@ def restrict_frame(frame: ScenarioFrame, keep: set[str],
     )
 
 
-def region_frame(uow: UnitOfWork, frame: ScenarioFrame, *,
-                 drop_territories: bool = False) -> ScenarioFrame:
+def region_frame(
+    uow: UnitOfWork, frame: ScenarioFrame, *, drop_territories: bool = False
+) -> ScenarioFrame:
     """``frame`` as the current actor may see it (inside an open uow): their accounts,
     and with ``drop_territories`` their territories only."""
     visible = visible_accounts(uow)
@@ -209,4 +213,3 @@ def account_detail(uow: UnitOfWork, external_id: str) -> dict[str, Any]:
     row["status"] = found.status.value if found.status else None
     row["territory"] = active.assignments.get(external_id) if active else None
     return row
-

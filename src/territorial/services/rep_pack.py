@@ -39,8 +39,13 @@ def find_rep(reps: list[Rep], key: str) -> Rep:
     raise TerritorialError(f"no rep with the id, email or name {key!r} (reps: {known})")
 
 
-def rep_pack_context(uow: UnitOfWork, rep_key: str, scenario: str | None = None,
-                     period: str | None = None, as_of: date | None = None) -> dict[str, Any]:
+def rep_pack_context(
+    uow: UnitOfWork,
+    rep_key: str,
+    scenario: str | None = None,
+    period: str | None = None,
+    as_of: date | None = None,
+) -> dict[str, Any]:
     """Everything in a rep's pack; raises when the rep holds no territory."""
     with uow:
         found = resolve_scenario(uow, scenario)
@@ -66,20 +71,31 @@ def rep_pack_context(uow: UnitOfWork, rep_key: str, scenario: str | None = None,
             continue
         tier = tiers.tier[i]
         tier_of[account.external_id] = tier
-        by_tier[tier].append({
-            "id": account.external_id, "name": account.name, "territory": territory,
-            "address": ", ".join(x for x in (account.street, account.city, account.state,
-                                             account.zip) if x),
-            "industry": account.industry, "potential": float(potential[i]),
-            "revenue": float(revenue[i]), "last_visit": visits.get(account.external_id),
-        })
+        by_tier[tier].append(
+            {
+                "id": account.external_id,
+                "name": account.name,
+                "territory": territory,
+                "address": ", ".join(
+                    x for x in (account.street, account.city, account.state, account.zip) if x
+                ),
+                "industry": account.industry,
+                "potential": float(potential[i]),
+                "revenue": float(revenue[i]),
+                "last_visit": visits.get(account.external_id),
+            }
+        )
     for rows in by_tier.values():
         rows.sort(key=lambda r: (-r["potential"], r["name"]))
-    unlocated = sorted(ext for ext, t in found.assignments.items()
-                       if t in held and ext in set(frame.unlocated))
-    goals = [g.to_dict() for g in list_goals(uow, as_of)
-             if (g.record.scope == "territory" and g.record.subject in held)
-             or (g.record.scope == "rep" and g.record.subject == rep.external_id)]
+    unlocated = sorted(
+        ext for ext, t in found.assignments.items() if t in held and ext in set(frame.unlocated)
+    )
+    goals = [
+        g.to_dict()
+        for g in list_goals(uow, as_of)
+        if (g.record.scope == "territory" and g.record.subject in held)
+        or (g.record.scope == "rep" and g.record.subject == rep.external_id)
+    ]
     months: dict[str, Decimal] = defaultdict(Decimal)
     quota_total = None
     if qs is not None:
@@ -89,9 +105,15 @@ def rep_pack_context(uow: UnitOfWork, rep_key: str, scenario: str | None = None,
                 quota_total += q.amount
                 for s in q.slices:
                     months[s.label] += s.amount
-    quota_chart = column_chart(list(months), [("quota", [float(v) for v in months.values()],
-                                               "#4e79a7")],
-                               title="quota by month") if months else None
+    quota_chart = (
+        column_chart(
+            list(months),
+            [("quota", [float(v) for v in months.values()], "#4e79a7")],
+            title="quota by month",
+        )
+        if months
+        else None
+    )
     data = scenario_map(uow, found.name)
     home = None
     if rep.home_latitude is not None and rep.home_longitude is not None:
@@ -104,8 +126,10 @@ def rep_pack_context(uow: UnitOfWork, rep_key: str, scenario: str | None = None,
         "territories": names,
         "by_tier": by_tier,
         "counts": {k: len(v) for k, v in by_tier.items()},
-        "totals": {"potential": sum(r["potential"] for v in by_tier.values() for r in v),
-                   "revenue": sum(r["revenue"] for v in by_tier.values() for r in v)},
+        "totals": {
+            "potential": sum(r["potential"] for v in by_tier.values() for r in v),
+            "revenue": sum(r["revenue"] for v in by_tier.values() for r in v),
+        },
         "unlocated": unlocated,
         "goals": goals,
         "quota_period": qs.period.label if qs is not None else None,

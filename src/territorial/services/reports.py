@@ -50,14 +50,20 @@ def assessment_context(uow: UnitOfWork, scenario: str | None = None) -> dict[str
     labels = [r["label"] for r in rows]
     judged = [m for m in JUDGED_MEASURES if m in data["balance"]]
     charts = {
-        m: bar_chart(labels, [100 * (r["deviation"].get(m) or 0.0) for r in rows],
-                     fmt=_pct_fmt, reference=None,
-                     title=f"{m} deviation from the target")
+        m: bar_chart(
+            labels,
+            [100 * (r["deviation"].get(m) or 0.0) for r in rows],
+            fmt=_pct_fmt,
+            reference=None,
+            title=f"{m} deviation from the target",
+        )
         for m in ("potential", "workload")
     }
     workload = [r["workload_hours"] for r in rows]
     charts["workload_hours"] = bar_chart(
-        labels, workload, reference=sum(workload) / len(workload) if workload else None,
+        labels,
+        workload,
+        reference=sum(workload) / len(workload) if workload else None,
         title="workload hours per year",
     )
     return {
@@ -75,18 +81,29 @@ def compare_context(uow: UnitOfWork, a: str | None, b: str) -> dict[str, Any]:
     """Before and after: balance side by side, both maps, what changes per rep, moves."""
     comparison = compare_scenarios(uow, a, b)
     reps = rep_changes(uow, comparison.a, comparison.b)
-    measures = [m for m in ("accounts", "potential", "revenue", "workload")
-                if m in comparison.measures]
+    measures = [
+        m for m in ("accounts", "potential", "revenue", "workload") if m in comparison.measures
+    ]
     chart = column_chart(
         measures,
-        [(comparison.a, [100 * (comparison.measures[m]["a"]["max_abs_deviation"] or 0.0)
-                         for m in measures], "#9aa5b1"),
-         (comparison.b, [100 * (comparison.measures[m]["b"]["max_abs_deviation"] or 0.0)
-                         for m in measures], "#4e79a7")],
-        fmt=lambda v: f"{v:.0f}%", title="largest deviation from the mean, per measure",
+        [
+            (
+                comparison.a,
+                [100 * (comparison.measures[m]["a"]["max_abs_deviation"] or 0.0) for m in measures],
+                "#9aa5b1",
+            ),
+            (
+                comparison.b,
+                [100 * (comparison.measures[m]["b"]["max_abs_deviation"] or 0.0) for m in measures],
+                "#4e79a7",
+            ),
+        ],
+        fmt=lambda v: f"{v:.0f}%",
+        title="largest deviation from the mean, per measure",
     )
     rep_chart = bar_chart(
-        [r.rep for r in reps], [r.revenue_b - r.revenue_a for r in reps],
+        [r.rep for r in reps],
+        [r.revenue_b - r.revenue_a for r in reps],
         title="revenue change per rep",
     )
     return {
@@ -96,8 +113,9 @@ def compare_context(uow: UnitOfWork, a: str | None, b: str) -> dict[str, Any]:
         "c": comparison,
         "measures": measures,
         "reps": reps,
-        "moves": sorted(comparison.moves, key=lambda m: (-m.revenue, m.account_id)
-                        )[:MAX_MOVES_SHOWN],
+        "moves": sorted(comparison.moves, key=lambda m: (-m.revenue, m.account_id))[
+            :MAX_MOVES_SHOWN
+        ],
         "moves_hidden": max(0, len(comparison.moves) - MAX_MOVES_SHOWN),
         "map_a": scenario_svg(scenario_map(uow, comparison.a), width=340, height=260),
         "map_b": scenario_svg(scenario_map(uow, comparison.b), width=340, height=260),
@@ -106,23 +124,29 @@ def compare_context(uow: UnitOfWork, a: str | None, b: str) -> dict[str, Any]:
     }
 
 
-def monitoring_context(uow: UnitOfWork, period: str | None, as_of: date | None,
-                       scenario: str | None = None) -> dict[str, Any]:
+def monitoring_context(
+    uow: UnitOfWork, period: str | None, as_of: date | None, scenario: str | None = None
+) -> dict[str, Any]:
     """Attainment, pace and alerts for a period, with the map and charts."""
     report = run_monitor(uow, period, as_of, scenario)
     data = report.to_dict()
     rows = data["territories"]
     labels = [r["territory"] for r in rows]
     attainment = bar_chart(
-        labels, [100 * (r["attainment"] or 0.0) for r in rows], fmt=lambda v: f"{v:.0f}%",
+        labels,
+        [100 * (r["attainment"] or 0.0) for r in rows],
+        fmt=lambda v: f"{v:.0f}%",
         reference=100 * data["company"]["elapsed_fraction"]
-        if data["company"].get("elapsed_fraction") is not None else None,
-        reference_label="time elapsed", title="attainment to date",
+        if data["company"].get("elapsed_fraction") is not None
+        else None,
+        reference_label="time elapsed",
+        title="attainment to date",
     )
     months = report.months
     totals = [sum(r["trend"]["actuals"][i] for r in rows) for i in range(len(months))]
-    trend = column_chart(months, [("actual sales", totals, "#4e79a7")],
-                         title="sales per month, all territories")
+    trend = column_chart(
+        months, [("actual sales", totals, "#4e79a7")], title="sales per month, all territories"
+    )
     return {
         "scenario_name": report.scenario,
         "title": f"Monitoring: {data['period']['label']}",
@@ -134,9 +158,17 @@ def monitoring_context(uow: UnitOfWork, period: str | None, as_of: date | None,
     }
 
 
-def write_report(uow: UnitOfWork, kind: str, output: Path, *, scenario: str | None = None,
-                 other: str | None = None, rep: str | None = None, period: str | None = None,
-                 as_of: date | None = None) -> ReportFile:
+def write_report(
+    uow: UnitOfWork,
+    kind: str,
+    output: Path,
+    *,
+    scenario: str | None = None,
+    other: str | None = None,
+    rep: str | None = None,
+    period: str | None = None,
+    as_of: date | None = None,
+) -> ReportFile:
     """Render report ``kind`` and write it to ``output`` (.html or .pdf)."""
     from territorial.domain import OptionError, TerritorialError
     from territorial.reports.render import REPORT_SUFFIXES

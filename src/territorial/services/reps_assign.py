@@ -171,8 +171,13 @@ def assign_scenario_reps(
             after = {t.name: t.rep_external_id for t in found.territories}
             changed = sorted(n for n in after if after[n] != before.get(n))
             require_territories(changed, "this rep assignment")
-            audit.record(uow, "reps.assign", found.name, {n: before.get(n) for n in changed},
-                         {n: after[n] for n in changed})  # fmt: skip
+            audit.record(
+                uow,
+                "reps.assign",
+                found.name,
+                {n: before.get(n) for n in changed},
+                {n: after[n] for n in changed},
+            )
             uow.scenarios.save(found)
             uow.commit()
     if limited_to() is not None:  # a manager limited to a region: its territories
@@ -204,9 +209,14 @@ def _apply(scenario: Scenario, result: AssignmentResult) -> None:
 
 
 REP_ASSIGNMENT_COLUMNS = (
-    "scenario", "territory", "rep_external_id", "rep_name", "accounts", "workload_hours",
+    "scenario",
+    "territory",
+    "rep_external_id",
+    "rep_name",
+    "accounts",
+    "workload_hours",
     "capacity_hours",
-)  # fmt: skip
+)
 
 
 def export_rep_assignments(uow: UnitOfWork, path: Path, scenario: str | None = None) -> int:
@@ -221,9 +231,16 @@ def export_rep_assignments(uow: UnitOfWork, path: Path, scenario: str | None = N
     for label in sorted(t for t in frame.labels if in_region(t)):
         rep = frame.rep_of(label)
         cap = yearly_capacity(rep.capacity_hours_per_week) if rep else None
-        rows.append([
-            found.name, label, rep.external_id if rep else "", rep.name if rep else "",
-            f"{counts[label]:.0f}", f"{loads[label]:.2f}", "" if cap is None else f"{cap:.2f}",
-        ])  # fmt: skip
+        rows.append(
+            [
+                found.name,
+                label,
+                rep.external_id if rep else "",
+                rep.name if rep else "",
+                f"{counts[label]:.0f}",
+                f"{loads[label]:.2f}",
+                "" if cap is None else f"{cap:.2f}",
+            ]
+        )
     write_rows_csv(REP_ASSIGNMENT_COLUMNS, rows, Path(path))  # formula-looking text neutralised
     return len(rows)

@@ -48,11 +48,16 @@ def delete_scenario(uow: UnitOfWork, name: str) -> Deleted:
         if found.status in KEPT:
             raise DeleteRefused(found.name, found.status)
         require_territories([t.name for t in found.territories], f"deleting {found.name!r}")
-        gone = Deleted(found.name, found.status.value, len(found.territories),
-                       len(found.assignments))
+        gone = Deleted(
+            found.name, found.status.value, len(found.territories), len(found.assignments)
+        )
         uow.scenarios.delete(found.name)
-        audit.record(uow, "delete", found.name,
-                     {"status": gone.status, "territories": gone.territories,
-                      "accounts": gone.accounts}, None)
+        audit.record(
+            uow,
+            "delete",
+            found.name,
+            {"status": gone.status, "territories": gone.territories, "accounts": gone.accounts},
+            None,
+        )
         uow.commit()
     return gone

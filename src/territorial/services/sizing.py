@@ -106,6 +106,9 @@ def size_sales_force(
         "only after a redesign (territorial design)",
     ]
     if region is not None:
-        notes.insert(0, f"region {current_actor().region} only: {len(loads)} territories, "
-                        f"{current} rep{'s' if current != 1 else ''} holding them")
+        notes.insert(
+            0,
+            f"region {current_actor().region} only: {len(loads)} territories, "
+            f"{current} rep{'s' if current != 1 else ''} holding them",
+        )
     return SizingResult(found.name, report, what_ifs, busiest, notes)

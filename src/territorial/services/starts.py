@@ -37,8 +37,7 @@ def rank(request: DesignRequest, figures: SegmentResult) -> tuple[float, float, 
     pieces, then outside the tolerances (how far), then the objective."""
     excess = sum(abs(deviation) for _, _, deviation in figures.misses)
     objective = figures.travel if request.objective == "travel" else figures.diameter_km
-    return (float(len(figures.disconnected)), 0.0 if figures.feasible else 1.0, excess,
-            objective)
+    return (float(len(figures.disconnected)), 0.0 if figures.feasible else 1.0, excess, objective)
 
 
 def best(request: DesignRequest, tried: list[Part]) -> Part:
@@ -46,13 +45,23 @@ def best(request: DesignRequest, tried: list[Part]) -> Part:
     return min(tried, key=lambda part: rank(request, part[1]))  # min keeps the first
 
 
-def local_starts(uow: UnitOfWorkProtocol, request: DesignRequest,
-                 progress: Callable[[Progress], None] | None = None) -> SegmentRunner:
+def local_starts(
+    uow: UnitOfWorkProtocol,
+    request: DesignRequest,
+    progress: Callable[[Progress], None] | None = None,
+) -> SegmentRunner:
     """Run every start of every segment in this process, one after another."""
 
     def run(tasks: list[SegmentTask]) -> list[Part]:
-        return [best(request, [plan_segment(uow, with_seed(request, seed), task, progress)
-                               for seed in seeds(request)])
-                for task in tasks]
+        return [
+            best(
+                request,
+                [
+                    plan_segment(uow, with_seed(request, seed), task, progress)
+                    for seed in seeds(request)
+                ],
+            )
+            for task in tasks
+        ]
 
     return run

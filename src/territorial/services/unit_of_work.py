@@ -22,7 +22,10 @@ class AccountStore(Protocol):
     def list(self, limit: int | None = None, offset: int = 0) -> list[Account]: ...
 
     def page(
-        self, limit: int | None, offset: int = 0, search: str | None = None,
+        self,
+        limit: int | None,
+        offset: int = 0,
+        search: str | None = None,
         only: Collection[str] | None = None,
     ) -> tuple[builtins.list[Account], int]: ...
 
@@ -60,8 +63,7 @@ class ScenarioStore(Protocol):
 
 
 class AuditStore(Protocol):
-    def add(self, actor: str, action: str, target: str, before: object, after: object) -> None:
-        ...
+    def add(self, actor: str, action: str, target: str, before: object, after: object) -> None: ...
 
 
 class UnitOfWorkProtocol(Protocol):

@@ -38,15 +38,29 @@ class StoredUpload:
     size: int
 
 
-def keep_upload(uow: UnitOfWork, data: bytes, *, name: str, kind: str,
-                options: dict[str, Any], now: datetime | None = None) -> StoredUpload:
+def keep_upload(
+    uow: UnitOfWork,
+    data: bytes,
+    *,
+    name: str,
+    kind: str,
+    options: dict[str, Any],
+    now: datetime | None = None,
+) -> StoredUpload:
     """Store ``data`` under a new token (expired uploads are forgotten first)."""
     now = now or datetime.now(UTC)
     token = uuid.uuid4().hex
     with uow:  # a new row under a fresh token: nothing to read first, no write lock
         uow.uploads.prune(now)
-        uow.uploads.add(token, name=name, kind=kind, options=options, data=data,
-                        created_at=now, expires_at=now + UPLOAD_TTL)
+        uow.uploads.add(
+            token,
+            name=name,
+            kind=kind,
+            options=options,
+            data=data,
+            created_at=now,
+            expires_at=now + UPLOAD_TTL,
+        )
         uow.commit()
     _prune_cache()
     return StoredUpload(token, name, kind, options, len(data))

@@ -44,7 +44,11 @@ def user_dict(user: User) -> dict[str, object]:
 
 
 def add_user(
-    uow: UnitOfWork, username: str, password: str, role: Role, rep: str | None = None,
+    uow: UnitOfWork,
+    username: str,
+    password: str,
+    role: Role,
+    rep: str | None = None,
     region: str | None = None,
 ) -> User:
     """A new user; a rep user names the rep (external id) whose territory they see; a

@@ -62,8 +62,11 @@ def summarise(uow: UnitOfWork, as_of: date | None = None) -> WorkspaceSummary:
         assert scenario is not None
         reps = {r.external_id: r.name for r in uow.reps.list()}
         counts = Counter(scenario.assignments.values())
-        shown = [t for t in scenario.territories
-                 if (t.name in counts or t.rep_external_id) and in_region(t.name)]
+        shown = [
+            t
+            for t in scenario.territories
+            if (t.name in counts or t.rep_external_id) and in_region(t.name)
+        ]
         territories = [(t.name, reps.get(t.rep_external_id or ""), counts[t.name]) for t in shown]
         held = {t.rep_external_id for t in shown if t.rep_external_id}
     if visible is None:

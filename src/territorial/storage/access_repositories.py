@@ -33,8 +33,14 @@ class UserRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def add(self, username: str, password_hash: str, role: Role, rep_id: int | None,
-            region: str | None = None) -> User:
+    def add(
+        self,
+        username: str,
+        password_hash: str,
+        role: Role,
+        rep_id: int | None,
+        region: str | None = None,
+    ) -> User:
         now = datetime.now(UTC)
         new_id = self.conn.execute(
             insert(users).values(

@@ -148,7 +148,8 @@ def migration_lock(engine: Engine) -> Iterator[None]:
                 yield
             finally:
                 conn.exec_driver_sql(
-                    f"SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY}, {schema_key})")
+                    f"SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY}, {schema_key})"
+                )
                 conn.commit()
         return
     database = engine.url.database

@@ -94,18 +94,26 @@ class EditRepository:
         c = t.territories.c
         rows = self.conn.execute(
             select(c.id, c.name, c.level, c.parent_name, c.rep_id)
-            .where(c.scenario_id == scenario_id).order_by(c.id)
+            .where(c.scenario_id == scenario_id)
+            .order_by(c.id)
         ).all()
-        return hashlib.blake2b(repr([tuple(r) for r in rows]).encode(),
-                               digest_size=8).hexdigest()
+        return hashlib.blake2b(repr([tuple(r) for r in rows]).encode(), digest_size=8).hexdigest()
 
     def data_fingerprint(self) -> str:
         """Aggregates of accounts, reps and sales: a re-import or new sales change it."""
         a, r, s = t.accounts.c, t.reps.c, t.sales.c
         queries = [
-            select(func.count(), func.max(a.id), func.sum(a.potential), func.sum(a.latitude),
-                   func.sum(a.longitude), func.sum(a.annual_revenue), func.sum(a.employees),
-                   func.sum(a.visits_per_year), func.sum(a.visit_minutes)),
+            select(
+                func.count(),
+                func.max(a.id),
+                func.sum(a.potential),
+                func.sum(a.latitude),
+                func.sum(a.longitude),
+                func.sum(a.annual_revenue),
+                func.sum(a.employees),
+                func.sum(a.visits_per_year),
+                func.sum(a.visit_minutes),
+            ),
             select(func.count(), func.sum(r.home_latitude), func.sum(r.home_longitude)),
             select(func.count(), func.max(s.id), func.sum(s.amount)),
         ]
@@ -119,25 +127,43 @@ class EditRepository:
         if self.conn.dialect.name == "postgresql":
             return a.account_id == func.any(bindparam("ids", ids, type_=ARRAY(Integer)))
         listed = select(column("value", Integer)).select_from(
-            func.json_each(bindparam("ids", json.dumps(ids))))
+            func.json_each(bindparam("ids", json.dumps(ids)))
+        )
         return a.account_id.in_(listed.scalar_subquery())
 
     def _each(self, statement: Any, scenario_id: int, account_ids: Sequence[int]) -> None:
         if account_ids:
-            self.conn.execute(statement.where(and_(
-                t.assignments.c.scenario_id == scenario_id, self._ids(account_ids))))
+            self.conn.execute(
+                statement.where(
+                    and_(t.assignments.c.scenario_id == scenario_id, self._ids(account_ids))
+                )
+            )
 
-    def reassign(self, scenario_id: int, account_ids: Sequence[int], territory_id: int,
-                 *, new_rows: Sequence[int] = ()) -> None:
+    def reassign(
+        self,
+        scenario_id: int,
+        account_ids: Sequence[int],
+        territory_id: int,
+        *,
+        new_rows: Sequence[int] = (),
+    ) -> None:
         """Put accounts in a territory: update their rows, insert ``new_rows`` (unassigned
         until now, unlocked)."""
         statement = update(t.assignments).values(territory_id=territory_id)
         self._each(statement, scenario_id, account_ids)
         if new_rows:
-            self.conn.execute(insert(t.assignments), [
-                {"scenario_id": scenario_id, "account_id": i, "territory_id": territory_id,
-                 "locked": False} for i in new_rows
-            ])
+            self.conn.execute(
+                insert(t.assignments),
+                [
+                    {
+                        "scenario_id": scenario_id,
+                        "account_id": i,
+                        "territory_id": territory_id,
+                        "locked": False,
+                    }
+                    for i in new_rows
+                ],
+            )
 
     def unassign(self, scenario_id: int, account_ids: Sequence[int]) -> None:
         self._each(delete(t.assignments), scenario_id, account_ids)
@@ -158,8 +184,11 @@ class EditRepository:
         version is no longer ``expected`` (another request edited meanwhile)."""
         h = e.scenario_edit_heads.c
         if expected == 0 and self.head(scenario_id) is None:
-            self.conn.execute(insert(e.scenario_edit_heads).values(
-                scenario_id=scenario_id, version=1, fingerprint=fingerprint))
+            self.conn.execute(
+                insert(e.scenario_edit_heads).values(
+                    scenario_id=scenario_id, version=1, fingerprint=fingerprint
+                )
+            )
             return True
         done = self.conn.execute(
             update(e.scenario_edit_heads)
@@ -173,11 +202,18 @@ class EditRepository:
     def append(self, scenario_id: int, kind: str, payload: dict[str, Any]) -> None:
         """Log an edit; the redo stack (undone entries) is dropped."""
         c = e.scenario_edits.c
-        self.conn.execute(delete(e.scenario_edits).where(
-            and_(c.scenario_id == scenario_id, c.undone.is_(True))))
-        self.conn.execute(insert(e.scenario_edits).values(
-            scenario_id=scenario_id, kind=kind, payload=payload, undone=False,
-            created_at=datetime.now(UTC)))
+        self.conn.execute(
+            delete(e.scenario_edits).where(and_(c.scenario_id == scenario_id, c.undone.is_(True)))
+        )
+        self.conn.execute(
+            insert(e.scenario_edits).values(
+                scenario_id=scenario_id,
+                kind=kind,
+                payload=payload,
+                undone=False,
+                created_at=datetime.now(UTC),
+            )
+        )
 
     def last(self, scenario_id: int, undone: bool) -> EditEntry | None:
         """The edit to undo (newest done) or to redo (oldest undone)."""
@@ -186,7 +222,8 @@ class EditRepository:
         row = self.conn.execute(
             select(c.id, c.kind, c.payload, c.undone)
             .where(and_(c.scenario_id == scenario_id, c.undone.is_(undone)))
-            .order_by(order).limit(1)
+            .order_by(order)
+            .limit(1)
         ).one_or_none()
         return EditEntry(int(row[0]), str(row[1]), dict(row[2]), bool(row[3])) if row else None
 

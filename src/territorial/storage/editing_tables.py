@@ -17,8 +17,7 @@ scenario_edits = Table(
     "scenario_edits",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("scenario_id", Integer, ForeignKey("scenarios.id", ondelete="CASCADE"),
-           nullable=False),
+    Column("scenario_id", Integer, ForeignKey("scenarios.id", ondelete="CASCADE"), nullable=False),
     Column("kind", String(16), nullable=False),  # "move" or "lock"
     Column("payload", JSON, nullable=False),
     Column("undone", Boolean, nullable=False, default=False),
@@ -29,8 +28,9 @@ scenario_edits = Table(
 scenario_edit_heads = Table(
     "scenario_edit_heads",
     metadata,
-    Column("scenario_id", Integer, ForeignKey("scenarios.id", ondelete="CASCADE"),
-           primary_key=True),
+    Column(
+        "scenario_id", Integer, ForeignKey("scenarios.id", ondelete="CASCADE"), primary_key=True
+    ),
     Column("version", Integer, nullable=False),
     Column("fingerprint", String(64), nullable=False),
 )

@@ -21,11 +21,19 @@ def _aware(value: datetime | None) -> datetime | None:
 
 def _job(row: Any) -> Job:
     return Job(
-        id=row.id, kind=row.kind, params=dict(row.params), state=JobState(row.state),
-        progress=dict(row.progress or {}), result=row.result, error=row.error,
+        id=row.id,
+        kind=row.kind,
+        params=dict(row.params),
+        state=JobState(row.state),
+        progress=dict(row.progress or {}),
+        result=row.result,
+        error=row.error,
         created_at=_aware(row.created_at) or datetime.now(UTC),
-        started_at=_aware(row.started_at), finished_at=_aware(row.finished_at),
-        updated_at=_aware(row.updated_at), worker=row.worker, key=row.key,
+        started_at=_aware(row.started_at),
+        finished_at=_aware(row.finished_at),
+        updated_at=_aware(row.updated_at),
+        worker=row.worker,
+        key=row.key,
     )
 
 
@@ -36,13 +44,23 @@ class JobRepository:
         self.conn = conn
 
     def add(self, job: Job) -> None:
-        self.conn.execute(jobs.insert().values(
-            id=job.id, kind=job.kind, params=job.params, state=job.state.value,
-            progress=job.progress, result=job.result, error=job.error,
-            created_at=job.created_at, started_at=job.started_at,
-            finished_at=job.finished_at, updated_at=job.updated_at, worker=job.worker,
-            key=job.key,
-        ))
+        self.conn.execute(
+            jobs.insert().values(
+                id=job.id,
+                kind=job.kind,
+                params=job.params,
+                state=job.state.value,
+                progress=job.progress,
+                result=job.result,
+                error=job.error,
+                created_at=job.created_at,
+                started_at=job.started_at,
+                finished_at=job.finished_at,
+                updated_at=job.updated_at,
+                worker=job.worker,
+                key=job.key,
+            )
+        )
 
     def get(self, job_id: str) -> Job | None:
         row = self.conn.execute(select(jobs).where(jobs.c.id == job_id)).first()
@@ -55,11 +73,11 @@ class JobRepository:
     def with_key(self, key: str) -> builtins.list[Job]:
         """The jobs made for ``key``, newest first."""
         rows = self.conn.execute(
-            select(jobs).where(jobs.c.key == key).order_by(jobs.c.created_at.desc()))
+            select(jobs).where(jobs.c.key == key).order_by(jobs.c.created_at.desc())
+        )
         return [_job(r) for r in rows]
 
-    def update(self, job_id: str, *, expect: tuple[JobState, ...] = (),
-               **values: Any) -> bool:
+    def update(self, job_id: str, *, expect: tuple[JobState, ...] = (), **values: Any) -> bool:
         """Set ``values`` (``state`` as a JobState); only from the ``expect`` states when
         given, so two processes never both move a job on.  True when a row changed."""
         if isinstance(values.get("state"), JobState):
@@ -73,13 +91,19 @@ class JobRepository:
     def put_file(self, job_id: str, role: str, name: str, content: bytes) -> None:
         """Keep ``content`` as the job's ``role`` file ("input" or "output")."""
         self.drop_files(job_id, role)
-        self.conn.execute(job_files.insert().values(
-            job_id=job_id, role=role, name=name, size=len(content), content=content))
+        self.conn.execute(
+            job_files.insert().values(
+                job_id=job_id, role=role, name=name, size=len(content), content=content
+            )
+        )
 
     def file(self, job_id: str, role: str) -> tuple[str, bytes] | None:
         """The job's ``role`` file as (name, content), or None."""
-        row = self.conn.execute(select(job_files.c.name, job_files.c.content).where(
-            job_files.c.job_id == job_id, job_files.c.role == role)).first()
+        row = self.conn.execute(
+            select(job_files.c.name, job_files.c.content).where(
+                job_files.c.job_id == job_id, job_files.c.role == role
+            )
+        ).first()
         return None if row is None else (str(row[0]), bytes(row[1]))
 
     def drop_files(self, job_id: str, role: str | None = None) -> None:
@@ -91,8 +115,9 @@ class JobRepository:
     def drop_outputs_before(self, when: datetime) -> None:
         """Drop the built files of jobs that finished before ``when``."""
         old = select(jobs.c.id).where(jobs.c.finished_at < when)
-        self.conn.execute(delete(job_files).where(job_files.c.role == "output",
-                                                  job_files.c.job_id.in_(old)))
+        self.conn.execute(
+            delete(job_files).where(job_files.c.role == "output", job_files.c.job_id.in_(old))
+        )
 
     def data_version(self) -> str:
         """A fingerprint of the workspace's data: it changes with every audited change
@@ -101,10 +126,12 @@ class JobRepository:
         s = t.scenarios.c
         parts = [
             self.conn.execute(select(func.max(t.audit_log.c.id))).scalar(),
-            *self.conn.execute(select(func.count(), func.sum(s.version), func.max(s.changed_at))
-                               ).one(),
-            *(self.conn.execute(select(func.count()).select_from(table)).scalar()
-              for table in (t.sales, t.visits, t.accounts, t.reps, pt.territory_quotas,
-                            pt.goals)),
+            *self.conn.execute(
+                select(func.count(), func.sum(s.version), func.max(s.changed_at))
+            ).one(),
+            *(
+                self.conn.execute(select(func.count()).select_from(table)).scalar()
+                for table in (t.sales, t.visits, t.accounts, t.reps, pt.territory_quotas, pt.goals)
+            ),
         ]
         return ":".join("" if p is None else str(p) for p in parts)

@@ -80,7 +80,10 @@ class AccountRepository:
         return [account_from_row(r) for r in self.conn.execute(query).mappings()]
 
     def page(
-        self, limit: int | None, offset: int = 0, search: str | None = None,
+        self,
+        limit: int | None,
+        offset: int = 0,
+        search: str | None = None,
         only: Collection[str] | None = None,
     ) -> tuple[builtins.list[Account], int]:
         """Accounts by external id from ``offset`` (at most ``limit``; None: all), and how
@@ -89,8 +92,12 @@ class AccountRepository:
         where = []
         if search:
             needle = "%" + re.sub(r"([\\%_])", r"\\\1", search.lower()) + "%"
-            where.append(or_(func.lower(a.external_id).like(needle, escape="\\"),
-                             func.lower(a.name).like(needle, escape="\\")))
+            where.append(
+                or_(
+                    func.lower(a.external_id).like(needle, escape="\\"),
+                    func.lower(a.name).like(needle, escape="\\"),
+                )
+            )
         if only is None:
             total = self.conn.execute(select(func.count()).select_from(t.accounts).where(*where))
             query = select(t.accounts).where(*where).order_by(a.external_id)
@@ -98,7 +105,7 @@ class AccountRepository:
             return [account_from_row(r) for r in rows], int(total.scalar_one())
         ids = select(a.external_id).where(*where).order_by(a.external_id)
         kept = [e for e in self.conn.execute(ids).scalars() if e in only]
-        shown = kept[offset:None if limit is None else offset + limit]
+        shown = kept[offset : None if limit is None else offset + limit]
         found: builtins.list[Account] = []
         for chunk in _chunks(shown):
             query = select(t.accounts).where(a.external_id.in_(chunk)).order_by(a.external_id)
@@ -243,16 +250,17 @@ class ScenarioRepository:
         if effective_to is not None:
             values["effective_to"] = effective_to
         if values:
-            self.conn.execute(
-                update(t.scenarios).where(t.scenarios.c.name == name).values(values)
-            )
+            self.conn.execute(update(t.scenarios).where(t.scenarios.c.name == name).values(values))
 
     def touch(self, name: str, by: str | None) -> None:
         """Count a change made to ``name``'s rows directly (the map editor's moves): the
         version goes up, so a save based on an older read is refused."""
         self.conn.execute(
-            update(t.scenarios).where(t.scenarios.c.name == name).values(
-                version=t.scenarios.c.version + 1, changed_by=by,
+            update(t.scenarios)
+            .where(t.scenarios.c.name == name)
+            .values(
+                version=t.scenarios.c.version + 1,
+                changed_by=by,
                 changed_at=datetime.now(UTC),
             )
         )
@@ -322,8 +330,9 @@ class ScenarioRepository:
                 scenario.locks[ext] = territory
         return scenario
 
-    def _bump(self, scenario: Scenario, scenario_id: int, expected: int | None,
-              values: dict[str, Any]) -> int:
+    def _bump(
+        self, scenario: Scenario, scenario_id: int, expected: int | None, values: dict[str, Any]
+    ) -> int:
         """Update the scenario row and its version; refuse when the version moved on."""
         query = update(t.scenarios).where(t.scenarios.c.id == scenario_id)
         if expected is not None:
@@ -450,14 +459,20 @@ class ScenarioRepository:
 
     def live_claim(self, name: str, now: datetime) -> NameClaim | None:
         """The claim a running design holds on ``name`` (None if none, or expired)."""
-        row = self.conn.execute(
-            select(t.scenario_claims).where(t.scenario_claims.c.name == name)
-        ).mappings().one_or_none()
+        row = (
+            self.conn.execute(select(t.scenario_claims).where(t.scenario_claims.c.name == name))
+            .mappings()
+            .one_or_none()
+        )
         if row is None:
             return None
-        held = NameClaim(row["name"], row["token"], row["claimed_by"],
-                         _aware_required(row["claimed_at"]),
-                         _aware_required(row["expires_at"]))  # fmt: skip
+        held = NameClaim(
+            row["name"],
+            row["token"],
+            row["claimed_by"],
+            _aware_required(row["claimed_at"]),
+            _aware_required(row["expires_at"]),
+        )
         return held if held.expires_at > now else None
 
     def holds_claim(self, name: str, token: str) -> bool:

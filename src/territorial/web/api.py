@@ -73,8 +73,11 @@ def map_data(
 @router.get("/map/states")
 def map_states() -> Response:
     """US state outlines as GeoJSON (from the packaged us-atlas map; no download)."""
-    return Response(_states_body(), media_type=GEOJSON,
-                    headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
+    return Response(
+        _states_body(),
+        media_type=GEOJSON,
+        headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"},
+    )
 
 
 @cache

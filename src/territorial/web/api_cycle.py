@@ -98,8 +98,10 @@ def compare_data(uow: UnitOfWork, a: str | None, b: str | None) -> dict[str, Any
     result = _service(lambda: compare_scenarios(uow, name_a, name_b))
     reps = _service(lambda: rep_changes(uow, name_a, name_b))
     with uow:
-        spec = {"a": resolve_scenario(uow, name_a).balance_spec,
-                "b": resolve_scenario(uow, name_b).balance_spec}  # fmt: skip
+        spec = {
+            "a": resolve_scenario(uow, name_a).balance_spec,
+            "b": resolve_scenario(uow, name_b).balance_spec,
+        }
     data = result.to_dict()
     data["tolerances"] = spec
     data["reps"] = [asdict(r) for r in reps]
@@ -190,13 +192,9 @@ def approve(uow: UnitOfWork, name: str, force: bool) -> dict[str, Any]:
     }
 
 
-def publish(
-    uow: UnitOfWork, name: str, effective: date, force: bool
-) -> dict[str, Any]:
+def publish(uow: UnitOfWork, name: str, effective: date, force: bool) -> dict[str, Any]:
     found_name = views.scenario_name(uow, name)
-    report = _service(
-        lambda: publish_scenario(uow, found_name, effective, force=force)
-    )
+    report = _service(lambda: publish_scenario(uow, found_name, effective, force=force))
     return report.to_dict()
 
 
@@ -317,8 +315,13 @@ async def save_upload(
             )
     if not data:
         raise BadRequest(f"{name} is empty")
-    kept = uploads.keep_upload(unit_of_work(request), bytes(data), name=name, kind=kind,
-                               options={"mapping": mapping, "allow_unlocated": allow_unlocated})
+    kept = uploads.keep_upload(
+        unit_of_work(request),
+        bytes(data),
+        name=name,
+        kind=kind,
+        options={"mapping": mapping, "allow_unlocated": allow_unlocated},
+    )
     return _upload(request, kept)
 
 
@@ -328,8 +331,14 @@ def _upload(request: Request, kept: uploads.StoredUpload) -> Upload:
     except FileNotFoundError:
         raise NotFound(GONE) from None
     options = kept.options
-    return Upload(kept.token, path, kept.name, kept.kind, dict(options.get("mapping") or {}),
-                  bool(options.get("allow_unlocated")))
+    return Upload(
+        kept.token,
+        path,
+        kept.name,
+        kept.kind,
+        dict(options.get("mapping") or {}),
+        bool(options.get("allow_unlocated")),
+    )
 
 
 GONE = "this upload is no longer here (already imported?): upload the file again"
@@ -358,17 +367,34 @@ def _unpath(text: str, upload: Upload) -> str:
 def import_preview_data(uow: UnitOfWork, upload: Upload) -> dict[str, Any]:
     """Format, column mapping, first rows and every problem of an upload; nothing written."""
     try:
-        preview = preview_import(uow, upload.path, upload.kind, upload.mapping or None,
-                                 allow_unlocated=upload.allow_unlocated)  # fmt: skip
+        preview = preview_import(
+            uow,
+            upload.path,
+            upload.kind,
+            upload.mapping or None,
+            allow_unlocated=upload.allow_unlocated,
+        )
     except InputRejected as exc:  # not a table at all
-        problems = [{"row": p.row, "column": p.column, "value": p.value, "message": p.message}
-                    for p in exc.problems]  # fmt: skip
-        return {"token": upload.token, "file": upload.name, "kind": upload.kind, "ok": False,
-                "readable": False, "problems": problems}  # fmt: skip
+        problems = [
+            {"row": p.row, "column": p.column, "value": p.value, "message": p.message}
+            for p in exc.problems
+        ]
+        return {
+            "token": upload.token,
+            "file": upload.name,
+            "kind": upload.kind,
+            "ok": False,
+            "readable": False,
+            "problems": problems,
+        }
     data = preview.to_dict()
-    data.update(token=upload.token, file=upload.name, readable=True,
-                warnings=[_unpath(w, upload) for w in preview.warnings],
-                unlocated=[_unpath(u, upload) for u in preview.unlocated])  # fmt: skip
+    data.update(
+        token=upload.token,
+        file=upload.name,
+        readable=True,
+        warnings=[_unpath(w, upload) for w in preview.warnings],
+        unlocated=[_unpath(u, upload) for u in preview.unlocated],
+    )
     return data
 
 
@@ -379,8 +405,9 @@ def import_confirm(uow: UnitOfWork, upload: Upload) -> dict[str, Any]:
         if upload.kind == "reps":
             report = import_reps(uow, upload.path, upload.mapping or None)
         else:
-            report = import_accounts(uow, upload.path, upload.mapping or None,
-                                     allow_unlocated=upload.allow_unlocated)  # fmt: skip
+            report = import_accounts(
+                uow, upload.path, upload.mapping or None, allow_unlocated=upload.allow_unlocated
+            )
     except TerritorialError as exc:
         raise BadRequest(_unpath(worded(exc), upload)) from None
     data = report.to_dict()
@@ -397,9 +424,14 @@ def import_job(uow: UnitOfWork, request: Request, upload: Upload) -> dict[str, A
     if not jobs.import_is_large(upload.path):
         return None
     try:
-        job = jobs.submit_import(uow, upload.path, upload.kind, file=upload.name,
-                                 mapping=upload.mapping,
-                                 allow_unlocated=upload.allow_unlocated)
+        job = jobs.submit_import(
+            uow,
+            upload.path,
+            upload.kind,
+            file=upload.name,
+            mapping=upload.mapping,
+            allow_unlocated=upload.allow_unlocated,
+        )
     except TerritorialError as exc:
         raise BadRequest(worded(exc)) from None
     uploads.discard_upload(uow, upload.token)  # the job carries its own copy of the file
@@ -464,21 +496,38 @@ class Export:
 
 
 EXPORTS: tuple[Export, ...] = (
-    Export("accounts", "Accounts",
-           "Every account with every field, coordinates and how each was located.", ()),
-    Export("assignments", "Assignments",
-           "One row per account: account_id (the CRM id), territory.", ("scenario",)),
-    Export("quotas", "Quotas",
-           "Quotas of every period: a total row per territory, then its monthly or "
-           "quarterly slices.", ("scenario",)),
-    Export("assignments-reps", "Reps by territory",
-           "One row per territory: its rep, accounts, workload and the rep's capacity.",
-           ("scenario",)),
+    Export(
+        "accounts",
+        "Accounts",
+        "Every account with every field, coordinates and how each was located.",
+        (),
+    ),
+    Export(
+        "assignments",
+        "Assignments",
+        "One row per account: account_id (the CRM id), territory.",
+        ("scenario",),
+    ),
+    Export(
+        "quotas",
+        "Quotas",
+        "Quotas of every period: a total row per territory, then its monthly or quarterly slices.",
+        ("scenario",),
+    ),
+    Export(
+        "assignments-reps",
+        "Reps by territory",
+        "One row per territory: its rep, accounts, workload and the rep's capacity.",
+        ("scenario",),
+    ),
     Export("goals", "Goals", "Every goal with its actual and status.", ("as_of",)),
-    Export("attainment", "Attainment",
-           "Quota, actual and attainment per territory and per rep for a period.",
-           ("period", "as_of", "scenario")),
-)  # fmt: skip
+    Export(
+        "attainment",
+        "Attainment",
+        "Quota, actual and attainment per territory and per rep for a period.",
+        ("period", "as_of", "scenario"),
+    ),
+)
 EXPORT_BY_NAME = {e.name: e for e in EXPORTS}
 
 
@@ -493,7 +542,9 @@ def exports_data(uow: UnitOfWork, scenario: str | None = None) -> dict[str, Any]
 
     region = current_actor().region if limited_to() is not None else None
     return {
-        "scenario": name, "exports": items, "region": region,
+        "scenario": name,
+        "exports": items,
+        "region": region,
         # files for the whole company are refused to a manager limited to a region
         "downloads": [] if region else download_items(name),
     }

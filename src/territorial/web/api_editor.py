@@ -70,13 +70,17 @@ def do_move(uow: Uow, name: str, fields: dict[str, str]) -> dict[str, Any]:
     territory = fields.get("territory", "").strip()
     if not territory:
         raise BadRequest("territory: choose the territory to move the accounts to")
-    return call(lambda: editing.move(uow, name, account_list(fields), territory,
-                                     version_of(fields)))
+    return call(
+        lambda: editing.move(uow, name, account_list(fields), territory, version_of(fields))
+    )
 
 
 def do_lock(uow: Uow, name: str, fields: dict[str, str]) -> dict[str, Any]:
-    return call(lambda: editing.set_locked(uow, name, account_list(fields),
-                                           flag(fields, "locked", True), version_of(fields)))
+    return call(
+        lambda: editing.set_locked(
+            uow, name, account_list(fields), flag(fields, "locked", True), version_of(fields)
+        )
+    )
 
 
 def do_step(uow: Uow, name: str, fields: dict[str, str], undo: bool) -> dict[str, Any]:

@@ -30,28 +30,74 @@ Text = Annotated[str | None, Query()]
 
 #: name, label, description, file suffix, extra parameters of the form.
 DOWNLOADS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
-    ("salesforce", "Salesforce Territory Management",
-     "Data Loader CSVs and a README (load order, ids), as a zip; for a scenario that is not "
-     "the published one, only the associations to delete and insert.", ".zip", ()),
-    ("hubspot", "HubSpot companies", "Record ID, Company name, Company owner, Territory.",
-     ".csv", ()),
-    ("zoho", "Zoho CRM accounts", "Record Id, Account Name, Account Owner, Territories.",
-     ".csv", ()),
-    ("geojson", "GeoJSON map", "Territories with their metrics and accounts, WGS 84.",
-     ".geojson", ()),
-    ("kml", "KML map", "For Google Earth: coloured territories and account placemarks.",
-     ".kml", ()),
-    ("gpkg", "GeoPackage map", "Layers territories and accounts for QGIS or ArcGIS.",
-     ".gpkg", ()),
-    ("assessment", "Assessment report", "Balance, findings, coverage gaps and the map.",
-     ".pdf", ()),
-    ("compare", "Comparison report", "Before and after the published alignment: maps, "
-     "balance, what changes for each rep, the moves.", ".pdf", ()),
-    ("rep-pack", "Rep pack", "A rep's map, accounts by tier with addresses, goals and quota "
-     "by month (HTML is a page of its own).", ".pdf", ("rep", "period")),
-    ("monitoring", "Monitoring report", "Attainment, pace and alerts for a period.", ".pdf",
-     ("period", "as_of")),
-)  # fmt: skip
+    (
+        "salesforce",
+        "Salesforce Territory Management",
+        "Data Loader CSVs and a README (load order, ids), as a zip; for a scenario that is not "
+        "the published one, only the associations to delete and insert.",
+        ".zip",
+        (),
+    ),
+    (
+        "hubspot",
+        "HubSpot companies",
+        "Record ID, Company name, Company owner, Territory.",
+        ".csv",
+        (),
+    ),
+    (
+        "zoho",
+        "Zoho CRM accounts",
+        "Record Id, Account Name, Account Owner, Territories.",
+        ".csv",
+        (),
+    ),
+    (
+        "geojson",
+        "GeoJSON map",
+        "Territories with their metrics and accounts, WGS 84.",
+        ".geojson",
+        (),
+    ),
+    (
+        "kml",
+        "KML map",
+        "For Google Earth: coloured territories and account placemarks.",
+        ".kml",
+        (),
+    ),
+    ("gpkg", "GeoPackage map", "Layers territories and accounts for QGIS or ArcGIS.", ".gpkg", ()),
+    (
+        "assessment",
+        "Assessment report",
+        "Balance, findings, coverage gaps and the map.",
+        ".pdf",
+        (),
+    ),
+    (
+        "compare",
+        "Comparison report",
+        "Before and after the published alignment: maps, "
+        "balance, what changes for each rep, the moves.",
+        ".pdf",
+        (),
+    ),
+    (
+        "rep-pack",
+        "Rep pack",
+        "A rep's map, accounts by tier with addresses, goals and quota "
+        "by month (HTML is a page of its own).",
+        ".pdf",
+        ("rep", "period"),
+    ),
+    (
+        "monitoring",
+        "Monitoring report",
+        "Attainment, pace and alerts for a period.",
+        ".pdf",
+        ("period", "as_of"),
+    ),
+)
 _KIND = {d[0]: d for d in DOWNLOADS}
 
 
@@ -59,8 +105,13 @@ def download_items(scenario: str | None) -> list[dict[str, Any]]:
     """The downloads for the exports page: name, label, description, URL, parameters."""
     query = f"?{urlencode({'scenario': scenario})}" if scenario else ""
     return [
-        {"name": name, "label": label, "description": text, "params": list(params),
-         "url": f"{'/reports' if suffix == '.pdf' else '/downloads'}/{name}{suffix}{query}"}
+        {
+            "name": name,
+            "label": label,
+            "description": text,
+            "params": list(params),
+            "url": f"{'/reports' if suffix == '.pdf' else '/downloads'}/{name}{suffix}{query}",
+        }
         for name, label, text, suffix, params in DOWNLOADS
     ]
 
@@ -69,8 +120,11 @@ def _file(filename: str, content: bytes) -> Response:
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", filename)
     media = media_type(safe)
     disposition = "inline" if media.startswith("text/html") else "attachment"
-    return Response(content, media_type=media,
-                    headers={"Content-Disposition": f'{disposition}; filename="{safe}"'})
+    return Response(
+        content,
+        media_type=media,
+        headers={"Content-Disposition": f'{disposition}; filename="{safe}"'},
+    )
 
 
 def _job_of(uow: Uow, request: FileRequest) -> dict[str, Any]:
@@ -101,9 +155,16 @@ def _export_request(uow: Uow, name: str, suffix: str, scenario: str | None) -> F
     return FileRequest(name, suffix, scenario=scen)
 
 
-def _report_request(uow: Uow, kind: str, suffix: str, scenario: str | None,
-                    other: str | None, rep: str | None, period: str | None,
-                    as_of: str | None) -> FileRequest:
+def _report_request(
+    uow: Uow,
+    kind: str,
+    suffix: str,
+    scenario: str | None,
+    other: str | None,
+    rep: str | None,
+    period: str | None,
+    as_of: str | None,
+) -> FileRequest:
     from territorial.web.api_cycle import parse_day
 
     if kind not in _KIND or _KIND[kind][3] != ".pdf" or suffix not in ("pdf", "html"):
@@ -115,8 +176,15 @@ def _report_request(uow: Uow, kind: str, suffix: str, scenario: str | None,
         before, after = None, other or scen
         if after is None:
             raise BadRequest("compare needs a scenario to compare with the published one")
-    return FileRequest(kind, suffix, scenario=before, other=after, rep=rep or None,
-                       period=period or None, as_of=None if day is None else day.isoformat())
+    return FileRequest(
+        kind,
+        suffix,
+        scenario=before,
+        other=after,
+        rep=rep or None,
+        period=period or None,
+        as_of=None if day is None else day.isoformat(),
+    )
 
 
 @router.get("/downloads/{name}.{suffix}")
@@ -127,13 +195,20 @@ def crm_or_map(uow: Uow, name: str, suffix: str, scenario: Text = None) -> Respo
 
 
 @router.get("/reports/{kind}.{suffix}")
-def report(uow: Uow, kind: str, suffix: str, scenario: Text = None, other: Text = None,
-           rep: Text = None, period: Text = None, as_of: Text = None) -> Response:
+def report(
+    uow: Uow,
+    kind: str,
+    suffix: str,
+    scenario: Text = None,
+    other: Text = None,
+    rep: Text = None,
+    period: Text = None,
+    as_of: Text = None,
+) -> Response:
     """A report as PDF or HTML, built by a job (see :func:`crm_or_map`). ``compare``
     compares the published alignment with ``scenario`` (or ``other``); ``rep-pack``
     needs ``rep``."""
-    return _served(uow, _report_request(uow, kind, suffix, scenario, other, rep, period,
-                                        as_of))
+    return _served(uow, _report_request(uow, kind, suffix, scenario, other, rep, period, as_of))
 
 
 @router.get("/api/downloads/{name}.{suffix}")
@@ -145,11 +220,18 @@ def crm_or_map_job(uow: Uow, name: str, suffix: str, scenario: Text = None) -> R
 
 
 @router.get("/api/reports/{kind}.{suffix}")
-def report_job(uow: Uow, kind: str, suffix: str, scenario: Text = None, other: Text = None,
-               rep: Text = None, period: Text = None, as_of: Text = None) -> Response:
+def report_job(
+    uow: Uow,
+    kind: str,
+    suffix: str,
+    scenario: Text = None,
+    other: Text = None,
+    rep: Text = None,
+    period: Text = None,
+    as_of: Text = None,
+) -> Response:
     """The job that builds the report (see :func:`crm_or_map_job`)."""
-    job = _job_of(uow, _report_request(uow, kind, suffix, scenario, other, rep, period,
-                                       as_of))
+    job = _job_of(uow, _report_request(uow, kind, suffix, scenario, other, rep, period, as_of))
     return json_response(job, status=200 if job["state"] == "done" else 202)
 
 

@@ -83,7 +83,8 @@ def reps(request: Request, uow: Uow) -> HTMLResponse:
 @router.get("/scenarios", response_class=HTMLResponse)
 def scenarios(request: Request, uow: Uow, deleted: str | None = None) -> HTMLResponse:
     return render(
-        request, "scenarios.html",
+        request,
+        "scenarios.html",
         {"data": views.scenarios(uow), "json_url": "/api/scenarios", "deleted": deleted},
     )
 

@@ -101,8 +101,11 @@ def _scenario_page(
             "error": error,
             "error_for": error_for,
             "done": done,
-            **{k: v for k, v in cy.exports_data(uow, data["name"]).items()
-               if k in ("exports", "downloads")},
+            **{
+                k: v
+                for k, v in cy.exports_data(uow, data["name"]).items()
+                if k in ("exports", "downloads")
+            },
             "active": views.scenarios(uow)["active"],
             "json_url": f"/api/scenarios/{quote(data['name'], safe='')}"
             + (f"/publish-preview?effective={quote(effective or '')}" if preview else ""),
@@ -162,9 +165,14 @@ def publish(
     except WebError as exc:
         shown = effective if cy_valid_day(effective) else None
         return _scenario_page(
-            request, uow, name, effective=shown, error=exc.reason, error_for="publish",
+            request,
+            uow,
+            name,
+            effective=shown,
+            error=exc.reason,
+            error_for="publish",
             status=exc.status,
-        )  # fmt: skip
+        )
     return _back(name, "published")
 
 

@@ -21,14 +21,22 @@ def design_page(request: Request, uow: Uow) -> HTMLResponse:
     return render(request, "design.html", {"data": vd.form(uow), "json_url": "/api/jobs"})
 
 
-def _submitted(request: Request, uow: Uow, fields: dict[str, str],
-               submit: Callable[[Uow, dict[str, str]], dict[str, object]]) -> Response:
+def _submitted(
+    request: Request,
+    uow: Uow,
+    fields: dict[str, str],
+    submit: Callable[[Uow, dict[str, str]], dict[str, object]],
+) -> Response:
     """Queue with ``submit`` and go to the job's page; a bad field re-shows the form."""
     try:
         job = submit(uow, fields)
     except BadRequest as exc:
-        context = {"data": vd.form(uow), "json_url": "/api/jobs", "error": exc.reason,
-                   "values": fields}
+        context = {
+            "data": vd.form(uow),
+            "json_url": "/api/jobs",
+            "error": exc.reason,
+            "values": fields,
+        }
         return render(request, "design.html", context, status=400)
     return RedirectResponse(f"/jobs/{job['id']}", status_code=303)
 

@@ -18,8 +18,7 @@ router = APIRouter(include_in_schema=False)
 
 def _back(name: str, result: dict[str, object]) -> RedirectResponse:
     done = quote(str(result.get("message", "")), safe="")
-    return RedirectResponse(f"/map?scenario={quote(name, safe='')}&done={done}",
-                            status_code=303)
+    return RedirectResponse(f"/map?scenario={quote(name, safe='')}&done={done}", status_code=303)
 
 
 @router.post("/scenarios/{name}/moves")

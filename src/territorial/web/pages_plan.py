@@ -118,9 +118,14 @@ def quotas(
     form = {"scenario": scenario or ""}
     if data["quota"]:
         q = data["quota"]
-        form.update(period=q["period"]["label"], total=q["total"], method=q["method"],
-                    granularity=q["granularity"], round=q["unit"],
-                    weights=",".join(f"{k}={v:g}" for k, v in q["weights"].items()))  # fmt: skip
+        form.update(
+            period=q["period"]["label"],
+            total=q["total"],
+            method=q["method"],
+            granularity=q["granularity"],
+            round=q["unit"],
+            weights=",".join(f"{k}={v:g}" for k, v in q["weights"].items()),
+        )
     notice = f"Stored quotas for {data['quota']['period']['label']}." if stored else None
     return _quota_page(request, uow, form, data, period=period, notice=notice)
 
@@ -137,8 +142,9 @@ def quota_preview(request: Request, uow: Uow, fields: Fields) -> HTMLResponse:
     try:
         preview = vp.quota_preview(uow, fields)
     except WebError as exc:
-        return _quota_page(request, uow, fields, _stored_or_none(uow), error=exc.reason,
-                           status=exc.status)  # fmt: skip
+        return _quota_page(
+            request, uow, fields, _stored_or_none(uow), error=exc.reason, status=exc.status
+        )
     return _quota_page(request, uow, fields, _stored_or_none(uow), preview=preview)
 
 
@@ -147,8 +153,9 @@ def quota_store(request: Request, uow: Uow, fields: Fields) -> Response:
     try:
         stored = vp.quota_store(uow, fields)
     except WebError as exc:
-        return _quota_page(request, uow, fields, _stored_or_none(uow), error=exc.reason,
-                           status=exc.status)  # fmt: skip
+        return _quota_page(
+            request, uow, fields, _stored_or_none(uow), error=exc.reason, status=exc.status
+        )
     label = stored["period"]["label"]
     return _see_other(f"/quotas{_query(period=label, scenario=fields.get('scenario'), stored=1)}")
 

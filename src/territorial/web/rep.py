@@ -115,8 +115,11 @@ def me_pack(uow: Uow, rep: int | None = RepParam) -> Response:
             write_report(uow, "rep-pack", path, rep=external_id)
         except TerritorialError as exc:
             raise BadRequest(worded(exc)) from None
-        return Response(path.read_bytes(), media_type="application/pdf", headers={
-            "Content-Disposition": 'attachment; filename="my-territory.pdf"'})
+        return Response(
+            path.read_bytes(),
+            media_type="application/pdf",
+            headers={"Content-Disposition": 'attachment; filename="my-territory.pdf"'},
+        )
 
 
 @pages.get("/me/manifest.webmanifest")

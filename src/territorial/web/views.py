@@ -109,8 +109,9 @@ def assessment(
     return result.to_dict()
 
 
-def map_features(uow: UnitOfWork, scenario: str | None = None, by: str | None = None
-                 ) -> dict[str, Any]:
+def map_features(
+    uow: UnitOfWork, scenario: str | None = None, by: str | None = None
+) -> dict[str, Any]:
     """The map of ``scenario``: account columns, territory shapes, reps, heat, white space.
 
     ``by`` picks the shapes (account, zip or county; default: what the scenario was
@@ -122,8 +123,9 @@ def map_features(uow: UnitOfWork, scenario: str | None = None, by: str | None = 
     return _service(lambda: scenario_map(uow, name, by or None))
 
 
-def map_json(uow: UnitOfWork, scenario: str | None = None, by: str | None = None,
-             gzipped: bool = False) -> bytes:
+def map_json(
+    uow: UnitOfWork, scenario: str | None = None, by: str | None = None, gzipped: bool = False
+) -> bytes:
     """:func:`map_features` as JSON bytes (gzip if asked), cached until the workspace changes.
 
     An unknown scenario is a 404; no scenario named and no active alignment a 400.

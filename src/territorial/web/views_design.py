@@ -51,8 +51,11 @@ def request_from_fields(fields: dict[str, str]) -> DesignRequest:
     name = fields.get("name", "").strip()
     if not name:
         raise BadRequest("name: give the new scenario a name")
-    balance = tuple(m.strip() for m in fields.get("balance", "potential,workload")
-                    .replace("\n", ",").split(",") if m.strip())
+    balance = tuple(
+        m.strip()
+        for m in fields.get("balance", "potential,workload").replace("\n", ",").split(",")
+        if m.strip()
+    )
     try:
         by = choice(UnitKind, fields.get("by", UnitKind.ACCOUNT), "by")
         objective = choice(Objective, fields.get("objective", Objective.TRAVEL), "objective")
@@ -69,12 +72,19 @@ def request_from_fields(fields: dict[str, str]) -> DesignRequest:
     if not 1 <= time_limit <= 600:
         raise BadRequest(f"time_limit: between 1 and 600 seconds, got {time_limit:g}")
     return DesignRequest(
-        name=name, territories=_int(fields, "territories", 10, 1, 1000), balance=balance,
-        tolerance=tolerance, by=by,
+        name=name,
+        territories=_int(fields, "territories", 10, 1, 1000),
+        balance=balance,
+        tolerance=tolerance,
+        by=by,
         contiguous=fields.get("contiguous", "") in ("on", "true", "1", "yes"),
-        objective=objective, centres=centres,
-        max_moves=moves, time_limit=time_limit, seed=_int(fields, "seed", 0, 0, 2**31),
-        base=fields.get("scenario") or None, travel=TravelModel(),
+        objective=objective,
+        centres=centres,
+        max_moves=moves,
+        time_limit=time_limit,
+        seed=_int(fields, "seed", 0, 0, 2**31),
+        base=fields.get("scenario") or None,
+        travel=TravelModel(),
     )
 
 
@@ -94,8 +104,11 @@ def submit_tradeoff(uow: UnitOfWork, fields: dict[str, str]) -> dict[str, object
     fields = {"name": "(trade-off)", "time_limit": "10", **fields}
     request = request_from_fields(fields)
     try:
-        caps = [parse_fraction(c, "caps") for c in
-                (fields.get("caps") or "0,5%,10%,20%").split(",") if c.strip()]
+        caps = [
+            parse_fraction(c, "caps")
+            for c in (fields.get("caps") or "0,5%,10%,20%").split(",")
+            if c.strip()
+        ]
         if any(c < 0 for c in caps):
             raise TerritorialError("caps: a move cap is 0 or more")
         job = jobs.submit_tradeoff(uow, request, caps)
@@ -111,20 +124,32 @@ def tradeoff_chart(job: dict[str, Any]) -> dict[str, Any] | None:
     if job.get("kind") != "tradeoff" or not isinstance(result, dict):
         return None
     points = result["points"]
-    labels = [f"{p['max_moves']:.0%}" if 0 < p["max_moves"] < 1 else f"{p['max_moves']:g}"
-              for p in points]
+    labels = [
+        f"{p['max_moves']:.0%}" if 0 < p["max_moves"] < 1 else f"{p['max_moves']:g}" for p in points
+    ]
     worst = [round(100 * max(p["max_deviation"].values()), 1) for p in points]
-    km = [None if p["mean_distance_km"] is None else round(p["mean_distance_km"], 1)
-          for p in points]
+    km = [
+        None if p["mean_distance_km"] is None else round(p["mean_distance_km"], 1) for p in points
+    ]
     return {
         "type": "bar",
-        "data": {"labels": labels, "datasets": [
-            {"type": "bar", "label": "worst deviation %", "data": worst, "yAxisID": "y"},
-            {"type": "line", "label": "mean km to centre", "data": km, "yAxisID": "y1"},
-        ]},
-        "options": {"scales": {"y": {"position": "left", "beginAtZero": True},
-                               "y1": {"position": "right", "beginAtZero": True,
-                                      "grid": {"drawOnChartArea": False}}}},
+        "data": {
+            "labels": labels,
+            "datasets": [
+                {"type": "bar", "label": "worst deviation %", "data": worst, "yAxisID": "y"},
+                {"type": "line", "label": "mean km to centre", "data": km, "yAxisID": "y1"},
+            ],
+        },
+        "options": {
+            "scales": {
+                "y": {"position": "left", "beginAtZero": True},
+                "y1": {
+                    "position": "right",
+                    "beginAtZero": True,
+                    "grid": {"drawOnChartArea": False},
+                },
+            }
+        },
         "pl_format": {"y": "pct"},
     }
 

@@ -49,10 +49,25 @@ REBALANCE_MAX_SECONDS = 60.0
 REBALANCE_DEFAULT_SECONDS = 10.0
 #: Colours for chart series (Okabe-Ito and Tableau-like, distinct on white).
 PALETTE = (
-    "#2563eb", "#e69f00", "#009e73", "#d55e00", "#cc79a7", "#56b4e9", "#7c3aed",
-    "#b45309", "#0f766e", "#be123c", "#4d7c0f", "#1e40af", "#a16207", "#6b21a8",
-    "#0e7490", "#9f1239", "#3f6212", "#475569",
-)  # fmt: skip
+    "#2563eb",
+    "#e69f00",
+    "#009e73",
+    "#d55e00",
+    "#cc79a7",
+    "#56b4e9",
+    "#7c3aed",
+    "#b45309",
+    "#0f766e",
+    "#be123c",
+    "#4d7c0f",
+    "#1e40af",
+    "#a16207",
+    "#6b21a8",
+    "#0e7490",
+    "#9f1239",
+    "#3f6212",
+    "#475569",
+)
 
 
 # ---------------------------------------------------------------- small parsers
@@ -215,10 +230,16 @@ def _quota_request(uow: UnitOfWork, form: Form) -> dict[str, Any]:
         )
     scenario = scenario_name(uow, _text(form, "scenario") or None)
     return {
-        "period": period, "total": total, "method": method, "weights": weights,
-        "unit": _text(form, "round") or "1", "overrides": overrides,
-        "granularity": granularity, "scenario": scenario, "growth": growth,
-    }  # fmt: skip
+        "period": period,
+        "total": total,
+        "method": method,
+        "weights": weights,
+        "unit": _text(form, "round") or "1",
+        "overrides": overrides,
+        "granularity": granularity,
+        "scenario": scenario,
+        "growth": growth,
+    }
 
 
 def _quota_data(qs_dict: dict[str, Any], notes: list[str], stored: bool) -> dict[str, Any]:
@@ -272,12 +293,14 @@ def split_chart(qs: dict[str, Any]) -> dict[str, Any]:
         "type": "bar",
         "data": {"labels": labels, "datasets": datasets},
         "options": {
-            "plugins": {"legend": {"position": "right"},
-                        "title": {"display": True, "text": f"Quota by {qs['granularity']}"}},
+            "plugins": {
+                "legend": {"position": "right"},
+                "title": {"display": True, "text": f"Quota by {qs['granularity']}"},
+            },
             "scales": {"x": {"stacked": True}, "y": {"stacked": True, "beginAtZero": True}},
         },
         "pl_format": {"y": "money"},
-    }  # fmt: skip
+    }
 
 
 # ---------------------------------------------------------------- goals
@@ -316,16 +339,27 @@ def goal_add(uow: UnitOfWork, form: Form) -> dict[str, Any]:
             uow,
             territory=subject if scope == "territory" else None,
             rep=subject if scope == "rep" else None,
-            metric=metric, baseline=baseline, target=target, due=due, start=start,
-            owner=_text(form, "owner") or None, description=_text(form, "description"),
+            metric=metric,
+            baseline=baseline,
+            target=target,
+            due=due,
+            start=start,
+            owner=_text(form, "owner") or None,
+            description=_text(form, "description"),
         )
-    )  # fmt: skip
+    )
     return {
-        "id": record.id, "scope": record.scope, "subject": record.subject,
-        "metric": record.metric, "baseline": record.baseline, "target": record.target,
-        "start": str(record.start), "due": str(record.due), "owner": record.owner,
+        "id": record.id,
+        "scope": record.scope,
+        "subject": record.subject,
+        "metric": record.metric,
+        "baseline": record.baseline,
+        "target": record.target,
+        "start": str(record.start),
+        "due": str(record.due),
+        "owner": record.owner,
         "description": record.description,
-    }  # fmt: skip
+    }
 
 
 def goal_form_choices(uow: UnitOfWork) -> dict[str, Any]:
@@ -350,8 +384,10 @@ def plan_index(uow: UnitOfWork, scenario: str | None = None) -> dict[str, Any]:
     name = scenario_name(uow, scenario)
     summary = overview(uow)
     if name == summary.get("active"):
-        rows = [{"name": t["name"], "rep": t["rep"], "accounts": t["accounts"]}
-                for t in summary["territories"]]  # fmt: skip
+        rows = [
+            {"name": t["name"], "rep": t["rep"], "accounts": t["accounts"]}
+            for t in summary["territories"]
+        ]
     else:
         rows = _service(lambda: plan_territories(uow, name))[1]
     return {"scenario": name, "sections": list(PLAN_SECTIONS), "territories": rows}
@@ -394,8 +430,11 @@ def plan_edit(
     if not known:
         raise NotFound(f"no territory {territory!r} in scenario {name!r}")
     saved = _service(lambda: edit_plan(uow, territory, sections, name))
-    return {"scenario": saved.scenario, "territory": saved.territory,
-            "sections": {s: saved.section(s) for s in PLAN_SECTIONS}}  # fmt: skip
+    return {
+        "scenario": saved.scenario,
+        "territory": saved.territory,
+        "sections": {s: saved.section(s) for s in PLAN_SECTIONS},
+    }
 
 
 # ---------------------------------------------------------------- monitoring
@@ -425,13 +464,21 @@ def _attainment_chart(rows: list[dict[str, Any]], key: str, title: str) -> dict[
         "data": {
             "labels": labels,
             "datasets": [
-                {"label": "Attainment %", "data": [pct(r["attainment"]) for r in rows],
-                 "backgroundColor": "#2563eb"},
-                {"label": "Pace %", "data": [pct(r["pace"]) for r in rows],
-                 "backgroundColor": "#e69f00"},
-                {"label": "Projected attainment %",
-                 "data": [pct(r["projected_attainment"]) for r in rows],
-                 "backgroundColor": "#94a3b8"},
+                {
+                    "label": "Attainment %",
+                    "data": [pct(r["attainment"]) for r in rows],
+                    "backgroundColor": "#2563eb",
+                },
+                {
+                    "label": "Pace %",
+                    "data": [pct(r["pace"]) for r in rows],
+                    "backgroundColor": "#e69f00",
+                },
+                {
+                    "label": "Projected attainment %",
+                    "data": [pct(r["projected_attainment"]) for r in rows],
+                    "backgroundColor": "#94a3b8",
+                },
             ],
         },
         "options": {
@@ -440,7 +487,7 @@ def _attainment_chart(rows: list[dict[str, Any]], key: str, title: str) -> dict[
             "scales": {"x": {"beginAtZero": True}},
         },
         "pl_format": {"x": "pct"},
-    }  # fmt: skip
+    }
 
 
 def _trend_chart(data: dict[str, Any]) -> dict[str, Any]:
@@ -451,18 +498,24 @@ def _trend_chart(data: dict[str, Any]) -> dict[str, Any]:
         "data": {
             "labels": months,
             "datasets": [
-                {"label": r["territory"], "data": r["trend"]["actuals"][: len(months)],
-                 "backgroundColor": PALETTE[i % len(PALETTE)], "stack": "sales"}
+                {
+                    "label": r["territory"],
+                    "data": r["trend"]["actuals"][: len(months)],
+                    "backgroundColor": PALETTE[i % len(PALETTE)],
+                    "stack": "sales",
+                }
                 for i, r in enumerate(rows)
             ],
         },
         "options": {
-            "plugins": {"legend": {"position": "right"},
-                        "title": {"display": True, "text": "Sales by month, per territory"}},
+            "plugins": {
+                "legend": {"position": "right"},
+                "title": {"display": True, "text": "Sales by month, per territory"},
+            },
             "scales": {"x": {"stacked": True}, "y": {"stacked": True, "beginAtZero": True}},
         },
         "pl_format": {"y": "money"},
-    }  # fmt: skip
+    }
 
 
 def monitor(

@@ -24,7 +24,9 @@ def run(db_url: str) -> Run:
 
     def invoke(*args: str | Path, input: str | None = None) -> Result:
         return runner.invoke(
-            app, [str(a) for a in args], input=input,
+            app,
+            [str(a) for a in args],
+            input=input,
             env={"TERRITORIAL_DB": db_url, "COLUMNS": "200"},
         )
 

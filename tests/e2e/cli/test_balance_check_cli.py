@@ -29,10 +29,13 @@ def copy_of_current(db: str, name: str, spec: dict[str, float]) -> None:
         assert current is not None
         uow.scenarios.save(
             dataclasses.replace(
-                current, name=name, status=ScenarioStatus.DRAFT, parent="Current",
+                current,
+                name=name,
+                status=ScenarioStatus.DRAFT,
+                parent="Current",
                 balance_spec=spec,
             )
-        )  # fmt: skip
+        )
         uow.commit()
 
 
@@ -107,10 +110,22 @@ def test_a_measure_the_workspace_lost_is_named(demo_db: str) -> None:
 
 def test_a_design_remembers_its_balance_and_approve_agrees_with_it(demo_db: str) -> None:
     out = json.loads(
-        run(demo_db, "design", "-p", "15", "--name", "Designed", "--balance",
-            "potential,competitors", "--tolerance", "potential=0.1,competitors=0.2",
-            "--time-limit", "5", "--json")
-    )  # fmt: skip
+        run(
+            demo_db,
+            "design",
+            "-p",
+            "15",
+            "--name",
+            "Designed",
+            "--balance",
+            "potential,competitors",
+            "--tolerance",
+            "potential=0.1,competitors=0.2",
+            "--time-limit",
+            "5",
+            "--json",
+        )
+    )
     uow = UnitOfWork.open(demo_db)
     with uow:
         designed = uow.scenarios.get("Designed")

@@ -54,17 +54,26 @@ def _modules_after(args: list[str]) -> set[str]:
         "print('\\n'.join(sys.modules))\n"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
         env={"PYTHONPATH": str(SRC), "COLUMNS": "100", "PATH": "/usr/bin:/bin"},
-    )  # fmt: skip
+    )
     return set(out.stdout.split())
 
 
 @pytest.mark.parametrize("args", [["--help"], ["assess", "--help"], ["quota", "set", "--help"]])
 def test_help_loads_no_database_layer_or_optimizer(args: list[str]) -> None:
     loaded = _modules_after(args)
-    heavy = {"sqlalchemy", "scipy", "numba", "territorial.services.workspace",
-             "territorial.optimize.design", "territorial.web.app"}  # fmt: skip
+    heavy = {
+        "sqlalchemy",
+        "scipy",
+        "numba",
+        "territorial.services.workspace",
+        "territorial.optimize.design",
+        "territorial.web.app",
+    }
     assert not heavy & loaded, heavy & loaded
     other_commands = {m for m in loaded if m.startswith("territorial.cli.")}
     assert "territorial.cli.design" not in other_commands
@@ -121,10 +130,10 @@ def test_import_actuals_imports_like_actuals_import(demo_db: str, tmp_path: Path
     ids = [a["external_id"] for a in accounts["accounts"]]
     sales = tmp_path / "sales.csv"
     sales.write_text(
-        "account_id,date,amount\n" + "".join(f"{i},2026-03-0{n + 1},1200\n" for n, i in
-                                             enumerate(ids)),
+        "account_id,date,amount\n"
+        + "".join(f"{i},2026-03-0{n + 1},1200\n" for n, i in enumerate(ids)),
         encoding="utf-8",
-    )  # fmt: skip
+    )
     report = json.loads(run_ok(demo_db, "import", "actuals", str(sales), "--json"))
     assert report["rows"] == len(ids)
 
@@ -143,9 +152,18 @@ def test_flags_are_shown_as_flags(args: list[str]) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [["status"], ["accounts", "list"], ["reps", "list"], ["scenario", "list"], ["assess"],
-     ["quota", "show"], ["goals", "list"], ["audit"], ["scenario", "history"]],
-)  # fmt: skip
+    [
+        ["status"],
+        ["accounts", "list"],
+        ["reps", "list"],
+        ["scenario", "list"],
+        ["assess"],
+        ["quota", "show"],
+        ["goals", "list"],
+        ["audit"],
+        ["scenario", "history"],
+    ],
+)
 def test_reading_an_empty_folder_creates_nothing(
     args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -195,8 +213,9 @@ def test_assess_deviations_are_percentages(demo_db: str, width: int) -> None:
 
 @pytest.mark.parametrize("width", [80, 120])
 def test_quota_tables_fit_with_rep_names(demo_db: str, width: int) -> None:
-    set_out = invoke(demo_db, width, "quota", "set", "--period", "2027", "--total", "46000000",
-                     "--round", "1000")  # fmt: skip
+    set_out = invoke(
+        demo_db, width, "quota", "set", "--period", "2027", "--total", "46000000", "--round", "1000"
+    )
     assert set_out.exit_code == 0, set_out.output
     for out in (set_out.output, invoke(demo_db, width, "quota", "show").output):
         assert CUT not in out
@@ -220,9 +239,23 @@ def test_lists_fit(demo_db: str, width: int) -> None:
 
 
 def test_goal_sentences_have_no_scientific_notation(demo_db: str) -> None:
-    run_ok(demo_db, "goals", "add", "--territory", "West-1", "--metric", "revenue",
-           "--baseline", "1000000", "--target", "4600000", "--start", "2026-01-01",
-           "--due", "2026-12-31")  # fmt: skip
+    run_ok(
+        demo_db,
+        "goals",
+        "add",
+        "--territory",
+        "West-1",
+        "--metric",
+        "revenue",
+        "--baseline",
+        "1000000",
+        "--target",
+        "4600000",
+        "--start",
+        "2026-01-01",
+        "--due",
+        "2026-12-31",
+    )
     goals = json.loads(run_ok(demo_db, "goals", "list", "--as-of", "2026-06-30", "--json"))
     sentence = next(g["sentence"] for g in goals if g["target"] == 4_600_000)
     assert "4,600,000" in sentence and "1,000,000" in sentence

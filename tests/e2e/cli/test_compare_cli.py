@@ -79,13 +79,22 @@ def test_compare_writes_every_move_to_csv_and_the_terminal(db: str, tmp_path: Pa
     assert f"Wrote {MOVED} moves to" in out
     with path.open(encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
-    assert rows[0] == ["account_id", "name", "from_territory", "to_territory", "from_rep",
-                       "to_rep", "revenue", "potential"]  # fmt: skip
+    assert rows[0] == [
+        "account_id",
+        "name",
+        "from_territory",
+        "to_territory",
+        "from_rep",
+        "to_rep",
+        "revenue",
+        "potential",
+    ]
     assert len(rows) == MOVED + 1
     for row, move in zip(rows[1:], data["moves"], strict=True):
         assert row[0] == move["account_id"]
-        assert row[2:6] == [move[k] for k in ("from_territory", "to_territory", "from_rep",
-                                              "to_rep")]  # fmt: skip
+        assert row[2:6] == [
+            move[k] for k in ("from_territory", "to_territory", "from_rep", "to_rep")
+        ]
         assert float(row[6]) == pytest.approx(move["revenue"])
         assert float(row[7]) == pytest.approx(move["potential"])
     names = {row[0]: row[1] for row in rows[1:]}

@@ -61,8 +61,9 @@ def test_assessment_shows_competitor_presence_per_territory(workspace: Run) -> N
     assert balance["judged"] is False and balance["territories_outside"] == 2
     assert data["balance"]["potential"]["judged"] is True
     # shown, not judged: no finding about competitors however unbalanced
-    assert not [f for f in data["findings"] if f["measure"] in ("competitors",
-                                                                "competitor_accounts")]  # fmt: skip
+    assert not [
+        f for f in data["findings"] if f["measure"] in ("competitors", "competitor_accounts")
+    ]
     text = workspace("assess").output
     assert "competitors" in text and "comp. accounts" in text and "1,800" in text
     assert "shown, not judged" in text
@@ -70,9 +71,19 @@ def test_assessment_shows_competitor_presence_per_territory(workspace: Run) -> N
 
 def test_design_balances_competitors_by_name(workspace: Run, db_url: str) -> None:
     result = workspace(
-        "design", "-p", "2", "--name", "Even", "--balance", "competitors,competitor_accounts",
-        "--tolerance", "0.25", "--time-limit", "3", "--json",
-    )  # fmt: skip
+        "design",
+        "-p",
+        "2",
+        "--name",
+        "Even",
+        "--balance",
+        "competitors,competitor_accounts",
+        "--tolerance",
+        "0.25",
+        "--time-limit",
+        "3",
+        "--json",
+    )
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
     assert out["balance"] == ["competitors", "competitor_accounts"]
@@ -89,8 +100,9 @@ def test_design_balances_competitors_by_name(workspace: Run, db_url: str) -> Non
 
 
 def test_unknown_measure_lists_the_competitor_measures(workspace: Run) -> None:
-    result = workspace("design", "-p", "2", "--name", "X", "--balance", "rivals", "--time-limit",
-                       "1")  # fmt: skip
+    result = workspace(
+        "design", "-p", "2", "--name", "X", "--balance", "rivals", "--time-limit", "1"
+    )
     assert result.exit_code == 1
     assert "unknown measure 'rivals'" in result.output
     assert "competitor_accounts" in result.output and "competitors" in result.output

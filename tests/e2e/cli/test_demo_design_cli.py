@@ -246,8 +246,21 @@ def test_locked_accounts_stay_put_in_a_design(demo: Run, tmp_path: Path) -> None
 
 
 def test_a_unit_too_heavy_for_any_territory_is_named_and_nothing_is_stored(demo: Run) -> None:
-    refused = demo("design", "-p", "40", "--name", "Tiny", "--by", "county",
-                   "--balance", "potential", "--tolerance", "5%", "--time-limit", "5")
+    refused = demo(
+        "design",
+        "-p",
+        "40",
+        "--name",
+        "Tiny",
+        "--by",
+        "county",
+        "--balance",
+        "potential",
+        "--tolerance",
+        "5%",
+        "--time-limit",
+        "5",
+    )
     assert refused.exit_code == 1
     assert "County" in refused.output and "alone exceeds" in refused.output
     assert "unit " not in refused.output  # named, not numbered

@@ -23,11 +23,24 @@ def _workspace(tmp_path: Path) -> str:
 
 def test_crm_and_gis_exports_from_the_command_line(tmp_path: Path) -> None:
     db = _workspace(tmp_path)
-    refused = CliRunner().invoke(app, ["export", "salesforce", "-o", str(tmp_path / "sf"),
-                                       "--db", db])
+    refused = CliRunner().invoke(
+        app, ["export", "salesforce", "-o", str(tmp_path / "sf"), "--db", db]
+    )
     assert refused.exit_code == 1 and "R-3 (maria@example.com)" in refused.output
-    out = json.loads(run_ok(db, "export", "salesforce", "-o", str(tmp_path / "sf"), "--users",
-                            str(CRM / "sf_users.csv"), "--role", "Owner", "--json"))
+    out = json.loads(
+        run_ok(
+            db,
+            "export",
+            "salesforce",
+            "-o",
+            str(tmp_path / "sf"),
+            "--users",
+            str(CRM / "sf_users.csv"),
+            "--role",
+            "Owner",
+            "--json",
+        )
+    )
     assert out["previous"] is None and (tmp_path / "sf" / "README.txt").is_file()
     users = tmp_path / "sf" / "04_UserTerritory2Association_insert.csv"
     with users.open(encoding="utf-8") as f:
@@ -51,7 +64,9 @@ def test_reports_from_the_command_line(tmp_path: Path) -> None:
     assert "pages" in printed and (tmp_path / "a.pdf").read_bytes()[:5] == b"%PDF-"
     run_ok(db, "report", "rep-pack", "--rep", "Maria Garcia", "-o", str(tmp_path / "p.html"))
     assert "Empire Clinics" in (tmp_path / "p.html").read_text(encoding="utf-8")
-    bad = CliRunner().invoke(app, ["report", "monitoring", "--period", "2026-Q1", "-o",
-                                   str(tmp_path / "m.html"), "--db", db])
+    bad = CliRunner().invoke(
+        app,
+        ["report", "monitoring", "--period", "2026-Q1", "-o", str(tmp_path / "m.html"), "--db", db],
+    )
     assert bad.exit_code == 1 and "no quotas" in bad.output
     assert not (tmp_path / "m.html").exists()

@@ -104,8 +104,9 @@ def test_a_job_that_built_no_file_says_why(crm: Run, tmp_path: Path) -> None:
 def test_a_cancelled_report_keeps_nothing_and_its_process_stops(
     crm: Run, db_url: str, tmp_path: Path
 ) -> None:
-    submitted = _background(crm, "report", "compare", "Current", "Current", "-o",
-                            tmp_path / "c.pdf")
+    submitted = _background(
+        crm, "report", "compare", "Current", "Current", "-o", tmp_path / "c.pdf"
+    )
     job_id = str(submitted["job"])
     pid = int(str(_running(crm, job_id)["worker"]).rpartition(":")[2])
     cancelled = crm("jobs", "cancel", job_id)
@@ -118,15 +119,18 @@ def test_a_cancelled_report_keeps_nothing_and_its_process_stops(
     assert _show(crm, job_id)["state"] == "cancelled"
     assert job_id not in _files(db_url)["output"]
     # asked again, it is built anew (a cancelled job is not reused)
-    assert _background(crm, "report", "compare", "Current", "Current", "-o",
-                       tmp_path / "c.pdf")["job"] != job_id
+    assert (
+        _background(crm, "report", "compare", "Current", "Current", "-o", tmp_path / "c.pdf")["job"]
+        != job_id
+    )
 
 
 def test_on_the_queue_a_worker_builds_the_files_and_a_cancelled_one_is_skipped(
     crm: Run, db_url: str, tmp_path: Path, queue: None
 ) -> None:
-    report = _background(crm, "report", "rep-pack", "-o", tmp_path / "p.html",
-                         "--rep", "Jane Smith")
+    report = _background(
+        crm, "report", "rep-pack", "-o", tmp_path / "p.html", "--rep", "Jane Smith"
+    )
     export = _background(crm, "export", "hubspot", "-o", tmp_path / "h.csv")
     dropped = _background(crm, "export", "zoho", "-o", tmp_path / "z.csv")
     time.sleep(0.5)
@@ -159,16 +163,23 @@ def test_an_import_job_carries_its_file_to_a_queue_worker(
     path = _accounts(folder / "many.csv", 120)
     uow = UnitOfWork.open(db_url)
     with acting_as(Actor("manager", Role.MANAGER)):
-        job = jobs.submit_import(uow, path, "accounts", file="many.csv", mapping={},
-                                 allow_unlocated=False, remove=folder)
+        job = jobs.submit_import(
+            uow, path, "accounts", file="many.csv", mapping={}, allow_unlocated=False, remove=folder
+        )
     jobs.dispatch(job, db_url)
     # the app's upload is gone before any worker runs: a worker elsewhere reads the copy
     # the job carries in the database
     assert not folder.exists()
     with acting_as(Actor("manager", Role.MANAGER)):
-        dropped = jobs.submit_import(uow, path, "accounts", file="again.csv", mapping={},
-                                     allow_unlocated=False,
-                                     content=_accounts(tmp_path / "again.csv", 5).read_bytes())
+        dropped = jobs.submit_import(
+            uow,
+            path,
+            "accounts",
+            file="again.csv",
+            mapping={},
+            allow_unlocated=False,
+            content=_accounts(tmp_path / "again.csv", 5).read_bytes(),
+        )
     jobs.dispatch(dropped, db_url)
     assert _files(db_url)["input"] == {job.id, dropped.id}
     jobs.cancel(uow, dropped.id)  # queued: its carried file goes at once

@@ -20,21 +20,72 @@ from typer.testing import CliRunner, Result
 from territorial.cli.main import app
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "imports"
-FUZZ = settings(max_examples=30, deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
+FUZZ = settings(
+    max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 runner = CliRunner()
 
-ACCOUNT_HEADERS = ["Id", "Name", "BillingPostalCode", "BillingCity", "BillingState",
-                   "BillingLatitude", "BillingLongitude", "AnnualRevenue", "Owner", "Type",
-                   "external_id", "territory", "potential", "Extra"]  # fmt: skip
-REP_HEADERS = ["external_id", "name", "email", "home_zip", "home_latitude", "home_longitude",
-               "skills", "years_experience", "capacity_hours_per_week", "yearly_cost"]  # fmt: skip
+ACCOUNT_HEADERS = [
+    "Id",
+    "Name",
+    "BillingPostalCode",
+    "BillingCity",
+    "BillingState",
+    "BillingLatitude",
+    "BillingLongitude",
+    "AnnualRevenue",
+    "Owner",
+    "Type",
+    "external_id",
+    "territory",
+    "potential",
+    "Extra",
+]
+REP_HEADERS = [
+    "external_id",
+    "name",
+    "email",
+    "home_zip",
+    "home_latitude",
+    "home_longitude",
+    "skills",
+    "years_experience",
+    "capacity_hours_per_week",
+    "yearly_cost",
+]
 CELLS = st.one_of(
-    st.sampled_from(["", "A1", "A2", "Acme", "10001", "02139", "42.36", "-71.06", "1e400",
-                     "nan", "-5", "=1+1", "@SUM(A1)", "'=x", "Boston", "MA", "Customer",
-                     '"', '""', ",", "\n", "\r\n", "[/x]", "\ufeff", "\x00", "é"]),
+    st.sampled_from(
+        [
+            "",
+            "A1",
+            "A2",
+            "Acme",
+            "10001",
+            "02139",
+            "42.36",
+            "-71.06",
+            "1e400",
+            "nan",
+            "-5",
+            "=1+1",
+            "@SUM(A1)",
+            "'=x",
+            "Boston",
+            "MA",
+            "Customer",
+            '"',
+            '""',
+            ",",
+            "\n",
+            "\r\n",
+            "[/x]",
+            "\ufeff",
+            "\x00",
+            "é",
+        ]
+    ),
     st.text(max_size=12),
-)  # fmt: skip
+)
 
 
 def _row(cells: list[str], delimiter: str) -> str:
@@ -80,7 +131,9 @@ def assert_ok_or_clean(result: Result, *named: str) -> None:
         return
     assert result.exit_code in (1, 2), result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), (
-        repr(result.exception), result.output)
+        repr(result.exception),
+        result.output,
+    )
     assert "Traceback" not in result.output
     assert any(n in result.output for n in named), result.output
 
@@ -120,14 +173,30 @@ def test_import_reps_any_bytes(workspace: tuple[str, Path], data: bytes) -> None
 
 NUMBERS = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
-    st.sampled_from(["nan", "-nan", "inf", "-inf", "1e400", "-1e400", "0", "-0", "1e-400",
-                     "0x10", "1_000", "", " ", "1,5", "abc"]),
-)  # fmt: skip
+    st.sampled_from(
+        [
+            "nan",
+            "-nan",
+            "inf",
+            "-inf",
+            "1e400",
+            "-1e400",
+            "0",
+            "-0",
+            "1e-400",
+            "0x10",
+            "1_000",
+            "",
+            " ",
+            "1,5",
+            "abc",
+        ]
+    ),
+)
 
 
 @settings(max_examples=40, deadline=None, derandomize=True)
-@given(option=st.sampled_from(["--detour", "--speed", "--tolerance", "--findings"]),
-       value=NUMBERS)  # fmt: skip
+@given(option=st.sampled_from(["--detour", "--speed", "--tolerance", "--findings"]), value=NUMBERS)
 def test_assess_numeric_options(workspace: tuple[str, Path], option: str, value: str) -> None:
     db, _ = workspace
     result = runner.invoke(app, ["assess", "--json", f"{option}={value}", "--db", db])
@@ -139,18 +208,49 @@ def test_assess_numeric_options(workspace: tuple[str, Path], option: str, value:
 def test_quota_amounts(workspace: tuple[str, Path], option: str, value: str) -> None:
     db, _ = workspace
     values = {"--total": "1000000", "--round": "1", option: value}
-    result = runner.invoke(app, ["quota", "set", "--period", "2026", "--total", values["--total"],
-                                 "--round", values["--round"], "--json", "--db", db])
+    result = runner.invoke(
+        app,
+        [
+            "quota",
+            "set",
+            "--period",
+            "2026",
+            "--total",
+            values["--total"],
+            "--round",
+            values["--round"],
+            "--json",
+            "--db",
+            db,
+        ],
+    )
     assert_ok_or_clean(result, option)
 
 
 @settings(max_examples=15, deadline=None, derandomize=True)
-@given(option=st.sampled_from(["--speed", "--detour", "--time-limit"]),
-       value=st.one_of(st.floats(max_value=0.0),
-                       st.sampled_from([math.nan, math.inf, -math.inf])).map(repr))  # fmt: skip
+@given(
+    option=st.sampled_from(["--speed", "--detour", "--time-limit"]),
+    value=st.one_of(st.floats(max_value=0.0), st.sampled_from([math.nan, math.inf, -math.inf])).map(
+        repr
+    ),
+)
 def test_design_numeric_options(workspace: tuple[str, Path], option: str, value: str) -> None:
     """Out-of-range values only (for all three options): a valid one would start a design."""
     db, _ = workspace
-    result = runner.invoke(app, ["design", "-p", "2", "--name", "Fuzz", "--replace",
-                                 "--iterations", "1", f"{option}={value}", "--db", db])
+    result = runner.invoke(
+        app,
+        [
+            "design",
+            "-p",
+            "2",
+            "--name",
+            "Fuzz",
+            "--replace",
+            "--iterations",
+            "1",
+            f"{option}={value}",
+            "--db",
+            db,
+        ],
+    )
     assert_ok_or_clean(result, option)

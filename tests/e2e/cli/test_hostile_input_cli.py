@@ -37,8 +37,9 @@ def digest(db: str) -> str:
 def assert_clean_error(result: Result, *expected: str) -> None:
     """Exit 1 or 2, no traceback, the error names what is expected."""
     assert result.exit_code in (1, 2), result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), (
-        repr(result.exception))
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
     assert "Traceback" not in result.output
     for text in expected:
         assert text in result.output, f"{text!r} not in:\n{result.output}"
@@ -85,8 +86,23 @@ def unchanged(workspace: str) -> Iterator[str]:
         (["monitor", "--cost-per-km", "-inf"], "--cost-per-km"),
         (["plan", "show", "Jane Smith", "--a-share", "nan"], "--a-share"),
         (["jobs", "show", "x", "--wait", "nan"], "--wait"),
-        (["goals", "add", "--territory", "Jane Smith", "--metric", "revenue", "--baseline",
-          "inf", "--target", "1", "--due", "2026-12-31"], "--baseline"),
+        (
+            [
+                "goals",
+                "add",
+                "--territory",
+                "Jane Smith",
+                "--metric",
+                "revenue",
+                "--baseline",
+                "inf",
+                "--target",
+                "1",
+                "--due",
+                "2026-12-31",
+            ],
+            "--baseline",
+        ),
     ],
 )
 def test_bad_numbers_name_the_option(unchanged: str, args: list[str], option: str) -> None:
@@ -95,9 +111,15 @@ def test_bad_numbers_name_the_option(unchanged: str, args: list[str], option: st
 
 @pytest.mark.parametrize(
     "command",
-    [["export", "accounts"], ["export", "assignments"], ["export", "quotas"],
-     ["export", "assignments-reps"], ["export", "goals"], ["export", "attainment"],
-     ["compare", "Current", "Current"]],
+    [
+        ["export", "accounts"],
+        ["export", "assignments"],
+        ["export", "quotas"],
+        ["export", "assignments-reps"],
+        ["export", "goals"],
+        ["export", "attainment"],
+        ["compare", "Current", "Current"],
+    ],
 )
 def test_output_to_a_folder_or_missing_folder(
     unchanged: str, tmp_path: Path, command: list[str]
@@ -116,18 +138,29 @@ def test_export_to_stdout_still_works(workspace: str) -> None:
 
 
 def test_plan_file_that_is_a_folder_or_binary(unchanged: str, tmp_path: Path) -> None:
-    assert_clean_error(invoke(unchanged, "plan", "edit", "Jane Smith", "--file", str(tmp_path)),
-                       "--file", "folder")
-    assert_clean_error(invoke(unchanged, "plan", "edit", "Jane Smith", "--file", "/dev/zero"),
-                       "/dev/zero", "not a text file")
+    assert_clean_error(
+        invoke(unchanged, "plan", "edit", "Jane Smith", "--file", str(tmp_path)), "--file", "folder"
+    )
+    assert_clean_error(
+        invoke(unchanged, "plan", "edit", "Jane Smith", "--file", "/dev/zero"),
+        "/dev/zero",
+        "not a text file",
+    )
     latin = tmp_path / "plan.md"
     latin.write_bytes("## Strategies\n- caf\xe9\n".encode("latin-1"))
-    assert_clean_error(invoke(unchanged, "plan", "edit", "Jane Smith", "--file", str(latin)),
-                       "plan.md", "line 2", "UTF-8")
+    assert_clean_error(
+        invoke(unchanged, "plan", "edit", "Jane Smith", "--file", str(latin)),
+        "plan.md",
+        "line 2",
+        "UTF-8",
+    )
     deep = tmp_path / "plan.json"
     deep.write_text("[" * 100_000)
-    assert_clean_error(invoke(unchanged, "plan", "edit", "Jane Smith", "--file", str(deep)),
-                       "plan.json", "not valid JSON")
+    assert_clean_error(
+        invoke(unchanged, "plan", "edit", "Jane Smith", "--file", str(deep)),
+        "plan.json",
+        "not valid JSON",
+    )
 
 
 @pytest.mark.parametrize(
@@ -155,8 +188,9 @@ def test_db_file_that_is_text_is_left_untouched(tmp_path: Path) -> None:
 
 
 def test_dev_zero_is_refused_at_once(unchanged: str) -> None:
-    assert_clean_error(invoke(unchanged, "import", "accounts", "/dev/zero"),
-                       "/dev/zero", "not a text file")
+    assert_clean_error(
+        invoke(unchanged, "import", "accounts", "/dev/zero"), "/dev/zero", "not a text file"
+    )
 
 
 def test_file_and_line_limits_name_the_file_and_the_limit(
@@ -165,32 +199,52 @@ def test_file_and_line_limits_name_the_file_and_the_limit(
     big = tmp_path / "big.csv"
     big.write_text("Id,Name,Zip\n" + "A1,Acme,10001\n" * 200)
     monkeypatch.setenv("TERRITORIAL_MAX_FILE_BYTES", "1000")
-    assert_clean_error(invoke(unchanged, "import", "accounts", str(big)),
-                       "big.csv", "limit", "TERRITORIAL_MAX_FILE_BYTES")
+    assert_clean_error(
+        invoke(unchanged, "import", "accounts", str(big)),
+        "big.csv",
+        "limit",
+        "TERRITORIAL_MAX_FILE_BYTES",
+    )
     monkeypatch.delenv("TERRITORIAL_MAX_FILE_BYTES")
     long = tmp_path / "long.csv"
     long.write_text("Id,Name,Zip\nA1,Acme,10001\nA2," + "x" * 5000 + ",10002\n")
     monkeypatch.setenv("TERRITORIAL_MAX_LINE_CHARS", "1000")
-    assert_clean_error(invoke(unchanged, "import", "accounts", str(long)),
-                       "long.csv, row 3", "TERRITORIAL_MAX_LINE_CHARS")
+    assert_clean_error(
+        invoke(unchanged, "import", "accounts", str(long)),
+        "long.csv, row 3",
+        "TERRITORIAL_MAX_LINE_CHARS",
+    )
     wide = tmp_path / "wide.csv"
     wide.write_text("Id,Name,Zip\nA1,Acme,10001\nA2,B," + "1," * 800 + "\n")
     assert_clean_error(invoke(unchanged, "import", "accounts", str(wide)), "wide.csv, row 3")
     monkeypatch.setenv("TERRITORIAL_MAX_LINE_CHARS", "lots")
-    assert_clean_error(invoke(unchanged, "import", "accounts", str(long)),
-                       "TERRITORIAL_MAX_LINE_CHARS='lots'")
+    assert_clean_error(
+        invoke(unchanged, "import", "accounts", str(long)), "TERRITORIAL_MAX_LINE_CHARS='lots'"
+    )
 
 
 CSV_CASES = {
-    "short row": (b"Id,Name,BillingPostalCode\nA1,Acme,10001\nA2,Beta\n", "row 3",
-                  "--allow-short-rows"),
-    "NUL late in the file": (b"Id,Name,BillingPostalCode\n" + b"A0,Acme,10001\n" * 6000
-                             + b"A9,Ac\x00me,10001\n", "row 6002", "NUL"),
-    "invalid UTF-8": ("Id,Name,BillingPostalCode\nA1,Café,10001\n".encode()
-                      + b"A2,Bad\xff,10002\n", "row 3", "UTF-8"),
+    "short row": (
+        b"Id,Name,BillingPostalCode\nA1,Acme,10001\nA2,Beta\n",
+        "row 3",
+        "--allow-short-rows",
+    ),
+    "NUL late in the file": (
+        b"Id,Name,BillingPostalCode\n" + b"A0,Acme,10001\n" * 6000 + b"A9,Ac\x00me,10001\n",
+        "row 6002",
+        "NUL",
+    ),
+    "invalid UTF-8": (
+        "Id,Name,BillingPostalCode\nA1,Café,10001\n".encode() + b"A2,Bad\xff,10002\n",
+        "row 3",
+        "UTF-8",
+    ),
     "header only": (b"Id,Name,BillingPostalCode\n", "header but no data rows", ""),
-    "duplicate column": (b"Id,Name,Name,BillingPostalCode\nA1,Acme,Other,10001\n",
-                         "column 'Name'", "appears twice"),
+    "duplicate column": (
+        b"Id,Name,Name,BillingPostalCode\nA1,Acme,Other,10001\n",
+        "column 'Name'",
+        "appears twice",
+    ),
     "unclosed quote": (b'Id,Name,BillingPostalCode\nA1,"Acme,10001\n', "row", ""),
     "folder": (b"", "folder", ""),
 }
@@ -221,8 +275,9 @@ def test_short_rows_accepted_with_the_option(tmp_path: Path) -> None:
 def test_boms_are_dropped(tmp_path: Path) -> None:
     db = str(tmp_path / "w.db")
     path = tmp_path / "bom.csv"
-    path.write_bytes(b"\xef\xbb\xbfId,Name,BillingPostalCode\r\nA1,Acme,10001\r\n"
-                     b"\xef\xbb\xbfA2,Beta,10002\r\n")
+    path.write_bytes(
+        b"\xef\xbb\xbfId,Name,BillingPostalCode\r\nA1,Acme,10001\r\n\xef\xbb\xbfA2,Beta,10002\r\n"
+    )
     assert invoke(db, "import", "accounts", str(path)).exit_code == 0
     listed = invoke(db, "accounts", "list", "--json").output
     assert '"A2"' in listed and "\ufeff" not in listed

@@ -36,15 +36,34 @@ def _write_workspace_files(folder: Path) -> tuple[Path, Path, Path]:
     accounts = folder / "accounts.csv"
     with accounts.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["external_id", "name", "latitude", "longitude", "potential",
-                    "annual_revenue", "territory", "owner"])  # fmt: skip
+        w.writerow(
+            [
+                "external_id",
+                "name",
+                "latitude",
+                "longitude",
+                "potential",
+                "annual_revenue",
+                "territory",
+                "owner",
+            ]
+        )
         for i in range(48):
             t = i % 4
             lat, lon = CENTRES[t]
             name = ACCOUNT if i == 0 else f"Account {i}"
-            w.writerow([f"A{i:03}", name, lat + rng.uniform(-1, 1), lon + rng.uniform(-1, 1),
-                        rng.randint(1000, 9000), rng.randint(500, 5000), TERRITORIES[t],
-                        REPS[t]])  # fmt: skip
+            w.writerow(
+                [
+                    f"A{i:03}",
+                    name,
+                    lat + rng.uniform(-1, 1),
+                    lon + rng.uniform(-1, 1),
+                    rng.randint(1000, 9000),
+                    rng.randint(500, 5000),
+                    TERRITORIES[t],
+                    REPS[t],
+                ]
+            )
     reps = folder / "reps.csv"
     with reps.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
@@ -64,7 +83,9 @@ def _write_workspace_files(folder: Path) -> tuple[Path, Path, Path]:
 def _run(db: str, *args: str) -> str:
     result = runner.invoke(app, [*args, "--db", db], env={"COLUMNS": "250"})
     assert result.exception is None or isinstance(result.exception, SystemExit), (
-        args, result.output)
+        args,
+        result.output,
+    )
     assert result.exit_code == 0, (args, result.output)
     return result.output
 
@@ -86,8 +107,7 @@ def _assert_literal(output: str, *names: str) -> None:
     rest = output
     for name in NAMES:
         rest = rest.replace(name, "")
-    leftover = re.findall(r"\[/?(?:bold|red|green|yellow|dim|cyan|italic|link)[^\]]*\]|\[/\]",
-                          rest)  # fmt: skip
+    leftover = re.findall(r"\[/?(?:bold|red|green|yellow|dim|cyan|italic|link)[^\]]*\]|\[/\]", rest)
     assert not leftover, f"markup printed as text: {leftover} in:\n{output}"
 
 
@@ -99,22 +119,51 @@ def test_every_read_command_prints_hostile_names_as_text(hostile_db: str) -> Non
     _assert_literal(_run(db, "reps", "list"), *REPS)
     _assert_literal(_run(db, "assign"), *TERRITORIES, *REPS)
     _run(db, "size")
-    out = _run(db, "design", "-p", "4", "--name", SCENARIO, "--iterations", "1",
-               "--time-limit", "20", "--balance", "potential", "--tolerance", "50%")
+    out = _run(
+        db,
+        "design",
+        "-p",
+        "4",
+        "--name",
+        SCENARIO,
+        "--iterations",
+        "1",
+        "--time-limit",
+        "20",
+        "--balance",
+        "potential",
+        "--tolerance",
+        "50%",
+    )
     _assert_literal(out, SCENARIO)
     _assert_literal(_run(db, "scenarios", "list"), SCENARIO)
     _assert_literal(_run(db, "assess", "--scenario", SCENARIO), SCENARIO)
     _run(db, "compare", "Current", SCENARIO)
-    _assert_literal(_run(db, "quota", "set", "--period", "2026", "--total", "1000000"),
-                    *TERRITORIES)
+    _assert_literal(
+        _run(db, "quota", "set", "--period", "2026", "--total", "1000000"), *TERRITORIES
+    )
     _assert_literal(_run(db, "quota", "show", "--period", "2026"), *TERRITORIES)
-    _run(db, "goals", "add", "--territory", TERRITORIES[0], "--metric", "revenue",
-         "--baseline", "0", "--target", "5000", "--start", "2026-01-01", "--due", "2026-12-31")
+    _run(
+        db,
+        "goals",
+        "add",
+        "--territory",
+        TERRITORIES[0],
+        "--metric",
+        "revenue",
+        "--baseline",
+        "0",
+        "--target",
+        "5000",
+        "--start",
+        "2026-01-01",
+        "--due",
+        "2026-12-31",
+    )
     _assert_literal(_run(db, "goals", "list", "--as-of", "2026-08-01"), TERRITORIES[0])
     _run(db, "plan", "edit", TERRITORIES[1], "--strategies", STRATEGY)
     _assert_literal(_run(db, "plan", "show", TERRITORIES[1]), TERRITORIES[1], STRATEGY)
-    _assert_literal(_run(db, "monitor", "--period", "2026", "--as-of", "2026-08-01"),
-                    *TERRITORIES)
+    _assert_literal(_run(db, "monitor", "--period", "2026", "--as-of", "2026-08-01"), *TERRITORIES)
     _run(db, "lock", "A000", "--to", TERRITORIES[2])
     _run(db, "jobs", "list")
     _assert_literal(_run(db, "scenario", "history"), SCENARIO)

@@ -17,16 +17,30 @@ def grid(run: Run, tmp_path: Path) -> Run:
     """A workspace of 400 accounts on a grid."""
     path = tmp_path / "grid.csv"
     rows = ["external_id,name,latitude,longitude,potential"]
-    rows += [f"G{i:02d}{j:02d},Grid {i}-{j},{40 + i * 0.05:.2f},{-90 + j * 0.05:.2f},"
-             f"{1 + (i * j) % 4}" for i in range(20) for j in range(20)]
+    rows += [
+        f"G{i:02d}{j:02d},Grid {i}-{j},{40 + i * 0.05:.2f},{-90 + j * 0.05:.2f},{1 + (i * j) % 4}"
+        for i in range(20)
+        for j in range(20)
+    ]
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     assert run("import", "accounts", path).exit_code == 0
     return run
 
 
 def _submit(run: Run, name: str, seconds: int) -> str:
-    result = run("design", "-p", "4", "--name", name, "--balance", "potential",
-                 "--time-limit", str(seconds), "--background", "--json")
+    result = run(
+        "design",
+        "-p",
+        "4",
+        "--name",
+        name,
+        "--balance",
+        "potential",
+        "--time-limit",
+        str(seconds),
+        "--background",
+        "--json",
+    )
     assert result.exit_code == 0, result.output
     job_id: str = json.loads(result.output)["job"]
     return job_id
@@ -75,8 +89,7 @@ def test_a_background_design_runs_and_stores_its_scenario(grid: Run) -> None:
 
 def test_a_second_job_for_the_same_name_is_refused(grid: Run) -> None:
     first = _submit(grid, "Twice", 30)
-    refused = grid("design", "-p", "4", "--name", "Twice", "--balance", "potential",
-                   "--background")
+    refused = grid("design", "-p", "4", "--name", "Twice", "--balance", "potential", "--background")
     assert refused.exit_code == 1
     assert f"job {first} is already designing 'Twice'" in refused.output
     assert grid("jobs", "cancel", first).exit_code == 0

@@ -71,8 +71,10 @@ def test_a_design_killed_midway_fails_and_leaves_the_database_unchanged(
 
 def _big_csv(path: Path, rows: int) -> None:
     lines = ["external_id,name,latitude,longitude,potential"]
-    lines += [f"K{i},Account {i},{40 + (i % 300) * 0.01:.2f},{-90 + (i // 300) * 0.01:.2f},"
-              f"{i % 5 + 1}" for i in range(rows)]
+    lines += [
+        f"K{i},Account {i},{40 + (i % 300) * 0.01:.2f},{-90 + (i // 300) * 0.01:.2f},{i % 5 + 1}"
+        for i in range(rows)
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -86,8 +88,9 @@ def test_an_import_killed_midway_fails_imports_nothing_and_removes_its_upload(
     before = snapshot(db_url)
     uow = UnitOfWork.open(db_url)
     with acting_as(Actor("manager", Role.MANAGER)):
-        job = jobs.submit_import(uow, path, "accounts", file="big.csv", mapping={},
-                                 allow_unlocated=False, remove=folder)
+        job = jobs.submit_import(
+            uow, path, "accounts", file="big.csv", mapping={}, allow_unlocated=False, remove=folder
+        )
     jobs.start(job, db_url)
     for _ in range(400):
         shown = jobs.describe(jobs.get_job(uow, job.id))
@@ -106,12 +109,24 @@ def test_a_running_job_whose_heartbeat_stopped_elsewhere_is_failed(
     uow: UnitOfWork, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     now = datetime.now(UTC)
-    silent = Job(id="silent", kind="design", params={"name": "A"}, state=JobState.RUNNING,
-                 started_at=now - timedelta(minutes=5), updated_at=now - timedelta(seconds=90),
-                 worker="another-machine:4242")
-    beating = Job(id="beating", kind="design", params={"name": "B"},
-                  state=JobState.RUNNING, started_at=now - timedelta(minutes=5),
-                  updated_at=now - timedelta(seconds=5), worker="another-machine:4243")
+    silent = Job(
+        id="silent",
+        kind="design",
+        params={"name": "A"},
+        state=JobState.RUNNING,
+        started_at=now - timedelta(minutes=5),
+        updated_at=now - timedelta(seconds=90),
+        worker="another-machine:4242",
+    )
+    beating = Job(
+        id="beating",
+        kind="design",
+        params={"name": "B"},
+        state=JobState.RUNNING,
+        started_at=now - timedelta(minutes=5),
+        updated_at=now - timedelta(seconds=5),
+        worker="another-machine:4243",
+    )
     with uow:
         uow.jobs.add(silent)
         uow.jobs.add(beating)
@@ -128,8 +143,13 @@ def test_the_runner_beats_while_the_job_runs(
     uow: UnitOfWork, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(jobs, "HEARTBEAT_EVERY", 0.05)
-    job = Job(id="beat", kind="design", params={}, state=JobState.RUNNING,
-              updated_at=datetime.now(UTC) - timedelta(seconds=30))
+    job = Job(
+        id="beat",
+        kind="design",
+        params={},
+        state=JobState.RUNNING,
+        updated_at=datetime.now(UTC) - timedelta(seconds=30),
+    )
     with uow:
         uow.jobs.add(job)
         uow.commit()
@@ -157,7 +177,9 @@ def test_a_queue_worker_killed_midway_fails_its_job_and_the_next_job_runs(
     before = snapshot(db_url)
     worker = subprocess.Popen(
         [sys.executable, "-m", "territorial.cli.main", "worker"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
         job_id = _submit(grid, "On the queue", 120)

@@ -20,17 +20,33 @@ from territorial.services import jobs
 from territorial.services.design import DesignRequest
 from territorial.storage import UnitOfWork
 
-DESIGN = ("design", "-p", "8", "--segment", "region", "--balance", "potential",
-          "--iterations", "60", "--seed", "3", "--time-limit", "900")
+DESIGN = (
+    "design",
+    "-p",
+    "8",
+    "--segment",
+    "region",
+    "--balance",
+    "potential",
+    "--iterations",
+    "60",
+    "--seed",
+    "3",
+    "--time-limit",
+    "900",
+)
 
 
 @pytest.fixture
 def regions(run: Run, tmp_path: Path) -> Run:
     """480 accounts on a grid in three regions; A, designed first, is the largest."""
     rows = ["external_id,name,latitude,longitude,potential,region"]
-    rows += [f"G{i:02d}{j:02d},Grid {i}-{j},{40 + i * 0.05:.2f},{-90 + j * 0.05:.2f},"
-             f"{1 + (i * j) % 4},{'A' if i < 12 else 'B' if i < 18 else 'C'}"
-             for i in range(24) for j in range(20)]
+    rows += [
+        f"G{i:02d}{j:02d},Grid {i}-{j},{40 + i * 0.05:.2f},{-90 + j * 0.05:.2f},"
+        f"{1 + (i * j) % 4},{'A' if i < 12 else 'B' if i < 18 else 'C'}"
+        for i in range(24)
+        for j in range(20)
+    ]
     path = tmp_path / "regions.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     assert run("import", "accounts", path).exit_code == 0
@@ -38,8 +54,11 @@ def regions(run: Run, tmp_path: Path) -> Run:
 
 
 def _worker() -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "territorial.cli.main", "worker", "--burst"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-m", "territorial.cli.main", "worker", "--burst"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def test_segments_run_on_two_workers_and_plan_as_one_process_does(
@@ -86,8 +105,9 @@ def test_a_segment_whose_design_ended_is_cancelled_not_run(uow: UnitOfWork) -> N
     params = jobs.request_params(DesignRequest(name="Gone", territories=4, segment="region"))
     parent = Job(id="parent", kind="design", params=params, state=JobState.FAILED)
     task = {"segment": "B", "territories": 2, "time_limit": 5.0}
-    child = Job(id="child", kind="segment",
-                params={**params, jobs.PARENT: "parent", jobs.TASK: task})
+    child = Job(
+        id="child", kind="segment", params={**params, jobs.PARENT: "parent", jobs.TASK: task}
+    )
     with uow:
         uow.jobs.add(parent)
         uow.jobs.add(child)
@@ -95,5 +115,7 @@ def test_a_segment_whose_design_ended_is_cancelled_not_run(uow: UnitOfWork) -> N
     ran = jobs.run(uow, "child")
     assert ran.state is JobState.CANCELLED and ran.result is None
     assert ran.error is not None and "job parent ended (failed)" in ran.error
-    assert jobs.run_queued(str(uow.engine.url.render_as_string(hide_password=False)),
-                           "child") == "cancelled"  # a worker that gets it later skips it
+    assert (
+        jobs.run_queued(str(uow.engine.url.render_as_string(hide_password=False)), "child")
+        == "cancelled"
+    )  # a worker that gets it later skips it

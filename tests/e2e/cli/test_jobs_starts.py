@@ -19,16 +19,32 @@ from territorial.services.design import DesignRequest, plan_design
 from territorial.storage import UnitOfWork
 
 SEED, STARTS = 3, 3
-DESIGN = ("design", "-p", "4", "--balance", "potential", "--iterations", "20",
-          "--seed", str(SEED), "--starts", str(STARTS), "--time-limit", "120")
+DESIGN = (
+    "design",
+    "-p",
+    "4",
+    "--balance",
+    "potential",
+    "--iterations",
+    "20",
+    "--seed",
+    str(SEED),
+    "--starts",
+    str(STARTS),
+    "--time-limit",
+    "120",
+)
 
 
 @pytest.fixture
 def grid(run: Run, tmp_path: Path) -> Run:
     """300 accounts on a grid."""
     rows = ["external_id,name,latitude,longitude,potential"]
-    rows += [f"G{i:02d}{j:02d},Grid {i}-{j},{40 + i * 0.05:.2f},{-90 + j * 0.05:.2f},"
-             f"{1 + (i * j) % 4}" for i in range(20) for j in range(15)]
+    rows += [
+        f"G{i:02d}{j:02d},Grid {i}-{j},{40 + i * 0.05:.2f},{-90 + j * 0.05:.2f},{1 + (i * j) % 4}"
+        for i in range(20)
+        for j in range(15)
+    ]
     path = tmp_path / "grid.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     assert run("import", "accounts", path).exit_code == 0
@@ -50,8 +66,9 @@ def test_the_starts_keep_the_best_single_seed_plan_here_and_on_two_workers(
     assert here.exit_code == 0, here.output
     # the same designs one seed at a time: the best of them is the plan kept
     uow = UnitOfWork.open(db_url)
-    single = DesignRequest(name="One", territories=4, balance=("potential",), iterations=20,
-                           time_limit=120)
+    single = DesignRequest(
+        name="One", territories=4, balance=("potential",), iterations=20, time_limit=120
+    )
     plans = []
     for seed in range(SEED, SEED + STARTS):
         request = starts.with_seed(single, seed)

@@ -35,18 +35,49 @@ def test_assign_size_and_apply(demo_db: str) -> None:
 
 
 def test_quota_goals_plan_monitor_exports(demo_db: str, tmp_path: Path) -> None:
-    out = json.loads(run(demo_db, "quota", "set", "--period", "2026", "--total", "12000000",
-                         "--method", "blend", "--weights", "potential=0.6,history=0.4",
-                         "--round", "1000", "--override", "West-1=1000000", "--json"))  # fmt: skip
+    out = json.loads(
+        run(
+            demo_db,
+            "quota",
+            "set",
+            "--period",
+            "2026",
+            "--total",
+            "12000000",
+            "--method",
+            "blend",
+            "--weights",
+            "potential=0.6,history=0.4",
+            "--round",
+            "1000",
+            "--override",
+            "West-1=1000000",
+            "--json",
+        )
+    )
     assert sum(Decimal(t["quota"]) for t in out["territories"]) == Decimal(12000000)
     shown = json.loads(run(demo_db, "quota", "show", "--period", "2026", "--json"))
     assert shown["sum"] == "12000000"
     assert {t["territory"]: t["quota"] for t in shown["territories"]}["West-1"] == "1000000"
     assert sum(Decimal(v) for v in shown["reps"].values()) == Decimal(12000000)
 
-    run(demo_db, "goals", "add", "--territory", "East-2", "--metric", "revenue",
-        "--baseline", "0", "--target", "2000000", "--start", "2026-01-01",
-        "--due", "2026-12-31")  # fmt: skip
+    run(
+        demo_db,
+        "goals",
+        "add",
+        "--territory",
+        "East-2",
+        "--metric",
+        "revenue",
+        "--baseline",
+        "0",
+        "--target",
+        "2000000",
+        "--start",
+        "2026-01-01",
+        "--due",
+        "2026-12-31",
+    )
     goals = json.loads(run(demo_db, "goals", "list", "--as-of", "2026-10-31", "--json"))
     assert goals[0]["status"] in {"achieved", "on_track", "at_risk", "behind"}
     assert goals[0]["actual"] > 0
@@ -57,14 +88,16 @@ def test_quota_goals_plan_monitor_exports(demo_db: str, tmp_path: Path) -> None:
     assert sum(plan["tiers"].values()) == plan["accounts"] > 0
     assert len(plan["seasonal_calendar"]["months"]) == 12
 
-    mon = json.loads(run(demo_db, "monitor", "--period", "2026-Q3", "--as-of", "2026-10-31",
-                         "--json"))  # fmt: skip
+    mon = json.loads(
+        run(demo_db, "monitor", "--period", "2026-Q3", "--as-of", "2026-10-31", "--json")
+    )
     assert len(mon["territories"]) == 15 and mon["company"]["actual"] > 0
     table = run(demo_db, "monitor", "--period", "2026-Q3", "--as-of", "2026-10-31")
     assert "company" in table and "Alerts" in table
 
-    files = {k: tmp_path / f"{k}.csv" for k in ("quotas", "assignments-reps", "goals",
-                                                 "attainment")}  # fmt: skip
+    files = {
+        k: tmp_path / f"{k}.csv" for k in ("quotas", "assignments-reps", "goals", "attainment")
+    }
     for kind, path in files.items():
         extra = ["--period", "2026-Q3", "--as-of", "2026-10-31"] if kind == "attainment" else []
         run(demo_db, "export", kind, "-o", str(path), *extra)
@@ -79,13 +112,15 @@ def _recompute_attainment(db: str, quotas_csv: Path, attainment_csv: Path) -> No
             if r["period"] == "2026" and r["slice"] in ("2026-07", "2026-08", "2026-09"):
                 quota[r["territory"]] += Decimal(r["quota"])
     con = sqlite3.connect(db)
-    actual = dict(con.execute(
-        "select t.name, sum(s.amount) from sales s "
-        "join assignments a on a.account_id = s.account_id "
-        "join scenarios sc on sc.id = a.scenario_id and sc.status = 'active' "
-        "join territories t on t.id = a.territory_id "
-        "where s.date between '2026-07-01' and '2026-09-30' group by t.name"
-    ).fetchall())  # fmt: skip
+    actual = dict(
+        con.execute(
+            "select t.name, sum(s.amount) from sales s "
+            "join assignments a on a.account_id = s.account_id "
+            "join scenarios sc on sc.id = a.scenario_id and sc.status = 'active' "
+            "join territories t on t.id = a.territory_id "
+            "where s.date between '2026-07-01' and '2026-09-30' group by t.name"
+        ).fetchall()
+    )
     con.close()
     with attainment_csv.open() as fh:
         rows = [r for r in csv.DictReader(fh) if r["level"] == "territory"]
@@ -99,8 +134,10 @@ def _recompute_attainment(db: str, quotas_csv: Path, attainment_csv: Path) -> No
 
 def test_actuals_import_cli(demo_db: str, tmp_path: Path) -> None:
     good = tmp_path / "orders.csv"
-    good.write_text("Account ID,Order Date,Amount,Order ID\n"
-                    "ACC-00001,2026-11-02,500,SO-1\nACC-00002,2026-11-03,250,SO-2\n")  # fmt: skip
+    good.write_text(
+        "Account ID,Order Date,Amount,Order ID\n"
+        "ACC-00001,2026-11-02,500,SO-1\nACC-00002,2026-11-03,250,SO-2\n"
+    )
     bad = tmp_path / "bad.csv"
     bad.write_text("Account ID,Order Date,Amount\nACC-00001,2026-11-02,abc\n")
     con = sqlite3.connect(demo_db)

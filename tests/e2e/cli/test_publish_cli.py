@@ -52,8 +52,21 @@ def assignments(db: str, scenario: str, path: Path) -> dict[str, str]:
 
 
 def test_approve_publish_quota_history_and_monitor(demo_db: str, tmp_path: Path) -> None:
-    run(demo_db, "quota", "set", "--period", "2026", "--total", "12000000", "--method", "blend",
-        "--weights", "potential=0.6,history=0.4", "--round", "1000")  # fmt: skip
+    run(
+        demo_db,
+        "quota",
+        "set",
+        "--period",
+        "2026",
+        "--total",
+        "12000000",
+        "--method",
+        "blend",
+        "--weights",
+        "potential=0.6,history=0.4",
+        "--round",
+        "1000",
+    )
     draft(demo_db, "Next", every=25)  # 100 of the 2,500 accounts change territory
     out = run(demo_db, "scenario", "approve", "Next")
     assert "Approved Next" in out
@@ -82,8 +95,9 @@ def test_approve_publish_quota_history_and_monitor(demo_db: str, tmp_path: Path)
         before = Decimal(carried["before"].get(terr, "0"))
         assert Decimal(after) - before == net.get(terr, Decimal(0))
 
-    statuses = {s["name"]: s["status"] for s in json.loads(run(demo_db, "scenarios", "list",
-                                                                "--json"))}  # fmt: skip
+    statuses = {
+        s["name"]: s["status"] for s in json.loads(run(demo_db, "scenarios", "list", "--json"))
+    }
     assert statuses == {"Current": "archived", "Next": "active"}
     shown = json.loads(run(demo_db, "quota", "show", "--json"))
     assert shown["scenario"] == "Next" and shown["sum"] == "12000000"
@@ -98,11 +112,11 @@ def test_approve_publish_quota_history_and_monitor(demo_db: str, tmp_path: Path)
 
     assert "archived" in fail(demo_db, "publish", "Current", "--effective", "2026-09-01")
     draft(demo_db, "Later", every=100)
-    assert "before 'Next' takes effect" in fail(demo_db, "publish", "Later", "--effective",
-                                                "2026-06-30", "--force")  # fmt: skip
+    assert "before 'Next' takes effect" in fail(
+        demo_db, "publish", "Later", "--effective", "2026-06-30", "--force"
+    )
 
-    mon = json.loads(run(demo_db, "monitor", "--period", "2026", "--as-of", "2026-10-31",
-                         "--json"))  # fmt: skip
+    mon = json.loads(run(demo_db, "monitor", "--period", "2026", "--as-of", "2026-10-31", "--json"))
     assert mon["scenario"] == "Next" and mon["company"]["quota"] == pytest.approx(12_000_000)
     assert not [a for a in mon["alerts"] if a["kind"] == "drift"]
     assert any("publish snapshot" in n for n in mon["notes"])
@@ -111,9 +125,22 @@ def test_approve_publish_quota_history_and_monitor(demo_db: str, tmp_path: Path)
 
 def test_monitor_rebalance(demo_db: str) -> None:
     run(demo_db, "quota", "set", "--period", "2027", "--total", "13000000")
-    mon = json.loads(run(demo_db, "monitor", "--period", "2027-Q1", "--as-of", "2027-02-01",
-                         "--rebalance", "--max-moves", "5%", "--time-limit", "5",
-                         "--json"))  # fmt: skip
+    mon = json.loads(
+        run(
+            demo_db,
+            "monitor",
+            "--period",
+            "2027-Q1",
+            "--as-of",
+            "2027-02-01",
+            "--rebalance",
+            "--max-moves",
+            "5%",
+            "--time-limit",
+            "5",
+            "--json",
+        )
+    )
     proposal = mon["rebalance"]
     name = f"Rebalance {date.today().isoformat()}"
     assert proposal["scenario"] == name and proposal["base"] == mon["scenario"]
@@ -125,9 +152,21 @@ def test_monitor_rebalance(demo_db: str) -> None:
     worst = measures["potential"]
     assert worst["worst_deviation_after"] <= worst["worst_deviation_before"]
     assert proposal["revenue_moved"] == pytest.approx(sum(m["revenue"] for m in proposal["moves"]))
-    statuses = {s["name"]: s["status"] for s in json.loads(run(demo_db, "scenarios", "list",
-                                                                "--json"))}  # fmt: skip
+    statuses = {
+        s["name"]: s["status"] for s in json.loads(run(demo_db, "scenarios", "list", "--json"))
+    }
     assert statuses[name] == "draft"
-    text = run(demo_db, "monitor", "--period", "2027-Q1", "--as-of", "2027-02-01",
-               "--rebalance", "--max-moves", "20", "--time-limit", "1")  # fmt: skip
+    text = run(
+        demo_db,
+        "monitor",
+        "--period",
+        "2027-Q1",
+        "--as-of",
+        "2027-02-01",
+        "--rebalance",
+        "--max-moves",
+        "20",
+        "--time-limit",
+        "1",
+    )
     assert "Rebalance proposal" in text and f"{name} (2)" in text

@@ -16,8 +16,9 @@ def _draft(db_url: str, name: str) -> None:
     with uow:
         active = uow.scenarios.get(uow.scenarios.active_name() or "")
         assert active is not None
-        uow.scenarios.save(Scenario(name, territories=active.territories,
-                                    assignments=dict(active.assignments)))
+        uow.scenarios.save(
+            Scenario(name, territories=active.territories, assignments=dict(active.assignments))
+        )
         uow.commit()
 
 

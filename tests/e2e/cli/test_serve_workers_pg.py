@@ -35,15 +35,31 @@ def _free_port() -> int:
 def serving(url: str, workers: int, tmp: Path) -> Iterator[str]:
     """``territorial serve --db URL --workers N`` in a process of its own; the base URL."""
     port = _free_port()
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get(
-        "PYTHONPATH", "")])}  # fmt: skip
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
+    }
     env.pop("TERRITORIAL_DB", None)
     log = (tmp / "serve.log").open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "territorial.cli.entry", "serve", "--db", url,
-         "--workers", str(workers), "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, env=env, cwd=tmp, start_new_session=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "territorial.cli.entry",
+            "serve",
+            "--db",
+            url,
+            "--workers",
+            str(workers),
+            "--port",
+            str(port),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+        cwd=tmp,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90

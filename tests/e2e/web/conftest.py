@@ -28,9 +28,14 @@ DRAFT = "Draft B"
 DRAFT_UNASSIGNED = 25
 CHROMIUM = os.environ.get("TERRITORIAL_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SCREENS = Path(__file__).resolve().parent / "__screens__"
 
 
@@ -74,7 +79,6 @@ def uow(demo_db: str) -> UnitOfWork:
 def client(demo_db: str) -> Iterator[TestClient]:
     with logged_in(demo_db) as test_client:
         yield test_client
-
 
 
 @pytest.fixture(scope="session")

@@ -126,11 +126,14 @@ def test_login_needs_the_right_password_and_is_throttled(small_db: str) -> None:
     with TestClient(create_app(small_db), base_url=BASE) as client:
         token = csrf_of(client.get("/login").text)
         for _ in range(MAX_FAILURES):
-            wrong = client.post("/login", data={"username": "throttled", "password": "nope-nope",
-                                                "csrf_token": token})  # fmt: skip
+            wrong = client.post(
+                "/login",
+                data={"username": "throttled", "password": "nope-nope", "csrf_token": token},
+            )
             assert wrong.status_code == 401 and "wrong user name or password" in wrong.text
-        right = client.post("/login", data={"username": "throttled", "password": PASSWORD,
-                                            "csrf_token": token})  # fmt: skip
+        right = client.post(
+            "/login", data={"username": "throttled", "password": PASSWORD, "csrf_token": token}
+        )
         assert right.status_code == 401 and "too many failed logins" in right.text
         assert client.get("/api/overview").status_code == 401
 
@@ -148,10 +151,14 @@ def test_a_login_redirect_never_leaves_the_site(client: TestClient) -> None:
     token = csrf_of(client.get("/login?next=//evil.example/x").text)
     response = client.post(
         "/login",
-        data={"username": "manager", "password": PASSWORD, "csrf_token": token,
-              "next": "//evil.example/x"},
+        data={
+            "username": "manager",
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "//evil.example/x",
+        },
         follow_redirects=False,
-    )  # fmt: skip
+    )
     assert response.status_code == 303 and response.headers["location"] == "/"
 
 
@@ -164,8 +171,10 @@ def test_a_rep_lands_on_their_own_view_and_cannot_reach_the_rest(client: TestCli
 def test_a_foreign_host_header_is_refused(small_db: str) -> None:
     with TestClient(create_app(small_db), base_url="http://evil.example") as client:
         assert client.get("/login").status_code == 400
-    with TestClient(create_app(small_db, hosts=["territory.example.com"]),
-                    base_url="http://territory.example.com") as client:  # fmt: skip
+    with TestClient(
+        create_app(small_db, hosts=["territory.example.com"]),
+        base_url="http://territory.example.com",
+    ) as client:
         assert client.get("/login").status_code == 200
 
 
@@ -190,8 +199,9 @@ def test_no_template_or_script_writes_a_style_attribute() -> None:
         assert not re.search(r"<style\b", text, re.I), f"{template.name}: <style> element"
     for script in (web / "static").glob("*.js"):  # HTML built in scripts, too
         text = script.read_text(encoding="utf-8")
-        assert not re.search(r"""\sstyle\s*=\s*["'$]|setAttribute\(\s*["']style""", text), \
+        assert not re.search(r"""\sstyle\s*=\s*["'$]|setAttribute\(\s*["']style""", text), (
             f"{script.name}: style attribute"
+        )
 
 
 def test_no_template_has_inline_script_or_event_handlers() -> None:
@@ -206,12 +216,16 @@ def test_no_template_has_inline_script_or_event_handlers() -> None:
 
 def test_an_admin_adds_and_disables_a_user_in_the_browser_forms(client: TestClient) -> None:
     log_in(client, "admin")
-    added = client.post("/users", data={"username": "newbie", "password": "newbie-pass-1",
-                                        "role": "manager"}, follow_redirects=False)  # fmt: skip
+    added = client.post(
+        "/users",
+        data={"username": "newbie", "password": "newbie-pass-1", "role": "manager"},
+        follow_redirects=False,
+    )
     assert added.status_code == 303
     assert "newbie" in client.get("/users").text
-    refused = client.post("/users", data={"username": "newbie", "password": "newbie-pass-1",
-                                          "role": "manager"})  # fmt: skip
+    refused = client.post(
+        "/users", data={"username": "newbie", "password": "newbie-pass-1", "role": "manager"}
+    )
     assert refused.status_code == 400 and "already exists" in refused.text
     with TestClient(create_app(client.app.state.workspace.url), base_url=BASE) as other:
         log_in(other, "newbie", "newbie-pass-1")

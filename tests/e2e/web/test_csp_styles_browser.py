@@ -32,8 +32,10 @@ def server(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[s
 def tab(browser: Any, server: str) -> Iterator[Tab]:
     opened = Tab(browser, server)
     violations: list[str] = []
-    opened.page.on("console", lambda m: violations.append(m.text)
-                   if "Content Security Policy" in m.text else None)  # fmt: skip
+    opened.page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     yield opened
     assert not violations, violations[:3]
     opened.check()
@@ -46,30 +48,34 @@ def test_overview_bars_are_as_wide_as_their_share(tab: Tab) -> None:
     assert bars.count() >= 10
     shares = [float(bars.nth(i).get_attribute("data-width") or "nan") for i in range(bars.count())]
     widths = page.eval_on_selector_all(
-        ".bar[data-width]", "els => els.map(e => e.getBoundingClientRect().width)")
+        ".bar[data-width]", "els => els.map(e => e.getBoundingClientRect().width)"
+    )
     column = page.eval_on_selector(".bar-col", "e => e.getBoundingClientRect().width")
     assert max(shares) == 100
     for share, width in zip(shares, widths, strict=True):
         assert width == pytest.approx(share / 100 * column, abs=column * 0.05 + 2)
 
 
-def test_map_legend_labels_and_heat_steps_keep_their_colours(
-    tab: Tab, screens: Path
-) -> None:
+def test_map_legend_labels_and_heat_steps_keep_their_colours(tab: Tab, screens: Path) -> None:
     page = tab.open("/map")
     page.wait_for_selector("#legend li .map-swatch", timeout=TIMEOUT_MS)
     swatches = page.eval_on_selector_all(
-        "#legend li .map-swatch", "els => els.map(e => getComputedStyle(e).backgroundColor)")
+        "#legend li .map-swatch", "els => els.map(e => getComputedStyle(e).backgroundColor)"
+    )
     assert len(set(swatches)) > 5 and "rgba(0, 0, 0, 0)" not in swatches
-    steps = page.eval_on_selector_all(".map-heat-step:not(.map-ws-step)",
-                                      "els => els.map(e => getComputedStyle(e).backgroundColor)")
+    steps = page.eval_on_selector_all(
+        ".map-heat-step:not(.map-ws-step)",
+        "els => els.map(e => getComputedStyle(e).backgroundColor)",
+    )
     assert len(steps) == 6 and len(set(steps)) == 6 and steps[0] == "rgb(255, 255, 178)"
     page.wait_for_selector(".map-label span", timeout=TIMEOUT_MS)
     borders = page.eval_on_selector_all(
-        ".map-label span", "els => els.map(e => getComputedStyle(e).borderTopColor)")
+        ".map-label span", "els => els.map(e => getComputedStyle(e).borderTopColor)"
+    )
     assert len(set(borders)) > 5
     reps = page.eval_on_selector_all(
-        ".tm-rep span", "els => els.map(e => getComputedStyle(e).backgroundColor)")
+        ".tm-rep span", "els => els.map(e => getComputedStyle(e).backgroundColor)"
+    )
     assert reps and "rgba(0, 0, 0, 0)" not in reps
     page.wait_for_timeout(500)
     page.screenshot(path=str(screens / "csp-map.png"))
@@ -80,14 +86,17 @@ def test_monitor_charts_take_their_heights(tab: Tab, screens: Path) -> None:
     page.wait_for_selector("canvas[data-ready]", timeout=TIMEOUT_MS)
     boxes = page.eval_on_selector_all(
         ".pl-chart[data-height]",
-        "els => els.map(e => [Number(e.dataset.height), e.getBoundingClientRect().height])")
+        "els => els.map(e => [Number(e.dataset.height), e.getBoundingClientRect().height])",
+    )
     assert len(boxes) == 3
     assert len({asked for asked, _ in boxes}) > 1  # sized by their rows: can fail
     for asked, height in boxes:
         assert height == pytest.approx(max(asked, 160), abs=1)
     page.wait_for_timeout(300)
-    wide = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth, "
-                         "[...document.querySelectorAll('.pl-chart')].map(e => "
-                         "Math.round(e.getBoundingClientRect().right))]")
+    wide = page.evaluate(
+        "[document.documentElement.scrollWidth, window.innerWidth, "
+        "[...document.querySelectorAll('.pl-chart')].map(e => "
+        "Math.round(e.getBoundingClientRect().right))]"
+    )
     assert wide[0] <= wide[1], wide  # no chart pushes the page wider than the window
     page.screenshot(path=str(screens / "csp-monitor.png"))

@@ -52,7 +52,9 @@ def test_reports_and_maps_download_through_jobs(
         target = tmp_path / info.value.suggested_filename
         info.value.save_as(target)
         assert target.suffix == ".kml"
-        placemarks = ET.parse(target).getroot().findall(".//{http://www.opengis.net/kml/2.2}Placemark")
+        placemarks = (
+            ET.parse(target).getroot().findall(".//{http://www.opengis.net/kml/2.2}Placemark")
+        )
         assert len(placemarks) == 15 + 2500  # the demo's territories and accounts
 
         page = tab.open("/exports")

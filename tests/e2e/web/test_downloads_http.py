@@ -110,8 +110,10 @@ def test_salesforce_zip_when_every_rep_has_a_user_id(tmp_path: Path) -> None:
     db = str(tmp_path / "crm.db")
     uow = UnitOfWork.open(db)
     reps = tmp_path / "reps.csv"
-    reps.write_text((CRM / "sf_reps.csv").read_text(encoding="utf-8").replace(
-        "R-3,", "005000000000003AAA,"), encoding="utf-8")
+    reps.write_text(
+        (CRM / "sf_reps.csv").read_text(encoding="utf-8").replace("R-3,", "005000000000003AAA,"),
+        encoding="utf-8",
+    )
     import_reps(uow, reps)
     accounts = tmp_path / "accounts.csv"
     accounts.write_text((CRM / "sf_accounts.csv").read_text(encoding="utf-8"), encoding="utf-8")
@@ -128,10 +130,15 @@ def test_the_job_page_shows_a_file_being_built(tmp_path: Path) -> None:
     db = str(tmp_path / "crm.db")
     uow = UnitOfWork.open(db)
     now = datetime.now(UTC)
-    running = Job(id="building", kind="report", state=JobState.RUNNING,
-                  params={"what": "compare", "suffix": "pdf", "other": "Next"},
-                  progress={"stage": "building", "expected_seconds": 1000.0},
-                  started_at=now - timedelta(seconds=500), updated_at=now)
+    running = Job(
+        id="building",
+        kind="report",
+        state=JobState.RUNNING,
+        params={"what": "compare", "suffix": "pdf", "other": "Next"},
+        progress={"stage": "building", "expected_seconds": 1000.0},
+        started_at=now - timedelta(seconds=500),
+        updated_at=now,
+    )
     with uow:
         uow.jobs.add(running)
         uow.commit()

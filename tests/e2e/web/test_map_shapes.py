@@ -50,8 +50,19 @@ def test_map_twin_has_a_shape_per_territory_and_neighbours_differ(client: TestCl
     assert data["by"] == "account"
     columns = data["accounts"]
     n = data["counts"]["accounts"]
-    for key in ("id", "name", "lat", "lon", "territory", "potential", "revenue", "tier",
-                "industry", "status", "last_visit"):
+    for key in (
+        "id",
+        "name",
+        "lat",
+        "lon",
+        "territory",
+        "potential",
+        "revenue",
+        "tier",
+        "industry",
+        "status",
+        "last_visit",
+    ):
         assert len(columns[key]) == n, key
     assert sum(data["heat"]["potential"]) == pytest.approx(sum(columns["potential"]), rel=1e-6)
     assert data["white_space"]["cells"] is not None

@@ -62,11 +62,17 @@ def test_a_limited_manager_sees_their_region(carla_page: tuple[Any, str, list[st
     assert "Central-2" in monitor and "East-" not in monitor and "West-" not in monitor
     page.goto(f"{base}/map?scenario={DRAFT}")
     page.wait_for_selector('#editor[data-ready="1"]')
-    rows = set(page.locator("#balance-table tbody tr").evaluate_all(
-        "rows => rows.map(r => r.dataset.territory)"))
+    rows = set(
+        page.locator("#balance-table tbody tr").evaluate_all(
+            "rows => rows.map(r => r.dataset.territory)"
+        )
+    )
     assert rows and rows <= CENTRAL, rows
-    targets = set(page.locator("#editor select[name=territory] option").evaluate_all(
-        "options => options.map(o => o.value).filter(v => v)"))
+    targets = set(
+        page.locator("#editor select[name=territory] option").evaluate_all(
+            "options => options.map(o => o.value).filter(v => v)"
+        )
+    )
     assert targets and targets <= CENTRAL, targets
     page.goto(f"{base}/exports")
     assert page.locator("#cy-region-note").is_visible()
@@ -78,8 +84,7 @@ def test_pages_outside_the_region_are_not_found(
     carla_page: tuple[Any, str, list[str]], region_db: str
 ) -> None:
     page, base, _ = carla_page
-    for path in ("/plans/East-1", f"/accounts/{_east_account(region_db)}",
-                 "/plans/Central-1"):
+    for path in ("/plans/East-1", f"/accounts/{_east_account(region_db)}", "/plans/Central-1"):
         response = page.goto(base + path)
         assert response is not None
         if path.endswith("Central-1"):

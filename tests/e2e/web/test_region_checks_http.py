@@ -49,10 +49,17 @@ def region_db(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     with uow:
         current = uow.scenarios.get("Current")
         assert current is not None
-        uow.scenarios.save(dataclasses.replace(
-            current, name=TIGHT, status=ScenarioStatus.DRAFT, parent="Current", locks={},
-            territories=[dataclasses.replace(t) for t in current.territories],
-            balance_spec={"potential": 0.001}))  # fmt: skip
+        uow.scenarios.save(
+            dataclasses.replace(
+                current,
+                name=TIGHT,
+                status=ScenarioStatus.DRAFT,
+                parent="Current",
+                locks={},
+                territories=[dataclasses.replace(t) for t in current.territories],
+                balance_spec={"potential": 0.001},
+            )
+        )
         uow.commit()
     return path
 
@@ -125,7 +132,8 @@ def test_the_preview_of_publishing_counts_misses_outside(
     assert {m["territory"] for m in mine["balance_check"]["misses"]} <= central
     assert mine["balance_check"]["outside_region"] > 0
     assert len(every["balance_check"]["misses"]) == (
-        len(mine["balance_check"]["misses"]) + mine["balance_check"]["outside_region"])
+        len(mine["balance_check"]["misses"]) + mine["balance_check"]["outside_region"]
+    )
     assert any("outside your region" in r for r in mine["refusals"])
 
 

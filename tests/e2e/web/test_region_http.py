@@ -71,31 +71,38 @@ def test_a_move_touching_another_region_is_refused_with_the_reason(
     carla: TestClient, region_db: str
 ) -> None:
     central, east = _of(region_db, "Central-"), _of(region_db, "East-")
-    refused = carla.post(f"/api/scenarios/{DRAFT}/moves",
-                         json={"accounts": east[:1], "territory": "Central-1"})
+    refused = carla.post(
+        f"/api/scenarios/{DRAFT}/moves", json={"accounts": east[:1], "territory": "Central-1"}
+    )
     assert refused.status_code in (400, 403)
     assert "limited to region Central" in refused.json()["error"]
     assert "East-" in refused.json()["error"]
-    into_east = carla.post(f"/api/scenarios/{DRAFT}/moves",
-                           json={"accounts": central[:1], "territory": "East-1"})
+    into_east = carla.post(
+        f"/api/scenarios/{DRAFT}/moves", json={"accounts": central[:1], "territory": "East-1"}
+    )
     assert into_east.status_code in (400, 403) and "East-1" in into_east.json()["error"]
     assert stored(region_db, DRAFT).assignments[east[0]].startswith("East-")
     source = stored(region_db, DRAFT).assignments[central[0]]
     target = "Central-2" if source != "Central-2" else "Central-1"
-    allowed = carla.post(f"/api/scenarios/{DRAFT}/moves",
-                         json={"accounts": central[:1], "territory": target})
+    allowed = carla.post(
+        f"/api/scenarios/{DRAFT}/moves", json={"accounts": central[:1], "territory": target}
+    )
     assert allowed.status_code == 200, allowed.text
     assert stored(region_db, DRAFT).assignments[central[0]] == target
 
 
 def test_the_admin_sets_a_region_on_the_users_page(region_db: str) -> None:
     with logged_in(region_db, "admin", Role.ADMIN) as admin:
-        added = admin.post("/users", data={"username": "ed", "password": PASSWORD,
-                                           "role": "manager", "region": "East"},
-                           follow_redirects=False)
+        added = admin.post(
+            "/users",
+            data={"username": "ed", "password": PASSWORD, "role": "manager", "region": "East"},
+            follow_redirects=False,
+        )
         assert added.status_code == 303
-        unknown = admin.post("/users", data={"username": "bad", "password": PASSWORD,
-                                             "role": "manager", "region": "Nowhere"})
+        unknown = admin.post(
+            "/users",
+            data={"username": "bad", "password": PASSWORD, "role": "manager", "region": "Nowhere"},
+        )
         assert unknown.status_code == 400 and "no region or district" in unknown.text
         changed = admin.post("/api/users/ed/region", params={"region": "West"})
         assert changed.status_code == 200 and changed.json()["region"] == "West"
@@ -108,13 +115,17 @@ def test_compare_and_the_editor_show_only_the_region(carla: TestClient, region_d
     mixed = stored(region_db, MIXED)
     moved = carla.get("/api/compare", params={"b": MIXED}).json()
     assert [(m["from_territory"], m["to_territory"]) for m in moved["moves"]] == [
-        ("Central-1", "Central-2")]
-    assert all(set(r["territories_a"] + r["territories_b"]) <= {f"Central-{i}" for i in range(1, 6)}
-               for r in moved["reps"])
+        ("Central-1", "Central-2")
+    ]
+    assert all(
+        set(r["territories_a"] + r["territories_b"]) <= {f"Central-{i}" for i in range(1, 6)}
+        for r in moved["reps"]
+    )
     editor = carla.get(f"/api/scenarios/{MIXED}/editor").json()
     assert len(mixed.locks) == 2 and len(editor["locked"]) == 1
     assert mixed.assignments[editor["locked"][0]] == "Central-2"
-    refused = carla.post(f"/api/scenarios/{MIXED}/locks",
-                         json={"accounts": sorted(mixed.locks), "locked": "false"})
+    refused = carla.post(
+        f"/api/scenarios/{MIXED}/locks", json={"accounts": sorted(mixed.locks), "locked": "false"}
+    )
     assert refused.status_code in (400, 403) and "East-2" in refused.json()["error"]
     assert stored(region_db, MIXED).locks == mixed.locks

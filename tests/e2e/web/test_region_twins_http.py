@@ -49,8 +49,15 @@ def region_db(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     uow = open_workspace(path)
     set_quotas(uow, period=PERIOD, total=50_000_000)
     for territory in ("Central-1", "East-1"):
-        add_goal(uow, territory=territory, metric="revenue", baseline=1, target=2,
-                 due=date(2026, 12, 31), start=date(2026, 1, 1))
+        add_goal(
+            uow,
+            territory=territory,
+            metric="revenue",
+            baseline=1,
+            target=2,
+            due=date(2026, 12, 31),
+            start=date(2026, 1, 1),
+        )
         edit_plan(uow, territory, {"strategies": [f"Grow {territory}"]})
     add_user(uow, "carla", PASSWORD, Role.MANAGER, region="Central")
     with uow:
@@ -59,10 +66,17 @@ def region_db(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> str:
         moves = {}
         for source, target in (("Central-1", "Central-2"), ("East-1", "East-2")):
             moves[min(a for a, t in current.assignments.items() if t == source)] = target
-        uow.scenarios.save(dataclasses.replace(
-            current, name=MOVES, status=ScenarioStatus.DRAFT, parent="Current", locks={},
-            territories=[dataclasses.replace(t) for t in current.territories],
-            assignments={**current.assignments, **moves}))
+        uow.scenarios.save(
+            dataclasses.replace(
+                current,
+                name=MOVES,
+                status=ScenarioStatus.DRAFT,
+                parent="Current",
+                locks={},
+                territories=[dataclasses.replace(t) for t in current.territories],
+                assignments={**current.assignments, **moves},
+            )
+        )
         uow.commit()
     return path
 
@@ -120,15 +134,23 @@ TWINS: list[tuple[str, str, Callable[[dict[str, Any]], set[str]]]] = [
     (f"/quotas?period={PERIOD}", f"/api/quotas?period={PERIOD}", _quotas),
     ("/goals", "/api/goals", _goals),
     ("/plans", "/api/plans", _plans),
-    (f"/monitor?period={PERIOD}&as_of={AS_OF}", f"/api/monitor?period={PERIOD}&as_of={AS_OF}",
-     _monitor),
+    (
+        f"/monitor?period={PERIOD}&as_of={AS_OF}",
+        f"/api/monitor?period={PERIOD}&as_of={AS_OF}",
+        _monitor,
+    ),
     ("/map?scenario=Current", "/api/scenarios/Current/editor", _editor),
 ]
 
 
 @pytest.mark.parametrize(("page", "api", "shown"), TWINS, ids=[t[1] for t in TWINS])
-def test_each_twin_holds_the_region(carla: TestClient, maria: TestClient, page: str, api: str,
-                                    shown: Callable[[dict[str, Any]], set[str]]) -> None:
+def test_each_twin_holds_the_region(
+    carla: TestClient,
+    maria: TestClient,
+    page: str,
+    api: str,
+    shown: Callable[[dict[str, Any]], set[str]],
+) -> None:
     mine = carla.get(api)
     assert mine.status_code == 200, mine.text
     territories = shown(mine.json())
@@ -147,20 +169,22 @@ def test_the_totals_are_the_regions(carla: TestClient, maria: TestClient) -> Non
     assert 0 < overview["accounts"] < full["accounts"]
     assert 0 < overview["sales_rows"] < full["sales_rows"] and overview["reps"] == 5
     quota = carla.get("/api/quotas", params={"period": PERIOD}).json()["quota"]
-    assert float(quota["sum"]) == pytest.approx(sum(float(t["quota"])
-                                                    for t in quota["territories"]))
+    assert float(quota["sum"]) == pytest.approx(
+        sum(float(t["quota"]) for t in quota["territories"])
+    )
     assert float(quota["sum"]) < float(quota["total"])
     monitor = carla.get("/api/monitor", params={"period": PERIOD, "as_of": AS_OF}).json()
     assert monitor["company"]["quota"] == pytest.approx(float(quota["sum"]))
     assert monitor["scope"] == "Central"
     assert {r["rep_external_id"] for r in monitor["reps"]} == {
-        t["rep_external_id"] for t in monitor["territories"]}
+        t["rep_external_id"] for t in monitor["territories"]
+    }
 
 
-@pytest.mark.parametrize("url", ["/plans/East-1", "/api/plans/East-1",
-                                 "/plans/East-1?scenario=Current"])
-def test_a_territory_outside_is_not_found(carla: TestClient, maria: TestClient,
-                                          url: str) -> None:
+@pytest.mark.parametrize(
+    "url", ["/plans/East-1", "/api/plans/East-1", "/plans/East-1?scenario=Current"]
+)
+def test_a_territory_outside_is_not_found(carla: TestClient, maria: TestClient, url: str) -> None:
     assert carla.get(url).status_code == 404
     assert maria.get(url).status_code == 200
     assert carla.get(url.replace("East-1", "Central-1")).status_code == 200
@@ -172,8 +196,12 @@ def test_exports_hold_the_region_and_company_files_are_refused(
     listing = carla.get("/api/exports").json()
     assert listing["region"] == "Central" and listing["downloads"] == []
     assert maria.get("/api/exports").json()["downloads"]
-    for name, column in (("assignments", "territory"), ("quotas", "territory"),
-                         ("assignments-reps", "territory"), ("goals", "subject")):
+    for name, column in (
+        ("assignments", "territory"),
+        ("quotas", "territory"),
+        ("assignments-reps", "territory"),
+        ("goals", "subject"),
+    ):
         got = carla.get(f"/exports/{name}.csv")
         assert got.status_code == 200 and "Central" in got.headers["content-disposition"]
         rows = list(csv.DictReader(io.StringIO(got.text)))
@@ -181,8 +209,7 @@ def test_exports_hold_the_region_and_company_files_are_refused(
     accounts = list(csv.DictReader(io.StringIO(carla.get("/exports/accounts.csv").text)))
     overview = carla.get("/api/overview").json()
     assert len(accounts) == overview["accounts"]
-    for url in ("/downloads/hubspot.csv", "/downloads/geojson.geojson",
-                "/reports/assessment.html"):
+    for url in ("/downloads/hubspot.csv", "/downloads/geojson.geojson", "/reports/assessment.html"):
         refused = carla.get(url)
         assert refused.status_code == 403, url
         assert "whole company" in refused.text
@@ -196,7 +223,8 @@ def test_the_publish_preview_holds_the_region(carla: TestClient, maria: TestClie
     moved = {(x["from"], x["to"]) for q in everyone for x in q["transfers"]}
     assert moved == {("Central-1", "Central-2"), ("East-1", "East-2")}
     assert {(x["from"], x["to"]) for q in mine for x in q["transfers"]} == {
-        ("Central-1", "Central-2")}
+        ("Central-1", "Central-2")
+    }
     assert all(set(q["before"]) | set(q["after"]) <= CENTRAL for q in mine)
     page = carla.get(f"/scenarios/{MOVES}")
     assert page.status_code == 200

@@ -50,11 +50,18 @@ def test_an_upload_through_one_worker_is_confirmed_through_another(
 
 def test_an_expired_upload_is_gone_for_every_worker(db_url: str) -> None:
     uow = open_workspace(db_url)
-    old = uploads.keep_upload(uow, CSV.encode(), name="old.csv", kind="accounts",
-                              options={}, now=datetime.now(UTC) - timedelta(days=2))
+    old = uploads.keep_upload(
+        uow,
+        CSV.encode(),
+        name="old.csv",
+        kind="accounts",
+        options={},
+        now=datetime.now(UTC) - timedelta(days=2),
+    )
     assert uploads.find_upload(uow, old.token) is None  # past its expiry
-    fresh = uploads.keep_upload(uow, CSV.encode(), name="new.csv", kind="accounts",
-                                options={"mapping": {}})
+    fresh = uploads.keep_upload(
+        uow, CSV.encode(), name="new.csv", kind="accounts", options={"mapping": {}}
+    )
     with uow:
         assert uow.uploads.tokens() == [fresh.token]  # the expired one was pruned
     found = uploads.find_upload(uow, fresh.token)

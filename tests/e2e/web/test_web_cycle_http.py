@@ -199,19 +199,29 @@ def test_a_manager_approves_and_publishes_a_plan_that_meets_its_tolerances(ws: s
     uow = open_workspace(ws)
     with uow:
         current = resolve_scenario(uow, None)
-        uow.scenarios.save(dataclasses.replace(
-            current, name="Clean", status=ScenarioStatus.DRAFT, parent=current.name,
-            territories=[dataclasses.replace(t) for t in current.territories],
-            assignments=dict(current.assignments), locks={}, balance_spec={}, version=0,
-        ))  # fmt: skip
+        uow.scenarios.save(
+            dataclasses.replace(
+                current,
+                name="Clean",
+                status=ScenarioStatus.DRAFT,
+                parent=current.name,
+                territories=[dataclasses.replace(t) for t in current.territories],
+                assignments=dict(current.assignments),
+                locks={},
+                balance_spec={},
+                version=0,
+            )
+        )
         uow.commit()
     with logged_in(ws, "manager", Role.MANAGER) as manager:
         assert manager.post("/scenarios/Clean/approve", data={}).status_code in (200, 303)
         published = manager.post("/api/scenarios/Clean/publish", json={"effective": "2026-07-01"})
         assert published.status_code == 200, published.text
         log = manager.get("/api/audit", params={"target": "Clean"}).json()["entries"]
-        assert [(e["action"], e["actor"]) for e in log] == [("publish", "manager"),
-                                                            ("approve", "manager")]  # fmt: skip
+        assert [(e["action"], e["actor"]) for e in log] == [
+            ("publish", "manager"),
+            ("approve", "manager"),
+        ]
     assert scenario_in(ws, None).name == "Clean"
 
 

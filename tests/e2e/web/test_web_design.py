@@ -46,17 +46,20 @@ def test_the_api_runs_a_design_as_a_job_and_refuses_bad_fields(
 ) -> None:
     base = design_server
     before = http.get(f"{base}/api/jobs").json()["jobs"]
-    for fields, reason in (({"territories": 5}, "name"),
-                           ({"name": "X", "territories": 0}, "territories"),
-                           ({"name": "X", "by": "state"}, "by"),
-                           ({"name": "X", "tolerance": "lots"}, "tolerance"),
-                           ({"name": "Current"}, "exists")):
+    for fields, reason in (
+        ({"territories": 5}, "name"),
+        ({"name": "X", "territories": 0}, "territories"),
+        ({"name": "X", "by": "state"}, "by"),
+        ({"name": "X", "tolerance": "lots"}, "tolerance"),
+        ({"name": "Current"}, "exists"),
+    ):
         refused = http.post(f"{base}/api/design", json=fields)
         assert refused.status_code == 400, fields
         assert reason in refused.json()["error"]
     assert http.get(f"{base}/api/jobs").json()["jobs"] == before  # nothing queued
-    started = http.post(f"{base}/api/design",
-                         json={"name": "Api", "territories": 15, "time_limit": 4})
+    started = http.post(
+        f"{base}/api/design", json={"name": "Api", "territories": 15, "time_limit": 4}
+    )
     assert started.status_code == 202
     job = _wait(http, base, started.json()["id"])
     assert job["state"] == "done", job
@@ -110,8 +113,10 @@ def test_the_tradeoff_runs_as_a_job_and_its_page_draws_the_curve(
     base = design_server
     refused = http.post(f"{base}/api/design/tradeoff", json={"caps": "0,lots"})
     assert refused.status_code == 400 and "caps" in refused.json()["error"]
-    started = http.post(f"{base}/api/design/tradeoff",
-                         json={"caps": "0,10%", "balance": "potential", "time_limit": 2})
+    started = http.post(
+        f"{base}/api/design/tradeoff",
+        json={"caps": "0,10%", "balance": "potential", "time_limit": 2},
+    )
     assert started.status_code == 202
     job = _wait(http, base, started.json()["id"])
     assert job["state"] == "done", job

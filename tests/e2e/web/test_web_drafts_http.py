@@ -60,14 +60,16 @@ def test_copy_json_makes_an_editable_draft(client: TestClient, drafts_db: str) -
 
 
 def test_copy_form_lands_on_the_draft_map_with_its_territories(
-        client: TestClient, drafts_db: str) -> None:
+    client: TestClient, drafts_db: str
+) -> None:
     name, assignments = active(drafts_db)
     page = client.get(f"/scenarios/{quote(name, safe='')}")
     assert page.status_code == 200
     assert f'action="/scenarios/{quote(name, safe="")}/copy"' in page.text
     assert 'id="cy-edit"' not in page.text  # published: no editor link, a copy form
-    response = client.post(f"/scenarios/{quote(name, safe='')}/copy", data={"name": ""},
-                           follow_redirects=False)
+    response = client.post(
+        f"/scenarios/{quote(name, safe='')}/copy", data={"name": ""}, follow_redirects=False
+    )
     assert response.status_code == 303
     target = response.headers["location"]
     draft = f"{name} (edit)"
@@ -75,14 +77,19 @@ def test_copy_form_lands_on_the_draft_map_with_its_territories(
     map_page = client.get(target)
     assert map_page.status_code == 200 and 'id="editor"' in map_page.text
     # the no-script form: the territory list is filled by the server
-    options = re.findall(r'<option value="([^"]+)">', map_page.text.split('id="editor-move"')[1]
-                         .split("</select>")[0])
+    options = re.findall(
+        r'<option value="([^"]+)">',
+        map_page.text.split('id="editor-move"')[1].split("</select>")[0],
+    )
     assert sorted(options) == sorted(set(assignments.values()))
     # and it moves accounts without scripts
     account, territory = sorted(assignments.items())[0]
     other = next(t for t in options if t != territory)
-    moved = client.post(f"/scenarios/{quote(draft, safe='')}/moves",
-                        data={"accounts": account, "territory": other}, follow_redirects=False)
+    moved = client.post(
+        f"/scenarios/{quote(draft, safe='')}/moves",
+        data={"accounts": account, "territory": other},
+        follow_redirects=False,
+    )
     assert moved.status_code == 303, moved.text
     uow = open_workspace(drafts_db)
     with uow:
@@ -103,8 +110,7 @@ def test_a_rep_cannot_copy(drafts_db: str) -> None:
     assert response.status_code == 403
 
 
-def test_delete_a_draft_from_its_page_after_confirming(
-        client: TestClient, drafts_db: str) -> None:
+def test_delete_a_draft_from_its_page_after_confirming(client: TestClient, drafts_db: str) -> None:
     active_name, _ = active(drafts_db)
     made = client.post(f"/api/scenarios/{quote(active_name, safe='')}/copy", json={"name": "To go"})
     assert made.status_code == 201, made.text
@@ -113,8 +119,9 @@ def test_delete_a_draft_from_its_page_after_confirming(
     assert 'id="cy-delete-confirm"' in page.text
     unconfirmed = client.post("/scenarios/To%20go/delete", data={}, follow_redirects=False)
     assert unconfirmed.status_code == 400 and "Not deleted" in unconfirmed.text
-    gone = client.post("/scenarios/To%20go/delete", data={"confirm": "To go"},
-                       follow_redirects=False)
+    gone = client.post(
+        "/scenarios/To%20go/delete", data={"confirm": "To go"}, follow_redirects=False
+    )
     assert gone.status_code == 303 and gone.headers["location"] == "/scenarios?deleted=To%20go"
     listing = client.get(gone.headers["location"])
     assert "To go is deleted." in listing.text
@@ -130,13 +137,25 @@ def test_delete_a_draft_from_its_page_after_confirming(
 
 def test_delete_json_twin_and_a_rep_cannot_delete(client: TestClient, drafts_db: str) -> None:
     name, _ = active(drafts_db)
-    assert client.post(f"/api/scenarios/{quote(name, safe='')}/copy",
-                       json={"name": "Twin"}).status_code == 201
+    assert (
+        client.post(
+            f"/api/scenarios/{quote(name, safe='')}/copy", json={"name": "Twin"}
+        ).status_code
+        == 201
+    )
     uow = open_workspace(drafts_db)
     with uow:
         rep_id = uow.reps.list()[0].external_id
     with logged_in(drafts_db, "rep2", Role.REP, rep_id) as rep:
         assert rep.post("/api/scenarios/Twin/delete").status_code == 403
     body = client.post("/api/scenarios/Twin/delete").json()
-    assert body == {"name": "Twin", "status": "draft", "territories": body["territories"],
-                    "accounts": body["accounts"]} and body["accounts"] > 0
+    assert (
+        body
+        == {
+            "name": "Twin",
+            "status": "draft",
+            "territories": body["territories"],
+            "accounts": body["accounts"],
+        }
+        and body["accounts"] > 0
+    )

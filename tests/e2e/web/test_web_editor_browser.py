@@ -38,8 +38,12 @@ def editor_server(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 
 def accounts_of(page: Any, territory: str) -> int:
-    return int(page.locator(f'#balance-table tr[data-territory="{territory}"] td').nth(1)
-               .inner_text().replace(",", ""))
+    return int(
+        page.locator(f'#balance-table tr[data-territory="{territory}"] td')
+        .nth(1)
+        .inner_text()
+        .replace(",", "")
+    )
 
 
 def test_box_select_move_and_undo(browser: Any, editor_server: str, screens: Path) -> None:
@@ -76,7 +80,8 @@ def test_box_select_move_and_undo(browser: Any, editor_server: str, screens: Pat
         assert other is not None
         page.mouse.click(box["x"] + other[1], box["y"] + other[2])
         page.wait_for_function(
-            f"() => document.querySelector('#editor').dataset.selected === '{selected + 1}'")
+            f"() => document.querySelector('#editor').dataset.selected === '{selected + 1}'"
+        )
         # a target territory holding none of the selected accounts
         target = page.evaluate("""() => {
             const tm = window.territorialMap, a = tm.data.accounts;
@@ -98,8 +103,9 @@ def test_box_select_move_and_undo(browser: Any, editor_server: str, screens: Pat
         assert accounts_of(page, target) == before
         assert "Undid" in page.inner_text("#editor-status")
         # the territory shapes and the legend are redrawn from the map data after the edits
-        page.wait_for_function("() => document.querySelector('#editor').dataset.shapes === '2'",
-                               timeout=MAP_TIMEOUT_MS)
+        page.wait_for_function(
+            "() => document.querySelector('#editor').dataset.shapes === '2'", timeout=MAP_TIMEOUT_MS
+        )
         legend = page.locator(f'#legend li:has-text("{target}") .count').first.inner_text()
         assert int(legend.replace(",", "")) == before
         assert int(page.get_attribute("#map", "data-territories") or 0) > 1

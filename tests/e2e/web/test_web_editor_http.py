@@ -34,10 +34,17 @@ def add_drafts(path: str, names: dict[str, str | None]) -> None:
     with uow:
         current = resolve_scenario(uow, None)
         for name, description in names.items():
-            uow.scenarios.save(dataclasses.replace(
-                current, name=name, status=ScenarioStatus.DRAFT, parent=current.name,
-                description=description, locks={},
-                territories=[dataclasses.replace(t) for t in current.territories]))
+            uow.scenarios.save(
+                dataclasses.replace(
+                    current,
+                    name=name,
+                    status=ScenarioStatus.DRAFT,
+                    parent=current.name,
+                    description=description,
+                    locks={},
+                    territories=[dataclasses.replace(t) for t in current.territories],
+                )
+            )
         uow.commit()
 
 
@@ -70,8 +77,9 @@ def stored(path: str, name: str) -> Any:
 
 
 def row(body: dict[str, Any], territory: str) -> dict[str, Any]:
-    found: dict[str, Any] = next(t for t in body["balance"]["territories"]
-                                 if t["name"] == territory)
+    found: dict[str, Any] = next(
+        t for t in body["balance"]["territories"] if t["name"] == territory
+    )
     return found
 
 
@@ -90,17 +98,20 @@ def test_move_updates_balance_storage_and_version(ed: TestClient, editor_db: str
     assert [m["name"] for m in before["balance"]["measures"]] == list(editing.DEFAULT_MEASURES)
     accounts, source, target = pick(editor_db, DRAFT, 3)
     saved_version = stored(editor_db, DRAFT).version
-    response = ed.post(f"/api/scenarios/{DRAFT}/moves",
-                       json={"accounts": accounts, "territory": target,
-                             "expect_version": before["version"]})
+    response = ed.post(
+        f"/api/scenarios/{DRAFT}/moves",
+        json={"accounts": accounts, "territory": target, "expect_version": before["version"]},
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["moved"] == 3 and body["version"] == before["version"] + 1
     assert row(body, target)["accounts"] == row(before, target)["accounts"] + 3
     assert row(body, source)["accounts"] == row(before, source)["accounts"] - 3
     assert row(body, target)["deviations"] != row(before, target)["deviations"]
-    assert all(t == body["balance"]["territories"].index(row(body, target))
-               for t in body["changed"]["territory"])
+    assert all(
+        t == body["balance"]["territories"].index(row(body, target))
+        for t in body["changed"]["territory"]
+    )
     scenario = stored(editor_db, DRAFT)
     assert all(scenario.assignments[a] == target for a in accounts)
     # a save based on the older read (CLI, another tab) is now refused; the log says who
@@ -112,8 +123,9 @@ def test_move_updates_balance_storage_and_version(ed: TestClient, editor_db: str
     editing.clear_sessions()
     fresh = state(ed)
     assert fresh["version"] == body["version"]
-    for got, want in zip(body["balance"]["territories"], fresh["balance"]["territories"],
-                         strict=True):
+    for got, want in zip(
+        body["balance"]["territories"], fresh["balance"]["territories"], strict=True
+    ):
         assert got["accounts"] == want["accounts"]
         np.testing.assert_allclose(got["totals"], want["totals"], rtol=1e-9)
         assert got["travel_km"] == pytest.approx(want["travel_km"], abs=0.11)
@@ -122,8 +134,9 @@ def test_move_updates_balance_storage_and_version(ed: TestClient, editor_db: str
 def test_undo_and_redo_follow_the_log(ed: TestClient, editor_db: str) -> None:
     accounts, source, target = pick(editor_db, DRAFT, 2)
     before = state(ed)
-    moved = ed.post(f"/api/scenarios/{DRAFT}/moves",
-                    data={"accounts": ",".join(accounts), "territory": target}).json()
+    moved = ed.post(
+        f"/api/scenarios/{DRAFT}/moves", data={"accounts": ",".join(accounts), "territory": target}
+    ).json()
     assert moved["can_undo"] == before["can_undo"] + 1 and moved["can_redo"] == 0
     undone = ed.post(f"/api/scenarios/{DRAFT}/undo", json={})
     assert undone.status_code == 200, undone.text
@@ -142,30 +155,39 @@ def test_locked_accounts_cannot_move(ed: TestClient, editor_db: str) -> None:
     locked = ed.post(f"/api/scenarios/{DRAFT}/locks", json={"accounts": accounts[:1]})
     assert locked.status_code == 200, locked.text
     assert stored(editor_db, DRAFT).locks == {accounts[0]: source}
-    refused = ed.post(f"/api/scenarios/{DRAFT}/moves",
-                      json={"accounts": accounts, "territory": target})
+    refused = ed.post(
+        f"/api/scenarios/{DRAFT}/moves", json={"accounts": accounts, "territory": target}
+    )
     assert refused.status_code == 409
     assert "locked" in refused.json()["error"] and accounts[0] in refused.json()["error"]
     assert all(stored(editor_db, DRAFT).assignments[a] == source for a in accounts)
-    unlocked = ed.post(f"/api/scenarios/{DRAFT}/locks",
-                       json={"accounts": accounts[:1], "locked": False})
+    unlocked = ed.post(
+        f"/api/scenarios/{DRAFT}/locks", json={"accounts": accounts[:1], "locked": False}
+    )
     assert unlocked.status_code == 200 and stored(editor_db, DRAFT).locks == {}
 
 
 def test_published_and_stale_edits_are_refused(ed: TestClient, editor_db: str) -> None:
     active = stored(editor_db, DRAFT).parent
     accounts, _, target = pick(editor_db, active, 1)
-    refused = ed.post(f"/api/scenarios/{active}/moves",
-                      json={"accounts": accounts, "territory": target})
+    refused = ed.post(
+        f"/api/scenarios/{active}/moves", json={"accounts": accounts, "territory": target}
+    )
     assert refused.status_code == 409 and "published alignment" in refused.json()["error"]
     assert stored(editor_db, active).assignments[accounts[0]] != target
     assert state(ed, active)["editable"] is False
-    stale = ed.post(f"/api/scenarios/{DRAFT}/moves",
-                    json={"accounts": accounts, "territory": target,
-                          "expect_version": state(ed)["version"] - 1})
+    stale = ed.post(
+        f"/api/scenarios/{DRAFT}/moves",
+        json={
+            "accounts": accounts,
+            "territory": target,
+            "expect_version": state(ed)["version"] - 1,
+        },
+    )
     assert stale.status_code == 409 and "reload" in stale.json()["error"]
-    unknown = ed.post(f"/api/scenarios/{DRAFT}/moves", json={"accounts": ["NOPE"],
-                                                             "territory": target})
+    unknown = ed.post(
+        f"/api/scenarios/{DRAFT}/moves", json={"accounts": ["NOPE"], "territory": target}
+    )
     assert unknown.status_code == 400 and "'NOPE'" in unknown.json()["error"]
     assert ed.get("/api/scenarios/Nope/editor").status_code == 404
 
@@ -183,9 +205,11 @@ def test_change_made_elsewhere_clears_the_log(ed: TestClient, editor_db: str) ->
 
 def test_form_posts_return_to_the_map(ed: TestClient, editor_db: str) -> None:
     accounts, _, target = pick(editor_db, DRAFT, 1)
-    response = ed.post(f"/scenarios/{DRAFT}/moves", data={"accounts": accounts[0],
-                                                          "territory": target},
-                       follow_redirects=False)
+    response = ed.post(
+        f"/scenarios/{DRAFT}/moves",
+        data={"accounts": accounts[0], "territory": target},
+        follow_redirects=False,
+    )
     assert response.status_code == 303
     assert response.headers["location"].startswith("/map?scenario=Edit%20HTTP&done=moved")
     page = ed.get(response.headers["location"])
@@ -207,11 +231,13 @@ def test_zip_moves_take_whole_units_and_flag_contiguity(ed: TestClient, editor_d
     lat0 = np.mean([a.latitude for a in tgt])
     lon0 = np.mean([a.longitude for a in tgt])
     mine = [a for a, t in scenario.assignments.items() if t == source]
-    far = max(mine, key=lambda a: (accounts[a].latitude - lat0) ** 2
-              + (accounts[a].longitude - lon0) ** 2)
+    far = max(
+        mine, key=lambda a: (accounts[a].latitude - lat0) ** 2 + (accounts[a].longitude - lon0) ** 2
+    )
     same_zip = [a for a in mine if accounts[a].zip == accounts[far].zip]
-    body = ed.post(f"/api/scenarios/{ZIP_DRAFT}/moves",
-                   json={"accounts": [far], "territory": target}).json()
+    body = ed.post(
+        f"/api/scenarios/{ZIP_DRAFT}/moves", json={"accounts": [far], "territory": target}
+    ).json()
     assert body["moved"] == len(same_zip) >= 1
     assert sorted(body["changed"]["accounts"]) == sorted(same_zip)
     assert target in body["contiguity"]["broken"]

@@ -16,11 +16,26 @@ from territorial.storage import UnitOfWork
 
 DRAFT = "Draft B"  # made by the demo_db fixture
 PAGES = [
-    "/", "/map", f"/map?scenario={DRAFT}", "/assess", f"/assess?scenario={DRAFT}&tolerance=0.1",
-    "/accounts", "/accounts?q=a&page=2", "/accounts/table?q=a", "/reps", "/scenarios",
-]  # fmt: skip
-TWINS = ["/api/overview", "/api/accounts", "/api/reps", "/api/scenarios", "/api/assess",
-         "/api/map", "/api/map/states"]  # fmt: skip
+    "/",
+    "/map",
+    f"/map?scenario={DRAFT}",
+    "/assess",
+    f"/assess?scenario={DRAFT}&tolerance=0.1",
+    "/accounts",
+    "/accounts?q=a&page=2",
+    "/accounts/table?q=a",
+    "/reps",
+    "/scenarios",
+]
+TWINS = [
+    "/api/overview",
+    "/api/accounts",
+    "/api/reps",
+    "/api/scenarios",
+    "/api/assess",
+    "/api/map",
+    "/api/map/states",
+]
 
 
 @pytest.mark.parametrize("url", PAGES)

@@ -57,12 +57,9 @@ def _uploads(db: str) -> list[str]:
         return uow.uploads.tokens()
 
 
-def test_a_large_import_runs_as_a_job_whose_page_shows_the_report(
-    web: TestClient, ws: str
-) -> None:
+def test_a_large_import_runs_as_a_job_whose_page_shows_the_report(web: TestClient, ws: str) -> None:
     before = state(ws)
-    page = web.post("/import", files={"file": ("big.csv", accounts_csv(ROWS).encode(),
-                                                "text/csv")})
+    page = web.post("/import", files={"file": ("big.csv", accounts_csv(ROWS).encode(), "text/csv")})
     assert page.status_code == 200 and 'id="cy-import-confirm"' in page.text
     token = page.text.split('name="token" value="')[1].split('"')[0]
     moved = web.post("/import/confirm", data={"token": token}, follow_redirects=False)
@@ -116,8 +113,9 @@ def test_an_import_job_with_a_bad_row_fails_and_imports_nothing(ws: str, tmp_pat
     uow = open_workspace(ws)
     before = state(ws)
     with acting_as(Actor("manager", Role.MANAGER)):
-        job = jobs.submit_import(uow, path, "accounts", file="bad.csv", mapping={},
-                                 allow_unlocated=False, remove=folder)
+        job = jobs.submit_import(
+            uow, path, "accounts", file="bad.csv", mapping={}, allow_unlocated=False, remove=folder
+        )
     ran = jobs.run(uow, job.id)  # in this process: the runner's own entry point
     assert ran.state.value == "failed", ran
     assert ran.error is not None and "bad.csv" in ran.error and str(folder) not in ran.error

@@ -41,15 +41,17 @@ def swipe(page: Any, points: list[tuple[float, float]]) -> None:
     x, y = points[0]
     cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
     for x, y in points[1:]:
-        cdp.send("Input.dispatchTouchEvent",
-                 {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+        cdp.send(
+            "Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]}
+        )
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
     cdp.detach()
 
 
 def test_map_and_editor_on_a_phone(browser: Any, phone_server: str, screens: Path) -> None:
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
-                                  has_touch=True)
+    context = browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -87,7 +89,8 @@ def test_map_and_editor_on_a_phone(browser: Any, phone_server: str, screens: Pat
         x, y = origin["x"] + other[1], origin["y"] + other[2]
         swipe(page, [(x - 10, y - 10), (x - 4, y - 4), (x + 4, y + 4), (x + 10, y + 10)])
         page.wait_for_function(
-            "() => Number(document.querySelector('#editor').dataset.selected) >= 2")
+            "() => Number(document.querySelector('#editor').dataset.selected) >= 2"
+        )
         assert page.evaluate(f"() => window.territorialEditor.marked[{other[0]}]") == 1
         selected = int(page.get_attribute("#editor", "data-selected") or 0)
         target = page.evaluate("""() => {

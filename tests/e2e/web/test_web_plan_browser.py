@@ -60,7 +60,6 @@ class Tab:
         self.context.close()
 
 
-
 def copy_workspace(source: str, target: str | Path) -> str:
     """A consistent copy of a SQLite workspace (its WAL included)."""
     src, dst = sqlite3.connect(source), sqlite3.connect(str(target))
@@ -129,8 +128,9 @@ def test_quotas_goals_plan_monitor_flow(
             page.click('[data-testid="pl-preview"]')
         assert "is not a year" in page.inner_text('[data-testid="pl-error"]')
         _shoot(page, screens, "quotas-error")
-        assert tab.errors == ["Failed to load resource: the server responded with a status of 400 "
-                              "(Bad Request)"]  # fmt: skip
+        assert tab.errors == [
+            "Failed to load resource: the server responded with a status of 400 (Bad Request)"
+        ]
         tab.errors.clear()
 
         # Goals: add one.
@@ -166,8 +166,9 @@ def test_quotas_goals_plan_monitor_flow(
         assert "Win hospital groups" in page.inner_text('[data-testid="pl-gsot"]')
         assert "New rival in Boston <b>" in page.inner_text('[data-testid="pl-swot"]')
         assert show_plan(uow, "East-2").plan.section("strategies") == [
-            "Win hospital groups", "Bundle service",
-        ]  # fmt: skip
+            "Win hospital groups",
+            "Bundle service",
+        ]
         _shoot(page, screens, "plan-east-2")
 
         # Monitoring: charts drawn, alerts listed.
@@ -204,9 +205,14 @@ def test_quotas_goals_plan_monitor_flow(
 
 @pytest.mark.parametrize(
     "path",
-    ["/quotas?period=2026", "/goals", "/plans/East-2", "/monitor?period=2026-Q3&as_of=2026-10-31",
-     "/reps/assignment"],
-)  # fmt: skip
+    [
+        "/quotas?period=2026",
+        "/goals",
+        "/plans/East-2",
+        "/monitor?period=2026-Q3&as_of=2026-10-31",
+        "/reps/assignment",
+    ],
+)
 def test_planning_pages_on_a_phone(
     browser: Any, plan_server: tuple[str, str], screens: Path, path: str
 ) -> None:

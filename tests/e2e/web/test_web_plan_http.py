@@ -84,15 +84,28 @@ def _scenarios(uow: UnitOfWork) -> list[str]:
 
 
 PAGES = [
-    "/reps", "/reps/assignment", f"/reps/assignment?scenario={DRAFT}&capacity_hours=38",
-    "/quotas", "/quotas?period=2026", "/goals", "/goals?as_of=2026-06-30", "/plans",
-    f"/plans?scenario={DRAFT}", f"/plans/{TERRITORY}", "/monitor?period=2026-Q3&as_of=2026-10-31",
+    "/reps",
+    "/reps/assignment",
+    f"/reps/assignment?scenario={DRAFT}&capacity_hours=38",
+    "/quotas",
+    "/quotas?period=2026",
+    "/goals",
+    "/goals?as_of=2026-06-30",
+    "/plans",
+    f"/plans?scenario={DRAFT}",
+    f"/plans/{TERRITORY}",
+    "/monitor?period=2026-Q3&as_of=2026-10-31",
     "/monitor",
-]  # fmt: skip
+]
 TWINS = [
-    "/api/reps/assignment", "/api/quotas", "/api/quotas?period=2026", "/api/goals", "/api/plans",
-    f"/api/plans/{TERRITORY}", "/api/monitor?period=2026-Q3&as_of=2026-10-31",
-]  # fmt: skip
+    "/api/reps/assignment",
+    "/api/quotas",
+    "/api/quotas?period=2026",
+    "/api/goals",
+    "/api/plans",
+    f"/api/plans/{TERRITORY}",
+    "/api/monitor?period=2026-Q3&as_of=2026-10-31",
+]
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -127,8 +140,10 @@ def test_assignment_twin_equals_services(pclient: TestClient, puow: UnitOfWork) 
     assert data["assignment"] == report
     assert data["sizing"] == sizing
     assert data["can_apply"] is False  # the active alignment
-    assert [w["reps"] for w in sizing["what_if"]] == [sizing["current_reps"] + 1,
-                                                      sizing["current_reps"] - 1]  # fmt: skip
+    assert [w["reps"] for w in sizing["what_if"]] == [
+        sizing["current_reps"] + 1,
+        sizing["current_reps"] - 1,
+    ]
     page = pclient.get("/reps/assignment").text
     for row in report["assignments"]:
         assert row["reason"].replace("'", "&#39;") in page
@@ -188,11 +203,17 @@ def test_quota_preview_stores_nothing_then_store(pclient: TestClient, puow: Unit
     assert "2027" not in _periods(puow)
     expected = quota_set_dict(
         set_quotas(
-            puow, period="2027", total="60000000", method="blend",
-            weights={"potential": 0.6, "history": 0.4}, unit="1000",
-            overrides={"East-2": "4600000"}, granularity="quarter", store=False,
+            puow,
+            period="2027",
+            total="60000000",
+            method="blend",
+            weights={"potential": 0.6, "history": 0.4},
+            unit="1000",
+            overrides={"East-2": "4600000"},
+            granularity="quarter",
+            store=False,
         )
-    )  # fmt: skip
+    )
     preview = pclient.post("/api/quotas/preview", data=QUOTA_FORM)
     assert preview.status_code == 200, preview.text
     data = preview.json()
@@ -271,10 +292,15 @@ def test_unknown_quota_period_is_404_and_bad_body_400(pclient: TestClient) -> No
 
 
 GOAL = {
-    "scope": "territory", "territory": TERRITORY, "metric": "revenue", "baseline": "0",
-    "target": "4600000", "start": "2026-01-01", "due": "2026-12-31",
+    "scope": "territory",
+    "territory": TERRITORY,
+    "metric": "revenue",
+    "baseline": "0",
+    "target": "4600000",
+    "start": "2026-01-01",
+    "due": "2026-12-31",
     "description": "Grow <b>hospitals</b>",
-}  # fmt: skip
+}
 
 
 def test_goals_add_and_list(pclient: TestClient, puow: UnitOfWork) -> None:
@@ -282,9 +308,16 @@ def test_goals_add_and_list(pclient: TestClient, puow: UnitOfWork) -> None:
     assert response.status_code == 303 and response.headers["location"].startswith("/goals?added=")
     created = pclient.post(
         "/api/goals",
-        json={"scope": "rep", "rep": "REP-001", "metric": "visits", "baseline": 0,
-              "target": 300, "start": "2026-01-01", "due": "2026-12-31"},
-    )  # fmt: skip
+        json={
+            "scope": "rep",
+            "rep": "REP-001",
+            "metric": "visits",
+            "baseline": 0,
+            "target": 300,
+            "start": "2026-01-01",
+            "due": "2026-12-31",
+        },
+    )
     assert created.status_code == 201 and created.json()["subject"] == "REP-001"
     as_of = date(2026, 9, 30)
     expected = [r.to_dict() for r in list_goals(puow, as_of)]
@@ -327,9 +360,12 @@ def test_plan_edit_escapes_and_twin_equals_service(pclient: TestClient, puow: Un
         "goals": "Grow revenue 8%\r\nKeep every A account",
         "strategies": "Win hospital groups\n<script>alert('x')</script>",
         "threats": "New rival in Boston",
-        "strengths": "", "weaknesses": "", "opportunities": "", "objectives": "",
+        "strengths": "",
+        "weaknesses": "",
+        "opportunities": "",
+        "objectives": "",
         "tactics": "Quarterly reviews",
-    }  # fmt: skip
+    }
     response = pclient.post(f"/plans/{TERRITORY}", data=form, follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == f"/plans/{TERRITORY}?saved=1"

@@ -37,8 +37,14 @@ def test_changes_are_recorded_with_who_made_them(small: UnitOfWork) -> None:
     with acting_as(MANAGER):
         edit_plan(small, territory, {"strategies": ["Win hospitals"]})
         edit_plan(small, territory, {"strategies": ["Win hospitals", "Bundle service"]})
-        add_goal(small, territory=territory, metric="revenue", baseline=1, target=2,
-                 due=date(2027, 6, 30))  # fmt: skip
+        add_goal(
+            small,
+            territory=territory,
+            metric="revenue",
+            baseline=1,
+            target=2,
+            due=date(2027, 6, 30),
+        )
         log = entries(small)
     assert [e.action for e in log] == ["goal.add", "plan.edit", "plan.edit"]  # newest first
     assert {e.actor for e in log} == {"maria"}
@@ -59,8 +65,14 @@ def test_a_rep_cannot_change_anything_even_calling_the_services_directly(
         with pytest.raises(NotPermitted, match="ralph"):
             edit_plan(small, territory, {"strategies": ["mine now"]})
         with pytest.raises(NotPermitted):
-            add_goal(small, territory=territory, metric="revenue", baseline=1, target=2,
-                     due=date(2027, 6, 30))  # fmt: skip
+            add_goal(
+                small,
+                territory=territory,
+                metric="revenue",
+                baseline=1,
+                target=2,
+                due=date(2027, 6, 30),
+            )
         with pytest.raises(NotPermitted):
             entries(small)
     with small:

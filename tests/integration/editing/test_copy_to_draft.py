@@ -26,13 +26,29 @@ ASSIGN = {"A1": "T1", "A2": "T1", "A3": "T2"}
 
 def seed(uow: UnitOfWork) -> None:
     with uow:
-        uow.accounts.add_many([
-            Account(a, a, latitude=40.0 + k, longitude=-80.0 + k,
-                    located_by=LocatedBy.COORDINATES, potential=100.0 * (k + 1))
-            for k, a in enumerate(ASSIGN)])
-        uow.scenarios.save(Scenario(
-            "Live", ScenarioStatus.ACTIVE, territories=[Territory("T1"), Territory("T2")],
-            assignments=dict(ASSIGN), locks={"A3": "T2"}, balance_spec={"potential": 0.2}))
+        uow.accounts.add_many(
+            [
+                Account(
+                    a,
+                    a,
+                    latitude=40.0 + k,
+                    longitude=-80.0 + k,
+                    located_by=LocatedBy.COORDINATES,
+                    potential=100.0 * (k + 1),
+                )
+                for k, a in enumerate(ASSIGN)
+            ]
+        )
+        uow.scenarios.save(
+            Scenario(
+                "Live",
+                ScenarioStatus.ACTIVE,
+                territories=[Territory("T1"), Territory("T2")],
+                assignments=dict(ASSIGN),
+                locks={"A3": "T2"},
+                balance_spec={"potential": 0.2},
+            )
+        )
         uow.commit()
 
 

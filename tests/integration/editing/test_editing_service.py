@@ -20,17 +20,37 @@ ACCOUNTS = [
 
 def seed(uow: UnitOfWork) -> None:
     with uow:
-        uow.accounts.add_many([
-            Account(a, a, latitude=lat, longitude=lon, located_by=LocatedBy.COORDINATES,
-                    potential=pot) for a, lat, lon, pot, _ in ACCOUNTS])
+        uow.accounts.add_many(
+            [
+                Account(
+                    a,
+                    a,
+                    latitude=lat,
+                    longitude=lon,
+                    located_by=LocatedBy.COORDINATES,
+                    potential=pot,
+                )
+                for a, lat, lon, pot, _ in ACCOUNTS
+            ]
+        )
         uow.reps.add_many([Rep("R1", "Rep One", home_latitude=40.0, home_longitude=-75.0)])
-        uow.scenarios.save(Scenario(
-            "Draft", ScenarioStatus.DRAFT,
-            territories=[Territory("T1", rep_external_id="R1"), Territory("T2")],
-            assignments={a: t for a, *_, t in ACCOUNTS if t},
-            balance_spec={"potential": 0.1}))
-        uow.scenarios.save(Scenario("Live", ScenarioStatus.ACTIVE,
-                                    territories=[Territory("T1")], assignments={"A1": "T1"}))
+        uow.scenarios.save(
+            Scenario(
+                "Draft",
+                ScenarioStatus.DRAFT,
+                territories=[Territory("T1", rep_external_id="R1"), Territory("T2")],
+                assignments={a: t for a, *_, t in ACCOUNTS if t},
+                balance_spec={"potential": 0.1},
+            )
+        )
+        uow.scenarios.save(
+            Scenario(
+                "Live",
+                ScenarioStatus.ACTIVE,
+                territories=[Territory("T1")],
+                assignments={"A1": "T1"},
+            )
+        )
         uow.commit()
 
 
@@ -54,8 +74,7 @@ def test_edit_cycle_is_stored(uow: UnitOfWork) -> None:
     assert totals(state) == {"T1": 400.0, "T2": 400.0}
     moved = editing.move(uow, "Draft", ["A2", "A5"], "T2", expect_version=0)
     assert totals(moved) == {"T1": 100.0, "T2": 750.0}
-    assert stored(uow).assignments == {"A1": "T1", "A2": "T2", "A3": "T2", "A4": "T2",
-                                       "A5": "T2"}
+    assert stored(uow).assignments == {"A1": "T1", "A2": "T2", "A3": "T2", "A4": "T2", "A5": "T2"}
     editing.set_locked(uow, "Draft", ["A3"], True, expect_version=1)
     assert stored(uow).locks == {"A3": "T2"}
     with pytest.raises(editing.EditRefused, match="locked"):

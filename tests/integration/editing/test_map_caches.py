@@ -16,14 +16,27 @@ N = 40
 
 def seed(uow: UnitOfWork) -> None:
     with uow:
-        uow.accounts.add_many([
-            Account(f"A{k:02d}", f"A{k:02d}", latitude=36.0 + (k % 8) * 0.6,
-                    longitude=-98.0 + (k // 8) * 1.3, located_by=LocatedBy.COORDINATES,
-                    potential=10.0 * (k + 1)) for k in range(N)])
-        uow.scenarios.save(Scenario(
-            "Draft", ScenarioStatus.DRAFT,
-            territories=[Territory("T1"), Territory("T2"), Territory("T3")],
-            assignments={f"A{k:02d}": f"T{1 + k * 3 // N}" for k in range(N)}))
+        uow.accounts.add_many(
+            [
+                Account(
+                    f"A{k:02d}",
+                    f"A{k:02d}",
+                    latitude=36.0 + (k % 8) * 0.6,
+                    longitude=-98.0 + (k // 8) * 1.3,
+                    located_by=LocatedBy.COORDINATES,
+                    potential=10.0 * (k + 1),
+                )
+                for k in range(N)
+            ]
+        )
+        uow.scenarios.save(
+            Scenario(
+                "Draft",
+                ScenarioStatus.DRAFT,
+                territories=[Territory("T1"), Territory("T2"), Territory("T3")],
+                assignments={f"A{k:02d}": f"T{1 + k * 3 // N}" for k in range(N)},
+            )
+        )
         uow.commit()
 
 

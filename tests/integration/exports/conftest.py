@@ -33,8 +33,9 @@ def crm_ws(tmp_path: Path) -> UnitOfWork:
             if t.name in ("Boston North", "New York"):
                 t.parent = "Northeast Region"
         realigned.territories.insert(0, Territory("Northeast Region", TerritoryLevel.REGION))
-        realigned.territories.append(Territory("-West NY", parent="Northeast Region",
-                                               rep_external_id="R-3"))
+        realigned.territories.append(
+            Territory("-West NY", parent="Northeast Region", rep_external_id="R-3")
+        )
         realigned.assignments.update(MOVED)
         uow.scenarios.save(realigned)
         uow.commit()

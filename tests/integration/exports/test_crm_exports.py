@@ -41,9 +41,12 @@ def test_salesforce_full_model_golden_and_integrity(crm_ws: UnitOfWork, tmp_path
     assert report.previous is None
     names = sorted(p.name for p in out.iterdir())
     assert names == [
-        "01_Territory2Type_insert.csv", "02_Territory2Model_insert.csv",
-        "03_Territory2_insert_level1.csv", "04_UserTerritory2Association_insert.csv",
-        "05_ObjectTerritory2Association_insert.csv", "README.txt",
+        "01_Territory2Type_insert.csv",
+        "02_Territory2Model_insert.csv",
+        "03_Territory2_insert_level1.csv",
+        "04_UserTerritory2Association_insert.csv",
+        "05_ObjectTerritory2Association_insert.csv",
+        "README.txt",
     ]
     for name in names:
         _golden(out / name, f"salesforce_full/{name}")
@@ -67,7 +70,8 @@ def test_salesforce_full_model_golden_and_integrity(crm_ws: UnitOfWork, tmp_path
     users = _rows(files["UserTerritory2Association_insert.csv"])
     # R-3 has no User Id of its own: found by email in the User export
     assert {u["Territory2Id"]: u["UserId"] for u in users} == {
-        devs["Boston North"]: "005000000000001AAA", devs["New York"]: "005000000000002AAA",
+        devs["Boston North"]: "005000000000001AAA",
+        devs["New York"]: "005000000000002AAA",
         devs["Upstate"]: "005000000000003AAA",
     }
     readme = (out / "README.txt").read_text(encoding="utf-8")
@@ -99,10 +103,12 @@ def test_salesforce_realignment_deletes_and_inserts_moved_accounts_only(
     inserts = _rows(files["ObjectTerritory2Association_insert.csv"])
     assert {d["ObjectId"] for d in deletes} == set(MOVED) == {i["ObjectId"] for i in inserts}
     assert {(d["ObjectId"], d["Territory2Id"]) for d in deletes} == {
-        ("001000000000001AAA", "Boston_North"), ("001000000000007AAA", "Upstate"),
+        ("001000000000001AAA", "Boston_North"),
+        ("001000000000007AAA", "Upstate"),
     }
     assert {(i["ObjectId"], i["Territory2Id"]) for i in inserts} == {
-        ("001000000000001AAA", "New_York"), ("001000000000007AAA", level2[0]["DeveloperName"]),
+        ("001000000000001AAA", "New_York"),
+        ("001000000000007AAA", level2[0]["DeveloperName"]),
     }
     new_users = _rows(files["UserTerritory2Association_insert.csv"])
     assert [(u["UserId"], u["Territory2Id"]) for u in new_users] == [
@@ -118,14 +124,18 @@ def test_salesforce_ids_fill_references(crm_ws: UnitOfWork, tmp_path: Path) -> N
     success = tmp_path / "success.csv"
     success.write_text(
         "ID,DeveloperName,Name\n0MI000000000001AAA,Boston_North,Boston North\n"
-        "0MI000000000002AAA,Upstate,Upstate\n", encoding="utf-8",
+        "0MI000000000002AAA,Upstate,Upstate\n",
+        encoding="utf-8",
     )
     assoc = tmp_path / "assoc.csv"
-    assoc.write_text("Id,ObjectId,Territory2Id\n"
-                     "0R0000000000001AAA,001000000000001AAA,0MI000000000001AAA\n", encoding="utf-8")
+    assoc.write_text(
+        "Id,ObjectId,Territory2Id\n0R0000000000001AAA,001000000000001AAA,0MI000000000001AAA\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "delta"
-    report = export_crm(crm_ws, "salesforce", out, "Realigned", users=CRM / "sf_users.csv",
-                        ids=[success, assoc])
+    report = export_crm(
+        crm_ws, "salesforce", out, "Realigned", users=CRM / "sf_users.csv", ids=[success, assoc]
+    )
     deletes = _rows(_by_object(out)["ObjectTerritory2Association_delete.csv"])
     by_object = {d["ObjectId"]: d for d in deletes}
     assert by_object["001000000000001AAA"]["Id"] == "0R0000000000001AAA"
@@ -146,8 +156,17 @@ def test_salesforce_refuses_missing_ids_and_writes_nothing(
     with crm_ws:
         scenario = crm_ws.scenarios.get("Realigned")
         assert scenario is not None
-        crm_ws.accounts.add_many([Account("LOCAL-9", "Corner Shop", latitude=42.9,
-                                          longitude=-78.8, located_by=LocatedBy.COORDINATES)])
+        crm_ws.accounts.add_many(
+            [
+                Account(
+                    "LOCAL-9",
+                    "Corner Shop",
+                    latitude=42.9,
+                    longitude=-78.8,
+                    located_by=LocatedBy.COORDINATES,
+                )
+            ]
+        )
         scenario.assignments["LOCAL-9"] = "Upstate"
         crm_ws.scenarios.save(scenario)
         crm_ws.commit()
@@ -159,8 +178,9 @@ def test_salesforce_refuses_missing_ids_and_writes_nothing(
     assert not (tmp_path / "h.csv").exists()
 
 
-@pytest.mark.parametrize(("crm", "name"), [("hubspot", "hubspot_companies.csv"),
-                                           ("zoho", "zoho_accounts.csv")])
+@pytest.mark.parametrize(
+    ("crm", "name"), [("hubspot", "hubspot_companies.csv"), ("zoho", "zoho_accounts.csv")]
+)
 def test_hubspot_zoho_golden_and_round_trip(
     crm_ws: UnitOfWork, tmp_path: Path, crm: str, name: str
 ) -> None:
@@ -168,19 +188,22 @@ def test_hubspot_zoho_golden_and_round_trip(
     export_crm(crm_ws, crm, out, "Realigned")
     _golden(out, name)
     rows = _rows(out)
-    key, territory = ("Record ID", "Territory") if crm == "hubspot" else ("Record Id",
-                                                                           "Territories")
+    key, territory = (
+        ("Record ID", "Territory") if crm == "hubspot" else ("Record Id", "Territories")
+    )
     with open(CRM / "sf_accounts.csv", encoding="utf-8") as f:
-        crm_id = {r["Id"]: r["HubSpot Record ID" if crm == "hubspot" else "Zoho Record Id"]
-                  for r in csv.DictReader(f)}
+        crm_id = {
+            r["Id"]: r["HubSpot Record ID" if crm == "hubspot" else "Zoho Record Id"]
+            for r in csv.DictReader(f)
+        }
     assignments = tmp_path / "a.csv"
     export_assignments(crm_ws, assignments, "Realigned")
-    expected = {crm_id[r["account_id"]]: r["territory"].removeprefix("'")
-                for r in _rows(assignments)}
+    expected = {
+        crm_id[r["account_id"]]: r["territory"].removeprefix("'") for r in _rows(assignments)
+    }
     assert {r[key]: r[territory].removeprefix("'") for r in rows} == expected
     owner = "Company owner" if crm == "hubspot" else "Account Owner"
-    assert {r[owner] for r in rows} == {"jane@example.com", "john@example.com",
-                                        "maria@example.com"}
+    assert {r[owner] for r in rows} == {"jane@example.com", "john@example.com", "maria@example.com"}
 
 
 @pytest.mark.parametrize("crm", ["hubspot", "zoho"])
@@ -199,9 +222,14 @@ def test_hubspot_zoho_export_reimports_to_the_same_alignment(
     with fresh:
         current = fresh.scenarios.get("Current")
     assert realigned is not None and current is not None
-    expected = {account_crm_id(crm, ext, accounts[ext].extra): t  # type: ignore[arg-type]
-                for ext, t in realigned.assignments.items()}
+    expected = {
+        account_crm_id(crm, ext, accounts[ext].extra): t  # type: ignore[arg-type]
+        for ext, t in realigned.assignments.items()
+    }
     assert current.assignments == expected
     reps = {t.name: t.rep_external_id for t in current.territories}
-    assert reps == {t.name: t.rep_external_id for t in realigned.territories
-                    if t.name in set(realigned.assignments.values())}
+    assert reps == {
+        t.name: t.rep_external_id
+        for t in realigned.territories
+        if t.name in set(realigned.assignments.values())
+    }

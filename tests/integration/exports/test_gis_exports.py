@@ -24,9 +24,14 @@ def _accounts(uow: UnitOfWork) -> dict[str, tuple[float, float, str]]:
     with uow:
         scenario = uow.scenarios.get("Realigned")
         assert scenario is not None
-        return {a.external_id: (a.longitude or 0.0, a.latitude or 0.0,
-                                scenario.assignments[a.external_id])
-                for a in uow.accounts.list()}
+        return {
+            a.external_id: (
+                a.longitude or 0.0,
+                a.latitude or 0.0,
+                scenario.assignments[a.external_id],
+            )
+            for a in uow.accounts.list()
+        }
 
 
 def test_geojson_layers_metrics_and_points(crm_ws: UnitOfWork, tmp_path: Path) -> None:
@@ -55,9 +60,12 @@ def test_geojson_layers_metrics_and_points(crm_ws: UnitOfWork, tmp_path: Path) -
         # every account lies in (or within ~1 km of, after simplification) its territory
         for a in members:
             assert poly.distance(shapely.Point(truth[a][:2])) < 0.02
-    assert all(-180 <= x <= 180 and -90 <= y <= 90
-               for f in terr if f["geometry"]
-               for x, y in shapely.get_coordinates(shape(f["geometry"])).tolist())
+    assert all(
+        -180 <= x <= 180 and -90 <= y <= 90
+        for f in terr
+        if f["geometry"]
+        for x, y in shapely.get_coordinates(shape(f["geometry"])).tolist()
+    )
 
 
 def test_kml_parses_with_coordinates_and_styles(crm_ws: UnitOfWork, tmp_path: Path) -> None:
@@ -69,8 +77,7 @@ def test_kml_parses_with_coordinates_and_styles(crm_ws: UnitOfWork, tmp_path: Pa
     assert [f.findtext("k:name", namespaces=NS) for f in folders] == ["Territories", "Accounts"]
     styles = {s.get("id") for s in root.findall("k:Document/k:Style", NS)}
     polygons = folders[0].findall("k:Placemark", NS)
-    assert polygons and all(p.findtext("k:styleUrl", namespaces=NS)[1:] in styles
-                            for p in polygons)
+    assert polygons and all(p.findtext("k:styleUrl", namespaces=NS)[1:] in styles for p in polygons)
     for p in polygons:
         rings = p.findall(".//k:outerBoundaryIs/k:LinearRing/k:coordinates", NS)
         assert rings
@@ -81,8 +88,10 @@ def test_kml_parses_with_coordinates_and_styles(crm_ws: UnitOfWork, tmp_path: Pa
     marks = folders[1].findall(".//k:Placemark", NS)
     assert len(marks) == len(truth)
     for m in marks:
-        data = {d.get("name"): d.findtext("k:value", namespaces=NS)
-                for d in m.findall("k:ExtendedData/k:Data", NS)}
+        data = {
+            d.get("name"): d.findtext("k:value", namespaces=NS)
+            for d in m.findall("k:ExtendedData/k:Data", NS)
+        }
         lon, lat = map(float, m.findtext("k:Point/k:coordinates", namespaces=NS).split(","))
         want = truth[data["id"]]
         assert (lon, lat) == pytest.approx(want[:2], abs=1e-5) and data["territory"] == want[2]

@@ -30,8 +30,16 @@ def planned(crm_ws: UnitOfWork, tmp_path: Path) -> UnitOfWork:
     sales.write_text("\n".join(rows) + "\n", encoding="utf-8")
     import_actuals(crm_ws, sales)
     set_quotas(crm_ws, period="2026", total="1200000", method="potential", unit=1000)
-    add_goal(crm_ws, territory="Boston North", metric="revenue", baseline=0, target=50000,
-             start=date(2026, 1, 1), due=date(2026, 12, 31), description="Grow Boston")
+    add_goal(
+        crm_ws,
+        territory="Boston North",
+        metric="revenue",
+        baseline=0,
+        target=50000,
+        start=date(2026, 1, 1),
+        due=date(2026, 12, 31),
+        description="Grow Boston",
+    )
     return crm_ws
 
 
@@ -84,8 +92,10 @@ def test_rep_pack_lists_accounts_by_tier_goals_and_quota(
     write_report(planned, "rep-pack", path, rep="jane@example.com", as_of=date(2026, 3, 31))
     text = _text(path.read_text(encoding="utf-8"))
     assert "Territory pack: Jane Smith" in text
-    for name, address in (("Acme Robotics", "1 Kendall Sq, Cambridge, MA, 02139"),
-                          ("Providence Foods", "1 Exchange Ter, Providence, RI, 02903")):
+    for name, address in (
+        ("Acme Robotics", "1 Kendall Sq, Cambridge, MA, 02139"),
+        ("Providence Foods", "1 Exchange Ter, Providence, RI, 02903"),
+    ):
         assert name in text and address in text
     assert "Empire Clinics" not in text  # Upstate's account, not Jane's
     assert "Grow Boston" in text and "2026-12" in text

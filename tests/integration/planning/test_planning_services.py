@@ -48,26 +48,68 @@ ACCOUNTS = [
 def seed(uow: UnitOfWork) -> None:
     """6 accounts, 3 reps, active scenario S, monthly sales in 2025 and Jan-Mar 2026."""
     with uow:
-        uow.accounts.add_many([
-            Account(e, f"Account {e}", latitude=la, longitude=lo, industry=ind, potential=p,
-                    visits_per_year=12, visit_minutes=60, located_by=LocatedBy.COORDINATES)
-            for e, la, lo, ind, p, _ in ACCOUNTS
-        ])  # fmt: skip
-        uow.reps.add_many([
-            Rep("R1", "Rita", home_latitude=40.0, home_longitude=-75.0, skills=["Retail"],
-                years_experience=8, capacity_hours_per_week=40, yearly_cost=100000),
-            Rep("R2", "Raj", home_latitude=41.0, home_longitude=-80.0, skills=["Health"],
-                years_experience=2, capacity_hours_per_week=40, yearly_cost=80000),
-            Rep("R3", "Rosa", home_latitude=35.0, home_longitude=-90.0, skills=["Energy"],
-                years_experience=5, capacity_hours_per_week=30, yearly_cost=90000),
-        ])  # fmt: skip
-        uow.scenarios.save(Scenario(
-            "S", ScenarioStatus.ACTIVE,
-            territories=[Territory("T1", rep_external_id="R1"),
-                         Territory("T2", rep_external_id="R2"),
-                         Territory("T3", rep_external_id="R3")],
-            assignments={e: t for e, *_, t in ACCOUNTS},
-        ))  # fmt: skip
+        uow.accounts.add_many(
+            [
+                Account(
+                    e,
+                    f"Account {e}",
+                    latitude=la,
+                    longitude=lo,
+                    industry=ind,
+                    potential=p,
+                    visits_per_year=12,
+                    visit_minutes=60,
+                    located_by=LocatedBy.COORDINATES,
+                )
+                for e, la, lo, ind, p, _ in ACCOUNTS
+            ]
+        )
+        uow.reps.add_many(
+            [
+                Rep(
+                    "R1",
+                    "Rita",
+                    home_latitude=40.0,
+                    home_longitude=-75.0,
+                    skills=["Retail"],
+                    years_experience=8,
+                    capacity_hours_per_week=40,
+                    yearly_cost=100000,
+                ),
+                Rep(
+                    "R2",
+                    "Raj",
+                    home_latitude=41.0,
+                    home_longitude=-80.0,
+                    skills=["Health"],
+                    years_experience=2,
+                    capacity_hours_per_week=40,
+                    yearly_cost=80000,
+                ),
+                Rep(
+                    "R3",
+                    "Rosa",
+                    home_latitude=35.0,
+                    home_longitude=-90.0,
+                    skills=["Energy"],
+                    years_experience=5,
+                    capacity_hours_per_week=30,
+                    yearly_cost=90000,
+                ),
+            ]
+        )
+        uow.scenarios.save(
+            Scenario(
+                "S",
+                ScenarioStatus.ACTIVE,
+                territories=[
+                    Territory("T1", rep_external_id="R1"),
+                    Territory("T2", rep_external_id="R2"),
+                    Territory("T3", rep_external_id="R3"),
+                ],
+                assignments={e: t for e, *_, t in ACCOUNTS},
+            )
+        )
         sales = []
         for k, (ext, *_rest) in enumerate(ACCOUNTS):
             for month in range(1, 13):
@@ -87,8 +129,15 @@ def ws(uow: UnitOfWork) -> UnitOfWork:
 @pytest.mark.parametrize("method", ["potential", "history", "blend", "growth", "equal"])
 def test_quotas_sum_exactly_for_every_method(ws: UnitOfWork, method: str) -> None:
     weights = {"potential": 0.6, "history": 0.4} if method == "blend" else None
-    qs = set_quotas(ws, period="2026", total="1000003.37", method=method, weights=weights,
-                    unit=1000, overrides={"T2": "250000.5"})  # fmt: skip
+    qs = set_quotas(
+        ws,
+        period="2026",
+        total="1000003.37",
+        method=method,
+        weights=weights,
+        unit=1000,
+        overrides={"T2": "250000.5"},
+    )
     stored = show_quotas(ws, "2026")
     assert stored.total == Decimal("1000003.37")
     assert sum(q.amount for q in stored.quotas) == Decimal("1000003.37")
@@ -130,8 +179,9 @@ def test_history_basis_is_last_year_same_period(ws: UnitOfWork) -> None:
     year = [120 * (k + 1) + 78 for k in range(6)]
     hist = {"T1": year[0] + year[1], "T2": year[2] + year[3], "T3": year[4] + year[5]}
     for q in qs.quotas:
-        assert float(q.amount) == pytest.approx(1000 * hist[q.territory] / sum(hist.values()),
-                                                abs=0.011)  # fmt: skip
+        assert float(q.amount) == pytest.approx(
+            1000 * hist[q.territory] / sum(hist.values()), abs=0.011
+        )
 
 
 def test_assignment_is_optimal_and_applies(ws: UnitOfWork) -> None:
@@ -147,11 +197,15 @@ def test_assignment_is_optimal_and_applies(ws: UnitOfWork) -> None:
     with ws:
         frame = load_frame(ws, ws.scenarios.get("S"))  # type: ignore[arg-type]
     table = AccountTable(
-        territory=[frame.labels[j] for j in frame.territory], lat=frame.lat, lon=frame.lon,
-        industry=[a.industry or "" for a in frame.accounts], potential=frame.measure("potential"),
-        revenue=frame.measure("revenue"), workload=account_workload(frame),
+        territory=[frame.labels[j] for j in frame.territory],
+        lat=frame.lat,
+        lon=frame.lon,
+        industry=[a.industry or "" for a in frame.accounts],
+        potential=frame.measure("potential"),
+        revenue=frame.measure("revenue"),
+        workload=account_workload(frame),
         owner=[frame.scenario.rep_of(frame.scenario.assignments[e]) for e in frame.external_ids],
-    )  # fmt: skip
+    )
     m = cost_matrices(reps, frame.labels, table, AssignWeights())
     ri = {r.id: i for i, r in enumerate(reps)}
     best = min(
@@ -177,7 +231,7 @@ def test_assign_refuses_archived(ws: UnitOfWork) -> None:
                 assignments={"A1": "T1"},
             )
         )
-        ws.commit()  # fmt: skip
+        ws.commit()
     with pytest.raises(TerritorialError, match="archived"):
         assign_scenario_reps(ws, "Old", apply=True)
 
@@ -188,52 +242,98 @@ def _write(path: Path, rows: list[str]) -> Path:
 
 
 def test_actuals_import_idempotent_and_all_or_nothing(ws: UnitOfWork, tmp_path: Path) -> None:
-    good = _write(tmp_path / "sales.csv", [
-        "Account ID,Date,Amount,Order ID", "A1,2026-04-03,100,O-1", "A2,2026-04-04,50,O-2",
-        "A1,2026-04-05,7,", "A1,2026-04-05,7,",
-    ])  # fmt: skip
+    good = _write(
+        tmp_path / "sales.csv",
+        [
+            "Account ID,Date,Amount,Order ID",
+            "A1,2026-04-03,100,O-1",
+            "A2,2026-04-04,50,O-2",
+            "A1,2026-04-05,7,",
+            "A1,2026-04-05,7,",
+        ],
+    )
     first = import_actuals(ws, good)
     assert (first.added, first.updated, first.unchanged) == (4, 0, 0)
     again = import_actuals(ws, good)
     assert (again.added, again.updated, again.unchanged) == (0, 0, 4)
-    changed = _write(tmp_path / "sales2.csv", [
-        "Account ID,Date,Amount,Order ID", "A1,2026-04-03,120,O-1", "A1,2026-04-05,7,",
-        "A1,2026-04-05,7,", "A1,2026-04-05,7,",
-    ])  # fmt: skip
+    changed = _write(
+        tmp_path / "sales2.csv",
+        [
+            "Account ID,Date,Amount,Order ID",
+            "A1,2026-04-03,120,O-1",
+            "A1,2026-04-05,7,",
+            "A1,2026-04-05,7,",
+            "A1,2026-04-05,7,",
+        ],
+    )
     third = import_actuals(ws, changed)
     assert (third.added, third.updated, third.unchanged) == (1, 1, 2)
     with ws:
         before = ws.sales.count()
-    bad = _write(tmp_path / "bad.csv", [
-        "Account ID,Date,Amount", "A1,2026-05-01,10", "", "NOPE,2026-05-02,10",
-        "A2,not a date,10",
-    ])  # fmt: skip
+    bad = _write(
+        tmp_path / "bad.csv",
+        [
+            "Account ID,Date,Amount",
+            "A1,2026-05-01,10",
+            "",
+            "NOPE,2026-05-02,10",
+            "A2,not a date,10",
+        ],
+    )
     with pytest.raises(InputRejected) as info:
         import_actuals(ws, bad)
     assert "bad.csv" in str(info.value) and "row 5" in str(info.value)
-    unknown = _write(tmp_path / "unknown.csv", [
-        "Account ID,Date,Amount", "A1,2026-05-01,10", "", "NOPE,2026-05-02,10",
-    ])  # fmt: skip
+    unknown = _write(
+        tmp_path / "unknown.csv",
+        [
+            "Account ID,Date,Amount",
+            "A1,2026-05-01,10",
+            "",
+            "NOPE,2026-05-02,10",
+        ],
+    )
     with pytest.raises(InputRejected) as info:
         import_actuals(ws, unknown)
     problem = info.value.problems[0]
     assert (problem.file, problem.row, problem.column, problem.value) == (
-        "unknown.csv", 4, "Account ID", "NOPE",
-    )  # fmt: skip
+        "unknown.csv",
+        4,
+        "Account ID",
+        "NOPE",
+    )
     with ws:
         assert ws.sales.count() == before
-    visits = _write(tmp_path / "visits.csv", [
-        "Account ID,Date,Rep ID,Minutes", "A1,2026-02-01,R1,30", "A1,2026-02-01,R1,30",
-    ])  # fmt: skip
+    visits = _write(
+        tmp_path / "visits.csv",
+        [
+            "Account ID,Date,Rep ID,Minutes",
+            "A1,2026-02-01,R1,30",
+            "A1,2026-02-01,R1,30",
+        ],
+    )
     assert import_actuals(ws, visits, "visits").added == 2
     assert import_actuals(ws, visits, "visits").added == 0
 
 
 def test_goals_status_from_actuals(ws: UnitOfWork) -> None:
-    g = add_goal(ws, territory="T1", metric="revenue", baseline=0, target=300,
-                 start=date(2026, 1, 1), due=date(2026, 6, 30))  # fmt: skip
-    add_goal(ws, rep="Rosa", metric="accounts", baseline=1, target=2, start=date(2026, 1, 1),
-             due=date(2026, 12, 31))  # fmt: skip
+    g = add_goal(
+        ws,
+        territory="T1",
+        metric="revenue",
+        baseline=0,
+        target=300,
+        start=date(2026, 1, 1),
+        due=date(2026, 6, 30),
+    )
+    add_goal(
+        ws,
+        rep="Rosa",
+        metric="accounts",
+        baseline=1,
+        target=2,
+        start=date(2026, 1, 1),
+        due=date(2026, 12, 31),
+    )
     rows = list_goals(ws, as_of=date(2026, 3, 31))
     # T1 = A1 + A2: 3 months x (12 + 24)
     assert rows[0].record.id == g.id and rows[0].progress.actual == pytest.approx(108.0)
@@ -247,8 +347,11 @@ def test_plan_edit_and_show(ws: UnitOfWork) -> None:
     edit_plan(ws, "T1", {"goals": ["Grow 10%"], "threats": ["New rival"]})
     edit_plan(ws, "T1", {"strategies": ["Upsell"]})
     view = show_plan(ws, "T1")
-    assert view.plan.sections == {"goals": ["Grow 10%"], "threats": ["New rival"],
-                                  "strategies": ["Upsell"]}  # fmt: skip
+    assert view.plan.sections == {
+        "goals": ["Grow 10%"],
+        "threats": ["New rival"],
+        "strategies": ["Upsell"],
+    }
     assert sum(view.tiers.values()) == 2 and view.rep == "Rita"
     assert view.calendar_years == 1 and view.calendar[11][2] == "peak"
     with pytest.raises(TerritorialError, match="unknown plan section"):
@@ -265,8 +368,9 @@ def test_monitor_attainment_by_hand(ws: UnitOfWork) -> None:
     assert t1.attainment.quota == float(q1.amount)
     assert t1.attainment.attainment == pytest.approx(72.0 / float(q1.amount))
     assert t1.attainment.expected == pytest.approx(float(q1.amount) * 46 / 90)
-    assert report.company.quota == pytest.approx(sum(t.attainment.quota
-                                                      for t in report.territories))  # fmt: skip
+    assert report.company.quota == pytest.approx(
+        sum(t.attainment.quota for t in report.territories)
+    )
     assert [r.subject for r in report.reps] == ["R1", "R2", "R3"]
 
 
@@ -278,10 +382,23 @@ def _golden(path: Path, name: str) -> None:
 
 
 def test_exports_golden_and_recomputed(ws: UnitOfWork, tmp_path: Path, db_url: str) -> None:
-    set_quotas(ws, period="2026", total="1000000", method="blend",
-               weights={"potential": 0.6, "history": 0.4}, unit=1000)  # fmt: skip
-    add_goal(ws, territory="T2", metric="revenue", baseline=0, target=500,
-             start=date(2026, 1, 1), due=date(2026, 6, 30))  # fmt: skip
+    set_quotas(
+        ws,
+        period="2026",
+        total="1000000",
+        method="blend",
+        weights={"potential": 0.6, "history": 0.4},
+        unit=1000,
+    )
+    add_goal(
+        ws,
+        territory="T2",
+        metric="revenue",
+        baseline=0,
+        target=500,
+        start=date(2026, 1, 1),
+        due=date(2026, 6, 30),
+    )
     out = {n: tmp_path / f"{n}.csv" for n in ("quotas", "reps", "goals", "attainment")}
     export_quotas(ws, out["quotas"])
     export_rep_assignments(ws, out["reps"])
@@ -306,5 +423,6 @@ def test_exports_golden_and_recomputed(ws: UnitOfWork, tmp_path: Path, db_url: s
             assert Decimal(r["quota"]) == quota[t]
             assert float(r["actual"]) == pytest.approx(sales[t])
             assert float(r["attainment"]) == pytest.approx(sales[t] / float(quota[t]), abs=1e-6)
-    assert np.isclose(sum(float(r["quota"]) for r in rows if r["level"] == "rep"),
-                      float(sum(quota.values())))  # fmt: skip
+    assert np.isclose(
+        sum(float(r["quota"]) for r in rows if r["level"] == "rep"), float(sum(quota.values()))
+    )

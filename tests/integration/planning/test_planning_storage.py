@@ -40,13 +40,19 @@ def _quota_set(total: str) -> QuotaSet:
         QuotaSlice("2027-03", date(2027, 3, 1), date(2027, 3, 31), Decimal("300")),
     ]
     return QuotaSet(
-        scenario="S", period=period, total=Decimal(total), method="equal", unit=Decimal(1),
-        granularity="month", weights={"potential": 0.5}, seasonality=(1 / 12,) * 12,
+        scenario="S",
+        period=period,
+        total=Decimal(total),
+        method="equal",
+        unit=Decimal(1),
+        granularity="month",
+        weights={"potential": 0.5},
+        seasonality=(1 / 12,) * 12,
         quotas=[
             TerritoryQuota("T1", Decimal("600.10"), "R1", slices=slices),
             TerritoryQuota("T2", Decimal(total) - Decimal("600.10"), None, overridden=True),
         ],
-    )  # fmt: skip
+    )
 
 
 def test_quota_set_round_trip_and_replace(uow: UnitOfWork) -> None:
@@ -66,8 +72,10 @@ def test_quota_set_round_trip_and_replace(uow: UnitOfWork) -> None:
     assert found.total == Decimal("2000.10") and found.sum == Decimal("2000.10")
     assert found.quotas[0].rep_external_id == "R1"
     assert [s.amount for s in found.quotas[0].slices] == [
-        Decimal("100.10"), Decimal("200"), Decimal("300"),
-    ]  # fmt: skip
+        Decimal("100.10"),
+        Decimal("200"),
+        Decimal("300"),
+    ]
     assert found.quotas[1].overridden and found.quotas[1].slices == []
     assert found.rep_quotas() == {"R1": Decimal("600.10")}
     assert found.weights == {"potential": 0.5}
@@ -78,13 +86,23 @@ def test_goals_plans_visits_snapshots(uow: UnitOfWork) -> None:
     with uow:
         _seed(uow)
         goal_id = uow.goals.add(
-            GoalRecord("territory", "T1", "revenue", 10.0, 20.0, date(2027, 1, 1),
-                       date(2027, 6, 30), "R1", "grow")
-        )  # fmt: skip
+            GoalRecord(
+                "territory",
+                "T1",
+                "revenue",
+                10.0,
+                20.0,
+                date(2027, 1, 1),
+                date(2027, 6, 30),
+                "R1",
+                "grow",
+            )
+        )
         uow.plans.save(TerritoryPlan("S", "T1", {"goals": ["grow 10%"], "threats": ["X"]}))
         uow.plans.save(TerritoryPlan("S", "T1", {"goals": ["grow 12%"]}))
-        uow.visits.add_many([Visit("A1", date(2027, 1, 5), "R1", 30.0, "visit"),
-                             Visit("A1", date(2027, 2, 5))])  # fmt: skip
+        uow.visits.add_many(
+            [Visit("A1", date(2027, 1, 5), "R1", 30.0, "visit"), Visit("A1", date(2027, 2, 5))]
+        )
         uow.snapshots.add(
             BalanceSnapshot("S", "workload", {"T1": 0.1}, datetime(2026, 1, 1, tzinfo=UTC))
         )

@@ -41,24 +41,46 @@ EFFECTIVE = date(2026, 7, 1)
 def seed(uow: UnitOfWork) -> None:
     """6 accounts, 3 reps, active S, draft N; monthly sales in 2025 and Jan-Mar 2026."""
     with uow:
-        uow.accounts.add_many([
-            Account(e, f"Account {e}", latitude=la, longitude=lo, potential=p,
-                    visits_per_year=12, visit_minutes=60, located_by=LocatedBy.COORDINATES)
-            for e, la, lo, p, *_ in ACCOUNTS
-        ])  # fmt: skip
-        uow.reps.add_many([Rep(f"R{k}", f"Rep {k}", capacity_hours_per_week=40,
-                               yearly_cost=100000) for k in (1, 2, 3, 4)])  # fmt: skip
+        uow.accounts.add_many(
+            [
+                Account(
+                    e,
+                    f"Account {e}",
+                    latitude=la,
+                    longitude=lo,
+                    potential=p,
+                    visits_per_year=12,
+                    visit_minutes=60,
+                    located_by=LocatedBy.COORDINATES,
+                )
+                for e, la, lo, p, *_ in ACCOUNTS
+            ]
+        )
+        uow.reps.add_many(
+            [
+                Rep(f"R{k}", f"Rep {k}", capacity_hours_per_week=40, yearly_cost=100000)
+                for k in (1, 2, 3, 4)
+            ]
+        )
         reps = {"T1": "R1", "T2": "R2", "T3": "R3", "T4": "R4"}
-        uow.scenarios.save(Scenario(
-            "S", ScenarioStatus.ACTIVE,
-            territories=[Territory(t, rep_external_id=reps[t]) for t in ("T1", "T2", "T3")],
-            assignments={e: t for e, *_, t, _ in ACCOUNTS},
-        ))  # fmt: skip
-        uow.scenarios.save(Scenario(
-            "N", ScenarioStatus.DRAFT,
-            territories=[Territory(t, rep_external_id=reps[t]) for t in ("T1", "T2", "T3", "T4")],
-            assignments={e: t for e, *_, t in ACCOUNTS},
-        ))  # fmt: skip
+        uow.scenarios.save(
+            Scenario(
+                "S",
+                ScenarioStatus.ACTIVE,
+                territories=[Territory(t, rep_external_id=reps[t]) for t in ("T1", "T2", "T3")],
+                assignments={e: t for e, *_, t, _ in ACCOUNTS},
+            )
+        )
+        uow.scenarios.save(
+            Scenario(
+                "N",
+                ScenarioStatus.DRAFT,
+                territories=[
+                    Territory(t, rep_external_id=reps[t]) for t in ("T1", "T2", "T3", "T4")
+                ],
+                assignments={e: t for e, *_, t in ACCOUNTS},
+            )
+        )
         sales = []
         for k, (ext, *_rest) in enumerate(ACCOUNTS):
             for month in range(1, 13):
@@ -115,8 +137,10 @@ def test_approve_publish_archive_and_history(ws: UnitOfWork) -> None:
 def test_quota_moves_pro_rata_and_total_is_conserved(ws: UnitOfWork) -> None:
     old = set_quotas(ws, period="2026", total="1200", method="potential")
     assert {q.territory: q.amount for q in old.quotas} == {
-        "T1": Decimal(480), "T2": Decimal(480), "T3": Decimal(240)
-    }  # fmt: skip
+        "T1": Decimal(480),
+        "T2": Decimal(480),
+        "T3": Decimal(240),
+    }
     report = publish_scenario(ws, "N", EFFECTIVE, force=True)  # published without approval
     assert report.status_before == "draft" and "not approved" in report.overridden[0]
     [event] = [e for e in scenario_history(ws, "N").events if e.kind.value == "published"]
@@ -130,13 +154,18 @@ def test_quota_moves_pro_rata_and_total_is_conserved(ws: UnitOfWork) -> None:
     # A2 holds 300 of T1's 400 potential, A5 50 of T3's 200: their share of what remains
     x1 = (remaining("T1") * Decimal("0.75")).quantize(Decimal(1), ROUND_HALF_EVEN)
     x2 = (remaining("T3") * Decimal("0.25")).quantize(Decimal(1), ROUND_HALF_EVEN)
-    moved = {(x.account_external_id, x.from_territory, x.to_territory): x.amount
-             for x in carried.transfers}  # fmt: skip
+    moved = {
+        (x.account_external_id, x.from_territory, x.to_territory): x.amount
+        for x in carried.transfers
+    }
     assert moved == {("A2", "T1", "T2"): x1, ("A5", "T3", "T4"): x2}
     assert 0 < x1 < Decimal(480) * Decimal("0.75")  # only the part of the year still ahead
     assert carried.after == {
-        "T1": 480 - x1, "T2": 480 + x1, "T3": 240 - x2, "T4": x2,
-    }  # fmt: skip
+        "T1": 480 - x1,
+        "T2": 480 + x1,
+        "T3": 240 - x2,
+        "T4": x2,
+    }
 
     new = show_quotas(ws)  # the active alignment's set, with its transfers
     assert new.scenario == "N" and new.sum == old.total == Decimal(1200)
@@ -215,8 +244,11 @@ def test_publish_without_quotas_or_previous_alignment(ws: UnitOfWork) -> None:
     assert report.quotas == [] and report.previous == "S"
     with ws:
         ws.scenarios.delete("S")
-        ws.scenarios.save(Scenario("F", territories=[Territory("T1")],
-                                   assignments={e: "T1" for e, *_ in ACCOUNTS}))  # fmt: skip
+        ws.scenarios.save(
+            Scenario(
+                "F", territories=[Territory("T1")], assignments={e: "T1" for e, *_ in ACCOUNTS}
+            )
+        )
         ws.commit()
     # N is active and took effect on 2026-07-01: F may start that day or later
     first = publish_scenario(ws, "F", EFFECTIVE, force=True)

@@ -25,19 +25,36 @@ IDS = ("A1", "A2", "A3", "A4")
 def seed(uow: UnitOfWork) -> None:
     """Active S and drafts N, M over four accounts in two territories."""
     with uow:
-        uow.accounts.add_many([
-            Account(e, f"Account {e}", latitude=40 + k, longitude=-75 - k, potential=100.0 + k,
-                    located_by=LocatedBy.COORDINATES) for k, e in enumerate(IDS)
-        ])  # fmt: skip
+        uow.accounts.add_many(
+            [
+                Account(
+                    e,
+                    f"Account {e}",
+                    latitude=40 + k,
+                    longitude=-75 - k,
+                    potential=100.0 + k,
+                    located_by=LocatedBy.COORDINATES,
+                )
+                for k, e in enumerate(IDS)
+            ]
+        )
         uow.reps.add_many([Rep("R1", "Rep 1"), Rep("R2", "Rep 2")])
-        for name, status, split in (("S", ScenarioStatus.ACTIVE, 2), ("N", ScenarioStatus.DRAFT, 1),
-                                    ("M", ScenarioStatus.DRAFT, 3)):
-            uow.scenarios.save(Scenario(
-                name, status,
-                territories=[Territory("T1", rep_external_id="R1"),
-                             Territory("T2", rep_external_id="R2")],
-                assignments={e: "T1" if k < split else "T2" for k, e in enumerate(IDS)},
-            ))  # fmt: skip
+        for name, status, split in (
+            ("S", ScenarioStatus.ACTIVE, 2),
+            ("N", ScenarioStatus.DRAFT, 1),
+            ("M", ScenarioStatus.DRAFT, 3),
+        ):
+            uow.scenarios.save(
+                Scenario(
+                    name,
+                    status,
+                    territories=[
+                        Territory("T1", rep_external_id="R1"),
+                        Territory("T2", rep_external_id="R2"),
+                    ],
+                    assignments={e: "T1" if k < split else "T2" for k, e in enumerate(IDS)},
+                )
+            )
         uow.commit()
 
 

@@ -29,17 +29,23 @@ def small(uow: UnitOfWork) -> UnitOfWork:
     with uow:
         current = uow.scenarios.get("Current")
         assert current is not None
-        uow.scenarios.save(dataclasses.replace(
-            current, name=TIGHT, status=ScenarioStatus.DRAFT, parent="Current", locks={},
-            territories=[dataclasses.replace(t) for t in current.territories],
-            balance_spec={"potential": 0.001}))  # fmt: skip
+        uow.scenarios.save(
+            dataclasses.replace(
+                current,
+                name=TIGHT,
+                status=ScenarioStatus.DRAFT,
+                parent="Current",
+                locks={},
+                territories=[dataclasses.replace(t) for t in current.territories],
+                balance_spec={"potential": 0.001},
+            )
+        )
         uow.commit()
     return uow
 
 
 def _central(uow: UnitOfWork) -> Actor:
-    return actor_for(uow, add_user(uow, "carla", "a-long-password", Role.MANAGER,
-                                   region="Central"))  # fmt: skip
+    return actor_for(uow, add_user(uow, "carla", "a-long-password", Role.MANAGER, region="Central"))
 
 
 def test_the_balance_check_of_a_region(small: UnitOfWork) -> None:
@@ -64,8 +70,11 @@ def test_sizing_of_a_region(small: UnitOfWork) -> None:
     with small:
         current = small.scenarios.get("Current")
     assert current is not None
-    reps = {t.rep_external_id for t in current.territories
-            if t.name in carla.territories and t.rep_external_id}  # fmt: skip
+    reps = {
+        t.rep_external_id
+        for t in current.territories
+        if t.name in carla.territories and t.rep_external_id
+    }
     assert mine.report.current_reps == len(reps) < every.report.current_reps
     assert 0 < mine.report.total_workload < every.report.total_workload
 

@@ -42,15 +42,21 @@ def planned(uow: UnitOfWork) -> UnitOfWork:
     small_workspace(uow, n_accounts=60, n_reps=6, sales=True)
     set_quotas(uow, period="2026", total=1_200_000)
     for territory in ("Central-1", "East-1"):
-        add_goal(uow, territory=territory, metric="revenue", baseline=1, target=2,
-                 due=date(2026, 12, 31), start=date(2026, 1, 1))
+        add_goal(
+            uow,
+            territory=territory,
+            metric="revenue",
+            baseline=1,
+            target=2,
+            due=date(2026, 12, 31),
+            start=date(2026, 1, 1),
+        )
     add_goal(uow, rep="REP-005", metric="visits", baseline=0, target=10, due=date(2026, 12, 31))
     return uow
 
 
 def _central(uow: UnitOfWork) -> Actor:
-    return actor_for(uow, add_user(uow, "carla", "a-long-password", Role.MANAGER,
-                                   region="Central"))
+    return actor_for(uow, add_user(uow, "carla", "a-long-password", Role.MANAGER, region="Central"))
 
 
 def _assigned(uow: UnitOfWork) -> dict[str, str]:
@@ -107,8 +113,9 @@ def test_quotas_goals_and_monitoring_hold_the_region(planned: UnitOfWork) -> Non
     assert {r.subject for r in mine.reps} == {"REP-003", "REP-004"}
     assert mine.company.subject == "Central"
     assert mine.company.quota == pytest.approx(sum(t.attainment.quota for t in mine.territories))
-    assert all(a.subject.startswith(("Central", "Rep")) or a.kind == "capacity"
-               for a in mine.alerts)
+    assert all(
+        a.subject.startswith(("Central", "Rep")) or a.kind == "capacity" for a in mine.alerts
+    )
 
 
 def test_one_reps_attainment_is_the_monitors(planned: UnitOfWork) -> None:

@@ -103,11 +103,16 @@ def test_changes_outside_the_region_are_refused(small: UnitOfWork) -> None:
             edit_plan(small, "East-1", {"strategies": ["grow"]})
         edit_plan(small, "Central-1", {"strategies": ["grow"]})
         with pytest.raises(NotPermitted, match="East-2"):
-            add_goal(small, territory="East-2", metric="revenue", baseline=1, target=2,
-                     due=date(2027, 1, 1))
+            add_goal(
+                small,
+                territory="East-2",
+                metric="revenue",
+                baseline=1,
+                target=2,
+                due=date(2027, 1, 1),
+            )
         with pytest.raises(NotPermitted, match="quota override touches East-1"):
-            set_quotas(small, period="2027", total=1000, overrides={"East-1": "10"},
-                       store=False)
+            set_quotas(small, period="2027", total=1000, overrides={"East-1": "10"}, store=False)
         with pytest.raises(NotPermitted, match="setting this quota set touches"):
             set_quotas(small, period="2027", total=1000)
     moved = _current(small)
@@ -122,10 +127,18 @@ def test_approving_a_scenario_that_moves_accounts_outside_is_refused(
     current = _current(small)
     central, east = _in(small, "Central-"), _in(small, "East-")
     inside = dataclasses.replace(
-        current, name="Inside", status=ScenarioStatus.DRAFT, parent="Current", locks={},
+        current,
+        name="Inside",
+        status=ScenarioStatus.DRAFT,
+        parent="Current",
+        locks={},
         territories=[dataclasses.replace(t) for t in current.territories],
-        assignments={**current.assignments, central[0]: "Central-2"
-                     if current.assignments[central[0]] != "Central-2" else "Central-1"},
+        assignments={
+            **current.assignments,
+            central[0]: "Central-2"
+            if current.assignments[central[0]] != "Central-2"
+            else "Central-1",
+        },
     )
     outside = dataclasses.replace(
         inside, name="Outside", assignments={**current.assignments, east[0]: "Central-1"}

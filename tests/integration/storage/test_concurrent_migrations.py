@@ -33,9 +33,16 @@ migrate(engine)
 def _migrate_twice(url: str) -> list[subprocess.CompletedProcess[str]]:
     env = {**os.environ, "PYTHONPATH": SRC}
     start = f"{time.time() + 2.5:.3f}"  # both past their imports, then at once
-    procs = [subprocess.Popen([sys.executable, "-c", MIGRATE, url, start], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", MIGRATE, url, start],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     return [subprocess.CompletedProcess(p.args, p.wait(120), *p.communicate()) for p in procs]
 
 

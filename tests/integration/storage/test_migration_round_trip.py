@@ -34,17 +34,25 @@ def _fill(uow: UnitOfWork) -> None:
         uow.sales.add_many(workspace.sales)
         uow.scenarios.save(workspace.scenario)
         current = workspace.scenario
-        uow.scenarios.save(dataclasses.replace(
-            current, name="Draft", status=ScenarioStatus.DRAFT, parent=current.name, locks={},
-            territories=[dataclasses.replace(t) for t in current.territories],
-            balance_spec={"potential": 0.5}))
+        uow.scenarios.save(
+            dataclasses.replace(
+                current,
+                name="Draft",
+                status=ScenarioStatus.DRAFT,
+                parent=current.name,
+                locks={},
+                territories=[dataclasses.replace(t) for t in current.territories],
+                balance_spec={"potential": 0.5},
+            )
+        )
         uow.commit()
     territory = sorted(set(current.assignments.values()))[0]
     set_locks(uow, sorted(current.assignments)[:3], "Draft")
     set_quotas(uow, period="2027", total=100_000, scenario=current.name)
     edit_plan(uow, territory, {"strategies": ["grow"]})
-    add_goal(uow, territory=territory, metric="revenue", baseline=1, target=2,
-             due=date(2027, 6, 30))
+    add_goal(
+        uow, territory=territory, metric="revenue", baseline=1, target=2, due=date(2027, 6, 30)
+    )
     approve_scenario(uow, "Draft", force=True)
 
 
@@ -54,8 +62,18 @@ def test_downgrade_to_0003_and_back_keeps_every_row(db_url: str) -> None:
         migrate(engine)
         _fill(UnitOfWork(engine))
         before = _counts(engine)
-        assert all(before[t] for t in ("assignments", "territories", "scenario_events",
-                                       "quota_sets", "territory_plans", "goals", "audit_log"))
+        assert all(
+            before[t]
+            for t in (
+                "assignments",
+                "territories",
+                "scenario_events",
+                "quota_sets",
+                "territory_plans",
+                "goals",
+                "audit_log",
+            )
+        )
         config = alembic_config(engine)
         command.downgrade(config, "0003")
         kept = _counts(engine)

@@ -22,10 +22,15 @@ from territorial.storage import UnitOfWork
 
 def _account(ext: str, **kw: object) -> Account:
     base: dict[str, object] = dict(
-        name=f"Account {ext}", zip="02139", latitude=42.36, longitude=-71.1,
-        located_by=LocatedBy.ZIP, status=AccountStatus.CUSTOMER, potential=1000.0,
+        name=f"Account {ext}",
+        zip="02139",
+        latitude=42.36,
+        longitude=-71.1,
+        located_by=LocatedBy.ZIP,
+        status=AccountStatus.CUSTOMER,
+        potential=1000.0,
         extra={"segment": "SMB", "credit": 5.5},
-    )  # fmt: skip
+    )
     base.update(kw)
     return Account(external_id=ext, **base)  # type: ignore[arg-type]
 
@@ -80,9 +85,14 @@ def test_scenario_round_trip_and_single_active(uow: UnitOfWork) -> None:
             locks={"A2": "E-1"},
         )
         uow.scenarios.save(first)
-        second = Scenario("Next", ScenarioStatus.ACTIVE, parent="Current",
-                          territories=[Territory("X")], assignments={"A1": "X"},
-                          balance_spec={"potential": 0.05, "workload": 0.1})  # fmt: skip
+        second = Scenario(
+            "Next",
+            ScenarioStatus.ACTIVE,
+            parent="Current",
+            territories=[Territory("X")],
+            assignments={"A1": "X"},
+            balance_spec={"potential": 0.05, "workload": 0.1},
+        )
         uow.scenarios.save(second)
         uow.commit()
     with uow:

@@ -41,8 +41,16 @@ def write_accounts(path: Path, ids: list[str], territory: str) -> None:
         out = csv.writer(fh)
         out.writerow(["external_id", "name", "latitude", "longitude", "potential", "territory"])
         for k, ext in enumerate(ids):
-            out.writerow([ext, f"Account {ext}", 40 + (k % 17) * 0.1, -75 - (k % 13) * 0.1,
-                          100 + k, f"{territory}-{k % 3}"])  # fmt: skip
+            out.writerow(
+                [
+                    ext,
+                    f"Account {ext}",
+                    40 + (k % 17) * 0.1,
+                    -75 - (k % 13) * 0.1,
+                    100 + k,
+                    f"{territory}-{k % 3}",
+                ]
+            )
 
 
 def at_once(jobs: list[Callable[[], T]]) -> list[T | BaseException]:
@@ -94,10 +102,14 @@ def test_overlapping_imports_with_territories_are_both_applied(
         files = [tmp_path / f"a{r}.csv", tmp_path / f"b{r}.csv"]
         write_accounts(files[0], ids_a, "TA")
         write_accounts(files[1], ids_b, "TB")
-        outcomes = at_once([lambda u=u, f=f: import_accounts(u, f)
-                            for u, f in zip(engines, files, strict=True)])  # fmt: skip
-        raw = [o for o in outcomes if isinstance(o, BaseException)
-               and not isinstance(o, TerritorialError)]  # fmt: skip
+        outcomes = at_once(
+            [lambda u=u, f=f: import_accounts(u, f) for u, f in zip(engines, files, strict=True)]
+        )
+        raw = [
+            o
+            for o in outcomes
+            if isinstance(o, BaseException) and not isinstance(o, TerritorialError)
+        ]
         assert not raw, f"round {r}: raw error {raw[0]!r}"
         done = [o for o in outcomes if isinstance(o, ImportReport)]
         if len(done) == 1:  # the other was refused clearly and wrote nothing
@@ -128,8 +140,14 @@ def test_same_name_designs_one_runs_one_is_refused(
     import_accounts(engines[0], seed)
 
     def design(uow: UnitOfWork, name: str) -> Callable[[], DesignOutcome]:
-        request = DesignRequest(name=name, territories=3, balance=("potential",),
-                                tolerance=0.2, time_limit=1.0, iterations=40)  # fmt: skip
+        request = DesignRequest(
+            name=name,
+            territories=3,
+            balance=("potential",),
+            tolerance=0.2,
+            time_limit=1.0,
+            iterations=40,
+        )
         return lambda: design_scenario(uow, request)
 
     for r in range(ROUNDS):
@@ -156,8 +174,11 @@ def _cli(db: str, *args: str) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "COLUMNS": "200"}
     return subprocess.Popen(
         [sys.executable, "-m", "territorial.cli.main", *args, "--db", db],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-    )  # fmt: skip
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
 
 
 def test_two_import_commands_at_once(db_url: str, tmp_path: Path) -> None:
@@ -194,10 +215,12 @@ def test_two_edits_of_the_same_version_one_wins(engines: list[UnitOfWork], tmp_p
         assert before is not None
         moves = [("E-000", "T-1", "ann"), ("E-001", "T-2", "bob")]
         seen = before.version
-        outcomes = at_once([
-            lambda u=u, m=m, v=seen: move_accounts(u, [m[0]], m[1], expect_version=v, by=m[2])
-            for u, m in zip(engines, moves, strict=True)
-        ])  # fmt: skip
+        outcomes = at_once(
+            [
+                lambda u=u, m=m, v=seen: move_accounts(u, [m[0]], m[1], expect_version=v, by=m[2])
+                for u, m in zip(engines, moves, strict=True)
+            ]
+        )
         done = [o for o in outcomes if isinstance(o, ScenarioEdit)]
         stale = [o for o in outcomes if isinstance(o, ScenarioChanged)]
         assert len(done) == 1 and len(stale) == 1, f"round {r}: {outcomes!r}"

@@ -53,19 +53,39 @@ NEXT_YEAR = date(2027, 1, 1)
 def ws(uow: UnitOfWork) -> UnitOfWork:
     """Active S (T1-T3), draft N (T1-T4, two accounts move), 2026 sales every month."""
     with uow:
-        uow.accounts.add_many([
-            Account(e, f"Account {e}", latitude=la, longitude=lo, potential=p,
-                    visits_per_year=12, visit_minutes=60, located_by=LocatedBy.COORDINATES)
-            for e, la, lo, p, *_ in ACCOUNTS
-        ])  # fmt: skip
+        uow.accounts.add_many(
+            [
+                Account(
+                    e,
+                    f"Account {e}",
+                    latitude=la,
+                    longitude=lo,
+                    potential=p,
+                    visits_per_year=12,
+                    visit_minutes=60,
+                    located_by=LocatedBy.COORDINATES,
+                )
+                for e, la, lo, p, *_ in ACCOUNTS
+            ]
+        )
         uow.reps.add_many([Rep(f"R{k}", f"Rep {k}") for k in (1, 2, 3, 4)])
         terr = [Territory(f"T{k}", rep_external_id=f"R{k}") for k in (1, 2, 3, 4)]
-        uow.scenarios.save(Scenario("S", ScenarioStatus.ACTIVE, territories=terr[:3],
-                                    assignments={e: t for e, *_, t, _ in ACCOUNTS}))  # fmt: skip
-        uow.scenarios.save(Scenario("N", territories=terr,
-                                    assignments={e: t for e, *_, t in ACCOUNTS}))  # fmt: skip
-        sales = [Sale(e, date(2026, m, 1), 10.0 * (k + 1))
-                 for k, (e, *_) in enumerate(ACCOUNTS) for m in range(1, 13)]  # fmt: skip
+        uow.scenarios.save(
+            Scenario(
+                "S",
+                ScenarioStatus.ACTIVE,
+                territories=terr[:3],
+                assignments={e: t for e, *_, t, _ in ACCOUNTS},
+            )
+        )
+        uow.scenarios.save(
+            Scenario("N", territories=terr, assignments={e: t for e, *_, t in ACCOUNTS})
+        )
+        sales = [
+            Sale(e, date(2026, m, 1), 10.0 * (k + 1))
+            for k, (e, *_) in enumerate(ACCOUNTS)
+            for m in range(1, 13)
+        ]
         uow.sales.add_many(sales)
         uow.commit()
     return uow
@@ -130,8 +150,11 @@ def test_a_future_date_schedules_the_change(ws: UnitOfWork) -> None:
         publish_scenario(ws, "N", date(2027, 2, 1), today=TODAY, force=True)
     # a later publish follows the scheduled one, never goes before it
     with ws:
-        ws.scenarios.save(Scenario("L", territories=[Territory("T1")],
-                                   assignments={e: "T1" for e, *_ in ACCOUNTS}))  # fmt: skip
+        ws.scenarios.save(
+            Scenario(
+                "L", territories=[Territory("T1")], assignments={e: "T1" for e, *_ in ACCOUNTS}
+            )
+        )
         ws.commit()
     with pytest.raises(TerritorialError, match="before 'N' takes effect"):
         publish_scenario(ws, "L", date(2026, 12, 15), today=TODAY, force=True)
@@ -156,8 +179,15 @@ def test_monitoring_a_running_period_survives_a_scheduled_publish(ws: UnitOfWork
 def test_plans_goals_and_locks_carry_over(ws: UnitOfWork) -> None:
     edit_plan(ws, "T1", {"strategies": ["Win hospital groups"], "threats": ["New rival"]})
     edit_plan(ws, "T3", {"objectives": ["Two new distributors"]})
-    add_goal(ws, territory="T1", metric="revenue", baseline=0, target=500,
-             start=date(2026, 1, 1), due=date(2027, 12, 31))  # fmt: skip
+    add_goal(
+        ws,
+        territory="T1",
+        metric="revenue",
+        baseline=0,
+        target=500,
+        start=date(2026, 1, 1),
+        due=date(2027, 12, 31),
+    )
     set_locks(ws, ["A1", "A2"])  # A1 stays in T1 in N; A2 moves to T2 in N
     edit_plan(ws, "T3", {"objectives": ["N's own objective"]}, scenario="N")
     approve_scenario(ws, "N")

@@ -41,8 +41,10 @@ def test_published_alignments_get_their_dates_back(db_url: str) -> None:
             assert uow.scenarios.active_name(date(2026, 6, 30)) == "S"
             assert uow.scenarios.active_name(date(2026, 7, 1)) == "N"
             assert dict(uow.scenarios.names(date(2026, 6, 30))) == {
-                "S": "active", "N": "scheduled", "D": "draft"
-            }  # fmt: skip
+                "S": "active",
+                "N": "scheduled",
+                "D": "draft",
+            }
             assert [e.overridden for e in uow.publishing.events()] == [False, False]
         command.downgrade(alembic_config(engine), "0005")
         with engine.connect() as conn:  # and back: the columns go, no row goes with them

@@ -26,10 +26,57 @@ from territorial.geo.topojson import points_in_rings
 
 ROOT = Path(__file__).resolve().parents[3]
 NAN = float("nan")
-CONUS = {"AL", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "ID", "IL", "IN", "IA",
-         "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH",
-         "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX",
-         "UT", "VT", "VA", "WA", "WV", "WI", "WY"}
+CONUS = {
+    "AL",
+    "AZ",
+    "AR",
+    "CA",
+    "CO",
+    "CT",
+    "DE",
+    "DC",
+    "FL",
+    "GA",
+    "ID",
+    "IL",
+    "IN",
+    "IA",
+    "KS",
+    "KY",
+    "LA",
+    "ME",
+    "MD",
+    "MA",
+    "MI",
+    "MN",
+    "MS",
+    "MO",
+    "MT",
+    "NE",
+    "NV",
+    "NH",
+    "NJ",
+    "NM",
+    "NY",
+    "NC",
+    "ND",
+    "OH",
+    "OK",
+    "OR",
+    "PA",
+    "RI",
+    "SC",
+    "SD",
+    "TN",
+    "TX",
+    "UT",
+    "VT",
+    "VA",
+    "WA",
+    "WV",
+    "WI",
+    "WY",
+}
 
 
 @pytest.fixture(scope="module")
@@ -63,8 +110,13 @@ def test_counties_per_state(atlas: CountyAtlas) -> None:
 
 
 def test_cambridge_account_lands_in_middlesex(atlas: CountyAtlas) -> None:
-    units = build_units(np.array([42.373, 42.3601]), np.array([-71.11, -71.0589]),
-                        [None, None], ["MA", "MA"], by="county")
+    units = build_units(
+        np.array([42.373, 42.3601]),
+        np.array([-71.11, -71.0589]),
+        [None, None],
+        ["MA", "MA"],
+        by="county",
+    )
     assert units.kind == "county"
     assert units.ids == ["25017", "25025"]  # only the counties holding accounts
     assert [units.ids[k] for k in units.unit_of_account] == ["25017", "25025"]
@@ -84,8 +136,9 @@ def test_cambridge_account_lands_in_middlesex(atlas: CountyAtlas) -> None:
 def test_offshore_points_snap_and_missing_coordinates_use_zip(atlas: CountyAtlas) -> None:
     lat = np.array([42.36, NAN, NAN, 42.0])
     lon = np.array([-70.96, NAN, NAN, -40.0])  # Boston harbour; no coords x2; mid-Atlantic
-    units = build_county_units(lat, lon, [None, "02139", None, None], ["MA", None, None, None],
-                               atlas=atlas)
+    units = build_county_units(
+        lat, lon, [None, "02139", None, None], ["MA", None, None, None], atlas=atlas
+    )
     assert units.ids[units.unit_of_account[0]] in {"25025", "25021", "25023"}
     assert units.ids[units.unit_of_account[1]] == "25017"
     assert units.unit_of_account[2:].tolist() == [-1, -1]
@@ -97,8 +150,13 @@ def test_offshore_points_snap_and_missing_coordinates_use_zip(atlas: CountyAtlas
 def test_counties_with_accounts_linked_through_empty_ones(atlas: CountyAtlas) -> None:
     # Cambridge MA and Manhattan: not neighbours, but the empty counties between them
     # (western MA, upstate NY) are drawn with one or the other, and those regions touch
-    units = build_county_units(np.array([42.373, 40.75]), np.array([-71.11, -73.99]),
-                               [None, None], [None, None], atlas=atlas)
+    units = build_county_units(
+        np.array([42.373, 40.75]),
+        np.array([-71.11, -73.99]),
+        [None, None],
+        [None, None],
+        atlas=atlas,
+    )
     assert units.ids == ["25017", "36061"]
     assert units.adjacency.nnz == 2
     assert units.bridges == 0
@@ -113,8 +171,13 @@ def test_empty_plains_give_a_sparse_graph(atlas: CountyAtlas) -> None:
     sub = atlas.adjacency[chosen][:, chosen]
     outside = np.array([k for k, s in enumerate(atlas.states) if s not in {"KS", "NE"}])
     rim = chosen[np.asarray(atlas.adjacency[chosen][:, outside].sum(axis=1)).ravel() > 0]
-    units = build_county_units(atlas.lat[rim], atlas.lon[rim], [None] * len(rim),
-                               [atlas.states[k] for k in rim], atlas=atlas)
+    units = build_county_units(
+        atlas.lat[rim],
+        atlas.lon[rim],
+        [None] * len(rim),
+        [atlas.states[k] for k in rim],
+        atlas=atlas,
+    )
     k = units.n_units
     assert k == len(rim) and k > 40
     assert len(units.county_ids) == len(chosen) and sub.nnz // 2 > 3 * k
@@ -136,8 +199,13 @@ def test_contiguous_states_graph_connected_after_island_linking(atlas: CountyAtl
     for k in chosen:
         first.setdefault(atlas.states[k], k)
     rows = np.array(sorted(first.values()))
-    units = build_units(atlas.lat[rows], atlas.lon[rows], [None] * len(rows),
-                        [atlas.states[k] for k in rows], by="county")
+    units = build_units(
+        atlas.lat[rows],
+        atlas.lon[rows],
+        [None] * len(rows),
+        [atlas.states[k] for k in rows],
+        by="county",
+    )
     assert units.ids == [atlas.fips[k] for k in rows]
     assert len(units.county_ids) == len(chosen)
     assert csgraph.connected_components(units.adjacency)[0] == 1
@@ -151,8 +219,14 @@ def test_county_geojson(atlas: CountyAtlas) -> None:
     assert middlesex["id"] == "25017"
     assert middlesex["properties"]["name"] == "Middlesex County, MA"
     geom = middlesex["geometry"]
-    rings = [np.asarray(r) for r in (geom["coordinates"] if geom["type"] == "Polygon"
-                                     else [r for p in geom["coordinates"] for r in p])]
+    rings = [
+        np.asarray(r)
+        for r in (
+            geom["coordinates"]
+            if geom["type"] == "Polygon"
+            else [r for p in geom["coordinates"] for r in p]
+        )
+    ]
     assert points_in_rings(np.array([-71.11]), np.array([42.373]), rings).tolist() == [True]
     with pytest.raises(KeyError):
         county_geojson(["99999"], atlas)
@@ -166,16 +240,22 @@ def test_no_accounts_gives_no_county_units(atlas: CountyAtlas) -> None:
     assert units.fill_counties([]) == {}
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.tuples(st.floats(40.5, 45.0), st.floats(-79.7, -70.0)),  # NY, New England
-                min_size=1, max_size=40))
-def test_county_units_on_random_accounts(atlas: CountyAtlas,
-                                         points: list[tuple[float, float]]) -> None:
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(st.floats(40.5, 45.0), st.floats(-79.7, -70.0)),  # NY, New England
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_county_units_on_random_accounts(
+    atlas: CountyAtlas, points: list[tuple[float, float]]
+) -> None:
     lat = np.array([p[0] for p in points])
     lon = np.array([p[1] for p in points])
-    units = build_county_units(lat, lon, [None] * len(points), [None] * len(points),
-                               atlas=atlas)
+    units = build_county_units(lat, lon, [None] * len(points), [None] * len(points), atlas=atlas)
     where = atlas.index()
     county = np.array([where[f] for f in units.ids], dtype=np.int64)
     # only counties holding accounts, each account in the county that contains it
@@ -184,9 +264,10 @@ def test_county_units_on_random_accounts(atlas: CountyAtlas,
     for i, u in enumerate(units.unit_of_account.tolist()):
         if u < 0 or i in snapped:
             continue
-        rings = [ring for poly in atlas.topology.polygons(atlas.geometries[county[u]])
-                 for ring in poly]
-        assert points_in_rings(lon[i:i + 1], lat[i:i + 1], rings).tolist() == [True]
+        rings = [
+            ring for poly in atlas.topology.polygons(atlas.geometries[county[u]]) for ring in poly
+        ]
+        assert points_in_rings(lon[i : i + 1], lat[i : i + 1], rings).tolist() == [True]
     if not units.n_units:
         return
     adj = units.adjacency
@@ -205,8 +286,11 @@ def test_county_units_on_random_accounts(atlas: CountyAtlas,
     region = np.array([where[f] for f in units.county_ids])
     sub = atlas.adjacency[region][:, region].tocoo()
     owner = units.county_unit
-    touching = {(min(a, b), max(a, b)) for a, b in
-                zip(owner[sub.row].tolist(), owner[sub.col].tolist(), strict=True) if a != b}
+    touching = {
+        (min(a, b), max(a, b))
+        for a, b in zip(owner[sub.row].tolist(), owner[sub.col].tolist(), strict=True)
+        if a != b
+    }
     links = set(zip(*sparse.triu(adj, 1).nonzero(), strict=True))
     links = {(int(a), int(b)) for a, b in links}
     assert touching <= links and len(links - touching) <= units.bridges

@@ -43,12 +43,22 @@ def _topology() -> dict[str, Any]:
         "type": "Topology",
         "transform": {"scale": list(SCALE), "translate": list(TRANSLATE)},
         "arcs": [_quantise(arc) for arc in ARCS],
-        "objects": {"shapes": {"type": "GeometryCollection", "geometries": [
-            {"type": "Polygon", "id": "A", "arcs": [[1, 2, 0]], "properties": {"name": "a"}},
-            {"type": "Polygon", "id": "B", "arcs": [[3, 4, ~0]]},
-            {"type": "Polygon", "id": "C", "arcs": [[~2, ~5, ~3]]},
-            {"type": "MultiPolygon", "id": 4, "arcs": [[[6], [7]], [[8]]]},
-        ]}},
+        "objects": {
+            "shapes": {
+                "type": "GeometryCollection",
+                "geometries": [
+                    {
+                        "type": "Polygon",
+                        "id": "A",
+                        "arcs": [[1, 2, 0]],
+                        "properties": {"name": "a"},
+                    },
+                    {"type": "Polygon", "id": "B", "arcs": [[3, 4, ~0]]},
+                    {"type": "Polygon", "id": "C", "arcs": [[~2, ~5, ~3]]},
+                    {"type": "MultiPolygon", "id": 4, "arcs": [[[6], [7]], [[8]]]},
+                ],
+            }
+        },
     }
 
 
@@ -67,12 +77,14 @@ def test_rings_join_arcs_and_reverse_negative_indexes() -> None:
     topo = Topology(_topology())
     geoms = topo.geometries("shapes")
     assert [g.id for g in geoms] == ["A", "B", "C", "4"]
-    (ring_a,), = topo.polygons(geoms[0])
-    np.testing.assert_allclose(ring_a, [_world(*p) for p in [(1, 0), (0, 0), (0, 1), (1, 1),
-                                                             (1, 0)]])
-    (ring_c,), = topo.polygons(geoms[2])
-    np.testing.assert_allclose(ring_c, [_world(*p) for p in [(1, 1), (0, 1), (0, 2), (2, 2),
-                                                             (2, 1), (1, 1)]])
+    ((ring_a,),) = topo.polygons(geoms[0])
+    np.testing.assert_allclose(
+        ring_a, [_world(*p) for p in [(1, 0), (0, 0), (0, 1), (1, 1), (1, 0)]]
+    )
+    ((ring_c,),) = topo.polygons(geoms[2])
+    np.testing.assert_allclose(
+        ring_c, [_world(*p) for p in [(1, 1), (0, 1), (0, 2), (2, 2), (2, 1), (1, 1)]]
+    )
     assert len(topo.polygons(geoms[3])) == 2
 
 
@@ -87,8 +99,9 @@ def test_point_in_polygon_with_hole_and_parts() -> None:
     topo = Topology(_topology())
     geoms = topo.geometries("shapes")
     rings_d = [r for poly in topo.polygons(geoms[3]) for r in poly]
-    pts = np.array([_world(5.5, 0.5), _world(7, 2), _world(12.8, 0.5), _world(12.2, 0.9),
-                    _world(4, 2)])
+    pts = np.array(
+        [_world(5.5, 0.5), _world(7, 2), _world(12.8, 0.5), _world(12.2, 0.9), _world(4, 2)]
+    )
     inside = points_in_rings(pts[:, 0], pts[:, 1], rings_d)
     assert inside.tolist() == [True, False, True, False, False]
     rings_a = topo.polygons(geoms[0])[0]

@@ -11,11 +11,24 @@ def geo() -> Geocoder:
     return Geocoder.shared()
 
 
-@pytest.mark.parametrize(("raw", "zip5"), [
-    ("02139", "02139"), ("02139-4307", "02139"), ("021394307", "02139"), ("2139", "02139"),
-    ("2139-4307", "02139"), ("2139.0", "02139"), ("501", "00501"), (" 10001 ", "10001"),
-    ("ABC12", None), ("123456", None), ("", None), (None, None), ("K1A 0B1", None),
-])
+@pytest.mark.parametrize(
+    ("raw", "zip5"),
+    [
+        ("02139", "02139"),
+        ("02139-4307", "02139"),
+        ("021394307", "02139"),
+        ("2139", "02139"),
+        ("2139-4307", "02139"),
+        ("2139.0", "02139"),
+        ("501", "00501"),
+        (" 10001 ", "10001"),
+        ("ABC12", None),
+        ("123456", None),
+        ("", None),
+        (None, None),
+        ("K1A 0B1", None),
+    ],
+)
 def test_normalize_zip(raw: str | None, zip5: str | None) -> None:
     assert normalize_zip(raw) == zip5
 
@@ -39,7 +52,10 @@ def test_zip(geo: Geocoder) -> None:
 def test_unknown_zip(geo: Geocoder) -> None:
     loc = geo.locate(zip_code="99999")
     assert (loc.located_by, loc.note, loc.note_field) == (
-        LocatedBy.UNLOCATED, "unknown ZIP 99999", "zip")
+        LocatedBy.UNLOCATED,
+        "unknown ZIP 99999",
+        "zip",
+    )
 
 
 def test_unknown_zip_falls_back_to_city(geo: Geocoder) -> None:
@@ -67,12 +83,15 @@ def test_small_places_come_from_zip_data(geo: Geocoder) -> None:
     assert geo.city_point("Holtsville", "NY") is not None
 
 
-@pytest.mark.parametrize(("kwargs", "note"), [
-    ({}, "no ZIP, city or coordinates"),
-    ({"city": "Boston"}, "city without a state, and no ZIP or coordinates"),
-    ({"city": "Atlantis", "state": "MA"}, "unknown city Atlantis, MA"),
-    ({"city": "Boston", "state": "Narnia"}, "unknown state Narnia"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "note"),
+    [
+        ({}, "no ZIP, city or coordinates"),
+        ({"city": "Boston"}, "city without a state, and no ZIP or coordinates"),
+        ({"city": "Atlantis", "state": "MA"}, "unknown city Atlantis, MA"),
+        ({"city": "Boston", "state": "Narnia"}, "unknown state Narnia"),
+    ],
+)
 def test_unlocated_reasons(geo: Geocoder, kwargs: dict[str, str], note: str) -> None:
     loc = geo.locate(**kwargs)  # type: ignore[arg-type]
     assert (loc.located_by, loc.note) == (LocatedBy.UNLOCATED, note)
@@ -84,11 +103,16 @@ def test_non_us_country(geo: Geocoder) -> None:
     assert is_us_country(None) and is_us_country("United States") and not is_us_country("DE")
 
 
-@pytest.mark.parametrize(("lat", "lon", "why"), [
-    (0.0, 0.0, None), (None, None, None), (90.0, 180.0, None),
-    (90.5, 0.0, "latitude must be between -90 and 90"),
-    (0.0, -181.0, "longitude must be between -180 and 180"),
-    (1.0, None, "latitude and longitude must be given together"),
-])
+@pytest.mark.parametrize(
+    ("lat", "lon", "why"),
+    [
+        (0.0, 0.0, None),
+        (None, None, None),
+        (90.0, 180.0, None),
+        (90.5, 0.0, "latitude must be between -90 and 90"),
+        (0.0, -181.0, "longitude must be between -180 and 180"),
+        (1.0, None, "latitude and longitude must be given together"),
+    ],
+)
 def test_check_coordinates(lat: float | None, lon: float | None, why: str | None) -> None:
     assert check_coordinates(lat, lon) == why

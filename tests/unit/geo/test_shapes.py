@@ -19,8 +19,9 @@ def _points(seed: int, n: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarr
     lat = rng.uniform(36.0, 41.0, n)
     lon = rng.uniform(-99.0, -91.0, n)
     centres = rng.uniform([36.0, -99.0], [41.0, -91.0], (k, 2))
-    terr = np.argmin((lat[:, None] - centres[:, 0]) ** 2 + (lon[:, None] - centres[:, 1]) ** 2,
-                     axis=1)
+    terr = np.argmin(
+        (lat[:, None] - centres[:, 0]) ** 2 + (lon[:, None] - centres[:, 1]) ** 2, axis=1
+    )
     return lat, lon, terr
 
 

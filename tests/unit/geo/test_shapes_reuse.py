@@ -14,8 +14,11 @@ BOX = shapely.box(-100.0, 35.0, -90.0, 42.0)
 
 
 @settings(max_examples=15, deadline=None)
-@given(seed=st.integers(0, 10_000), k=st.integers(2, 8),
-       moves=st.lists(st.tuples(st.integers(0, 299), st.integers(-1, 7)), max_size=40))
+@given(
+    seed=st.integers(0, 10_000),
+    k=st.integers(2, 8),
+    moves=st.lists(st.tuples(st.integers(0, 299), st.integers(-1, 7)), max_size=40),
+)
 def test_reused_layout_matches_scratch(seed: int, k: int, moves: list[tuple[int, int]]) -> None:
     rng = np.random.default_rng(seed)
     lat = rng.uniform(36.0, 41.0, 300)
@@ -28,8 +31,9 @@ def test_reused_layout_matches_scratch(seed: int, k: int, moves: list[tuple[int,
         terr[row] = t if t < k else -1
     reused = point_shapes(lat, lon, terr, k, layout=layout)
     scratch = point_shapes(lat, lon, terr, k, outline=BOX)
-    touched = {int(t) for t in np.concatenate([before[before != terr], terr[before != terr]])
-               if t >= 0}
+    touched = {
+        int(t) for t in np.concatenate([before[before != terr], terr[before != terr]]) if t >= 0
+    }
     assert layout.redissolved == len(touched)
     assert reused.colors == scratch.colors
     assert reused.adjacency == scratch.adjacency

@@ -71,10 +71,13 @@ def test_proximity_graph_drops_long_edges_but_stays_connected() -> None:
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.lists(st.tuples(st.floats(25, 49), st.floats(-124, -67)), min_size=1, max_size=60),
-       st.floats(1, 500))
-def test_proximity_graph_is_symmetric_and_connected(points: list[tuple[float, float]],
-                                                   max_km: float) -> None:
+@given(
+    st.lists(st.tuples(st.floats(25, 49), st.floats(-124, -67)), min_size=1, max_size=60),
+    st.floats(1, 500),
+)
+def test_proximity_graph_is_symmetric_and_connected(
+    points: list[tuple[float, float]], max_km: float
+) -> None:
     lat = np.array([p[0] for p in points])
     lon = np.array([p[1] for p in points])
     adj, _ = proximity_graph(lat, lon, max_km)
@@ -96,7 +99,6 @@ def test_build_units_validates_inputs() -> None:
         build_units(np.zeros(1), np.zeros(1), ["02139"], [None], by="state")  # type: ignore[arg-type]
 
 
-
 def test_no_accounts_gives_no_zip_units() -> None:
     units = build_units(np.empty(0), np.empty(0), [], [], by="zip")
     assert units.ids == []
@@ -110,8 +112,12 @@ def test_no_accounts_gives_no_zip_units() -> None:
 def _grid(rows: int, cols: int) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
     """A rows x cols grid of square cells (rook adjacency), 0.5 degree apart."""
     node = np.arange(rows * cols).reshape(rows, cols)
-    edges = np.concatenate([np.column_stack([node[:, :-1].ravel(), node[:, 1:].ravel()]),
-                            np.column_stack([node[:-1, :].ravel(), node[1:, :].ravel()])])
+    edges = np.concatenate(
+        [
+            np.column_stack([node[:, :-1].ravel(), node[:, 1:].ravel()]),
+            np.column_stack([node[:-1, :].ravel(), node[1:, :].ravel()]),
+        ]
+    )
     lat = 40.0 + 0.5 * np.repeat(np.arange(rows), cols)
     lon = -100.0 + 0.5 * np.tile(np.arange(cols), rows)
     return edges_to_csr(edges, rows * cols), lat, lon
@@ -120,9 +126,11 @@ def _grid(rows: int, cols: int) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarr
 def _touching(adj: sparse.csr_matrix, owner: np.ndarray, k: int) -> set[tuple[int, int]]:
     """Pairs of regions with adjacent nodes."""
     coo = sparse.triu(adj, 1).tocoo()
-    return {(min(a, b), max(a, b)) for a, b in zip(owner[coo.row].tolist(),
-                                                   owner[coo.col].tolist(), strict=True)
-            if a != b}
+    return {
+        (min(a, b), max(a, b))
+        for a, b in zip(owner[coo.row].tolist(), owner[coo.col].tolist(), strict=True)
+        if a != b
+    }
 
 
 def _pairs(adj: sparse.csr_matrix) -> set[tuple[int, int]]:
@@ -151,7 +159,8 @@ def test_contract_empty_on_grids(rows: int, cols: int, data: st.DataObject) -> N
         assert csgraph.connected_components(adj[members][:, members])[0] == 1
     # each node joins a kept node nearest along the grid
     weights = adj.astype(np.float64).multiply(
-        haversine_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :]))
+        haversine_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
+    )
     dist = csgraph.dijkstra(sparse.csr_matrix(weights), directed=False, indices=keep)
     np.testing.assert_allclose(dist[owner, np.arange(n)], dist.min(axis=0), atol=1e-3)
     # adjacent exactly when the regions touch: direct neighbours stay adjacent
@@ -170,8 +179,11 @@ def test_contract_empty_on_grids(rows: int, cols: int, data: st.DataObject) -> N
         for x, y in ((a, b), (b, a)):
             if x in position and y in group_of:
                 borders.setdefault(position[x], set()).add(group_of[y])
-    direct = {(min(position[a], position[b]), max(position[a], position[b]))
-              for a, b in _pairs(adj) if a in position and b in position}
+    direct = {
+        (min(position[a], position[b]), max(position[a], position[b]))
+        for a, b in _pairs(adj)
+        if a in position and b in position
+    }
     for a, b in got - direct:
         assert borders.get(a, set()) & borders.get(b, set())
     # a grid is planar, and so is any contraction of it: at most 3k - 6 edges
@@ -200,8 +212,12 @@ def test_contract_empty_strays_join_the_nearest_centroid_and_link_nothing() -> N
     assert owner[[0, 2, 3, 4]].tolist() == [0, 1, 1, 1]  # node 1 is halfway: either
     assert _pairs(out) == {(0, 1)}
     # a stray pair split between two kept nodes by nearest centroid links nothing
-    out, owner = contract_empty(edges_to_csr(np.array([[2, 3]]), 4), np.zeros(4),
-                                np.array([0.0, 10.0, 4.0, 6.0]), np.array([0, 1]))
+    out, owner = contract_empty(
+        edges_to_csr(np.array([[2, 3]]), 4),
+        np.zeros(4),
+        np.array([0.0, 10.0, 4.0, 6.0]),
+        np.array([0, 1]),
+    )
     assert owner.tolist() == [0, 1, 0, 1]
     assert out.nnz == 0
 
@@ -216,8 +232,13 @@ def test_contract_empty_degenerate_inputs() -> None:
 
 
 def test_fill_counties_is_empty_for_zip_units_and_checks_lengths() -> None:
-    units = build_units(np.full(2, float("nan")), np.full(2, float("nan")), ["02139", "10001"],
-                        [None, None], by="zip")
+    units = build_units(
+        np.full(2, float("nan")),
+        np.full(2, float("nan")),
+        ["02139", "10001"],
+        [None, None],
+        by="zip",
+    )
     assert units.fill_counties(["A", "B"]) == {}
     with pytest.raises(ValueError, match="3 labels for 2 units"):
         units.fill_counties(["A", "B", "C"])

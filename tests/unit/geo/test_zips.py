@@ -21,9 +21,20 @@ def _centroid(code: str) -> tuple[float, float]:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("02139", "02139"), ("2139", "02139"), ("02139-4307", "02139"), (" 10001 ", "10001"),
-     (2139, "02139"), (2139.0, "02139"), ("021394307", "02139"), ("21394307", "02139"),
-     ("abc", None), (None, None), (NAN, None), ("", None)],
+    [
+        ("02139", "02139"),
+        ("2139", "02139"),
+        ("02139-4307", "02139"),
+        (" 10001 ", "10001"),
+        (2139, "02139"),
+        (2139.0, "02139"),
+        ("021394307", "02139"),
+        ("21394307", "02139"),
+        ("abc", None),
+        (None, None),
+        (NAN, None),
+        ("", None),
+    ],
 )
 def test_normalize_zip(raw: object, expected: str | None) -> None:
     assert normalize_zip(raw) == expected
@@ -76,8 +87,9 @@ def test_nearest_zip_is_truly_nearest_among_standard_zips() -> None:
 
 def test_unknown_zip_falls_back_to_coordinates_or_is_unplaced() -> None:
     lat0, lon0 = _centroid("10001")
-    units = build_units(np.array([lat0, NAN]), np.array([lon0, NAN]), ["99999", "99999"],
-                        [None, None], by="zip")
+    units = build_units(
+        np.array([lat0, NAN]), np.array([lon0, NAN]), ["99999", "99999"], [None, None], by="zip"
+    )
     assert units.unit_of_account.tolist() == [0, -1]
     assert "unknown ZIP 99999" in dict(units.notes)[0]
     assert dict(units.unplaced)[1] == "unknown ZIP 99999 and no coordinates"
@@ -85,15 +97,21 @@ def test_unknown_zip_falls_back_to_coordinates_or_is_unplaced() -> None:
 
 def test_far_zips_are_still_connected() -> None:
     zips = ["02139", "02140", "02141", "96813", "99501", "33101"]  # + Honolulu, Anchorage, Miami
-    units = build_units(np.full(6, NAN), np.full(6, NAN), zips, [None] * 6, by="zip",
-                        max_edge_km=50)
+    units = build_units(
+        np.full(6, NAN), np.full(6, NAN), zips, [None] * 6, by="zip", max_edge_km=50
+    )
     assert csgraph.connected_components(units.adjacency)[0] == 1
     assert units.bridges >= 3
 
 
 def test_nan_zip_counts_as_missing() -> None:
-    units = build_units(np.array([NAN]), np.array([NAN]), [NAN], [None],  # type: ignore[list-item]
-                        by="zip")
+    units = build_units(
+        np.array([NAN]),
+        np.array([NAN]),
+        [NAN],
+        [None],  # type: ignore[list-item]
+        by="zip",
+    )
     assert units.unplaced == [(0, "no ZIP and no coordinates")]
 
 

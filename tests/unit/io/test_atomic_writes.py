@@ -41,9 +41,7 @@ def test_a_writer_failing_midway_leaves_no_new_file(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_the_accounts_writer_is_atomic_too(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_accounts_writer_is_atomic_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "accounts.csv"
     accounts = [Account(f"A{k}", f"Account {k}") for k in range(2_000)]
     write_accounts_csv(accounts[:10], target)

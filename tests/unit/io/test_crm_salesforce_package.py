@@ -23,8 +23,9 @@ def scenarios(draw: st.DrawFn, name: str) -> Scenario:
         level = TerritoryLevel.REGION if parent is None and i == 0 else TerritoryLevel.TERRITORY
         rep = draw(st.sampled_from([None, *USERS]))
         territories.append(Territory(n, level, parent, rep))
-    assignments = {a: draw(st.sampled_from(names)) for a in ACCOUNTS
-                   if draw(st.booleans()) or a == ACCOUNTS[0]}
+    assignments = {
+        a: draw(st.sampled_from(names)) for a in ACCOUNTS if draw(st.booleans()) or a == ACCOUNTS[0]
+    }
     return Scenario(name, territories=territories, assignments=assignments)
 
 
@@ -54,8 +55,14 @@ def test_realignment_package_rules_and_moves(before: Scenario, after: Scenario) 
     names = [r["DeveloperName"] for r in _rows(delta, ".csv") if r.get("DeveloperName")]
     assert all(is_developer_name(n) for n in names)
     # a territory keeps its DeveloperName from the full export to the realignment
-    full_dev = {r["Name"]: r["DeveloperName"] for r in _rows(full, ".csv")
-                if "Name" in r and r.get("Territory2ModelId")}
-    delta_dev = {r["Name"]: r["DeveloperName"] for r in _rows(delta, ".csv")
-                 if "Name" in r and r.get("Territory2ModelId")}
+    full_dev = {
+        r["Name"]: r["DeveloperName"]
+        for r in _rows(full, ".csv")
+        if "Name" in r and r.get("Territory2ModelId")
+    }
+    delta_dev = {
+        r["Name"]: r["DeveloperName"]
+        for r in _rows(delta, ".csv")
+        if "Name" in r and r.get("Territory2ModelId")
+    }
     assert not set(full_dev) & set(delta_dev)  # existing territories are not inserted again

@@ -39,8 +39,11 @@ def test_salesforce_export(fixtures: Path) -> None:
     assert (acme.latitude, acme.longitude, acme.located_by) == (42.3647, -71.1042, LocatedBy.ZIP)
     assert acme.status is AccountStatus.CUSTOMER
     assert acme.annual_revenue == 12_500_000
-    assert acme.extra == {"OwnerId": "0055g000001AbCdAAA", "Rating": "Hot",
-                          "Phone": "(617) 555-0100"}
+    assert acme.extra == {
+        "OwnerId": "0055g000001AbCdAAA",
+        "Rating": "Hot",
+        "Phone": "(617) 555-0100",
+    }
     hudson = r.accounts[1]
     assert hudson.located_by is LocatedBy.COORDINATES
     assert hudson.status is AccountStatus.PROSPECT
@@ -71,8 +74,12 @@ def test_hubspot_export_with_bom(fixtures: Path) -> None:
     assert r.accounts[1].name == "Granite State Builders, LLC"
     assert r.accounts[1].zip == "03101"
     statuses = [a.status for a in r.accounts]
-    assert statuses[:4] == [AccountStatus.CUSTOMER, AccountStatus.PROSPECT,
-                            AccountStatus.PROSPECT, AccountStatus.PROSPECT]
+    assert statuses[:4] == [
+        AccountStatus.CUSTOMER,
+        AccountStatus.PROSPECT,
+        AccountStatus.PROSPECT,
+        AccountStatus.PROSPECT,
+    ]
     assert statuses[5] is AccountStatus.CUSTOMER  # evangelist
     assert statuses[6] is None  # "Other"
     miami = r.accounts[5]
@@ -102,10 +109,18 @@ def test_template_with_semicolons(fixtures: Path) -> None:
     assert (a.potential, a.visits_per_year, a.visit_minutes, a.tier) == (2e6, 12, 45, "A")
     assert a.competitor_presence is True
     assert a.extra == {"region_code": "17"}
-    assert r.territories == {"A-001": "Boston North", "A-002": "Boston North",
-                             "A-003": "Central", "A-004": "Central"}
+    assert r.territories == {
+        "A-001": "Boston North",
+        "A-002": "Boston North",
+        "A-003": "Central",
+        "A-004": "Central",
+    }
     assert [x.located_by for x in r.accounts] == [
-        LocatedBy.ZIP, LocatedBy.COORDINATES, LocatedBy.CITY, LocatedBy.ZIP]
+        LocatedBy.ZIP,
+        LocatedBy.COORDINATES,
+        LocatedBy.CITY,
+        LocatedBy.ZIP,
+    ]
     assert r.accounts[3].zip == "01608"
 
 
@@ -113,8 +128,16 @@ def test_xlsx_export(tmp_path: Path) -> None:
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.append(["Account ID", "Account Name", "Billing Zip/Postal Code", "Annual Revenue",
-               "Last Activity", "Score"])
+    ws.append(
+        [
+            "Account ID",
+            "Account Name",
+            "Billing Zip/Postal Code",
+            "Annual Revenue",
+            "Last Activity",
+            "Score",
+        ]
+    )
     ws.append(["001X", "Excel Co", 2139, 1500000, datetime(2024, 3, 5), 3])
     ws.append([None] * 6)
     ws.append([1002, "Sheet Inc", "02139-4307", "oops", None, 4.5])
@@ -131,7 +154,7 @@ def test_xlsx_export(tmp_path: Path) -> None:
 
 
 def test_mapping_for_any_file(write_csv: Callable[..., Path]) -> None:
-    path = write_csv("Cust No,Firma,PLZ,Umsatz\nK1,Müller AG,60601,\"1,000\"\n")
+    path = write_csv('Cust No,Firma,PLZ,Umsatz\nK1,Müller AG,60601,"1,000"\n')
     mapping = parse_mapping(["Cust No=external_id", "Firma=name", "PLZ=zip"])
     r = read_accounts(path, mapping)
     assert r.format == "custom"
@@ -155,9 +178,14 @@ def test_unlocated_rows_are_listed(write_csv: Callable[..., Path]) -> None:
     ]
     r = read_accounts(path, allow_unlocated=True)
     assert [(u.row, u.external_id, u.reason) for u in r.unlocated] == [
-        (2, "1", "unknown ZIP 99999"), (3, "2", "no ZIP, city or coordinates")]
+        (2, "1", "unknown ZIP 99999"),
+        (3, "2", "no ZIP, city or coordinates"),
+    ]
     assert [a.located_by for a in r.accounts] == [
-        LocatedBy.UNLOCATED, LocatedBy.UNLOCATED, LocatedBy.ZIP]
+        LocatedBy.UNLOCATED,
+        LocatedBy.UNLOCATED,
+        LocatedBy.ZIP,
+    ]
     assert r.accounts[0].latitude is None
     assert r.located == {LocatedBy.UNLOCATED: 2, LocatedBy.ZIP: 1}
     assert "Located 1 by zip; 2 could not be located" in r.summary()
@@ -168,14 +196,16 @@ def test_unknown_zip_falls_back_to_city_with_a_warning(write_csv: Callable[..., 
     r = read_accounts(path)
     assert r.accounts[0].located_by is LocatedBy.CITY
     assert [(w.row, w.column, w.message) for w in r.warnings] == [
-        (2, "BillingPostalCode", "unknown ZIP 99999; located by city instead")]
+        (2, "BillingPostalCode", "unknown ZIP 99999; located by city instead")
+    ]
 
 
 def test_progress_is_reported(write_csv: Callable[..., Path]) -> None:
     lines = "".join(f"{i},N{i},10001\n" for i in range(2500))
     calls: list[tuple[int, int]] = []
-    read_accounts(write_csv("Id,Name,BillingPostalCode\n" + lines),
-                  progress=lambda d, t: calls.append((d, t)))
+    read_accounts(
+        write_csv("Id,Name,BillingPostalCode\n" + lines), progress=lambda d, t: calls.append((d, t))
+    )
     assert calls[0] == (1000, 2500) and calls[-1] == (2500, 2500)
 
 
@@ -187,10 +217,18 @@ def test_wrong_types(fixtures: Path) -> None:
     problems = rejected(path)
     assert {p.file for p in problems} == {str(path)}
     assert [(p.row, p.column, p.value, p.message) for p in problems] == [
-        (2, "AnnualRevenue", "1.2M",
-         "expected a number (digits, optional currency symbol and separators)"),
-        (3, "NumberOfEmployees", "twelve",
-         "expected a number (digits, optional currency symbol and separators)"),
+        (
+            2,
+            "AnnualRevenue",
+            "1.2M",
+            "expected a number (digits, optional currency symbol and separators)",
+        ),
+        (
+            3,
+            "NumberOfEmployees",
+            "twelve",
+            "expected a number (digits, optional currency symbol and separators)",
+        ),
         (4, "BillingLatitude", "95.5", "latitude must be between -90 and 90"),
         (5, "NumberOfEmployees", "-3", "must not be negative"),
         (5, "BillingLongitude", None, "latitude and longitude must be given together"),
@@ -237,12 +275,18 @@ def test_apostrophe_protected_formulas_import(write_csv: Callable[..., Path]) ->
     assert r.accounts[0].extra == {"Notes": "+x"}
 
 
-@pytest.mark.parametrize(("name", "message"), [
-    ("empty.csv", "the file is empty"),
-    ("header_only.csv", "the file has a header but no data rows"),
-    ("broken_binary.csv",
-     "not a text file: expected CSV text (UTF-8 or Latin-1/Windows-1252) or an .xlsx workbook"),
-])
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("empty.csv", "the file is empty"),
+        ("header_only.csv", "the file has a header but no data rows"),
+        (
+            "broken_binary.csv",
+            "not a text file: expected CSV text (UTF-8 or Latin-1/Windows-1252) "
+            "or an .xlsx workbook",
+        ),
+    ],
+)
 def test_unusable_files(fixtures: Path, name: str, message: str) -> None:
     problems = rejected(fixtures / name)
     assert problems == [Problem(str(fixtures / name), None, None, None, message)]
@@ -263,12 +307,17 @@ def test_negative_number_in_numeric_field_is_parsed_then_validated(
 
 
 def test_extra_columns_are_kept_as_written(write_csv: Callable[..., Path]) -> None:
-    r = read_accounts(write_csv(
-        "Id,Name,Zip,Score,Code,CrmId\n1,A,10001,1.5,007,123456789012345678901\n"
-        "2,B,10001,,X1,\n3,C,10001,\"2,000\",8,9007199254740993\n"))
+    r = read_accounts(
+        write_csv(
+            "Id,Name,Zip,Score,Code,CrmId\n1,A,10001,1.5,007,123456789012345678901\n"
+            '2,B,10001,,X1,\n3,C,10001,"2,000",8,9007199254740993\n'
+        )
+    )
     assert [a.extra for a in r.accounts] == [
-        {"Score": "1.5", "Code": "007", "CrmId": "123456789012345678901"}, {"Code": "X1"},
-        {"Score": "2,000", "Code": "8", "CrmId": "9007199254740993"}]  # no digit lost
+        {"Score": "1.5", "Code": "007", "CrmId": "123456789012345678901"},
+        {"Code": "X1"},
+        {"Score": "2,000", "Code": "8", "CrmId": "9007199254740993"},
+    ]  # no digit lost
 
 
 def test_non_us_country_needs_coordinates(write_csv: Callable[..., Path]) -> None:
@@ -277,13 +326,21 @@ def test_non_us_country_needs_coordinates(write_csv: Callable[..., Path]) -> Non
     assert where(problems) == [(2, "BillingCountry", "Canada")]
 
 
-@pytest.mark.parametrize(("text", "status"), [
-    ("Customer - Direct", AccountStatus.CUSTOMER), ("Customer - Channel", AccountStatus.CUSTOMER),
-    ("Prospect", AccountStatus.PROSPECT), ("customer", AccountStatus.CUSTOMER),
-    ("lead", AccountStatus.PROSPECT), ("salesqualifiedlead", AccountStatus.PROSPECT),
-    ("Marketing Qualified Lead", AccountStatus.PROSPECT),
-    ("opportunity", AccountStatus.PROSPECT), ("Channel Partner / Reseller", None),
-    ("Competitor", None), ("Other", None),
-])
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Customer - Direct", AccountStatus.CUSTOMER),
+        ("Customer - Channel", AccountStatus.CUSTOMER),
+        ("Prospect", AccountStatus.PROSPECT),
+        ("customer", AccountStatus.CUSTOMER),
+        ("lead", AccountStatus.PROSPECT),
+        ("salesqualifiedlead", AccountStatus.PROSPECT),
+        ("Marketing Qualified Lead", AccountStatus.PROSPECT),
+        ("opportunity", AccountStatus.PROSPECT),
+        ("Channel Partner / Reseller", None),
+        ("Competitor", None),
+        ("Other", None),
+    ],
+)
 def test_parse_status(text: str, status: AccountStatus | None) -> None:
     assert parse_status(text) is status

@@ -30,24 +30,48 @@ def test_salesforce_api_names() -> None:
 
 
 def test_salesforce_report_labels() -> None:
-    p = plan(["Account ID", "Account Name", "Billing Zip/Postal Code",
-              "Billing State/Province", "Account Owner"])
+    p = plan(
+        [
+            "Account ID",
+            "Account Name",
+            "Billing Zip/Postal Code",
+            "Billing State/Province",
+            "Account Owner",
+        ]
+    )
     assert p.format == "salesforce"
     assert p.column("zip") == "Billing Zip/Postal Code"
     assert p.column("state") == "Billing State/Province"
 
 
 def test_hubspot() -> None:
-    p = plan(["Record ID", "Company name", "Postal Code", "State/Region", "Lifecycle Stage",
-              "Company owner"])
+    p = plan(
+        [
+            "Record ID",
+            "Company name",
+            "Postal Code",
+            "State/Region",
+            "Lifecycle Stage",
+            "Company owner",
+        ]
+    )
     assert p.format == "hubspot"
     assert p.column("status") == "Lifecycle Stage"
     assert p.column("owner") == "Company owner"
 
 
 def test_zoho() -> None:
-    p = plan(["Record Id", "Account Name", "Billing Code", "Billing State", "Territories",
-              "Account Owner", "Account Type"])
+    p = plan(
+        [
+            "Record Id",
+            "Account Name",
+            "Billing Code",
+            "Billing State",
+            "Territories",
+            "Account Owner",
+            "Account Type",
+        ]
+    )
     assert p.format == "zoho"
     assert p.column("territory") == "Territories"
     assert p.column("zip") == "Billing Code"
@@ -82,7 +106,9 @@ def test_mapping_names_missing_column_and_unknown_field() -> None:
 
 def test_parse_mapping() -> None:
     assert parse_mapping(["Cust No=external_id", " PLZ = zip "]) == {
-        "Cust No": "external_id", "PLZ": "zip"}
+        "Cust No": "external_id",
+        "PLZ": "zip",
+    }
     assert parse_mapping(["a=b=name"]) == {"a=b": "name"}
 
 
@@ -99,8 +125,11 @@ def test_parse_mapping_checks_fields_when_given() -> None:
     assert "unknown field 'nme'" in e.value.problems[0].message
 
 
-_names = st.text(st.characters(blacklist_characters="=\r\n", blacklist_categories=("Cs",)),
-                 min_size=1, max_size=20).filter(lambda s: s.strip() == s and s != "")
+_names = st.text(
+    st.characters(blacklist_characters="=\r\n", blacklist_categories=("Cs",)),
+    min_size=1,
+    max_size=20,
+).filter(lambda s: s.strip() == s and s != "")
 
 
 @given(st.dictionaries(_names, st.sampled_from(ACCOUNT_FIELDS), max_size=8))

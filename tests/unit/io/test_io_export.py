@@ -13,17 +13,38 @@ GOLDEN = Path(__file__).resolve().parents[2] / "fixtures" / "imports" / "golden_
 def sample() -> list[Account]:
     return [
         Account(
-            "A-1", "Acme, Inc.", street="1 Kendall Sq\nSuite 200", city="Cambridge", state="MA",
-            zip="02139", country="US", latitude=42.3647, longitude=-71.1042,
-            located_by=LocatedBy.ZIP, industry="Machinery", employees=85,
-            annual_revenue=12_500_000.0, potential=0.1 + 0.2, visits_per_year=12.0,
-            visit_minutes=45.5, status=AccountStatus.CUSTOMER, competitor_presence=True,
-            tier="A", extra={"Rating": "Hot", "Score": 3.0},
+            "A-1",
+            "Acme, Inc.",
+            street="1 Kendall Sq\nSuite 200",
+            city="Cambridge",
+            state="MA",
+            zip="02139",
+            country="US",
+            latitude=42.3647,
+            longitude=-71.1042,
+            located_by=LocatedBy.ZIP,
+            industry="Machinery",
+            employees=85,
+            annual_revenue=12_500_000.0,
+            potential=0.1 + 0.2,
+            visits_per_year=12.0,
+            visit_minutes=45.5,
+            status=AccountStatus.CUSTOMER,
+            competitor_presence=True,
+            tier="A",
+            extra={"Rating": "Hot", "Score": 3.0},
         ),
         Account("B-2", "Café Müller", extra={"Notes": "=1+2", "Phone": "+1 617 555 0100"}),
-        Account("C-3", "Prospect Co", latitude=-33.5, longitude=151.25,
-                located_by=LocatedBy.COORDINATES, status=AccountStatus.PROSPECT,
-                competitor_presence=False, employees=0),
+        Account(
+            "C-3",
+            "Prospect Co",
+            latitude=-33.5,
+            longitude=151.25,
+            located_by=LocatedBy.COORDINATES,
+            status=AccountStatus.PROSPECT,
+            competitor_presence=False,
+            employees=0,
+        ),
     ]
 
 
@@ -50,16 +71,22 @@ def test_written_file_reads_back(tmp_path: Path) -> None:
     assert back.format == "template"
     assert back.extra_columns == ["Notes", "Phone", "Rating", "Score"]
     assert [a.located_by for a in back.accounts] == [
-        LocatedBy.ZIP, LocatedBy.UNLOCATED, LocatedBy.COORDINATES]
+        LocatedBy.ZIP,
+        LocatedBy.UNLOCATED,
+        LocatedBy.COORDINATES,
+    ]
     first = back.accounts[0]
     assert (first.potential, first.visit_minutes, first.status) == (
-        accounts[0].potential, 45.5, AccountStatus.CUSTOMER)
+        accounts[0].potential,
+        45.5,
+        AccountStatus.CUSTOMER,
+    )
     assert back.accounts[1].extra["Notes"] == "=1+2"  # apostrophe-protected on the way out
 
 
 def test_write_rows_csv_neutralises_formulas(tmp_path: Path) -> None:
     rows = [
-        ["=HYPERLINK(\"http://x\")", "+SUM(A1)", "-2+3", "@cmd", "plain", -1250.5, 0.1 + 0.2],
+        ['=HYPERLINK("http://x")', "+SUM(A1)", "-2+3", "@cmd", "plain", -1250.5, 0.1 + 0.2],
         ["+1 (617) 555-0100", "-", None, True, "a=b", 3.0, 12],
     ]
     path = tmp_path / "rows.csv"
@@ -67,7 +94,7 @@ def test_write_rows_csv_neutralises_formulas(tmp_path: Path) -> None:
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines == [
         "a,b,c,d,e,f,g",
-        "\"'=HYPERLINK(\"\"http://x\"\")\",'+SUM(A1),'-2+3,'@cmd,plain,-1250.5,0.30000000000000004",
+        '"\'=HYPERLINK(""http://x"")",\'+SUM(A1),\'-2+3,\'@cmd,plain,-1250.5,0.30000000000000004',
         "+1 (617) 555-0100,-,,true,a=b,3,12",  # a phone number, a lone sign: not formulas
     ]
     stream = io.StringIO()

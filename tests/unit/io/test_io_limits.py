@@ -85,8 +85,10 @@ def test_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_short_rows_are_problems_unless_allowed(tmp_path: Path) -> None:
     path = tmp_path / "a.csv"
-    path.write_text("external_id,name,latitude,longitude,industry\n"
-                    "A1,Acme,42.3,-71.0,Retail\nA2,Beta,42.4,-71.1\nA3,Gamma\n")
+    path.write_text(
+        "external_id,name,latitude,longitude,industry\n"
+        "A1,Acme,42.3,-71.0,Retail\nA2,Beta,42.4,-71.1\nA3,Gamma\n"
+    )
     with pytest.raises(InputRejected) as e:
         read_accounts(path)
     assert [p.row for p in e.value.problems] == [3, 4]

@@ -23,11 +23,16 @@ def test_reps_template(fixtures: Path) -> None:
     assert john.years_experience == 3.5
     assert maria.home_latitude == pytest.approx(39.8, abs=0.1)
     assert sam.home_latitude is None  # not locatable: a warning, not an error
-    assert r.located == {LocatedBy.COORDINATES: 1, LocatedBy.ZIP: 1, LocatedBy.CITY: 1,
-                         LocatedBy.UNLOCATED: 1}
+    assert r.located == {
+        LocatedBy.COORDINATES: 1,
+        LocatedBy.ZIP: 1,
+        LocatedBy.CITY: 1,
+        LocatedBy.UNLOCATED: 1,
+    }
     assert [(u.row, u.external_id) for u in r.unlocated] == [(5, "R4")]
     assert [(w.row, w.message) for w in r.warnings] == [
-        (5, "home cannot be located: no ZIP, city or coordinates")]
+        (5, "home cannot be located: no ZIP, city or coordinates")
+    ]
 
 
 def test_reps_aliases_and_first_last_name(write_csv: Callable[..., Path]) -> None:
@@ -44,12 +49,16 @@ def test_reps_aliases_and_first_last_name(write_csv: Callable[..., Path]) -> Non
 
 
 def test_reps_problems(write_csv: Callable[..., Path]) -> None:
-    path = write_csv("Id,Full Name,Capacity,Latitude,Longitude\n"
-                     "R1,Ann,forty,,\nR1,Bob,40,,\nR3,Cy,-4,91,0\n")
+    path = write_csv(
+        "Id,Full Name,Capacity,Latitude,Longitude\nR1,Ann,forty,,\nR1,Bob,40,,\nR3,Cy,-4,91,0\n"
+    )
     with pytest.raises(InputRejected) as e:
         read_reps(path)
     assert [(p.row, p.column, p.value) for p in e.value.problems] == [
-        (2, "Capacity", "forty"), (3, "Id", "R1"), (4, "Capacity", "-4"), (4, "Latitude", "91"),
+        (2, "Capacity", "forty"),
+        (3, "Id", "R1"),
+        (4, "Capacity", "-4"),
+        (4, "Latitude", "91"),
     ]
 
 
@@ -74,8 +83,9 @@ def test_sales(fixtures: Path) -> None:
 
 
 def test_sales_problems(write_csv: Callable[..., Path]) -> None:
-    path = write_csv("Account ID,Date,Amount\nA,2024-13-01,5\n,2024-01-01,1\nB,1/2/2024,\n"
-                     "C,yesterday,lots\n")
+    path = write_csv(
+        "Account ID,Date,Amount\nA,2024-13-01,5\n,2024-01-01,1\nB,1/2/2024,\nC,yesterday,lots\n"
+    )
     with pytest.raises(InputRejected) as e:
         read_sales(path)
     assert [(p.row, p.column, p.message) for p in e.value.problems] == [

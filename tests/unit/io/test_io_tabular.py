@@ -33,10 +33,17 @@ def test_utf16_with_bom(write_csv: Callable[..., Path]) -> None:
     assert list(t.rows) == [(2, ["1", "Åsa"])]
 
 
-@pytest.mark.parametrize(("line", "delim"), [
-    ("a,b,c", ","), ("a;b;c", ";"), ("a\tb\tc", "\t"), ('"x;y",b,c', ","), ("a|b", "|"),
-    ("single", ","),
-])
+@pytest.mark.parametrize(
+    ("line", "delim"),
+    [
+        ("a,b,c", ","),
+        ("a;b;c", ";"),
+        ("a\tb\tc", "\t"),
+        ('"x;y",b,c', ","),
+        ("a|b", "|"),
+        ("single", ","),
+    ],
+)
 def test_sniff_delimiter(line: str, delim: str) -> None:
     assert sniff_delimiter(line + "\n1,2,3\n") == delim
 

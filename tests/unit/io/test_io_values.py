@@ -114,8 +114,18 @@ def test_cell_text() -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["2024-03-05", "3/5/2024", "03/05/2024", "3/5/24", "05-Mar-2024", "Mar 5, 2024",
-     "2024-03-05T10:00:00Z", "3/5/2024 10:00 AM", datetime(2024, 3, 5, 9), date(2024, 3, 5)],
+    [
+        "2024-03-05",
+        "3/5/2024",
+        "03/05/2024",
+        "3/5/24",
+        "05-Mar-2024",
+        "Mar 5, 2024",
+        "2024-03-05T10:00:00Z",
+        "3/5/2024 10:00 AM",
+        datetime(2024, 3, 5, 9),
+        date(2024, 3, 5),
+    ],
 )
 def test_parse_date(value: object) -> None:
     assert parse_date(value) == date(2024, 3, 5)  # type: ignore[arg-type]
@@ -130,8 +140,9 @@ def test_parse_date_excel_serial() -> None:
     assert parse_date(45356) == date(2024, 3, 5)
 
 
-@pytest.mark.parametrize(("text", "expected"), [("Yes", True), ("n", False), ("1", True),
-                                                ("FALSE", False), ("x", True)])
+@pytest.mark.parametrize(
+    ("text", "expected"), [("Yes", True), ("n", False), ("1", True), ("FALSE", False), ("x", True)]
+)
 def test_parse_bool(text: str, expected: bool) -> None:
     assert parse_bool(text) is expected
 

@@ -26,16 +26,18 @@ def scenarios(draw: st.DrawFn) -> tuple[np.ndarray, ...]:
 
 
 moves = st.lists(
-    st.tuples(st.lists(st.integers(0, 39), min_size=1, max_size=12, unique=True),
-              st.integers(-1, 5)),
+    st.tuples(
+        st.lists(st.integers(0, 39), min_size=1, max_size=12, unique=True), st.integers(-1, 5)
+    ),
     max_size=25,
 )
 
 
 @settings(max_examples=150, deadline=None)
 @given(scenarios(), moves)
-def test_running_sums_equal_a_full_recomputation(data: tuple[np.ndarray, ...],
-                                                  steps: list[tuple[list[int], int]]) -> None:
+def test_running_sums_equal_a_full_recomputation(
+    data: tuple[np.ndarray, ...], steps: list[tuple[list[int], int]]
+) -> None:
     values, lat, lon, territory, base_lat, base_lon = data
     n, p = len(lat), len(base_lat)
     running = RunningBalance(values, lat, lon, territory, base_lat, base_lon)

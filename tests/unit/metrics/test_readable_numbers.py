@@ -32,8 +32,15 @@ def test_goal_sentence_writes_millions_out() -> None:
 
     from territorial.metrics.goals import Goal, goal_status
 
-    goal = Goal("g", "revenue", baseline=1_000_000.0, target=4_600_000.0, owner="ann",
-                start=date(2026, 1, 1), due=date(2026, 12, 31))  # fmt: skip
+    goal = Goal(
+        "g",
+        "revenue",
+        baseline=1_000_000.0,
+        target=4_600_000.0,
+        owner="ann",
+        start=date(2026, 1, 1),
+        due=date(2026, 12, 31),
+    )
     sentence = goal_status(goal, 2_345_678.9, date(2026, 6, 30)).sentence
     assert "4,600,000" in sentence and "1,000,000" in sentence and "2,345,679" in sentence
     assert not re.search(r"\de[+-]\d", sentence)

@@ -15,14 +15,27 @@ def delaunay_adjacency(xy: np.ndarray) -> sp.csr_matrix:
     return sp.csr_matrix(edges_to_csr(delaunay_edges(xy), xy.shape[0]), dtype=np.int8)
 
 
-def random_instance(seed: int, n: int = 40, p: int = 4, m: int = 2, tol: float = 0.1,
-                    contiguous: bool = True, **kw: object) -> DesignProblem:
+def random_instance(
+    seed: int,
+    n: int = 40,
+    p: int = 4,
+    m: int = 2,
+    tol: float = 0.1,
+    contiguous: bool = True,
+    **kw: object,
+) -> DesignProblem:
     rng = np.random.default_rng(seed)
     xy = rng.random((n, 2)) * 100
     w = rng.uniform(1, 10, size=(n, m))
-    return DesignProblem(coords=xy, measures=w, p=p, tolerances=tol,
-                         adjacency=delaunay_adjacency(xy), contiguous=contiguous,
-                         **kw)  # type: ignore[arg-type]
+    return DesignProblem(
+        coords=xy,
+        measures=w,
+        p=p,
+        tolerances=tol,
+        adjacency=delaunay_adjacency(xy),
+        contiguous=contiguous,
+        **kw,
+    )  # type: ignore[arg-type]
 
 
 def territories_connected(problem: DesignProblem, a: np.ndarray) -> bool:

@@ -23,8 +23,9 @@ def _connected(adj: sp.csr_matrix, members: np.ndarray) -> bool:
     return bool(k == 1)
 
 
-def _instance(seed: int, n: int, p: int) -> tuple[np.ndarray, sp.csr_matrix, np.ndarray,
-                                                  Balance, np.ndarray]:
+def _instance(
+    seed: int, n: int, p: int
+) -> tuple[np.ndarray, sp.csr_matrix, np.ndarray, Balance, np.ndarray]:
     rng = np.random.default_rng(seed)
     coords = rng.uniform(0, 100, size=(n, 2))
     adj = delaunay_adjacency(coords)
@@ -32,8 +33,7 @@ def _instance(seed: int, n: int, p: int) -> tuple[np.ndarray, sp.csr_matrix, np.
     cost = np.linalg.norm(coords[:, None, :] - homes[None, :, :], axis=2)
     w = rng.uniform(1, 3, size=(n, 1))
     target = np.full((p, 1), w.sum() / p)
-    return cost, adj, distinct_roots(coords, homes), Balance(w, 0.6 * target, 1.4 * target), \
-        coords
+    return cost, adj, distinct_roots(coords, homes), Balance(w, 0.6 * target, 1.4 * target), coords
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -79,7 +79,8 @@ def test_cuts_raise_the_bound_above_the_plain_lp_when_cities_are_cut_off() -> No
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000), n=st.integers(10, 40), p=st.integers(2, 4))
 def test_separation_cuts_off_every_detached_piece_and_nothing_connected(
-        seed: int, n: int, p: int) -> None:
+    seed: int, n: int, p: int
+) -> None:
     rng = np.random.default_rng(seed)
     coords = rng.uniform(0, 100, size=(n, 2))
     adj = delaunay_adjacency(coords)
@@ -94,8 +95,9 @@ def test_separation_cuts_off_every_detached_piece_and_nothing_connected(
         members = np.flatnonzero(plan == j)
         _, label = sp.csgraph.connected_components(adj[members][:, members], directed=False)
         root_label = label[np.flatnonzero(members == roots[j])[0]]
-        detached |= {(int(u), j) for u, lab in zip(members, label, strict=True)
-                     if lab != root_label}
+        detached |= {
+            (int(u), j) for u, lab in zip(members, label, strict=True) if lab != root_label
+        }
     for b, j, separator in cuts:
         assert (int(b), j) in detached  # only detached units are cut
         assert x[separator, j].sum() == 0  # violated by the plan
@@ -111,14 +113,22 @@ def test_separation_cuts_off_every_detached_piece_and_nothing_connected(
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000), n=st.integers(20, 60), p=st.integers(2, 4))
 def test_contiguous_travel_designs_keep_each_root_and_respect_the_bound(
-        seed: int, n: int, p: int) -> None:
+    seed: int, n: int, p: int
+) -> None:
     rng = np.random.default_rng(seed)
     coords = rng.uniform(0, 100, size=(n, 2))
     measures = rng.uniform(1, 3, size=(n, 2))
     homes = rng.uniform(0, 100, size=(p, 2))
-    problem = DesignProblem(coords, measures, p, 0.1, objective="travel",
-                            fixed_centres=homes, adjacency=delaunay_adjacency(coords),
-                            contiguous=True)
+    problem = DesignProblem(
+        coords,
+        measures,
+        p,
+        0.1,
+        objective="travel",
+        fixed_centres=homes,
+        adjacency=delaunay_adjacency(coords),
+        contiguous=True,
+    )
     result = solve(problem, MaxRuntime(3))
     roots = distinct_roots(coords, homes)
     assert (result.assignment[roots] == np.arange(p)).all()

@@ -24,8 +24,9 @@ from territorial.optimize.design.feasibility import least_tolerance
 
 def _delaunay(coords: np.ndarray) -> sp.csr_matrix:
     tri = Delaunay(coords)
-    e = np.concatenate([tri.simplices[:, [0, 1]], tri.simplices[:, [1, 2]],
-                        tri.simplices[:, [0, 2]]])
+    e = np.concatenate(
+        [tri.simplices[:, [0, 1]], tri.simplices[:, [1, 2]], tri.simplices[:, [0, 2]]]
+    )
     n = len(coords)
     a = sp.csr_matrix((np.ones(len(e)), (e[:, 0], e[:, 1])), shape=(n, n))
     return ((a + a.T) > 0).astype(np.int8).tocsr()
@@ -78,8 +79,7 @@ def test_region_mip_keeps_territories_connected_balanced_and_no_costlier(seed: i
     load = np.bincount(found.plan, weights=w[:, 0], minlength=p)
     if not ((load >= lo[:, 0] - 1e-6) & (load <= hi[:, 0] + 1e-6)).all():
         return  # no balanced connected plan with these roots within the time
-    again = solve_region(cost, w, lo, hi, graph, found.plan, np.arange(p), roots, 20.0,
-                         False)
+    again = solve_region(cost, w, lo, hi, graph, found.plan, np.arange(p), roots, 20.0, False)
     assert again.plan is not None
     assert _independently_connected(adj, again.plan, p)
     load = np.bincount(again.plan, weights=w[:, 0], minlength=p)
@@ -109,9 +109,18 @@ def test_travel_design_says_at_once_that_no_plan_exists() -> None:
     measures, locks = _conflicting()
     coords = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
     adj = sp.csr_matrix(np.array([[0, 1, 1, 0], [1, 0, 0, 1], [1, 0, 0, 1], [0, 1, 1, 0]]))
-    problem = DesignProblem(coords, measures, 2, 0.1, measure_names=("potential", "workload"),
-                            objective="travel", fixed_centres=coords[:2], locks=locks,
-                            adjacency=adj, contiguous=True)
+    problem = DesignProblem(
+        coords,
+        measures,
+        2,
+        0.1,
+        measure_names=("potential", "workload"),
+        objective="travel",
+        fixed_centres=coords[:2],
+        locks=locks,
+        adjacency=adj,
+        contiguous=True,
+    )
     result = solve(problem, MaxRuntime(30))
     assert not result.feasible
     assert result.runtime < 10
@@ -143,15 +152,24 @@ def test_no_integral_plan_beats_the_least_tolerance(seed: int, n: int, p: int) -
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000), n=st.integers(20, 60), p=st.integers(2, 4))
 def test_contiguous_travel_designs_are_connected_and_honest_about_balance(
-        seed: int, n: int, p: int) -> None:
+    seed: int, n: int, p: int
+) -> None:
     rng = np.random.default_rng(seed)
     coords = rng.uniform(0, 100, size=(n, 2))
     measures = rng.uniform(1, 3, size=(n, 2))
     adj = _delaunay(coords)
     homes = rng.uniform(0, 100, size=(p, 2))
     tol = 0.1
-    problem = DesignProblem(coords, measures, p, tol, objective="travel",
-                            fixed_centres=homes, adjacency=adj, contiguous=True)
+    problem = DesignProblem(
+        coords,
+        measures,
+        p,
+        tol,
+        objective="travel",
+        fixed_centres=homes,
+        adjacency=adj,
+        contiguous=True,
+    )
     result = solve(problem, MaxRuntime(2))
     plan = np.asarray(result.assignment)
     assert _independently_connected(adj, plan, p) == (not result.disconnected)

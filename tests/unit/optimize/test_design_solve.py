@@ -19,8 +19,7 @@ from territorial.optimize.design import (
 from territorial.optimize.design.evaluate import evaluate
 
 FAST = DesignParams(max_no_improve=50, alternations=3, repair_no_improve=200)
-SETTINGS = settings(max_examples=15, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS
@@ -39,8 +38,7 @@ def test_every_unit_assigned_once_and_contiguous(seed: int, n: int, p: int) -> N
 
 
 @SETTINGS
-@given(seed=st.integers(0, 10_000), n=st.integers(15, 50), p=st.integers(2, 5),
-       k=st.integers(1, 5))
+@given(seed=st.integers(0, 10_000), n=st.integers(15, 50), p=st.integers(2, 5), k=st.integers(1, 5))
 def test_locks_honoured(seed: int, n: int, p: int, k: int) -> None:
     rng = np.random.default_rng(seed)
     locks = np.full(n, -1)
@@ -70,8 +68,7 @@ def test_move_cap_honoured(seed: int, cap: int, weighted: bool) -> None:
     pb0 = random_instance(seed, n=n, p=p, tol=0.05)
     current = np.argsort(np.argsort(np.asarray(pb0.coords)[:, 0])) * p // n  # x strips
     mw = rng.uniform(0.5, 2.0, n) if weighted else None
-    pb = random_instance(seed, n=n, p=p, tol=0.05, current=current, max_moves=cap,
-                         move_weights=mw)
+    pb = random_instance(seed, n=n, p=p, tol=0.05, current=current, max_moves=cap, move_weights=mw)
     res = solve(pb, MaxIterations(2), seed=seed, params=FAST)
     moved = res.assignment != current
     if weighted:
@@ -90,8 +87,7 @@ def test_never_less_balanced_than_current(seed: int) -> None:
     pb0 = random_instance(seed, n=40, p=3, tol=0.1)
     base = solve(pb0, MaxIterations(2), seed=seed, params=FAST)
     for frac in (0.1, 1.0):
-        pb = random_instance(seed, n=40, p=3, tol=0.1, current=base.assignment,
-                             max_moves=frac)
+        pb = random_instance(seed, n=40, p=3, tol=0.1, current=base.assignment, max_moves=frac)
         res = solve(pb, MaxIterations(2), seed=seed + 1, params=FAST)
         assert res.balance_excess <= base.balance_excess + 1e-12
         if base.feasible:
@@ -103,7 +99,8 @@ def test_never_less_balanced_than_current(seed: int) -> None:
 def test_unbalanced_current_improves_or_stays(seed: int) -> None:
     pb0 = random_instance(seed, n=40, p=3, tol=0.05)
     current = (np.asarray(pb0.coords)[:, 0] > 50).astype(np.int64) + (
-        np.asarray(pb0.coords)[:, 0] > 80)
+        np.asarray(pb0.coords)[:, 0] > 80
+    )
     pb = random_instance(seed, n=40, p=3, tol=0.05, current=current, max_moves=0.25)
     before = evaluate(pb, current).balance_excess
     res = solve(pb, MaxIterations(1), seed=seed, params=FAST)
@@ -132,8 +129,9 @@ def test_targets_and_sizes() -> None:
 
 def test_travel_objective_with_fixed_centres() -> None:
     centres = np.array([[10.0, 10.0], [90.0, 90.0], [10.0, 90.0]])
-    pb = random_instance(4, n=60, p=3, tol=0.15, objective="travel",
-                         fixed_centres=centres, travel_weight=0)
+    pb = random_instance(
+        4, n=60, p=3, tol=0.15, objective="travel", fixed_centres=centres, travel_weight=0
+    )
     res = solve(pb, MaxIterations(3), seed=0)
     assert res.objective == "travel" and res.travel > 0
     assert territories_connected(pb, res.assignment)
@@ -143,8 +141,9 @@ def test_travel_objective_with_fixed_centres() -> None:
     nearest = np.linalg.norm(means[:, None, :] - centres[None, :, :], axis=2).argmin(axis=1)
     assert nearest.tolist() == [0, 1, 2]
     # and the travel reported is the distance of every account to its territory's centre
-    assert res.travel == pytest.approx(float(
-        (np.linalg.norm(xy - centres[res.assignment], axis=1) * pb.travel_weights()).sum()))
+    assert res.travel == pytest.approx(
+        float((np.linalg.norm(xy - centres[res.assignment], axis=1) * pb.travel_weights()).sum())
+    )
 
 
 def test_travel_objective_free_centres_no_adjacency() -> None:

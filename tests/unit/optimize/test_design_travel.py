@@ -37,8 +37,11 @@ def test_fixed_centres_plan_sits_between_the_bound_and_the_true_optimum() -> Non
     problem = DesignProblem(coords, measures, 3, tol, objective="travel", fixed_centres=homes)
     result = solve(problem, MaxIterations(1))
     best = min(
-        (_cost(coords, homes, np.array(plan)) for plan in itertools.product(range(3), repeat=9)
-         if _balanced(measures, np.array(plan), 3, tol)),
+        (
+            _cost(coords, homes, np.array(plan))
+            for plan in itertools.product(range(3), repeat=9)
+            if _balanced(measures, np.array(plan), 3, tol)
+        ),
         default=None,
     )
     assert best is not None
@@ -51,8 +54,7 @@ def test_fixed_centres_plan_sits_between_the_bound_and_the_true_optimum() -> Non
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(0, 10_000), n=st.integers(20, 80), p=st.integers(2, 6),
-       lock=st.booleans())
+@given(seed=st.integers(0, 10_000), n=st.integers(20, 80), p=st.integers(2, 6), lock=st.booleans())
 def test_travel_plans_cover_every_unit_once_honour_locks_and_stay_above_the_bound(
     seed: int, n: int, p: int, lock: bool
 ) -> None:
@@ -60,8 +62,9 @@ def test_travel_plans_cover_every_unit_once_honour_locks_and_stay_above_the_boun
     locks = np.full(n, -1)
     if lock:
         locks[0] = p - 1
-    problem = DesignProblem(coords, measures, p, 0.1, objective="travel",
-                            fixed_centres=homes, locks=locks)
+    problem = DesignProblem(
+        coords, measures, p, 0.1, objective="travel", fixed_centres=homes, locks=locks
+    )
     result = solve(problem, MaxRuntime(5))
     a = result.assignment
     assert a.shape == (n,) and a.min() >= 0 and a.max() < p
@@ -77,8 +80,9 @@ def test_centre_costs_replace_planar_distance() -> None:
     coords, measures, homes = _instance(5, 40, 4)
     costs = np.zeros((40, 4))
     costs[:, 2] = 1000.0  # territory 2 is expensive for everyone but must still be used
-    problem = DesignProblem(coords, measures, 4, 0.1, objective="travel",
-                            fixed_centres=homes, centre_costs=costs)
+    problem = DesignProblem(
+        coords, measures, 4, 0.1, objective="travel", fixed_centres=homes, centre_costs=costs
+    )
     result = solve(problem, MaxIterations(1))
     assert result.feasible
     served = np.bincount(result.assignment, minlength=4)
@@ -91,8 +95,7 @@ def test_free_centres_are_placed_and_mixed_centres_keep_the_fixed_ones() -> None
     coords, measures, homes = _instance(7, 60, 3)
     homes = homes.copy()
     homes[1] = np.nan  # a vacancy: its centre is free
-    problem = DesignProblem(coords, measures, 3, 0.1, objective="travel",
-                            fixed_centres=homes)
+    problem = DesignProblem(coords, measures, 3, 0.1, objective="travel", fixed_centres=homes)
     result = solve(problem, MaxIterations(2), seed=1)
     assert result.feasible
     assert result.centres is not None
@@ -115,13 +118,13 @@ def test_lagrangian_bound_is_below_the_lp_bound_and_close_to_it() -> None:
     from territorial.optimize.design.travel import _Instance
 
     coords, measures, homes = _instance(13, 300, 5)
-    problem = DesignProblem(coords, measures, 5, 0.05, objective="travel",
-                            fixed_centres=homes)
+    problem = DesignProblem(coords, measures, 5, 0.05, objective="travel", fixed_centres=homes)
     result = solve(problem, MaxIterations(1))
     assert result.lower_bound is not None
     inst = _Instance(problem)
-    bound = lagrangian_bound(inst.cost(homes), 300, inst.balance, float("inf"),
-                             result.travel, iterations=400)
+    bound = lagrangian_bound(
+        inst.cost(homes), 300, inst.balance, float("inf"), result.travel, iterations=400
+    )
     assert bound <= result.lower_bound + 1e-6 * result.lower_bound
     assert bound >= 0.97 * result.lower_bound
 

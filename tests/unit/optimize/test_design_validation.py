@@ -60,8 +60,15 @@ def test_problem_rejects_bad_input(kwargs: dict[str, object], match: str) -> Non
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"tenure_factor": -1}, {"max_no_improve": 0}, {"alternations": 0}, {"alpha": -0.1},
-     {"knn": 0}, {"bound_time_limit": -1.0}, {"repair_no_improve": 0}],
+    [
+        {"tenure_factor": -1},
+        {"max_no_improve": 0},
+        {"alternations": 0},
+        {"alpha": -0.1},
+        {"knn": 0},
+        {"bound_time_limit": -1.0},
+        {"repair_no_improve": 0},
+    ],
 )
 def test_params_reject_bad_values(kwargs: dict[str, float]) -> None:
     with pytest.raises(ValueError, match=next(iter(kwargs))):
@@ -126,7 +133,14 @@ def test_locks_in_different_components() -> None:
     locks = np.full(20, -1)
     locks[0] = 0
     locks[5] = 0
-    pb = DesignProblem(pb0.coords, pb0.measures, p=19, tolerances=1.0,
-                       adjacency=adj.tocsr(), contiguous=True, locks=locks)
+    pb = DesignProblem(
+        pb0.coords,
+        pb0.measures,
+        p=19,
+        tolerances=1.0,
+        adjacency=adj.tocsr(),
+        contiguous=True,
+        locks=locks,
+    )
     with pytest.raises(ValueError, match=r"locks|components"):
         solve(pb, MaxIterations(1))

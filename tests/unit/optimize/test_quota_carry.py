@@ -34,12 +34,17 @@ def cases(draw: st.DrawFn) -> tuple[QuotaSet, Scenario, Scenario, dict[str, floa
     total = Decimal(draw(st.integers(0, 5_000_000)))
     quarter = draw(st.booleans())
     per_terr = {t: sum(basis[a] for a in accounts if old_of[a] == t) for t in names}
-    split = split_target(total, QuotaBasis(ids=tuple(names), potential=tuple(per_terr.values())),
-                         "potential", unit=unit)  # fmt: skip
+    split = split_target(
+        total,
+        QuotaBasis(ids=tuple(names), potential=tuple(per_terr.values())),
+        "potential",
+        unit=unit,
+    )
     quotas = []
     for t, amount in zip(split.ids, split.quotas, strict=True):
-        slices = split_by_period(amount, PERIOD, unit=unit,
-                                 granularity="quarter" if quarter else "month")  # fmt: skip
+        slices = split_by_period(
+            amount, PERIOD, unit=unit, granularity="quarter" if quarter else "month"
+        )
         quotas.append(TerritoryQuota(t, amount, slices=slices))
     qs = QuotaSet("OLD", PERIOD, total, "potential", unit, "month", quotas=quotas)
     old = Scenario("OLD", territories=[Territory(t) for t in names], assignments=old_of)
@@ -89,11 +94,21 @@ def test_total_conserved_and_only_moved_accounts_transfer(
 
 
 def test_whole_share_moves_when_effective_before_the_period() -> None:
-    qs = QuotaSet("OLD", PERIOD, Decimal(900), "potential", Decimal(1), "month", quotas=[
-        TerritoryQuota("T1", Decimal(600)), TerritoryQuota("T2", Decimal(300))])  # fmt: skip
+    qs = QuotaSet(
+        "OLD",
+        PERIOD,
+        Decimal(900),
+        "potential",
+        Decimal(1),
+        "month",
+        quotas=[TerritoryQuota("T1", Decimal(600)), TerritoryQuota("T2", Decimal(300))],
+    )
     old = Scenario("OLD", assignments={"A": "T1", "B": "T1", "C": "T2"})
-    new = Scenario("NEW", territories=[Territory("T1"), Territory("T2")],
-                   assignments={"A": "T2", "B": "T1", "C": "T2"})  # fmt: skip
+    new = Scenario(
+        "NEW",
+        territories=[Territory("T1"), Territory("T2")],
+        assignments={"A": "T2", "B": "T1", "C": "T2"},
+    )
     carried, transfers = carry_quota_set(qs, old, new, {"A": 1, "B": 2, "C": 1}, date(2025, 11, 1))
     assert [(x.account_external_id, x.amount) for x in transfers] == [("A", Decimal(200))]
     assert {q.territory: q.amount for q in carried.quotas} == {"T1": 400, "T2": 500}
@@ -109,9 +124,18 @@ def test_remaining_part_prorates_a_cut_slice_to_the_cent() -> None:
 def test_quota_within_a_quarter_clips_slices_and_prorates_a_quota_without_slices() -> None:
     q1 = parse_period("2026-Q1")
     slices = split_by_period(Decimal(1200), PERIOD, unit=1)  # 100 a month
-    qs = QuotaSet("S", PERIOD, Decimal(2200), "potential", Decimal(1), "month", quotas=[
-        TerritoryQuota("T1", Decimal(1200), slices=slices),
-        TerritoryQuota("T2", Decimal(1000))])  # fmt: skip
+    qs = QuotaSet(
+        "S",
+        PERIOD,
+        Decimal(2200),
+        "potential",
+        Decimal(1),
+        "month",
+        quotas=[
+            TerritoryQuota("T1", Decimal(1200), slices=slices),
+            TerritoryQuota("T2", Decimal(1000)),
+        ],
+    )
     inside = quota_within(qs, q1)
     assert inside["T1"][0] == 300
     assert [s.label for s in inside["T1"][1]] == ["2026-01", "2026-02", "2026-03"]

@@ -23,8 +23,12 @@ EVIL = '<script>alert("x")</script> & Co'
 
 def test_map_is_valid_svg_with_escaped_labels_and_fitted_points() -> None:
     square = {"type": "Polygon", "coordinates": [[[0, 0], [2, 0], [2, 1], [0, 1], [0, 0]]]}
-    drawn = svg_map([MapShape(square, "#4e79a7", EVIL, (1.0, 0.5))],
-                    [MapPoint(0.0, 0.0, title=EVIL), MapPoint(2.0, 1.0)], width=400, height=300)
+    drawn = svg_map(
+        [MapShape(square, "#4e79a7", EVIL, (1.0, 0.5))],
+        [MapPoint(0.0, 0.0, title=EVIL), MapPoint(2.0, 1.0)],
+        width=400,
+        height=300,
+    )
     root = ET.fromstring(drawn)  # parses: every text was escaped
     assert "<script>" not in drawn
     assert [t.text for t in root.iter(f"{SVG}text")] == [EVIL, EVIL]  # halo, then the label
@@ -41,8 +45,11 @@ def test_bar_lengths_follow_values_and_column_chart_parses() -> None:
     assert widths[1] == pytest.approx(2 * widths[0]) and widths[2] == pytest.approx(widths[0] / 2)
     assert rects[2].get("fill") == "#e15759"  # negative bars in red
     columns = column_chart(["Jan", "Feb"], [("quota", [1.0, 3.0], "#4e79a7")])
-    heights = [float(r.get("height", "0")) for r in ET.fromstring(columns).iter(f"{SVG}rect")
-               if r.get("height") != "10"]
+    heights = [
+        float(r.get("height", "0"))
+        for r in ET.fromstring(columns).iter(f"{SVG}rect")
+        if r.get("height") != "10"
+    ]
     assert heights[1] == pytest.approx(3 * heights[0])
 
 
@@ -54,8 +61,9 @@ def test_templates_escape_data() -> None:
 def test_pdf_footer_repeats_the_title_as_written(tmp_path: Path) -> None:
     from pypdf import PdfReader
 
-    title = "Pack: O'Brien & \"Co\""
-    pages = write_report_file(render_html("base.html", {"title": title, "subtitle": "s"}),
-                              tmp_path / "t.pdf")
+    title = 'Pack: O\'Brien & "Co"'
+    pages = write_report_file(
+        render_html("base.html", {"title": title, "subtitle": "s"}), tmp_path / "t.pdf"
+    )
     text = PdfReader(tmp_path / "t.pdf").pages[0].extract_text()
     assert pages == 1 and text.count(title) == 2 and "&#39;" not in text  # heading, footer

@@ -41,8 +41,10 @@ def check_structure(w: DemoWorkspace, n_accounts: int, n_reps: int) -> None:
     assert len(set(names)) == len(names)
 
     by_name = {t.name: t for t in w.scenario.territories}
-    expected_parent = {TerritoryLevel.TERRITORY: TerritoryLevel.DISTRICT,
-                       TerritoryLevel.DISTRICT: TerritoryLevel.REGION}
+    expected_parent = {
+        TerritoryLevel.TERRITORY: TerritoryLevel.DISTRICT,
+        TerritoryLevel.DISTRICT: TerritoryLevel.REGION,
+    }
     for t in w.scenario.territories:
         if t.level is TerritoryLevel.REGION:
             assert t.parent is None
@@ -81,7 +83,10 @@ def test_default_structure(ws: DemoWorkspace) -> None:
     levels = Counter(t.level for t in ws.scenario.territories)
     assert levels[TerritoryLevel.REGION] == 3
     assert {t.name for t in ws.scenario.territories if t.level is TerritoryLevel.REGION} == {
-        "West", "Central", "East"}
+        "West",
+        "Central",
+        "East",
+    }
     assert ws.scenario.name == "Current" and ws.scenario.status is ScenarioStatus.ACTIVE
     assert ws.description
     assert all(a.external_id.startswith("ACC-") and len(a.external_id) == 9 for a in ws.accounts)

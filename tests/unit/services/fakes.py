@@ -33,17 +33,21 @@ class FakeAccounts:
 
     def list(self, limit: int | None = None, offset: int = 0) -> builtins.list[Account]:
         ordered = sorted(self.state.accounts, key=lambda a: a.external_id)
-        return ordered[offset:None if limit is None else offset + limit]
+        return ordered[offset : None if limit is None else offset + limit]
 
     def page(
-        self, limit: int | None, offset: int = 0, search: str | None = None,
+        self,
+        limit: int | None,
+        offset: int = 0,
+        search: str | None = None,
         only: Collection[str] | None = None,
     ) -> tuple[builtins.list[Account], int]:
         needle = (search or "").lower()
-        found = [a for a in self.list() if needle in a.external_id.lower()
-                 or needle in a.name.lower()]
+        found = [
+            a for a in self.list() if needle in a.external_id.lower() or needle in a.name.lower()
+        ]
         found = [a for a in found if only is None or a.external_id in only]
-        return found[offset:None if limit is None else offset + limit], len(found)
+        return found[offset : None if limit is None else offset + limit], len(found)
 
 
 class FakeReps:
@@ -72,8 +76,9 @@ class FakeScenarios:
         return [(n, s.status.value) for n, s in self.state.scenarios.items()]
 
     def active_name(self, as_of: date | None = None) -> str | None:
-        return next((n for n, s in self.state.scenarios.items()
-                     if s.status is ScenarioStatus.ACTIVE), None)
+        return next(
+            (n for n, s in self.state.scenarios.items() if s.status is ScenarioStatus.ACTIVE), None
+        )
 
     def get(self, name: str, as_of: date | None = None) -> Scenario | None:
         found = self.state.scenarios.get(name)
@@ -117,10 +122,15 @@ class FakeAudit:
 class FakeUnitOfWork:
     """``with uow:`` works on a copy of the committed state; ``commit()`` keeps it."""
 
-    def __init__(self, accounts: list[Account], reps: list[Rep] | None = None,
-                 scenarios: list[Scenario] | None = None) -> None:
-        self.committed = _State(list(accounts), list(reps or []),
-                                {s.name: copy.deepcopy(s) for s in scenarios or []})
+    def __init__(
+        self,
+        accounts: list[Account],
+        reps: list[Rep] | None = None,
+        scenarios: list[Scenario] | None = None,
+    ) -> None:
+        self.committed = _State(
+            list(accounts), list(reps or []), {s.name: copy.deepcopy(s) for s in scenarios or []}
+        )
         self._work: _State | None = None
         self.commits = 0
 

@@ -22,8 +22,11 @@ Workspace = tuple[list[Account], list[Rep], Scenario]
 
 def request(name: str, territories: int, **options: Any) -> DesignRequest:
     """A quick, reproducible design request (two starts, a fixed seed)."""
-    return DesignRequest(name=name, territories=territories,
-                         **{"time_limit": 20.0, "iterations": 2, "seed": 1, **options})
+    return DesignRequest(
+        name=name,
+        territories=territories,
+        **{"time_limit": 20.0, "iterations": 2, "seed": 1, **options},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -62,9 +65,13 @@ def test_zip_and_county_designs_keep_each_unit_whole(uow: FakeUnitOfWork, by: Un
     assert outcome.by is by
     plan = stored(uow, f"By {by}").assignments
     located = [a for a in uow.committed.accounts if a.is_located]
-    units = build_units(np.array([a.latitude for a in located]),
-                        np.array([a.longitude for a in located]),
-                        [a.zip for a in located], [a.state for a in located], by.value)
+    units = build_units(
+        np.array([a.latitude for a in located]),
+        np.array([a.longitude for a in located]),
+        [a.zip for a in located],
+        [a.state for a in located],
+        by.value,
+    )
     territory_of_unit: dict[int, set[str]] = defaultdict(set)
     for account, unit in zip(located, units.unit_of_account, strict=True):
         territory_of_unit[int(unit)].add(plan[account.external_id])
@@ -77,8 +84,9 @@ def test_a_target_gives_a_territory_its_multiple_of_the_mean(uow: FakeUnitOfWork
     base = next(iter(uow.committed.scenarios.values()))
     names = sorted(set(base.assignments.values()))
     big = names[0]
-    outcome = design_scenario(uow, request("Target", len(names), balance=("accounts",),
-                                           tolerance=0.1, targets={big: 2.0}))
+    outcome = design_scenario(
+        uow, request("Target", len(names), balance=("accounts",), tolerance=0.1, targets={big: 2.0})
+    )
     counts: dict[str, int] = defaultdict(int)
     for territory in stored(uow, "Target").assignments.values():
         counts[territory] += 1

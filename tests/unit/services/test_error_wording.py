@@ -71,8 +71,13 @@ def test_choices_are_enums_that_read_their_text() -> None:
 
 
 def test_a_design_request_reads_choices_given_as_text() -> None:
-    request = DesignRequest(name="x", territories=2, by="zip", objective="diameter",  # type: ignore[arg-type]
-                            centres="free")  # type: ignore[arg-type]
+    request = DesignRequest(
+        name="x",
+        territories=2,
+        by="zip",
+        objective="diameter",  # type: ignore[arg-type]
+        centres="free",
+    )  # type: ignore[arg-type]
     assert request.by is UnitKind.ZIP and request.objective is Objective.DIAMETER
     assert request.centres is CentresRule.FREE
     with pytest.raises(OptionError) as caught:

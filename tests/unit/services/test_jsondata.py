@@ -44,14 +44,23 @@ class Shaped:
 
 def test_every_kind_of_value_becomes_plain_json() -> None:
     at = datetime(2026, 7, 1, 9, 30, tzinfo=UTC)
-    value = Outer("x", Path("out") / "a.csv", [Inner(date(2026, 1, 2), Decimal("0.10"),
-                                                     UnitKind.ZIP)],
-                  np.array([1.5, 2.0]), np.float64(3.25), seen={7: at})
+    value = Outer(
+        "x",
+        Path("out") / "a.csv",
+        [Inner(date(2026, 1, 2), Decimal("0.10"), UnitKind.ZIP)],
+        np.array([1.5, 2.0]),
+        np.float64(3.25),
+        seen={7: at},
+    )
     data = to_json_data(value)
     assert data == {
-        "name": "x", "path": str(Path("out") / "a.csv"),
+        "name": "x",
+        "path": str(Path("out") / "a.csv"),
         "inner": [{"when": "2026-01-02", "amount": "0.10", "kind": "zip"}],
-        "scores": [1.5, 2.0], "best": 3.25, "worst": None, "tags": ["a", "b"],
+        "scores": [1.5, 2.0],
+        "best": 3.25,
+        "worst": None,
+        "tags": ["a", "b"],
         "seen": {"7": "2026-07-01T09:30:00+00:00"},
     }
     assert json.loads(dumps(value)) == data  # valid JSON: no NaN

@@ -21,11 +21,7 @@ _RUNS = re.compile(r"[^A-Za-z0-9]+")
 
 def is_developer_name(text: str) -> bool:
     """Whether ``text`` follows every DeveloperName rule (uniqueness aside)."""
-    return (
-        len(text) <= MAX_LENGTH
-        and _VALID.fullmatch(text) is not None
-        and not text.endswith("_")
-    )
+    return len(text) <= MAX_LENGTH and _VALID.fullmatch(text) is not None and not text.endswith("_")
 
 
 def developer_name(text: str, prefix: str = "T", limit: int = MAX_LENGTH) -> str:

@@ -29,10 +29,16 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
 }
 #: Extra columns that may hold the id (compared as :func:`header_key`s), best first.
 _EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {
-    "salesforce": ("Salesforce Id", "Salesforce Account Id", "SFDC Id", "SF Id",
-                   "Account ID (18)", "Account ID", "Id"),
-    "hubspot": ("HubSpot Record ID", "HubSpot Id", "HubSpot Company ID", "Record ID",
-                "Company ID"),
+    "salesforce": (
+        "Salesforce Id",
+        "Salesforce Account Id",
+        "SFDC Id",
+        "SF Id",
+        "Account ID (18)",
+        "Account ID",
+        "Id",
+    ),
+    "hubspot": ("HubSpot Record ID", "HubSpot Id", "HubSpot Company ID", "Record ID", "Company ID"),
     "zoho": ("Zoho Record Id", "Zoho Id", "Record Id"),
 }
 

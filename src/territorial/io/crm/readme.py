@@ -74,7 +74,8 @@ def salesforce_readme(
     what = (
         f"Realignment: the changes from the published alignment {model!r}, which is "
         "expected to be loaded already."
-        if delta else "A complete territory model, to be loaded into an org that does not have it."
+        if delta
+        else "A complete territory model, to be loaded into an org that does not have it."
     )
     lines = [_INTRO.format(what=what, model=model, model_dev=model_dev)]
     for n, f in enumerate(package.files, start=1):

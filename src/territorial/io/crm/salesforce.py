@@ -29,8 +29,11 @@ __all__ = [
 ]
 
 ASSOCIATION_CAUSE = "Territory2Manual"
-_LEVEL_PRIORITY = {TerritoryLevel.REGION: 1, TerritoryLevel.DISTRICT: 2,
-                   TerritoryLevel.TERRITORY: 3}
+_LEVEL_PRIORITY = {
+    TerritoryLevel.REGION: 1,
+    TerritoryLevel.DISTRICT: 2,
+    TerritoryLevel.TERRITORY: 3,
+}
 
 
 def _key(record_id: str) -> str:
@@ -159,10 +162,14 @@ def salesforce_package(
     old_names = {t.name for t in old}
     # The published alignment's names are exactly those its own full export gave; new
     # territories get names that none of them has, so nothing loaded is renamed.
-    dev = developer_names([*(t.name for t in old),
-                           *(previous.assignments.values() if previous else ())])
-    fresh = [n for n in (*(t.name for t in scenario.territories), *scenario.assignments.values())
-             if n not in dev]
+    dev = developer_names(
+        [*(t.name for t in old), *(previous.assignments.values() if previous else ())]
+    )
+    fresh = [
+        n
+        for n in (*(t.name for t in scenario.territories), *scenario.assignments.values())
+        if n not in dev
+    ]
     dev |= developer_names(fresh, taken=dev.values())
     refs = _Refs(dev, known)
     model = previous.name if previous else scenario.name
@@ -171,55 +178,106 @@ def salesforce_package(
 
     new_territories = [t for t in scenario.territories if t.name not in old_names]
     old_levels = {t.level for t in old}
-    levels = sorted({t.level for t in new_territories} - old_levels,
-                    key=lambda lv: _LEVEL_PRIORITY[lv])
+    levels = sorted(
+        {t.level for t in new_territories} - old_levels, key=lambda lv: _LEVEL_PRIORITY[lv]
+    )
     if levels:
-        files.append(CsvFile(
-            "Territory2Type_insert.csv", "Territory2Type", "insert",
-            ("DeveloperName", "MasterLabel", "Priority", "Description"),
-            [(_type_name(lv), lv.value.title(), str(_LEVEL_PRIORITY[lv]),
-              f"Territorial {lv.value}") for lv in levels],
-        ))
+        files.append(
+            CsvFile(
+                "Territory2Type_insert.csv",
+                "Territory2Type",
+                "insert",
+                ("DeveloperName", "MasterLabel", "Priority", "Description"),
+                [
+                    (
+                        _type_name(lv),
+                        lv.value.title(),
+                        str(_LEVEL_PRIORITY[lv]),
+                        f"Territorial {lv.value}",
+                    )
+                    for lv in levels
+                ],
+            )
+        )
     if previous is None:
-        files.append(CsvFile(
-            "Territory2Model_insert.csv", "Territory2Model", "insert",
-            ("DeveloperName", "Name", "Description"),
-            [(model_dev, model[:80], f"Territorial scenario {model}"[:255])],
-        ))
+        files.append(
+            CsvFile(
+                "Territory2Model_insert.csv",
+                "Territory2Model",
+                "insert",
+                ("DeveloperName", "Name", "Description"),
+                [(model_dev, model[:80], f"Territorial scenario {model}"[:255])],
+            )
+        )
     depth = _depths(scenario.territories)
     by_depth: dict[int, list[Territory]] = {}
     for t in new_territories:
         by_depth.setdefault(depth[t.name], []).append(t)
     for level_no in sorted(by_depth):
-        files.append(CsvFile(
-            f"Territory2_insert_level{level_no}.csv", "Territory2", "insert",
-            ("DeveloperName", "Name", "Territory2ModelId", "Territory2TypeId",
-             "ParentTerritory2Id", "Description"),
-            [(dev[t.name], t.name[:80], refs.ref(model_dev), refs.ref(_type_name(t.level)),
-              refs.territory(p) if (p := _parent(t, names)) else "", t.level.value)
-             for t in sorted(by_depth[level_no], key=lambda t: dev[t.name])],
-        ))
+        files.append(
+            CsvFile(
+                f"Territory2_insert_level{level_no}.csv",
+                "Territory2",
+                "insert",
+                (
+                    "DeveloperName",
+                    "Name",
+                    "Territory2ModelId",
+                    "Territory2TypeId",
+                    "ParentTerritory2Id",
+                    "Description",
+                ),
+                [
+                    (
+                        dev[t.name],
+                        t.name[:80],
+                        refs.ref(model_dev),
+                        refs.ref(_type_name(t.level)),
+                        refs.territory(p) if (p := _parent(t, names)) else "",
+                        t.level.value,
+                    )
+                    for t in sorted(by_depth[level_no], key=lambda t: dev[t.name])
+                ],
+            )
+        )
     if previous is not None:
         before = {t.name: _parent(t, old_names) for t in old}
-        moved_parent = [t for t in scenario.territories
-                        if t.name in before and before[t.name] != _parent(t, names)]
+        moved_parent = [
+            t
+            for t in scenario.territories
+            if t.name in before and before[t.name] != _parent(t, names)
+        ]
         if moved_parent:
-            files.append(CsvFile(
-                "Territory2_update.csv", "Territory2", "update",
-                ("Id", "DeveloperName", "ParentTerritory2Id"),
-                [(known.name(dev[t.name]) or "", dev[t.name],
-                  refs.territory(p) if (p := _parent(t, names)) else "")
-                 for t in sorted(moved_parent, key=lambda t: dev[t.name])],
-            ))
+            files.append(
+                CsvFile(
+                    "Territory2_update.csv",
+                    "Territory2",
+                    "update",
+                    ("Id", "DeveloperName", "ParentTerritory2Id"),
+                    [
+                        (
+                            known.name(dev[t.name]) or "",
+                            dev[t.name],
+                            refs.territory(p) if (p := _parent(t, names)) else "",
+                        )
+                        for t in sorted(moved_parent, key=lambda t: dev[t.name])
+                    ],
+                )
+            )
     files.extend(_user_files(scenario, previous, user_ids, refs, role))
     files.extend(_object_files(scenario, previous, account_ids, refs))
     if previous is not None:
         gone = sorted(old_names - names, key=lambda n: (-_depths(old).get(n, 0), dev[n]))
         if gone:
-            files.append(CsvFile(
-                "Territory2_delete.csv", "Territory2", "delete", ("Id", "DeveloperName"),
-                [(known.name(dev[n]) or "", dev[n]) for n in gone],
-            ))
+            files.append(
+                CsvFile(
+                    "Territory2_delete.csv",
+                    "Territory2",
+                    "delete",
+                    ("Id", "DeveloperName"),
+                    [(known.name(dev[n]) or "", dev[n]) for n in gone],
+                )
+            )
     for i, f in enumerate(files, start=1):
         f.name = f"{i:02d}_{f.name}"
     package = CrmPackage(files)
@@ -234,53 +292,84 @@ def salesforce_package(
 def _pairs(scenario: Scenario | None, user_ids: Mapping[str, str]) -> set[tuple[str, str]]:
     if scenario is None:
         return set()
-    return {(user_ids[t.rep_external_id], t.name) for t in scenario.territories
-            if t.rep_external_id and t.rep_external_id in user_ids}
+    return {
+        (user_ids[t.rep_external_id], t.name)
+        for t in scenario.territories
+        if t.rep_external_id and t.rep_external_id in user_ids
+    }
 
 
-def _user_files(scenario: Scenario, previous: Scenario | None, user_ids: Mapping[str, str],
-                refs: _Refs, role: str) -> Iterable[CsvFile]:
+def _user_files(
+    scenario: Scenario,
+    previous: Scenario | None,
+    user_ids: Mapping[str, str],
+    refs: _Refs,
+    role: str,
+) -> Iterable[CsvFile]:
     now = _pairs(scenario, user_ids)
     before = _pairs(previous, user_ids)
     names = {t.name for t in scenario.territories}
     removed = sorted((u, t) for u, t in before - now if t in names)  # deleted territories cascade
     added = sorted(now - before, key=lambda p: (refs.dev[p[1]], p[0]))
     yield from _association_files(
-        "UserTerritory2Association", "UserId", ("RoleInTerritory2", role),
-        removed, added, previous is None, refs,
+        "UserTerritory2Association",
+        "UserId",
+        ("RoleInTerritory2", role),
+        removed,
+        added,
+        previous is None,
+        refs,
     )
 
 
-def _object_files(scenario: Scenario, previous: Scenario | None,
-                  account_ids: Mapping[str, str], refs: _Refs) -> Iterable[CsvFile]:
+def _object_files(
+    scenario: Scenario, previous: Scenario | None, account_ids: Mapping[str, str], refs: _Refs
+) -> Iterable[CsvFile]:
     now = scenario.assignments
     before = previous.assignments if previous else {}
     moved = sorted(a for a in set(now) | set(before) if now.get(a) != before.get(a))
     deletes = [(account_ids[a], before[a]) for a in moved if a in before]
     inserts = [(account_ids[a], now[a]) for a in moved if a in now]
     yield from _association_files(
-        "ObjectTerritory2Association", "ObjectId", ("AssociationCause", ASSOCIATION_CAUSE),
-        deletes, inserts, previous is None, refs,
+        "ObjectTerritory2Association",
+        "ObjectId",
+        ("AssociationCause", ASSOCIATION_CAUSE),
+        deletes,
+        inserts,
+        previous is None,
+        refs,
     )
 
 
 def _association_files(
-    sobject: str, member: str, extra: tuple[str, str],
-    deletes: Sequence[tuple[str, str]], inserts: Sequence[tuple[str, str]],
-    first: bool, refs: _Refs,
+    sobject: str,
+    member: str,
+    extra: tuple[str, str],
+    deletes: Sequence[tuple[str, str]],
+    inserts: Sequence[tuple[str, str]],
+    first: bool,
+    refs: _Refs,
 ) -> Iterable[CsvFile]:
     """The delete and insert files of an association object (users or accounts to
     territories): pairs of (member id, territory name); ``extra`` is the insert's own
     (column, value). The insert file is written even empty on a first export."""
     if deletes:
         yield CsvFile(
-            f"{sobject}_delete.csv", sobject, "delete", ("Id", member, "Territory2Id"),
-            [(refs.known.association(m, refs.territory(t)) or "", m, refs.territory(t))
-             for m, t in deletes],
+            f"{sobject}_delete.csv",
+            sobject,
+            "delete",
+            ("Id", member, "Territory2Id"),
+            [
+                (refs.known.association(m, refs.territory(t)) or "", m, refs.territory(t))
+                for m, t in deletes
+            ],
         )
     if inserts or first:
         yield CsvFile(
-            f"{sobject}_insert.csv", sobject, "insert", (member, "Territory2Id", extra[0]),
+            f"{sobject}_insert.csv",
+            sobject,
+            "insert",
+            (member, "Territory2Id", extra[0]),
             [(m, refs.territory(t), extra[1]) for m, t in inserts],
         )
 

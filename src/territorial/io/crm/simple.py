@@ -11,8 +11,7 @@ __all__ = ["HEADERS", "crm_accounts_file"]
 
 #: (file name, id column, name column, owner column, territory column) per CRM.
 HEADERS: dict[str, tuple[str, str, str, str, str]] = {
-    "hubspot": ("hubspot_companies.csv", "Record ID", "Company name", "Company owner",
-                "Territory"),
+    "hubspot": ("hubspot_companies.csv", "Record ID", "Company name", "Company owner", "Territory"),
     "zoho": ("zoho_accounts.csv", "Record Id", "Account Name", "Account Owner", "Territories"),
 }
 
@@ -37,5 +36,6 @@ def crm_accounts_file(
         account = accounts.get(ext)
         rows.append((crm_ids[ext], account.name if account else "", owner, territory))
     rows.sort(key=lambda r: (len(r[0]), r[0]))
-    return CsvFile(file_name, "accounts", "update", (id_col, name_col, owner_col, territory_col),
-                   rows)
+    return CsvFile(
+        file_name, "accounts", "update", (id_col, name_col, owner_col, territory_col), rows
+    )

@@ -81,8 +81,16 @@ class MipSolution:
 class AssignmentModel:
     """The candidate-pair model, kept between solves so priced columns accumulate."""
 
-    def __init__(self, n: int, p: int, cost: CostFn, balance: Balance, limits: Limits,
-                 candidates: np.ndarray, threads: int = 1) -> None:
+    def __init__(
+        self,
+        n: int,
+        p: int,
+        cost: CostFn,
+        balance: Balance,
+        limits: Limits,
+        candidates: np.ndarray,
+        threads: int = 1,
+    ) -> None:
         self.n, self.p = n, p
         self.cost = cost
         self.balance = balance
@@ -122,8 +130,9 @@ class AssignmentModel:
         pc = costs[rows, pairs[:, 1]]
         self._pairs = np.concatenate([self._pairs, pairs])
         self._pair_cost = np.concatenate([self._pair_cost, pc])
-        self.penalty = max(self.penalty, 10.0 * float(np.abs(self._pair_cost).max(initial=1.0))
-                           * self.n)
+        self.penalty = max(
+            self.penalty, 10.0 * float(np.abs(self._pair_cost).max(initial=1.0)) * self.n
+        )
         return len(pairs)
 
     @property
@@ -132,8 +141,9 @@ class AssignmentModel:
 
     # -- the HiGHS model ------------------------------------------------------------------
 
-    def _build(self, allowed: np.ndarray | None, integral: bool,
-               slack: bool = True) -> tuple[highspy.Highs, int]:
+    def _build(
+        self, allowed: np.ndarray | None, integral: bool, slack: bool = True
+    ) -> tuple[highspy.Highs, int]:
         n, p, m = self.n, self.p, self.m
         pairs = self._pairs
         k = len(pairs)
@@ -146,8 +156,9 @@ class AssignmentModel:
         hi: list[np.ndarray] = []
         nrow = 0
 
-        def add(r: np.ndarray, c: np.ndarray, v: np.ndarray, lo_: np.ndarray,
-                hi_: np.ndarray) -> None:
+        def add(
+            r: np.ndarray, c: np.ndarray, v: np.ndarray, lo_: np.ndarray, hi_: np.ndarray
+        ) -> None:
             nonlocal nrow
             rows_r.append(r + nrow)
             rows_c.append(c)
@@ -164,10 +175,13 @@ class AssignmentModel:
         sl = np.arange(p * m)
         slack_cols = k + 2 * sl
         scale = self._scale.reshape(-1)
-        add(np.concatenate([brow.reshape(-1), sl, sl]),
+        add(
+            np.concatenate([brow.reshape(-1), sl, sl]),
             np.concatenate([np.repeat(cols, m), slack_cols, slack_cols + 1]),
             np.concatenate([bval.reshape(-1), scale, -scale]),
-            self.balance.lo.reshape(-1), self.balance.hi.reshape(-1))
+            self.balance.lo.reshape(-1),
+            self.balance.hi.reshape(-1),
+        )
         ncols = k + 2 * p * m
         if lim.min_units is not None or lim.max_units is not None:
             mn = np.zeros(p) if lim.min_units is None else lim.min_units.astype(float)
@@ -176,11 +190,17 @@ class AssignmentModel:
         if lim.current is not None and np.isfinite(lim.move_cap):
             mw = np.ones(n) if lim.move_weights is None else lim.move_weights
             stay = pairs[:, 1] == lim.current[pairs[:, 0]]
-            add(np.zeros(int(stay.sum()), dtype=np.int64), cols[stay], mw[pairs[stay, 0]],
-                np.array([float(mw.sum()) - lim.move_cap]), np.array([np.inf]))
-        a = sp.csc_matrix((np.concatenate(rows_v), (np.concatenate(rows_r),
-                                                    np.concatenate(rows_c))),
-                          shape=(nrow, ncols))
+            add(
+                np.zeros(int(stay.sum()), dtype=np.int64),
+                cols[stay],
+                mw[pairs[stay, 0]],
+                np.array([float(mw.sum()) - lim.move_cap]),
+                np.array([np.inf]),
+            )
+        a = sp.csc_matrix(
+            (np.concatenate(rows_v), (np.concatenate(rows_r), np.concatenate(rows_c))),
+            shape=(nrow, ncols),
+        )
         lp = highspy.HighsLp()
         lp.num_col_ = ncols
         lp.num_row_ = nrow
@@ -195,8 +215,9 @@ class AssignmentModel:
         lp.a_matrix_.index_ = a.indices
         lp.a_matrix_.value_ = a.data
         if integral:
-            lp.integrality_ = ([highspy.HighsVarType.kInteger] * k
-                               + [highspy.HighsVarType.kContinuous] * (2 * p * m))
+            lp.integrality_ = [highspy.HighsVarType.kInteger] * k + [
+                highspy.HighsVarType.kContinuous
+            ] * (2 * p * m)
         h = new_highs(self.threads)
         h.passModel(lp)
         return h, nrow
@@ -216,21 +237,24 @@ class AssignmentModel:
         xk = col[:k]
         slack = col[k:]
         keep = xk > 1e-9
-        x = sp.csr_matrix((xk[keep], (self._pairs[keep, 0], self._pairs[keep, 1])),
-                          shape=(n, p))
+        x = sp.csr_matrix((xk[keep], (self._pairs[keep, 0], self._pairs[keep, 1])), shape=(n, p))
         nxt = n + p * m
         size_dual = np.zeros(p)
         lim = self.limits
         if lim.min_units is not None or lim.max_units is not None:
-            size_dual = dual[nxt:nxt + p]
+            size_dual = dual[nxt : nxt + p]
             nxt += p
         move_dual = 0.0
         if lim.current is not None and np.isfinite(lim.move_cap):
             move_dual = float(dual[nxt])
         return LpSolution(
-            value=float(self._pair_cost @ xk), slack=float(slack.sum()), x=x,
-            unit_dual=dual[:n], balance_dual=dual[n:n + p * m].reshape(p, m),
-            size_dual=size_dual, move_dual=move_dual,
+            value=float(self._pair_cost @ xk),
+            slack=float(slack.sum()),
+            x=x,
+            unit_dual=dual[:n],
+            balance_dual=dual[n : n + p * m].reshape(p, m),
+            size_dual=size_dual,
+            move_dual=move_dual,
         )
 
     def reduced_costs(self, lp: LpSolution, units: np.ndarray) -> np.ndarray:
@@ -262,13 +286,18 @@ class AssignmentModel:
             rows = np.flatnonzero(neg.any(axis=1))
             sub = np.where(neg[rows], rc[rows], np.inf)
             take = np.argsort(sub, axis=1)[:, :per_unit]
-            pairs = [(int(units[r]), int(j)) for r, js in zip(rows, take, strict=True)
-                     for j in js if np.isfinite(sub[np.flatnonzero(rows == r)[0], j])]
+            pairs = [
+                (int(units[r]), int(j))
+                for r, js in zip(rows, take, strict=True)
+                for j in js
+                if np.isfinite(sub[np.flatnonzero(rows == r)[0], j])
+            ]
             added += self.add_pairs(np.array(pairs, dtype=np.int64))
         return added
 
-    def solve_mip(self, allowed_pairs: np.ndarray, time_limit: float,
-                  start: np.ndarray | None = None) -> MipSolution:
+    def solve_mip(
+        self, allowed_pairs: np.ndarray, time_limit: float, start: np.ndarray | None = None
+    ) -> MipSolution:
         """Integral plan over the pairs flagged in ``allowed_pairs`` (a mask of :attr:`pairs`).
 
         ``start``: a plan to begin from (used when its pairs are allowed).
@@ -280,8 +309,9 @@ class AssignmentModel:
             chosen = self._pairs[:, 1] == start[self._pairs[:, 0]]
             if chosen.sum() == self.n and allowed_pairs[chosen].all():
                 sol = highspy.HighsSolution()  # type: ignore[no-untyped-call]
-                sol.col_value = list(np.concatenate([chosen.astype(np.float64),
-                                                     np.zeros(2 * self.p * self.m)]))
+                sol.col_value = list(
+                    np.concatenate([chosen.astype(np.float64), np.zeros(2 * self.p * self.m)])
+                )
                 sol.value_valid = True
                 h.setSolution(sol)
         h.run()
@@ -294,5 +324,9 @@ class AssignmentModel:
         chosen = col[:k] > 0.5
         a = np.full(self.n, -1, dtype=np.int64)
         a[self._pairs[chosen, 0]] = self._pairs[chosen, 1]
-        return MipSolution(a, float(self._pair_cost[chosen].sum()), float(col[k:].sum()),
-                           status == highspy.HighsModelStatus.kOptimal)
+        return MipSolution(
+            a,
+            float(self._pair_cost[chosen].sum()),
+            float(col[k:].sum()),
+            status == highspy.HighsModelStatus.kOptimal,
+        )

@@ -15,17 +15,23 @@ from territorial.geo.geodesy import EARTH_RADIUS_KM, haversine_km, unit_vectors
 def distances(points: np.ndarray, centres: np.ndarray, geographic: bool) -> np.ndarray:
     """(len(points), len(centres)) km."""
     if geographic:
-        out: np.ndarray = haversine_km(points[:, None, 0], points[:, None, 1],
-                                       centres[None, :, 0], centres[None, :, 1])
+        out: np.ndarray = haversine_km(
+            points[:, None, 0], points[:, None, 1], centres[None, :, 0], centres[None, :, 1]
+        )
         return out
     diff = points[:, None, :] - centres[None, :, :]
     out = np.sqrt((diff * diff).sum(axis=2))
     return out
 
 
-def initial_centres(points: np.ndarray, weights: np.ndarray, k: int,
-                    rng: np.random.Generator, geographic: bool,
-                    taken: np.ndarray | None = None) -> np.ndarray:
+def initial_centres(
+    points: np.ndarray,
+    weights: np.ndarray,
+    k: int,
+    rng: np.random.Generator,
+    geographic: bool,
+    taken: np.ndarray | None = None,
+) -> np.ndarray:
     """``k`` centres at units drawn by weighted k-means++ (away from ``taken`` centres)."""
     w = weights + 1e-12 * (weights.max(initial=0.0) + 1.0)
     chosen: list[int] = []
@@ -38,17 +44,26 @@ def initial_centres(points: np.ndarray, weights: np.ndarray, k: int,
     while len(chosen) < k:
         score = w * d2
         total = score.sum()
-        nxt = int(rng.choice(len(points), p=score / total)) if total > 0 else int(
-            rng.integers(len(points)))
+        nxt = (
+            int(rng.choice(len(points), p=score / total))
+            if total > 0
+            else int(rng.integers(len(points)))
+        )
         chosen.append(nxt)
         d2 = np.minimum(d2, distances(points, points[[nxt]], geographic)[:, 0] ** 2)
     out: np.ndarray = points[np.asarray(chosen[:k], dtype=np.int64)].copy()
     return out
 
 
-def weiszfeld(points: np.ndarray, weights: np.ndarray, membership: sp.csr_matrix,
-              centres: np.ndarray, free: np.ndarray, geographic: bool,
-              steps: int = 5) -> np.ndarray:
+def weiszfeld(
+    points: np.ndarray,
+    weights: np.ndarray,
+    membership: sp.csr_matrix,
+    centres: np.ndarray,
+    free: np.ndarray,
+    geographic: bool,
+    steps: int = 5,
+) -> np.ndarray:
     """Move each ``free`` centre towards the point minimising its weighted distance sum.
 
     ``membership`` is the (n, p) (possibly fractional) assignment; each step is one
@@ -73,8 +88,12 @@ def weiszfeld(points: np.ndarray, weights: np.ndarray, membership: sp.csr_matrix
                 if norm < 1e-12:
                     break
                 v /= norm
-                c = np.array([np.degrees(np.arcsin(np.clip(v[2], -1, 1))),
-                              np.degrees(np.arctan2(v[1], v[0]))])
+                c = np.array(
+                    [
+                        np.degrees(np.arcsin(np.clip(v[2], -1, 1))),
+                        np.degrees(np.arctan2(v[1], v[0])),
+                    ]
+                )
             else:
                 c = (pts * inv[:, None]).sum(axis=0) / inv.sum()
         out[j] = c

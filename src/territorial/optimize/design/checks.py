@@ -28,14 +28,17 @@ def check_feasible(problem: DesignProblem) -> None:
     too_heavy = (w[:, None, :] > upper[None, :, :] * (1 + 1e-12)).any(axis=2).all(axis=1)
     if too_heavy.any():
         u = int(np.flatnonzero(too_heavy)[0])
-        raise ValueError(f"tolerances: unit {u} alone exceeds (1 + tolerance) x target of "
-                         "every territory, so no plan can be balanced")
+        raise ValueError(
+            f"tolerances: unit {u} alone exceeds (1 + tolerance) x target of "
+            "every territory, so no plan can be balanced"
+        )
     locks = problem.array("locks")
     for i in range(p):
         locked_load = w[locks == i].sum(axis=0)
         if (locked_load > upper[i] * (1 + 1e-12)).any():
-            raise ValueError(f"locks: the units locked to territory {i} exceed its "
-                             "(1 + tolerance) x target")
+            raise ValueError(
+                f"locks: the units locked to territory {i} exceed its (1 + tolerance) x target"
+            )
     min_u = problem.array("min_units")
     max_u = problem.array("max_units")
     if min_u.sum() > n:
@@ -54,17 +57,23 @@ def check_feasible(problem: DesignProblem) -> None:
         fw = float(problem.move_weight_array()[forced].sum())
         cap = problem.move_cap()
         if fw > cap + 1e-9:
-            raise ValueError(f"max_moves: locks force {int(forced.sum())} units (weight "
-                             f"{fw:g}) away from their current territory, beyond the "
-                             f"move cap {cap:g}")
+            raise ValueError(
+                f"max_moves: locks force {int(forced.sum())} units (weight "
+                f"{fw:g}) away from their current territory, beyond the "
+                f"move cap {cap:g}"
+            )
     if problem.contiguous:
         k, lab = components(problem)
         if k > p:
-            raise ValueError(f"adjacency: the graph has {k} connected components, more "
-                             f"than p={p} territories, so contiguity is impossible")
+            raise ValueError(
+                f"adjacency: the graph has {k} connected components, more "
+                f"than p={p} territories, so contiguity is impossible"
+            )
         for i in range(p):
             comps = np.unique(lab[locks == i])
             if comps.size > 1:
-                raise ValueError(f"locks: territory {i} has locked units in different "
-                                 "components of the adjacency graph (contiguity "
-                                 "impossible)")
+                raise ValueError(
+                    f"locks: territory {i} has locked units in different "
+                    "components of the adjacency graph (contiguity "
+                    "impossible)"
+                )

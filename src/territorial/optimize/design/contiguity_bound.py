@@ -69,8 +69,9 @@ class _Edges:
         """Connected-piece label of every node in the subgraph induced by ``keep_node``
         (nodes outside it are singletons)."""
         keep = keep_node[self.src] & keep_node[self.dst]
-        g = sp.csr_matrix((np.ones(int(keep.sum())), (self.src[keep], self.dst[keep])),
-                          shape=(self.n, self.n))
+        g = sp.csr_matrix(
+            (np.ones(int(keep.sum())), (self.src[keep], self.dst[keep])), shape=(self.n, self.n)
+        )
         _, lab = csgraph.connected_components(g, directed=False)
         out: np.ndarray = lab
         return out
@@ -83,8 +84,11 @@ def _levels(xj: np.ndarray) -> np.ndarray:
     return values
 
 
-def separator_cuts(x: np.ndarray, edges: _Edges, roots: np.ndarray,
-                   ) -> list[tuple[int, int, np.ndarray]]:
+def separator_cuts(
+    x: np.ndarray,
+    edges: _Edges,
+    roots: np.ndarray,
+) -> list[tuple[int, int, np.ndarray]]:
     """Violated separator inequalities ``(b, j, C)`` of the (n, p) solution ``x``."""
     cuts: list[tuple[int, int, np.ndarray]] = []
     for j, root in enumerate(roots.tolist()):
@@ -117,9 +121,14 @@ def separator_cuts(x: np.ndarray, edges: _Edges, roots: np.ndarray,
     return cuts
 
 
-def contiguous_bound(cost: np.ndarray, balance: Balance, adjacency: sp.spmatrix | sp.sparray,
-                     fixed: np.ndarray, roots: np.ndarray, deadline: float,
-                     ) -> ContiguousBound | None:
+def contiguous_bound(
+    cost: np.ndarray,
+    balance: Balance,
+    adjacency: sp.spmatrix | sp.sparray,
+    fixed: np.ndarray,
+    roots: np.ndarray,
+    deadline: float,
+) -> ContiguousBound | None:
     """Lower bound on ``sum cost[i, plan[i]]`` over balanced plans whose territories are
     connected and hold their ``roots``; ``fixed`` (n,) pins units (-1: free), roots
     included.  None when the problem is too large or the LP has no solution."""
@@ -133,13 +142,24 @@ def contiguous_bound(cost: np.ndarray, balance: Balance, adjacency: sp.spmatrix 
     lower[pinned * p + fixed[pinned]] = 1.0
     h.addVars(size, lower, np.ones(size))
     h.changeColsCost(size, np.arange(size, dtype=np.int32), cost.reshape(-1))
-    h.addRows(n, np.ones(n), np.ones(n), size, (np.arange(n) * p).astype(np.int32),
-              np.arange(size, dtype=np.int32), np.ones(size))
+    h.addRows(
+        n,
+        np.ones(n),
+        np.ones(n),
+        size,
+        (np.arange(n) * p).astype(np.int32),
+        np.arange(size, dtype=np.int32),
+        np.ones(size),
+    )
     for k in range(balance.weights.shape[1]):
         for j in range(p):
-            h.addRow(float(balance.lo[j, k]), float(balance.hi[j, k]), n,
-                     (np.arange(n) * p + j).astype(np.int32),
-                     balance.weights[:, k].astype(np.float64))
+            h.addRow(
+                float(balance.lo[j, k]),
+                float(balance.hi[j, k]),
+                n,
+                (np.arange(n) * p + j).astype(np.int32),
+                balance.weights[:, k].astype(np.float64),
+            )
     edges = _Edges.of(adjacency)
     rounds = cuts = 0
     value = None
@@ -152,8 +172,7 @@ def contiguous_bound(cost: np.ndarray, balance: Balance, adjacency: sp.spmatrix 
         rounds += 1
         if time.perf_counter() >= deadline:
             return ContiguousBound(value, rounds, cuts, False)
-        found = separator_cuts(np.asarray(h.getSolution().col_value).reshape(n, p), edges,
-                               roots)
+        found = separator_cuts(np.asarray(h.getSolution().col_value).reshape(n, p), edges, roots)
         if not found:
             return ContiguousBound(value, rounds, cuts, True)
         for b, j, separator in found:

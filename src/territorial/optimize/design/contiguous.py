@@ -57,7 +57,7 @@ class Graph:
         return len(self.ptr) - 1
 
     def neighbours(self, u: int) -> np.ndarray:
-        return self.idx[self.ptr[u]:self.ptr[u + 1]]
+        return self.idx[self.ptr[u] : self.ptr[u + 1]]
 
 
 def connected(graph: Graph, plan: np.ndarray, p: int) -> np.ndarray:
@@ -65,8 +65,7 @@ def connected(graph: Graph, plan: np.ndarray, p: int) -> np.ndarray:
     n = graph.n
     rows = np.repeat(np.arange(n), np.diff(graph.ptr))
     same = plan[rows] == plan[graph.idx]
-    g = sp.csr_matrix((np.ones(int(same.sum())), (rows[same], graph.idx[same])),
-                      shape=(n, n))
+    g = sp.csr_matrix((np.ones(int(same.sum())), (rows[same], graph.idx[same])), shape=(n, n))
     _, label = csgraph.connected_components(g, directed=False)
     pieces = np.zeros(p, dtype=np.int64)
     for j in range(p):
@@ -90,8 +89,9 @@ def distinct_roots(coords: np.ndarray, centres: np.ndarray) -> np.ndarray:
     return roots
 
 
-def voronoi_plan(adjacency: sp.spmatrix | sp.sparray, coords: np.ndarray,
-                 roots: np.ndarray) -> np.ndarray:
+def voronoi_plan(
+    adjacency: sp.spmatrix | sp.sparray, coords: np.ndarray, roots: np.ndarray
+) -> np.ndarray:
     """Each unit to the root nearest along the graph (edges weighted by length).
 
     Connected by construction: a unit's predecessor on its shortest path to its root
@@ -101,8 +101,9 @@ def voronoi_plan(adjacency: sp.spmatrix | sp.sparray, coords: np.ndarray,
     length = np.linalg.norm(coords[a.row] - coords[a.col], axis=1) + 1e-6
     n = len(coords)
     w = sp.csr_matrix((length, (a.row, a.col)), shape=(n, n))
-    _, _, source = csgraph.dijkstra(w, directed=False, indices=roots,
-                                    return_predecessors=True, min_only=True)
+    _, _, source = csgraph.dijkstra(
+        w, directed=False, indices=roots, return_predecessors=True, min_only=True
+    )
     position = np.full(n, -1, dtype=np.int64)
     position[roots] = np.arange(len(roots))
     plan = np.where(source >= 0, position[np.maximum(source, 0)], -1)
@@ -141,10 +142,19 @@ class RegionResult:
     optimal: bool
 
 
-def solve_region(cost: np.ndarray, weights: np.ndarray, lo: np.ndarray, hi: np.ndarray,
-                 graph: Graph, plan: np.ndarray, territories: np.ndarray,
-                 roots: np.ndarray, time_limit: float, elastic: bool,
-                 free: np.ndarray | None = None) -> RegionResult:
+def solve_region(
+    cost: np.ndarray,
+    weights: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    graph: Graph,
+    plan: np.ndarray,
+    territories: np.ndarray,
+    roots: np.ndarray,
+    time_limit: float,
+    elastic: bool,
+    free: np.ndarray | None = None,
+) -> RegionResult:
     """Re-solve the units of ``territories`` (contiguous in ``plan``) exactly.
 
     ``cost`` (n, p), ``weights`` (n, m), ``lo``/``hi`` (p, m); ``roots[j]`` is a member
@@ -195,8 +205,7 @@ def solve_region(cost: np.ndarray, weights: np.ndarray, lo: np.ndarray, hi: np.n
     r_hi: list[np.ndarray] = []
     nrow = 0
 
-    def add(r: np.ndarray, c: np.ndarray, v: np.ndarray, lo_: np.ndarray,
-            hi_: np.ndarray) -> None:
+    def add(r: np.ndarray, c: np.ndarray, v: np.ndarray, lo_: np.ndarray, hi_: np.ndarray) -> None:
         nonlocal nrow
         r_r.append(r + nrow)
         r_c.append(c)
@@ -214,10 +223,13 @@ def solve_region(cost: np.ndarray, weights: np.ndarray, lo: np.ndarray, hi: np.n
     if elastic:  # load = target + scale * (over - under), each side in convex tiers
         sl = np.repeat(np.arange(s * m), tiers)
         cols = slack0 + np.arange(s * m * tiers)
-        add(np.concatenate([brow.reshape(-1), sl, sl]),
+        add(
+            np.concatenate([brow.reshape(-1), sl, sl]),
             np.concatenate([bcols, cols, cols + s * m * tiers]),
             np.concatenate([bvals, -np.repeat(scale, tiers), np.repeat(scale, tiers)]),
-            target.reshape(-1), target.reshape(-1))
+            target.reshape(-1),
+            target.reshape(-1),
+        )
     else:
         add(brow.reshape(-1), bcols, bvals, lo[terr].reshape(-1), hi[terr].reshape(-1))
     # conservation and capacity rows, one per (unit, territory) column except roots
@@ -229,17 +241,24 @@ def solve_region(cost: np.ndarray, weights: np.ndarray, lo: np.ndarray, hi: np.n
     into = node_row[col_of[fv, fj]]
     out_of = node_row[col_of[fu, fj]]
     has_out = out_of >= 0
-    add(np.concatenate([into, out_of[has_out], node_row[not_root]]),
+    add(
+        np.concatenate([into, out_of[has_out], node_row[not_root]]),
         np.concatenate([fcols, fcols[has_out], xcols[not_root]]),
         np.concatenate([np.ones(nf), -np.ones(int(has_out.sum())), -np.ones(nn)]),
-        np.zeros(nn), np.zeros(nn))
+        np.zeros(nn),
+        np.zeros(nn),
+    )
     big = float(max(1, u - 1))
-    add(np.concatenate([into, node_row[not_root]]),
+    add(
+        np.concatenate([into, node_row[not_root]]),
         np.concatenate([fcols, xcols[not_root]]),
         np.concatenate([np.ones(nf), np.full(nn, -big)]),
-        np.full(nn, -np.inf), np.zeros(nn))
-    a = sp.csc_matrix((np.concatenate(r_v), (np.concatenate(r_r), np.concatenate(r_c))),
-                      shape=(nrow, ncols))
+        np.full(nn, -np.inf),
+        np.zeros(nn),
+    )
+    a = sp.csc_matrix(
+        (np.concatenate(r_v), (np.concatenate(r_r), np.concatenate(r_c))), shape=(nrow, ncols)
+    )
     xcost = cost[units[xu], terr[xj]]
     band = np.maximum((hi[terr] - lo[terr]).reshape(-1) / (2 * scale), MIN_BAND)
     width = band[:, None] * TIER_WIDTH[None, :]  # (s*m, tiers), relative to the target
@@ -256,23 +275,43 @@ def solve_region(cost: np.ndarray, weights: np.ndarray, lo: np.ndarray, hi: np.n
     fixed = ~movable[xu]
     lower[xcols[fixed]] = 1.0  # the one column a fixed unit has
     lp.col_lower_ = lower
-    lp.col_upper_ = np.concatenate([np.ones(k), width.reshape(-1), width.reshape(-1),
-                                    np.full(nf, big)])
+    lp.col_upper_ = np.concatenate(
+        [np.ones(k), width.reshape(-1), width.reshape(-1), np.full(nf, big)]
+    )
     lp.row_lower_ = np.concatenate(r_lo)
     lp.row_upper_ = np.concatenate(r_hi)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = a.indptr
     lp.a_matrix_.index_ = a.indices
     lp.a_matrix_.value_ = a.data
-    lp.integrality_ = ([highspy.HighsVarType.kInteger] * k
-                       + [highspy.HighsVarType.kContinuous] * (ncols - k))
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * k + [highspy.HighsVarType.kContinuous] * (
+        ncols - k
+    )
     h = new_highs(1)
     h.passModel(lp)
     h.setOptionValue("time_limit", float(max(0.1, time_limit)))
     h.setOptionValue("mip_rel_gap", 1e-4)
-    h.setSolution(_start(plan, units, own, col_of, terr, roots, graph, weights,
-                         target.reshape(-1), scale, width if elastic else None, slack0, flow0,
-                         fu, fv, fj, ncols))
+    h.setSolution(
+        _start(
+            plan,
+            units,
+            own,
+            col_of,
+            terr,
+            roots,
+            graph,
+            weights,
+            target.reshape(-1),
+            scale,
+            width if elastic else None,
+            slack0,
+            flow0,
+            fu,
+            fv,
+            fj,
+            ncols,
+        )
+    )
     h.run()
     if h.getInfo().primal_solution_status != 2:
         return RegionResult(None, False)
@@ -283,11 +322,25 @@ def solve_region(cost: np.ndarray, weights: np.ndarray, lo: np.ndarray, hi: np.n
     return RegionResult(out, h.getModelStatus() == highspy.HighsModelStatus.kOptimal)
 
 
-def _start(plan: np.ndarray, units: np.ndarray, own: np.ndarray, col_of: np.ndarray,
-           terr: np.ndarray, roots: np.ndarray, graph: Graph, weights: np.ndarray,
-           target: np.ndarray, scale: np.ndarray, width: np.ndarray | None, slack0: int,
-           flow0: int, fu: np.ndarray, fv: np.ndarray, fj: np.ndarray,
-           ncols: int) -> highspy.HighsSolution:
+def _start(
+    plan: np.ndarray,
+    units: np.ndarray,
+    own: np.ndarray,
+    col_of: np.ndarray,
+    terr: np.ndarray,
+    roots: np.ndarray,
+    graph: Graph,
+    weights: np.ndarray,
+    target: np.ndarray,
+    scale: np.ndarray,
+    width: np.ndarray | None,
+    slack0: int,
+    flow0: int,
+    fu: np.ndarray,
+    fv: np.ndarray,
+    fj: np.ndarray,
+    ncols: int,
+) -> highspy.HighsSolution:
     """The incumbent as a full MIP solution (flows on BFS trees, tiers filled in order)."""
     col = np.zeros(ncols)
     col[col_of[np.arange(len(units)), own]] = 1.0
@@ -300,11 +353,12 @@ def _start(plan: np.ndarray, units: np.ndarray, own: np.ndarray, col_of: np.ndar
         cum[:, 1:] = np.cumsum(width[:, :-1], axis=1)
         fill = np.clip(np.abs(dev)[:, None] - cum, 0.0, width)
         half = s * m * width.shape[1]
-        col[slack0:slack0 + half] = np.where(dev[:, None] > 0, fill, 0.0).reshape(-1)
-        col[slack0 + half:slack0 + 2 * half] = np.where(dev[:, None] < 0, fill,
-                                                        0.0).reshape(-1)
-    arc = {(int(a), int(b), int(t)): flow0 + i
-           for i, (a, b, t) in enumerate(zip(fu, fv, fj, strict=True))}
+        col[slack0 : slack0 + half] = np.where(dev[:, None] > 0, fill, 0.0).reshape(-1)
+        col[slack0 + half : slack0 + 2 * half] = np.where(dev[:, None] < 0, fill, 0.0).reshape(-1)
+    arc = {
+        (int(a), int(b), int(t)): flow0 + i
+        for i, (a, b, t) in enumerate(zip(fu, fv, fj, strict=True))
+    }
     local = {int(g): i for i, g in enumerate(units)}
     for t, j in enumerate(terr):
         inside = plan == j
@@ -318,8 +372,7 @@ def _start(plan: np.ndarray, units: np.ndarray, own: np.ndarray, col_of: np.ndar
     return sol
 
 
-def _band(graph: Graph, plan: np.ndarray, pair: tuple[int, int], hops: int,
-          cap: int) -> np.ndarray:
+def _band(graph: Graph, plan: np.ndarray, pair: tuple[int, int], hops: int, cap: int) -> np.ndarray:
     """Mask of the pair's units within ``hops`` of their shared boundary (at most about
     ``cap``: layers are added while the mask stays under it)."""
     a, b = pair
@@ -347,10 +400,22 @@ def _excess(plan: np.ndarray, weights: np.ndarray, lo: np.ndarray, hi: np.ndarra
     return float((np.maximum(0.0, np.maximum(load - hi, lo - load)) / scale).sum())
 
 
-def pair_search(cost: np.ndarray, weights: np.ndarray, lo: np.ndarray, hi: np.ndarray,
-                graph: Graph, plan: np.ndarray, centres: np.ndarray, coords: np.ndarray,
-                deadline: float, seed: int = 0, hops: int = 2, cap: int = 60,
-                solve_seconds: float = 1.0, roots: np.ndarray | None = None) -> np.ndarray:
+def pair_search(
+    cost: np.ndarray,
+    weights: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    graph: Graph,
+    plan: np.ndarray,
+    centres: np.ndarray,
+    coords: np.ndarray,
+    deadline: float,
+    seed: int = 0,
+    hops: int = 2,
+    cap: int = 60,
+    solve_seconds: float = 1.0,
+    roots: np.ndarray | None = None,
+) -> np.ndarray:
     """Re-solve pairs of neighbouring territories exactly (:func:`solve_region`), the
     units near their shared boundary free, until ``deadline``.
 
@@ -371,8 +436,10 @@ def pair_search(cost: np.ndarray, weights: np.ndarray, lo: np.ndarray, hi: np.nd
         np.add.at(load, plan, weights)
         balanced = bool(((load >= lo - 1e-9) & (load <= hi + 1e-9)).all())
         touch = plan[rows] != plan[graph.idx]
-        pairs = {(int(min(x, y)), int(max(x, y)))
-                 for x, y in zip(plan[rows[touch]], plan[graph.idx[touch]], strict=True)}
+        pairs = {
+            (int(min(x, y)), int(max(x, y)))
+            for x, y in zip(plan[rows[touch]], plan[graph.idx[touch]], strict=True)
+        }
         open_ = sorted(pairs - settled)
         if not open_:
             break
@@ -380,26 +447,40 @@ def pair_search(cost: np.ndarray, weights: np.ndarray, lo: np.ndarray, hi: np.nd
         pair_roots = np.zeros(p, dtype=np.int64) if roots is None else roots
         for j in pair if roots is None else ():
             members = np.flatnonzero(plan == j)
-            pair_roots[j] = members[np.argmin(np.linalg.norm(coords[members] - centres[j],
-                                                             axis=1))]
+            pair_roots[j] = members[np.argmin(np.linalg.norm(coords[members] - centres[j], axis=1))]
         free = _band(graph, plan, pair, hops, cap)
         limit = min(solve_seconds, deadline - time.perf_counter() - 0.1)
         if limit < 0.1:
             break
-        found = solve_region(cost, weights, lo, hi, graph, plan, np.array(pair), pair_roots,
-                             limit, not balanced, free)
+        found = solve_region(
+            cost,
+            weights,
+            lo,
+            hi,
+            graph,
+            plan,
+            np.array(pair),
+            pair_roots,
+            limit,
+            not balanced,
+            free,
+        )
         if found.plan is None or (found.plan == plan).all():
             settled.add(pair)
             continue
         before = float(cost[np.arange(len(plan)), plan].sum())
         after = float(cost[np.arange(len(plan)), found.plan].sum())
-        worse = after > before - 1e-9 if balanced \
+        worse = (
+            after > before - 1e-9
+            if balanced
             else _excess(found.plan, weights, lo, hi) > _excess(plan, weights, lo, hi) - 1e-12
+        )
         if worse:
             settled.add(pair)
             continue
-        changed = np.unique(np.concatenate([plan[found.plan != plan],
-                                            found.plan[found.plan != plan]]))
+        changed = np.unique(
+            np.concatenate([plan[found.plan != plan], found.plan[found.plan != plan]])
+        )
         settled = {q for q in settled if q[0] not in changed and q[1] not in changed}
         plan = found.plan
     return plan

@@ -28,8 +28,12 @@ class Figures:
 
     def feasible(self, move_cap: float) -> bool:
         connected = not (self.contiguous and self.disconnected)
-        return (self.balance_excess <= 1e-9 and connected and self.sizes_ok
-                and self.moved_weight <= move_cap + 1e-9)
+        return (
+            self.balance_excess <= 1e-9
+            and connected
+            and self.sizes_ok
+            and self.moved_weight <= move_cap + 1e-9
+        )
 
 
 def territory_diameter(pts: np.ndarray) -> float:
@@ -67,7 +71,7 @@ def evaluate(problem: DesignProblem, a: np.ndarray) -> Figures:
     bounds = np.searchsorted(a[order], np.arange(p + 1))
     diam = 0.0
     for i in range(p):
-        diam = max(diam, territory_diameter(xy[order[bounds[i]:bounds[i + 1]]]))
+        diam = max(diam, territory_diameter(xy[order[bounds[i] : bounds[i + 1]]]))
     c = centres_of(problem, a)
     travel = float((problem.travel_weights() * np.linalg.norm(xy - c[a], axis=1)).sum())
     bad: list[int] = []
@@ -75,7 +79,7 @@ def evaluate(problem: DesignProblem, a: np.ndarray) -> Figures:
     if problem.adjacency is not None:
         g = sp.csr_matrix(problem.adjacency)
         for i in range(p):
-            idx = order[bounds[i]:bounds[i + 1]]
+            idx = order[bounds[i] : bounds[i + 1]]
             if idx.size == 0:
                 bad.append(i)
                 continue
@@ -88,7 +92,19 @@ def evaluate(problem: DesignProblem, a: np.ndarray) -> Figures:
         diff = a != problem.array("current")
         moves = int(diff.sum())
         moved_w = float(problem.move_weight_array()[diff].sum())
-    sizes_ok = bool((sizes >= problem.array("min_units")).all()
-                    and (sizes <= problem.array("max_units")).all() and (sizes > 0).all())
-    return Figures(excess, dev.max(axis=0), diam, travel, tuple(bad), moves, moved_w,
-                   sizes_ok, bool(problem.contiguous))
+    sizes_ok = bool(
+        (sizes >= problem.array("min_units")).all()
+        and (sizes <= problem.array("max_units")).all()
+        and (sizes > 0).all()
+    )
+    return Figures(
+        excess,
+        dev.max(axis=0),
+        diam,
+        travel,
+        tuple(bad),
+        moves,
+        moved_w,
+        sizes_ok,
+        bool(problem.contiguous),
+    )

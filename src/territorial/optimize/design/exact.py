@@ -57,8 +57,9 @@ class _Rows:
         self.hi: list[np.ndarray] = []
         self.n = 0
 
-    def add(self, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, lo: np.ndarray,
-            hi: np.ndarray) -> None:
+    def add(
+        self, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, lo: np.ndarray, hi: np.ndarray
+    ) -> None:
         """Add len(lo) rows; ``rows`` are local indices 0..len(lo)-1."""
         self.r.append(np.asarray(rows, dtype=np.int64) + self.n)
         self.c.append(np.asarray(cols, dtype=np.int64))
@@ -85,14 +86,19 @@ def _dispersion_lb(d: np.ndarray, k: int) -> float:
 
 def _interchangeable(problem: DesignProblem) -> bool:
     t = problem.array("targets")
-    return bool((problem.array("locks") < 0).all() and np.allclose(t, t[0])
-                and problem.fixed_centres is None and problem.current is None
-                and np.unique(problem.array("min_units")).size == 1
-                and np.unique(problem.array("max_units")).size == 1)
+    return bool(
+        (problem.array("locks") < 0).all()
+        and np.allclose(t, t[0])
+        and problem.fixed_centres is None
+        and problem.current is None
+        and np.unique(problem.array("min_units")).size == 1
+        and np.unique(problem.array("max_units")).size == 1
+    )
 
 
-def solve_exact(problem: DesignProblem, time_limit: float,
-                initial: np.ndarray | None = None, threads: int = 1) -> ExactResult:
+def solve_exact(
+    problem: DesignProblem, time_limit: float, initial: np.ndarray | None = None, threads: int = 1
+) -> ExactResult:
     """Solve ``problem`` with HiGHS within ``time_limit`` seconds (n <= ~200).
 
     ``initial`` (a feasible assignment, e.g. from :func:`solve`) gives the upper bound
@@ -101,8 +107,9 @@ def solve_exact(problem: DesignProblem, time_limit: float,
     if not time_limit > 0:
         raise ValueError("time_limit must be > 0")
     if problem.objective == "travel" and problem.fixed_centres is None:
-        raise ValueError("solve_exact supports the diameter objective, and travel only "
-                         "with fixed_centres")
+        raise ValueError(
+            "solve_exact supports the diameter objective, and travel only with fixed_centres"
+        )
     check_feasible(problem)
     t0 = time.perf_counter()
     n, p, m = problem.n, problem.p, problem.m
@@ -153,11 +160,21 @@ def solve_exact(problem: DesignProblem, time_limit: float,
             rd = np.repeat(a_d, p)
             ri = np.tile(np.arange(p), k)
             if is_far:
-                rows.add(np.r_[r, r], np.r_[x(ru, ri), x(rv, ri)], np.ones(2 * k * p),
-                         np.full(k * p, -np.inf), np.ones(k * p))
+                rows.add(
+                    np.r_[r, r],
+                    np.r_[x(ru, ri), x(rv, ri)],
+                    np.ones(2 * k * p),
+                    np.full(k * p, -np.inf),
+                    np.ones(k * p),
+                )
             else:
-                rows.add(np.r_[r, r, r], np.r_[x(ru, ri), x(rv, ri), np.full(k * p, d_col)],
-                         np.r_[rd, rd, -np.ones(k * p)], np.full(k * p, -np.inf), rd)
+                rows.add(
+                    np.r_[r, r, r],
+                    np.r_[x(ru, ri), x(rv, ri), np.full(k * p, d_col)],
+                    np.r_[rd, rd, -np.ones(k * p)],
+                    np.full(k * p, -np.inf),
+                    rd,
+                )
     if problem.contiguous and problem.adjacency is not None:
         g = sp.csr_matrix(problem.adjacency).tocoo()
         tails, heads = g.row.astype(np.int64), g.col.astype(np.int64)
@@ -167,32 +184,55 @@ def solve_exact(problem: DesignProblem, time_limit: float,
         f0 = col
         col += na * p  # flows f[a,i]
         big = float(min(n - p + 1, max_u.max()))
-        rows.add(np.arange(p).repeat(n), r0 + x(np.tile(np.arange(n), p),
-                                                np.arange(p).repeat(n)),
-                 np.ones(nx), np.ones(p), np.ones(p))
+        rows.add(
+            np.arange(p).repeat(n),
+            r0 + x(np.tile(np.arange(n), p), np.arange(p).repeat(n)),
+            np.ones(nx),
+            np.ones(p),
+            np.ones(p),
+        )
         r = np.arange(nx)
-        rows.add(np.r_[r, r], np.r_[r0 + r, r], np.r_[np.ones(nx), -np.ones(nx)],
-                 np.full(nx, -np.inf), np.zeros(nx))
+        rows.add(
+            np.r_[r, r],
+            np.r_[r0 + r, r],
+            np.r_[np.ones(nx), -np.ones(nx)],
+            np.full(nx, -np.inf),
+            np.zeros(nx),
+        )
         ai = np.tile(np.arange(p), na)
         aa = np.repeat(np.arange(na), p)
         fcol = f0 + aa * p + ai
         k = na * p
         r = np.arange(k)
         for ends in (tails, heads):
-            rows.add(np.r_[r, r], np.r_[fcol, x(ends[aa], ai)],
-                     np.r_[np.ones(k), -big * np.ones(k)], np.full(k, -np.inf), np.zeros(k))
+            rows.add(
+                np.r_[r, r],
+                np.r_[fcol, x(ends[aa], ai)],
+                np.r_[np.ones(k), -big * np.ones(k)],
+                np.full(k, -np.inf),
+                np.zeros(k),
+            )
         # conservation at (u, i): in - out - x + big r >= 0
         rr_in = x(heads[aa], ai)
         rr_out = x(tails[aa], ai)
         r = np.arange(nx)
-        rows.add(np.r_[rr_in, rr_out, r, r], np.r_[fcol, fcol, r, r0 + r],
-                 np.r_[np.ones(k), -np.ones(k), -np.ones(nx), big * np.ones(nx)],
-                 np.zeros(nx), np.full(nx, np.inf))
+        rows.add(
+            np.r_[rr_in, rr_out, r, r],
+            np.r_[fcol, fcol, r, r0 + r],
+            np.r_[np.ones(k), -np.ones(k), -np.ones(nx), big * np.ones(nx)],
+            np.zeros(nx),
+            np.full(nx, np.inf),
+        )
     if problem.current is not None and problem.max_moves is not None:
         cur = problem.array("current")
         mw = problem.move_weight_array()
-        rows.add(np.zeros(n, dtype=np.int64), x(np.arange(n), cur), -mw,
-                 np.array([-np.inf]), np.array([problem.move_cap() - mw.sum()]))
+        rows.add(
+            np.zeros(n, dtype=np.int64),
+            x(np.arange(n), cur),
+            -mw,
+            np.array([-np.inf]),
+            np.array([problem.move_cap() - mw.sum()]),
+        )
     ncol = col
     lo = np.zeros(ncol)
     hi = np.full(ncol, np.inf)
@@ -213,15 +253,15 @@ def solve_exact(problem: DesignProblem, time_limit: float,
     else:
         c = np.asarray(problem.fixed_centres, dtype=np.float64)
         tw = problem.travel_weights()
-        cost[:nx] = (tw[:, None] * np.linalg.norm(xy[:, None, :] - c[None, :, :],
-                                                   axis=2)).ravel()
+        cost[:nx] = (tw[:, None] * np.linalg.norm(xy[:, None, :] - c[None, :, :], axis=2)).ravel()
     integ = np.zeros(ncol, dtype=bool)
     integ[:nx] = True
     if problem.contiguous and problem.adjacency is not None:
-        integ[nx + (1 if diam_obj else 0):nx + (1 if diam_obj else 0) + nx] = True
-    a_mat = sp.csr_matrix((np.concatenate(rows.v), (np.concatenate(rows.r),
-                                                    np.concatenate(rows.c))),
-                          shape=(rows.n, ncol))
+        integ[nx + (1 if diam_obj else 0) : nx + (1 if diam_obj else 0) + nx] = True
+    a_mat = sp.csr_matrix(
+        (np.concatenate(rows.v), (np.concatenate(rows.r), np.concatenate(rows.c))),
+        shape=(rows.n, ncol),
+    )
     lp = highspy.HighsLp()
     lp.num_col_ = ncol
     lp.num_row_ = rows.n
@@ -236,8 +276,9 @@ def solve_exact(problem: DesignProblem, time_limit: float,
     lp.a_matrix_.value_ = a_mat.data
     lp.a_matrix_.num_col_ = ncol
     lp.a_matrix_.num_row_ = rows.n
-    lp.integrality_ = [highspy.HighsVarType.kInteger if b else highspy.HighsVarType.kContinuous
-                       for b in integ]
+    lp.integrality_ = [
+        highspy.HighsVarType.kInteger if b else highspy.HighsVarType.kContinuous for b in integ
+    ]
     h = new_highs()
     h.setOptionValue("time_limit", float(max(0.1, time_limit - (time.perf_counter() - t0))))
     h.setOptionValue("threads", int(threads))

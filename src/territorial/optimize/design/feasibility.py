@@ -38,16 +38,21 @@ class Infeasibility:
     binding: int  # index of the measure whose deviation reaches its least tolerance
 
     def message(self, names: tuple[str, ...]) -> str:
-        figures = ", ".join(f"{name} ±{t:.1%}" for name, t in zip(names, self.least,
-                                                                   strict=True))
-        return (f"no plan can meet the tolerances, even splitting units between "
-                f"territories: the least reachable is {figures} ({names[self.binding]} "
-                f"binds); loosen --tolerance to at least that")
+        figures = ", ".join(f"{name} ±{t:.1%}" for name, t in zip(names, self.least, strict=True))
+        return (
+            f"no plan can meet the tolerances, even splitting units between "
+            f"territories: the least reachable is {figures} ({names[self.binding]} "
+            f"binds); loosen --tolerance to at least that"
+        )
 
 
-def least_tolerance(weights: np.ndarray, targets: np.ndarray, tolerances: np.ndarray,
-                    locks: np.ndarray | None = None,
-                    time_limit: float = 10.0) -> Infeasibility | None:
+def least_tolerance(
+    weights: np.ndarray,
+    targets: np.ndarray,
+    tolerances: np.ndarray,
+    locks: np.ndarray | None = None,
+    time_limit: float = 10.0,
+) -> Infeasibility | None:
     """The smallest scale of ``tolerances`` that the LP relaxation can meet.
 
     ``weights`` (n, m) measures per unit, ``targets`` (p, m) absolute targets,
@@ -67,10 +72,23 @@ def least_tolerance(weights: np.ndarray, targets: np.ndarray, tolerances: np.nda
     load_rows = terr[:, None] * m + np.arange(m)[None, :]
     vals = weights[unit]
     band = (tolerances[None, :] * targets).reshape(-1)
-    rows = np.concatenate([unit, n + load_rows.reshape(-1), n + p * m + load_rows.reshape(-1),
-                           n + np.arange(p * m), n + p * m + np.arange(p * m)])
-    cols = np.concatenate([np.arange(k), np.repeat(np.arange(k), m),
-                           np.repeat(np.arange(k), m), np.full(2 * p * m, s_col)])
+    rows = np.concatenate(
+        [
+            unit,
+            n + load_rows.reshape(-1),
+            n + p * m + load_rows.reshape(-1),
+            n + np.arange(p * m),
+            n + p * m + np.arange(p * m),
+        ]
+    )
+    cols = np.concatenate(
+        [
+            np.arange(k),
+            np.repeat(np.arange(k), m),
+            np.repeat(np.arange(k), m),
+            np.full(2 * p * m, s_col),
+        ]
+    )
     data = np.concatenate([np.ones(k), vals.reshape(-1), vals.reshape(-1), -band, band])
     a = sp.csc_matrix((data, (rows, cols)), shape=(n + 2 * p * m, k + 1))
     tgt = targets.reshape(-1)
@@ -104,6 +122,9 @@ def least_tolerance(weights: np.ndarray, targets: np.ndarray, tolerances: np.nda
     dev = np.abs(load - targets) / np.where(targets > 0, targets, 1.0)
     worst = dev.max(axis=0)
     least = tolerances * scale
-    binding = int(np.argmax(worst / np.where(least > 0, least, np.inf))) \
-        if (least > 0).any() else int(np.argmax(worst))
+    binding = (
+        int(np.argmax(worst / np.where(least > 0, least, np.inf)))
+        if (least > 0).any()
+        else int(np.argmax(worst))
+    )
     return Infeasibility(scale, least, binding)

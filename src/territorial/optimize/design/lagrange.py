@@ -22,8 +22,14 @@ from territorial.optimize.design.assignment import Balance
 CHUNK = 8192
 
 
-def lagrangian_bound(cost: Callable[[np.ndarray], np.ndarray], n: int, balance: Balance,
-                     deadline: float, upper: float, iterations: int = 1000) -> float:
+def lagrangian_bound(
+    cost: Callable[[np.ndarray], np.ndarray],
+    n: int,
+    balance: Balance,
+    deadline: float,
+    upper: float,
+    iterations: int = 1000,
+) -> float:
     """The best ``L(mu)`` found before ``deadline`` (at least ``L(0)``, the cost of
     serving every unit from its cheapest centre).
 
@@ -44,8 +50,9 @@ def lagrangian_bound(cost: Callable[[np.ndarray], np.ndarray], n: int, balance: 
         load = np.zeros((p, m))
         value = 0.0
         for c, units in enumerate(chunks):
-            reduced = (cached[c] if cached is not None else cost(units)) \
-                + (shares[c] * mu[None, :, :]).sum(axis=2)
+            reduced = (cached[c] if cached is not None else cost(units)) + (
+                shares[c] * mu[None, :, :]
+            ).sum(axis=2)
             choice = np.argmin(reduced, axis=1)
             value += float(reduced[np.arange(len(units)), choice].sum())
             np.add.at(load, choice, shares[c][np.arange(len(units)), choice])

@@ -109,8 +109,11 @@ class DesignProblem:
         p = int(self.p)
         if p > n:
             raise ValueError(f"p={p} territories exceed the n={n} units")
-        tol = np.broadcast_to(np.asarray(self.tolerances, dtype=np.float64), (m,)).copy() \
-            if np.ndim(self.tolerances) == 0 else np.asarray(self.tolerances, dtype=np.float64)
+        tol = (
+            np.broadcast_to(np.asarray(self.tolerances, dtype=np.float64), (m,)).copy()
+            if np.ndim(self.tolerances) == 0
+            else np.asarray(self.tolerances, dtype=np.float64)
+        )
         if tol.shape != (m,) or not np.isfinite(tol).all() or (tol < 0).any():
             raise ValueError(f"tolerances must be a scalar or ({m},) array of values >= 0")
         names = tuple(self.measure_names) or tuple(f"m{k}" for k in range(m))
@@ -122,12 +125,12 @@ class DesignProblem:
             targets = np.asarray(self.targets, dtype=np.float64)
             if targets.ndim == 1:
                 targets = np.repeat(targets[:, None], m, axis=1)
-            if targets.shape != (p, m) or not np.isfinite(targets).all() \
-                    or (targets <= 0).any():
+            if targets.shape != (p, m) or not np.isfinite(targets).all() or (targets <= 0).any():
                 raise ValueError(f"targets must be a ({p}, {m}) array of positive shares")
             if not np.allclose(targets.sum(axis=0), 1.0, atol=1e-6):
-                raise ValueError("targets: each measure's shares must sum to 1 "
-                                 f"(got {targets.sum(axis=0)})")
+                raise ValueError(
+                    f"targets: each measure's shares must sum to 1 (got {targets.sum(axis=0)})"
+                )
         adj = None
         if self.adjacency is not None:
             adj = sp.csr_matrix(self.adjacency)
@@ -137,28 +140,32 @@ class DesignProblem:
                 raise ValueError("adjacency must be symmetric")
             coo = adj.tocoo()
             off = coo.row != coo.col
-            adj = sp.csr_matrix((np.ones(int(off.sum()), dtype=np.int8),
-                                 (coo.row[off], coo.col[off])), shape=(n, n))
+            adj = sp.csr_matrix(
+                (np.ones(int(off.sum()), dtype=np.int8), (coo.row[off], coo.col[off])), shape=(n, n)
+            )
             adj.sum_duplicates()
             adj.data[:] = 1
         if self.contiguous and adj is None:
             raise ValueError("contiguous=True needs an adjacency matrix")
         if self.objective not in ("diameter", "travel"):
-            raise ValueError(f"objective must be 'diameter' or 'travel', "
-                             f"got {self.objective!r}")
+            raise ValueError(f"objective must be 'diameter' or 'travel', got {self.objective!r}")
         tcol = -1
         tweights = None
-        if self.travel_weight is not None and not isinstance(self.travel_weight, str) \
-                and np.ndim(self.travel_weight) == 1:  # type: ignore[arg-type]
+        if (
+            self.travel_weight is not None
+            and not isinstance(self.travel_weight, str)
+            and np.ndim(self.travel_weight) == 1
+        ):  # type: ignore[arg-type]
             tweights = np.asarray(self.travel_weight, dtype=np.float64)
-            if tweights.shape != (n,) or not np.isfinite(tweights).all() \
-                    or (tweights < 0).any():
+            if tweights.shape != (n,) or not np.isfinite(tweights).all() or (tweights < 0).any():
                 raise ValueError(f"travel_weight as an array must be ({n},) nonnegative")
         elif self.travel_weight is not None:
             if isinstance(self.travel_weight, str):
                 if self.travel_weight not in names:
-                    raise ValueError(f"travel_weight {self.travel_weight!r} is not one of "
-                                     f"the measure names {names}")
+                    raise ValueError(
+                        f"travel_weight {self.travel_weight!r} is not one of "
+                        f"the measure names {names}"
+                    )
                 tcol = names.index(self.travel_weight)
             elif not (0 <= int(self.travel_weight) < m):  # type: ignore[arg-type]
                 raise ValueError(f"travel_weight must be a measure index in 0..{m - 1}")
@@ -171,17 +178,21 @@ class DesignProblem:
                 raise ValueError(f"locks must be an ({n},) int array")
             bad = (locks < -1) | (locks >= p)
             if bad.any():
-                raise ValueError(f"locks must be -1 (free) or a territory in 0..{p - 1}; "
-                                 f"unit {int(np.flatnonzero(bad)[0])} has "
-                                 f"{int(locks[bad][0])}")
+                raise ValueError(
+                    f"locks must be -1 (free) or a territory in 0..{p - 1}; "
+                    f"unit {int(np.flatnonzero(bad)[0])} has "
+                    f"{int(locks[bad][0])}"
+                )
             locks = locks.astype(np.int64)
         centres = None
         if self.fixed_centres is not None:
             centres = np.asarray(self.fixed_centres, dtype=np.float64)
             free = np.isnan(centres).all(axis=1) if centres.shape == (p, 2) else None
             if free is None or not np.isfinite(centres[~free]).all():
-                raise ValueError(f"fixed_centres must be a finite ({p}, 2) array "
-                                 "(rows of NaN: free centres, travel objective only)")
+                raise ValueError(
+                    f"fixed_centres must be a finite ({p}, 2) array "
+                    "(rows of NaN: free centres, travel objective only)"
+                )
             if free.any() and self.objective != "travel":
                 raise ValueError("fixed_centres: free (NaN) centres need the travel objective")
         costs = None
@@ -190,8 +201,11 @@ class DesignProblem:
                 raise ValueError("centre_costs need fixed_centres and the travel objective")
             costs = np.asarray(self.centre_costs, dtype=np.float64)
             fixed_cols = ~np.isnan(centres).all(axis=1)
-            if costs.shape != (n, p) or not np.isfinite(costs[:, fixed_cols]).all() \
-                    or (costs[:, fixed_cols] < 0).any():
+            if (
+                costs.shape != (n, p)
+                or not np.isfinite(costs[:, fixed_cols]).all()
+                or (costs[:, fixed_cols] < 0).any()
+            ):
                 raise ValueError(f"centre_costs must be a nonnegative ({n}, {p}) array")
         min_u = _per_territory("min_units", self.min_units, p, 0)
         max_u = _per_territory("max_units", self.max_units, p, n)
@@ -200,10 +214,13 @@ class DesignProblem:
         current = None
         if self.current is not None:
             current = np.asarray(self.current)
-            if current.shape != (n,) or not np.issubdtype(current.dtype, np.integer) \
-                    or (current < 0).any() or (current >= p).any():
-                raise ValueError(f"current must be an ({n},) int array with values in "
-                                 f"0..{p - 1}")
+            if (
+                current.shape != (n,)
+                or not np.issubdtype(current.dtype, np.integer)
+                or (current < 0).any()
+                or (current >= p).any()
+            ):
+                raise ValueError(f"current must be an ({n},) int array with values in 0..{p - 1}")
             current = current.astype(np.int64)
         mw = None
         if self.move_weights is not None:
@@ -213,8 +230,11 @@ class DesignProblem:
         if self.max_moves is not None:
             if current is None:
                 raise ValueError("max_moves needs a current assignment")
-            if not (isinstance(self.max_moves, int | float | np.number)) \
-                    or not math.isfinite(float(self.max_moves)) or self.max_moves < 0:
+            if (
+                not (isinstance(self.max_moves, int | float | np.number))
+                or not math.isfinite(float(self.max_moves))
+                or self.max_moves < 0
+            ):
                 raise ValueError(f"max_moves must be a number >= 0, got {self.max_moves!r}")
         set_(self, "coords", _ro(coords))
         set_(self, "measures", _ro(measures))

@@ -47,9 +47,16 @@ def search(
     sample = params.seed_sample or max(math.ceil(math.sqrt(n)), 2 * p)
     fcap = n if p * n <= 30_000_000 else max(256, 16 * n // p)
     tenure = max(1, round(params.tenure_factor * p))
-    settings = StartParams(int(sample), int(fcap), int(tenure), int(params.max_no_improve),
-                           int(params.alternations), int(params.max_escapes),
-                           float(params.alpha), int(params.repair_no_improve))
+    settings = StartParams(
+        int(sample),
+        int(fcap),
+        int(tenure),
+        int(params.max_no_improve),
+        int(params.alternations),
+        int(params.max_escapes),
+        float(params.alpha),
+        int(params.repair_no_improve),
+    )
     keys = np.random.default_rng(seed).integers(1, 2**62, size=n, dtype=np.int64)
     current = _start_plan(problem)
     capped = problem.max_moves is not None
@@ -65,31 +72,38 @@ def search(
         deadline = time.perf_counter() + left if math.isfinite(left) else math.inf
         if current is not None and (it == 0 or capped):
             start = current
-        elif (params.intensify and best_a is not None and best_key[0] == 0
-              and best_key[1] == 0.0 and it % 2 == 1):
+        elif (
+            params.intensify
+            and best_a is not None
+            and best_key[0] == 0
+            and best_key[1] == 0.0
+            and it % 2 == 1
+        ):
             start = best_a.astype(np.int32)  # intensify: resume the search from the best
         else:
             start = growth
-        run_start(s, start, lock, comp, ncomp, settings, deadline,
-                  (seed * 1_000_003 + it) % (2**32), keys)
+        run_start(
+            s, start, lock, comp, ncomp, settings, deadline, (seed * 1_000_003 + it) % (2**32), keys
+        )
         it += 1
         b = float(total_excess(s))
-        key = (float(disconnected_count(s)), b if b > 1e-9 else 0.0,
-               float(objective_value(s)))
+        key = (float(disconnected_count(s)), b if b > 1e-9 else 0.0, float(objective_value(s)))
         if best_a is None or key < best_key:
             best_key = key
             best_a = arrs.a.astype(np.int64)
             if progress is not None:
-                progress(Progress(it, time.perf_counter() - t0, key[1], key[2],
-                                  key[0] == 0 and key[1] == 0.0))
+                progress(
+                    Progress(
+                        it, time.perf_counter() - t0, key[1], key[2], key[0] == 0 and key[1] == 0.0
+                    )
+                )
         if left <= 0.0:
             break
     assert best_a is not None
     fig = evaluate(problem, best_a)
     lower: float | None = None
     gap: float | None = None
-    if (params.bound_time_limit > 0 and n <= params.exact_max_n
-            and problem.objective == "diameter"):
+    if params.bound_time_limit > 0 and n <= params.exact_max_n and problem.objective == "diameter":
         from territorial.optimize.design.exact import solve_exact
 
         ex = solve_exact(problem, params.bound_time_limit, initial=best_a)
@@ -97,10 +111,18 @@ def search(
         if lower is not None and fig.diameter > 0:
             gap = max(0.0, (fig.diameter - lower) / fig.diameter)
     return DesignResult(
-        assignment=best_a, feasible=fig.feasible(problem.move_cap()),
-        balance_excess=fig.balance_excess, max_deviation=fig.max_deviation,
-        diameter=fig.diameter, travel=fig.travel, disconnected=fig.disconnected,
-        moves=fig.moves, moved_weight=fig.moved_weight,
-        runtime=time.perf_counter() - t0, iterations=it, objective=problem.objective,
-        lower_bound=lower, gap=gap,
+        assignment=best_a,
+        feasible=fig.feasible(problem.move_cap()),
+        balance_excess=fig.balance_excess,
+        max_deviation=fig.max_deviation,
+        diameter=fig.diameter,
+        travel=fig.travel,
+        disconnected=fig.disconnected,
+        moves=fig.moves,
+        moved_weight=fig.moved_weight,
+        runtime=time.perf_counter() - t0,
+        iterations=it,
+        objective=problem.objective,
+        lower_bound=lower,
+        gap=gap,
     )

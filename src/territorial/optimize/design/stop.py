@@ -28,8 +28,9 @@ class MaxRuntime:
 
     def __post_init__(self) -> None:
         if not (self.seconds >= 0 and math.isfinite(self.seconds)):
-            raise ValueError(f"MaxRuntime: seconds must be a finite number >= 0, "
-                             f"got {self.seconds!r}")
+            raise ValueError(
+                f"MaxRuntime: seconds must be a finite number >= 0, got {self.seconds!r}"
+            )
 
     def __call__(self, iteration: int, elapsed: float) -> bool:
         return elapsed >= self.seconds
@@ -45,10 +46,14 @@ class MaxIterations:
     iterations: int
 
     def __post_init__(self) -> None:
-        if isinstance(self.iterations, bool) or not isinstance(self.iterations, int) \
-                or self.iterations < 1:
-            raise ValueError(f"MaxIterations: iterations must be an int >= 1, "
-                             f"got {self.iterations!r}")
+        if (
+            isinstance(self.iterations, bool)
+            or not isinstance(self.iterations, int)
+            or self.iterations < 1
+        ):
+            raise ValueError(
+                f"MaxIterations: iterations must be an int >= 1, got {self.iterations!r}"
+            )
 
     def __call__(self, iteration: int, elapsed: float) -> bool:
         return iteration >= self.iterations

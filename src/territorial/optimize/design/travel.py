@@ -87,8 +87,11 @@ class _Instance:
         tol = problem.array("tolerances")[None, :]
         self.balance = Balance(w, target * (1 - tol), target * (1 + tol))
         fixed = problem.fixed_centres
-        self.centres = (np.full((self.p, 2), np.nan) if fixed is None
-                        else np.asarray(fixed, dtype=np.float64).copy())
+        self.centres = (
+            np.full((self.p, 2), np.nan)
+            if fixed is None
+            else np.asarray(fixed, dtype=np.float64).copy()
+        )
         self.free: np.ndarray = np.asarray(np.isnan(self.centres).all(axis=1))
         self.costs = None if problem.centre_costs is None else problem.array("centre_costs")
         locks = problem.array("locks")
@@ -96,10 +99,12 @@ class _Instance:
         sized = bool((min_u > 0).any() or (max_u < self.n).any())
         current = None if problem.current is None else problem.array("current")
         self.limits = Limits(
-            min_units=min_u if sized else None, max_units=max_u if sized else None,
+            min_units=min_u if sized else None,
+            max_units=max_u if sized else None,
             locks=locks if (locks >= 0).any() else None,
             current=current if problem.max_moves is not None else None,
-            move_weights=problem.move_weight_array(), move_cap=problem.move_cap(),
+            move_weights=problem.move_weight_array(),
+            move_cap=problem.move_cap(),
         )
 
     def cost(self, centres: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
@@ -109,7 +114,8 @@ class _Instance:
 
         def of(units: np.ndarray) -> np.ndarray:
             planar: np.ndarray = self.weights[units, None] * distances(
-                self.points[units], centres, False)
+                self.points[units], centres, False
+            )
             if fixed_costs is None:
                 return planar
             out: np.ndarray = fixed_costs[units].copy()
@@ -125,8 +131,11 @@ class _Instance:
         for start in range(0, self.n, 8192):
             units = np.arange(start, min(self.n, start + 8192))
             c = cost(units)
-            near = np.argpartition(c, k - 1, axis=1)[:, :k] if k < self.p else \
-                np.broadcast_to(np.arange(self.p), c.shape)
+            near = (
+                np.argpartition(c, k - 1, axis=1)[:, :k]
+                if k < self.p
+                else np.broadcast_to(np.arange(self.p), c.shape)
+            )
             parts.append(np.column_stack([np.repeat(units, near.shape[1]), near.reshape(-1)]))
         lim = self.limits
         if self.problem.current is not None:
@@ -139,8 +148,9 @@ class _Instance:
 
     def model(self, centres: np.ndarray) -> AssignmentModel:
         cost = self.cost(centres)
-        return AssignmentModel(self.n, self.p, cost, self.balance, self.limits,
-                               self.candidates(cost))
+        return AssignmentModel(
+            self.n, self.p, cost, self.balance, self.limits, self.candidates(cost)
+        )
 
 
 def _priced_lp(model: AssignmentModel, deadline: float) -> LpSolution | None:
@@ -153,8 +163,9 @@ def _priced_lp(model: AssignmentModel, deadline: float) -> LpSolution | None:
     return lp
 
 
-def _place_free_centres(inst: _Instance, stop: StoppingCriterion, seed: int, t0: float,
-                        budget: float) -> tuple[np.ndarray, int]:
+def _place_free_centres(
+    inst: _Instance, stop: StoppingCriterion, seed: int, t0: float, budget: float
+) -> tuple[np.ndarray, int]:
     """Multistart: LP assignment and Weiszfeld moves of the free centres."""
     rng = np.random.default_rng(seed)
     taken = inst.centres[~inst.free]
@@ -163,8 +174,14 @@ def _place_free_centres(inst: _Instance, stop: StoppingCriterion, seed: int, t0:
     starts = 0
     while True:
         centres = inst.centres.copy()
-        centres[inst.free] = initial_centres(inst.points, inst.weights, int(inst.free.sum()),
-                                             rng, False, taken if len(taken) else None)
+        centres[inst.free] = initial_centres(
+            inst.points,
+            inst.weights,
+            int(inst.free.sum()),
+            rng,
+            False,
+            taken if len(taken) else None,
+        )
         if best_centres is None:
             best_centres = centres  # seeded centres, should no LP finish in time
         previous = math.inf
@@ -208,26 +225,27 @@ def _neighbourhood(model: AssignmentModel, lp: LpSolution, free_units: int) -> n
     for start in range(0, n, 4096):
         units = np.arange(start, min(n, start + 4096))
         rc = model.reduced_costs(lp, units)
-        order = np.argsort(rc, axis=1)[:, :choices.shape[1]]
+        order = np.argsort(rc, axis=1)[:, : choices.shape[1]]
         choices[units] = order
         part = np.partition(rc, 1, axis=1) if p > 1 else rc
         alt[units] = part[:, 1] if p > 1 else np.inf
     split = np.flatnonzero(np.diff(x.indptr) > 1)
     free = np.union1d(np.argsort(alt, kind="stable")[:free_units], split)
     pairs = [np.column_stack([np.repeat(np.arange(n), np.diff(x.indptr)), x.indices])]
-    pairs.append(np.column_stack([np.repeat(free, choices.shape[1]),
-                                  choices[free].reshape(-1)]))
+    pairs.append(np.column_stack([np.repeat(free, choices.shape[1]), choices[free].reshape(-1)]))
     wanted = np.concatenate(pairs)
     model.add_pairs(wanted)
     keys = set((wanted[:, 0] * p + wanted[:, 1]).tolist())
     all_keys = model.pairs[:, 0] * p + model.pairs[:, 1]
-    mask: np.ndarray = np.fromiter((k in keys for k in all_keys.tolist()), dtype=bool,
-                                   count=len(all_keys))
+    mask: np.ndarray = np.fromiter(
+        (k in keys for k in all_keys.tolist()), dtype=bool, count=len(all_keys)
+    )
     return mask
 
 
-def _rooted(problem: DesignProblem,
-            centres: np.ndarray) -> tuple[np.ndarray, np.ndarray] | tuple[None, None]:
+def _rooted(
+    problem: DesignProblem, centres: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | tuple[None, None]:
     """Each territory's root (the unit nearest its centre not taken by another; for a
     rep's home, the home's ZIP or county) and the locks with the roots pinned; None
     when a user lock pins a root elsewhere or a centre is not placed."""
@@ -242,9 +260,13 @@ def _rooted(problem: DesignProblem,
     return roots, locks
 
 
-def _contiguous_search(problem: DesignProblem, inst: _Instance, centres: np.ndarray,
-                       seconds: float, seed: int,
-                       ) -> tuple[np.ndarray, ContiguousBound | None]:
+def _contiguous_search(
+    problem: DesignProblem,
+    inst: _Instance,
+    centres: np.ndarray,
+    seconds: float,
+    seed: int,
+) -> tuple[np.ndarray, ContiguousBound | None]:
     """A contiguous plan in which every territory keeps its root unit, and the bound.
 
     First ``BOUND_SHARE`` of the time: the LP with separator cuts, a lower bound for
@@ -259,45 +281,76 @@ def _contiguous_search(problem: DesignProblem, inst: _Instance, centres: np.ndar
     cost = inst.cost(centres)(np.arange(inst.n))
     bound = None
     if roots is not None and locks is not None and problem.adjacency is not None:
-        bound = contiguous_bound(cost, inst.balance, problem.adjacency, locks, roots,
-                                 t0 + BOUND_SHARE * seconds)
+        bound = contiguous_bound(
+            cost, inst.balance, problem.adjacency, locks, roots, t0 + BOUND_SHARE * seconds
+        )
     left = seconds - (time.perf_counter() - t0)
-    fixed = replace(problem, fixed_centres=centres, centre_costs=None,
-                    locks=user_locks if locks is None else locks)
+    fixed = replace(
+        problem,
+        fixed_centres=centres,
+        centre_costs=None,
+        locks=user_locks if locks is None else locks,
+    )
     searched = search(fixed, MaxRuntime((1 - POLISH_SHARE) * left * TRAVEL_SHARE), seed)
     found: np.ndarray = searched.assignment
-    plain = problem.adjacency is None or (user_locks >= 0).any() \
-        or problem.max_moves is not None or inst.limits.min_units is not None
+    plain = (
+        problem.adjacency is None
+        or (user_locks >= 0).any()
+        or problem.max_moves is not None
+        or inst.limits.min_units is not None
+    )
     if not searched.feasible and not plain:
-        found = _balance_first(problem, inst, cost, searched,
-                               (1 - POLISH_SHARE) * left * (1 - TRAVEL_SHARE), seed)
+        found = _balance_first(
+            problem, inst, cost, searched, (1 - POLISH_SHARE) * left * (1 - TRAVEL_SHARE), seed
+        )
     if roots is not None and (found[roots] != np.arange(inst.p)).any():
         roots, bound = None, None  # the balance-first plan moved a root: no cut bound
     if plain:
         return found, bound  # the region MIP has no lock, move-cap or size rows
     assert problem.adjacency is not None
-    polished: np.ndarray = pair_search(cost, inst.balance.weights, inst.balance.lo,
-                                       inst.balance.hi, Graph.of(problem.adjacency), found,
-                                       centres, inst.points, t0 + seconds - 0.5, seed,
-                                       roots=roots)
+    polished: np.ndarray = pair_search(
+        cost,
+        inst.balance.weights,
+        inst.balance.lo,
+        inst.balance.hi,
+        Graph.of(problem.adjacency),
+        found,
+        centres,
+        inst.points,
+        t0 + seconds - 0.5,
+        seed,
+        roots=roots,
+    )
     return polished, bound
 
 
-def _balance_first(problem: DesignProblem, inst: _Instance, cost: np.ndarray,
-                   searched: DesignResult, seconds: float, seed: int) -> np.ndarray:
+def _balance_first(
+    problem: DesignProblem,
+    inst: _Instance,
+    cost: np.ndarray,
+    searched: DesignResult,
+    seconds: float,
+    seed: int,
+) -> np.ndarray:
     """The better balanced of ``searched`` and the diameter search's plan.
 
     The travel pull costs the tabu search balance: on the demo's counties at ±10% it
     ended 11% off where the balance-first diameter search (MATS, its own seeds, no
     centres) was feasible.  Its territories are matched to the centres by an optimal
     assignment on travel."""
-    compact = search(replace(problem, objective="diameter", fixed_centres=None,
-                             centre_costs=None), MaxRuntime(seconds), seed)
-    if (len(compact.disconnected), compact.balance_excess) >= \
-            (len(searched.disconnected), searched.balance_excess):
+    compact = search(
+        replace(problem, objective="diameter", fixed_centres=None, centre_costs=None),
+        MaxRuntime(seconds),
+        seed,
+    )
+    if (len(compact.disconnected), compact.balance_excess) >= (
+        len(searched.disconnected),
+        searched.balance_excess,
+    ):
         return np.asarray(searched.assignment)
-    member = sp.csr_matrix((np.ones(inst.n), (compact.assignment, np.arange(inst.n))),
-                           shape=(inst.p, inst.n))
+    member = sp.csr_matrix(
+        (np.ones(inst.n), (compact.assignment, np.arange(inst.n))), shape=(inst.p, inst.n)
+    )
     rows, cols = linear_sum_assignment(np.asarray(member @ cost))
     label = np.empty(inst.p, dtype=np.int64)
     label[rows] = cols
@@ -305,37 +358,48 @@ def _balance_first(problem: DesignProblem, inst: _Instance, cost: np.ndarray,
     return out
 
 
-def _large(problem: DesignProblem, inst: _Instance, stop: StoppingCriterion, seed: int,
-           progress: Callable[[Progress], None] | None, t0: float,
-           budget: float) -> DesignResult:
+def _large(
+    problem: DesignProblem,
+    inst: _Instance,
+    stop: StoppingCriterion,
+    seed: int,
+    progress: Callable[[Progress], None] | None,
+    t0: float,
+    budget: float,
+) -> DesignResult:
     """Many units: the tabu search on the diameter objective finds a balanced compact
     plan (on travel it did not: 100,000 units into 200, two measures: 69 % off after
     90 s; a Lagrangian plan with a MIP repair was no better), then travel is measured to
     the centres (rep homes, else Weiszfeld points) and bounded by the Lagrangian
     relaxation with the last 15% of the time."""
-    compact = replace(problem, objective="diameter", centre_costs=None,
-                      fixed_centres=None if inst.free.any() else problem.fixed_centres)
+    compact = replace(
+        problem,
+        objective="diameter",
+        centre_costs=None,
+        fixed_centres=None if inst.free.any() else problem.fixed_centres,
+    )
     timed = math.isfinite(budget)
-    found = search(compact, MaxRuntime(0.85 * budget) if timed else stop, seed, None,
-                   progress)
-    member = sp.csr_matrix((np.ones(inst.n), (np.arange(inst.n), found.assignment)),
-                           shape=(inst.n, inst.p))
-    centres = np.where(np.isnan(inst.centres), centres_of(compact, found.assignment),
-                       inst.centres)
-    centres = weiszfeld(inst.points, inst.weights, member, centres, inst.free, False,
-                        steps=20)
+    found = search(compact, MaxRuntime(0.85 * budget) if timed else stop, seed, None, progress)
+    member = sp.csr_matrix(
+        (np.ones(inst.n), (np.arange(inst.n), found.assignment)), shape=(inst.n, inst.p)
+    )
+    centres = np.where(np.isnan(inst.centres), centres_of(compact, found.assignment), inst.centres)
+    centres = weiszfeld(inst.points, inst.weights, member, centres, inst.free, False, steps=20)
     cost = inst.cost(centres)
     deadline = t0 + budget if timed else time.perf_counter() + UNTIMED_MIP_SECONDS
     travel = _travel(cost, found.assignment)
     bound = lagrangian_bound(cost, inst.n, inst.balance, deadline, travel)
-    return _finish(problem, inst, found.assignment, centres, bound, t0, found.iterations,
-                   travel)
+    return _finish(problem, inst, found.assignment, centres, bound, t0, found.iterations, travel)
 
 
 def _travel(cost: Callable[[np.ndarray], np.ndarray], plan: np.ndarray) -> float:
     n = len(plan)
-    return float(sum(cost(u)[np.arange(len(u)), plan[u]].sum()
-                     for u in np.array_split(np.arange(n), max(1, n // 8192))))
+    return float(
+        sum(
+            cost(u)[np.arange(len(u)), plan[u]].sum()
+            for u in np.array_split(np.arange(n), max(1, n // 8192))
+        )
+    )
 
 
 def _proof(problem: DesignProblem, inst: _Instance, deadline: float) -> str | None:
@@ -343,9 +407,13 @@ def _proof(problem: DesignProblem, inst: _Instance, deadline: float) -> str | No
     w = inst.balance.weights
     target = problem.array("targets") * w.sum(axis=0)[None, :]
     locks = problem.array("locks")
-    found = least_tolerance(w, target, problem.array("tolerances"),
-                            locks if (locks >= 0).any() else None,
-                            max(1.0, deadline - time.perf_counter()))
+    found = least_tolerance(
+        w,
+        target,
+        problem.array("tolerances"),
+        locks if (locks >= 0).any() else None,
+        max(1.0, deadline - time.perf_counter()),
+    )
     if found is None or found.scale <= 1.0 + 1e-6:
         return None
     return found.message(problem.measure_names)
@@ -355,17 +423,24 @@ def _unbalanceable(problem: DesignProblem, inst: _Instance, lp: LpSolution) -> n
     """The plan stored when none can be balanced: contiguous designs get the graph
     Voronoi partition around the units nearest the centres (connected), others the LP
     rounded (as close to balanced as a split-free LP rounding gets)."""
-    if problem.contiguous and problem.adjacency is not None \
-            and not np.isnan(inst.centres).any():
+    if problem.contiguous and problem.adjacency is not None and not np.isnan(inst.centres).any():
         coords = inst.points
         return voronoi_plan(problem.adjacency, coords, distinct_roots(coords, inst.centres))
     return _rounded(lp)
 
 
-def _finish(problem: DesignProblem, inst: _Instance, plan: np.ndarray, centres: np.ndarray,
-            bound: float | None, t0: float, iterations: int,
-            travel: float | None = None, note: str | None = None,
-            bound_scope: str | None = None) -> DesignResult:
+def _finish(
+    problem: DesignProblem,
+    inst: _Instance,
+    plan: np.ndarray,
+    centres: np.ndarray,
+    bound: float | None,
+    t0: float,
+    iterations: int,
+    travel: float | None = None,
+    note: str | None = None,
+    bound_scope: str | None = None,
+) -> DesignResult:
     """The result record: figures recomputed from the plan, travel at ``centres`` (unless
     the caller has it already)."""
     fig = evaluate(problem, plan)
@@ -373,18 +448,32 @@ def _finish(problem: DesignProblem, inst: _Instance, plan: np.ndarray, centres: 
         travel = _travel(inst.cost(centres), plan)
     gap = None if bound is None or travel <= 0 else max(0.0, (travel - bound) / travel)
     return DesignResult(
-        assignment=plan, feasible=fig.feasible(problem.move_cap()),
-        balance_excess=fig.balance_excess, max_deviation=fig.max_deviation,
-        diameter=fig.diameter, travel=travel, disconnected=fig.disconnected,
-        moves=fig.moves, moved_weight=fig.moved_weight,
-        runtime=time.perf_counter() - t0, iterations=iterations,
-        objective="travel", lower_bound=bound, gap=gap, centres=centres, note=note,
+        assignment=plan,
+        feasible=fig.feasible(problem.move_cap()),
+        balance_excess=fig.balance_excess,
+        max_deviation=fig.max_deviation,
+        diameter=fig.diameter,
+        travel=travel,
+        disconnected=fig.disconnected,
+        moves=fig.moves,
+        moved_weight=fig.moved_weight,
+        runtime=time.perf_counter() - t0,
+        iterations=iterations,
+        objective="travel",
+        lower_bound=bound,
+        gap=gap,
+        centres=centres,
+        note=note,
         bound_scope=bound_scope,
     )
 
 
-def solve_travel(problem: DesignProblem, stop: StoppingCriterion, seed: int = 0,
-                 progress: Callable[[Progress], None] | None = None) -> DesignResult:
+def solve_travel(
+    problem: DesignProblem,
+    stop: StoppingCriterion,
+    seed: int = 0,
+    progress: Callable[[Progress], None] | None = None,
+) -> DesignResult:
     """Balanced plan minimising travel to the territories' centres, with its LP bound."""
     t0 = time.perf_counter()
     inst = _Instance(problem)
@@ -415,8 +504,9 @@ def solve_travel(problem: DesignProblem, stop: StoppingCriterion, seed: int = 0,
         left = deadline - time.perf_counter() if timed else UNTIMED_MIP_SECONDS
         plan, cut = _contiguous_search(problem, inst, inst.centres, max(1.0, left), seed)
         if cut is not None and bound is not None and cut.value > bound:
-            return _finish(problem, inst, plan, inst.centres, cut.value, t0, starts,
-                           bound_scope="contiguous")
+            return _finish(
+                problem, inst, plan, inst.centres, cut.value, t0, starts, bound_scope="contiguous"
+            )
         return _finish(problem, inst, plan, inst.centres, bound, t0, starts)
     best: MipSolution | None = None
     free_units = min(model.n, 100)
@@ -427,8 +517,7 @@ def solve_travel(problem: DesignProblem, stop: StoppingCriterion, seed: int = 0,
             break
         mask = _neighbourhood(model, lp, free_units)
         # the first MIP gets part of the time, so that there is time left to widen
-        limit = max(1.0, 0.3 * left if rounds == 0 else left) if timed \
-            else UNTIMED_MIP_SECONDS
+        limit = max(1.0, 0.3 * left if rounds == 0 else left) if timed else UNTIMED_MIP_SECONDS
         found = model.solve_mip(mask, limit, None if best is None else best.assignment)
         rounds += 1
         if found.assignment is None:  # nothing in this neighbourhood: widen it
@@ -442,6 +531,5 @@ def solve_travel(problem: DesignProblem, stop: StoppingCriterion, seed: int = 0,
             break
         free_units, widenings = min(model.n, free_units * 4), widenings + 1
     # no integral balanced plan found in time: the LP rounded (its misses are reported)
-    plan = best.assignment if best is not None and best.assignment is not None \
-        else _rounded(lp)
+    plan = best.assignment if best is not None and best.assignment is not None else _rounded(lp)
     return _finish(problem, inst, plan, inst.centres, bound, t0, max(starts, rounds))

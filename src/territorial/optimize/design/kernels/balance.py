@@ -53,9 +53,22 @@ def _score(s: State, i: int) -> float:
 
 
 @njit(cache=True)
-def _offer(s: State, units: np.ndarray, nunits: int, scan_terr: int, cap: float, itc: int,
-           ex: np.ndarray, bv: np.ndarray, bu: np.ndarray, bt: np.ndarray, rv: np.ndarray,
-           rs: np.ndarray, dirty: np.ndarray, bcount: np.ndarray) -> None:
+def _offer(
+    s: State,
+    units: np.ndarray,
+    nunits: int,
+    scan_terr: int,
+    cap: float,
+    itc: int,
+    ex: np.ndarray,
+    bv: np.ndarray,
+    bu: np.ndarray,
+    bt: np.ndarray,
+    rv: np.ndarray,
+    rs: np.ndarray,
+    dirty: np.ndarray,
+    bcount: np.ndarray,
+) -> None:
     """Offer boundary moves to the cache entries (target, source).
 
     With ``scan_terr >= 0``: every move across the boundary of that territory, in both
@@ -171,8 +184,9 @@ def _offer(s: State, units: np.ndarray, nunits: int, scan_terr: int, cap: float,
 
 
 @njit(cache=True)
-def _reset(i: int, bv: np.ndarray, bu: np.ndarray, bt: np.ndarray, rs: np.ndarray,
-           dirty: np.ndarray) -> None:
+def _reset(
+    i: int, bv: np.ndarray, bu: np.ndarray, bt: np.ndarray, rs: np.ndarray, dirty: np.ndarray
+) -> None:
     p = bv.shape[0]
     for t in range(p):
         bv[t, i] = np.inf
@@ -187,8 +201,7 @@ def _reset(i: int, bv: np.ndarray, bu: np.ndarray, bt: np.ndarray, rs: np.ndarra
 
 
 @njit(cache=True)
-def _row_min(t: int, bv: np.ndarray, bu: np.ndarray, rv: np.ndarray,
-             rs: np.ndarray) -> None:
+def _row_min(t: int, bv: np.ndarray, bu: np.ndarray, rv: np.ndarray, rs: np.ndarray) -> None:
     best = np.inf
     arg = -1
     for r in range(bv.shape[1]):
@@ -224,8 +237,15 @@ def _update_bcount(s: State, u: int, bcount: np.ndarray) -> None:
 
 
 @njit(cache=True)
-def balance_search(s: State, cap: float, tenure: int, imax: int, deadline: float,
-                   itc: np.ndarray, scratch: np.ndarray) -> int:
+def balance_search(
+    s: State,
+    cap: float,
+    tenure: int,
+    imax: int,
+    deadline: float,
+    itc: np.ndarray,
+    scratch: np.ndarray,
+) -> int:
     """Tabu search on B(S); ends at the best plan visited (lexicographic B, objective).
 
     Returns the number of loop steps (moves plus stale-cache refreshes).

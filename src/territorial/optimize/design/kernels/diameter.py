@@ -47,16 +47,36 @@ def hull_of(ids: np.ndarray, rank: np.ndarray, xy: np.ndarray, out: np.ndarray) 
     h = 0
     for t in range(k):
         u = pts[t]
-        while h >= 2 and _cross(xy[buf[h - 2], 0], xy[buf[h - 2], 1], xy[buf[h - 1], 0],
-                                xy[buf[h - 1], 1], xy[u, 0], xy[u, 1]) <= 0.0:
+        while (
+            h >= 2
+            and _cross(
+                xy[buf[h - 2], 0],
+                xy[buf[h - 2], 1],
+                xy[buf[h - 1], 0],
+                xy[buf[h - 1], 1],
+                xy[u, 0],
+                xy[u, 1],
+            )
+            <= 0.0
+        ):
             h -= 1
         buf[h] = u
         h += 1
     lower = h + 1
     for t in range(k - 2, -1, -1):
         u = pts[t]
-        while h >= lower and _cross(xy[buf[h - 2], 0], xy[buf[h - 2], 1], xy[buf[h - 1], 0],
-                                    xy[buf[h - 1], 1], xy[u, 0], xy[u, 1]) <= 0.0:
+        while (
+            h >= lower
+            and _cross(
+                xy[buf[h - 2], 0],
+                xy[buf[h - 2], 1],
+                xy[buf[h - 1], 0],
+                xy[buf[h - 1], 1],
+                xy[u, 0],
+                xy[u, 1],
+            )
+            <= 0.0
+        ):
             h -= 1
         buf[h] = u
         h += 1

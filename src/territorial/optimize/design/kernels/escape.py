@@ -55,8 +55,9 @@ def _heap_pop(hk: np.ndarray, hv: np.ndarray, size: int) -> tuple[float, int, in
 
 
 @njit(cache=True)
-def _shortest_exit(s: State, src: int, dist_arr: np.ndarray, prev: np.ndarray,
-                   hk: np.ndarray, hv: np.ndarray) -> tuple[float, int]:
+def _shortest_exit(
+    s: State, src: int, dist_arr: np.ndarray, prev: np.ndarray, hk: np.ndarray, hv: np.ndarray
+) -> tuple[float, int]:
     """Dijkstra inside territory a[src]; returns (length, first foreign unit)."""
     i = s.a[src]
     for t in range(s.msize[i]):
@@ -103,8 +104,10 @@ def _try_path(s: State, src: int, x: int, prev: np.ndarray, path: np.ndarray) ->
         return False
     for t in range(plen):
         apply_move(s, path[t], k)
-    if s.cfg[0] != 0 and count_components(s.mem[i], s.msize[i], i, s.a, s.adj_ptr,
-                                          s.adj_idx, s.seen, s.stk) > 1:
+    if (
+        s.cfg[0] != 0
+        and count_components(s.mem[i], s.msize[i], i, s.a, s.adj_ptr, s.adj_idx, s.seen, s.stk) > 1
+    ):
         for t in range(plen - 1, -1, -1):
             apply_move(s, path[t], i)
         return False

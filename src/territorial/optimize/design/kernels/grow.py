@@ -15,8 +15,7 @@ from territorial.optimize.design.kernels.state import State, centre_dist, rebuil
 
 
 @njit(cache=True)
-def pick_seeds(s: State, comp: np.ndarray, ncomp: int, sample_size: int,
-               seeds: np.ndarray) -> None:
+def pick_seeds(s: State, comp: np.ndarray, ncomp: int, sample_size: int, seeds: np.ndarray) -> None:
     """Fill ``seeds[i]`` (unit ids) for territories that have no seed yet (-1)."""
     n = s.a.shape[0]
     p = seeds.shape[0]

@@ -27,8 +27,17 @@ class StartParams(NamedTuple):
 
 
 @njit(cache=True)
-def run_start(s: State, start: np.ndarray, lock: np.ndarray, comp: np.ndarray, ncomp: int,
-              params: StartParams, deadline: float, seed: int, keys: np.ndarray) -> None:
+def run_start(
+    s: State,
+    start: np.ndarray,
+    lock: np.ndarray,
+    comp: np.ndarray,
+    ncomp: int,
+    params: StartParams,
+    deadline: float,
+    seed: int,
+    keys: np.ndarray,
+) -> None:
     """Build a start (growth when ``start[0] < 0``, else the given plan) and improve it."""
     np.random.seed(seed)
     s.tabu[:] = 0
@@ -48,8 +57,18 @@ def run_start(s: State, start: np.ndarray, lock: np.ndarray, comp: np.ndarray, n
     else:
         s.a[:] = start
         rebuild(s)
-    improve(s, params.tenure, params.imax, params.amax, params.pimax, params.alpha,
-            params.repair_imax, deadline, itc, keys)
+    improve(
+        s,
+        params.tenure,
+        params.imax,
+        params.amax,
+        params.pimax,
+        params.alpha,
+        params.repair_imax,
+        deadline,
+        itc,
+        keys,
+    )
 
 
 @njit(cache=True)
@@ -58,7 +77,10 @@ def disconnected_count(s: State) -> int:
         return 0
     bad = 0
     for i in range(s.load.shape[0]):
-        if s.msize[i] == 0 or count_components(s.mem[i], s.msize[i], i, s.a, s.adj_ptr,
-                                               s.adj_idx, s.seen, s.stk) > 1:
+        if (
+            s.msize[i] == 0
+            or count_components(s.mem[i], s.msize[i], i, s.a, s.adj_ptr, s.adj_idx, s.seen, s.stk)
+            > 1
+        ):
             bad += 1
     return bad

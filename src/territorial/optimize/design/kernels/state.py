@@ -77,8 +77,10 @@ class StateType(types.StructRef):
     """Numba type of ``State``: a single reference-counted pointer to the arrays."""
 
     def preprocess_fields(self, fields: Any) -> Any:
-        return tuple((name, types.unliteral(typ))  # type: ignore[no-untyped-call]
-                     for name, typ in fields)
+        return tuple(
+            (name, types.unliteral(typ))  # type: ignore[no-untyped-call]
+            for name, typ in fields
+        )
 
 
 class State(structref.StructRefProxy):  # type: ignore[misc]
@@ -237,8 +239,9 @@ def refresh_shape(s: State, i: int) -> None:
 def refresh_art(s: State, i: int) -> int:
     if s.cfg[0] == 0:
         return 1
-    return mark_articulation(s.mem[i], s.msize[i], i, s.a, s.adj_ptr, s.adj_idx, s.art,
-                             s.disc, s.low, s.par, s.it, s.stk)
+    return mark_articulation(
+        s.mem[i], s.msize[i], i, s.a, s.adj_ptr, s.adj_idx, s.art, s.disc, s.low, s.par, s.it, s.stk
+    )
 
 
 @njit(cache=True)

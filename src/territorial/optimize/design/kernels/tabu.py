@@ -78,8 +78,9 @@ def _rest_max(diam: np.ndarray, top: tuple[int, int, int], i: int, k: int) -> fl
 
 
 @njit(cache=True)
-def _choose_diameter_move(s: State, itc: int, buf: np.ndarray, hbuf: np.ndarray,
-                          best: np.ndarray) -> None:
+def _choose_diameter_move(
+    s: State, itc: int, buf: np.ndarray, hbuf: np.ndarray, best: np.ndarray
+) -> None:
     best[0] = np.inf
     best[1] = -1
     best[2] = -1
@@ -115,8 +116,15 @@ def _choose_diameter_move(s: State, itc: int, buf: np.ndarray, hbuf: np.ndarray,
 
 
 @njit(cache=True)
-def diameter_search(s: State, tenure: int, imax: int, pimax: int, deadline: float,
-                    itc: np.ndarray, scratch: np.ndarray) -> None:
+def diameter_search(
+    s: State,
+    tenure: int,
+    imax: int,
+    pimax: int,
+    deadline: float,
+    itc: np.ndarray,
+    scratch: np.ndarray,
+) -> None:
     """Tabu search on D(S), best tracked by (D(S), B(S)); ends at the best visited."""
     n = s.a.shape[0]
     buf = np.empty(n, dtype=np.int32)
@@ -209,8 +217,18 @@ def _plan_hash(a: np.ndarray, keys: np.ndarray) -> int:
 
 
 @njit(cache=True)
-def improve(s: State, tenure: int, imax: int, amax: int, pimax: int, alpha: float,
-            repair_imax: int, deadline: float, itc: np.ndarray, keys: np.ndarray) -> None:
+def improve(
+    s: State,
+    tenure: int,
+    imax: int,
+    amax: int,
+    pimax: int,
+    alpha: float,
+    repair_imax: int,
+    deadline: float,
+    itc: np.ndarray,
+    keys: np.ndarray,
+) -> None:
     """MATS local improvement: alternate diameter and balance searches."""
     n = s.a.shape[0]
     scratch = np.empty(n, dtype=np.int32)
@@ -227,8 +245,9 @@ def improve(s: State, tenure: int, imax: int, amax: int, pimax: int, alpha: floa
             balance_search(s, np.inf, tenure, imax, deadline, itc, scratch)
         else:
             diameter_search(s, tenure, imax, pimax, deadline, itc, scratch)
-            balance_search(s, (1.0 + alpha) * objective_value(s), tenure, imax, deadline,
-                           itc, scratch)
+            balance_search(
+                s, (1.0 + alpha) * objective_value(s), tenure, imax, deadline, itc, scratch
+            )
         b = total_excess(s)
         c = objective_value(s)
         if _lexi_less(b, c, best_b, best_c):

@@ -25,9 +25,7 @@ def upgrade() -> None:
     with op.batch_alter_table("scenarios", schema=None) as batch_op:
         batch_op.add_column(sa.Column("effective_from", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("effective_to", sa.Date(), nullable=True))
-        batch_op.add_column(
-            sa.Column("version", sa.Integer(), nullable=False, server_default="1")
-        )
+        batch_op.add_column(sa.Column("version", sa.Integer(), nullable=False, server_default="1"))
         batch_op.add_column(sa.Column("changed_by", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("changed_at", sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table("scenario_events", schema=None) as batch_op:

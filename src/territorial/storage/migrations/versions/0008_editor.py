@@ -25,9 +25,12 @@ def upgrade() -> None:
         sa.Column("payload", sa.JSON(), nullable=False),
         sa.Column("undone", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["scenario_id"], ["scenarios.id"],
-                                name=op.f("fk_scenario_edits_scenario_id_scenarios"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["scenario_id"],
+            ["scenarios.id"],
+            name=op.f("fk_scenario_edits_scenario_id_scenarios"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_scenario_edits")),
     )
     with op.batch_alter_table("scenario_edits", schema=None) as batch_op:
@@ -37,9 +40,12 @@ def upgrade() -> None:
         sa.Column("scenario_id", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("fingerprint", sa.String(length=64), nullable=False),
-        sa.ForeignKeyConstraint(["scenario_id"], ["scenarios.id"],
-                                name=op.f("fk_scenario_edit_heads_scenario_id_scenarios"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["scenario_id"],
+            ["scenarios.id"],
+            name=op.f("fk_scenario_edit_heads_scenario_id_scenarios"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("scenario_id", name=op.f("pk_scenario_edit_heads")),
     )
 
