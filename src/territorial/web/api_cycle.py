@@ -49,7 +49,9 @@ from territorial.services.scenario_delete import delete_scenario
 from territorial.services.scenarios import resolve_scenario
 from territorial.storage import UnitOfWork
 from territorial.web import views
+from territorial.web.dates import parse_day
 from territorial.web.deps import Uow, unit_of_work
+from territorial.web.downloads import download_items
 from territorial.web.errors import BadRequest, NotFound, WebError, worded
 from territorial.web.rendering import json_response
 
@@ -73,16 +75,6 @@ def _service(call: Callable[[], T]) -> T:
         raise NotFound(str(exc)) from None
     except TerritorialError as exc:
         raise BadRequest(worded(exc)) from None
-
-
-def parse_day(value: str | None, what: str) -> date | None:
-    """``YYYY-MM-DD`` (empty: None), else a 400 naming ``what``."""
-    if value is None or not value.strip():
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise BadRequest(f"{what}: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
 # --------------------------------------------------------------------------- compare
@@ -149,7 +141,11 @@ def scenario_data(uow: UnitOfWork, name: str) -> dict[str, Any]:
         "created_by": found.created_by,
         "accounts": len(found.assignments),
         "territories": len([t for t in found.territories if t.name in used]),
-        "reps": sorted({t.rep_external_id for t in found.territories if t.rep_external_id}),
+        # rep packs are company reports (refused to a manager limited to a region, who
+        # is not shown other regions' reps either)
+        "reps": sorted({t.rep_external_id for t in found.territories if t.rep_external_id})
+        if current_actor().territories is None
+        else [],
         "balance_spec": found.balance_spec,
         "balance_check": check.to_dict(),
         "history": history["scenarios"][0] if history["scenarios"] else None,
@@ -538,7 +534,6 @@ def exports_data(uow: UnitOfWork, scenario: str | None = None) -> dict[str, Any]
     for e in EXPORTS:
         query = f"?scenario={_quote(name)}" if name and "scenario" in e.params else ""
         items.append({**asdict(e), "url": f"/exports/{e.name}.csv{query}"})
-    from territorial.web.downloads import download_items
 
     region = current_actor().region if limited_to() is not None else None
     return {

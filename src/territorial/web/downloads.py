@@ -19,6 +19,7 @@ from territorial.domain.errors import NotPermitted
 from territorial.services import jobs
 from territorial.services.job_files import FileRequest, media_type, request_file, result_file
 from territorial.web import views
+from territorial.web.dates import parse_day
 from territorial.web.deps import Uow
 from territorial.web.errors import BadRequest, NotFound, worded
 from territorial.web.rendering import json_response
@@ -165,7 +166,6 @@ def _report_request(
     period: str | None,
     as_of: str | None,
 ) -> FileRequest:
-    from territorial.web.api_cycle import parse_day
 
     if kind not in _KIND or _KIND[kind][3] != ".pdf" or suffix not in ("pdf", "html"):
         raise NotFound(f"no report {kind}.{suffix}")

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from territorial.services.imports import IMPORT_KINDS
 from territorial.web import api_cycle as cy
 from territorial.web import views
+from territorial.web.dates import parse_day
 from territorial.web.deps import Uow
 from territorial.web.errors import WebError
 from territorial.web.rendering import render
@@ -83,7 +84,7 @@ def _scenario_page(
     preview = None
     preview_error = None
     if effective and data["can_publish"]:
-        day = cy.parse_day(effective, "effective")
+        day = parse_day(effective, "effective")
         assert day is not None
         try:
             preview = cy.publish_preview_data(uow, name, day)
@@ -123,7 +124,7 @@ def scenario(
     done: OptionalText = None,
 ) -> HTMLResponse:
     if effective:
-        cy.parse_day(effective, "effective")  # a 400 for a bad date
+        parse_day(effective, "effective")  # a 400 for a bad date
     return _scenario_page(request, uow, name, effective=effective, done=done)
 
 
@@ -158,7 +159,7 @@ def publish(
 ) -> Response:
     views.scenario_name(uow, name)
     try:
-        day = cy.parse_day(effective, "effective")
+        day = parse_day(effective, "effective")
         if day is None:
             raise WebError(400, "choose the effective date: the first day the alignment holds")
         cy.publish(uow, name, day, force)

@@ -228,3 +228,14 @@ def test_the_publish_preview_holds_the_region(carla: TestClient, maria: TestClie
     assert all(set(q["before"]) | set(q["after"]) <= CENTRAL for q in mine)
     page = carla.get(f"/scenarios/{MOVES}")
     assert page.status_code == 200
+
+
+def test_a_scenario_page_names_no_rep_outside_the_region(
+    carla: TestClient, maria: TestClient
+) -> None:
+    full = maria.get(f"/api/scenarios/{MOVES}").json()["reps"]
+    assert full, "an unlimited manager is offered every rep's pack"
+    assert carla.get(f"/api/scenarios/{MOVES}").json()["reps"] == []
+    page = carla.get(f"/scenarios/{MOVES}")
+    assert page.status_code == 200 and 'data-testid="cy-rep-packs"' not in page.text
+    assert 'data-testid="cy-rep-packs"' in maria.get(f"/scenarios/{MOVES}").text
