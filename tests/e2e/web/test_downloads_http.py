@@ -59,6 +59,9 @@ def test_downloads_listed_and_served_through_jobs(tmp_path: Path) -> None:
         assert 'filename="hubspot-Current.csv"' in hubspot.headers["content-disposition"]
         shown = client.get(f"/jobs/{job.id}")
         assert 'data-testid="job-download"' in shown.text and "hubspot-Current.csv" in shown.text
+        # the navigation marks Exports, where the file was asked for, not Design
+        assert '<a href="/exports" aria-current="page">' in shown.text
+        assert '<a href="/design" aria-current="page">' not in shown.text
         assert client.get(f"/jobs/{job.id}/file").content == hubspot.content
         twin = client.get("/api/downloads/hubspot.csv", params={"scenario": "Current"})
         assert twin.status_code == 200 and twin.json()["id"] == job.id

@@ -126,5 +126,6 @@ def test_the_tradeoff_runs_as_a_job_and_its_page_draws_the_curve(
     assert all(p["mean_distance_km"] > 0 for p in points)
     page = http.get(f"{base}/jobs/{job['id']}")
     assert page.status_code == 200
+    assert '<a href="/design" aria-current="page">' in page.text  # a design's job page
     assert 'data-pl-chart="ds-tradeoff-chart-config"' in page.text
     assert page.text.count("<tr>") >= 3  # header + a row per cap

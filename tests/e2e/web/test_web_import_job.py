@@ -76,6 +76,7 @@ def test_a_large_import_runs_as_a_job_whose_page_shows_the_report(web: TestClien
     assert not _uploads(ws), "the upload is removed once imported"
     shown = web.get(f"/jobs/{job_id}")
     assert shown.status_code == 200 and "Import big.csv" in shown.text
+    assert '<a href="/import" aria-current="page">' in shown.text  # not Design
     assert 'data-testid="import-result"' in shown.text
     assert f"added <strong>{ROWS}</strong>" in shown.text
     twin = web.get(f"/api/jobs/{job_id}").json()
