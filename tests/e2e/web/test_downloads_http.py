@@ -82,6 +82,11 @@ def test_downloads_listed_and_served_through_jobs(tmp_path: Path) -> None:
         _, pack = _through_job(client, db, "/reports/rep-pack.html", rep="Jane Smith")
         assert pack.status_code == 200 and "Acme Robotics" in pack.text
         assert pack.headers["content-disposition"].startswith("inline")
+        # a report's own inline styles are allowed, sandboxed, no script; pages stay strict
+        policy = pack.headers["content-security-policy"]
+        assert "style-src 'unsafe-inline'" in policy and "sandbox" in policy
+        assert "script-src" not in policy and "default-src 'none'" in policy
+        assert "'unsafe-inline'" not in client.get("/exports").headers["content-security-policy"]
         _, pdf = _through_job(client, db, "/reports/assessment.pdf")
         assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-"
         listed_jobs = client.get("/design")  # the jobs list names each file job
