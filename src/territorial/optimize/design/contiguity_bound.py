@@ -25,6 +25,7 @@ from 201.6 km (no contiguity) to about 211 km in 10 s and 214 km at convergence.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -49,6 +50,8 @@ class ContiguousBound:
     rounds: int
     cuts: int
     converged: bool  # no violated cut was found: the bound is as good as these cuts give
+    # value is inf when the LP has no solution: no balanced plan keeps its territories
+    # connected around their roots
 
 
 @dataclass(frozen=True)
@@ -166,8 +169,12 @@ def contiguous_bound(
     while True:
         h.setOptionValue("time_limit", max(0.1, deadline - time.perf_counter()))
         h.run()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            break  # out of time (the previous round's value stands) or no solution
+        status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kInfeasible:
+            # no balanced plan keeps its territories connected around their roots
+            return ContiguousBound(math.inf, rounds, cuts, True)
+        if status != highspy.HighsModelStatus.kOptimal:
+            break  # out of time: the previous round's value stands
         value = float(h.getInfo().objective_function_value)
         rounds += 1
         if time.perf_counter() >= deadline:

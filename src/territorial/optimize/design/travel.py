@@ -503,7 +503,7 @@ def solve_travel(
     if problem.contiguous:
         left = deadline - time.perf_counter() if timed else UNTIMED_MIP_SECONDS
         plan, cut = _contiguous_search(problem, inst, inst.centres, max(1.0, left), seed)
-        if cut is not None and bound is not None and cut.value > bound:
+        if cut is not None and bound is not None and bound < cut.value < math.inf:
             return _finish(
                 problem, inst, plan, inst.centres, cut.value, t0, starts, bound_scope="contiguous"
             )
