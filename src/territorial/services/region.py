@@ -25,7 +25,7 @@ The rule, in one place:
 from __future__ import annotations
 
 from dataclasses import asdict, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -34,8 +34,10 @@ from territorial.domain.alignment import Scenario, TerritoryLevel
 from territorial.domain.errors import NotPermitted
 from territorial.domain.users import Actor, User
 from territorial.services.actor import current_actor, require_territories
-from territorial.services.frame import ScenarioFrame
 from territorial.storage import UnitOfWork
+
+if TYPE_CHECKING:  # the frame pulls in the metrics (SciPy): only where it is used
+    from territorial.services.frame import ScenarioFrame
 
 REGION_LEVELS = (TerritoryLevel.REGION, TerritoryLevel.DISTRICT)
 
