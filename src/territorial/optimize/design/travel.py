@@ -291,14 +291,16 @@ def _contiguous_search(
         centre_costs=None,
         locks=user_locks if locks is None else locks,
     )
-    searched = search(fixed, MaxRuntime((1 - POLISH_SHARE) * left * TRAVEL_SHARE), seed)
-    found: np.ndarray = searched.assignment
+    # the pair MIP has no lock, move-cap or size rows: such designs search all the time
     plain = (
         problem.adjacency is None
         or (user_locks >= 0).any()
         or problem.max_moves is not None
         or inst.limits.min_units is not None
     )
+    share = 1.0 if plain else (1 - POLISH_SHARE) * TRAVEL_SHARE
+    searched = search(fixed, MaxRuntime(share * left), seed)
+    found: np.ndarray = searched.assignment
     if not searched.feasible and not plain:
         found = _balance_first(
             problem, inst, cost, searched, (1 - POLISH_SHARE) * left * (1 - TRAVEL_SHARE), seed
@@ -306,7 +308,7 @@ def _contiguous_search(
     if roots is not None and (found[roots] != np.arange(inst.p)).any():
         roots, bound = None, None  # the balance-first plan moved a root: no cut bound
     if plain:
-        return found, bound  # the region MIP has no lock, move-cap or size rows
+        return found, bound
     assert problem.adjacency is not None
     polished: np.ndarray = pair_search(
         cost,
