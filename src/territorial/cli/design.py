@@ -183,7 +183,9 @@ def design(
     iterations: Annotated[
         int | None,
         typer.Option(
-            help="Stop after this many starts: reproducible plans.", callback=count(at_least=1)
+            help="Stop after this many starts: the plan depends only on the seed and the "
+            "data (the time limit then does not stop the engine).",
+            callback=count(at_least=1),
         ),
     ] = None,
     starts: Annotated[

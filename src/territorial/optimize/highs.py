@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 
@@ -31,3 +32,12 @@ def new_highs(threads: int = 1) -> highspy.Highs:
     h.setOptionValue("threads", int(threads))
     h.setOptionValue("random_seed", 0)
     return h
+
+
+def set_limits(h: highspy.Highs, seconds: float, nodes: int | None = None) -> None:
+    """A wall-clock limit when ``seconds`` is finite; a branch-and-bound node limit when
+    ``nodes`` is given (work, not time: the same answer on a busy machine)."""
+    if math.isfinite(seconds):
+        h.setOptionValue("time_limit", float(max(0.1, seconds)))
+    if nodes is not None:
+        h.setOptionValue("mip_max_nodes", int(nodes))

@@ -40,7 +40,6 @@ from territorial.optimize.design import (
     DesignParams,
     DesignProblem,
     DesignResult,
-    FirstOf,
     MaxIterations,
     MaxRuntime,
     Progress,
@@ -475,9 +474,11 @@ def _solve_segment(
         exact = request.objective == "diameter" and n_units <= EXACT_MAX_UNITS
         params = DesignParams(bound_time_limit=time_limit / 2 if exact else 0.0)
         search = time_limit / 2 if exact else time_limit
-        stop: StoppingCriterion = MaxRuntime(search)
-        if request.iterations is not None:
-            stop = FirstOf(MaxIterations(request.iterations), MaxRuntime(search))
+        # an iteration count is the whole stop: every stage is then bounded by work, not
+        # time, so a seed gives the same plan however busy the machine is
+        stop: StoppingCriterion = (
+            MaxRuntime(search) if request.iterations is None else MaxIterations(request.iterations)
+        )
         result = solve(problem, stop, request.seed, params, progress)
     except ValueError as exc:
         where = f" (segment {segment})" if segment else ""

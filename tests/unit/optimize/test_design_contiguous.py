@@ -73,13 +73,15 @@ def test_region_mip_keeps_territories_connected_balanced_and_no_costlier(seed: i
     plan = voronoi_plan(adj, coords, roots)
     # elastic first (the Voronoi plan is not balanced), then hard rows at +-30%
     lo, hi = 0.7 * target, 1.3 * target
-    found = solve_region(cost, w, lo, hi, graph, plan, np.arange(p), roots, 20.0, True)
+    found = solve_region(cost, w, lo, hi, graph, plan, np.arange(p), roots, 20.0, True, nodes=300)
     assert found.plan is not None
     assert _independently_connected(adj, found.plan, p)
     load = np.bincount(found.plan, weights=w[:, 0], minlength=p)
     if not ((load >= lo[:, 0] - 1e-6) & (load <= hi[:, 0] + 1e-6)).all():
-        return  # no balanced connected plan with these roots within the time
-    again = solve_region(cost, w, lo, hi, graph, found.plan, np.arange(p), roots, 20.0, False)
+        return  # no balanced connected plan with these roots within the node limit
+    again = solve_region(
+        cost, w, lo, hi, graph, found.plan, np.arange(p), roots, 20.0, False, nodes=300
+    )
     assert again.plan is not None
     assert _independently_connected(adj, again.plan, p)
     load = np.bincount(again.plan, weights=w[:, 0], minlength=p)

@@ -6,6 +6,7 @@ import itertools
 
 import numpy as np
 import pytest
+from design_helpers import delaunay_adjacency
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -111,6 +112,47 @@ def test_same_seed_same_plan_without_a_time_limit() -> None:
     a = solve(problem, MaxIterations(2), seed=4).assignment
     b = solve(problem, MaxIterations(2), seed=4).assignment
     assert (a == b).all()
+
+
+class _SlowClock:
+    """``time.perf_counter`` on a machine so busy that every reading is 100 s later."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def perf_counter(self) -> float:
+        self.now += 100.0
+        return self.now
+
+
+@pytest.mark.parametrize("contiguous", [False, True])
+def test_an_iteration_count_gives_the_same_plan_however_busy_the_machine(
+    monkeypatch: pytest.MonkeyPatch, contiguous: bool
+) -> None:
+    """Iteration-bounded designs bound every stage by work: a clock that races ahead (as
+    on a loaded machine) changes nothing.  Time-sliced stages would stop at once."""
+    import territorial.optimize.design.contiguity_bound as contiguity_bound
+    import territorial.optimize.design.contiguous as contiguous_module
+    import territorial.optimize.design.search as search_module
+    import territorial.optimize.design.travel as travel
+
+    coords, measures, homes = _instance(23, 60, 4)
+    problem = DesignProblem(
+        coords,
+        measures,
+        4,
+        0.1,
+        objective="travel",
+        fixed_centres=homes,
+        adjacency=delaunay_adjacency(coords) if contiguous else None,
+        contiguous=contiguous,
+    )
+    quiet = solve(problem, MaxIterations(2), seed=5)
+    for module in (travel, contiguous_module, contiguity_bound, search_module):
+        monkeypatch.setattr(module, "time", _SlowClock())
+    busy = solve(problem, MaxIterations(2), seed=5)
+    assert (busy.assignment == quiet.assignment).all()
+    assert busy.lower_bound == quiet.lower_bound
 
 
 def test_lagrangian_bound_is_below_the_lp_bound_and_close_to_it() -> None:

@@ -29,7 +29,7 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from territorial.optimize.highs import new_highs
+from territorial.optimize.highs import new_highs, set_limits
 
 CostFn = Callable[[np.ndarray], np.ndarray]  # unit indices -> (k, p) costs
 
@@ -296,14 +296,19 @@ class AssignmentModel:
         return added
 
     def solve_mip(
-        self, allowed_pairs: np.ndarray, time_limit: float, start: np.ndarray | None = None
+        self,
+        allowed_pairs: np.ndarray,
+        time_limit: float,
+        start: np.ndarray | None = None,
+        nodes: int | None = None,
     ) -> MipSolution:
         """Integral plan over the pairs flagged in ``allowed_pairs`` (a mask of :attr:`pairs`).
 
-        ``start``: a plan to begin from (used when its pairs are allowed).
+        ``start``: a plan to begin from (used when its pairs are allowed); ``nodes``: a
+        node limit (see :func:`~territorial.optimize.highs.set_limits`).
         """
         h, _ = self._build(allowed_pairs, integral=True, slack=False)
-        h.setOptionValue("time_limit", float(max(0.1, time_limit)))
+        set_limits(h, time_limit, nodes)
         h.setOptionValue("mip_rel_gap", 2e-3)
         if start is not None:
             chosen = self._pairs[:, 1] == start[self._pairs[:, 0]]

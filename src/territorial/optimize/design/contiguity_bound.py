@@ -35,7 +35,7 @@ import scipy.sparse as sp
 from scipy.sparse import csgraph
 
 from territorial.optimize.design.assignment import Balance
-from territorial.optimize.highs import new_highs
+from territorial.optimize.highs import new_highs, set_limits
 
 MAX_PAIRS = 400_000  # above this many unit-territory pairs the bound is not attempted
 THRESHOLDS = 12  # levels of x[., j] tried per territory and round
@@ -131,10 +131,12 @@ def contiguous_bound(
     fixed: np.ndarray,
     roots: np.ndarray,
     deadline: float,
+    max_rounds: int | None = None,
 ) -> ContiguousBound | None:
     """Lower bound on ``sum cost[i, plan[i]]`` over balanced plans whose territories are
     connected and hold their ``roots``; ``fixed`` (n,) pins units (-1: free), roots
-    included.  None when the problem is too large or the LP has no solution."""
+    included; cut rounds until ``deadline`` (or ``max_rounds`` LPs).  None when the
+    problem is too large or the LP has no solution."""
     n, p = cost.shape
     if n * p > MAX_PAIRS:
         return None
@@ -167,7 +169,7 @@ def contiguous_bound(
     rounds = cuts = 0
     value = None
     while True:
-        h.setOptionValue("time_limit", max(0.1, deadline - time.perf_counter()))
+        set_limits(h, deadline - time.perf_counter())
         h.run()
         status = h.getModelStatus()
         if status == highspy.HighsModelStatus.kInfeasible:
@@ -177,7 +179,7 @@ def contiguous_bound(
             break  # out of time: the previous round's value stands
         value = float(h.getInfo().objective_function_value)
         rounds += 1
-        if time.perf_counter() >= deadline:
+        if time.perf_counter() >= deadline or rounds == max_rounds:
             return ContiguousBound(value, rounds, cuts, False)
         found = separator_cuts(np.asarray(h.getSolution().col_value).reshape(n, p), edges, roots)
         if not found:

@@ -31,7 +31,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 
-from territorial.optimize.highs import new_highs
+from territorial.optimize.highs import new_highs, set_limits
 
 # elastic balance: deviation from the target in tiers (x the tolerance band) of growing
 # cost, convex, so that load flows through balanced territories towards light ones
@@ -154,13 +154,15 @@ def solve_region(
     time_limit: float,
     elastic: bool,
     free: np.ndarray | None = None,
+    nodes: int | None = None,
 ) -> RegionResult:
     """Re-solve the units of ``territories`` (contiguous in ``plan``) exactly.
 
     ``cost`` (n, p), ``weights`` (n, m), ``lo``/``hi`` (p, m); ``roots[j]`` is a member
     of territory ``j`` kept in it.  ``free``: mask of the region's units that may change
     territory (default all); the others keep theirs but still carry flow.  ``elastic``:
-    balance rows may be missed at a price (for a plan not balanced yet).
+    balance rows may be missed at a price (for a plan not balanced yet).  ``nodes``: a
+    node limit (see :func:`~territorial.optimize.highs.set_limits`).
     """
     terr = np.asarray(territories, dtype=np.int64)
     s, m = len(terr), weights.shape[1]
@@ -289,7 +291,7 @@ def solve_region(
     )
     h = new_highs(1)
     h.passModel(lp)
-    h.setOptionValue("time_limit", float(max(0.1, time_limit)))
+    set_limits(h, time_limit, nodes)
     h.setOptionValue("mip_rel_gap", 1e-4)
     h.setSolution(
         _start(
@@ -415,9 +417,12 @@ def pair_search(
     cap: int = 60,
     solve_seconds: float = 1.0,
     roots: np.ndarray | None = None,
+    solves: int | None = None,
+    nodes: int | None = None,
 ) -> np.ndarray:
     """Re-solve pairs of neighbouring territories exactly (:func:`solve_region`), the
-    units near their shared boundary free, until ``deadline``.
+    units near their shared boundary free, until ``deadline`` (or, bounded by work,
+    ``solves`` MIPs of at most ``nodes`` nodes each).
 
     A balanced plan stays balanced and its travel never rises; an unbalanced one is
     solved with elastic balance rows, and a change is kept only when it does not
@@ -431,7 +436,8 @@ def pair_search(
     rows = np.repeat(np.arange(graph.n), np.diff(graph.ptr))
     settled: set[tuple[int, int]] = set()
     plan = plan.copy()
-    while time.perf_counter() < deadline - 0.05:
+    done = 0
+    while time.perf_counter() < deadline - 0.05 and (solves is None or done < solves):
         load = np.zeros_like(lo)
         np.add.at(load, plan, weights)
         balanced = bool(((load >= lo - 1e-9) & (load <= hi + 1e-9)).all())
@@ -464,7 +470,9 @@ def pair_search(
             limit,
             not balanced,
             free,
+            nodes,
         )
+        done += 1
         if found.plan is None or (found.plan == plan).all():
             settled.add(pair)
             continue

@@ -23,7 +23,7 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from territorial.optimize.highs import new_highs
+from territorial.optimize.highs import new_highs, set_limits
 
 MAX_PAIRS = 2_000_000  # n x p above this: no proof attempted (the LP gets slow)
 
@@ -111,7 +111,7 @@ def least_tolerance(
     lp.a_matrix_.value_ = a.data
     h = new_highs(1)
     h.passModel(lp)
-    h.setOptionValue("time_limit", float(max(0.1, time_limit)))
+    set_limits(h, time_limit)
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None

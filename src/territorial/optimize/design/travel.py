@@ -33,7 +33,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -64,7 +64,6 @@ from territorial.optimize.design.stop import MaxRuntime, StoppingCriterion
 
 CANDIDATES = 8  # nearest centres per unit in the first LP (pricing adds the rest)
 ALTERNATIVES = 3  # territories a free unit may take in the MIP (by reduced cost)
-UNTIMED_MIP_SECONDS = 10.0  # MIP limit per round when the stop sets no time
 # above this many units the LP is too slow for an interactive design (measured: 100,000
 # units x 8 candidate centres, 256 s for one HiGHS simplex solve): the tabu search plans
 # and a Lagrangian relaxation gives the bound
@@ -72,6 +71,22 @@ LP_MAX_UNITS = 12_000
 POLISH_SHARE = 0.4  # contiguous designs: share of the search time for the pair MIP polish
 BOUND_SHARE = 0.2  # contiguous designs: share of the time for the contiguity bound
 TRAVEL_SHARE = 0.6  # ... of the search time for the travel search (then balance first)
+
+
+@dataclass(frozen=True)
+class Work:
+    """Limits for the stages after the search when the stop sets no time (``--iterations``):
+    counted in work, never in seconds, so that a seed gives the same plan however busy
+    the machine is."""
+
+    mip_nodes: int = 500  # branch-and-bound nodes per MIP round
+    cut_rounds: int = 25  # LP rounds of the contiguity bound
+    pair_solves: int = 150  # pair MIPs of the contiguous polish
+    pair_nodes: int = 100  # nodes per pair MIP
+    lagrange_steps: int = 100  # subgradient steps of the large designs' bound
+
+
+WORK = Work()
 
 
 class _Instance:
@@ -265,6 +280,7 @@ def _contiguous_search(
     inst: _Instance,
     centres: np.ndarray,
     seconds: float,
+    stop: StoppingCriterion,
     seed: int,
 ) -> tuple[np.ndarray, ContiguousBound | None]:
     """A contiguous plan in which every territory keeps its root unit, and the bound.
@@ -274,15 +290,23 @@ def _contiguous_search(
     moves pulled towards low travel) with travel measured to these centres; then pairs
     of neighbouring territories are re-solved exactly near their shared boundary (flow
     MIP, :func:`~territorial.optimize.design.contiguous.pair_search`) with the last
-    ``POLISH_SHARE`` of the search time."""
+    ``POLISH_SHARE`` of the search time.  Untimed (``seconds`` infinite), each stage is
+    bounded by :data:`WORK` and the searches by ``stop``."""
     t0 = time.perf_counter()
+    timed = math.isfinite(seconds)
     roots, locks = _rooted(problem, centres)
     user_locks = problem.array("locks")
     cost = inst.cost(centres)(np.arange(inst.n))
     bound = None
     if roots is not None and locks is not None and problem.adjacency is not None:
         bound = contiguous_bound(
-            cost, inst.balance, problem.adjacency, locks, roots, t0 + BOUND_SHARE * seconds
+            cost,
+            inst.balance,
+            problem.adjacency,
+            locks,
+            roots,
+            t0 + BOUND_SHARE * seconds,
+            None if timed else WORK.cut_rounds,
         )
     left = seconds - (time.perf_counter() - t0)
     fixed = replace(
@@ -299,12 +323,11 @@ def _contiguous_search(
         or inst.limits.min_units is not None
     )
     share = 1.0 if plain else (1 - POLISH_SHARE) * TRAVEL_SHARE
-    searched = search(fixed, MaxRuntime(share * left), seed)
+    searched = search(fixed, _within(share * left, stop), seed)
     found: np.ndarray = searched.assignment
     if not searched.feasible and not plain:
-        found = _balance_first(
-            problem, inst, cost, searched, (1 - POLISH_SHARE) * left * (1 - TRAVEL_SHARE), seed
-        )
+        seconds_first = (1 - POLISH_SHARE) * left * (1 - TRAVEL_SHARE)
+        found = _balance_first(problem, inst, cost, searched, _within(seconds_first, stop), seed)
     if roots is not None and (found[roots] != np.arange(inst.p)).any():
         roots, bound = None, None  # the balance-first plan moved a root: no cut bound
     if plain:
@@ -321,9 +344,17 @@ def _contiguous_search(
         inst.points,
         t0 + seconds - 0.5,
         seed,
+        solve_seconds=1.0 if timed else math.inf,
         roots=roots,
+        solves=None if timed else WORK.pair_solves,
+        nodes=None if timed else WORK.pair_nodes,
     )
     return polished, bound
+
+
+def _within(seconds: float, stop: StoppingCriterion) -> StoppingCriterion:
+    """A search's stop: ``seconds`` of it, or ``stop`` itself (iterations) when untimed."""
+    return MaxRuntime(seconds) if math.isfinite(seconds) else stop
 
 
 def _balance_first(
@@ -331,7 +362,7 @@ def _balance_first(
     inst: _Instance,
     cost: np.ndarray,
     searched: DesignResult,
-    seconds: float,
+    stop: StoppingCriterion,
     seed: int,
 ) -> np.ndarray:
     """The better balanced of ``searched`` and the diameter search's plan.
@@ -342,7 +373,7 @@ def _balance_first(
     assignment on travel."""
     compact = search(
         replace(problem, objective="diameter", fixed_centres=None, centre_costs=None),
-        MaxRuntime(seconds),
+        stop,
         seed,
     )
     if (len(compact.disconnected), compact.balance_excess) >= (
@@ -381,16 +412,16 @@ def _large(
         fixed_centres=None if inst.free.any() else problem.fixed_centres,
     )
     timed = math.isfinite(budget)
-    found = search(compact, MaxRuntime(0.85 * budget) if timed else stop, seed, None, progress)
+    found = search(compact, _within(0.85 * budget, stop), seed, None, progress)
     member = sp.csr_matrix(
         (np.ones(inst.n), (np.arange(inst.n), found.assignment)), shape=(inst.n, inst.p)
     )
     centres = np.where(np.isnan(inst.centres), centres_of(compact, found.assignment), inst.centres)
     centres = weiszfeld(inst.points, inst.weights, member, centres, inst.free, False, steps=20)
     cost = inst.cost(centres)
-    deadline = t0 + budget if timed else time.perf_counter() + UNTIMED_MIP_SECONDS
     travel = _travel(cost, found.assignment)
-    bound = lagrangian_bound(cost, inst.n, inst.balance, deadline, travel)
+    steps = 1000 if timed else WORK.lagrange_steps
+    bound = lagrangian_bound(cost, inst.n, inst.balance, t0 + budget, travel, steps)
     return _finish(problem, inst, found.assignment, centres, bound, t0, found.iterations, travel)
 
 
@@ -479,10 +510,8 @@ def solve_travel(
     """Balanced plan minimising travel to the territories' centres, with its LP bound."""
     t0 = time.perf_counter()
     inst = _Instance(problem)
-    budget = stop.time_left(0.0)
+    budget = stop.time_left(0.0)  # infinite for iteration-bounded designs: see Work
     timed = math.isfinite(budget)
-    if not timed:
-        budget = UNTIMED_MIP_SECONDS * 4
     if inst.n > LP_MAX_UNITS:
         return _large(problem, inst, stop, seed, progress, t0, budget)
     starts = 1
@@ -503,8 +532,8 @@ def solve_travel(
         plan = _unbalanceable(problem, inst, lp)
         return _finish(problem, inst, plan, inst.centres, None, t0, starts, note=note)
     if problem.contiguous:
-        left = deadline - time.perf_counter() if timed else UNTIMED_MIP_SECONDS
-        plan, cut = _contiguous_search(problem, inst, inst.centres, max(1.0, left), seed)
+        left = deadline - time.perf_counter()
+        plan, cut = _contiguous_search(problem, inst, inst.centres, max(1.0, left), stop, seed)
         if cut is not None and bound is not None and bound < cut.value < math.inf:
             return _finish(
                 problem, inst, plan, inst.centres, cut.value, t0, starts, bound_scope="contiguous"
@@ -519,8 +548,9 @@ def solve_travel(
             break
         mask = _neighbourhood(model, lp, free_units)
         # the first MIP gets part of the time, so that there is time left to widen
-        limit = max(1.0, 0.3 * left if rounds == 0 else left) if timed else UNTIMED_MIP_SECONDS
-        found = model.solve_mip(mask, limit, None if best is None else best.assignment)
+        limit = max(1.0, 0.3 * left if rounds == 0 else left)
+        start = None if best is None else best.assignment
+        found = model.solve_mip(mask, limit, start, None if timed else WORK.mip_nodes)
         rounds += 1
         if found.assignment is None:  # nothing in this neighbourhood: widen it
             free_units, widenings = min(model.n, free_units * 4), widenings + 1
