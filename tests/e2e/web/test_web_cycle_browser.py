@@ -102,6 +102,12 @@ def test_compare_approve_publish(
             m.setView(m.getCenter(), m.getZoom() + 1, {animate: false});
         }""")
         assert page.evaluate(zoom, "cy-map-b") == before + 1  # the right map followed
+        # a territory in both scenarios has one colour on both maps
+        colours = """(id) => Object.fromEntries(document.getElementById(id)
+            .territorialMap.data.territories.map((t) => [t.name, t.color]))"""
+        left, right = page.evaluate(colours, "cy-map-a"), page.evaluate(colours, "cy-map-b")
+        assert left and set(left) == set(right)
+        assert right == left
         tab.shot(screens, "cycle-compare")
         header = page.locator("#cy-moves th", has_text="Revenue")
         header.click()

@@ -487,6 +487,7 @@ function mount(el) {
       redraw: () => accounts.redraw(),
       refresh,
     };
+    el.territorialMap = api;  // for pages with several maps (compare: shared colours)
     if (el.id === "map") window.territorialMap = api;
     el.dispatchEvent(new CustomEvent("map:ready", { bubbles: true }));
   }
