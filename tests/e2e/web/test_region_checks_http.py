@@ -5,14 +5,13 @@ company, so each check can fail."""
 
 from __future__ import annotations
 
-import dataclasses
-import shutil
 import warnings
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from tests.e2e.web.login import PASSWORD, logged_in
+from tests.e2e.web.workspaces import copy_db
+from tests.integration.workspaces import save_draft_of_current
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -30,37 +29,15 @@ PERIOD = "2026"
 AS_OF = "2026-10-15"
 
 
-def _copy(demo_db: str, folder: Path) -> str:
-    path = str(folder / "region.db")
-    for suffix in ("", "-wal", "-shm"):
-        if Path(demo_db + suffix).is_file():
-            shutil.copy(demo_db + suffix, path + suffix)
-    return path
-
-
 @pytest.fixture(scope="module")
 def region_db(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     """The demo with a 2026 quota set, a draft whose tolerance most territories miss,
     and carla, a manager limited to Central."""
-    path = _copy(demo_db, tmp_path_factory.mktemp("checks"))
+    path = copy_db(demo_db, str(tmp_path_factory.mktemp("checks") / "region.db"))
     uow = open_workspace(path)
     set_quotas(uow, period=PERIOD, total=50_000_000)
     add_user(uow, "carla", PASSWORD, Role.MANAGER, region="Central")
-    with uow:
-        current = uow.scenarios.get("Current")
-        assert current is not None
-        uow.scenarios.save(
-            dataclasses.replace(
-                current,
-                name=TIGHT,
-                status=ScenarioStatus.DRAFT,
-                parent="Current",
-                locks={},
-                territories=[dataclasses.replace(t) for t in current.territories],
-                balance_spec={"potential": 0.001},
-            )
-        )
-        uow.commit()
+    save_draft_of_current(uow, TIGHT, balance_spec={"potential": 0.001})
     return path
 
 

@@ -7,23 +7,21 @@ so each check can fail."""
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
-import shutil
 import warnings
 from collections.abc import Callable, Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 from tests.e2e.web.login import PASSWORD, logged_in
+from tests.e2e.web.workspaces import copy_db
+from tests.integration.workspaces import save_draft_of_current
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-from territorial.domain import ScenarioStatus
 from territorial.domain.users import Role
 from territorial.services import editing
 from territorial.services.goals import add_goal
@@ -42,10 +40,7 @@ CENTRAL = {f"Central-{i}" for i in range(1, 6)}
 def region_db(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     """The demo with a 2026 quota set, goals and plans in Central and East, and carla, a
     manager limited to Central."""
-    path = str(tmp_path_factory.mktemp("twins") / "region.db")
-    for suffix in ("", "-wal", "-shm"):
-        if Path(demo_db + suffix).is_file():
-            shutil.copy(demo_db + suffix, path + suffix)
+    path = copy_db(demo_db, str(tmp_path_factory.mktemp("twins") / "region.db"))
     uow = open_workspace(path)
     set_quotas(uow, period=PERIOD, total=50_000_000)
     for territory in ("Central-1", "East-1"):
@@ -62,22 +57,11 @@ def region_db(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     add_user(uow, "carla", PASSWORD, Role.MANAGER, region="Central")
     with uow:
         current = uow.scenarios.get("Current")
-        assert current is not None
-        moves = {}
-        for source, target in (("Central-1", "Central-2"), ("East-1", "East-2")):
-            moves[min(a for a, t in current.assignments.items() if t == source)] = target
-        uow.scenarios.save(
-            dataclasses.replace(
-                current,
-                name=MOVES,
-                status=ScenarioStatus.DRAFT,
-                parent="Current",
-                locks={},
-                territories=[dataclasses.replace(t) for t in current.territories],
-                assignments={**current.assignments, **moves},
-            )
-        )
-        uow.commit()
+    assert current is not None
+    moves = {}
+    for source, target in (("Central-1", "Central-2"), ("East-1", "East-2")):
+        moves[min(a for a, t in current.assignments.items() if t == source)] = target
+    save_draft_of_current(uow, MOVES, assignments={**current.assignments, **moves})
     return path
 
 
