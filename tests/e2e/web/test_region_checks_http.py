@@ -6,10 +6,9 @@ company, so each check can fail."""
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
 
 import pytest
-from tests.e2e.web.login import PASSWORD, logged_in
+from tests.e2e.web.login import PASSWORD
 from tests.e2e.web.workspaces import copy_db
 from tests.integration.workspaces import save_draft_of_current
 
@@ -19,7 +18,6 @@ with warnings.catch_warnings():
 
 from territorial.domain import ScenarioStatus
 from territorial.domain.users import Role
-from territorial.services import editing
 from territorial.services.quotas import set_quotas
 from territorial.services.users import add_user
 from territorial.services.workspace import open_workspace
@@ -51,19 +49,6 @@ def central(region_db: str) -> frozenset[str]:
     found = frozenset(t.name for t in current.territories if t.name.startswith("Central-"))
     assert found, "the demo has no Central territory"
     return found
-
-
-@pytest.fixture(scope="module")
-def carla(region_db: str) -> Iterator[TestClient]:
-    editing.clear_sessions()
-    with logged_in(region_db, "carla", Role.MANAGER) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
-def maria(region_db: str) -> Iterator[TestClient]:
-    with logged_in(region_db, "maria", Role.MANAGER) as client:
-        yield client
 
 
 def test_the_balance_check_names_the_regions_misses_and_counts_the_rest(

@@ -9,12 +9,12 @@ from __future__ import annotations
 import csv
 import io
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
-from tests.e2e.web.login import PASSWORD, logged_in
+from tests.e2e.web.login import PASSWORD
 from tests.e2e.web.workspaces import copy_db
 from tests.integration.workspaces import save_draft_of_current
 
@@ -23,7 +23,6 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from territorial.domain.users import Role
-from territorial.services import editing
 from territorial.services.goals import add_goal
 from territorial.services.plans import edit_plan
 from territorial.services.quotas import set_quotas
@@ -63,19 +62,6 @@ def region_db(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> str:
         moves[min(a for a, t in current.assignments.items() if t == source)] = target
     save_draft_of_current(uow, MOVES, assignments={**current.assignments, **moves})
     return path
-
-
-@pytest.fixture(scope="module")
-def carla(region_db: str) -> Iterator[TestClient]:
-    editing.clear_sessions()
-    with logged_in(region_db, "carla", Role.MANAGER) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
-def maria(region_db: str) -> Iterator[TestClient]:
-    with logged_in(region_db, "maria", Role.MANAGER) as client:
-        yield client
 
 
 def _overview(body: dict[str, Any]) -> set[str]:
