@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -109,6 +110,19 @@ def test_reading_commands_load_no_metrics_optimizer_or_web(demo_db: str, args: l
     loaded = _modules_after([*args, "--db", demo_db])
     assert "territorial.storage" in loaded  # it did read the workspace
     assert not HEAVY & loaded, HEAVY & loaded
+
+
+def test_monitor_without_rebalance_loads_no_optimizer(demo_db: str, tmp_path: Path) -> None:
+    db = str(tmp_path / "monitor.db")
+    with sqlite3.connect(demo_db) as source, sqlite3.connect(db) as target:
+        source.backup(target)
+    source.close()
+    target.close()
+    run_ok(db, "quota", "set", "--period", "2026", "--total", "5000000")
+    loaded = _modules_after(["monitor", "--period", "2026", "--db", db])
+    assert "territorial.services.monitor" in loaded
+    optimizer = {"numba", "highspy", "territorial.optimize.design", "territorial.services.design"}
+    assert not optimizer & loaded, optimizer & loaded
 
 
 def test_root_help_imports_no_command_module() -> None:
