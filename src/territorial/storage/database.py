@@ -135,7 +135,7 @@ def migration_lock(engine: Engine) -> Iterator[None]:
 
     PostgreSQL: a session advisory lock keyed by the schema (``search_path``'s first),
     on a connection of its own. SQLite: an exclusive ``flock`` on ``<file>-migrate``
-    beside the database, removed when the block ends (:func:`_file_lock`; without
+    beside the database, removed when the block ends (:func:`file_lock`; without
     ``fcntl``, for in-memory databases and in a folder it cannot write to, the busy
     timeout alone).
     """
@@ -157,12 +157,12 @@ def migration_lock(engine: Engine) -> Iterator[None]:
     if not database or database == ":memory:":
         yield
         return
-    with _file_lock(f"{database}-migrate"):
+    with file_lock(f"{database}-migrate"):
         yield
 
 
 @contextmanager
-def _file_lock(path: str) -> Iterator[None]:
+def file_lock(path: str) -> Iterator[None]:
     """Hold an exclusive ``flock`` on ``path`` while the block runs, and remove the file
     when done, so that no empty lock file stays beside the database.
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from tests.e2e.cli.conftest import run_ok
+from tests.e2e.web.workspaces import copy_db
 from typer.testing import CliRunner, Result
 
 from territorial.cli.lazy import load
@@ -113,11 +113,7 @@ def test_reading_commands_load_no_metrics_optimizer_or_web(demo_db: str, args: l
 
 
 def test_monitor_without_rebalance_loads_no_optimizer(demo_db: str, tmp_path: Path) -> None:
-    db = str(tmp_path / "monitor.db")
-    with sqlite3.connect(demo_db) as source, sqlite3.connect(db) as target:
-        source.backup(target)
-    source.close()
-    target.close()
+    db = copy_db(demo_db, str(tmp_path / "monitor.db"))
     run_ok(db, "quota", "set", "--period", "2026", "--total", "5000000")
     loaded = _modules_after(["monitor", "--period", "2026", "--db", db])
     assert "territorial.services.monitor" in loaded

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from territorial.storage import make_engine, migrate
-from territorial.storage.database import _file_lock, current_revision, head_revision
+from territorial.storage.database import current_revision, file_lock, head_revision
 
 ROUNDS = 3
 SRC = str(Path(__file__).resolve().parents[3] / "src")
@@ -106,7 +106,7 @@ def test_the_lock_file_holds_while_its_holder_removes_it(tmp_path: Path) -> None
     release = threading.Event()
 
     def hold(name: str, until: threading.Event | None = None) -> None:
-        with _file_lock(path):
+        with file_lock(path):
             overlaps.extend((name, other) for other in inside)
             inside.append(name)
             if until is not None:
