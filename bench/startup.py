@@ -59,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         (["quota", "set", "--help"], 0.3),
         (["accounts", "list", "--db", args.db], 0.8),
         (["status", "--db", args.db], None),
+        (["scenario", "history", "--db", args.db], None),
+        (["jobs", "list", "--db", args.db], None),
     ]
     print(f"{'command':<40} {'wall s':>9} {'cpu s':>9} {'target s':>9}")
     for case, target in cases:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Any
+
+from territorial.domain import Scenario, ScenarioStatus
 from territorial.sample import generate_workspace
 from territorial.storage import UnitOfWork
 
@@ -21,3 +25,23 @@ def small_workspace(
             uow.sales.add_many(workspace.sales)
         uow.commit()
     return uow
+
+
+def save_draft_of_current(uow: UnitOfWork, name: str, **changes: Any) -> Scenario:
+    """Store ``name``, a draft copy of the active alignment ``Current`` (its territories,
+    no locks) with ``changes`` to its fields (``balance_spec``, ``assignments``...)."""
+    with uow:
+        current = uow.scenarios.get("Current")
+        assert current is not None
+        draft = dataclasses.replace(
+            current,
+            name=name,
+            status=ScenarioStatus.DRAFT,
+            parent="Current",
+            locks={},
+            territories=[dataclasses.replace(t) for t in current.territories],
+            **changes,
+        )
+        uow.scenarios.save(draft)
+        uow.commit()
+    return draft

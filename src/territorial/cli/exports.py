@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -203,46 +204,40 @@ def salesforce(
     _print_crm(report, as_json)
 
 
-@app.command("hubspot")
-@user_errors
-def hubspot(
-    output: DestOption,
-    scenario: ScenarioOption = None,
-    as_json: JsonFlag = False,
-    background: BackgroundFlag = False,
-    db: DbOption = None,
-) -> None:
-    """HubSpot companies import: Record ID, Company name, Company owner, Territory."""
-    from territorial.cli.workspace import read_workspace
-    from territorial.services.crm_export import export_crm
-
-    if background:
-        from territorial.services.job_files import FileRequest
-
-        submit(db, FileRequest("hubspot", "csv", scenario=scenario), as_json, output)
-        return
-    _print_crm(export_crm(read_workspace(db), "hubspot", output, scenario), as_json)
+#: CRM loads that are one CSV file: ``export NAME`` and what each holds.
+CSV_CRMS = {
+    "hubspot": "HubSpot companies import: Record ID, Company name, Company owner, Territory.",
+    "zoho": "Zoho CRM accounts import: Record Id, Account Name, Account Owner, Territories.",
+}
 
 
-@app.command("zoho")
-@user_errors
-def zoho(
-    output: DestOption,
-    scenario: ScenarioOption = None,
-    as_json: JsonFlag = False,
-    background: BackgroundFlag = False,
-    db: DbOption = None,
-) -> None:
-    """Zoho CRM accounts import: Record Id, Account Name, Account Owner, Territories."""
-    from territorial.cli.workspace import read_workspace
-    from territorial.services.crm_export import export_crm
+def _csv_crm_command(crm: str) -> Callable[..., None]:
+    """The ``export CRM`` command of a CRM in :data:`CSV_CRMS`."""
 
-    if background:
-        from territorial.services.job_files import FileRequest
+    @user_errors
+    def command(
+        output: DestOption,
+        scenario: ScenarioOption = None,
+        as_json: JsonFlag = False,
+        background: BackgroundFlag = False,
+        db: DbOption = None,
+    ) -> None:
+        from territorial.cli.workspace import read_workspace
+        from territorial.services.crm_export import export_crm
 
-        submit(db, FileRequest("zoho", "csv", scenario=scenario), as_json, output)
-        return
-    _print_crm(export_crm(read_workspace(db), "zoho", output, scenario), as_json)
+        if background:
+            from territorial.services.job_files import FileRequest
+
+            submit(db, FileRequest(crm, "csv", scenario=scenario), as_json, output)
+            return
+        _print_crm(export_crm(read_workspace(db), crm, output, scenario), as_json)
+
+    command.__doc__ = CSV_CRMS[crm]
+    return command
+
+
+for _crm in CSV_CRMS:
+    app.command(_crm)(_csv_crm_command(_crm))
 
 
 ByOption = Annotated[
@@ -283,43 +278,31 @@ def _gis(
         )
 
 
-@app.command("geojson")
-@user_errors
-def geojson(
-    output: DestOption,
-    scenario: ScenarioOption = None,
-    by: ByOption = None,
-    as_json: JsonFlag = False,
-    background: BackgroundFlag = False,
-    db: DbOption = None,
-) -> None:
-    """GeoJSON (WGS 84): territories as polygons with their metrics, accounts as points."""
-    _gis("geojson", output, scenario, by, db, as_json, background)
+#: Map formats: ``export FORMAT`` and what each holds.
+GIS_FORMATS = {
+    "geojson": "GeoJSON (WGS 84): territories as polygons with their metrics, accounts as points.",
+    "kml": "KML for Google Earth: coloured territory polygons and account placemarks.",
+    "gpkg": "GeoPackage (EPSG:4326) with the layers territories and accounts (QGIS, ArcGIS).",
+}
 
 
-@app.command("kml")
-@user_errors
-def kml(
-    output: DestOption,
-    scenario: ScenarioOption = None,
-    by: ByOption = None,
-    as_json: JsonFlag = False,
-    background: BackgroundFlag = False,
-    db: DbOption = None,
-) -> None:
-    """KML for Google Earth: coloured territory polygons and account placemarks."""
-    _gis("kml", output, scenario, by, db, as_json, background)
+def _gis_command(fmt: str) -> Callable[..., None]:
+    """The ``export FORMAT`` command of a format in :data:`GIS_FORMATS`."""
+
+    @user_errors
+    def command(
+        output: DestOption,
+        scenario: ScenarioOption = None,
+        by: ByOption = None,
+        as_json: JsonFlag = False,
+        background: BackgroundFlag = False,
+        db: DbOption = None,
+    ) -> None:
+        _gis(fmt, output, scenario, by, db, as_json, background)
+
+    command.__doc__ = GIS_FORMATS[fmt]
+    return command
 
 
-@app.command("gpkg")
-@user_errors
-def gpkg(
-    output: DestOption,
-    scenario: ScenarioOption = None,
-    by: ByOption = None,
-    as_json: JsonFlag = False,
-    background: BackgroundFlag = False,
-    db: DbOption = None,
-) -> None:
-    """GeoPackage (EPSG:4326) with the layers territories and accounts (QGIS, ArcGIS)."""
-    _gis("gpkg", output, scenario, by, db, as_json, background)
+for _fmt in GIS_FORMATS:
+    app.command(_fmt)(_gis_command(_fmt))

@@ -97,10 +97,11 @@ def monitor(
     from territorial.cli.workspace import read_workspace
     from territorial.services.design_options import parse_fraction
     from territorial.services.monitor import run_monitor
-    from territorial.services.rebalance import RebalanceOptions
 
     options = None
-    if rebalance:
+    if rebalance:  # the design engine loads only for a rebalance
+        from territorial.services.rebalance import RebalanceOptions
+
         options = RebalanceOptions(
             balance=tuple(m.strip() for m in balance.split(",") if m.strip()) if balance else None,
             max_moves=parse_fraction(max_moves, "max_moves"),

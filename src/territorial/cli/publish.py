@@ -181,7 +181,7 @@ def history(
     """Every scenario with its status and dates: approved, published, effective, archived
     (when it was decided) and until (the first day it no longer holds)."""
     from territorial.cli.workspace import read_workspace
-    from territorial.services.publish import scenario_history
+    from territorial.services.history import scenario_history
 
     result = scenario_history(read_workspace(db), name)
     if as_json:

@@ -39,7 +39,7 @@ def show(
 ) -> None:
     """One scenario: its status and the dates of its life (created ... replaced)."""
     from territorial.cli.workspace import read_workspace
-    from territorial.services.publish import scenario_history
+    from territorial.services.history import scenario_history
 
     result = scenario_history(read_workspace(db), name)
     if as_json:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 
 
@@ -48,3 +48,7 @@ class Account:
     @property
     def is_located(self) -> bool:
         return self.located_by is not LocatedBy.UNLOCATED
+
+
+#: An account's attributes in order (``extra`` last): what is stored and exported.
+ACCOUNT_ATTRIBUTES: tuple[str, ...] = tuple(f.name for f in fields(Account))

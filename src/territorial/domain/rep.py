@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 
 @dataclass
@@ -21,3 +21,7 @@ class Rep:
     years_experience: float | None = None
     capacity_hours_per_week: float | None = None
     yearly_cost: float | None = None
+
+
+#: A rep's attributes in order: what is stored.
+REP_ATTRIBUTES: tuple[str, ...] = tuple(f.name for f in fields(Rep))

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from territorial.domain.design_choices import UnitKind
 from territorial.geo.counties import build_county_units
-from territorial.geo.units import ZIP_MAX_EDGE_KM, GeoUnits, UnitKind
+from territorial.geo.units import ZIP_MAX_EDGE_KM, GeoUnits
 from territorial.geo.zips import build_zip_units
 
 __all__ = ["build_units"]
@@ -34,7 +35,7 @@ def build_units(
     states : sequence of str or None
         Account state codes. For counties they let an offshore point snap to a county of
         its own state; ZIP units do not need them.
-    by : {"zip", "county"}
+    by : UnitKind.ZIP or UnitKind.COUNTY (or their text, "zip", "county")
         The kind of unit.
     max_edge_km : float, default ZIP_MAX_EDGE_KM (1,000)
         ZIP units only: Delaunay edges longer than this are dropped unless needed for
@@ -52,8 +53,8 @@ def build_units(
             f"lat, lon, zips and states must have one entry per account "
             f"(got {n}, {lon_a.shape[0]}, {len(zips)}, {len(states)})"
         )
-    if by == "zip":
+    if by == UnitKind.ZIP:
         return build_zip_units(lat_a, lon_a, zips, max_edge_km=max_edge_km)
-    if by == "county":
+    if by == UnitKind.COUNTY:
         return build_county_units(lat_a, lon_a, zips, states)
     raise ValueError(f"unknown unit kind {by!r}: use 'zip' or 'county'")

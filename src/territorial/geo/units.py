@@ -35,13 +35,13 @@ from territorial.arrays import FloatArray, IntArray
 
 __all__ = [
     "ZIP_MAX_EDGE_KM",
+    "GeoUnitKind",
     "GeoUnits",
-    "UnitKind",
     "aggregate",
     "units_to_accounts",
 ]
 
-UnitKind = Literal["zip", "county"]
+GeoUnitKind = Literal["zip", "county"]  # the units a design by ZIP or county uses
 ZIP_MAX_EDGE_KM = 1000.0  # ZIP adjacency: longer Delaunay edges are dropped (see geo.zips)
 T = TypeVar("T")
 
@@ -90,7 +90,7 @@ class GeoUnits:
         :meth:`fill_counties` to colour a whole map.
     """
 
-    kind: UnitKind
+    kind: GeoUnitKind
     ids: list[str]
     names: list[str]
     states: list[str]

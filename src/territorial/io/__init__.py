@@ -13,12 +13,17 @@ Public API::
 Every reader raises :class:`territorial.domain.InputRejected` listing every problem.
 """
 
-from territorial.io.accounts import read_accounts
-from territorial.io.actuals import read_sales, read_visits
-from territorial.io.columns import ACCOUNT_FIELDS, parse_mapping
-from territorial.io.export import write_accounts_csv, write_rows_csv
-from territorial.io.reps import REP_FIELDS, read_reps
-from territorial.io.results import AccountFile, RepFile, SalesFile, UnlocatedRow, VisitsFile
+from typing import TYPE_CHECKING
+
+from territorial.lazy_exports import lazy_exports
+
+if TYPE_CHECKING:  # each name loads its module on first use (lazy_exports)
+    from territorial.io.accounts import read_accounts
+    from territorial.io.actuals import read_sales, read_visits
+    from territorial.io.columns import ACCOUNT_FIELDS, parse_mapping
+    from territorial.io.export import write_accounts_csv, write_rows_csv
+    from territorial.io.reps import REP_FIELDS, read_reps
+    from territorial.io.results import AccountFile, RepFile, SalesFile, UnlocatedRow, VisitsFile
 
 __all__ = [
     "ACCOUNT_FIELDS",
@@ -36,3 +41,5 @@ __all__ = [
     "write_accounts_csv",
     "write_rows_csv",
 ]
+
+lazy_exports(__name__, __file__)

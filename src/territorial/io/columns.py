@@ -10,6 +10,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from territorial.domain import InputRejected, Problem
+from territorial.domain.account import ACCOUNT_ATTRIBUTES
 
 __all__ = [
     "ACCOUNT_DIALECTS",
@@ -51,25 +52,10 @@ class Dialect:
         return self.index.get(header_key(header))
 
 
+#: What an account file may give: the account's attributes but ``located_by`` (worked out
+#: on import) and ``extra`` (the columns left over), then where it belongs.
 ACCOUNT_FIELDS: tuple[str, ...] = (
-    "external_id",
-    "name",
-    "street",
-    "city",
-    "state",
-    "zip",
-    "country",
-    "latitude",
-    "longitude",
-    "industry",
-    "employees",
-    "annual_revenue",
-    "potential",
-    "visits_per_year",
-    "visit_minutes",
-    "status",
-    "competitor_presence",
-    "tier",
+    *(f for f in ACCOUNT_ATTRIBUTES if f not in ("located_by", "extra")),
     "territory",
     "owner",
 )

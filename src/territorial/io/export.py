@@ -12,32 +12,14 @@ from pathlib import Path
 from typing import IO
 
 from territorial.domain import Account
+from territorial.domain.account import ACCOUNT_ATTRIBUTES
 from territorial.io.atomic import atomic_text
 from territorial.io.values import format_number, looks_like_formula
 
 __all__ = ["ACCOUNT_COLUMNS", "csv_cell", "write_accounts_csv", "write_rows_csv"]
 
-ACCOUNT_COLUMNS: tuple[str, ...] = (
-    "external_id",
-    "name",
-    "street",
-    "city",
-    "state",
-    "zip",
-    "country",
-    "latitude",
-    "longitude",
-    "located_by",
-    "industry",
-    "employees",
-    "annual_revenue",
-    "potential",
-    "visits_per_year",
-    "visit_minutes",
-    "status",
-    "competitor_presence",
-    "tier",
-)
+#: The columns every account has (its ``extra`` fields follow, one column each).
+ACCOUNT_COLUMNS: tuple[str, ...] = tuple(f for f in ACCOUNT_ATTRIBUTES if f != "extra")
 
 
 def csv_cell(value: object) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from territorial.domain import InputRejected, LocatedBy, Problem, Rep
+from territorial.domain.rep import REP_ATTRIBUTES
 from territorial.geo.geocode import Geocoder
 from territorial.io.columns import Dialect, resolve_columns
 from territorial.io.locating import locate_row, note_column, note_value, parse_zip
@@ -18,22 +19,7 @@ from territorial.io.values import format_number, parse_float, parse_text
 
 __all__ = ["REP_FIELDS", "parse_skills", "read_reps"]
 
-REP_FIELDS: tuple[str, ...] = (
-    "external_id",
-    "name",
-    "email",
-    "home_city",
-    "home_state",
-    "home_zip",
-    "home_latitude",
-    "home_longitude",
-    "skills",
-    "years_experience",
-    "capacity_hours_per_week",
-    "yearly_cost",
-    "first_name",
-    "last_name",
-)
+REP_FIELDS: tuple[str, ...] = (*REP_ATTRIBUTES, "first_name", "last_name")
 
 REP_TEMPLATE = Dialect("template", "Territorial rep template", tuple((f, f) for f in REP_FIELDS))
 REP_ALIASES = Dialect(

@@ -221,7 +221,7 @@ def _units(
         lon,
         [a.zip for a in accounts],
         [a.state for a in accounts],
-        "zip" if request.by is UnitKind.ZIP else "county",
+        request.by,
     )
     if units.unplaced:
         i, why = units.unplaced[0]

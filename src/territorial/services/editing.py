@@ -38,6 +38,7 @@ import numpy as np
 
 from territorial.domain import ScenarioStatus, TerritorialError
 from territorial.domain.alignment import DEFAULT_TOLERANCE
+from territorial.domain.design_choices import UnitKind
 from territorial.domain.users import Role
 from territorial.geo.builder import build_units
 from territorial.metrics import TravelModel
@@ -89,7 +90,7 @@ class EditorSession:
     spec_source: str
     balance: RunningBalance
     locked: np.ndarray
-    by: str
+    by: UnitKind  # what whole moves carry: accounts, ZIP codes or counties
     unit_of_account: np.ndarray | None = None
     unit_rows: list[np.ndarray] = field(default_factory=list)
     adjacency: Any = None
@@ -239,13 +240,13 @@ def _build(
         locked=np.array([e in scenario.locks for e in ext_ids], dtype=bool),
         by=shape_kind_of(scenario.description),
     )
-    if session.by in ("zip", "county"):
+    if session.by is not UnitKind.ACCOUNT:
         units = build_units(
             frame.lat,
             frame.lon,
             [a.zip for a in frame.accounts],
             [a.state for a in frame.accounts],
-            session.by,  # type: ignore[arg-type]
+            session.by,
         )
         unit = np.asarray(units.unit_of_account, dtype=np.int64)
         order = np.argsort(unit, kind="stable")
@@ -613,7 +614,7 @@ def move(
         finally:
             lock.release()
     out["moved"] = int(rows.size)
-    whole = f" (whole {'ZIP codes' if s.by == 'zip' else 'counties'})" if s.unit_rows else ""
+    whole = f" (whole {'ZIP codes' if s.by is UnitKind.ZIP else 'counties'})" if s.unit_rows else ""
     out["message"] = f"moved {_plural(int(rows.size), 'account')} to {to_territory}{whole}"
     return out
 

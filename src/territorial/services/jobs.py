@@ -30,25 +30,19 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from territorial.domain import TerritorialError
 from territorial.domain.jobs import Job, JobState
 from territorial.domain.users import Actor, Role
 from territorial.jsondata import to_json_data
-from territorial.metrics import TravelModel
-from territorial.optimize.design import Progress
 from territorial.services import audit
 from territorial.services.actor import acting_as, local_actor, require
-from territorial.services.design import (
-    DesignRequest,
-    SegmentResult,
-    SegmentTask,
-    moves_tradeoff,
-    plan_design,
-    plan_segment,
-)
 from territorial.storage import UnitOfWork
+
+if TYPE_CHECKING:  # the design service loads the optimizer: only where a job runs one
+    from territorial.optimize.design import Progress
+    from territorial.services.design import DesignRequest, SegmentResult, SegmentTask
 
 PROGRESS_EVERY = 0.5  # seconds between progress writes
 FILE_KINDS = ("report", "export")  # jobs that build a file (services/job_files.py)
@@ -107,6 +101,9 @@ def request_params(request: DesignRequest) -> dict[str, Any]:
 
 def request_from(params: dict[str, Any]) -> DesignRequest:
     """The design request a job's parameters describe."""
+    from territorial.metrics import TravelModel
+    from territorial.services.design import DesignRequest
+
     values = dict(params)
     values["balance"] = tuple(values["balance"])
     values["travel"] = TravelModel(**values["travel"])
@@ -475,6 +472,8 @@ def _heartbeat(uow: UnitOfWork, job_id: str, stop: threading.Event) -> None:
 
 
 def _work(uow: UnitOfWork, job: Job) -> Job:
+    from territorial.services.design import moves_tradeoff, plan_design
+
     job_id = job.id
     last = 0.0
 
@@ -733,6 +732,7 @@ def _fan_out(
     Every pair runs with the seed and share of time it would have here, and each segment
     keeps its best start (:func:`starts.best`), so the plan is the same."""
     from territorial.services import starts
+    from territorial.services.design import plan_segment
 
     db = uow.engine.url.render_as_string(hide_password=False)
     seeds = starts.seeds(request)
@@ -772,6 +772,8 @@ def _segment_of(
     uow: UnitOfWork, parent: str, child_id: str
 ) -> tuple[dict[str, str], SegmentResult]:
     """A segment job's plan: run here when still queued, else awaited."""
+    from territorial.services.design import SegmentResult
+
     while True:
         child = get_job(uow, child_id)
         if child.state is JobState.QUEUED:
@@ -795,6 +797,8 @@ def _segment(
     uow: UnitOfWork, job: Job, request: DesignRequest, progress: Callable[[Progress], None]
 ) -> Job:
     """Run a segment job: its part of the plan is its result (the parent stores it)."""
+    from territorial.services.design import SegmentTask, plan_segment
+
     task = SegmentTask(**job.params[TASK])
     parent = get_job(uow, str(job.params[PARENT]))
     if parent.state.finished:  # its design failed or was cancelled: nothing to do

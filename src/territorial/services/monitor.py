@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -57,7 +57,6 @@ from territorial.optimize.quota_carry import quota_within
 from territorial.services.actor import current_actor
 from territorial.services.frame import load_frame
 from territorial.services.period_sales import attribute_sales, period_sales
-from territorial.services.rebalance import RebalanceOptions, RebalanceProposal, propose_rebalance
 from territorial.services.region import in_region, limited_to
 from territorial.services.snapshots import (
     DRIFT_MEASURE,
@@ -72,6 +71,9 @@ from territorial.services.territory_data import (
     yearly_capacity,
 )
 from territorial.storage import UnitOfWork
+
+if TYPE_CHECKING:  # a rebalance runs the design engine: loaded only for one
+    from territorial.services.rebalance import RebalanceOptions, RebalanceProposal
 
 
 @dataclass
@@ -328,6 +330,8 @@ def run_monitor(
         notes.append(f"{day} is before the period starts ({spec.start}): nothing is expected yet")
     proposal = None
     if rebalance is not None:
+        from territorial.services.rebalance import propose_rebalance
+
         drifted = [DRIFT_MEASURE] if drift else []
         proposal = propose_rebalance(uow, found.name, rebalance, drifted=drifted)
     return MonitorReport(

@@ -27,8 +27,6 @@ from __future__ import annotations
 from dataclasses import asdict, replace
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from territorial.domain import TerritorialError
 from territorial.domain.alignment import Scenario, TerritoryLevel
 from territorial.domain.errors import NotPermitted
@@ -143,6 +141,8 @@ def restrict_frame(
     """``frame`` with only the accounts in ``keep``; with ``labels``, only those
     territories too (accounts of others become unassigned), else labels unchanged, so
     that indexes into them still hold."""
+    import numpy as np  # only with a frame, which has loaded it already
+
     mask = np.array([a.external_id in keep for a in frame.accounts], dtype=bool)
     territory, kept = frame.territory[mask], frame.labels
     if labels is not None:

@@ -32,7 +32,7 @@ class Deleted:
 
     name: str
     status: str
-    territories: int
+    territories: int  # sales territories (leaves), not the regions and districts above them
     accounts: int
 
 
@@ -49,7 +49,7 @@ def delete_scenario(uow: UnitOfWork, name: str) -> Deleted:
             raise DeleteRefused(found.name, found.status)
         require_territories([t.name for t in found.territories], f"deleting {found.name!r}")
         gone = Deleted(
-            found.name, found.status.value, len(found.territories), len(found.assignments)
+            found.name, found.status.value, len(found.leaf_labels()), len(found.assignments)
         )
         uow.scenarios.delete(found.name)
         audit.record(

@@ -6,7 +6,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -135,8 +135,9 @@ def migration_lock(engine: Engine) -> Iterator[None]:
 
     PostgreSQL: a session advisory lock keyed by the schema (``search_path``'s first),
     on a connection of its own. SQLite: an exclusive ``flock`` on ``<file>-migrate``
-    beside the database (without ``fcntl``, for in-memory databases and in a folder it
-    cannot write to, the busy timeout alone).
+    beside the database, removed when the block ends (:func:`file_lock`; without
+    ``fcntl``, for in-memory databases and in a folder it cannot write to, the busy
+    timeout alone).
     """
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:
@@ -153,21 +154,47 @@ def migration_lock(engine: Engine) -> Iterator[None]:
                 conn.commit()
         return
     database = engine.url.database
+    if not database or database == ":memory:":
+        yield
+        return
+    with file_lock(f"{database}-migrate"):
+        yield
+
+
+@contextmanager
+def file_lock(path: str) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``path`` while the block runs, and remove the file
+    when done, so that no empty lock file stays beside the database.
+
+    The holder removes the file before it unlocks; a process that was waiting on it then
+    holds a lock on a removed file, sees that ``path`` is no longer that file, and locks
+    the new one instead, so that two processes never both hold ``path``. Without
+    ``fcntl``, or in a folder it cannot write to, the block runs unlocked.
+    """
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not POSIX
-        fcntl = None  # type: ignore[assignment]
-    if fcntl is None or not database or database == ":memory:":
         yield
         return
-    try:
-        lock = open(f"{database}-migrate", "a")  # noqa: SIM115 - held across the yield
-    except OSError:  # a folder we may read but not write: the busy timeout alone
-        yield
-        return
-    with lock:
+    while True:
+        try:
+            lock = open(path, "a")  # noqa: SIM115 - held across the yield
+        except OSError:  # a folder we may read but not write: the busy timeout alone
+            yield
+            return
         fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            current = os.stat(path)
+        except FileNotFoundError:
+            current = None
+        held = os.fstat(lock.fileno())
+        if current is not None and (current.st_dev, current.st_ino) == (held.st_dev, held.st_ino):
+            break
+        lock.close()  # its holder removed it meanwhile: lock the file there now
+    with lock:
         try:
             yield
         finally:
+            with suppress(OSError):
+                os.unlink(path)
             fcntl.flock(lock, fcntl.LOCK_UN)

@@ -26,7 +26,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 
 from territorial.storage import editing_tables as e
 from territorial.storage import tables as t
@@ -125,6 +124,8 @@ class EditRepository:
         a = t.assignments.c
         ids = [int(i) for i in account_ids]
         if self.conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import ARRAY  # loaded with its dialect
+
             return a.account_id == func.any(bindparam("ids", ids, type_=ARRAY(Integer)))
         listed = select(column("value", Integer)).select_from(
             func.json_each(bindparam("ids", json.dumps(ids)))

@@ -8,48 +8,12 @@ from typing import Any
 from sqlalchemy import RowMapping
 
 from territorial.domain import Account, AccountStatus, LocatedBy, Rep
-
-ACCOUNT_FIELDS = (
-    "external_id",
-    "name",
-    "street",
-    "city",
-    "state",
-    "zip",
-    "country",
-    "latitude",
-    "longitude",
-    "located_by",
-    "industry",
-    "employees",
-    "annual_revenue",
-    "potential",
-    "visits_per_year",
-    "visit_minutes",
-    "status",
-    "competitor_presence",
-    "tier",
-    "extra",
-)
-
-REP_FIELDS = (
-    "external_id",
-    "name",
-    "email",
-    "home_city",
-    "home_state",
-    "home_zip",
-    "home_latitude",
-    "home_longitude",
-    "skills",
-    "years_experience",
-    "capacity_hours_per_week",
-    "yearly_cost",
-)
+from territorial.domain.account import ACCOUNT_ATTRIBUTES
+from territorial.domain.rep import REP_ATTRIBUTES
 
 
 def account_to_row(account: Account) -> dict[str, Any]:
-    row = {f: getattr(account, f) for f in ACCOUNT_FIELDS}
+    row = {f: getattr(account, f) for f in ACCOUNT_ATTRIBUTES}
     row["located_by"] = account.located_by.value
     row["status"] = account.status.value if account.status else None
     row["extra"] = dict(account.extra)
@@ -57,7 +21,7 @@ def account_to_row(account: Account) -> dict[str, Any]:
 
 
 def account_from_row(row: RowMapping | Mapping[str, Any]) -> Account:
-    values = {f: row[f] for f in ACCOUNT_FIELDS}
+    values = {f: row[f] for f in ACCOUNT_ATTRIBUTES}
     values["located_by"] = LocatedBy(row["located_by"])
     values["status"] = AccountStatus(row["status"]) if row["status"] else None
     values["extra"] = dict(row["extra"] or {})
@@ -65,12 +29,12 @@ def account_from_row(row: RowMapping | Mapping[str, Any]) -> Account:
 
 
 def rep_to_row(rep: Rep) -> dict[str, Any]:
-    row = {f: getattr(rep, f) for f in REP_FIELDS}
+    row = {f: getattr(rep, f) for f in REP_ATTRIBUTES}
     row["skills"] = list(rep.skills)
     return row
 
 
 def rep_from_row(row: RowMapping | Mapping[str, Any]) -> Rep:
-    values = {f: row[f] for f in REP_FIELDS}
+    values = {f: row[f] for f in REP_ATTRIBUTES}
     values["skills"] = list(row["skills"] or [])
     return Rep(**values)

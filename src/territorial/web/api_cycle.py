@@ -27,6 +27,7 @@ from territorial.services.actor import current_actor
 from territorial.services.compare import compare_scenarios, rep_changes, write_moves_csv
 from territorial.services.exports import export_accounts, export_assignments
 from territorial.services.goals import export_goals
+from territorial.services.history import scenario_history
 from territorial.services.imports import (
     IMPORT_KINDS,
     ImportReport,
@@ -40,7 +41,6 @@ from territorial.services.publish import (
     approve_scenario,
     preview_publish,
     publish_scenario,
-    scenario_history,
 )
 from territorial.services.quotas import export_quotas
 from territorial.services.region import NotVisible, limited_to

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from tests.e2e.cli.conftest import run_ok
+from tests.e2e.web.workspaces import copy_db
 from typer.testing import CliRunner, Result
 
 from territorial.cli.lazy import load
@@ -43,14 +44,33 @@ def rep_names(db: str) -> set[str]:
 # --- start-up: what a command loads --------------------------------------------------
 
 
+MODULES = "--- modules ---"
+# What a light command never needs: the metrics' SciPy, the optimizer (Numba, HiGHS), the
+# web stack, pandas.
+HEAVY = {
+    "scipy",
+    "numba",
+    "highspy",
+    "pandas",
+    "territorial.optimize.design",
+    "territorial.metrics.assessment",
+    "fastapi",
+    "starlette",
+    "jinja2",
+    "territorial.web.app",
+}
+
+
 def _modules_after(args: list[str]) -> set[str]:
+    """The modules loaded by running ``territorial ARGS`` in a new process (it must succeed)."""
     code = (
         "import sys\n"
         "from territorial.cli.main import app\n"
         "try:\n"
         f"    app({args!r})\n"
-        "except SystemExit:\n"
-        "    pass\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        f"print({MODULES!r})\n"
         "print('\\n'.join(sys.modules))\n"
     )
     out = subprocess.run(
@@ -60,23 +80,45 @@ def _modules_after(args: list[str]) -> set[str]:
         check=True,
         env={"PYTHONPATH": str(SRC), "COLUMNS": "100", "PATH": "/usr/bin:/bin"},
     )
-    return set(out.stdout.split())
+    return set(out.stdout.split(MODULES)[1].split())
 
 
 @pytest.mark.parametrize("args", [["--help"], ["assess", "--help"], ["quota", "set", "--help"]])
 def test_help_loads_no_database_layer_or_optimizer(args: list[str]) -> None:
     loaded = _modules_after(args)
-    heavy = {
-        "sqlalchemy",
-        "scipy",
-        "numba",
-        "territorial.services.workspace",
-        "territorial.optimize.design",
-        "territorial.web.app",
-    }
+    heavy = {"sqlalchemy", "territorial.services.workspace", *HEAVY}
     assert not heavy & loaded, heavy & loaded
     other_commands = {m for m in loaded if m.startswith("territorial.cli.")}
     assert "territorial.cli.design" not in other_commands
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["status"],
+        ["accounts", "list"],
+        ["reps", "list"],
+        ["scenario", "list"],
+        ["scenario", "show", "Current"],
+        ["scenario", "history"],
+        ["jobs", "list"],
+        ["users", "list"],
+        ["audit"],
+    ],
+)
+def test_reading_commands_load_no_metrics_optimizer_or_web(demo_db: str, args: list[str]) -> None:
+    loaded = _modules_after([*args, "--db", demo_db])
+    assert "territorial.storage" in loaded  # it did read the workspace
+    assert not HEAVY & loaded, HEAVY & loaded
+
+
+def test_monitor_without_rebalance_loads_no_optimizer(demo_db: str, tmp_path: Path) -> None:
+    db = copy_db(demo_db, str(tmp_path / "monitor.db"))
+    run_ok(db, "quota", "set", "--period", "2026", "--total", "5000000")
+    loaded = _modules_after(["monitor", "--period", "2026", "--db", db])
+    assert "territorial.services.monitor" in loaded
+    optimizer = {"numba", "highspy", "territorial.optimize.design", "territorial.services.design"}
+    assert not optimizer & loaded, optimizer & loaded
 
 
 def test_root_help_imports_no_command_module() -> None:

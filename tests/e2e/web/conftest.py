@@ -19,6 +19,8 @@ from tests.e2e.web.live import serve
 from tests.e2e.web.login import logged_in
 
 from territorial.domain import ScenarioStatus, Territory
+from territorial.domain.users import Role
+from territorial.services import editing
 from territorial.services.demo import build_demo
 from territorial.services.scenarios import resolve_scenario
 from territorial.services.workspace import open_workspace
@@ -113,3 +115,22 @@ def browser() -> Iterator[Any]:
 def screens() -> Path:
     SCREENS.mkdir(exist_ok=True)
     return SCREENS
+
+
+# For a module that defines ``region_db``, a workspace where carla is a manager limited
+# to region Central: carla, and maria, an unlimited manager (made on first log-in).
+
+
+@pytest.fixture(scope="module")
+def carla(region_db: str) -> Iterator[TestClient]:
+    """The web app as carla, limited to region Central."""
+    editing.clear_sessions()
+    with logged_in(region_db, "carla", Role.MANAGER) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def maria(region_db: str) -> Iterator[TestClient]:
+    """The web app as maria, a manager not limited to a region."""
+    with logged_in(region_db, "maria", Role.MANAGER) as client:
+        yield client

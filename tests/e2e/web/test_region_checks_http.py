@@ -5,14 +5,12 @@ company, so each check can fail."""
 
 from __future__ import annotations
 
-import dataclasses
-import shutil
 import warnings
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from tests.e2e.web.login import PASSWORD, logged_in
+from tests.e2e.web.login import PASSWORD
+from tests.e2e.web.workspaces import copy_db
+from tests.integration.workspaces import save_draft_of_current
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -20,7 +18,6 @@ with warnings.catch_warnings():
 
 from territorial.domain import ScenarioStatus
 from territorial.domain.users import Role
-from territorial.services import editing
 from territorial.services.quotas import set_quotas
 from territorial.services.users import add_user
 from territorial.services.workspace import open_workspace
@@ -30,37 +27,15 @@ PERIOD = "2026"
 AS_OF = "2026-10-15"
 
 
-def _copy(demo_db: str, folder: Path) -> str:
-    path = str(folder / "region.db")
-    for suffix in ("", "-wal", "-shm"):
-        if Path(demo_db + suffix).is_file():
-            shutil.copy(demo_db + suffix, path + suffix)
-    return path
-
-
 @pytest.fixture(scope="module")
 def region_db(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     """The demo with a 2026 quota set, a draft whose tolerance most territories miss,
     and carla, a manager limited to Central."""
-    path = _copy(demo_db, tmp_path_factory.mktemp("checks"))
+    path = copy_db(demo_db, str(tmp_path_factory.mktemp("checks") / "region.db"))
     uow = open_workspace(path)
     set_quotas(uow, period=PERIOD, total=50_000_000)
     add_user(uow, "carla", PASSWORD, Role.MANAGER, region="Central")
-    with uow:
-        current = uow.scenarios.get("Current")
-        assert current is not None
-        uow.scenarios.save(
-            dataclasses.replace(
-                current,
-                name=TIGHT,
-                status=ScenarioStatus.DRAFT,
-                parent="Current",
-                locks={},
-                territories=[dataclasses.replace(t) for t in current.territories],
-                balance_spec={"potential": 0.001},
-            )
-        )
-        uow.commit()
+    save_draft_of_current(uow, TIGHT, balance_spec={"potential": 0.001})
     return path
 
 
@@ -74,19 +49,6 @@ def central(region_db: str) -> frozenset[str]:
     found = frozenset(t.name for t in current.territories if t.name.startswith("Central-"))
     assert found, "the demo has no Central territory"
     return found
-
-
-@pytest.fixture(scope="module")
-def carla(region_db: str) -> Iterator[TestClient]:
-    editing.clear_sessions()
-    with logged_in(region_db, "carla", Role.MANAGER) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
-def maria(region_db: str) -> Iterator[TestClient]:
-    with logged_in(region_db, "maria", Role.MANAGER) as client:
-        yield client
 
 
 def test_the_balance_check_names_the_regions_misses_and_counts_the_rest(

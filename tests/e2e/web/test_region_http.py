@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
 
 import pytest
 from tests.e2e.web.login import PASSWORD, logged_in
@@ -15,7 +14,6 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from territorial.domain.users import Role
-from territorial.services import editing
 from territorial.services.locks import move_accounts, set_locks
 from territorial.services.users import add_user
 from territorial.services.workspace import open_workspace
@@ -36,13 +34,6 @@ def region_db(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     set_locks(open_workspace(path), [central, east], MIXED)
     add_user(open_workspace(path), "carla", PASSWORD, Role.MANAGER, region="Central")
     return path
-
-
-@pytest.fixture(scope="module")
-def carla(region_db: str) -> Iterator[TestClient]:
-    editing.clear_sessions()
-    with logged_in(region_db, "carla", Role.MANAGER) as client:
-        yield client
 
 
 def _of(path: str, prefix: str) -> list[str]:

@@ -7,25 +7,22 @@ so each check can fail."""
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
-import shutil
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.e2e.web.login import PASSWORD, logged_in
+from tests.e2e.web.login import PASSWORD
+from tests.e2e.web.workspaces import copy_db
+from tests.integration.workspaces import save_draft_of_current
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-from territorial.domain import ScenarioStatus
 from territorial.domain.users import Role
-from territorial.services import editing
 from territorial.services.goals import add_goal
 from territorial.services.plans import edit_plan
 from territorial.services.quotas import set_quotas
@@ -42,10 +39,7 @@ CENTRAL = {f"Central-{i}" for i in range(1, 6)}
 def region_db(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     """The demo with a 2026 quota set, goals and plans in Central and East, and carla, a
     manager limited to Central."""
-    path = str(tmp_path_factory.mktemp("twins") / "region.db")
-    for suffix in ("", "-wal", "-shm"):
-        if Path(demo_db + suffix).is_file():
-            shutil.copy(demo_db + suffix, path + suffix)
+    path = copy_db(demo_db, str(tmp_path_factory.mktemp("twins") / "region.db"))
     uow = open_workspace(path)
     set_quotas(uow, period=PERIOD, total=50_000_000)
     for territory in ("Central-1", "East-1"):
@@ -62,36 +56,12 @@ def region_db(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     add_user(uow, "carla", PASSWORD, Role.MANAGER, region="Central")
     with uow:
         current = uow.scenarios.get("Current")
-        assert current is not None
-        moves = {}
-        for source, target in (("Central-1", "Central-2"), ("East-1", "East-2")):
-            moves[min(a for a, t in current.assignments.items() if t == source)] = target
-        uow.scenarios.save(
-            dataclasses.replace(
-                current,
-                name=MOVES,
-                status=ScenarioStatus.DRAFT,
-                parent="Current",
-                locks={},
-                territories=[dataclasses.replace(t) for t in current.territories],
-                assignments={**current.assignments, **moves},
-            )
-        )
-        uow.commit()
+    assert current is not None
+    moves = {}
+    for source, target in (("Central-1", "Central-2"), ("East-1", "East-2")):
+        moves[min(a for a, t in current.assignments.items() if t == source)] = target
+    save_draft_of_current(uow, MOVES, assignments={**current.assignments, **moves})
     return path
-
-
-@pytest.fixture(scope="module")
-def carla(region_db: str) -> Iterator[TestClient]:
-    editing.clear_sessions()
-    with logged_in(region_db, "carla", Role.MANAGER) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
-def maria(region_db: str) -> Iterator[TestClient]:
-    with logged_in(region_db, "maria", Role.MANAGER) as client:
-        yield client
 
 
 def _overview(body: dict[str, Any]) -> set[str]:

@@ -21,7 +21,7 @@ with warnings.catch_warnings():
 from territorial.domain import Scenario, ScenarioStatus, Territory
 from territorial.domain.users import Role
 from territorial.services.compare import compare_scenarios, write_moves_csv
-from territorial.services.publish import scenario_history
+from territorial.services.history import scenario_history
 from territorial.services.quotas import set_quotas
 from territorial.services.scenarios import resolve_scenario
 from territorial.services.workspace import open_workspace

@@ -239,6 +239,7 @@ def test_zip_moves_take_whole_units_and_flag_contiguity(ed: TestClient, editor_d
         f"/api/scenarios/{ZIP_DRAFT}/moves", json={"accounts": [far], "territory": target}
     ).json()
     assert body["moved"] == len(same_zip) >= 1
+    assert body["message"].endswith(f"to {target} (whole ZIP codes)")
     assert sorted(body["changed"]["accounts"]) == sorted(same_zip)
     assert target in body["contiguity"]["broken"]
     assert target in body["contiguity"]["split"]

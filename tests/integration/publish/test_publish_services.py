@@ -19,9 +19,10 @@ from territorial.domain import (
 )
 from territorial.metrics.performance import drift_alerts
 from territorial.services.frame import load_frame
+from territorial.services.history import scenario_history
 from territorial.services.monitor import run_monitor
 from territorial.services.period_sales import rep_attainment
-from territorial.services.publish import approve_scenario, publish_scenario, scenario_history
+from territorial.services.publish import approve_scenario, publish_scenario
 from territorial.services.quotas import set_quotas, show_quotas
 from territorial.services.snapshots import PUBLISH_REASON, drift_baseline, workload_deviations
 from territorial.storage import UnitOfWork

@@ -8,7 +8,15 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from territorial.domain import Account, LocatedBy, Rep, Scenario, ScenarioStatus, Territory
+from territorial.domain import (
+    Account,
+    LocatedBy,
+    Rep,
+    Scenario,
+    ScenarioStatus,
+    Territory,
+    TerritoryLevel,
+)
 from territorial.domain.errors import NotPermitted, TerritorialError
 from territorial.domain.users import Actor, Role
 from territorial.services.actor import acting_as
@@ -83,6 +91,29 @@ def test_a_draft_is_deleted_with_its_quotas_and_audited(uow: UnitOfWork) -> None
     assert entry.target == "N" and entry.before["accounts"] == 4 and entry.after is None
     with pytest.raises(TerritorialError, match="no scenario named 'N'"):
         delete_scenario(uow, "N")
+
+
+def test_the_count_is_of_territories_not_the_regions_above_them(uow: UnitOfWork) -> None:
+    seed(uow)
+    hierarchy = [
+        Territory("East", TerritoryLevel.REGION),
+        Territory("North East", TerritoryLevel.DISTRICT, parent="East"),
+        Territory("T1", parent="North East", rep_external_id="R1"),
+        Territory("T2", parent="North East", rep_external_id="R2"),
+        Territory("T3", parent="East"),  # a territory with no account yet
+    ]
+    with uow:
+        uow.scenarios.save(
+            Scenario("H", territories=hierarchy, assignments={"A1": "T1", "A2": "T2"})
+        )
+        uow.commit()
+    gone = delete_scenario(uow, "H")
+    assert (gone.territories, gone.accounts) == (3, 2)
+    assert entries(uow, action="delete")[0].before == {
+        "status": "draft",
+        "territories": 3,
+        "accounts": 2,
+    }
 
 
 def test_the_active_and_a_scheduled_alignment_are_refused(uow: UnitOfWork) -> None:

@@ -4,12 +4,9 @@ territories, a rebalance is refused; an unlimited actor's answer is the comparis
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
-from tests.integration.workspaces import small_workspace
+from tests.integration.workspaces import save_draft_of_current, small_workspace
 
-from territorial.domain import ScenarioStatus
 from territorial.domain.errors import NotPermitted
 from territorial.domain.users import Actor, Role
 from territorial.services.actor import acting_as
@@ -26,21 +23,7 @@ TIGHT = "Tight"
 @pytest.fixture
 def small(uow: UnitOfWork) -> UnitOfWork:
     small_workspace(uow, n_accounts=60, n_reps=6)
-    with uow:
-        current = uow.scenarios.get("Current")
-        assert current is not None
-        uow.scenarios.save(
-            dataclasses.replace(
-                current,
-                name=TIGHT,
-                status=ScenarioStatus.DRAFT,
-                parent="Current",
-                locks={},
-                territories=[dataclasses.replace(t) for t in current.territories],
-                balance_spec={"potential": 0.001},
-            )
-        )
-        uow.commit()
+    save_draft_of_current(uow, TIGHT, balance_spec={"potential": 0.001})
     return uow
 
 

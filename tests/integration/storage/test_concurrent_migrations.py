@@ -1,12 +1,13 @@
 """Two processes opening a new database at once both bring it to the newest schema: the
-migrations are serialised (a PostgreSQL advisory lock; a lock file beside a SQLite file)
-and the second finds the work done."""
+migrations are serialised (a PostgreSQL advisory lock; a lock file beside a SQLite file,
+removed afterwards) and the second finds the work done."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -15,8 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from territorial.storage import make_engine
-from territorial.storage.database import current_revision, head_revision
+from territorial.storage import make_engine, migrate
+from territorial.storage.database import current_revision, file_lock, head_revision
 
 ROUNDS = 3
 SRC = str(Path(__file__).resolve().parents[3] / "src")
@@ -84,3 +85,48 @@ def test_two_first_migrations_at_once_on_postgresql(pg_schemas: list[str]) -> No
 def test_two_first_migrations_at_once_on_sqlite(tmp_path: Path) -> None:
     for n in range(ROUNDS):
         _check(f"sqlite:///{tmp_path / f'new-{n}.db'}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"new-{n}.db" for n in range(ROUNDS)]
+
+
+def test_a_migration_leaves_no_lock_file(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'w.db'}")
+    try:
+        migrate(engine)
+    finally:
+        engine.dispose()
+    assert [p.name for p in tmp_path.iterdir()] == ["w.db"]
+
+
+def test_the_lock_file_holds_while_its_holder_removes_it(tmp_path: Path) -> None:
+    """A waiter that locked the file its holder then removed takes the new file's lock in
+    turn: holders never overlap."""
+    path = str(tmp_path / "db-migrate")
+    inside: list[str] = []
+    overlaps: list[tuple[str, str]] = []
+    release = threading.Event()
+
+    def hold(name: str, until: threading.Event | None = None) -> None:
+        with file_lock(path):
+            overlaps.extend((name, other) for other in inside)
+            inside.append(name)
+            if until is not None:
+                until.wait(10)
+            else:
+                time.sleep(0.2)
+            inside.remove(name)
+
+    first = threading.Thread(target=hold, args=("first", release))
+    first.start()
+    while not inside:
+        time.sleep(0.01)
+    waiter = threading.Thread(target=hold, args=("waiter",))
+    waiter.start()
+    time.sleep(0.2)  # the waiter has opened the first file and waits for its lock
+    release.set()
+    first.join()
+    late = threading.Thread(target=hold, args=("late",))  # opens a new file
+    late.start()
+    waiter.join()
+    late.join()
+    assert overlaps == []
+    assert not Path(path).exists()

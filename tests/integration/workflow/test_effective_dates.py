@@ -23,6 +23,7 @@ from territorial.domain import (
 from territorial.domain.errors import OptionError
 from territorial.domain.publishing import ScenarioChanged
 from territorial.services.goals import add_goal
+from territorial.services.history import scenario_history
 from territorial.services.locks import move_accounts, set_locks
 from territorial.services.monitor import run_monitor
 from territorial.services.plans import edit_plan, show_plan
@@ -30,7 +31,6 @@ from territorial.services.publish import (
     approve_scenario,
     preview_publish,
     publish_scenario,
-    scenario_history,
 )
 from territorial.services.quotas import set_quotas
 from territorial.services.scenarios import resolve_scenario

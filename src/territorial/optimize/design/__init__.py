@@ -16,11 +16,21 @@ Pure algorithms, arrays in and a result out (no I/O, no logging configuration)::
 See ``NOTES.md`` in this folder for the measurements behind the design.
 """
 
-from territorial.optimize.design.exact import ExactResult, solve_exact
-from territorial.optimize.design.problem import DesignParams, DesignProblem
-from territorial.optimize.design.result import DesignResult, Progress
-from territorial.optimize.design.solve import solve
-from territorial.optimize.design.stop import FirstOf, MaxIterations, MaxRuntime, StoppingCriterion
+from typing import TYPE_CHECKING
+
+from territorial.lazy_exports import lazy_exports
+
+if TYPE_CHECKING:  # each name loads its module on first use (lazy_exports)
+    from territorial.optimize.design.exact import ExactResult, solve_exact
+    from territorial.optimize.design.problem import DesignParams, DesignProblem
+    from territorial.optimize.design.result import DesignResult, Progress
+    from territorial.optimize.design.solve import solve
+    from territorial.optimize.design.stop import (
+        FirstOf,
+        MaxIterations,
+        MaxRuntime,
+        StoppingCriterion,
+    )
 
 __all__ = [
     "DesignParams",
@@ -35,3 +45,5 @@ __all__ = [
     "solve",
     "solve_exact",
 ]
+
+lazy_exports(__name__, __file__)
