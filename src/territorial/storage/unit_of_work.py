@@ -35,6 +35,7 @@ from territorial.storage.repositories import (
 )
 from territorial.storage.schema import metadata
 from territorial.storage.uploads_repository import UploadRepository
+from territorial.storage.versions import data_version
 
 WRITER_LOCK_KEY = 0x7E771  # PostgreSQL advisory lock shared by Territorial's writers
 
@@ -126,10 +127,17 @@ class UnitOfWork:
         self._conn.begin()
 
     def clear_all(self) -> None:
-        """Delete every row of every table (the schema stays)."""
+        """Delete every row of every table (the schema stays; the data version goes on
+        rising, so nothing cached for the old data is served again)."""
         assert self._conn is not None
         for table in reversed(metadata.sorted_tables):
-            self._conn.execute(table.delete())
+            if table.name != "data_version":
+                self._conn.execute(table.delete())
+
+    def data_version(self) -> int:
+        """The data version this transaction sees (:mod:`territorial.storage.versions`)."""
+        assert self._conn is not None
+        return data_version(self._conn)
 
     def write_lock(self, timeout: float = BUSY_TIMEOUT_SECONDS) -> None:
         """Hold off every other writer until this transaction ends; call it first.
