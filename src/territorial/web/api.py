@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from territorial.domain.alignment import DEFAULT_TOLERANCE
+from territorial.services.answers import Answer
 from territorial.web import views
 from territorial.web.deps import (
     PageParam,
@@ -24,10 +25,15 @@ router = APIRouter(prefix="/api", tags=["api"])
 GEOJSON = "application/geo+json"
 
 
+def _json(found: Answer) -> Response:
+    """A cached answer's JSON text, as it is."""
+    return Response(found.body, media_type="application/json")
+
+
 @router.get("/overview")
 def overview(uow: Uow) -> Response:
     """Workspace summary: accounts, how located, reps, scenarios, active territories."""
-    return json_response(views.overview(uow))
+    return _json(views.overview_answer(uow))
 
 
 @router.get("/accounts")
@@ -41,7 +47,7 @@ def accounts(
 @router.get("/reps")
 def reps(uow: Uow) -> Response:
     """Reps and the territories they hold in the active alignment."""
-    return json_response(views.reps(uow))
+    return _json(views.reps_answer(uow))
 
 
 @router.get("/scenarios")
@@ -55,7 +61,7 @@ def assess(
     uow: Uow, scenario: ScenarioParam = None, tolerance: ToleranceParam = DEFAULT_TOLERANCE
 ) -> Response:
     """The assessment of a scenario (default: the active alignment)."""
-    return json_response(views.assessment(uow, scenario, tolerance))
+    return _json(views.assessment_answer(uow, scenario, tolerance))
 
 
 @router.get("/map")
