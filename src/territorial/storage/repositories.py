@@ -330,6 +330,24 @@ class ScenarioRepository:
                 scenario.locks[ext] = territory
         return scenario
 
+    def territories_of(self, name: str, external_ids: Sequence[str]) -> dict[str, str]:
+        """The territory of each of these accounts in scenario ``name`` (those assigned):
+        one indexed query for a page of accounts instead of loading the whole scenario."""
+        found: dict[str, str] = {}
+        scenario_id = self._id(name)
+        if scenario_id is None:
+            return found
+        for chunk in _chunks(external_ids):
+            rows = self.conn.execute(
+                select(t.accounts.c.external_id, t.territories.c.name)
+                .join(t.assignments, t.assignments.c.account_id == t.accounts.c.id)
+                .join(t.territories, t.territories.c.id == t.assignments.c.territory_id)
+                .where(t.assignments.c.scenario_id == scenario_id)
+                .where(t.accounts.c.external_id.in_(chunk))
+            )
+            found.update({str(e): str(n) for e, n in rows})
+        return found
+
     def _bump(
         self, scenario: Scenario, scenario_id: int, expected: int | None, values: dict[str, Any]
     ) -> int:
