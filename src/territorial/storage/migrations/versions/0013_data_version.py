@@ -7,8 +7,8 @@ Create Date: 2026-12-01 22:00:00
 Triggers on the data tables raise ``data_version.version`` inside the writing
 transaction, so a reader sees a new version exactly when it can see the new rows.
 Cached answers (:mod:`territorial.services.answers`) are keyed by it. Jobs, job files,
-uploads, users, login failures and the audit log (written beside the data changes it
-records, and by user administration) are not data: their changes leave it alone.
+uploads, users, login failures, design name claims and the audit log (written beside
+the changes it records, and by user administration) are not data: they leave it alone.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ DATA_TABLES = (
     "accounts",
     "reps",
     "scenarios",
-    "scenario_claims",
     "territories",
     "assignments",
     "sales",
