@@ -1,22 +1,29 @@
 """Heavy read-only answers (assessment, overview, reps), computed once per data version.
 
-An answer is kept in this process's memory under (workspace, what, parameters, the
-asker's region, today's date, :meth:`~territorial.storage.UnitOfWork.data_version`).
-The data version is raised by database triggers in every transaction that changes the
-workspace's data (an import, a design, a move, an approval, a publish, new sales...), by
-whichever process writes it, so a new version is seen exactly when its rows are. The
-version is read *before* the answer's data, so an answer is never older than its key:
-after any change every worker computes afresh, and nothing is ever served stale.
+An answer is kept under (workspace, what, parameters, the asker's region, today's date,
+:meth:`~territorial.storage.UnitOfWork.data_version`). The data version is raised by
+database triggers in every transaction that changes the workspace's data (an import, a
+design, a move, an approval, a publish, new sales...), by whichever process writes it,
+so a new version is seen exactly when its rows are. The version is read *before* the
+answer's data, so an answer is never older than its key: after any change the next
+request computes afresh, and nothing is ever served stale.
 
-It is a pure cache: every worker can compute every answer, and nothing another worker
-needs lives only here (``serve --workers N`` keeps one such cache per worker). Reading
-the version costs one primary-key lookup; a hit then costs nothing else. Threads of one
-process asking for the same missing answer wait for the first one's computation.
+Two tiers. Each process keeps the answers it served in memory (a hit costs the version
+read, one primary-key lookup). On PostgreSQL, where ``serve --workers N`` runs several
+workers, an answer one worker computed is also kept in the database (table
+``shared_answers``, rows of older versions dropped): the others read it instead of
+computing it again, and a worker computing an answer holds its key (an advisory lock),
+so after a change one worker computes it, not every one. Both are pure caches: every
+worker can compute every answer. ``TERRITORIAL_SHARED_ANSWERS=0`` keeps answers per
+process only.
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -37,10 +44,11 @@ CACHE_SIZE = 64
 @dataclass(frozen=True)
 class Answer:
     """A computed answer as JSON data (shared between requests: read it, never change
-    it) and as the JSON text the API sends."""
+    it) and as the JSON text the API sends, plain and gzip-compressed."""
 
     data: Any
     body: bytes
+    gzipped: bytes
 
 
 _answers: OrderedDict[tuple[Hashable, ...], Answer] = OrderedDict()
@@ -48,10 +56,15 @@ _computing: dict[tuple[Hashable, ...], threading.Lock] = {}
 _lock = threading.Lock()
 
 
-def clear_answers() -> None:
-    """Forget every cached answer (tests, benchmarks)."""
+def clear_answers(uow: UnitOfWork | None = None) -> None:
+    """Forget every cached answer of this process, and those ``uow``'s database shares
+    (tests, benchmarks)."""
     with _lock:
         _answers.clear()
+    if uow is not None and shared(uow):
+        with uow:
+            uow.shared_answers.clear()
+            uow.commit()
 
 
 def answer(
@@ -75,9 +88,10 @@ def answer(
         if found is not None:
             return found
         try:
-            data = to_json_data(compute())
-            body = json.dumps(data, ensure_ascii=False, allow_nan=False).encode()
-            made = Answer(data, body)
+            if shared(uow):
+                made = _shared(uow, repr(key[1:]), version, compute)
+            else:
+                made = _made(compute())
             with _lock:
                 _answers[key] = made
                 while len(_answers) > CACHE_SIZE:
@@ -85,6 +99,37 @@ def answer(
         finally:
             with _lock:
                 _computing.pop(key, None)
+    return made
+
+
+def shared(uow: UnitOfWork) -> bool:
+    """Whether answers are shared through the database: on PostgreSQL, where several app
+    workers serve one workspace (``TERRITORIAL_SHARED_ANSWERS=0`` keeps them per process)."""
+    on = os.environ.get("TERRITORIAL_SHARED_ANSWERS", "1") != "0"
+    return on and uow.engine.dialect.name == "postgresql"
+
+
+def _made(result: Any) -> Answer:
+    data = to_json_data(result)
+    body = json.dumps(data, ensure_ascii=False, allow_nan=False).encode()
+    return Answer(data, body, gzip.compress(body, compresslevel=5, mtime=0))
+
+
+def _shared(uow: UnitOfWork, key_text: str, version: int, compute: Callable[[], Any]) -> Answer:
+    """The answer from table ``shared_answers``, else computed by this worker while it
+    holds the key (the other workers wait for it, then read it) and kept there."""
+    digest = hashlib.sha256(key_text.encode()).hexdigest()
+    keeper = UnitOfWork(uow.engine)
+    with keeper:
+        stored = keeper.shared_answers.get(digest)
+        if stored is None:
+            keeper.shared_answers.hold(digest)
+            stored = keeper.shared_answers.get(digest)  # made while this worker waited
+        if stored is not None:
+            return Answer(json.loads(stored[0]), *stored)
+        made = _made(compute())
+        keeper.shared_answers.put(digest, version, made.body, made.gzipped)
+        keeper.commit()
     return made
 
 

@@ -173,6 +173,17 @@ data_version = Table(
     Column("version", BigInteger, nullable=False),
 )
 
+# answers computed by one app worker for a data version, read by the others (PostgreSQL;
+# territorial.services.answers): a cache, so rows of older versions are simply dropped
+shared_answers = Table(
+    "shared_answers",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("version", BigInteger, nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("gzipped", LargeBinary, nullable=False),
+)
+
 jobs = Table(
     "jobs",
     metadata,

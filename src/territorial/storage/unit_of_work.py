@@ -35,7 +35,7 @@ from territorial.storage.repositories import (
 )
 from territorial.storage.schema import metadata
 from territorial.storage.uploads_repository import UploadRepository
-from territorial.storage.versions import data_version
+from territorial.storage.versions import SharedAnswers, data_version
 
 WRITER_LOCK_KEY = 0x7E771  # PostgreSQL advisory lock shared by Territorial's writers
 
@@ -64,6 +64,7 @@ class UnitOfWork:
     audit: AuditRepository
     edits: EditRepository
     uploads: UploadRepository
+    shared_answers: SharedAnswers
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -108,6 +109,7 @@ class UnitOfWork:
         self.audit = AuditRepository(self._conn)
         self.edits = EditRepository(self._conn)
         self.uploads = UploadRepository(self._conn)
+        self.shared_answers = SharedAnswers(self._conn)
         return self
 
     def __exit__(

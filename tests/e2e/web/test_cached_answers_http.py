@@ -69,9 +69,9 @@ def get(client: Any, url: str) -> Any:
     return answer.json()
 
 
-def cold(client: Any, url: str) -> Any:
-    """``url`` computed with every cache emptied."""
-    clear_answers()
+def cold(client: Any, writer: UnitOfWork, url: str) -> Any:
+    """``url`` computed with every cache emptied (this process's and the shared ones)."""
+    clear_answers(writer)
     mapdata.clear_shape_cache()
     return get(client, url)
 
@@ -97,7 +97,7 @@ def test_an_import_shows_at_once(workspace: tuple[Any, UnitOfWork, Path]) -> Non
     page = get(client, "/api/accounts?q=A065")
     assert [a["potential"] for a in page["accounts"]] == [1065.0]
     for url in CACHED:
-        fresh = cold(client, url)
+        fresh = cold(client, writer, url)
         if url == "/api/map":
             fresh.pop("shapes_seconds"), after[url].pop("shapes_seconds")
         assert after[url] == fresh, url
@@ -112,7 +112,7 @@ def test_a_move_shows_at_once(workspace: tuple[Any, UnitOfWork, Path]) -> None:
     editing.move(writer, "Draft", ["A000", "A001", "A002"], "T2")  # T0, T1, T2 before
     after = get(client, url)
     assert counts(after) == {**counts(before), "T0": 19, "T1": 19, "T2": 22}
-    assert after == cold(client, url)
+    assert after == cold(client, writer, url)
     moved = get(client, "/api/map?scenario=Draft")
     names = [t["name"] for t in moved["territories"]]
     assert moved["accounts"]["territory"][:3] == [names.index("T2")] * 3
@@ -147,3 +147,35 @@ def test_a_design_shows_at_once(workspace: tuple[Any, UnitOfWork, Path]) -> None
     assert client.get("/api/assess?scenario=Plan").status_code == 200  # the 404 was not kept
     assert "Plan" in [s["name"] for s in get(client, "/api/overview")["scenarios"]]
     assert sum(counts(get(client, "/api/assess?scenario=Plan")).values()) == N
+
+
+def test_workers_share_an_answer_on_postgresql(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An answer one worker computed is read by the others (here: this process with its
+    own memory emptied) until the data changes; then it is computed once more."""
+    from territorial.web import views
+
+    writer = open_workspace(pg_url)
+    import_accounts(writer, write_accounts(tmp_path / "seed.csv", N, 100.0))
+    clear_answers(writer)
+    computed: list[str | None] = []
+    original = views.assess_scenario
+
+    def counted(uow: UnitOfWork, scenario: str | None = None, **kw: Any) -> Any:
+        computed.append(scenario)
+        return original(uow, scenario, **kw)
+
+    monkeypatch.setattr(views, "assess_scenario", counted)
+    try:
+        with logged_in(pg_url) as client:
+            first = get(client, "/api/assess")
+            clear_answers()  # another worker: nothing in its memory
+            assert get(client, "/api/assess") == first
+            assert len(computed) == 1
+            import_accounts(writer, write_accounts(tmp_path / "more.csv", N + 1, 100.0))
+            clear_answers()
+            assert sum(counts(get(client, "/api/assess")).values()) == N + 1
+            assert len(computed) == 2
+    finally:
+        writer.engine.dispose()
