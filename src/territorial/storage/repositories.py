@@ -98,11 +98,14 @@ class AccountRepository:
                     func.lower(a.name).like(needle, escape="\\"),
                 )
             )
-        if only is None:
+        if only is None:  # the page and the number of matches in one statement
+            matches = func.count().over().label("matches")
+            query = select(t.accounts, matches).where(*where).order_by(a.external_id)
+            rows = self.conn.execute(query.offset(offset).limit(limit)).mappings().all()
+            if rows:
+                return [account_from_row(r) for r in rows], int(rows[0]["matches"])
             total = self.conn.execute(select(func.count()).select_from(t.accounts).where(*where))
-            query = select(t.accounts).where(*where).order_by(a.external_id)
-            rows = self.conn.execute(query.offset(offset).limit(limit)).mappings()
-            return [account_from_row(r) for r in rows], int(total.scalar_one())
+            return [], int(total.scalar_one())
         ids = select(a.external_id).where(*where).order_by(a.external_id)
         kept = [e for e in self.conn.execute(ids).scalars() if e in only]
         shown = kept[offset : None if limit is None else offset + limit]
@@ -334,15 +337,13 @@ class ScenarioRepository:
         """The territory of each of these accounts in scenario ``name`` (those assigned):
         one indexed query for a page of accounts instead of loading the whole scenario."""
         found: dict[str, str] = {}
-        scenario_id = self._id(name)
-        if scenario_id is None:
-            return found
         for chunk in _chunks(external_ids):
             rows = self.conn.execute(
                 select(t.accounts.c.external_id, t.territories.c.name)
                 .join(t.assignments, t.assignments.c.account_id == t.accounts.c.id)
                 .join(t.territories, t.territories.c.id == t.assignments.c.territory_id)
-                .where(t.assignments.c.scenario_id == scenario_id)
+                .join(t.scenarios, t.scenarios.c.id == t.assignments.c.scenario_id)
+                .where(t.scenarios.c.name == name)
                 .where(t.accounts.c.external_id.in_(chunk))
             )
             found.update({str(e): str(n) for e, n in rows})
