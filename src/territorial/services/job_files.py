@@ -20,7 +20,6 @@ import hashlib
 import io
 import json
 import re
-import tempfile
 import time
 import zipfile
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from territorial.domain import TerritorialError
 from territorial.domain.jobs import Job, JobState
 from territorial.services import jobs
 from territorial.services.region import region_key, require_whole_company
+from territorial.services.scratch import scratch
 from territorial.storage import UnitOfWork
 
 __all__ = [
@@ -249,7 +249,7 @@ def run_file_job(uow: UnitOfWork, job: Job) -> Job:
         )
         uow.commit()
     began = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="territorial-file-job-") as folder:
+    with scratch("file-job") as folder:
         path, summary = build(uow, request, Path(folder))
         content = path.read_bytes()
     result = {

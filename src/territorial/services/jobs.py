@@ -23,7 +23,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -48,6 +47,7 @@ from territorial.services.design import (
     plan_design,
     plan_segment,
 )
+from territorial.services.scratch import scratch, sweep
 from territorial.storage import UnitOfWork
 
 PROGRESS_EVERY = 0.5  # seconds between progress writes
@@ -425,7 +425,9 @@ def _wait_gone(pid: int, timeout: float = 10.0) -> None:
 
 def run(uow: UnitOfWork, job_id: str) -> Job:
     """Claim and run a queued job in this process (the runner's entry point), acting as
-    the user who submitted it (their name goes into the audit log)."""
+    the user who submitted it (their name goes into the audit log). Scratch folders
+    left by runners that were killed are removed first."""
+    sweep()
     with uow:
         job = uow.jobs.get(job_id)
     with acting_as(_submitter(job) if job else local_actor()):
@@ -658,7 +660,7 @@ def _import(uow: UnitOfWork, job: Job) -> Job:
             f"{shown}: the uploaded file is no longer there (was the job "
             "cancelled?); upload it again"
         )
-    with tempfile.TemporaryDirectory(prefix="territorial-import-") as folder:
+    with scratch("import") as folder:
         local = Path(folder) / Path(carried[0]).name  # its suffix tells CSV from XLSX
         local.write_bytes(carried[1])
         return _import_file(uow, job, str(local), shown)
