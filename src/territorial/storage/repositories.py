@@ -98,7 +98,12 @@ class AccountRepository:
                     func.lower(a.name).like(needle, escape="\\"),
                 )
             )
-        if only is None:  # the page and the number of matches in one statement
+        if only is None and not where:  # the id index gives the page; a count the total
+            total = self.conn.execute(select(func.count()).select_from(t.accounts))
+            query = select(t.accounts).order_by(a.external_id).offset(offset).limit(limit)
+            rows = self.conn.execute(query).mappings()
+            return [account_from_row(r) for r in rows], int(total.scalar_one())
+        if only is None:  # a search: the page and the number of matches in one scan
             matches = func.count().over().label("matches")
             query = select(t.accounts, matches).where(*where).order_by(a.external_id)
             rows = self.conn.execute(query.offset(offset).limit(limit)).mappings().all()
