@@ -1,6 +1,7 @@
 """Load benchmark (issue 11): bench/load.py [--workers 1,4] [--clients 20] [--seconds 20]
 
-One PostgreSQL database holds the demo; ``territorial serve --workers N`` serves it and
+One PostgreSQL database holds the demo (or ``--accounts N`` generated accounts);
+``territorial serve --workers N`` serves it and
 ``--clients`` logged-in users ask the JSON API, as fast as they can (``--think`` seconds
 between requests), for a mix of map data, the assessment, account searches and light
 pages (overview, a page of accounts, scenarios), while one more user submits a design
@@ -60,8 +61,9 @@ def _territorial(*args: str, env: dict[str, str] | None = None) -> subprocess.Co
     )
 
 
-def prepare(db: str) -> None:
-    """Create the database if needed and build the demo in it."""
+def prepare(db: str, accounts: int = 0, reps: int = 100) -> None:
+    """Create the database if needed and build the demo in it (with ``accounts``: that
+    many generated accounts, ``reps`` reps and a year of sales instead)."""
     import sqlalchemy as sa
 
     url = sa.make_url(db)
@@ -73,7 +75,12 @@ def prepare(db: str) -> None:
         if not exists:
             conn.execute(sa.text(f'CREATE DATABASE "{url.database}"'))
     admin.dispose()
-    _territorial("demo", "--db", db, "--no-serve", "--reset")
+    if accounts:
+        from _workspace import build
+
+        build(db, accounts, reps)
+    else:
+        _territorial("demo", "--db", db, "--no-serve", "--reset")
     bench_user(db)
 
 
@@ -326,9 +333,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--job-seconds", type=float, default=10)
     ap.add_argument("--redis", default="redis://127.0.0.1:6379/0")
     ap.add_argument("--skip-build", action="store_true")
+    ap.add_argument("--accounts", type=int, default=0, help="generated accounts, not the demo")
+    ap.add_argument("--reps", type=int, default=100, help="with --accounts")
     args = ap.parse_args(argv)
     if not args.skip_build:
-        prepare(args.db)
+        prepare(args.db, args.accounts, args.reps)
     designs = (
         f"a design of {args.design_seconds:g} s every {args.design_every:g} s"
         if args.design_every > 0
