@@ -101,8 +101,8 @@ class AccountRepository:
         if only is None and not where:  # the id index gives the page; a count the total
             total = self.conn.execute(select(func.count()).select_from(t.accounts))
             query = select(t.accounts).order_by(a.external_id).offset(offset).limit(limit)
-            rows = self.conn.execute(query).mappings()
-            return [account_from_row(r) for r in rows], int(total.scalar_one())
+            page = self.conn.execute(query).mappings()
+            return [account_from_row(r) for r in page], int(total.scalar_one())
         if only is None:  # a search: the page and the number of matches in one scan
             matches = func.count().over().label("matches")
             query = select(t.accounts, matches).where(*where).order_by(a.external_id)
