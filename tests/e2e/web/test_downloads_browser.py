@@ -60,6 +60,7 @@ def test_reports_and_maps_download_through_jobs(
 
         # a link followed to a file not built yet shows the button that builds it
         page = tab.open("/downloads/geojson.geojson")
+        tab.shot(screens, "build-file")
         page.locator("[data-testid=build-file] button").click()
         _job_page(page, "Export geojson.geojson")
 
