@@ -20,7 +20,6 @@ import hashlib
 import io
 import json
 import re
-import tempfile
 import time
 import zipfile
 from dataclasses import dataclass
@@ -32,12 +31,14 @@ from territorial.domain import TerritorialError
 from territorial.domain.jobs import Job, JobState
 from territorial.services import jobs
 from territorial.services.region import region_key, require_whole_company
+from territorial.services.scratch import scratch
 from territorial.storage import UnitOfWork
 
 __all__ = [
     "EXPORTS",
     "REPORTS",
     "FileRequest",
+    "find_file",
     "media_type",
     "request_file",
     "result_file",
@@ -152,6 +153,29 @@ def _expected_seconds(uow: UnitOfWork, request: FileRequest) -> float | None:
     return None
 
 
+def find_file(uow: UnitOfWork, request: FileRequest) -> Job | None:
+    """The job that built ``request``'s file for today's data, or one at work on it;
+    None when there is none (nothing is started: asking is not building). Refused to a
+    manager limited to a region: these files cover the whole company."""
+    request.check()
+    require_whole_company(f"the {request.what} file")
+    return _existing(uow, _key(uow, request))
+
+
+def _existing(uow: UnitOfWork, key: str) -> Job | None:
+    with uow:
+        same = [j.id for j in uow.jobs.with_key(key)]
+    for job_id in same:
+        job = jobs.get_job(uow, job_id)  # a running job whose runner died is failed here
+        if job.state in (JobState.QUEUED, JobState.RUNNING):
+            return job
+        if job.state is JobState.DONE:
+            with uow:
+                if uow.jobs.file(job.id, "output") is not None:
+                    return job
+    return None
+
+
 def request_file(uow: UnitOfWork, request: FileRequest) -> tuple[Job, bool]:
     """The job that builds ``request``'s file: a finished one or one at work for the
     same key when there is one (True: reused), else a new job handed to a runner.
@@ -159,16 +183,9 @@ def request_file(uow: UnitOfWork, request: FileRequest) -> tuple[Job, bool]:
     request.check()
     require_whole_company(f"the {request.what} file")
     key = _key(uow, request)
-    with uow:
-        same = [j.id for j in uow.jobs.with_key(key)]
-    for job_id in same:
-        job = jobs.get_job(uow, job_id)  # a running job whose runner died is failed here
-        if job.state in (JobState.QUEUED, JobState.RUNNING):
-            return job, True
-        if job.state is JobState.DONE:
-            with uow:
-                if uow.jobs.file(job.id, "output") is not None:
-                    return job, True
+    found = _existing(uow, key)
+    if found is not None:
+        return found, True
     params = {**dataclasses.asdict(request), "expected_seconds": _expected_seconds(uow, request)}
     job = jobs.new_job(request.kind, params, key)
     with uow:
@@ -249,7 +266,7 @@ def run_file_job(uow: UnitOfWork, job: Job) -> Job:
         )
         uow.commit()
     began = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="territorial-file-job-") as folder:
+    with scratch("file-job") as folder:
         path, summary = build(uow, request, Path(folder))
         content = path.read_bytes()
     result = {

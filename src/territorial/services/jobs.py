@@ -23,7 +23,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -38,6 +37,7 @@ from territorial.domain.users import Actor, Role
 from territorial.jsondata import to_json_data
 from territorial.services import audit
 from territorial.services.actor import acting_as, local_actor, require
+from territorial.services.scratch import scratch, sweep
 from territorial.storage import UnitOfWork
 
 if TYPE_CHECKING:  # the design service loads the optimizer: only where a job runs one
@@ -422,7 +422,9 @@ def _wait_gone(pid: int, timeout: float = 10.0) -> None:
 
 def run(uow: UnitOfWork, job_id: str) -> Job:
     """Claim and run a queued job in this process (the runner's entry point), acting as
-    the user who submitted it (their name goes into the audit log)."""
+    the user who submitted it (their name goes into the audit log). Scratch folders
+    left by runners that were killed are removed first."""
+    sweep()
     with uow:
         job = uow.jobs.get(job_id)
     with acting_as(_submitter(job) if job else local_actor()):
@@ -657,7 +659,7 @@ def _import(uow: UnitOfWork, job: Job) -> Job:
             f"{shown}: the uploaded file is no longer there (was the job "
             "cancelled?); upload it again"
         )
-    with tempfile.TemporaryDirectory(prefix="territorial-import-") as folder:
+    with scratch("import") as folder:
         local = Path(folder) / Path(carried[0]).name  # its suffix tells CSV from XLSX
         local.write_bytes(carried[1])
         return _import_file(uow, job, str(local), shown)

@@ -37,12 +37,6 @@ class RepRow:
         return {**fields_data(self.rep), "territories": self.territories}
 
 
-def _active_assignments(uow: UnitOfWork) -> dict[str, str]:
-    name = uow.scenarios.active_name()
-    scenario = uow.scenarios.get(name) if name else None
-    return scenario.assignments if scenario else {}
-
-
 def list_accounts(
     uow: UnitOfWork, limit: int | None = 50, search: str | None = None, offset: int = 0
 ) -> AccountPage:
@@ -50,10 +44,10 @@ def list_accounts(
     optionally those with ``search`` in their id or name; the page is read from the
     database, the total counts every match."""
     shown, total = uow.accounts.page(limit, offset, search, visible_accounts(uow))
-    territory_of = _active_assignments(uow)
-    return AccountPage(
-        shown, total, {a.external_id: territory_of.get(a.external_id, "") for a in shown}
-    )
+    active = uow.scenarios.active_name()
+    ids = [a.external_id for a in shown]
+    territory_of = uow.scenarios.territories_of(active, ids) if active else {}
+    return AccountPage(shown, total, {e: territory_of.get(e, "") for e in ids})
 
 
 def list_reps(uow: UnitOfWork) -> list[RepRow]:

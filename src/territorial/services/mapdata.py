@@ -17,6 +17,7 @@ import re
 import threading
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -417,14 +418,10 @@ def scenario_map(
     }
 
 
-def _stamps(uow: UnitOfWork) -> tuple[str, str]:
-    """Cheap fingerprints (SQL aggregates, ~0.1 s at 50,000 accounts and 290,000 sales) of
-    everything the map shows, and of the part a frame holds apart from the scenario
-    (accounts, reps, sales).
-
-    Counts and sums over accounts, reps, scenarios, territories, assignments, sales and
-    visits: any import, edit, design, publish or new sale changes it. (No table keeps a
-    change counter; a later issue moves this cache out of process.)
+def _frame_stamp(uow: UnitOfWork) -> str:
+    """A cheap fingerprint (SQL aggregates) of the part of a frame that is not the
+    scenario: accounts, reps and sales. An edit leaves it alone, so the parsed accounts
+    are reused (parsing 50,000 accounts takes seconds); an import or new sale changes it.
     """
     from sqlalchemy import func, select
 
@@ -454,29 +451,12 @@ def _stamps(uow: UnitOfWork) -> tuple[str, str]:
             f.sum(tb.reps.c.home_longitude),
             f.sum(f.length(tb.reps.c.name)),
         ),
-        select(
-            f.count(),
-            f.max(tb.scenarios.c.id),
-            f.sum(tb.scenarios.c.id * f.length(tb.scenarios.c.status)),
-            f.sum(f.length(f.coalesce(tb.scenarios.c.description, ""))),
-        ),
-        select(
-            f.count(),
-            f.max(tb.territories.c.id),
-            f.sum(f.coalesce(tb.territories.c.rep_id, 0) * tb.territories.c.id),
-        ),
-        select(f.count(), f.sum(tb.assignments.c.account_id * tb.assignments.c.territory_id)),
         select(f.count(), f.max(tb.sales.c.id), f.sum(tb.sales.c.amount)),
-        select(f.count(), f.max(tb.visits.c.id)),
     ]
     conn = uow._conn  # read-only aggregates inside the caller's transaction
     assert conn is not None
     values = [tuple(conn.execute(q).one()) for q in queries]
-    frame_part = [values[0], values[1], values[5]]  # accounts, reps, sales
-    return (
-        hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest(),
-        hashlib.blake2b(repr(frame_part).encode(), digest_size=16).hexdigest(),
-    )
+    return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
 
 
 _frames: OrderedDict[tuple[str, str], ScenarioFrame] = OrderedDict()
@@ -486,7 +466,7 @@ def _map_frame(uow: UnitOfWork, scenario: Scenario, stamp: str | None = None) ->
     """:func:`load_frame`, the accounts, reps and sales part kept in memory until they
     change (parsing 50,000 accounts takes seconds; after an edit only the assignment
     differs). Call inside ``with uow``."""
-    key = (uow.url, stamp if stamp is not None else _stamps(uow)[1])
+    key = (uow.url, stamp if stamp is not None else _frame_stamp(uow))
     with _cache_lock:
         base = _frames.get(key)
     if base is None:
@@ -505,27 +485,30 @@ def _map_frame(uow: UnitOfWork, scenario: Scenario, stamp: str | None = None) ->
     return replace(base, scenario=scenario, labels=labels, territory=territory)
 
 
-_payloads: OrderedDict[tuple[str, str, str, str], tuple[bytes, bytes]] = OrderedDict()
+_payloads: OrderedDict[tuple[str, str, str, str, str, int], tuple[bytes, bytes]] = OrderedDict()
 
 
 def scenario_map_json(
     uow: UnitOfWork, scenario: str | None = None, by: str | None = None, *, gzipped: bool = False
 ) -> bytes:
     """:func:`scenario_map` as JSON bytes (gzip-compressed if ``gzipped``), kept in memory
-    until the workspace changes (:func:`_stamps`).
+    until the workspace's data version changes (:mod:`territorial.services.answers`) or
+    the day does (the alignment in force may change overnight).
 
     At 50,000 accounts building the map takes seconds (loading the frame and its sales
     history, computing shapes) and compressing it about a second; answering from this
-    cache takes the time of the change stamp (about 0.1 s).
+    cache takes one primary-key lookup (the data version).
     """
-    with uow:
-        data_stamp, frame_stamp = _stamps(uow)
-    key = (uow.url, scenario or "", by or "", region_key() + data_stamp)
+    with uow:  # the version first: the map read after it is never older than its key
+        version = uow.data_version()
+    key = (uow.url, scenario or "", by or "", region_key(), date.today().isoformat(), version)
     with _cache_lock:
         hit = _payloads.get(key)
         if hit is not None:
             _payloads.move_to_end(key)
             return hit[1] if gzipped else hit[0]
+    with uow:
+        frame_stamp = _frame_stamp(uow)
     data = scenario_map(uow, scenario, by, frame_stamp=frame_stamp)
     raw = json.dumps(data, separators=(",", ":"), allow_nan=False, ensure_ascii=False).encode()
     packed = gzip.compress(raw, compresslevel=5, mtime=0)

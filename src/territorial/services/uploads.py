@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from territorial.services.scratch import PREFIX
 from territorial.storage import UnitOfWork
 
 UPLOAD_TTL = timedelta(hours=24)
@@ -108,7 +109,7 @@ def cache_dir() -> Path:
     """This process's folder of upload copies (made on first use)."""
     global _cache
     if _cache is None or not _cache.is_dir():
-        _cache = Path(tempfile.mkdtemp(prefix="territorial-uploads-"))
+        _cache = Path(tempfile.mkdtemp(prefix=f"{PREFIX}uploads-p{os.getpid()}-"))
     return _cache
 
 

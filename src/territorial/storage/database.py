@@ -83,7 +83,10 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # 10 connections kept open for reuse: with SQLAlchemy's default of 5 (10 more made
+    # and closed again when busy) an app worker under 20 users spent about 5% of its CPU
+    # opening new PostgreSQL connections (py-spy); at most 15 per process either way
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=5)
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -7,12 +7,11 @@ import builtins
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import Connection, delete, select, update
 
 from territorial.domain.jobs import Job, JobState
-from territorial.storage import planning_tables as pt
-from territorial.storage import tables as t
 from territorial.storage.tables import job_files, jobs
+from territorial.storage.versions import data_version
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -120,18 +119,7 @@ class JobRepository:
         )
 
     def data_version(self) -> str:
-        """A fingerprint of the workspace's data: it changes with every audited change
-        (imports, designs, edits, publishing), every scenario edit, and every row of
-        sales, visits, quotas and goals added or removed."""
-        s = t.scenarios.c
-        parts = [
-            self.conn.execute(select(func.max(t.audit_log.c.id))).scalar(),
-            *self.conn.execute(
-                select(func.count(), func.sum(s.version), func.max(s.changed_at))
-            ).one(),
-            *(
-                self.conn.execute(select(func.count()).select_from(table)).scalar()
-                for table in (t.sales, t.visits, t.accounts, t.reps, pt.territory_quotas, pt.goals)
-            ),
-        ]
-        return ":".join("" if p is None else str(p) for p in parts)
+        """The workspace's data version (:func:`~territorial.storage.versions.data_version`)
+        as text: any change to accounts, reps, scenarios, sales, visits, quotas, goals,
+        plans or edits gives a new one."""
+        return str(data_version(self.conn))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -161,6 +162,26 @@ settings = Table(
     metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+# one row (id 1): raised by triggers on every data table (migration 0013) in the writing
+# transaction; cached answers are keyed by it (territorial.services.answers)
+data_version = Table(
+    "data_version",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", BigInteger, nullable=False),
+)
+
+# answers computed by one app worker for a data version, read by the others (PostgreSQL;
+# territorial.services.answers): a cache, so rows of older versions are simply dropped
+shared_answers = Table(
+    "shared_answers",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("version", BigInteger, nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("gzipped", LargeBinary, nullable=False),
 )
 
 jobs = Table(

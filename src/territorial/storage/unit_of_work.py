@@ -35,6 +35,7 @@ from territorial.storage.repositories import (
 )
 from territorial.storage.schema import metadata
 from territorial.storage.uploads_repository import UploadRepository
+from territorial.storage.versions import SharedAnswers, data_version
 
 WRITER_LOCK_KEY = 0x7E771  # PostgreSQL advisory lock shared by Territorial's writers
 
@@ -63,6 +64,7 @@ class UnitOfWork:
     audit: AuditRepository
     edits: EditRepository
     uploads: UploadRepository
+    shared_answers: SharedAnswers
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -107,6 +109,7 @@ class UnitOfWork:
         self.audit = AuditRepository(self._conn)
         self.edits = EditRepository(self._conn)
         self.uploads = UploadRepository(self._conn)
+        self.shared_answers = SharedAnswers(self._conn)
         return self
 
     def __exit__(
@@ -126,10 +129,17 @@ class UnitOfWork:
         self._conn.begin()
 
     def clear_all(self) -> None:
-        """Delete every row of every table (the schema stays)."""
+        """Delete every row of every table (the schema stays; the data version goes on
+        rising, so nothing cached for the old data is served again)."""
         assert self._conn is not None
         for table in reversed(metadata.sorted_tables):
-            self._conn.execute(table.delete())
+            if table.name != "data_version":
+                self._conn.execute(table.delete())
+
+    def data_version(self) -> int:
+        """The data version this transaction sees (:mod:`territorial.storage.versions`)."""
+        assert self._conn is not None
+        return data_version(self._conn)
 
     def write_lock(self, timeout: float = BUSY_TIMEOUT_SECONDS) -> None:
         """Hold off every other writer until this transaction ends; call it first.

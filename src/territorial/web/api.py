@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from territorial.domain.alignment import DEFAULT_TOLERANCE
+from territorial.services.answers import Answer
 from territorial.web import views
 from territorial.web.deps import (
     PageParam,
@@ -18,16 +19,24 @@ from territorial.web.deps import (
     ToleranceParam,
     Uow,
 )
-from territorial.web.rendering import json_response
+from territorial.web.rendering import json_response, plain_json_response
 
 router = APIRouter(prefix="/api", tags=["api"])
 GEOJSON = "application/geo+json"
 
 
+def _json(request: Request, found: Answer) -> Response:
+    """A cached answer's JSON text as it was made (compressed once, not per request)."""
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
+        return Response(found.gzipped, media_type="application/json", headers=headers)
+    return Response(found.body, media_type="application/json")
+
+
 @router.get("/overview")
-def overview(uow: Uow) -> Response:
+def overview(request: Request, uow: Uow) -> Response:
     """Workspace summary: accounts, how located, reps, scenarios, active territories."""
-    return json_response(views.overview(uow))
+    return _json(request, views.overview_answer(uow))
 
 
 @router.get("/accounts")
@@ -35,13 +44,13 @@ def accounts(
     uow: Uow, q: SearchParam = None, page: PageParam = 1, size: SizeParam = views.PAGE_SIZE
 ) -> Response:
     """A page of accounts with their territory in the active alignment."""
-    return json_response(views.accounts(uow, q, page, size))
+    return plain_json_response(views.accounts(uow, q, page, size))
 
 
 @router.get("/reps")
-def reps(uow: Uow) -> Response:
+def reps(request: Request, uow: Uow) -> Response:
     """Reps and the territories they hold in the active alignment."""
-    return json_response(views.reps(uow))
+    return _json(request, views.reps_answer(uow))
 
 
 @router.get("/scenarios")
@@ -52,10 +61,13 @@ def scenarios(uow: Uow) -> Response:
 
 @router.get("/assess")
 def assess(
-    uow: Uow, scenario: ScenarioParam = None, tolerance: ToleranceParam = DEFAULT_TOLERANCE
+    request: Request,
+    uow: Uow,
+    scenario: ScenarioParam = None,
+    tolerance: ToleranceParam = DEFAULT_TOLERANCE,
 ) -> Response:
     """The assessment of a scenario (default: the active alignment)."""
-    return json_response(views.assessment(uow, scenario, tolerance))
+    return _json(request, views.assessment_answer(uow, scenario, tolerance))
 
 
 @router.get("/map")

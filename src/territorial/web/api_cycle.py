@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -47,6 +46,7 @@ from territorial.services.region import NotVisible, limited_to
 from territorial.services.reps_assign import export_rep_assignments
 from territorial.services.scenario_delete import delete_scenario
 from territorial.services.scenarios import resolve_scenario
+from territorial.services.scratch import scratch
 from territorial.storage import UnitOfWork
 from territorial.web import views
 from territorial.web.dates import parse_day
@@ -564,7 +564,7 @@ def export_file(
         raise NotFound(f"no export named {name!r}; exports: {', '.join(EXPORT_BY_NAME)}")
     scen = views.scenario_name(uow, scenario) if scenario else None
     day = parse_day(as_of, "as_of")
-    with tempfile.TemporaryDirectory(prefix="territorial-export-") as folder:
+    with scratch("export") as folder:
         path = Path(folder) / f"{name}.csv"
         calls: dict[str, Callable[[], int]] = {
             "accounts": lambda: export_accounts(uow, path),

@@ -1,9 +1,11 @@
 """Downloads of the CRM files, the GIS files and the reports (``/downloads/...``,
 ``/reports/...``), listed on the exports page and in its JSON twin.
 
-Each is built by a job (services/job_files.py): the link answers with the file when a
-job has built it for the same inputs and today's data, else with the job's page, which
-shows the progress and then offers the file (``/jobs/{id}/file``)."""
+Each is built by a job (services/job_files.py), started by a POST (a button; the JSON
+twins under ``/api``): a GET answers with the file when a job has built it for the same
+inputs and today's data, with the job's page while one builds it, else with a page whose
+button builds it, so following a link never starts work. The job's page shows the
+progress and then offers the file (``/jobs/{id}/file``)."""
 
 from __future__ import annotations
 
@@ -11,18 +13,25 @@ import re
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from territorial.domain import TerritorialError
 from territorial.domain.errors import NotPermitted
 from territorial.services import jobs
-from territorial.services.job_files import FileRequest, media_type, request_file, result_file
+from territorial.services.job_files import (
+    FileRequest,
+    find_file,
+    media_type,
+    request_file,
+    result_file,
+)
 from territorial.web import views
 from territorial.web.dates import parse_day
 from territorial.web.deps import Uow
 from territorial.web.errors import BadRequest, NotFound, worded
-from territorial.web.rendering import json_response
+from territorial.web.forms import Fields
+from territorial.web.rendering import json_response, render
 
 __all__ = ["download_items", "router"]
 
@@ -138,9 +147,13 @@ def _file(filename: str, content: bytes) -> Response:
     return Response(content, media_type=media, headers=headers)
 
 
-def _job_of(uow: Uow, request: FileRequest) -> dict[str, Any]:
-    """The job that builds ``request``'s file (a finished or running one reused)."""
+def _job_of(uow: Uow, request: FileRequest, *, start: bool) -> dict[str, Any] | None:
+    """The job that builds ``request``'s file (a finished or running one reused); with
+    ``start``, a new one when there is none, else None."""
     try:
+        if not start:
+            found = find_file(uow, request)
+            return None if found is None else {**jobs.describe(found), "reused": True}
         job, reused = request_file(uow, request)
     except NotPermitted:
         raise  # a manager limited to a region: a file for the whole company (403)
@@ -149,13 +162,31 @@ def _job_of(uow: Uow, request: FileRequest) -> dict[str, Any]:
     return {**jobs.describe(job), "reused": reused}
 
 
-def _served(uow: Uow, request: FileRequest) -> Response:
-    """The file when a job has built it for these inputs and this data, else the job's
-    page (303), which follows the job and then offers the file."""
-    job = _job_of(uow, request)
+def _served(request: Request, uow: Uow, wanted: FileRequest) -> Response:
+    """GET: the file when a job has built it for these inputs and this data, the job's
+    page (303) while one builds it, else a page whose button (a POST) builds it: a
+    link followed by a crawler or a prefetch starts no work."""
+    job = _job_of(uow, wanted, start=False)
+    if job is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        context = {"target": target, "filename": wanted.filename, "what": wanted.what}
+        return render(request, "build_file.html", context)
     if job["state"] == "done":
         return _file(*result_file(uow, str(job["id"])))
     return RedirectResponse(f"/jobs/{job['id']}", status_code=303)
+
+
+def _started(uow: Uow, wanted: FileRequest) -> Response:
+    """POST: start the job (or reuse one); its page, or its file once built (303)."""
+    job = _job_of(uow, wanted, start=True)
+    assert job is not None
+    done = job["state"] == "done"
+    return RedirectResponse(f"/jobs/{job['id']}{'/file' if done else ''}", status_code=303)
+
+
+def _merged(query: dict[str, str | None], fields: dict[str, str]) -> dict[str, str | None]:
+    """The parameters of a POST: the query's, then the form's (a form's fields win)."""
+    return {k: fields.get(k) or v for k, v in query.items()}
 
 
 def _export_request(uow: Uow, name: str, suffix: str, scenario: str | None) -> FileRequest:
@@ -198,14 +229,27 @@ def _report_request(
 
 
 @router.get("/downloads/{name}.{suffix}")
-def crm_or_map(uow: Uow, name: str, suffix: str, scenario: Text = None) -> Response:
-    """A CRM file (salesforce.zip, hubspot.csv, zoho.csv) or a map (geojson, kml, gpkg),
-    built by a job: the file once built for today's data, else the job's page."""
-    return _served(uow, _export_request(uow, name, suffix, scenario))
+def crm_or_map(
+    request: Request, uow: Uow, name: str, suffix: str, scenario: Text = None
+) -> Response:
+    """A CRM file (salesforce.zip, hubspot.csv, zoho.csv) or a map (geojson, kml, gpkg):
+    the file once a job built it for today's data, the job's page while it runs, else a
+    page with the button that builds it."""
+    return _served(request, uow, _export_request(uow, name, suffix, scenario))
+
+
+@router.post("/downloads/{name}.{suffix}")
+def crm_or_map_build(
+    uow: Uow, fields: Fields, name: str, suffix: str, scenario: Text = None
+) -> Response:
+    """Build the file (a job; one built or building for today's data is reused)."""
+    scen = _merged({"scenario": scenario}, fields)["scenario"]
+    return _started(uow, _export_request(uow, name, suffix, scen))
 
 
 @router.get("/reports/{kind}.{suffix}")
 def report(
+    request: Request,
     uow: Uow,
     kind: str,
     suffix: str,
@@ -215,18 +259,58 @@ def report(
     period: Text = None,
     as_of: Text = None,
 ) -> Response:
-    """A report as PDF or HTML, built by a job (see :func:`crm_or_map`). ``compare``
-    compares the published alignment with ``scenario`` (or ``other``); ``rep-pack``
-    needs ``rep``."""
-    return _served(uow, _report_request(uow, kind, suffix, scenario, other, rep, period, as_of))
+    """A report as PDF or HTML (see :func:`crm_or_map`). ``compare`` compares the
+    published alignment with ``scenario`` (or ``other``); ``rep-pack`` needs ``rep``."""
+    wanted = _report_request(uow, kind, suffix, scenario, other, rep, period, as_of)
+    return _served(request, uow, wanted)
+
+
+@router.post("/reports/{kind}.{suffix}")
+def report_build(
+    uow: Uow,
+    fields: Fields,
+    kind: str,
+    suffix: str,
+    scenario: Text = None,
+    other: Text = None,
+    rep: Text = None,
+    period: Text = None,
+    as_of: Text = None,
+) -> Response:
+    """Build the report (a job; see :func:`crm_or_map_build`); the parameters come from
+    the query or the form."""
+    p = _merged(
+        {"scenario": scenario, "other": other, "rep": rep, "period": period, "as_of": as_of},
+        fields,
+    )
+    wanted = _report_request(
+        uow, kind, suffix, p["scenario"], p["other"], p["rep"], p["period"], p["as_of"]
+    )
+    return _started(uow, wanted)
+
+
+def _twin(job: dict[str, Any] | None, wanted: FileRequest) -> Response:
+    if job is None:
+        raise NotFound(f"{wanted.filename} is not built for today's data: POST here to build it")
+    return json_response(job, status=200 if job["state"] == "done" else 202)
 
 
 @router.get("/api/downloads/{name}.{suffix}")
 def crm_or_map_job(uow: Uow, name: str, suffix: str, scenario: Text = None) -> Response:
-    """The job that builds the file (started, or reused with ``reused``: true); 202
-    while it runs (follow ``/api/jobs/{id}``), 200 once done; ``file_url`` fetches it."""
-    job = _job_of(uow, _export_request(uow, name, suffix, scenario))
-    return json_response(job, status=200 if job["state"] == "done" else 202)
+    """The job that built the file for today's data (200, ``file_url`` fetches it) or is
+    building it (202: follow ``/api/jobs/{id}``); 404 when there is none."""
+    wanted = _export_request(uow, name, suffix, scenario)
+    return _twin(_job_of(uow, wanted, start=False), wanted)
+
+
+@router.post("/api/downloads/{name}.{suffix}")
+def crm_or_map_start(
+    uow: Uow, fields: Fields, name: str, suffix: str, scenario: Text = None
+) -> Response:
+    """Start the job that builds the file (or reuse one: ``reused`` true); 202 while it
+    runs, 200 once done."""
+    wanted = _export_request(uow, name, suffix, _merged({"scenario": scenario}, fields)["scenario"])
+    return _twin(_job_of(uow, wanted, start=True), wanted)
 
 
 @router.get("/api/reports/{kind}.{suffix}")
@@ -240,9 +324,32 @@ def report_job(
     period: Text = None,
     as_of: Text = None,
 ) -> Response:
-    """The job that builds the report (see :func:`crm_or_map_job`)."""
-    job = _job_of(uow, _report_request(uow, kind, suffix, scenario, other, rep, period, as_of))
-    return json_response(job, status=200 if job["state"] == "done" else 202)
+    """The job that built or builds the report (see :func:`crm_or_map_job`)."""
+    wanted = _report_request(uow, kind, suffix, scenario, other, rep, period, as_of)
+    return _twin(_job_of(uow, wanted, start=False), wanted)
+
+
+@router.post("/api/reports/{kind}.{suffix}")
+def report_start(
+    uow: Uow,
+    fields: Fields,
+    kind: str,
+    suffix: str,
+    scenario: Text = None,
+    other: Text = None,
+    rep: Text = None,
+    period: Text = None,
+    as_of: Text = None,
+) -> Response:
+    """Start the job that builds the report (see :func:`crm_or_map_start`)."""
+    p = _merged(
+        {"scenario": scenario, "other": other, "rep": rep, "period": period, "as_of": as_of},
+        fields,
+    )
+    wanted = _report_request(
+        uow, kind, suffix, p["scenario"], p["other"], p["rep"], p["period"], p["as_of"]
+    )
+    return _twin(_job_of(uow, wanted, start=True), wanted)
 
 
 @router.get("/jobs/{job_id}/file")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import secrets
 from http import HTTPStatus
@@ -117,6 +118,13 @@ def json_response(data: Any, status: int = 200, media_type: str = "application/j
     """``data`` through :func:`territorial.jsondata.dumps` (the CLI's ``--json`` path too)."""
     body = dumps(data, ensure_ascii=False)
     return Response(body, status_code=status, media_type=media_type)
+
+
+def plain_json_response(data: Any) -> Response:
+    """``data`` that is JSON data already (:func:`territorial.jsondata.to_json_data`'s
+    output: dicts, lists, text, numbers) as JSON, without walking it again."""
+    body = json.dumps(data, ensure_ascii=False, allow_nan=False)
+    return Response(body, media_type="application/json")
 
 
 def error_response(request: Request, status: int, reason: str) -> Response:

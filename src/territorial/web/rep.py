@@ -8,7 +8,6 @@ for use without a connection; the page says when its data was refreshed.
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from territorial.services.rep_view import (
     rep_view,
 )
 from territorial.services.reports import write_report
+from territorial.services.scratch import scratch
 from territorial.web.deps import Uow
 from territorial.web.errors import BadRequest, NotFound, worded
 from territorial.web.rendering import STATIC_DIR, json_response, render, static_url
@@ -109,7 +109,7 @@ def me_pack(uow: Uow, rep: int | None = RepParam) -> Response:
         external_id = rep_external_id(uow, rep)
     except TerritorialError as exc:
         raise BadRequest(worded(exc)) from None
-    with tempfile.TemporaryDirectory(prefix="territorial-pack-") as folder:
+    with scratch("pack") as folder:
         path = Path(folder) / "pack.pdf"
         try:
             write_report(uow, "rep-pack", path, rep=external_id)

@@ -15,6 +15,7 @@ from territorial.domain import TerritorialError
 from territorial.domain.alignment import DEFAULT_TOLERANCE
 from territorial.domain.design_choices import UnitKind, choices
 from territorial.metrics import TravelModel
+from territorial.services.answers import Answer, answer
 from territorial.services.assess import assess_scenario
 from territorial.services.listing import list_accounts, list_reps
 from territorial.services.mapdata import scenario_map, scenario_map_json, state_outlines
@@ -53,8 +54,18 @@ def scenario_name(uow: UnitOfWork, name: str | None) -> str:
 
 def overview(uow: UnitOfWork) -> dict[str, Any]:
     """The workspace summary (:func:`territorial.services.workspace.summarise`)."""
-    with uow:
-        return summarise(uow).to_dict()
+    data: dict[str, Any] = overview_answer(uow).data
+    return data
+
+
+def overview_answer(uow: UnitOfWork) -> Answer:
+    """:func:`overview`, computed once per data version (:mod:`territorial.services.answers`)."""
+
+    def compute() -> dict[str, object]:
+        with uow:
+            return summarise(uow).to_dict()
+
+    return answer(uow, "overview", (), compute)
 
 
 def accounts(
@@ -79,9 +90,19 @@ def accounts(
 
 def reps(uow: UnitOfWork) -> dict[str, Any]:
     """Reps with the territories they hold in the active alignment."""
-    with uow:
-        rows = list_reps(uow)
-    return {"reps": [row.to_dict() for row in rows]}
+    data: dict[str, Any] = reps_answer(uow).data
+    return data
+
+
+def reps_answer(uow: UnitOfWork) -> Answer:
+    """:func:`reps`, computed once per data version."""
+
+    def compute() -> dict[str, object]:
+        with uow:
+            rows = list_reps(uow)
+        return {"reps": [row.to_dict() for row in rows]}
+
+    return answer(uow, "reps", (), compute)
 
 
 def scenarios(uow: UnitOfWork) -> dict[str, Any]:
@@ -100,13 +121,30 @@ def assessment(
     speed: float = 50.0,
 ) -> dict[str, Any]:
     """:meth:`ScenarioAssessment.to_dict` of ``scenario`` (default: the active alignment)."""
+    data: dict[str, Any] = assessment_answer(uow, scenario, tolerance, detour, speed).data
+    return data
+
+
+def assessment_answer(
+    uow: UnitOfWork,
+    scenario: str | None = None,
+    tolerance: float = DEFAULT_TOLERANCE,
+    detour: float = 1.3,
+    speed: float = 50.0,
+) -> Answer:
+    """:func:`assessment`, computed once per data version (an unknown scenario is a
+    404, no active alignment a 400, every time: errors are not cached)."""
     if not (0 < tolerance < 10 and detour >= 1 and speed > 0):
         raise BadRequest("tolerance must be in (0, 10), detour >= 1 and speed > 0")
-    name = scenario_name(uow, scenario)
-    result = _service(
-        lambda: assess_scenario(uow, name, travel=TravelModel(detour, speed), tolerance=tolerance)
-    )
-    return result.to_dict()
+
+    def compute() -> dict[str, Any]:
+        name = scenario_name(uow, scenario)
+        travel = TravelModel(detour, speed)
+        return _service(
+            lambda: assess_scenario(uow, name, travel=travel, tolerance=tolerance)
+        ).to_dict()
+
+    return answer(uow, "assess", (scenario or "", tolerance, detour, speed), compute)
 
 
 def map_features(

@@ -14,6 +14,8 @@ from territorial.services.frame import BUILTIN_MEASURES, leaf_labels
 from territorial.storage import UnitOfWork
 from territorial.web.errors import BadRequest, NotFound, worded
 
+#: Independent starts a form may ask for (seeds SEED .. SEED+starts-1; the best plan kept).
+MAX_STARTS = 100
 MEASURES = ("potential", "workload", "accounts", "revenue", "competitors", *BUILTIN_MEASURES)
 
 
@@ -83,6 +85,7 @@ def request_from_fields(fields: dict[str, str]) -> DesignRequest:
         max_moves=moves,
         time_limit=time_limit,
         seed=_int(fields, "seed", 0, 0, 2**31),
+        starts=_int(fields, "starts", 1, 1, MAX_STARTS),
         base=fields.get("scenario") or None,
         travel=TravelModel(),
     )

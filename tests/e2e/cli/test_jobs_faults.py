@@ -79,8 +79,11 @@ def _big_csv(path: Path, rows: int) -> None:
 
 
 def test_an_import_killed_midway_fails_imports_nothing_and_removes_its_upload(
-    grid: Run, db_url: str, tmp_path: Path
+    grid: Run, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    scratch = tmp_path / "tmp"  # the runners' temporary folder
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
     folder = tmp_path / "upload"
     folder.mkdir()
     path = folder / "big.csv"
@@ -100,9 +103,21 @@ def test_an_import_killed_midway_fails_imports_nothing_and_removes_its_upload(
         time.sleep(0.05)
     assert shown["state"] == "running", shown
     assert isinstance(progress, dict) and progress["rows"] > 0, shown
-    _kill_and_expect_failed(grid, job.id, int(str(shown["worker"]).rpartition(":")[2]))
+    pid = int(str(shown["worker"]).rpartition(":")[2])
+    _kill_and_expect_failed(grid, job.id, pid)
     assert snapshot(db_url) == before
     assert not folder.exists(), "a failed import job's upload is removed"
+    left = [p.name for p in scratch.iterdir()]
+    assert [n for n in left if n.startswith(f"territorial-import-p{pid}-")], left
+    small = tmp_path / "small.csv"  # the next job removes what the killed one left
+    _big_csv(small, 5)
+    with acting_as(Actor("manager", Role.MANAGER)):
+        second = jobs.submit_import(
+            uow, small, "accounts", file="small.csv", mapping={}, allow_unlocated=False
+        )
+    jobs.start(second, db_url)
+    assert jobs.wait(uow, second.id, 60).state is JobState.DONE
+    assert list(scratch.iterdir()) == []
 
 
 def test_a_running_job_whose_heartbeat_stopped_elsewhere_is_failed(

@@ -1,6 +1,7 @@
-"""Browser test of the downloads on /exports, each built by a job: the link leads to the
-job's page, which follows the job and then offers the file; asked again for the same
-data, the link gives the file at once. Chromium via Playwright, offline; screenshots go
+"""Browser test of the downloads on /exports, each built by a job: the button (a POST)
+leads to the job's page, which follows the job and then offers the file; asked again
+for the same data, it gives the file at once; a link to a file not built yet shows the
+button that builds it. Chromium via Playwright, offline; screenshots go
 to ``__screens__/``."""
 
 from __future__ import annotations
@@ -56,6 +57,12 @@ def test_reports_and_maps_download_through_jobs(
             ET.parse(target).getroot().findall(".//{http://www.opengis.net/kml/2.2}Placemark")
         )
         assert len(placemarks) == 15 + 2500  # the demo's territories and accounts
+
+        # a link followed to a file not built yet shows the button that builds it
+        page = tab.open("/downloads/geojson.geojson")
+        tab.shot(screens, "build-file")
+        page.locator("[data-testid=build-file] button").click()
+        _job_page(page, "Export geojson.geojson")
 
         page = tab.open("/exports")
         form = page.locator("#cy-download-rep-pack form")

@@ -1,7 +1,8 @@
 """The CRM files, maps and reports as downloads of the web app, listed on /exports.
 
-Each is built by a job: the link first answers with the job's page, and once the job is
-done, with the file (the finished job is reused for the same inputs and data)."""
+Each is built by a job that a POST starts (a button): it answers with the job's page,
+and once the job is done a GET answers with the file (the finished job is reused for the
+same inputs and data); a GET alone starts nothing."""
 
 from __future__ import annotations
 
@@ -25,13 +26,47 @@ CRM = Path(__file__).resolve().parents[2] / "fixtures" / "crm"
 
 
 def _through_job(client: Any, db: str, url: str, **params: str) -> tuple[Job, Any]:
-    """GET a download twice: the job's page (303), then, the job done, the file."""
+    """POST a download (the button): the job's page (303); then, the job done, GET it:
+    the file."""
     query = {"params": params} if params else {}  # an empty one would drop url's query
-    first = client.get(url, follow_redirects=False, **query)
+    first = client.post(url, follow_redirects=False, **query)
     assert first.status_code == 303, first.text
     job_id = first.headers["location"].rsplit("/", 1)[1]
     job = jobs.wait(UnitOfWork.open(db), job_id, timeout=180)
     return job, client.get(url, follow_redirects=False, **query)
+
+
+def test_following_a_link_starts_no_job(tmp_path: Path) -> None:
+    """A GET (a crawler, a prefetch) only shows or serves what is built: the page with
+    the button, the API a 404; the POST starts the job, and then GET serves the file."""
+    db = str(tmp_path / "crm.db")
+    uow = UnitOfWork.open(db)
+    import_reps(uow, CRM / "sf_reps.csv")
+    import_accounts(uow, CRM / "sf_accounts.csv")
+    with logged_in(db, "manager", Role.MANAGER) as client:
+        for url in ("/downloads/zoho.csv", "/reports/assessment.html"):
+            page = client.get(url, params={"scenario": "Current"}, follow_redirects=False)
+            assert page.status_code == 200 and 'data-testid="build-file"' in page.text
+            assert f'action="{url}?scenario=Current"' in page.text
+        twin = client.get("/api/downloads/zoho.csv", params={"scenario": "Current"})
+        assert twin.status_code == 404 and "POST" in twin.json()["error"]
+        assert jobs.list_jobs(uow) == []
+        started = client.post("/api/downloads/zoho.csv", params={"scenario": "Current"})
+        assert started.status_code in (200, 202) and started.json()["reused"] is False
+        job = jobs.wait(uow, started.json()["id"], timeout=180)
+        assert job.state is JobState.DONE
+        again = client.get("/api/downloads/zoho.csv", params={"scenario": "Current"})
+        assert again.status_code == 200 and again.json()["id"] == job.id
+        served = client.get("/downloads/zoho.csv", params={"scenario": "Current"})
+        assert served.status_code == 200 and served.text.startswith("Record Id,")
+        # a form's fields (the exports page) name the report's inputs
+        form = client.post(
+            "/reports/rep-pack.html", data={"rep": "Jane Smith"}, follow_redirects=False
+        )
+        assert form.status_code == 303 and form.headers["location"].startswith("/jobs/")
+        pack = jobs.get_job(uow, form.headers["location"].rsplit("/", 1)[1])
+        assert pack.params["rep"] == "Jane Smith"
+        assert len(jobs.list_jobs(uow)) == 2
 
 
 def test_downloads_listed_and_served_through_jobs(tmp_path: Path) -> None:
@@ -70,7 +105,10 @@ def test_downloads_listed_and_served_through_jobs(tmp_path: Path) -> None:
         # R-3 has no Salesforce User Id and the web has no User export: the job fails
         failed, again = _through_job(client, db, urls["salesforce"])
         assert failed.state.value == "failed" and "R-3" in str(failed.error)
-        assert again.status_code == 303, "a failed job is not reused: a new one starts"
+        assert again.status_code == 200 and 'data-testid="build-file"' in again.text
+        retried = client.post(urls["salesforce"], follow_redirects=False)
+        assert retried.status_code == 303, "a failed job is not reused: a new one starts"
+        assert retried.headers["location"] != f"/jobs/{failed.id}"
         assert "R-3" in client.get(f"/jobs/{failed.id}").text
         assert client.get(f"/jobs/{failed.id}/file").status_code == 404
 
@@ -93,7 +131,9 @@ def test_downloads_listed_and_served_through_jobs(tmp_path: Path) -> None:
         assert listed_jobs.status_code == 200 and "export hubspot.csv" in listed_jobs.text
         assert "report rep-pack.html" in listed_jobs.text
         assert client.get("/reports/rep-pack.pdf").status_code == 400  # no rep named
+        assert client.post("/reports/rep-pack.pdf").status_code == 400
         assert client.get("/downloads/nothing.csv").status_code == 404
+        assert client.post("/downloads/nothing.csv").status_code == 404
 
 
 def test_a_change_of_the_data_builds_the_file_again(tmp_path: Path) -> None:

@@ -71,6 +71,24 @@ def test_the_api_runs_a_design_as_a_job_and_refuses_bad_fields(
     assert finished.status_code == 400 and "already finished" in finished.json()["error"]
 
 
+def test_the_form_and_its_twin_take_independent_starts(design_server: str, http: Any) -> None:
+    base = design_server
+    for bad in ("0", "many", "101"):
+        refused = http.post(f"{base}/api/design", json={"name": "S", "starts": bad})
+        assert refused.status_code == 400 and "starts" in refused.json()["error"], bad
+    assert 'name="starts"' in http.get(f"{base}/design").text
+    started = http.post(
+        f"{base}/api/design",
+        json={"name": "Starts", "territories": 15, "time_limit": 2, "seed": 7, "starts": 2},
+    )
+    assert started.status_code == 202
+    job = _wait(http, base, started.json()["id"])
+    assert job["state"] == "done", job
+    assert job["params"]["starts"] == 2
+    stored = http.get(f"{base}/api/scenarios/Starts").json()
+    assert "seeds 7-8 (best kept)" in stored["description"]
+
+
 def test_a_manager_designs_in_the_browser_and_watches_it_run(
     design_server: str, browser: Any, screens: Path
 ) -> None:
