@@ -48,6 +48,7 @@ def test_following_a_link_starts_no_job(tmp_path: Path) -> None:
             page = client.get(url, params={"scenario": "Current"}, follow_redirects=False)
             assert page.status_code == 200 and 'data-testid="build-file"' in page.text
             assert f'action="{url}?scenario=Current"' in page.text
+            assert '<a href="/exports" aria-current="page">' in page.text  # where it belongs
         twin = client.get("/api/downloads/zoho.csv", params={"scenario": "Current"})
         assert twin.status_code == 404 and "POST" in twin.json()["error"]
         assert jobs.list_jobs(uow) == []
