@@ -10,10 +10,11 @@ progress and then offers the file (``/jobs/{id}/file``)."""
 from __future__ import annotations
 
 import re
+from dataclasses import asdict, dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from territorial.domain import TerritorialError
@@ -197,24 +198,42 @@ def _export_request(uow: Uow, name: str, suffix: str, scenario: str | None) -> F
     return FileRequest(name, suffix, scenario=scen)
 
 
-def _report_request(
-    uow: Uow,
-    kind: str,
-    suffix: str,
-    scenario: str | None,
-    other: str | None,
-    rep: str | None,
-    period: str | None,
-    as_of: str | None,
-) -> FileRequest:
+@dataclass(frozen=True)
+class ReportInputs:
+    """What a report is asked for with: the query's parameters."""
 
+    scenario: str | None = None
+    other: str | None = None
+    rep: str | None = None
+    period: str | None = None
+    as_of: str | None = None
+
+    def merged(self, fields: dict[str, str]) -> ReportInputs:
+        """A POST's inputs: the form's fields win over the query's."""
+        return ReportInputs(**_merged(asdict(self), fields))
+
+
+def _report_inputs(
+    scenario: Text = None,
+    other: Text = None,
+    rep: Text = None,
+    period: Text = None,
+    as_of: Text = None,
+) -> ReportInputs:
+    return ReportInputs(scenario, other, rep, period, as_of)
+
+
+ReportQuery = Annotated[ReportInputs, Depends(_report_inputs)]
+
+
+def _report_request(uow: Uow, kind: str, suffix: str, inputs: ReportInputs) -> FileRequest:
     if kind not in _KIND or _KIND[kind][3] != ".pdf" or suffix not in ("pdf", "html"):
         raise NotFound(f"no report {kind}.{suffix}")
-    day = parse_day(as_of, "as_of")
-    scen = views.scenario_name(uow, scenario) if scenario else None
-    before, after = scen, other or None
+    day = parse_day(inputs.as_of, "as_of")
+    scen = views.scenario_name(uow, inputs.scenario) if inputs.scenario else None
+    before, after = scen, inputs.other or None
     if kind == "compare":
-        before, after = None, other or scen
+        before, after = None, inputs.other or scen
         if after is None:
             raise BadRequest("compare needs a scenario to compare with the published one")
     return FileRequest(
@@ -222,8 +241,8 @@ def _report_request(
         suffix,
         scenario=before,
         other=after,
-        rep=rep or None,
-        period=period or None,
+        rep=inputs.rep or None,
+        period=inputs.period or None,
         as_of=None if day is None else day.isoformat(),
     )
 
@@ -248,45 +267,17 @@ def crm_or_map_build(
 
 
 @router.get("/reports/{kind}.{suffix}")
-def report(
-    request: Request,
-    uow: Uow,
-    kind: str,
-    suffix: str,
-    scenario: Text = None,
-    other: Text = None,
-    rep: Text = None,
-    period: Text = None,
-    as_of: Text = None,
-) -> Response:
+def report(request: Request, uow: Uow, kind: str, suffix: str, inputs: ReportQuery) -> Response:
     """A report as PDF or HTML (see :func:`crm_or_map`). ``compare`` compares the
     published alignment with ``scenario`` (or ``other``); ``rep-pack`` needs ``rep``."""
-    wanted = _report_request(uow, kind, suffix, scenario, other, rep, period, as_of)
-    return _served(request, uow, wanted)
+    return _served(request, uow, _report_request(uow, kind, suffix, inputs))
 
 
 @router.post("/reports/{kind}.{suffix}")
-def report_build(
-    uow: Uow,
-    fields: Fields,
-    kind: str,
-    suffix: str,
-    scenario: Text = None,
-    other: Text = None,
-    rep: Text = None,
-    period: Text = None,
-    as_of: Text = None,
-) -> Response:
+def report_build(uow: Uow, fields: Fields, kind: str, suffix: str, inputs: ReportQuery) -> Response:
     """Build the report (a job; see :func:`crm_or_map_build`); the parameters come from
     the query or the form."""
-    p = _merged(
-        {"scenario": scenario, "other": other, "rep": rep, "period": period, "as_of": as_of},
-        fields,
-    )
-    wanted = _report_request(
-        uow, kind, suffix, p["scenario"], p["other"], p["rep"], p["period"], p["as_of"]
-    )
-    return _started(uow, wanted)
+    return _started(uow, _report_request(uow, kind, suffix, inputs.merged(fields)))
 
 
 def _twin(job: dict[str, Any] | None, wanted: FileRequest) -> Response:
@@ -314,41 +305,16 @@ def crm_or_map_start(
 
 
 @router.get("/api/reports/{kind}.{suffix}")
-def report_job(
-    uow: Uow,
-    kind: str,
-    suffix: str,
-    scenario: Text = None,
-    other: Text = None,
-    rep: Text = None,
-    period: Text = None,
-    as_of: Text = None,
-) -> Response:
+def report_job(uow: Uow, kind: str, suffix: str, inputs: ReportQuery) -> Response:
     """The job that built or builds the report (see :func:`crm_or_map_job`)."""
-    wanted = _report_request(uow, kind, suffix, scenario, other, rep, period, as_of)
+    wanted = _report_request(uow, kind, suffix, inputs)
     return _twin(_job_of(uow, wanted, start=False), wanted)
 
 
 @router.post("/api/reports/{kind}.{suffix}")
-def report_start(
-    uow: Uow,
-    fields: Fields,
-    kind: str,
-    suffix: str,
-    scenario: Text = None,
-    other: Text = None,
-    rep: Text = None,
-    period: Text = None,
-    as_of: Text = None,
-) -> Response:
+def report_start(uow: Uow, fields: Fields, kind: str, suffix: str, inputs: ReportQuery) -> Response:
     """Start the job that builds the report (see :func:`crm_or_map_start`)."""
-    p = _merged(
-        {"scenario": scenario, "other": other, "rep": rep, "period": period, "as_of": as_of},
-        fields,
-    )
-    wanted = _report_request(
-        uow, kind, suffix, p["scenario"], p["other"], p["rep"], p["period"], p["as_of"]
-    )
+    wanted = _report_request(uow, kind, suffix, inputs.merged(fields))
     return _twin(_job_of(uow, wanted, start=True), wanted)
 
 
