@@ -35,7 +35,7 @@ from territorial.jsondata import to_json_data
 from territorial.services.region import region_key
 from territorial.storage import UnitOfWork
 
-__all__ = ["Answer", "answer", "clear_answers"]
+__all__ = ["Answer", "answer", "answer_key", "clear_answers"]
 
 #: Answers kept per process (the least recently used go first).
 CACHE_SIZE = 64
@@ -75,9 +75,7 @@ def answer(
 
     Errors are not cached: a ``compute`` that raises raises for every asker.
     """
-    with uow:
-        version = uow.data_version()
-    key = (uow.url, what, params, region_key(), date.today().isoformat(), version)
+    key = answer_key(uow, what, params)
     found = _get(key)
     if found is not None:
         return found
@@ -89,6 +87,8 @@ def answer(
             return found
         try:
             if shared(uow):
+                version = key[-1]
+                assert isinstance(version, int)
                 made = _shared(uow, repr(key[1:]), version, compute)
             else:
                 made = _made(compute())
@@ -100,6 +100,15 @@ def answer(
             with _lock:
                 _computing.pop(key, None)
     return made
+
+
+def answer_key(uow: UnitOfWork, what: str, params: tuple[Hashable, ...]) -> tuple[Hashable, ...]:
+    """The key an answer is kept under: workspace, ``what``, ``params``, the asker's
+    region, today and the data version (last). The version is read here, so call this
+    before reading the answer's data."""
+    with uow:
+        version = uow.data_version()
+    return (uow.url, what, params, region_key(), date.today().isoformat(), version)
 
 
 def shared(uow: UnitOfWork) -> bool:

@@ -16,8 +16,8 @@ import json
 import re
 import threading
 from collections import Counter, OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass, replace
-from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -40,8 +40,9 @@ from territorial.geo.shapes import (
 from territorial.geo.topojson import Topology
 from territorial.geo.zips import normalize_zip, zip_index
 from territorial.metrics.coverage import high_potential_threshold, white_space_cells
+from territorial.services.answers import answer_key
 from territorial.services.frame import ScenarioFrame, leaf_labels, load_frame
-from territorial.services.region import region_frame, region_key
+from territorial.services.region import region_frame
 from territorial.services.scenarios import resolve_scenario
 from territorial.storage import UnitOfWork
 
@@ -485,7 +486,7 @@ def _map_frame(uow: UnitOfWork, scenario: Scenario, stamp: str | None = None) ->
     return replace(base, scenario=scenario, labels=labels, territory=territory)
 
 
-_payloads: OrderedDict[tuple[str, str, str, str, str, int], tuple[bytes, bytes]] = OrderedDict()
+_payloads: OrderedDict[tuple[Hashable, ...], tuple[bytes, bytes]] = OrderedDict()
 
 
 def scenario_map_json(
@@ -499,9 +500,8 @@ def scenario_map_json(
     history, computing shapes) and compressing it about a second; answering from this
     cache takes one primary-key lookup (the data version).
     """
-    with uow:  # the version first: the map read after it is never older than its key
-        version = uow.data_version()
-    key = (uow.url, scenario or "", by or "", region_key(), date.today().isoformat(), version)
+    # the version first: the map read after it is never older than its key
+    key = answer_key(uow, "map", (scenario or "", by or ""))
     with _cache_lock:
         hit = _payloads.get(key)
         if hit is not None:
