@@ -20,6 +20,7 @@ import numpy as np
 from territorial.optimize.design.assignment import Balance
 
 CHUNK = 8192
+STEPS = 1000  # subgradient steps at most (a deadline usually stops it first)
 
 
 def lagrangian_bound(
@@ -28,7 +29,7 @@ def lagrangian_bound(
     balance: Balance,
     deadline: float,
     upper: float,
-    iterations: int = 1000,
+    iterations: int = STEPS,
 ) -> float:
     """The best ``L(mu)`` found before ``deadline`` (at least ``L(0)``, the cost of
     serving every unit from its cheapest centre).

@@ -56,6 +56,7 @@ from territorial.optimize.design.contiguous import (
 )
 from territorial.optimize.design.evaluate import centres_of, evaluate
 from territorial.optimize.design.feasibility import least_tolerance
+from territorial.optimize.design.lagrange import STEPS as LAGRANGE_STEPS
 from territorial.optimize.design.lagrange import lagrangian_bound
 from territorial.optimize.design.problem import DesignProblem
 from territorial.optimize.design.result import DesignResult, Progress
@@ -420,7 +421,7 @@ def _large(
     centres = weiszfeld(inst.points, inst.weights, member, centres, inst.free, False, steps=20)
     cost = inst.cost(centres)
     travel = _travel(cost, found.assignment)
-    steps = 1000 if timed else WORK.lagrange_steps
+    steps = LAGRANGE_STEPS if timed else WORK.lagrange_steps
     bound = lagrangian_bound(cost, inst.n, inst.balance, t0 + budget, travel, steps)
     return _finish(problem, inst, found.assignment, centres, bound, t0, found.iterations, travel)
 
