@@ -12,7 +12,7 @@ from design_helpers import delaunay_adjacency
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from territorial.optimize.design import DesignProblem, MaxRuntime, solve
+from territorial.optimize.design import DesignProblem, MaxIterations, solve
 from territorial.optimize.design.assignment import Balance
 from territorial.optimize.design.contiguity_bound import _Edges, contiguous_bound, separator_cuts
 from territorial.optimize.design.contiguous import distinct_roots
@@ -114,6 +114,7 @@ def test_separation_cuts_off_every_detached_piece_and_nothing_connected(
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000), n=st.integers(20, 60), p=st.integers(2, 4))
+@example(seed=0, n=20, p=4)  # the balance-first fallback moves a root (found in CI)
 def test_contiguous_travel_designs_keep_each_root_and_respect_the_bound(
     seed: int, n: int, p: int
 ) -> None:
@@ -131,9 +132,12 @@ def test_contiguous_travel_designs_keep_each_root_and_respect_the_bound(
         adjacency=delaunay_adjacency(coords),
         contiguous=True,
     )
-    result = solve(problem, MaxRuntime(3))
+    result = solve(problem, MaxIterations(2))  # work, not time: the same on a busy machine
     roots = distinct_roots(coords, homes)
-    assert (result.assignment[roots] == np.arange(p)).all()
+    kept = bool((result.assignment[roots] == np.arange(p)).all())
+    # the search keeps every root; the balance-first fallback (a plan the search could
+    # not balance) may move one, and then only the bound without contiguity is claimed
+    assert kept or result.bound_scope is None
     if result.lower_bound is not None:
         assert result.lower_bound <= result.travel + 1e-6
         assert result.bound_scope in (None, "contiguous")
