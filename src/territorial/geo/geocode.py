@@ -116,7 +116,7 @@ class Geocoder:
     """Offline geocoder for US addresses; indexes are built lazily and kept."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # the city index reads the ZIP index
         self._zips: dict[str, ZipPlace] | None = None
         self._cities: dict[tuple[str, str], tuple[float, float]] | None = None
         self._states: dict[str, str] | None = None

@@ -1,9 +1,17 @@
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from territorial.domain import LocatedBy
-from territorial.geo.geocode import Geocoder, check_coordinates, is_us_country, normalize_zip
+from territorial.geo.geocode import (
+    Geocoder,
+    Location,
+    check_coordinates,
+    is_us_country,
+    normalize_zip,
+)
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +43,19 @@ def test_normalize_zip(raw: str | None, zip5: str | None) -> None:
 
 def test_shared_is_a_singleton() -> None:
     assert Geocoder.shared() is Geocoder.shared()
+
+
+def test_a_fresh_geocoder_locates_by_city_first() -> None:
+    """A city lookup before any ZIP lookup builds the ZIP index inside the city index's
+    build (a reps file with City and State only); it once deadlocked on its own lock."""
+    found: list[Location] = []
+    worker = threading.Thread(
+        target=lambda: found.append(Geocoder().locate(city="Fargo", state="ND")), daemon=True
+    )
+    worker.start()
+    worker.join(timeout=120)
+    assert not worker.is_alive(), "the city lookup did not return"
+    assert found[0].located_by == LocatedBy.CITY
 
 
 def test_coordinates_first(geo: Geocoder) -> None:
