@@ -116,6 +116,21 @@ def test_design_with_move_cap_moves_at_most_the_cap(demo: Run) -> None:
     assert out["moved_accounts"] <= 0.05 * 2500
 
 
+def test_a_move_cap_too_tight_says_how_many_moves_balance_needs(demo: Run) -> None:
+    """Not "try a longer time limit": the LP proves the cap cannot be met, and names the
+    least number of moves any balanced plan makes."""
+    args = ["-p", "15", "--balance", "potential", "--tolerance", "0.05", "--time-limit", "10"]
+    out = _json(demo, "design", "--name", "Tight", *args, "--max-moves", "2")
+    assert out["moved_accounts"] <= 2
+    (note,) = out["notes"]
+    assert "must move, and the cap is 2; raise --max-moves" in note
+    assert "longer time limit" not in note
+    least = int(note.split("at least ")[1].split(" must move")[0].replace(",", ""))
+    capped = _json(demo, "design", "--name", "Enough", *args, "--max-moves", str(least + 60))
+    assert capped["moved_accounts"] <= least + 60
+    assert not capped["notes"] or "must move" not in capped["notes"][0]
+
+
 @pytest.mark.parametrize(
     ("args", "message", "code"),
     [

@@ -19,11 +19,28 @@ from territorial.optimize.design.stop import StoppingCriterion
 
 
 def _start_plan(problem: DesignProblem) -> np.ndarray | None:
+    """The current plan with the locks applied, every territory given at least one unit:
+    the searches grow a territory only across its boundary, so an empty one (a new rep's)
+    would stay empty.  It gets the unlocked unit of the heaviest territory farthest from
+    that territory's centroid."""
     if problem.current is None:
         return None
     start = problem.array("current").astype(np.int32)
     locks = problem.array("locks")
     start[locks >= 0] = locks[locks >= 0]
+    coords, share = problem.array("coords"), problem.array("measures")
+    share = share / np.where(share.sum(axis=0) > 0, share.sum(axis=0), 1.0)
+    for j in range(problem.p):
+        if (start == j).any():
+            continue
+        load = np.zeros(problem.p)
+        np.add.at(load, start, share.sum(axis=1))
+        for heavy in np.argsort(-load):
+            free = np.flatnonzero((start == heavy) & (locks < 0))
+            if free.size > 1:
+                far = ((coords[free] - coords[free].mean(axis=0)) ** 2).sum(axis=1)
+                start[free[int(np.argmax(far))]] = j
+                break
     return start
 
 

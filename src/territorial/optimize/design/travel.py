@@ -55,7 +55,7 @@ from territorial.optimize.design.contiguous import (
     voronoi_plan,
 )
 from territorial.optimize.design.evaluate import centres_of, evaluate
-from territorial.optimize.design.feasibility import least_tolerance
+from territorial.optimize.design.feasibility import least_tolerance, move_cap_note
 from territorial.optimize.design.lagrange import STEPS as LAGRANGE_STEPS
 from territorial.optimize.design.lagrange import lagrangian_bound
 from territorial.optimize.design.problem import DesignProblem
@@ -449,7 +449,7 @@ def _proof(problem: DesignProblem, inst: _Instance, deadline: float) -> str | No
         max(1.0, deadline - time.perf_counter()),
     )
     if found is None or found.scale <= 1.0 + 1e-6:
-        return None
+        return move_cap_note(problem, max(1.0, deadline - time.perf_counter()))
     return found.message(problem.measure_names)
 
 
