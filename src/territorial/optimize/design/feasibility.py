@@ -71,8 +71,8 @@ def least_tolerance(
     if n * p > MAX_PAIRS:
         return None
     k = n * p
-    scale = _unit(targets)  # measures in units of their mean target: a well-scaled LP
-    weights, targets = weights / scale, targets / scale
+    per = _unit(targets)  # measures in units of their mean target: a well-scaled LP
+    weights, targets = weights / per, targets / per
     band = (tolerances[None, :] * targets).reshape(-1)
     # the free scale s (column k) widens every band: load - s*band <= target <= load + s*band
     widen = sp.csc_matrix(
@@ -124,8 +124,8 @@ def least_moves(
     p = lo.shape[0]
     if n * p > MAX_PAIRS:
         return None
-    scale = _unit((lo + hi) / 2)
-    weights, lo, hi = weights / scale, lo / scale, hi / scale
+    per = _unit((lo + hi) / 2)
+    weights, lo, hi = weights / per, lo / per, hi / per
     cost = np.repeat(move_weights.astype(np.float64), p)
     cost[np.arange(n) * p + current] = 0.0  # staying costs nothing
     h = _solve(
