@@ -279,10 +279,19 @@ def run_queued(db: str, job_id: str) -> str:
 
 
 def _enqueue(job: Job, db: str) -> None:
-    minutes = float(job.params.get("time_limit", 30.0)) / 60 * int(job.params.get("starts") or 1)
     _queue(str(queue_url())).enqueue(
-        run_queued, db, job.id, job_id=job.id, job_timeout=int(600 + 180 * minutes)
+        run_queued, db, job.id, job_id=job.id, job_timeout=queue_timeout(job.params)
     )
+
+
+def queue_timeout(params: dict[str, Any]) -> int:
+    """Seconds a queue worker lets a job run before it kills it: generous beside the
+    time limit, and none (-1) for a design bounded by iterations, which its time limit
+    does not stop (cancelling it still does)."""
+    if params.get("iterations"):
+        return -1
+    minutes = float(params.get("time_limit", 30.0)) / 60 * int(params.get("starts") or 1)
+    return int(600 + 180 * minutes)
 
 
 def work(url: str, burst: bool = False) -> None:

@@ -149,8 +149,19 @@ def test_with_a_queue_jobs_wait_for_a_worker_who_runs_them(
     job_id = _submit(grid, "Queued", 2)
     time.sleep(1.0)
     assert _show(grid, job_id)["state"] == "queued"  # no worker yet: it waits
+    iterated = grid(
+        "design", "-p", "4", "--name", "Iterated", "--iterations", "1", "--background", "--json"
+    )
+    assert iterated.exit_code == 0, iterated.output
+    from redis import Redis
+    from rq import Queue
+
+    queue = Queue(os.environ["TERRITORIAL_QUEUE_NAME"], connection=Redis.from_url(REDIS))
+    timeouts = {job.id: job.timeout for job in queue.jobs}
+    # the time limit stops neither an iteration-bounded design nor, then, its worker
+    assert timeouts == {job_id: 600 + 180 * 2 // 60, json.loads(iterated.output)["job"]: -1}
     worked = grid("worker", "--burst")
     assert worked.exit_code == 0, worked.output
     job = _show(grid, job_id)
     assert job["state"] == "done", job
-    assert "Queued" in _scenarios(grid)
+    assert {"Queued", "Iterated"} <= set(_scenarios(grid))
