@@ -18,6 +18,7 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from territorial.domain import LocatedBy
 
@@ -33,9 +34,11 @@ _US_NAMES = frozenset(
     {"us", "usa", "u.s.", "u.s.a.", "united states", "united states of america", "america"}
 )
 _ZIP_RE = re.compile(r"(\d{3,5})(?:[-\s]?(\d{4}))?")
-_PUNCT_RE = re.compile(r"[.,'’]")
-_SPACE_RE = re.compile(r"[\s\-]+")
-_PREFIXES = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "pt": "point"}
+_NOTE_RE = re.compile(r"\(.*$")  # "Houston(W)": a note after the name
+_PUNCT_RE = re.compile(r"[,'’]")
+_SPACE_RE = re.compile(r"[\s.\-]+")
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "pt": "point"}
+_DIRECTIONS = {"n": "north", "s": "south", "e": "east", "w": "west"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,11 +108,14 @@ def normalize_zip(value: object) -> str | None:
 
 
 def _city_key(name: str) -> str:
-    """Case-, punctuation- and abbreviation-insensitive key for a city name."""
-    words = _SPACE_RE.split(_PUNCT_RE.sub("", name.lower()).strip())
-    if words and words[0] in _PREFIXES:
-        words[0] = _PREFIXES[words[0]]
-    return " ".join(w for w in words if w)
+    """A key for a city name that ignores case, punctuation, spacing ("Lagrange" is
+    "La Grange"), abbreviations ("N. Richland Hills", "West St. Paul") and a note in
+    brackets after the name."""
+    words = _SPACE_RE.split(_PUNCT_RE.sub("", _NOTE_RE.sub("", name.lower())).strip())
+    words = [_ABBREVIATIONS.get(w, w) for w in words if w]
+    if words:
+        words[0] = _DIRECTIONS.get(words[0], words[0])
+    return "".join(words)
 
 
 class Geocoder:
@@ -132,17 +138,27 @@ class Geocoder:
         if self._zips is None:
             with self._lock:
                 if self._zips is None:
-                    import zipcodes
-
-                    index: dict[str, ZipPlace] = {}
-                    for z in zipcodes.list_all():  # type: ignore[no-untyped-call]
-                        try:
-                            lat, lon = float(z["lat"]), float(z["long"])
-                        except (TypeError, ValueError):
-                            continue
-                        index[z["zip_code"]] = ZipPlace(lat, lon, z["city"], z["state"])
-                    self._zips = index
+                    self._zips = {
+                        z["zip_code"]: ZipPlace(
+                            float(z["lat"]), float(z["long"]), z["city"], z["state"]
+                        )
+                        for z in self._zip_records()
+                    }
         return self._zips
+
+    @staticmethod
+    def _zip_records() -> list[dict[str, Any]]:
+        """The ``zipcodes`` package's records that have coordinates."""
+        import zipcodes
+
+        out = []
+        for z in zipcodes.list_all():  # type: ignore[no-untyped-call]
+            try:
+                float(z["lat"]), float(z["long"])
+            except (TypeError, ValueError):
+                continue
+            out.append(z)
+        return out
 
     def _state_index(self) -> dict[str, str]:
         if self._states is None:
@@ -182,16 +198,22 @@ class Geocoder:
                 best[key] = (pop, float(c["latitude"]), float(c["longitude"]))
         del cities
         index = {k: (lat, lon) for k, (_, lat, lon) in best.items()}
-        # Smaller places: mean centroid of the ZIP codes of that post-office city.
-        sums: dict[tuple[str, str], list[float]] = {}
-        for place in self._zip_index().values():
-            key = (place.state, _city_key(place.city))
-            acc = sums.setdefault(key, [0.0, 0.0, 0.0])
-            acc[0] += place.latitude
-            acc[1] += place.longitude
-            acc[2] += 1
-        for key, (slat, slon, n) in sums.items():
-            index.setdefault(key, (round(slat / n, 4), round(slon / n, 4)))
+        # Smaller places: mean centroid of the ZIP codes of that post-office city, then
+        # of the ZIP codes where the place is another accepted name (Hodgkins, IL is
+        # served by La Grange's 60525).
+        records = self._zip_records()
+        for names in ("city", "acceptable_cities"):
+            sums: dict[tuple[str, str], list[float]] = {}
+            for z in records:
+                lat, lon = float(z["lat"]), float(z["long"])
+                places = [z["city"]] if names == "city" else z.get("acceptable_cities") or []
+                for place in places:
+                    acc = sums.setdefault((z["state"], _city_key(str(place))), [0.0, 0.0, 0.0])
+                    acc[0] += lat
+                    acc[1] += lon
+                    acc[2] += 1
+            for key, (slat, slon, n) in sums.items():
+                index.setdefault(key, (round(slat / n, 4), round(slon / n, 4)))
         return index
 
     # --- lookups -------------------------------------------------------------------

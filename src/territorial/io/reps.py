@@ -135,8 +135,12 @@ def read_reps(
     )
     found = ", ".join(h for h in table.header if h) or "none"
     missing = []
-    if "external_id" not in plan.fields:
-        missing.append("a rep id (e.g. external_id, Id, Employee ID)")
+    # a rep list of names and emails (a CRM's user export) has no id: the email is one
+    id_field = (
+        "external_id" if "external_id" in plan.fields or "email" not in plan.fields else "email"
+    )
+    if id_field not in plan.fields:
+        missing.append("a rep id (e.g. external_id, Id, Employee ID, or Email)")
     if "name" not in plan.fields and not {"first_name", "last_name"} <= plan.fields.keys():
         missing.append("a rep name (e.g. name, Full Name, or First Name and Last Name)")
     if missing:
@@ -151,6 +155,10 @@ def read_reps(
     log = ProblemLog(file)
     warnings = ProblemLog(file, kind="warnings")
     warnings.extend(plan.warnings)
+    if id_field == "email":
+        warnings.add(
+            None, plan.column("email"), None, "no rep id column: each rep's email is their id"
+        )
     geocoder = geocoder or Geocoder.shared()
     result = RepFile(
         path=path,
@@ -162,17 +170,17 @@ def read_reps(
     )
     located: Counter[LocatedBy] = Counter()
     first_row: dict[str, int] = {}
-    id_col = plan.column("external_id")
+    id_col = plan.column(id_field)
     rows = 0
     for rec in iter_records(
         table, plan, _PARSERS, log, progress, allow_short_rows=allow_short_rows
     ):
         rows += 1
         v = rec.values
-        ext_id = v.get("external_id")
+        ext_id = v.get(id_field)
         name = v.get("name") or " ".join(p for p in (v.get("first_name"), v.get("last_name")) if p)
         if not ext_id:
-            if rec.missing("external_id"):
+            if rec.missing(id_field):
                 log.add(rec.row, id_col, None, "missing rep id")
             continue
         if ext_id in first_row:

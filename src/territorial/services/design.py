@@ -156,9 +156,24 @@ class DesignOutcome:
 
 
 def _measures(frame: ScenarioFrame, names: tuple[str, ...], travel: TravelModel) -> np.ndarray:
-    columns = []
-    for name in names:
-        columns.append(frame.workload(travel) if name == "workload" else frame.measure(name))
+    """The balanced measures per account; a measure that is 0 everywhere (no potential
+    column in a CRM export, say) is refused, naming the measures that have data."""
+
+    def column(name: str) -> np.ndarray:
+        return frame.workload(travel) if name == "workload" else frame.measure(name)
+
+    columns = [column(name) for name in names]
+    empty = [name for name, values in zip(names, columns, strict=True) if not values.sum() > 0]
+    if empty:
+        with_data = [
+            m for m in ("accounts", "revenue", "potential", "workload") if column(m).sum() > 0
+        ]
+        raise OptionError(
+            "balance",
+            f"{', '.join(empty)} {'is' if len(empty) == 1 else 'are'} 0 for every account, "
+            f"so there is nothing to balance; measures with data here: {', '.join(with_data)} "
+            f"(e.g. --balance {','.join(with_data[-2:])})",
+        )
     return np.column_stack(columns)
 
 

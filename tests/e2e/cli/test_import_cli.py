@@ -142,6 +142,21 @@ def test_export_accounts_has_every_field(run: Run, fixtures: Path, tmp_path: Pat
     assert all(r["latitude"] and r["located_by"] in ("zip", "city", "coordinates") for r in rows)
 
 
+def test_a_crm_export_without_potential_designs_on_measures_it_has(
+    run: Run, fixtures: Path
+) -> None:
+    """The default --balance potential,workload on a HubSpot export, which has no
+    potential: a one-line reason naming the empty measure and those with data."""
+    assert run("import", "accounts", fixtures / "hubspot_companies.csv").exit_code == 0
+    refused = run("design", "-p", "2", "--name", "Default", "--time-limit", "2")
+    assert refused.exit_code == 1
+    assert "potential is 0 for every account" in refused.output
+    assert "--balance revenue,workload" in refused.output
+    assert [s["name"] for s in _status(run)["scenarios"]] == ["Current"]
+    args = ("-p", "2", "--name", "Revenue", "--balance", "revenue,workload", "--tolerance", "50%")
+    assert run("design", *args, "--time-limit", "2").exit_code == 0
+
+
 def test_unknown_database_url_is_a_one_line_error(run: Run) -> None:
     from typer.testing import CliRunner
 

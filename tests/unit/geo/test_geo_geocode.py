@@ -92,6 +92,29 @@ def test_city_and_state_code_or_name(geo: Geocoder, state: str) -> None:
     assert loc.latitude == pytest.approx(42.375, abs=0.01)
 
 
+@pytest.mark.parametrize(
+    ("city", "state", "same_as"),
+    [
+        ("Lagrange", "TX", ("La Grange", "TX")),  # spacing
+        ("N. Richland Hills(N)", "TX", ("North Richland Hills", "TX")),  # N., a note
+        ("West St. Paul", "MN", ("West Saint Paul", "MN")),  # St. inside the name
+        ("E.Greenbush", "NY", ("East Greenbush", "NY")),
+    ],
+)
+def test_city_spellings_of_crm_exports(
+    geo: Geocoder, city: str, state: str, same_as: tuple[str, str]
+) -> None:
+    found = geo.city_point(city, state)
+    assert found is not None
+    assert found == geo.city_point(*same_as)
+
+
+def test_a_place_known_only_as_an_accepted_name_of_a_zip(geo: Geocoder) -> None:
+    # Hodgkins, IL is a village served by La Grange's ZIP 60525 (not in GeoNames >= 5,000)
+    hodgkins = geo.city_point("Hodgkins", "IL")
+    assert hodgkins == pytest.approx((41.78, -87.87), abs=0.05)
+
+
 def test_most_populous_on_ties(geo: Geocoder) -> None:
     # GeoNames has several "Springfield"s; the IL capital must win in IL, and
     # city names compare without punctuation and with "St." = "Saint".

@@ -69,6 +69,25 @@ def test_reps_missing_columns(write_csv: Callable[..., Path]) -> None:
     assert all(p.row is None for p in e.value.problems)
 
 
+def test_a_rep_list_without_ids_uses_the_emails(write_csv: Callable[..., Path]) -> None:
+    """A CRM user export (names, emails, home city) has no id column."""
+    path = write_csv(
+        "Email,First Name,Last Name,City,State/Region\n"
+        "ann@acme.example,Ann,Lee,Fargo,North Dakota\n"
+        "bob@acme.example,Bob,Ray,Wichita,KS\n"
+    )
+    r = read_reps(path)
+    assert [(rep.external_id, rep.name, rep.email) for rep in r.reps] == [
+        ("ann@acme.example", "Ann Lee", "ann@acme.example"),
+        ("bob@acme.example", "Bob Ray", "bob@acme.example"),
+    ]
+    assert r.located == {LocatedBy.CITY: 2}
+    assert [w.message for w in r.warnings] == ["no rep id column: each rep's email is their id"]
+    with pytest.raises(InputRejected) as e:  # a row without one is refused, by column
+        read_reps(write_csv("Email,Name\nann@acme.example,Ann\n,Bob\n"))
+    assert [(p.row, p.column) for p in e.value.problems] == [(3, "Email")]
+
+
 def test_parse_skills() -> None:
     assert parse_skills(" a; b |a;; c ") == ["a", "b", "c"]
 
