@@ -7,6 +7,8 @@ One Delaunay builder (:func:`delaunay_edges`) serves the unit graphs of
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
@@ -146,10 +148,14 @@ def connect_components(
 
 
 def proximity_graph(
-    lat: npt.ArrayLike, lon: npt.ArrayLike, max_edge_km: float
+    lat: npt.ArrayLike,
+    lon: npt.ArrayLike,
+    max_edge_km: float,
+    off_land: Callable[[IntArray, FloatArray], npt.NDArray[np.bool_]] | None = None,
 ) -> tuple[sparse.csr_matrix, int]:
-    """Connected Delaunay graph of points, edges over ``max_edge_km`` dropped then
-    the components rejoined with their shortest bridges.
+    """Connected Delaunay graph of points, edges over ``max_edge_km`` (and those
+    ``off_land(edges, lengths)`` marks) dropped, then the components rejoined with
+    their shortest bridges.
 
     Returns
     -------
@@ -167,7 +173,10 @@ def proximity_graph(
     length = haversine_km(
         lat_a[edges[:, 0]], lon_a[edges[:, 0]], lat_a[edges[:, 1]], lon_a[edges[:, 1]]
     )
-    short = edges_to_csr(edges[length <= max_edge_km], n)
+    keep = length <= max_edge_km
+    if off_land is not None:
+        keep &= ~off_land(edges, length)
+    short = edges_to_csr(edges[keep], n)
     adj, bridges = connect_components(short, lat_a, lon_a, candidates=edges)
     return adj, int(bridges.shape[0])
 

@@ -15,7 +15,11 @@ stretch without accounts may be linked.
 
 Delaunay neighbours are the ZIPs whose Voronoi cells share a border (the shapes the map
 draws for ZIP territories), so the default ``max_edge_km`` (:data:`ZIP_MAX_EDGE_KM`)
-only drops edges across open sea along the hull.  A 150 km cut, tried first, left the
+only drops the longest edges along the hull.  Edges longer than :data:`OFF_LAND_KM`
+that run mostly outside the US (the us-atlas outline) are dropped too: the hull joins
+North Carolina to Florida across the Atlantic, Florida to Louisiana across the Gulf,
+Buffalo to Green Bay through Canada (68 such edges on the demo), and a "contiguous"
+territory could jump along them.  A 150 km cut, tried first, left the
 sparse ZIPs of the West tree-like: on the demo no contiguous ±5% plan was found in 30 s
 (worst 22 %), with 1,000 km one was (the engine's tabu search, 30 s).
 """
@@ -23,15 +27,17 @@ sparse ZIPs of the West tree-like: on the demo no contiguous ±5% plan was found
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
+import numpy.typing as npt
+import shapely
 import zipcodes
 from scipy.spatial import cKDTree
 
-from territorial.arrays import FloatArray
+from territorial.arrays import FloatArray, IntArray
 from territorial.geo.geocode import normalize_zip
 from territorial.geo.geodesy import EARTH_RADIUS_KM, haversine_km, unit_vectors
 from territorial.geo.graph import proximity_graph, valid_points
@@ -162,7 +168,7 @@ def build_zip_units(
     )
     u_lat = np.array([index.places[z][0] for z in ids], dtype=np.float64)
     u_lon = np.array([index.places[z][1] for z in ids], dtype=np.float64)
-    adjacency, bridges = proximity_graph(u_lat, u_lon, max_edge_km)
+    adjacency, bridges = proximity_graph(u_lat, u_lon, max_edge_km, _off_land(u_lat, u_lon))
     return GeoUnits(
         kind="zip",
         ids=ids,
@@ -176,6 +182,33 @@ def build_zip_units(
         notes=sorted(notes),
         bridges=bridges,
     )
+
+
+#: Shorter edges may cross a bay or a lake; longer ones mostly outside the US are dropped.
+OFF_LAND_KM = 100.0
+
+
+def _off_land(
+    lat: FloatArray, lon: FloatArray
+) -> Callable[[IntArray, FloatArray], npt.NDArray[np.bool_]] | None:
+    """Marks the edges longer than :data:`OFF_LAND_KM` whose points (9 along the
+    segment, in degrees) lie mostly outside the US outline; None without the map."""
+    from territorial.geo.shapes import us_outline
+
+    land = us_outline()
+    if land is None:
+        return None
+
+    def marks(edges: IntArray, length: FloatArray) -> npt.NDArray[np.bool_]:
+        share = np.linspace(0.1, 0.9, 9)[None, :]
+        a, b = edges[:, :1], edges[:, 1:]
+        on = shapely.contains_xy(
+            land, lon[a] * (1 - share) + lon[b] * share, lat[a] * (1 - share) + lat[b] * share
+        )
+        out: npt.NDArray[np.bool_] = (length > OFF_LAND_KM) & (on.mean(axis=1) < 0.5)
+        return out
+
+    return marks
 
 
 def _blank(raw: object) -> bool:

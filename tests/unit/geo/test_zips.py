@@ -104,6 +104,17 @@ def test_far_zips_are_still_connected() -> None:
     assert units.bridges >= 3
 
 
+def test_no_long_edge_across_the_sea() -> None:
+    """The Delaunay hull joins Wilmington, NC to Jupiter, FL across the Atlantic; a
+    contiguous territory must not jump along it.  The inland chain keeps the graph whole."""
+    zips = ["28401", "33477", "29201", "30303", "32801"]  # + Columbia, Atlanta, Orlando
+    units = build_units(np.full(5, NAN), np.full(5, NAN), zips, [None] * 5, by="zip")
+    wilmington, jupiter = units.ids.index("28401"), units.ids.index("33477")
+    assert units.adjacency[wilmington, jupiter] == 0
+    assert csgraph.connected_components(units.adjacency)[0] == 1
+    assert units.bridges == 0
+
+
 def test_nan_zip_counts_as_missing() -> None:
     units = build_units(
         np.array([NAN]),
