@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from test_web_browser import MAP_TIMEOUT_MS, Tab  # same directory (rootdir import mode)
+from tests.e2e.web.waits import wait_for_js
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -85,7 +86,7 @@ def test_map_draws_territory_shapes_legend_and_heat(tab: Tab, screens: Path) -> 
     assert page.locator("#legend li").count() == 15
     assert page.get_attribute("#map", "data-territories") == "15"
     assert page.locator(".map-label").count() == 15
-    page.wait_for_function("document.querySelectorAll('.leaflet-outlines-pane path').length > 0")
+    wait_for_js(page, "document.querySelectorAll('.leaflet-outlines-pane path').length > 0")
     page.screenshot(path=str(screens / "map-shapes.png"))
     # an account's popup: rep, revenue, potential, tier, last visit
     box = page.locator("#map").bounding_box()

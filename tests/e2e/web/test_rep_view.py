@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 from tests.e2e.web.live import serve
 from tests.e2e.web.login import browser_log_in, ensure_user, logged_in
+from tests.e2e.web.waits import wait_for_js
 from tests.e2e.web.workspaces import copy_db
 
 from territorial.domain.users import Role
@@ -94,7 +95,7 @@ def test_the_rep_view_works_on_a_phone_without_a_network(
     page.screenshot(path=str(screens / "rep-phone.png"), full_page=False)
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.reload()  # now controlled by the service worker, which keeps this copy
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_for_js(page, "navigator.serviceWorker.controller !== null")
     page.wait_for_selector("#me-map[data-ready='1']")
     stamp = page.inner_text("[data-testid=me-refreshed]")
 

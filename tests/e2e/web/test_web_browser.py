@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from tests.e2e.web.login import browser_log_in
+from tests.e2e.web.waits import wait_for_js
 
 from territorial.services.listing import list_accounts
 from territorial.services.workspace import summarise
@@ -78,7 +79,7 @@ def test_map_shows_every_located_account_and_a_legend(
     names = [legend.nth(i).locator(".name").inner_text() for i in range(legend.count())]
     for (name, rep, _count), shown in zip(summary.territories, names, strict=True):
         assert shown.startswith(name) and (rep or "vacant") in shown
-    page.wait_for_function("document.querySelectorAll('.leaflet-outlines-pane path').length > 0")
+    wait_for_js(page, "document.querySelectorAll('.leaflet-outlines-pane path').length > 0")
     page.screenshot(path=str(screens / "map.png"))
     # The legend focuses one territory.
     legend.first.click()
@@ -110,7 +111,8 @@ def test_accounts_search_filters_as_you_type(tab: Tab, uow: UnitOfWork, screens:
     assert rows.count() == min(50, total)
     assert page.inner_text('[data-testid="accounts-total"]').startswith(f"{total:,} accounts")
     page.locator("#account-search").press_sequentially("tech", delay=40)
-    page.wait_for_function(
+    wait_for_js(
+        page,
         "n => document.querySelector('[data-testid=accounts-total]').innerText.startsWith(n)",
         arg=f"{expected.total:,} account",
     )
@@ -118,7 +120,7 @@ def test_accounts_search_filters_as_you_type(tab: Tab, uow: UnitOfWork, screens:
     for i in range(rows.count()):
         row = rows.nth(i).inner_text().lower()
         assert "tech" in row
-    page.wait_for_function("() => location.search.includes('q=tech')")
+    wait_for_js(page, "() => location.search.includes('q=tech')")
     page.screenshot(path=str(screens / "accounts-search.png"), full_page=False)
     tab.check()
 

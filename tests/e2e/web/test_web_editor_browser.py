@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from tests.e2e.web.test_web_browser import MAP_TIMEOUT_MS, Tab
+from tests.e2e.web.waits import wait_for_js
 from tests.e2e.web.workspaces import serve_with_draft
 
 DRAFT = "Edit Browser"
@@ -79,8 +80,8 @@ def test_box_select_move_and_undo(browser: Any, editor_server: str, screens: Pat
         other = page.evaluate(LONE_ACCOUNT)
         assert other is not None
         page.mouse.click(box["x"] + other[1], box["y"] + other[2])
-        page.wait_for_function(
-            f"() => document.querySelector('#editor').dataset.selected === '{selected + 1}'"
+        wait_for_js(
+            page, f"() => document.querySelector('#editor').dataset.selected === '{selected + 1}'"
         )
         # a target territory holding none of the selected accounts
         target = page.evaluate("""() => {
@@ -93,18 +94,20 @@ def test_box_select_move_and_undo(browser: Any, editor_server: str, screens: Pat
         before = accounts_of(page, target)
         page.select_option('#editor-move select[name="territory"]', target)
         page.click("#editor-move-button")
-        page.wait_for_function("() => document.querySelector('#editor').dataset.edits === '1'")
+        wait_for_js(page, "() => document.querySelector('#editor').dataset.edits === '1'")
         assert accounts_of(page, target) == before + selected + 1
         assert "Moved" in page.inner_text("#editor-status")
         assert page.locator("#balance-table tr.changed").count() >= 2
         page.screenshot(path=str(screens / "editor-moved.png"))
         page.click("#editor-undo")
-        page.wait_for_function("() => document.querySelector('#editor').dataset.edits === '2'")
+        wait_for_js(page, "() => document.querySelector('#editor').dataset.edits === '2'")
         assert accounts_of(page, target) == before
         assert "Undid" in page.inner_text("#editor-status")
         # the territory shapes and the legend are redrawn from the map data after the edits
-        page.wait_for_function(
-            "() => document.querySelector('#editor').dataset.shapes === '2'", timeout=MAP_TIMEOUT_MS
+        wait_for_js(
+            page,
+            "() => document.querySelector('#editor').dataset.shapes === '2'",
+            timeout=MAP_TIMEOUT_MS,
         )
         legend = page.locator(f'#legend li:has-text("{target}") .count').first.inner_text()
         assert int(legend.replace(",", "")) == before
@@ -122,7 +125,7 @@ def test_box_select_move_and_undo(browser: Any, editor_server: str, screens: Pat
         assert page.evaluate(f"() => window.territorialEditor.marked[{row}]") == 1
         # locked accounts stay put, with the reason on the page
         page.click("#editor-lock")
-        page.wait_for_function("() => document.querySelector('#editor').dataset.edits === '3'")
+        wait_for_js(page, "() => document.querySelector('#editor').dataset.edits === '3'")
         assert "Locked" in page.inner_text("#editor-status")
         page.click("#editor-move-button")
         page.wait_for_selector("#editor-status.error")

@@ -12,6 +12,7 @@ import pytest
 from tests.e2e.web.login import browser_log_in
 from tests.e2e.web.test_web_browser import MAP_TIMEOUT_MS
 from tests.e2e.web.test_web_editor_browser import LONE_ACCOUNT, accounts_of
+from tests.e2e.web.waits import wait_for_js
 from tests.e2e.web.workspaces import serve_with_draft
 
 DRAFT = "Edit Phone"
@@ -79,7 +80,7 @@ def test_map_and_editor_on_a_phone(browser: Any, phone_server: str, screens: Pat
         lone = page.evaluate(LONE_ACCOUNT)
         assert lone is not None
         page.touchscreen.tap(origin["x"] + lone[1], origin["y"] + lone[2])
-        page.wait_for_function("() => document.querySelector('#editor').dataset.selected === '1'")
+        wait_for_js(page, "() => document.querySelector('#editor').dataset.selected === '1'")
         assert page.evaluate(f"() => window.territorialEditor.marked[{lone[0]}]") == 1
         # a box drawn with a finger around another account adds it (the map does not pan)
         other = page.evaluate(LONE_ACCOUNT)
@@ -88,9 +89,7 @@ def test_map_and_editor_on_a_phone(browser: Any, phone_server: str, screens: Pat
         page.evaluate("window.scrollTo(0, 0)")
         x, y = origin["x"] + other[1], origin["y"] + other[2]
         swipe(page, [(x - 10, y - 10), (x - 4, y - 4), (x + 4, y + 4), (x + 10, y + 10)])
-        page.wait_for_function(
-            "() => Number(document.querySelector('#editor').dataset.selected) >= 2"
-        )
+        wait_for_js(page, "() => Number(document.querySelector('#editor').dataset.selected) >= 2")
         assert page.evaluate(f"() => window.territorialEditor.marked[{other[0]}]") == 1
         selected = int(page.get_attribute("#editor", "data-selected") or 0)
         target = page.evaluate("""() => {
@@ -102,7 +101,7 @@ def test_map_and_editor_on_a_phone(browser: Any, phone_server: str, screens: Pat
         before = accounts_of(page, target)
         page.select_option('#editor-move select[name="territory"]', target)
         page.locator("#editor-move-button").tap()
-        page.wait_for_function("() => document.querySelector('#editor').dataset.edits === '1'")
+        wait_for_js(page, "() => document.querySelector('#editor').dataset.edits === '1'")
         assert accounts_of(page, target) == before + selected
         page.locator("#balance-table").scroll_into_view_if_needed()
         page.screenshot(path=str(screens / "phone-editor.png"), full_page=True)

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from tests.e2e.web.live import serve
 from tests.e2e.web.login import browser_log_in
+from tests.e2e.web.waits import wait_for_js
 
 from territorial.services.goals import list_goals
 from territorial.services.plans import show_plan
@@ -225,8 +226,9 @@ def test_planning_pages_on_a_phone(
         page.wait_for_load_state("load")
         for canvas in page.locator("canvas[data-pl-chart]").all():
             canvas.wait_for(state="attached")
-        page.wait_for_function(
-            "[...document.querySelectorAll('canvas[data-pl-chart]')].every(c => c.dataset.ready)"
+        wait_for_js(
+            page,
+            "[...document.querySelectorAll('canvas[data-pl-chart]')].every(c => c.dataset.ready)",
         )
         assert _fits(page), "the page scrolls sideways on a phone"
         slug = path.strip("/").split("?")[0].replace("/", "-")
