@@ -92,17 +92,24 @@ def print_outcome(outcome: DesignOutcome) -> None:
         where = s.segment or "all"
         if s.mean_distance_km is not None and s.bound_km is not None:
             ratio = s.mean_distance_km / s.bound_km if s.bound_km > 0 else 1.0
-            scope = "for any plan" if s.centres == "rep homes" else "for plans with these centres"
-            if s.bound_scope == "contiguous":
-                scope = (
-                    "for contiguous plans that keep the unit nearest each home in its territory"
-                    if s.centres == "rep homes"
-                    else "for contiguous plans with these centres"
-                )
+            scope = (
+                "for contiguous plans that keep the unit nearest each home in its territory"
+                if s.bound_scope == "contiguous"
+                else "for any plan"
+            )
             console.print(
                 f"Travel ({where}, centres: {s.centres}): mean {s.mean_distance_km:,.1f} km "
                 f"from account to centre; lower bound {s.bound_km:,.1f} km {scope} "
                 f"({ratio:.3f} × the bound).",
+                markup=False,
+            )
+        elif s.mean_distance_km is not None and s.gap is not None:
+            scope = "contiguous plans" if s.bound_scope == "contiguous" else "plans"
+            console.print(
+                f"Travel ({where}, centres: {s.centres}): mean {s.mean_distance_km:,.1f} km "
+                f"from account to centre; {1 / (1 - s.gap):.3f} × the LP bound for {scope} "
+                f"with these centres (both measured on the engine's flat map, as free "
+                f"centres are placed).",
                 markup=False,
             )
         elif s.gap is not None and s.lower_bound is not None:

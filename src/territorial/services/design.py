@@ -116,7 +116,10 @@ class SegmentResult:
     misses: list[tuple[str, str, float]] = field(default_factory=list)
     centres: str = "free"  # travel: "rep homes", "free" or "mixed"
     mean_distance_km: float | None = None  # travel: mean account-to-centre great-circle km
-    bound_km: float | None = None  # travel: the LP bound on that mean
+    # travel with every centre at a rep home: the LP bound on that mean (same km: the
+    # engine's costs are these great-circle distances); with free centres the engine
+    # measures on a flat projection, so only its ``gap`` compares plan and bound
+    bound_km: float | None = None
     # "contiguous": the bound holds for contiguous plans keeping each home's unit
     bound_scope: str | None = None
     reason: str | None = None  # why no plan can be feasible, when the engine proved it
@@ -586,7 +589,11 @@ def _travel_figures(
     return {
         "centres": centres.kind,
         "mean_distance_km": float(km.mean()) if len(idx) else None,
-        "bound_km": None if result.lower_bound is None else float(result.lower_bound) / n,
+        "bound_km": (
+            float(result.lower_bound) / n
+            if result.lower_bound is not None and centres.kind == "rep homes"
+            else None
+        ),
         "bound_scope": result.bound_scope,
     }
 

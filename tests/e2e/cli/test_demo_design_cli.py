@@ -228,6 +228,21 @@ def test_rep_centres_need_the_base_territories(demo: Run) -> None:
     assert abs(weighted - figures["mean_distance_km"]) < 1e-6 * weighted
 
 
+def test_free_centres_compare_plan_and_bound_in_one_measure(demo: Run) -> None:
+    """Free centres are placed on the engine's flat map, where its bound holds; the
+    great-circle mean is not compared with it (it was: 244.6 km "≥ 244.8")."""
+    args = ["-p", "10", "--balance", "potential", "--tolerance", "0.2", "--time-limit", "5"]
+    figures = _json(demo, "design", "--name", "Free", *args)["segments"][0]
+    assert figures["centres"] == "free"
+    assert figures["bound_km"] is None
+    assert 0 <= figures["gap"] < 1
+    shown = demo("design", "--name", "Free2", *args)
+    assert shown.exit_code == 0, shown.output
+    line = " ".join(shown.output.split())
+    assert "× the LP bound for plans with these centres (both measured on the engine's" in line
+    assert float(line.split(" × the LP bound")[0].rsplit(" ", 1)[1]) >= 1.0
+
+
 def test_locked_accounts_stay_put_in_a_design(demo: Run, tmp_path: Path) -> None:
     assert demo("lock", "ACC-00001", "ACC-00002").exit_code == 0
     assert demo("lock", "ACC-00003", "--to", "West-2").exit_code == 0
