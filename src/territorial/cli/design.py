@@ -134,6 +134,8 @@ def print_outcome(outcome: DesignOutcome) -> None:
     for note in outcome.notes:
         console.print(Text("note ", "yellow") + Text(note))
     following = f"territorial assess --scenario {outcome.scenario!r}"
+    if any(r.rep is None for r in outcome.reps):  # new territories: pick their reps
+        following = f"territorial assign --scenario {outcome.scenario!r}; {following}"
     if outcome.base != NO_ALIGNMENT:
         following += f"; territorial compare {outcome.base!r} {outcome.scenario!r}"
     console.print(f"Next: {following}", markup=False)

@@ -241,6 +241,7 @@ def test_free_centres_compare_plan_and_bound_in_one_measure(demo: Run) -> None:
     line = " ".join(shown.output.split())
     assert "× the LP bound for plans with these centres (both measured on the engine's" in line
     assert float(line.split(" × the LP bound")[0].rsplit(" ", 1)[1]) >= 1.0
+    assert "Next: territorial assign --scenario 'Free2';" in line  # new territories: reps
 
 
 def test_locked_accounts_stay_put_in_a_design(demo: Run, tmp_path: Path) -> None:
