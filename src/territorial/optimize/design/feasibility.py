@@ -32,6 +32,9 @@ from territorial.optimize.design.problem import DesignProblem
 from territorial.optimize.highs import new_highs, set_limits
 
 MAX_PAIRS = 2_000_000  # n x p above this: no proof attempted (the LP gets slow)
+#: The least time a proof's LP gets, even when the design's time is up (a few seconds
+#: late beat "try a longer time limit" when more time cannot help).
+PROOF_SECONDS = 5.0
 
 
 @dataclass(frozen=True)

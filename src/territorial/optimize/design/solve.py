@@ -8,15 +8,12 @@ from dataclasses import replace
 import numpy as np
 
 from territorial.optimize.design.checks import check_feasible
-from territorial.optimize.design.feasibility import move_cap_note
+from territorial.optimize.design.feasibility import PROOF_SECONDS, move_cap_note
 from territorial.optimize.design.problem import DesignParams, DesignProblem
 from territorial.optimize.design.result import DesignResult, Progress
 from territorial.optimize.design.search import search
 from territorial.optimize.design.stop import StoppingCriterion
 from territorial.optimize.design.travel import solve_travel
-
-#: Time for the LP that proves a move cap too tight, after a diameter search missed.
-CAP_PROOF_SECONDS = 5.0
 
 
 def solve(
@@ -50,7 +47,7 @@ def solve(
         return solve_travel(problem, stop, seed, progress)
     found = search(problem, stop, seed, params, progress)
     if not found.feasible and found.note is None:  # a cap too tight is proven, not timed out
-        note = move_cap_note(problem, CAP_PROOF_SECONDS)
+        note = move_cap_note(problem, PROOF_SECONDS)
         if note is not None:
             return replace(found, note=note)
     return found

@@ -55,7 +55,11 @@ from territorial.optimize.design.contiguous import (
     voronoi_plan,
 )
 from territorial.optimize.design.evaluate import centres_of, evaluate
-from territorial.optimize.design.feasibility import least_tolerance, move_cap_note
+from territorial.optimize.design.feasibility import (
+    PROOF_SECONDS,
+    least_tolerance,
+    move_cap_note,
+)
 from territorial.optimize.design.lagrange import STEPS as LAGRANGE_STEPS
 from territorial.optimize.design.lagrange import lagrangian_bound
 from territorial.optimize.design.problem import DesignProblem
@@ -437,7 +441,13 @@ def _travel(cost: Callable[[np.ndarray], np.ndarray], plan: np.ndarray) -> float
 
 
 def _proof(problem: DesignProblem, inst: _Instance, deadline: float) -> str | None:
-    """Why no plan meets the tolerances, when the LP relaxation proves it (else None)."""
+    """Why no plan meets the tolerances, when the LP relaxation proves it (else None):
+    a move cap too tight (checked first: the usual reason with a cap), or tolerances
+    that no plan meets.  Each LP gets at least ``PROOF_SECONDS``, late as it may be."""
+    if problem.max_moves is not None:
+        cap = move_cap_note(problem, max(PROOF_SECONDS, deadline - time.perf_counter()))
+        if cap is not None:
+            return cap
     w = inst.balance.weights
     target = problem.array("targets") * w.sum(axis=0)[None, :]
     locks = problem.array("locks")
@@ -446,10 +456,10 @@ def _proof(problem: DesignProblem, inst: _Instance, deadline: float) -> str | No
         target,
         problem.array("tolerances"),
         locks if (locks >= 0).any() else None,
-        max(1.0, deadline - time.perf_counter()),
+        max(PROOF_SECONDS, deadline - time.perf_counter()),
     )
     if found is None or found.scale <= 1.0 + 1e-6:
-        return move_cap_note(problem, max(1.0, deadline - time.perf_counter()))
+        return None
     return found.message(problem.measure_names)
 
 
