@@ -50,6 +50,7 @@ from territorial.optimize.design.centres import distances, initial_centres, weis
 from territorial.optimize.design.contiguity_bound import ContiguousBound, contiguous_bound
 from territorial.optimize.design.contiguous import (
     Graph,
+    connected,
     distinct_roots,
     pair_search,
     voronoi_plan,
@@ -59,6 +60,7 @@ from territorial.optimize.design.feasibility import least_tolerance
 from territorial.optimize.design.lagrange import STEPS as LAGRANGE_STEPS
 from territorial.optimize.design.lagrange import lagrangian_bound
 from territorial.optimize.design.problem import DesignProblem
+from territorial.optimize.design.recom import recombine
 from territorial.optimize.design.result import DesignResult, Progress
 from territorial.optimize.design.search import search
 from territorial.optimize.design.stop import MaxRuntime, StoppingCriterion
@@ -85,6 +87,7 @@ class Work:
     pair_solves: int = 150  # pair MIPs of the contiguous polish
     pair_nodes: int = 100  # nodes per pair MIP
     lagrange_steps: int = 100  # subgradient steps of the large designs' bound
+    recom_proposals: int = 100_000  # recombinations of the contiguous designs
 
 
 WORK = Work()
@@ -326,20 +329,39 @@ def _contiguous_search(
     share = 1.0 if plain else (1 - POLISH_SHARE) * TRAVEL_SHARE
     searched = search(fixed, _within(share * left, stop), seed)
     found: np.ndarray = searched.assignment
-    if not searched.feasible and not plain:
-        seconds_first = (1 - POLISH_SHARE) * left * (1 - TRAVEL_SHARE)
-        found = _balance_first(problem, inst, cost, searched, _within(seconds_first, stop), seed)
+    rest = (1 - POLISH_SHARE) * left * (1 - TRAVEL_SHARE)
+    assert problem.adjacency is not None or plain
+    graph = None if plain else Graph.of(problem.adjacency)
+    if (
+        graph is not None
+        and roots is not None
+        and (found[roots] == np.arange(inst.p)).all()
+        and connected(graph, found, inst.p).all()
+    ):
+        found = recombine(
+            cost,
+            inst.balance.weights,
+            inst.balance.lo,
+            inst.balance.hi,
+            graph,
+            found,
+            roots,
+            seed,
+            time.perf_counter() + rest if timed else math.inf,
+            None if timed else WORK.recom_proposals,
+        )
+    elif not searched.feasible and not plain:
+        found = _balance_first(problem, inst, cost, searched, _within(rest, stop), seed)
     if roots is not None and (found[roots] != np.arange(inst.p)).any():
         roots, bound = None, None  # the balance-first plan moved a root: no cut bound
-    if plain:
+    if graph is None:
         return found, bound
-    assert problem.adjacency is not None
     polished: np.ndarray = pair_search(
         cost,
         inst.balance.weights,
         inst.balance.lo,
         inst.balance.hi,
-        Graph.of(problem.adjacency),
+        graph,
         found,
         centres,
         inst.points,
