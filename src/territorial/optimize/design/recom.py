@@ -54,6 +54,7 @@ def recombine(
     lo = np.ascontiguousarray(lo, dtype=np.float64)
     hi = np.ascontiguousarray(hi, dtype=np.float64)
     roots = np.asarray(roots, dtype=np.int64)
+    frozen = np.zeros(lo.shape[0], dtype=np.bool_)
     work = np.asarray(plan, dtype=np.int64).copy()
     best = work.copy()
     balanced = _excess(best, weights, lo, hi) <= 1e-12
@@ -79,6 +80,7 @@ def recombine(
             lo,
             hi,
             roots,
+            frozen,
             QUAD,
             0.0 if balanced else TEMP * (1.0 - frac),
             balanced,

@@ -347,7 +347,11 @@ def _contiguous_search(
             found,
             roots,
             seed,
-            time.perf_counter() + rest if timed else math.inf,
+            # unbalanced, it also takes the polish's time (it stops once balanced and
+            # no cut lowers travel, and the polish gets what is left)
+            time.perf_counter() + rest + (0 if searched.feasible else POLISH_SHARE * left)
+            if timed
+            else math.inf,
             None if timed else WORK.recom_proposals,
         )
     elif not searched.feasible and not plain:
