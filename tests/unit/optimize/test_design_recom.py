@@ -132,3 +132,13 @@ def test_same_seed_same_plan() -> None:
     a = recombine(cost, w, lo, hi, g, start, roots, 7, proposals=5_000)
     b = recombine(cost, w, lo, hi, g, start, roots, 7, proposals=5_000)
     assert (a == b).all()
+
+
+def test_frozen_territories_keep_their_units() -> None:
+    adj, cost, w, lo, hi, roots, start = _instance(9, 50, 4, 0.05)
+    frozen = np.array([False, True, False, False])
+    plan = recombine(
+        cost, w, lo, hi, Graph.of(adj), start, roots, 1, proposals=5_000, frozen=frozen
+    )
+    assert ((plan == 1) == (start == 1)).all()
+    assert _connected(adj, plan, 4)

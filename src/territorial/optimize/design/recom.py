@@ -38,13 +38,16 @@ def recombine(
     seed: int,
     deadline: float = math.inf,
     proposals: int | None = None,
+    frozen: np.ndarray | None = None,
 ) -> np.ndarray:
     """The best plan the recombination chain finds from ``plan`` (connected territories,
     ``plan[roots[j]] == j``) until ``deadline`` or, bounded by work, after
-    ``proposals`` proposals; its excess over the tolerances is never above ``plan``'s.
+    ``proposals`` proposals (and no later than ``deadline``); its excess over the
+    tolerances is never above ``plan``'s.
 
     ``cost`` (n, p) travel of each unit from each territory, ``weights`` (n, m),
-    ``lo``/``hi`` (p, m) the tolerance bands.
+    ``lo``/``hi`` (p, m) the tolerance bands; territories flagged in ``frozen`` (p,)
+    keep their units.
     """
     if not math.isfinite(deadline) and proposals is None:
         raise ValueError("recombine needs a deadline or a number of proposals")
@@ -54,7 +57,7 @@ def recombine(
     lo = np.ascontiguousarray(lo, dtype=np.float64)
     hi = np.ascontiguousarray(hi, dtype=np.float64)
     roots = np.asarray(roots, dtype=np.int64)
-    frozen = np.zeros(lo.shape[0], dtype=np.bool_)
+    still = np.zeros(lo.shape[0], dtype=np.bool_) if frozen is None else frozen.astype(np.bool_)
     work = np.asarray(plan, dtype=np.int64).copy()
     best = work.copy()
     balanced = _excess(best, weights, lo, hi) <= 1e-12
@@ -69,7 +72,6 @@ def recombine(
             size = CHUNK
         if frac >= 1.0 or size <= 0:
             break
-        kernel_deadline = deadline if proposals is None else math.inf
         made, accepted, best_excess, _ = recom(
             ptr,
             idx,
@@ -80,17 +82,17 @@ def recombine(
             lo,
             hi,
             roots,
-            frozen,
+            still,
             QUAD,
             0.0 if balanced else TEMP * (1.0 - frac),
             balanced,
             size,
-            kernel_deadline,
+            deadline,
             (seed * 1_000_003 + calls) % (2**31),
         )
         calls += 1
         done += made
-        if made < size and proposals is None:
+        if made < size:
             break  # out of time inside the kernel
         if not balanced and best_excess <= 0.0:
             balanced = True  # from now on: keep balance, lower travel, from the best plan
