@@ -330,6 +330,7 @@ def _contiguous_search(
     searched = search(fixed, _within(share * left, stop), seed)
     found: np.ndarray = searched.assignment
     rest = (1 - POLISH_SHARE) * left * (1 - TRAVEL_SHARE)
+    fallback = 0.5 * POLISH_SHARE * left  # the balance-first search, should ReCom miss
     assert problem.adjacency is not None or plain
     graph = None if plain else Graph.of(problem.adjacency)
     if (
@@ -347,15 +348,16 @@ def _contiguous_search(
             found,
             roots,
             seed,
-            # unbalanced, it also takes the polish's time (it stops once balanced and
-            # no cut lowers travel, and the polish gets what is left)
-            time.perf_counter() + rest + (0 if searched.feasible else POLISH_SHARE * left)
+            # unbalanced, it also takes half of the polish's time (it stops once
+            # balanced and no cut lowers travel; the polish gets what is left)
+            time.perf_counter() + rest + (0 if searched.feasible else fallback)
             if timed
             else math.inf,
             None if timed else WORK.recom_proposals,
         )
-    elif not searched.feasible and not plain:
-        found = _balance_first(problem, inst, cost, searched, _within(rest, stop), seed)
+        rest = fallback
+    if not plain and not evaluate(problem, found).feasible(problem.move_cap()):
+        found = _balance_first(problem, inst, cost, found, _within(rest, stop), seed)
     if roots is not None and (found[roots] != np.arange(inst.p)).any():
         roots, bound = None, None  # the balance-first plan moved a root: no cut bound
     if graph is None:
@@ -388,11 +390,11 @@ def _balance_first(
     problem: DesignProblem,
     inst: _Instance,
     cost: np.ndarray,
-    searched: DesignResult,
+    plan: np.ndarray,
     stop: StoppingCriterion,
     seed: int,
 ) -> np.ndarray:
-    """The better balanced of ``searched`` and the diameter search's plan.
+    """The better balanced of ``plan`` and the diameter search's plan.
 
     The travel pull costs the tabu search balance: on the demo's counties at ±10% it
     ended 11% off where the balance-first diameter search (MATS, its own seeds, no
@@ -403,11 +405,12 @@ def _balance_first(
         stop,
         seed,
     )
+    mine = evaluate(problem, plan)
     if (len(compact.disconnected), compact.balance_excess) >= (
-        len(searched.disconnected),
-        searched.balance_excess,
+        len(mine.disconnected),
+        mine.balance_excess,
     ):
-        return np.asarray(searched.assignment)
+        return plan
     member = sp.csr_matrix(
         (np.ones(inst.n), (compact.assignment, np.arange(inst.n))), shape=(inst.p, inst.n)
     )
