@@ -15,7 +15,9 @@ Paraschis 1988; Kalcsics, Nickel & Schroeder 2005), solved as:
 4. **Contiguity** (when asked) is left to the tabu search of
    :func:`~territorial.optimize.design.search.search` (connectivity-preserving moves,
    balance moves pulled towards low travel) with travel measured to the same centres,
-   then pairs of neighbouring territories are re-solved by a flow MIP
+   then to spanning-tree recombination of neighbouring territories
+   (:mod:`~territorial.optimize.design.recom`), then pairs of neighbouring
+   territories are re-solved by a flow MIP
    (:mod:`~territorial.optimize.design.contiguous`).  Each territory keeps the unit
    of its rep's home (its root), so the LP with separator cuts
    (:mod:`~territorial.optimize.design.contiguity_bound`) bounds the plan.
@@ -291,9 +293,13 @@ def _contiguous_search(
 
     First ``BOUND_SHARE`` of the time: the LP with separator cuts, a lower bound for
     every such plan.  Then the tabu search (connectivity-preserving moves, its balance
-    moves pulled towards low travel) with travel measured to these centres; then pairs
-    of neighbouring territories are re-solved exactly near their shared boundary (flow
-    MIP, :func:`~territorial.optimize.design.contiguous.pair_search`) with the last
+    moves pulled towards low travel) with travel measured to these centres; then
+    spanning-tree recombination (:func:`~territorial.optimize.design.recom.recombine`:
+    balance first, then travel; it also takes half of the polish's time when the plan
+    is not balanced, and the balance-first diameter search runs after it only if the
+    plan is still unbalanced); then pairs of neighbouring territories are re-solved
+    exactly near their shared boundary (flow MIP,
+    :func:`~territorial.optimize.design.contiguous.pair_search`) with the last
     ``POLISH_SHARE`` of the search time.  Untimed (``seconds`` infinite), each stage is
     bounded by :data:`WORK` and the searches by ``stop``."""
     t0 = time.perf_counter()

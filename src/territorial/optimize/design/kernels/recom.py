@@ -60,8 +60,9 @@ def _territory_adjacency(
 
 
 @njit(cache=True)
-def _random_neighbour(u: int, ptr: np.ndarray, idx: np.ndarray, local: np.ndarray, gu: int) -> int:
-    """A uniformly random neighbour of local unit ``u`` (global ``gu``) inside the union."""
+def _random_neighbour(ptr: np.ndarray, idx: np.ndarray, local: np.ndarray, gu: int) -> int:
+    """The local index of a uniformly random neighbour of unit ``gu`` inside the union
+    (units with ``local >= 0``)."""
     deg = 0
     for e in range(ptr[gu], ptr[gu + 1]):
         if local[idx[e]] >= 0:
@@ -71,7 +72,7 @@ def _random_neighbour(u: int, ptr: np.ndarray, idx: np.ndarray, local: np.ndarra
         v = local[idx[e]]
         if v >= 0:
             if r == 0:
-                return v
+                return int(v)
             r -= 1
     return -1
 
@@ -182,7 +183,7 @@ def recom(
         for s0 in range(k):
             u = s0
             while not intree[u]:
-                nxt[u] = _random_neighbour(u, ptr, idx, local, units[u])
+                nxt[u] = _random_neighbour(ptr, idx, local, units[u])
                 u = nxt[u]
             u = s0
             while not intree[u]:
