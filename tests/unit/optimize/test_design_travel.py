@@ -133,6 +133,7 @@ def test_an_iteration_count_gives_the_same_plan_however_busy_the_machine(
     on a loaded machine) changes nothing.  Time-sliced stages would stop at once."""
     import territorial.optimize.design.contiguity_bound as contiguity_bound
     import territorial.optimize.design.contiguous as contiguous_module
+    import territorial.optimize.design.recom as recom_module
     import territorial.optimize.design.search as search_module
     import territorial.optimize.design.travel as travel
 
@@ -148,7 +149,7 @@ def test_an_iteration_count_gives_the_same_plan_however_busy_the_machine(
         contiguous=contiguous,
     )
     quiet = solve(problem, MaxIterations(2), seed=5)
-    for module in (travel, contiguous_module, contiguity_bound, search_module):
+    for module in (travel, contiguous_module, contiguity_bound, search_module, recom_module):
         monkeypatch.setattr(module, "time", _SlowClock())
     busy = solve(problem, MaxIterations(2), seed=5)
     assert (busy.assignment == quiet.assignment).all()

@@ -15,7 +15,9 @@ Paraschis 1988; Kalcsics, Nickel & Schroeder 2005), solved as:
 4. **Contiguity** (when asked) is left to the tabu search of
    :func:`~territorial.optimize.design.search.search` (connectivity-preserving moves,
    balance moves pulled towards low travel) with travel measured to the same centres,
-   then pairs of neighbouring territories are re-solved by a flow MIP
+   then to spanning-tree recombination of neighbouring territories
+   (:mod:`~territorial.optimize.design.recom`), then pairs of neighbouring
+   territories are re-solved by a flow MIP
    (:mod:`~territorial.optimize.design.contiguous`).  Each territory keeps the unit
    of its rep's home (its root), so the LP with separator cuts
    (:mod:`~territorial.optimize.design.contiguity_bound`) bounds the plan.
@@ -50,6 +52,7 @@ from territorial.optimize.design.centres import distances, initial_centres, weis
 from territorial.optimize.design.contiguity_bound import ContiguousBound, contiguous_bound
 from territorial.optimize.design.contiguous import (
     Graph,
+    connected,
     distinct_roots,
     pair_search,
     voronoi_plan,
@@ -63,6 +66,7 @@ from territorial.optimize.design.feasibility import (
 from territorial.optimize.design.lagrange import STEPS as LAGRANGE_STEPS
 from territorial.optimize.design.lagrange import lagrangian_bound
 from territorial.optimize.design.problem import DesignProblem
+from territorial.optimize.design.recom import recombine
 from territorial.optimize.design.result import DesignResult, Progress
 from territorial.optimize.design.search import search
 from territorial.optimize.design.stop import MaxRuntime, StoppingCriterion
@@ -89,6 +93,7 @@ class Work:
     pair_solves: int = 150  # pair MIPs of the contiguous polish
     pair_nodes: int = 100  # nodes per pair MIP
     lagrange_steps: int = 100  # subgradient steps of the large designs' bound
+    recom_proposals: int = 100_000  # recombinations of the contiguous designs
 
 
 WORK = Work()
@@ -292,9 +297,13 @@ def _contiguous_search(
 
     First ``BOUND_SHARE`` of the time: the LP with separator cuts, a lower bound for
     every such plan.  Then the tabu search (connectivity-preserving moves, its balance
-    moves pulled towards low travel) with travel measured to these centres; then pairs
-    of neighbouring territories are re-solved exactly near their shared boundary (flow
-    MIP, :func:`~territorial.optimize.design.contiguous.pair_search`) with the last
+    moves pulled towards low travel) with travel measured to these centres; then
+    spanning-tree recombination (:func:`~territorial.optimize.design.recom.recombine`:
+    balance first, then travel; it also takes half of the polish's time when the plan
+    is not balanced, and the balance-first diameter search runs after it only if the
+    plan is still unbalanced); then pairs of neighbouring territories are re-solved
+    exactly near their shared boundary (flow MIP,
+    :func:`~territorial.optimize.design.contiguous.pair_search`) with the last
     ``POLISH_SHARE`` of the search time.  Untimed (``seconds`` infinite), each stage is
     bounded by :data:`WORK` and the searches by ``stop``."""
     t0 = time.perf_counter()
@@ -330,20 +339,45 @@ def _contiguous_search(
     share = 1.0 if plain else (1 - POLISH_SHARE) * TRAVEL_SHARE
     searched = search(fixed, _within(share * left, stop), seed)
     found: np.ndarray = searched.assignment
-    if not searched.feasible and not plain:
-        seconds_first = (1 - POLISH_SHARE) * left * (1 - TRAVEL_SHARE)
-        found = _balance_first(problem, inst, cost, searched, _within(seconds_first, stop), seed)
+    rest = (1 - POLISH_SHARE) * left * (1 - TRAVEL_SHARE)
+    fallback = 0.5 * POLISH_SHARE * left  # the balance-first search, should ReCom miss
+    assert problem.adjacency is not None or plain
+    graph = None if plain else Graph.of(problem.adjacency)
+    if (
+        graph is not None
+        and roots is not None
+        and (found[roots] == np.arange(inst.p)).all()
+        and connected(graph, found, inst.p).all()
+    ):
+        found = recombine(
+            cost,
+            inst.balance.weights,
+            inst.balance.lo,
+            inst.balance.hi,
+            graph,
+            found,
+            roots,
+            seed,
+            # unbalanced, it also takes half of the polish's time (it stops once
+            # balanced and no cut lowers travel; the polish gets what is left)
+            time.perf_counter() + rest + (0 if searched.feasible else fallback)
+            if timed
+            else math.inf,
+            None if timed else WORK.recom_proposals,
+        )
+        rest = fallback
+    if not plain and not evaluate(problem, found).feasible(problem.move_cap()):
+        found = _balance_first(problem, inst, cost, found, _within(rest, stop), seed)
     if roots is not None and (found[roots] != np.arange(inst.p)).any():
         roots, bound = None, None  # the balance-first plan moved a root: no cut bound
-    if plain:
+    if graph is None:
         return found, bound
-    assert problem.adjacency is not None
     polished: np.ndarray = pair_search(
         cost,
         inst.balance.weights,
         inst.balance.lo,
         inst.balance.hi,
-        Graph.of(problem.adjacency),
+        graph,
         found,
         centres,
         inst.points,
@@ -366,11 +400,11 @@ def _balance_first(
     problem: DesignProblem,
     inst: _Instance,
     cost: np.ndarray,
-    searched: DesignResult,
+    plan: np.ndarray,
     stop: StoppingCriterion,
     seed: int,
 ) -> np.ndarray:
-    """The better balanced of ``searched`` and the diameter search's plan.
+    """The better balanced of ``plan`` and the diameter search's plan.
 
     The travel pull costs the tabu search balance: on the demo's counties at ±10% it
     ended 11% off where the balance-first diameter search (MATS, its own seeds, no
@@ -381,11 +415,12 @@ def _balance_first(
         stop,
         seed,
     )
+    mine = evaluate(problem, plan)
     if (len(compact.disconnected), compact.balance_excess) >= (
-        len(searched.disconnected),
-        searched.balance_excess,
+        len(mine.disconnected),
+        mine.balance_excess,
     ):
-        return np.asarray(searched.assignment)
+        return plan
     member = sp.csr_matrix(
         (np.ones(inst.n), (compact.assignment, np.arange(inst.n))), shape=(inst.p, inst.n)
     )

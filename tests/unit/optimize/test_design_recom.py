@@ -1,0 +1,144 @@
+"""Spanning-tree recombination (ReCom) of contiguous designs: every territory stays
+connected and keeps its root, every unit keeps one territory, excess never rises."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import scipy.sparse as sp
+from design_helpers import delaunay_adjacency
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from territorial.optimize.design.contiguous import (
+    Graph,
+    _excess,
+    distinct_roots,
+    voronoi_plan,
+)
+from territorial.optimize.design.kernels.recom import recom
+from territorial.optimize.design.recom import QUAD, recombine
+
+
+def _connected(adj: sp.csr_matrix, plan: np.ndarray, p: int) -> bool:
+    for j in range(p):
+        members = np.flatnonzero(plan == j)
+        if not members.size:
+            return False
+        k, _ = sp.csgraph.connected_components(adj[members][:, members], directed=False)
+        if k != 1:
+            return False
+    return True
+
+
+def _instance(
+    seed: int, n: int, p: int, tol: float
+) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Adjacency, cost (n, p), weights (n, 2), lo, hi (p, 2), roots, the Voronoi start."""
+    rng = np.random.default_rng(seed)
+    coords = rng.uniform(0, 100, size=(n, 2))
+    homes = rng.uniform(0, 100, size=(p, 2))
+    weights = rng.uniform(1, 3, size=(n, 2))
+    target = np.repeat(weights.sum(axis=0)[None, :] / p, p, axis=0)
+    cost = np.linalg.norm(coords[:, None, :] - homes[None, :, :], axis=2)
+    adj = delaunay_adjacency(coords)
+    roots = distinct_roots(coords, homes)
+    start = voronoi_plan(adj, coords, roots)
+    return adj, cost, weights, (1 - tol) * target, (1 + tol) * target, roots, start
+
+
+def _travel(cost: np.ndarray, plan: np.ndarray) -> float:
+    return float(cost[np.arange(len(plan)), plan].sum())
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(6, 60),
+    p=st.integers(2, 5),
+    tol=st.sampled_from([0.02, 0.05, 0.2]),
+)
+def test_recombination_keeps_territories_connected_rooted_and_excess_down(
+    seed: int, n: int, p: int, tol: float
+) -> None:
+    adj, cost, w, lo, hi, roots, start = _instance(seed, n, p, tol)
+    if not _connected(adj, start, p):
+        return  # the Voronoi fallback (unreached units) may not be connected
+    plan = recombine(cost, w, lo, hi, Graph.of(adj), start, roots, seed, proposals=3_000)
+    assert plan.shape == (n,) and ((plan >= 0) & (plan < p)).all()
+    assert (plan[roots] == np.arange(p)).all()
+    assert _connected(adj, plan, p)
+    before, after = _excess(start, w, lo, hi), _excess(plan, w, lo, hi)
+    assert after <= before + 1e-12
+    if after == before:  # equal excess: the best plan is no costlier
+        assert _travel(cost, plan) <= _travel(cost, start) + 1e-9
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), n=st.integers(10, 50), p=st.integers(2, 4))
+def test_every_step_keeps_the_invariants_and_travel_steps_keep_balance(
+    seed: int, n: int, p: int
+) -> None:
+    """One proposal per call: after each, the working plan is connected with its roots;
+    the best plan's excess never rises; in the travel mode the working plan's excess
+    never rises and its travel only falls."""
+    adj, cost, w, lo, hi, roots, work = _instance(seed, n, p, 0.1)
+    if not _connected(adj, work, p):
+        return
+    g = Graph.of(adj)
+    best = work.copy()
+    frozen = np.zeros(p, dtype=np.bool_)
+    best_excess = _excess(best, w, lo, hi)
+    for step in range(150):
+        travel_mode = step >= 100
+        excess, travel = _excess(work, w, lo, hi), _travel(cost, work)
+        args = (lo, hi, roots, frozen, QUAD, 0.01, travel_mode, 1, math.inf, step)
+        recom(g.ptr, g.idx, work, best, w, cost, *args)
+        assert _connected(adj, work, p) and (work[roots] == np.arange(p)).all()
+        assert _connected(adj, best, p) and (best[roots] == np.arange(p)).all()
+        now = _excess(best, w, lo, hi)
+        assert now <= best_excess + 1e-12
+        best_excess = now
+        if travel_mode:
+            assert _excess(work, w, lo, hi) <= excess + 1e-12
+            assert _travel(cost, work) <= travel + 1e-9
+
+
+def test_recombination_balances_a_grid_from_the_voronoi_plan() -> None:
+    side, p = 12, 4
+    xs, ys = np.meshgrid(np.arange(side), np.arange(side))
+    coords = np.column_stack([xs.ravel(), ys.ravel()]).astype(float)
+    n = side * side
+    d = np.abs(coords[:, None, :] - coords[None, :, :]).sum(axis=2)
+    adj = sp.csr_matrix((d == 1).astype(np.int8))
+    rng = np.random.default_rng(3)
+    w = rng.uniform(1, 2, size=(n, 2))
+    target = np.repeat(w.sum(axis=0)[None, :] / p, p, axis=0)
+    lo, hi = 0.97 * target, 1.03 * target
+    homes = np.array([[1.0, 1.0], [2.0, 2.0], [3.0, 1.0], [1.0, 3.0]])  # crowded corner
+    roots = distinct_roots(coords, homes)
+    cost = np.linalg.norm(coords[:, None, :] - homes[None, :, :], axis=2)
+    start = voronoi_plan(adj, coords, roots)
+    assert _excess(start, w, lo, hi) > 0.5
+    plan = recombine(cost, w, lo, hi, Graph.of(adj), start, roots, 0, proposals=20_000)
+    assert _excess(plan, w, lo, hi) == 0.0
+    assert _connected(adj, plan, p) and (plan[roots] == np.arange(p)).all()
+
+
+def test_same_seed_same_plan() -> None:
+    adj, cost, w, lo, hi, roots, start = _instance(5, 50, 4, 0.05)
+    g = Graph.of(adj)
+    a = recombine(cost, w, lo, hi, g, start, roots, 7, proposals=5_000)
+    b = recombine(cost, w, lo, hi, g, start, roots, 7, proposals=5_000)
+    assert (a == b).all()
+
+
+def test_frozen_territories_keep_their_units() -> None:
+    adj, cost, w, lo, hi, roots, start = _instance(9, 50, 4, 0.05)
+    frozen = np.array([False, True, False, False])
+    plan = recombine(
+        cost, w, lo, hi, Graph.of(adj), start, roots, 1, proposals=5_000, frozen=frozen
+    )
+    assert ((plan == 1) == (start == 1)).all()
+    assert _connected(adj, plan, 4)
