@@ -1,18 +1,23 @@
-"""The workspace's data version (a counter that every change to its data raises) and the
-answers computed for it that app workers share.
+"""The workspace's data versions and the answers computed for them that app workers share.
 
-Triggers on the data tables (migration 0013) raise it inside the writing transaction,
-whoever writes (any app worker, job worker, CLI or a hand-written SQL statement), so a
-transaction sees a new version exactly when it can see the rows that made it. An answer
-computed from data read *after* the version in the same or a later transaction is
-therefore never older than that version: a cache keyed by it never serves stale data.
+The *data version* rises with every change to the workspace's data (migration 0013); the
+*common version* with every change but those confined to one scenario's rows or to a
+draft's row, and each scenario's *version* with every change to its rows (0015).
+Triggers on the data tables raise them inside the writing transaction, whoever writes
+(any app worker, job worker, CLI or a hand-written SQL statement), so a transaction sees
+a new version exactly when it can see the rows that made it. An answer computed from data
+read *after* the versions in the same or a later transaction is therefore never older
+than they are: a cache keyed by them never serves stale data.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Connection, delete, insert, select, text
 
+from territorial.storage.repositories import ScenarioRepository
 from territorial.storage.tables import data_version as _table
+from territorial.storage.tables import scenario_versions as _scenarios
+from territorial.storage.tables import scenarios as _scenario_rows
 from territorial.storage.tables import shared_answers as _answers
 
 
@@ -20,6 +25,31 @@ def data_version(conn: Connection) -> int:
     """The current data version as seen by ``conn``'s transaction."""
     found = conn.execute(select(_table.c.version).where(_table.c.id == 1)).scalar()
     return int(found) if found is not None else 0
+
+
+def common_version(conn: Connection) -> int:
+    """The current common version as seen by ``conn``'s transaction."""
+    found = conn.execute(select(_table.c.common).where(_table.c.id == 1)).scalar()
+    return int(found) if found is not None else 0
+
+
+def scenario_version(conn: Connection, name: str | None) -> tuple[int, int | None, int]:
+    """(common version, id, version) of the scenario ``name`` (None: the alignment in
+    force today; no such scenario: id None, version 0), read in this order, each before
+    what it covers: the common version covers which scenario is in force and what a
+    name resolves to."""
+    common = common_version(conn)
+    if name is None:
+        name = ScenarioRepository(conn).active_name()
+    sid = None
+    if name is not None:
+        found = conn.execute(select(_scenario_rows.c.id).where(_scenario_rows.c.name == name))
+        sid = found.scalar_one_or_none()
+    version = None
+    if sid is not None:
+        query = select(_scenarios.c.version).where(_scenarios.c.scenario_id == sid)
+        version = conn.execute(query).scalar()
+    return common, sid, int(version or 0)
 
 
 #: PostgreSQL advisory lock (first key) held while one worker computes a shared answer.

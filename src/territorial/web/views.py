@@ -15,7 +15,7 @@ from territorial.domain import TerritorialError
 from territorial.domain.alignment import DEFAULT_TOLERANCE
 from territorial.domain.design_choices import UnitKind, choices
 from territorial.metrics import TravelModel
-from territorial.services.answers import Answer, answer
+from territorial.services.answers import Answer, OneScenario, answer
 from territorial.services.assess import assess_scenario
 from territorial.services.listing import list_accounts, list_reps
 from territorial.services.mapdata import scenario_map, scenario_map_json, state_outlines
@@ -132,8 +132,9 @@ def assessment_answer(
     detour: float = 1.3,
     speed: float = 50.0,
 ) -> Answer:
-    """:func:`assessment`, computed once per data version (an unknown scenario is a
-    404, no active alignment a 400, every time: errors are not cached)."""
+    """:func:`assessment`, computed once per version of the scenario and the common data
+    (an unknown scenario is a 404, no active alignment a 400, every time: errors are not
+    cached)."""
     if not (0 < tolerance < 10 and detour >= 1 and speed > 0):
         raise BadRequest("tolerance must be in (0, 10), detour >= 1 and speed > 0")
 
@@ -144,7 +145,8 @@ def assessment_answer(
             lambda: assess_scenario(uow, name, travel=travel, tolerance=tolerance)
         ).to_dict()
 
-    return answer(uow, "assess", (scenario or "", tolerance, detour, speed), compute)
+    params = (scenario or "", tolerance, detour, speed)
+    return answer(uow, "assess", params, compute, OneScenario(scenario or None))
 
 
 def map_features(
