@@ -150,8 +150,8 @@ def _key(
                 return None, common
             versions: tuple[Hashable, ...] = ("scenario", common, sid, version)
         else:
-            common = uow.common_version()
-            versions = ("data", uow.data_version())
+            version, common = uow.data_versions()
+            versions = ("data", version)
     return (uow.url, what, params, region, date.today().isoformat(), versions), common
 
 

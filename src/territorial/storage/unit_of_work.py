@@ -37,8 +37,8 @@ from territorial.storage.schema import metadata
 from territorial.storage.uploads_repository import UploadRepository
 from territorial.storage.versions import (
     SharedAnswers,
-    common_version,
     data_version,
+    data_versions,
     scenario_version,
 )
 
@@ -146,10 +146,11 @@ class UnitOfWork:
         assert self._conn is not None
         return data_version(self._conn)
 
-    def common_version(self) -> int:
-        """The common version this transaction sees (:mod:`territorial.storage.versions`)."""
+    def data_versions(self) -> tuple[int, int]:
+        """(data version, common version) this transaction sees
+        (:mod:`territorial.storage.versions`)."""
         assert self._conn is not None
-        return common_version(self._conn)
+        return data_versions(self._conn)
 
     def scenario_version(self, name: str | None) -> tuple[int, int | None, int]:
         """(common version, scenario id, its version) of the scenario ``name`` (None: the

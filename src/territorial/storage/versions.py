@@ -12,9 +12,13 @@ than they are: a cache keyed by them never serves stale data.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, delete, insert, select, text
+from datetime import date
+from functools import lru_cache
+from typing import Any
 
-from territorial.storage.repositories import ScenarioRepository
+from sqlalchemy import Connection, Select, bindparam, delete, insert, select, text
+
+from territorial.storage.repositories import in_force
 from territorial.storage.tables import data_version as _table
 from territorial.storage.tables import scenario_versions as _scenarios
 from territorial.storage.tables import scenarios as _scenario_rows
@@ -27,29 +31,46 @@ def data_version(conn: Connection) -> int:
     return int(found) if found is not None else 0
 
 
-def common_version(conn: Connection) -> int:
-    """The current common version as seen by ``conn``'s transaction."""
-    found = conn.execute(select(_table.c.common).where(_table.c.id == 1)).scalar()
-    return int(found) if found is not None else 0
+_VERSIONS = select(_table.c.version, _table.c.common).where(_table.c.id == 1)
+
+
+def data_versions(conn: Connection) -> tuple[int, int]:
+    """(data version, common version) as seen by ``conn``'s transaction: one statement."""
+    row = conn.execute(_VERSIONS).first()
+    return (int(row[0]), int(row[1])) if row is not None else (0, 0)
 
 
 def scenario_version(conn: Connection, name: str | None) -> tuple[int, int | None, int]:
     """(common version, id, version) of the scenario ``name`` (None: the alignment in
-    force today; no such scenario: id None, version 0), read in this order, each before
-    what it covers: the common version covers which scenario is in force and what a
-    name resolves to."""
-    common = common_version(conn)
-    if name is None:
-        name = ScenarioRepository(conn).active_name()
-    sid = None
-    if name is not None:
-        found = conn.execute(select(_scenario_rows.c.id).where(_scenario_rows.c.name == name))
-        sid = found.scalar_one_or_none()
-    version = None
-    if sid is not None:
-        query = select(_scenarios.c.version).where(_scenarios.c.scenario_id == sid)
-        version = conn.execute(query).scalar()
-    return common, sid, int(version or 0)
+    force today; no such scenario: id None, version 0), read in one statement: the
+    common version covers which scenario is in force and what a name resolves to."""
+    query = _scenario_version_query(name is not None, date.today())
+    row = conn.execute(query, {"name": name} if name is not None else {}).first()
+    if row is None:
+        return 0, None, 0
+    common, sid, version = row
+    return int(common), None if sid is None else int(sid), int(version or 0)
+
+
+@lru_cache(maxsize=4)
+def _scenario_version_query(named: bool, day: date) -> Select[Any]:
+    """The statement of :func:`scenario_version` (built once a day: building it costs
+    more than running it)."""
+    asked = _scenario_rows.alias("asked")
+    which = (
+        asked.c.name == bindparam("name")
+        if named
+        else asked.c.id == in_force(_scenario_rows.c.id, day).scalar_subquery()
+    )
+    return (
+        select(_table.c.common, asked.c.id, _scenarios.c.version)
+        .select_from(
+            _table.outerjoin(asked, which).outerjoin(
+                _scenarios, _scenarios.c.scenario_id == asked.c.id
+            )
+        )
+        .where(_table.c.id == 1)
+    )
 
 
 #: PostgreSQL advisory lock (first key) held while one worker computes a shared answer.
