@@ -8,9 +8,10 @@ read *before* the answer's data, so an answer is never older than its key: after
 change to what it reads the next request computes afresh, and nothing is served stale.
 
 One rule says which versions an answer reads: **an answer about one scenario** (the
-assessment or map of a named scenario, or of the alignment in force) asked by someone
-not limited to a region **is keyed by the common version and that scenario's version**;
-every other answer (the overview, which lists every scenario; the reps; any answer for a
+assessment or map of a named scenario, or of the alignment in force; the overview's
+counts, which are about the alignment in force: its list of scenarios is read afresh
+for every request) asked by someone not limited to a region **is keyed by the common
+version and that scenario's version**; every other answer (the reps; any answer for a
 manager limited to a region, whose region is cut from the alignment in force) by the
 data version, which every change raises. A new draft design, or an edit of a draft,
 changes only that draft's version: the answers about the alignment in force and about
@@ -44,7 +45,7 @@ from territorial.jsondata import to_json_data
 from territorial.services.region import region_key
 from territorial.storage import UnitOfWork
 
-__all__ = ["Answer", "OneScenario", "answer", "answer_key", "clear_answers"]
+__all__ = ["Answer", "OneScenario", "answer", "answer_key", "clear_answers", "made"]
 
 #: Answers kept per process (the least recently used go first).
 CACHE_SIZE = 64
@@ -98,8 +99,8 @@ def answer(
     Errors are not cached: a ``compute`` that raises raises for every asker.
     """
     key, common = _key(uow, what, params, about)
-    if key is None:  # about a scenario that does not exist (yet): nothing to key it by
-        return _made(compute())
+    if key is None:  # about a named scenario that does not exist: nothing to key it by
+        return made(compute())
     found = _get(key)
     if found is not None:
         return found
@@ -111,15 +112,15 @@ def answer(
             return found
         try:
             keep = _shared if shared(uow) else _here
-            made = keep(uow, repr(key[1:]), common, compute)
+            kept = keep(uow, repr(key[1:]), common, compute)
             with _lock:
-                _answers[key] = made
+                _answers[key] = kept
                 while len(_answers) > CACHE_SIZE:
                     _answers.popitem(last=False)
         finally:
             with _lock:
                 _computing.pop(key, None)
-    return made
+    return kept
 
 
 def answer_key(
@@ -131,7 +132,7 @@ def answer_key(
     """The key an answer is kept under: workspace, ``what``, ``params``, the asker's
     region, today and the versions of what it reads (see the module's rule). The
     versions are read here, so call this before reading the answer's data. None: the
-    answer is about a scenario that does not exist (do not keep it)."""
+    answer is about a named scenario that does not exist (do not keep it)."""
     return _key(uow, what, params, about)[0]
 
 
@@ -146,8 +147,8 @@ def _key(
     with uow:
         if about is not None and not region:
             common, sid, version = uow.scenario_version(about.name)
-            if sid is None:
-                return None, common
+            if sid is None and about.name is not None:
+                return None, common  # creating it would not raise the common version
             versions: tuple[Hashable, ...] = ("scenario", common, sid, version)
         else:
             version, common = uow.data_versions()
@@ -162,7 +163,8 @@ def shared(uow: UnitOfWork) -> bool:
     return on and uow.engine.dialect.name == "postgresql"
 
 
-def _made(result: Any) -> Answer:
+def made(result: Any) -> Answer:
+    """``result`` as an :class:`Answer` (JSON data, text and gzip-compressed text)."""
     data = to_json_data(result)
     body = json.dumps(data, ensure_ascii=False, allow_nan=False).encode()
     return Answer(data, body, gzip.compress(body, compresslevel=5, mtime=0))
@@ -182,15 +184,15 @@ def _shared(uow: UnitOfWork, key_text: str, common: int, compute: Callable[[], A
             stored = keeper.shared_answers.get(digest)  # made while this worker waited
         if stored is not None:
             return Answer(json.loads(stored[0]), *stored)
-        made = _made(compute())
-        keeper.shared_answers.put(digest, common, made.body, made.gzipped)
+        result = made(compute())
+        keeper.shared_answers.put(digest, common, result.body, result.gzipped)
         keeper.commit()
-    return made
+    return result
 
 
 def _here(uow: UnitOfWork, key_text: str, common: int, compute: Callable[[], Any]) -> Answer:
     """The answer computed in this process only."""
-    return _made(compute())
+    return made(compute())
 
 
 def _get(key: tuple[Hashable, ...]) -> Answer | None:

@@ -15,7 +15,7 @@ from territorial.domain import TerritorialError
 from territorial.domain.alignment import DEFAULT_TOLERANCE
 from territorial.domain.design_choices import UnitKind, choices
 from territorial.metrics import TravelModel
-from territorial.services.answers import Answer, OneScenario, answer
+from territorial.services.answers import Answer, OneScenario, answer, made
 from territorial.services.assess import assess_scenario
 from territorial.services.listing import list_accounts, list_reps
 from territorial.services.mapdata import scenario_map, scenario_map_json, state_outlines
@@ -59,13 +59,20 @@ def overview(uow: UnitOfWork) -> dict[str, Any]:
 
 
 def overview_answer(uow: UnitOfWork) -> Answer:
-    """:func:`overview`, computed once per data version (:mod:`territorial.services.answers`)."""
+    """:func:`overview`: the counts and the territories of the alignment in force
+    computed once per version of that alignment and the common data
+    (:mod:`territorial.services.answers`), the list of scenarios read afresh (a new
+    draft changes only that)."""
 
     def compute() -> dict[str, object]:
         with uow:
             return summarise(uow).to_dict()
 
-    return answer(uow, "overview", (), compute)
+    counted = answer(uow, "overview", (), compute, OneScenario(None))
+    with uow:
+        names = list_scenarios(uow)
+    scenarios = [{"name": n, "status": s} for n, s in names]
+    return made({k: scenarios if k == "scenarios" else v for k, v in counted.data.items()})
 
 
 def accounts(

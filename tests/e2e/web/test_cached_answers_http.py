@@ -184,10 +184,11 @@ def test_workers_share_an_answer_on_postgresql(
 def test_the_live_alignment_survives_a_new_draft_and_not_a_change_it_reads(
     workspace: tuple[Any, UnitOfWork, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The assessment and map of the alignment in force read that scenario and the common
-    data only: a new draft design and an edit of a draft leave them cached (while the
-    overview, which lists the drafts, is computed again); new sales, an import or a
-    publish compute them again, and what they show is what a cold computation shows."""
+    """The assessment, map and overview counts of the alignment in force read that
+    scenario and the common data only: a new draft design and an edit of a draft leave
+    them cached (the overview's list of scenarios shows the new ones); new sales, an
+    import or a publish compute them again, and what they show is what a cold
+    computation shows."""
     from territorial.domain.activity import Sale
     from territorial.web import views
 
@@ -203,26 +204,38 @@ def test_the_live_alignment_survives_a_new_draft_and_not_a_change_it_reads(
         computed.append("map")
         return draw(uow, scenario, *a, **kw)
 
+    summarise = views.summarise
+
+    def counted_summary(uow: UnitOfWork, *a: Any, **kw: Any) -> Any:
+        computed.append("overview")
+        return summarise(uow, *a, **kw)
+
     monkeypatch.setattr(views, "assess_scenario", counted_assess)
     monkeypatch.setattr(mapdata, "scenario_map", counted_map)
-    live = ("/api/assess", "/api/map")
+    monkeypatch.setattr(views, "summarise", counted_summary)
+    live = ("/api/assess", "/api/map", "/api/overview")
+    clear_answers(writer)  # logging in showed the overview
     before = {url: get(client, url) for url in live}
-    assert sorted(computed) == ["assess", "map"]
+    assert sorted(computed) == ["assess", "map", "overview"]
     request = DesignRequest(
         name="Plan", territories=3, balance=("potential",), tolerance=0.2, iterations=20
     )
     design_scenario(writer, request)
     copy_to_draft(writer, "Current", "Draft")
     editing.move(writer, "Draft", ["A000"], "T2")
-    assert "Plan" in [s["name"] for s in get(client, "/api/overview")["scenarios"]]
-    assert {url: get(client, url) for url in live} == before
-    assert sorted(computed) == ["assess", "map"]  # not computed again
+    overview = get(client, "/api/overview")
+    assert [s["name"] for s in overview["scenarios"]] == ["Current", "Plan", "Draft"]
+    assert {**overview, "scenarios": before["/api/overview"]["scenarios"]} == before[
+        "/api/overview"
+    ]
+    assert {url: get(client, url) for url in live[:2]} == {u: before[u] for u in live[:2]}
+    assert sorted(computed) == ["assess", "map", "overview"]  # not computed again
     assert get(client, "/api/assess?scenario=Draft")["scenario"]["name"] == "Draft"
 
     def recomputed(change: str) -> dict[str, Any]:
         computed.clear()
         after = {url: get(client, url) for url in live}
-        assert sorted(computed) == ["assess", "map"], change
+        assert sorted(computed) == ["assess", "map", "overview"], change
         for url in live:
             fresh = cold(client, writer, url)
             if url == "/api/map":
