@@ -11,6 +11,10 @@ puts each number of app workers side by side: throughput, p50/p95/p99 of all req
 and p95 per kind, errors, the designs started and finished, and the load average (the
 machine is shared: read the figures with it).
 
+With ``--trace FILE`` each request is also written to FILE as it ends (a line: start as
+Unix time, kind, milliseconds), to set the slow ones beside the designs' finishing
+times (table ``jobs``).
+
 With ``--jobs N`` it also queues N designs of ``--job-seconds`` each on Redis and runs
 them on ``--job-workers`` ``territorial worker`` processes while the last row's load runs
 again, and prints the wall time beside the ideal (N x seconds / workers).
@@ -31,6 +35,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import TextIO
 
 import httpx
 
@@ -156,6 +161,7 @@ def run_load(
     think: float = 0.0,
     design_every: float = 5.0,
     design_seconds: float = 2.0,
+    trace: TextIO | None = None,
 ) -> dict[str, float]:
     port = _port()
     server = subprocess.Popen(
@@ -218,6 +224,8 @@ def run_load(
                 with lock:
                     times[kind].append(took)
                     errors += not ok
+                    if trace is not None:
+                        trace.write(f"{time.time() - took:.3f} {kind} {took * 1000:.0f}\n")
                 if think:
                     time.sleep(think)
 
@@ -335,6 +343,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-build", action="store_true")
     ap.add_argument("--accounts", type=int, default=0, help="generated accounts, not the demo")
     ap.add_argument("--reps", type=int, default=100, help="with --accounts")
+    ap.add_argument("--trace", type=Path, help="write every request's time to this file")
     args = ap.parse_args(argv)
     if not args.skip_build:
         prepare(args.db, args.accounts, args.reps)
@@ -350,6 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     counts = [int(w) for w in args.workers.split(",")]
     rows: list[tuple[str, dict[str, float]]] = []
+    trace = args.trace.open("a", encoding="utf-8") if args.trace else None
     for n in counts:
         rows.append(
             (
@@ -362,6 +372,7 @@ def main(argv: list[str] | None = None) -> int:
                     args.think,
                     args.design_every,
                     args.design_seconds,
+                    trace,
                 ),
             )
         )
@@ -393,6 +404,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
         jobs.join()
+    if trace is not None:
+        trace.close()
     print_table(rows)
     if walls:
         ideal = args.jobs * args.job_seconds / args.job_workers

@@ -1,21 +1,31 @@
-"""Heavy read-only answers (assessment, overview, reps), computed once per data version.
+"""Heavy read-only answers (assessment, map, overview, reps), computed once per data version.
 
 An answer is kept under (workspace, what, parameters, the asker's region, today's date,
-:meth:`~territorial.storage.UnitOfWork.data_version`). The data version is raised by
-database triggers in every transaction that changes the workspace's data (an import, a
-design, a move, an approval, a publish, new sales...), by whichever process writes it,
-so a new version is seen exactly when its rows are. The version is read *before* the
-answer's data, so an answer is never older than its key: after any change the next
-request computes afresh, and nothing is ever served stale.
+the versions of the data it reads). Database triggers raise the versions in every
+transaction that changes the data (:mod:`territorial.storage.versions`), by whichever
+process writes it, so a new version is seen exactly when its rows are. The versions are
+read *before* the answer's data, so an answer is never older than its key: after a
+change to what it reads the next request computes afresh, and nothing is served stale.
 
-Two tiers. Each process keeps the answers it served in memory (a hit costs the version
-read, one primary-key lookup). On PostgreSQL, where ``serve --workers N`` runs several
-workers, an answer one worker computed is also kept in the database (table
-``shared_answers``, rows of older versions dropped): the others read it instead of
-computing it again, and a worker computing an answer holds its key (an advisory lock),
-so after a change one worker computes it, not every one. Both are pure caches: every
-worker can compute every answer. ``TERRITORIAL_SHARED_ANSWERS=0`` keeps answers per
-process only.
+One rule says which versions an answer reads: **an answer about one scenario** (the
+assessment or map of a named scenario, or of the alignment in force; the overview's
+counts, which are about the alignment in force: its list of scenarios is read afresh
+for every request) asked by someone not limited to a region **is keyed by the common
+version and that scenario's version**; every other answer (the reps; any answer for a
+manager limited to a region, whose region is cut from the alignment in force) by the
+data version, which every change raises. A new draft design, or an edit of a draft,
+changes only that draft's version: the answers about the alignment in force and about
+the other scenarios stay; a move, approval or publish of the scenario asked about, an
+import, new sales or any change to accounts, reps and settings recompute them.
+
+Two tiers. Each process keeps the answers it served in memory (a hit costs reading the
+versions, a few primary-key lookups). On PostgreSQL, where ``serve --workers N`` runs
+several workers, an answer one worker computed is also kept in the database (table
+``shared_answers``, rows of older common versions dropped): the others read it instead
+of computing it again, and a worker computing an answer holds its key (an advisory
+lock), so after a change one worker computes it, not every one. Both are pure caches:
+every worker can compute every answer. ``TERRITORIAL_SHARED_ANSWERS=0`` keeps answers
+per process only.
 """
 
 from __future__ import annotations
@@ -35,7 +45,7 @@ from territorial.jsondata import to_json_data
 from territorial.services.region import region_key
 from territorial.storage import UnitOfWork
 
-__all__ = ["Answer", "answer", "answer_key", "clear_answers"]
+__all__ = ["Answer", "OneScenario", "answer", "answer_key", "clear_answers", "made"]
 
 #: Answers kept per process (the least recently used go first).
 CACHE_SIZE = 64
@@ -67,15 +77,30 @@ def clear_answers(uow: UnitOfWork | None = None) -> None:
             uow.commit()
 
 
+@dataclass(frozen=True)
+class OneScenario:
+    """``about`` of an answer that reads one scenario (``name``; None: the alignment in
+    force) and the common data: keyed by the common version and that scenario's."""
+
+    name: str | None
+
+
 def answer(
-    uow: UnitOfWork, what: str, params: tuple[Hashable, ...], compute: Callable[[], Any]
+    uow: UnitOfWork,
+    what: str,
+    params: tuple[Hashable, ...],
+    compute: Callable[[], Any],
+    about: OneScenario | None = None,
 ) -> Answer:
-    """The answer ``what`` for ``params``: cached for the current data version, else
-    ``compute()`` (which opens ``uow`` itself; its result is turned into JSON data).
+    """The answer ``what`` for ``params``: cached for the versions of what it reads
+    (``about``: None, the whole workspace, or :class:`OneScenario`), else ``compute()`` (which
+    opens ``uow`` itself; its result is turned into JSON data).
 
     Errors are not cached: a ``compute`` that raises raises for every asker.
     """
-    key = answer_key(uow, what, params)
+    key, common = _key(uow, what, params, about)
+    if key is None:  # about a named scenario that does not exist: nothing to key it by
+        return made(compute())
     found = _get(key)
     if found is not None:
         return found
@@ -86,29 +111,49 @@ def answer(
         if found is not None:
             return found
         try:
-            if shared(uow):
-                version = key[-1]
-                assert isinstance(version, int)
-                made = _shared(uow, repr(key[1:]), version, compute)
-            else:
-                made = _made(compute())
+            keep = _shared if shared(uow) else _here
+            kept = keep(uow, repr(key[1:]), common, compute)
             with _lock:
-                _answers[key] = made
+                _answers[key] = kept
                 while len(_answers) > CACHE_SIZE:
                     _answers.popitem(last=False)
         finally:
             with _lock:
                 _computing.pop(key, None)
-    return made
+    return kept
 
 
-def answer_key(uow: UnitOfWork, what: str, params: tuple[Hashable, ...]) -> tuple[Hashable, ...]:
+def answer_key(
+    uow: UnitOfWork,
+    what: str,
+    params: tuple[Hashable, ...],
+    about: OneScenario | None = None,
+) -> tuple[Hashable, ...] | None:
     """The key an answer is kept under: workspace, ``what``, ``params``, the asker's
-    region, today and the data version (last). The version is read here, so call this
-    before reading the answer's data."""
+    region, today and the versions of what it reads (see the module's rule). The
+    versions are read here, so call this before reading the answer's data. None: the
+    answer is about a named scenario that does not exist (do not keep it)."""
+    return _key(uow, what, params, about)[0]
+
+
+def _key(
+    uow: UnitOfWork,
+    what: str,
+    params: tuple[Hashable, ...],
+    about: OneScenario | None,
+) -> tuple[tuple[Hashable, ...] | None, int]:
+    """The key (None: do not keep) and the common version (older answers are dropped)."""
+    region = region_key()
     with uow:
-        version = uow.data_version()
-    return (uow.url, what, params, region_key(), date.today().isoformat(), version)
+        if about is not None and not region:
+            common, sid, version = uow.scenario_version(about.name)
+            if sid is None and about.name is not None:
+                return None, common  # creating it would not raise the common version
+            versions: tuple[Hashable, ...] = ("scenario", common, sid, version)
+        else:
+            version, common = uow.data_versions()
+            versions = ("data", version)
+    return (uow.url, what, params, region, date.today().isoformat(), versions), common
 
 
 def shared(uow: UnitOfWork) -> bool:
@@ -118,15 +163,18 @@ def shared(uow: UnitOfWork) -> bool:
     return on and uow.engine.dialect.name == "postgresql"
 
 
-def _made(result: Any) -> Answer:
+def made(result: Any) -> Answer:
+    """``result`` as an :class:`Answer` (JSON data, text and gzip-compressed text)."""
     data = to_json_data(result)
     body = json.dumps(data, ensure_ascii=False, allow_nan=False).encode()
     return Answer(data, body, gzip.compress(body, compresslevel=5, mtime=0))
 
 
-def _shared(uow: UnitOfWork, key_text: str, version: int, compute: Callable[[], Any]) -> Answer:
+def _shared(uow: UnitOfWork, key_text: str, common: int, compute: Callable[[], Any]) -> Answer:
     """The answer from table ``shared_answers``, else computed by this worker while it
-    holds the key (the other workers wait for it, then read it) and kept there."""
+    holds the key (the other workers wait for it, then read it) and kept there (with
+    the common version it was computed at: every change to the data raises it but
+    those confined to one scenario, so answers of older ones are dropped)."""
     digest = hashlib.sha256(key_text.encode()).hexdigest()
     keeper = UnitOfWork(uow.engine)
     with keeper:
@@ -136,10 +184,15 @@ def _shared(uow: UnitOfWork, key_text: str, version: int, compute: Callable[[], 
             stored = keeper.shared_answers.get(digest)  # made while this worker waited
         if stored is not None:
             return Answer(json.loads(stored[0]), *stored)
-        made = _made(compute())
-        keeper.shared_answers.put(digest, version, made.body, made.gzipped)
+        result = made(compute())
+        keeper.shared_answers.put(digest, common, result.body, result.gzipped)
         keeper.commit()
-    return made
+    return result
+
+
+def _here(uow: UnitOfWork, key_text: str, common: int, compute: Callable[[], Any]) -> Answer:
+    """The answer computed in this process only."""
+    return made(compute())
 
 
 def _get(key: tuple[Hashable, ...]) -> Answer | None:

@@ -44,9 +44,8 @@ def list_accounts(
     optionally those with ``search`` in their id or name; the page is read from the
     database, the total counts every match."""
     shown, total = uow.accounts.page(limit, offset, search, visible_accounts(uow))
-    active = uow.scenarios.active_name()
     ids = [a.external_id for a in shown]
-    territory_of = uow.scenarios.territories_of(active, ids) if active else {}
+    territory_of = uow.scenarios.territories_of(None, ids)  # in the alignment in force
     return AccountPage(shown, total, {e: territory_of.get(e, "") for e in ids})
 
 

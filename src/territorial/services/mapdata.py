@@ -40,7 +40,7 @@ from territorial.geo.shapes import (
 from territorial.geo.topojson import Topology
 from territorial.geo.zips import normalize_zip, zip_index
 from territorial.metrics.coverage import high_potential_threshold, white_space_cells
-from territorial.services.answers import answer_key
+from territorial.services.answers import OneScenario, answer_key
 from territorial.services.frame import ScenarioFrame, leaf_labels, load_frame
 from territorial.services.region import region_frame
 from territorial.services.scenarios import resolve_scenario
@@ -493,18 +493,19 @@ def scenario_map_json(
     uow: UnitOfWork, scenario: str | None = None, by: str | None = None, *, gzipped: bool = False
 ) -> bytes:
     """:func:`scenario_map` as JSON bytes (gzip-compressed if ``gzipped``), kept in memory
-    until the workspace's data version changes (:mod:`territorial.services.answers`) or
-    the day does (the alignment in force may change overnight).
+    until the data it reads changes (the scenario's rows or the common data: see
+    :mod:`territorial.services.answers`) or the day does (the alignment in force may
+    change overnight).
 
     At 50,000 accounts building the map takes seconds (loading the frame and its sales
     history, computing shapes) and compressing it about a second; answering from this
     cache takes one primary-key lookup (the data version).
     """
-    # the version first: the map read after it is never older than its key
-    key = answer_key(uow, "map", (scenario or "", by or ""))
+    # the versions first: the map read after them is never older than its key
+    key = answer_key(uow, "map", (scenario or "", by or ""), OneScenario(scenario or None))
     with _cache_lock:
-        hit = _payloads.get(key)
-        if hit is not None:
+        hit = _payloads.get(key) if key is not None else None
+        if key is not None and hit is not None:
             _payloads.move_to_end(key)
             return hit[1] if gzipped else hit[0]
     with uow:
@@ -512,10 +513,11 @@ def scenario_map_json(
     data = scenario_map(uow, scenario, by, frame_stamp=frame_stamp)
     raw = json.dumps(data, separators=(",", ":"), allow_nan=False, ensure_ascii=False).encode()
     packed = gzip.compress(raw, compresslevel=5, mtime=0)
-    with _cache_lock:
-        _payloads[key] = (raw, packed)
-        while len(_payloads) > _CACHE_SIZE // 2:
-            _payloads.popitem(last=False)
+    if key is not None:  # None: no such scenario when the versions were read
+        with _cache_lock:
+            _payloads[key] = (raw, packed)
+            while len(_payloads) > _CACHE_SIZE // 2:
+                _payloads.popitem(last=False)
     return packed if gzipped else raw
 
 

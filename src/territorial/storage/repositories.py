@@ -6,10 +6,13 @@ import builtins
 import re
 from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
+    Select,
     Table,
     and_,
     bindparam,
@@ -188,6 +191,46 @@ def _today(as_of: date | None) -> date:
     return as_of or date.today()
 
 
+def in_force(column: ColumnElement[Any], as_of: date | None = None) -> Select[Any]:
+    """``column`` (of table ``scenarios``) of the alignment in force on ``as_of``
+    (default today), at most one row: the published (or imported) scenario whose
+    effective dates cover the day. The single place that answers "which alignment
+    holds?" (:meth:`ScenarioRepository.active_name`; a subquery elsewhere)."""
+    s = t.scenarios.c
+    day = _today(as_of)
+    return (
+        select(column)
+        .where(s.status.in_(PUBLISHED_STATES))
+        .where(or_(s.effective_from.is_(None), s.effective_from <= day))
+        .where(
+            or_(
+                s.effective_to > day,
+                and_(s.effective_to.is_(None), s.status != ScenarioStatus.ARCHIVED.value),
+            )
+        )
+        .order_by(s.effective_from.is_(None), s.effective_from.desc(), s.id.desc())
+        .limit(1)
+        .correlate(None)  # a subquery of its own, also inside a query of scenarios
+    )
+
+
+@lru_cache(maxsize=4)
+def _territories_of_query(named: bool, day: date) -> Select[Any]:
+    """The statement of :meth:`ScenarioRepository.territories_of` (built once a day)."""
+    scenario = (
+        select(t.scenarios.c.id).where(t.scenarios.c.name == bindparam("name"))
+        if named
+        else in_force(t.scenarios.c.id, day)
+    )
+    return (
+        select(t.accounts.c.external_id, t.territories.c.name)
+        .join(t.assignments, t.assignments.c.account_id == t.accounts.c.id)
+        .join(t.territories, t.territories.c.id == t.assignments.c.territory_id)
+        .where(t.assignments.c.scenario_id == scenario.scalar_subquery())
+        .where(t.accounts.c.external_id.in_(bindparam("ids", expanding=True)))
+    )
+
+
 class ScenarioRepository:
     """Scenarios with their territories, assignments and locks.
 
@@ -219,21 +262,7 @@ class ScenarioRepository:
         The single place that answers "which alignment holds?": the published (or
         imported) scenario whose effective dates cover the day.
         """
-        s = t.scenarios.c
-        day = _today(as_of)
-        query = (
-            select(s.name)
-            .where(s.status.in_(PUBLISHED_STATES))
-            .where(or_(s.effective_from.is_(None), s.effective_from <= day))
-            .where(
-                or_(
-                    s.effective_to > day,
-                    and_(s.effective_to.is_(None), s.status != ScenarioStatus.ARCHIVED.value),
-                )
-            )
-            .order_by(s.effective_from.is_(None), s.effective_from.desc(), s.id.desc())
-            .limit(1)
-        )
+        query = in_force(t.scenarios.c.name, as_of)
         return self.conn.execute(query).scalar_one_or_none()
 
     def latest_published(self) -> str | None:
@@ -338,19 +367,14 @@ class ScenarioRepository:
                 scenario.locks[ext] = territory
         return scenario
 
-    def territories_of(self, name: str, external_ids: Sequence[str]) -> dict[str, str]:
-        """The territory of each of these accounts in scenario ``name`` (those assigned):
-        one indexed query for a page of accounts instead of loading the whole scenario."""
+    def territories_of(self, name: str | None, external_ids: Sequence[str]) -> dict[str, str]:
+        """The territory of each of these accounts in scenario ``name`` (None: the
+        alignment in force today; those assigned): one indexed query for a page of
+        accounts instead of loading the whole scenario."""
         found: dict[str, str] = {}
+        query = _territories_of_query(name is not None, date.today())
         for chunk in _chunks(external_ids):
-            rows = self.conn.execute(
-                select(t.accounts.c.external_id, t.territories.c.name)
-                .join(t.assignments, t.assignments.c.account_id == t.accounts.c.id)
-                .join(t.territories, t.territories.c.id == t.assignments.c.territory_id)
-                .join(t.scenarios, t.scenarios.c.id == t.assignments.c.scenario_id)
-                .where(t.scenarios.c.name == name)
-                .where(t.accounts.c.external_id.in_(chunk))
-            )
+            rows = self.conn.execute(query, {"name": name, "ids": chunk})
             found.update({str(e): str(n) for e, n in rows})
         return found
 

@@ -164,12 +164,24 @@ settings = Table(
     Column("value", Text, nullable=False),
 )
 
-# one row (id 1): raised by triggers on every data table (migration 0013) in the writing
-# transaction; cached answers are keyed by it (territorial.services.answers)
+# one row (id 1): raised by triggers on the data tables in the writing transaction
+# (version: every change, migration 0013; common: every change but those confined to one
+# scenario's rows or a draft's, 0015); cached answers are keyed by them
+# (territorial.services.answers)
 data_version = Table(
     "data_version",
     metadata,
     Column("id", Integer, primary_key=True),
+    Column("version", BigInteger, nullable=False),
+    Column("common", BigInteger, nullable=False, server_default="1"),
+)
+
+# one scenario's version, raised by every change to its rows (migration 0015); rows are
+# never deleted, so that an id used again goes on counting
+scenario_versions = Table(
+    "scenario_versions",
+    metadata,
+    Column("scenario_id", Integer, primary_key=True, autoincrement=False),
     Column("version", BigInteger, nullable=False),
 )
 

@@ -35,7 +35,12 @@ from territorial.storage.repositories import (
 )
 from territorial.storage.schema import metadata
 from territorial.storage.uploads_repository import UploadRepository
-from territorial.storage.versions import SharedAnswers, data_version
+from territorial.storage.versions import (
+    SharedAnswers,
+    data_version,
+    data_versions,
+    scenario_version,
+)
 
 WRITER_LOCK_KEY = 0x7E771  # PostgreSQL advisory lock shared by Territorial's writers
 
@@ -129,17 +134,30 @@ class UnitOfWork:
         self._conn.begin()
 
     def clear_all(self) -> None:
-        """Delete every row of every table (the schema stays; the data version goes on
+        """Delete every row of every table (the schema stays; the data versions go on
         rising, so nothing cached for the old data is served again)."""
         assert self._conn is not None
         for table in reversed(metadata.sorted_tables):
-            if table.name != "data_version":
+            if table.name not in ("data_version", "scenario_versions"):
                 self._conn.execute(table.delete())
 
     def data_version(self) -> int:
         """The data version this transaction sees (:mod:`territorial.storage.versions`)."""
         assert self._conn is not None
         return data_version(self._conn)
+
+    def data_versions(self) -> tuple[int, int]:
+        """(data version, common version) this transaction sees
+        (:mod:`territorial.storage.versions`)."""
+        assert self._conn is not None
+        return data_versions(self._conn)
+
+    def scenario_version(self, name: str | None) -> tuple[int, int | None, int]:
+        """(common version, scenario id, its version) of the scenario ``name`` (None: the
+        alignment in force today) as this transaction sees them
+        (:func:`territorial.storage.versions.scenario_version`)."""
+        assert self._conn is not None
+        return scenario_version(self._conn, name)
 
     def write_lock(self, timeout: float = BUSY_TIMEOUT_SECONDS) -> None:
         """Hold off every other writer until this transaction ends; call it first.

@@ -15,7 +15,7 @@ from territorial.domain import TerritorialError
 from territorial.domain.alignment import DEFAULT_TOLERANCE
 from territorial.domain.design_choices import UnitKind, choices
 from territorial.metrics import TravelModel
-from territorial.services.answers import Answer, answer
+from territorial.services.answers import Answer, OneScenario, answer, made
 from territorial.services.assess import assess_scenario
 from territorial.services.listing import list_accounts, list_reps
 from territorial.services.mapdata import scenario_map, scenario_map_json, state_outlines
@@ -59,13 +59,20 @@ def overview(uow: UnitOfWork) -> dict[str, Any]:
 
 
 def overview_answer(uow: UnitOfWork) -> Answer:
-    """:func:`overview`, computed once per data version (:mod:`territorial.services.answers`)."""
+    """:func:`overview`: the counts and the territories of the alignment in force
+    computed once per version of that alignment and the common data
+    (:mod:`territorial.services.answers`), the list of scenarios read afresh (a new
+    draft changes only that)."""
 
     def compute() -> dict[str, object]:
         with uow:
             return summarise(uow).to_dict()
 
-    return answer(uow, "overview", (), compute)
+    counted = answer(uow, "overview", (), compute, OneScenario(None))
+    with uow:
+        names = list_scenarios(uow)
+    scenarios = [{"name": n, "status": s} for n, s in names]
+    return made({k: scenarios if k == "scenarios" else v for k, v in counted.data.items()})
 
 
 def accounts(
@@ -132,8 +139,9 @@ def assessment_answer(
     detour: float = 1.3,
     speed: float = 50.0,
 ) -> Answer:
-    """:func:`assessment`, computed once per data version (an unknown scenario is a
-    404, no active alignment a 400, every time: errors are not cached)."""
+    """:func:`assessment`, computed once per version of the scenario and the common data
+    (an unknown scenario is a 404, no active alignment a 400, every time: errors are not
+    cached)."""
     if not (0 < tolerance < 10 and detour >= 1 and speed > 0):
         raise BadRequest("tolerance must be in (0, 10), detour >= 1 and speed > 0")
 
@@ -144,7 +152,8 @@ def assessment_answer(
             lambda: assess_scenario(uow, name, travel=travel, tolerance=tolerance)
         ).to_dict()
 
-    return answer(uow, "assess", (scenario or "", tolerance, detour, speed), compute)
+    params = (scenario or "", tolerance, detour, speed)
+    return answer(uow, "assess", params, compute, OneScenario(scenario or None))
 
 
 def map_features(

@@ -179,3 +179,78 @@ def test_workers_share_an_answer_on_postgresql(
             assert len(computed) == 2
     finally:
         writer.engine.dispose()
+
+
+def test_the_live_alignment_survives_a_new_draft_and_not_a_change_it_reads(
+    workspace: tuple[Any, UnitOfWork, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The assessment, map and overview counts of the alignment in force read that
+    scenario and the common data only: a new draft design and an edit of a draft leave
+    them cached (the overview's list of scenarios shows the new ones); new sales, an
+    import or a publish compute them again, and what they show is what a cold
+    computation shows."""
+    from territorial.domain.activity import Sale
+    from territorial.web import views
+
+    client, writer, folder = workspace
+    computed: list[str] = []
+    assess, draw = views.assess_scenario, mapdata.scenario_map
+
+    def counted_assess(uow: UnitOfWork, scenario: str | None = None, **kw: Any) -> Any:
+        computed.append("assess")
+        return assess(uow, scenario, **kw)
+
+    def counted_map(uow: UnitOfWork, scenario: str | None = None, *a: Any, **kw: Any) -> Any:
+        computed.append("map")
+        return draw(uow, scenario, *a, **kw)
+
+    summarise = views.summarise
+
+    def counted_summary(uow: UnitOfWork, *a: Any, **kw: Any) -> Any:
+        computed.append("overview")
+        return summarise(uow, *a, **kw)
+
+    monkeypatch.setattr(views, "assess_scenario", counted_assess)
+    monkeypatch.setattr(mapdata, "scenario_map", counted_map)
+    monkeypatch.setattr(views, "summarise", counted_summary)
+    live = ("/api/assess", "/api/map", "/api/overview")
+    clear_answers(writer)  # logging in showed the overview
+    before = {url: get(client, url) for url in live}
+    assert sorted(computed) == ["assess", "map", "overview"]
+    request = DesignRequest(
+        name="Plan", territories=3, balance=("potential",), tolerance=0.2, iterations=20
+    )
+    design_scenario(writer, request)
+    copy_to_draft(writer, "Current", "Draft")
+    editing.move(writer, "Draft", ["A000"], "T2")
+    overview = get(client, "/api/overview")
+    assert [s["name"] for s in overview["scenarios"]] == ["Current", "Plan", "Draft"]
+    assert {**overview, "scenarios": before["/api/overview"]["scenarios"]} == before[
+        "/api/overview"
+    ]
+    assert {url: get(client, url) for url in live[:2]} == {u: before[u] for u in live[:2]}
+    assert sorted(computed) == ["assess", "map", "overview"]  # not computed again
+    assert get(client, "/api/assess?scenario=Draft")["scenario"]["name"] == "Draft"
+
+    def recomputed(change: str) -> dict[str, Any]:
+        computed.clear()
+        after = {url: get(client, url) for url in live}
+        assert sorted(computed) == ["assess", "map", "overview"], change
+        for url in live:
+            fresh = cold(client, writer, url)
+            if url == "/api/map":
+                fresh.pop("shapes_seconds"), after[url].pop("shapes_seconds")
+            assert after[url] == fresh, (change, url)
+        return after
+
+    with writer:
+        writer.sales.add_many([Sale("A000", date.today(), 5000.0)])
+        writer.commit()
+    recomputed("new sales")
+    import_accounts(writer, write_accounts(folder / "more.csv", N + 3, 100.0))
+    after = recomputed("an import")
+    assert len(after["/api/map"]["accounts"]["id"]) == N + 3
+    approve_scenario(writer, "Draft", force=True)
+    publish_scenario(writer, "Draft", date.today(), force=True)
+    after = recomputed("a publish")
+    assert after["/api/assess"]["scenario"] == {"name": "Draft", "status": "active"}

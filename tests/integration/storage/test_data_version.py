@@ -110,3 +110,70 @@ def test_the_version_survives_a_downgrade_and_upgrade(db_url: str) -> None:
         assert version(uow) > before
     finally:
         engine.dispose()
+
+
+def versions(uow: UnitOfWork, name: str | None) -> tuple[int, int, int]:
+    """(data version, common version, version of scenario ``name``)."""
+    with uow:
+        common, _, own = uow.scenario_version(name)
+        return uow.data_version(), common, own
+
+
+def test_a_draft_raises_its_own_version_and_leaves_the_others_alone(uow: UnitOfWork) -> None:
+    """Migration 0015: a change confined to a draft (its row, its territories and
+    assignments) raises the data version and the draft's, not the common version nor
+    another scenario's; a change to anything else raises the common version."""
+    with uow:
+        uow.accounts.add_many([Account("A1", "One"), Account("A2", "Two")])
+        uow.scenarios.save(
+            Scenario(
+                "Live", ScenarioStatus.ACTIVE, territories=[Territory("T")], assignments={"A1": "T"}
+            )
+        )
+        uow.commit()
+    live, draft = versions(uow, "Live"), versions(uow, "Draft")
+    assert live[2] > 0 and draft[2] == 0  # no such scenario yet
+    with uow:
+        uow.scenarios.save(
+            Scenario(
+                "Draft", ScenarioStatus.DRAFT, territories=[Territory("T")], assignments={"A2": "T"}
+            )
+        )
+        uow.commit()
+    new_live, new_draft = versions(uow, "Live"), versions(uow, "Draft")
+    assert new_live[0] > live[0]  # the data version: every change
+    assert new_live[1:] == live[1:]  # common and the live scenario's: unchanged
+    assert new_draft[2] > 0
+    with uow:  # a draft's rows, by hand (one statement for several rows)
+        assert uow._conn is not None
+        uow._conn.execute(text("UPDATE assignments SET locked = :t"), {"t": True})
+        uow.commit()
+    assert versions(uow, "Live")[2] > new_live[2]  # the statement wrote both scenarios'
+    assert versions(uow, "Draft")[2] > new_draft[2]
+    assert versions(uow, "Live")[1] == live[1]
+
+    def common_raised_by(statement: str) -> bool:
+        before = versions(uow, None)[1]
+        with uow:
+            assert uow._conn is not None
+            uow._conn.execute(text(statement))
+            uow.commit()
+        return versions(uow, None)[1] > before
+
+    assert not common_raised_by("UPDATE scenarios SET description = 'x' WHERE name = 'Draft'")
+    assert common_raised_by("UPDATE scenarios SET name = 'Renamed' WHERE name = 'Draft'")
+    assert common_raised_by("UPDATE scenarios SET status = 'approved' WHERE name = 'Renamed'")
+    assert common_raised_by("UPDATE accounts SET potential = 3")
+    assert common_raised_by("UPDATE scenarios SET description = 'y' WHERE name = 'Live'")
+    gone = versions(uow, "Renamed")[2]
+    with uow:
+        assert uow._conn is not None
+        sid = uow._conn.execute(text("SELECT id FROM scenarios WHERE name = 'Renamed'")).scalar()
+        uow._conn.execute(text("DELETE FROM scenarios WHERE name = 'Renamed'"))
+        uow.commit()
+    with uow:  # its version goes on counting, should its id be used again
+        assert uow._conn is not None
+        kept = uow._conn.execute(
+            text("SELECT version FROM scenario_versions WHERE scenario_id = :s"), {"s": sid}
+        ).scalar()
+    assert kept is not None and kept > gone
