@@ -88,12 +88,11 @@ def test_every_step_keeps_the_invariants_and_travel_steps_keep_balance(
         return
     g = Graph.of(adj)
     best = work.copy()
-    frozen = np.zeros(p, dtype=np.bool_)
     best_excess = _excess(best, w, lo, hi)
     for step in range(150):
         travel_mode = step >= 100
         excess, travel = _excess(work, w, lo, hi), _travel(cost, work)
-        args = (lo, hi, roots, frozen, QUAD, 0.01, travel_mode, 1, math.inf, step)
+        args = (lo, hi, roots, QUAD, 0.01, travel_mode, 1, math.inf, step)
         recom(g.ptr, g.idx, work, best, w, cost, *args)
         assert _connected(adj, work, p) and (work[roots] == np.arange(p)).all()
         assert _connected(adj, best, p) and (best[roots] == np.arange(p)).all()
@@ -132,13 +131,3 @@ def test_same_seed_same_plan() -> None:
     a = recombine(cost, w, lo, hi, g, start, roots, 7, proposals=5_000)
     b = recombine(cost, w, lo, hi, g, start, roots, 7, proposals=5_000)
     assert (a == b).all()
-
-
-def test_frozen_territories_keep_their_units() -> None:
-    adj, cost, w, lo, hi, roots, start = _instance(9, 50, 4, 0.05)
-    frozen = np.array([False, True, False, False])
-    plan = recombine(
-        cost, w, lo, hi, Graph.of(adj), start, roots, 1, proposals=5_000, frozen=frozen
-    )
-    assert ((plan == 1) == (start == 1)).all()
-    assert _connected(adj, plan, 4)

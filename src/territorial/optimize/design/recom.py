@@ -38,7 +38,6 @@ def recombine(
     seed: int,
     deadline: float = math.inf,
     proposals: int | None = None,
-    frozen: np.ndarray | None = None,
 ) -> np.ndarray:
     """The best plan the recombination chain finds from ``plan`` (connected territories,
     ``plan[roots[j]] == j``) until ``deadline`` or, bounded by work, after
@@ -46,8 +45,7 @@ def recombine(
     tolerances is never above ``plan``'s.
 
     ``cost`` (n, p) travel of each unit from each territory, ``weights`` (n, m),
-    ``lo``/``hi`` (p, m) the tolerance bands; territories flagged in ``frozen`` (p,)
-    keep their units.
+    ``lo``/``hi`` (p, m) the tolerance bands.
     """
     if not math.isfinite(deadline) and proposals is None:
         raise ValueError("recombine needs a deadline or a number of proposals")
@@ -57,7 +55,6 @@ def recombine(
     lo = np.ascontiguousarray(lo, dtype=np.float64)
     hi = np.ascontiguousarray(hi, dtype=np.float64)
     roots = np.asarray(roots, dtype=np.int64)
-    still = np.zeros(lo.shape[0], dtype=np.bool_) if frozen is None else frozen.astype(np.bool_)
     work = np.asarray(plan, dtype=np.int64).copy()
     best = work.copy()
     balanced = _excess(best, weights, lo, hi) <= 1e-12
@@ -82,7 +79,6 @@ def recombine(
             lo,
             hi,
             roots,
-            still,
             QUAD,
             0.0 if balanced else TEMP * (1.0 - frac),
             balanced,

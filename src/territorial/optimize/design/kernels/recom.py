@@ -88,7 +88,6 @@ def recom(
     lo: np.ndarray,
     hi: np.ndarray,
     roots: np.ndarray,
-    frozen: np.ndarray,
     quad: float,
     temp: float,
     travel_mode: bool,
@@ -100,8 +99,7 @@ def recom(
 
     ``best`` holds the best plan on entry and is updated.  Returns (proposals made,
     accepted, best excess, best travel).  Half of the pairs are drawn around a
-    territory that misses its band (when there is one), the rest uniformly; territories
-    flagged ``frozen`` are left as they are.
+    territory that misses its band (when there is one), the rest uniformly.
     """
     np.random.seed(seed)
     n, p, m = plan.shape[0], lo.shape[0], weights.shape[1]
@@ -151,21 +149,19 @@ def recom(
         if np.random.random() < 0.5:
             c = 0
             for j in range(p):
-                if ex[j] > 1e-12 and not frozen[j]:
+                if ex[j] > 1e-12:
                     cand[c] = j
                     c += 1
             if c > 0:
                 a = cand[np.random.randint(c)]
         c = 0
         for j in range(p):
-            if tadj[a, j] and not frozen[j]:
+            if tadj[a, j]:
                 cand[c] = j
                 c += 1
         if c == 0:
             continue
         b = cand[np.random.randint(c)]
-        if frozen[a]:
-            continue
         if np.random.random() < 0.5:
             a, b = b, a
         k = 0
