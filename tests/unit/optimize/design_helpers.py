@@ -39,12 +39,17 @@ def random_instance(
 
 
 def territories_connected(problem: DesignProblem, a: np.ndarray) -> bool:
-    g = sp.csr_matrix(problem.adjacency)
-    for i in range(problem.p):
-        idx = np.flatnonzero(a == i)
+    return plan_connected(sp.csr_matrix(problem.adjacency), a, problem.p)
+
+
+def plan_connected(adj: sp.csr_matrix, plan: np.ndarray, p: int) -> bool:
+    """Every one of the ``p`` territories non-empty and connected in ``adj`` (checked
+    here, apart from the engine's own connectivity code)."""
+    for i in range(p):
+        idx = np.flatnonzero(plan == i)
         if idx.size == 0:
             return False
-        k, _ = connected_components(g[idx][:, idx], directed=False)
+        k, _ = connected_components(adj[idx][:, idx], directed=False)
         if k != 1:
             return False
     return True

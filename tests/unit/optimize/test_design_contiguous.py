@@ -7,6 +7,7 @@ import itertools
 
 import numpy as np
 import scipy.sparse as sp
+from design_helpers import plan_connected
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.spatial import Delaunay
@@ -32,17 +33,6 @@ def _delaunay(coords: np.ndarray) -> sp.csr_matrix:
     return ((a + a.T) > 0).astype(np.int8).tocsr()
 
 
-def _independently_connected(adj: sp.csr_matrix, plan: np.ndarray, p: int) -> bool:
-    for j in range(p):
-        members = np.flatnonzero(plan == j)
-        if not members.size:
-            return False
-        k, _ = sp.csgraph.connected_components(adj[members][:, members], directed=False)
-        if k != 1:
-            return False
-    return True
-
-
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000), n=st.integers(8, 60), p=st.integers(2, 6))
 def test_graph_voronoi_territories_are_connected(seed: int, n: int, p: int) -> None:
@@ -53,7 +43,7 @@ def test_graph_voronoi_territories_are_connected(seed: int, n: int, p: int) -> N
     assert len(set(roots.tolist())) == p
     plan = voronoi_plan(adj, coords, roots)
     assert (plan[roots] == np.arange(p)).all()
-    assert _independently_connected(adj, plan, p)
+    assert plan_connected(adj, plan, p)
     assert connected(Graph.of(adj), plan, p).all()
 
 
@@ -75,7 +65,7 @@ def test_region_mip_keeps_territories_connected_balanced_and_no_costlier(seed: i
     lo, hi = 0.7 * target, 1.3 * target
     found = solve_region(cost, w, lo, hi, graph, plan, np.arange(p), roots, 20.0, True, nodes=300)
     assert found.plan is not None
-    assert _independently_connected(adj, found.plan, p)
+    assert plan_connected(adj, found.plan, p)
     load = np.bincount(found.plan, weights=w[:, 0], minlength=p)
     if not ((load >= lo[:, 0] - 1e-6) & (load <= hi[:, 0] + 1e-6)).all():
         return  # no balanced connected plan with these roots within the node limit
@@ -83,7 +73,7 @@ def test_region_mip_keeps_territories_connected_balanced_and_no_costlier(seed: i
         cost, w, lo, hi, graph, found.plan, np.arange(p), roots, 20.0, False, nodes=300
     )
     assert again.plan is not None
-    assert _independently_connected(adj, again.plan, p)
+    assert plan_connected(adj, again.plan, p)
     load = np.bincount(again.plan, weights=w[:, 0], minlength=p)
     assert ((load >= lo[:, 0] - 1e-6) & (load <= hi[:, 0] + 1e-6)).all()
     travel = cost[np.arange(n), again.plan].sum()
@@ -127,7 +117,7 @@ def test_travel_design_says_at_once_that_no_plan_exists() -> None:
     assert not result.feasible
     assert result.runtime < 10
     assert result.note is not None and "±50.0%" in result.note
-    assert _independently_connected(adj, result.assignment, 2)
+    assert plan_connected(adj, result.assignment, 2)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -174,7 +164,7 @@ def test_contiguous_travel_designs_are_connected_and_honest_about_balance(
     )
     result = solve(problem, MaxRuntime(2))
     plan = np.asarray(result.assignment)
-    assert _independently_connected(adj, plan, p) == (not result.disconnected)
+    assert plan_connected(adj, plan, p) == (not result.disconnected)
     load = np.zeros((p, 2))
     np.add.at(load, plan, measures)
     target = measures.sum(axis=0) / p

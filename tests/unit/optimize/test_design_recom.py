@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import scipy.sparse as sp
-from design_helpers import delaunay_adjacency
+from design_helpers import delaunay_adjacency, plan_connected
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,17 +19,6 @@ from territorial.optimize.design.contiguous import (
 )
 from territorial.optimize.design.kernels.recom import recom
 from territorial.optimize.design.recom import QUAD, recombine
-
-
-def _connected(adj: sp.csr_matrix, plan: np.ndarray, p: int) -> bool:
-    for j in range(p):
-        members = np.flatnonzero(plan == j)
-        if not members.size:
-            return False
-        k, _ = sp.csgraph.connected_components(adj[members][:, members], directed=False)
-        if k != 1:
-            return False
-    return True
 
 
 def _instance(
@@ -63,12 +52,12 @@ def test_recombination_keeps_territories_connected_rooted_and_excess_down(
     seed: int, n: int, p: int, tol: float
 ) -> None:
     adj, cost, w, lo, hi, roots, start = _instance(seed, n, p, tol)
-    if not _connected(adj, start, p):
+    if not plan_connected(adj, start, p):
         return  # the Voronoi fallback (unreached units) may not be connected
     plan = recombine(cost, w, lo, hi, Graph.of(adj), start, roots, seed, proposals=3_000)
     assert plan.shape == (n,) and ((plan >= 0) & (plan < p)).all()
     assert (plan[roots] == np.arange(p)).all()
-    assert _connected(adj, plan, p)
+    assert plan_connected(adj, plan, p)
     before, after = _excess(start, w, lo, hi), _excess(plan, w, lo, hi)
     assert after <= before + 1e-12
     if after == before:  # equal excess: the best plan is no costlier
@@ -84,7 +73,7 @@ def test_every_step_keeps_the_invariants_and_travel_steps_keep_balance(
     the best plan's excess never rises; in the travel mode the working plan's excess
     never rises and its travel only falls."""
     adj, cost, w, lo, hi, roots, work = _instance(seed, n, p, 0.1)
-    if not _connected(adj, work, p):
+    if not plan_connected(adj, work, p):
         return
     g = Graph.of(adj)
     best = work.copy()
@@ -94,8 +83,8 @@ def test_every_step_keeps_the_invariants_and_travel_steps_keep_balance(
         excess, travel = _excess(work, w, lo, hi), _travel(cost, work)
         args = (lo, hi, roots, QUAD, 0.01, travel_mode, 1, math.inf, step)
         recom(g.ptr, g.idx, work, best, w, cost, *args)
-        assert _connected(adj, work, p) and (work[roots] == np.arange(p)).all()
-        assert _connected(adj, best, p) and (best[roots] == np.arange(p)).all()
+        assert plan_connected(adj, work, p) and (work[roots] == np.arange(p)).all()
+        assert plan_connected(adj, best, p) and (best[roots] == np.arange(p)).all()
         now = _excess(best, w, lo, hi)
         assert now <= best_excess + 1e-12
         best_excess = now
@@ -122,7 +111,7 @@ def test_recombination_balances_a_grid_from_the_voronoi_plan() -> None:
     assert _excess(start, w, lo, hi) > 0.5
     plan = recombine(cost, w, lo, hi, Graph.of(adj), start, roots, 0, proposals=20_000)
     assert _excess(plan, w, lo, hi) == 0.0
-    assert _connected(adj, plan, p) and (plan[roots] == np.arange(p)).all()
+    assert plan_connected(adj, plan, p) and (plan[roots] == np.arange(p)).all()
 
 
 def test_same_seed_same_plan() -> None:
