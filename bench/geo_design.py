@@ -7,9 +7,11 @@ rep's home (or to its territory's geometric median for free centres), and beside
 the LP lower bound built here, or k-means-constrained's plan measured the same way.
 
 Cases: demo (the README tour's design), zip and county (--by zip/county --contiguous,
-against the unit-level LP bound), walmart (3,251 stores, 20 territories, free centres,
-accounts ±5%, against k-means-constrained) and scale (100,000 synthetic accounts into
-200 territories through the pure engine, in a subprocess so its memory is its own).
+against the unit-level LP bound), hire (the demo with two new reps, 17 territories:
+one around each rep's home, against the LP bound with those homes), walmart (3,251
+stores, 20 territories, free centres, accounts ±5%, against k-means-constrained) and
+scale (100,000 synthetic accounts into 200 territories through the pure engine, in a
+subprocess so its memory is its own).
 ``--time-limit`` overrides every case's time limit (default 30 s, 100 s for scale).
 Results also go to bench/out/geo_design.json. ``--self-check`` tests the measuring
 tools (the LP bound against brute-force enumeration) and exits.
@@ -43,6 +45,7 @@ from _geo_io import (
     self_check,
     unit_costs,
 )
+from territorial.domain import Rep
 from territorial.geo.builder import build_units
 from territorial.geo.geodesy import equirectangular_km
 from territorial.metrics import TravelModel
@@ -53,12 +56,32 @@ from territorial.services.imports import import_accounts
 from territorial.storage import UnitOfWork
 
 HERE = Path(__file__).resolve().parent
-CASES = ("demo", "zip", "county", "walmart", "scale")
-DEMO_CASES = {
-    "demo": ("account", False, 1.03),
-    "zip": ("zip", True, 1.10),
-    "county": ("county", True, 1.10),
+CASES = ("demo", "zip", "county", "hire", "walmart", "scale")
+DEMO_CASES = {  # by, contiguous, target ratio, territories
+    "demo": ("account", False, 1.03, 15),
+    "zip": ("zip", True, 1.10, 15),
+    "county": ("county", True, 1.10, 15),
+    "hire": ("account", False, 1.03, 17),  # the demo and two new reps: one territory each
 }
+# the "hire" case's new reps (no territory yet), living where the demo has no rep
+HIRES = (
+    Rep(
+        "REP-101",
+        "Nina Hale",
+        home_city="Denver",
+        home_state="CO",
+        home_latitude=39.7392,
+        home_longitude=-104.9903,
+    ),
+    Rep(
+        "REP-102",
+        "Omar Diaz",
+        home_city="Nashville",
+        home_state="TN",
+        home_latitude=36.1627,
+        home_longitude=-86.7816,
+    ),
+)
 TOL = 0.05
 GIB = 1024**3
 
@@ -149,10 +172,10 @@ def demo_case(
     time_limit: float,
     seed: int,
 ) -> tuple[Row, list[dict[str, object]]]:
-    by, contiguous, target = DEMO_CASES[case]
+    by, contiguous, target, territories = DEMO_CASES[case]
     request = DesignRequest(
         name=f"bench-{case}",
-        territories=15,
+        territories=territories,
         balance=("potential", "workload"),
         tolerance=TOL,
         by=by,
@@ -169,7 +192,7 @@ def demo_case(
     measures = np.column_stack([frame.measure("potential"), frame.workload(TravelModel())])
     h_lat, h_lon, names = rep_homes(frame)
     dist = home_distances(frame, h_lat, h_lon)
-    feasible = p == 15 and balanced(frame.territory, measures, p, TOL)
+    feasible = p == territories and balanced(frame.territory, measures, p, TOL)
     # what the engine itself says (its bound, and why a plan is not feasible)
     segment = outcome.segments[0]
     notes = [
@@ -205,7 +228,7 @@ def demo_case(
         TOL,
     )
     notes.append(f"LP over the {len(used):,} units holding accounts: {fractional} fractional")
-    if case == "demo":
+    if case in ("demo", "hire"):
         base = stored_frame(uow)
         b_dist = home_distances(base, *rep_homes(base)[:2])
         b_dev = deviations(base.territory, measures, len(base.labels))
@@ -505,7 +528,15 @@ def main(argv: list[str] | None = None) -> int:
         demo_uow = None
         for case in cases:
             print(f"running {case} ...", flush=True)
-            if case in DEMO_CASES:
+            if case == "hire":  # a workspace of its own: the hires change the reps
+                hire_uow = UnitOfWork.open(str(tmp / "hire.db"))
+                build_demo(hire_uow)
+                with hire_uow:
+                    hire_uow.reps.add_many(list(HIRES))
+                    hire_uow.commit()
+                row, reps[case] = demo_case(hire_uow, case, args.time_limit or 30.0, args.seed)
+                rows.append(row)
+            elif case in DEMO_CASES:
                 if demo_uow is None:
                     demo_uow = UnitOfWork.open(str(tmp / "demo.db"))
                     build_demo(demo_uow)
@@ -521,10 +552,11 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append(scale_case(args.time_limit or 100.0, args.seed))
     print()
     print_table(rows)
-    if "demo" in reps:
-        print()
-        print("demo: each rep's home against the territory (centre = geometric median)")
-        print_reps(reps["demo"])
+    for case in ("demo", "hire"):
+        if case in reps:
+            print()
+            print(f"{case}: each rep's home against the territory (centre = geometric median)")
+            print_reps(reps[case])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(
         json.dumps(

@@ -146,7 +146,12 @@ def design(
     territories: Annotated[
         int,
         typer.Option(
-            "--territories", "-p", help="How many territories.", callback=count(at_least=1)
+            "--territories",
+            "-p",
+            help="How many territories. As many as the base has keeps them and their reps; "
+            "one per rep with a home (after hiring) gives each rep a territory around "
+            "their home, new reps a new one.",
+            callback=count(at_least=1),
         ),
     ],
     name: Annotated[str, typer.Option(help="Name of the new draft scenario.")],
@@ -210,7 +215,8 @@ def design(
         CentresRule,
         typer.Option(
             help="Travel centres: auto (each rep's home where known, else free), reps "
-            "(every territory at its rep's home) or free."
+            "(every territory at its rep's home) or free (also: no new territories for "
+            "new reps)."
         ),
     ] = CentresRule.AUTO,
     min_accounts: Annotated[

@@ -49,6 +49,7 @@ from territorial.optimize.design import (
 from territorial.services import audit
 from territorial.services.actor import require
 from territorial.services.design_reps import RepDistance, rematch_reps, rep_distances
+from territorial.services.design_staff import Staffing, homed_reps, staff_territories
 from territorial.services.frame import ScenarioFrame, leaf_labels, load_frame
 from territorial.services.scenarios import resolve_scenario
 from territorial.services.unit_of_work import UnitOfWorkProtocol
@@ -318,8 +319,15 @@ class _Context:
     frame: ScenarioFrame
     measures: np.ndarray  # (n_accounts, n_balanced)
     move_weights: np.ndarray
-    labels: list[str]  # the base's territory names when they are kept, else []
+    # the base's territories when kept (or one per rep with a home, see design_staff);
+    # None when the design names its own territories
+    staff: Staffing | None
     locks: np.ndarray  # territory index per account, -1 = free
+
+    @property
+    def labels(self) -> list[str]:
+        """The design's territory names when it keeps (or staffs) them, else []."""
+        return self.staff.labels if self.staff else []
 
 
 def _load(uow: UnitOfWorkProtocol, request: DesignRequest) -> tuple[Scenario, ScenarioFrame]:
@@ -335,21 +343,30 @@ def _load(uow: UnitOfWorkProtocol, request: DesignRequest) -> tuple[Scenario, Sc
 
 def _context(base: Scenario, frame: ScenarioFrame, request: DesignRequest) -> _Context:
     """Measures, move weights, kept names and locks; refuses contradictory requests."""
-    keep_names = request.segment is None and len(frame.labels) == request.territories
-    labels = list(frame.labels) if keep_names else []
-    if request.max_moves is not None and not keep_names:
+    staff = None
+    if request.segment is None and len(frame.labels) == request.territories:
+        staff = Staffing.kept(frame)
+    elif (
+        request.segment is None
+        and request.objective is Objective.TRAVEL
+        and request.centres != "free"
+    ):  # hires or vacancies: one territory per rep with a home, when that is the count
+        staff = staff_territories(frame, base, request.territories)
+    labels = staff.labels if staff else []
+    if request.max_moves is not None and (staff is None or staff.dropped):
         raise OptionError(
             "max_moves",
             f"compares with {base.name!r}, which has {len(frame.labels)} territories; ask for "
-            f"{len(frame.labels)} territories (and no segments)",
+            f"{len(frame.labels)} territories (or one per rep with a home, keeping every "
+            "territory) and no segments",
         )
-    if request.targets and not keep_names:
+    if request.targets and not labels:
         raise OptionError("target", "names territories of the base scenario; keep their number")
     unknown = set(request.targets) - set(labels)
     if unknown:
         raise OptionError("target", f"no territory named {sorted(unknown)[0]!r}")
     locks = np.full(len(frame.accounts), -1)
-    if base.locks and not keep_names:
+    if base.locks and not labels:
         raise TerritorialError(
             f"{base.name!r} has {len(base.locks)} locked accounts, which refer to its "
             f"{len(frame.labels)} territories; keep that number of territories"
@@ -357,6 +374,11 @@ def _context(base: Scenario, frame: ScenarioFrame, request: DesignRequest) -> _C
     position = {ext: i for i, ext in enumerate(frame.external_ids)}
     for ext, territory in base.locks.items():
         if ext in position:
+            if territory not in labels:
+                raise TerritorialError(
+                    f"account {ext!r} is locked to {territory!r}, which this design drops "
+                    "(its rep has no home); unlock it or give the rep a home"
+                )
             locks[position[ext]] = labels.index(territory)
     move_weights = (
         frame.measure(request.move_measure) if request.move_measure else np.ones(len(locks))
@@ -366,7 +388,7 @@ def _context(base: Scenario, frame: ScenarioFrame, request: DesignRequest) -> _C
         frame,
         _measures(frame, request.balance, request.travel),
         move_weights,
-        labels,
+        staff,
         locks,
     )
 
@@ -384,8 +406,8 @@ class _Centres:
 def _homes(ctx: _Context, request: DesignRequest) -> np.ndarray:
     """(p, 2) lat/lon of each kept territory's rep home (NaN: no rep or no home)."""
     homes = np.full((len(ctx.labels), 2), np.nan)
-    for j, label in enumerate(ctx.labels):
-        rep = ctx.frame.rep_of(label)
+    assert ctx.staff is not None
+    for j, (label, rep) in enumerate(zip(ctx.labels, ctx.staff.reps, strict=True)):
         if rep is None or rep.home_latitude is None or rep.home_longitude is None:
             if request.centres == "reps":
                 who = "has no rep" if rep is None else f"has a rep ({rep.name}) with no home"
@@ -402,8 +424,9 @@ def _centres(
     free = _Centres(None, None, np.full((p, 2), np.nan), "free")
     if request.centres == "reps" and not ctx.labels:
         raise TerritorialError(
-            "centres at rep homes keep the base scenario's territories and reps: ask for "
-            "as many territories as it has (and no segments)"
+            "centres at rep homes need the base scenario's territories or one territory per "
+            f"rep with a home: ask for {len(ctx.frame.labels)} or "
+            f"{len(homed_reps(ctx.frame))} territories (and no segments)"
         )
     if request.objective != "travel" or request.centres == "free" or not ctx.labels:
         return free
@@ -453,8 +476,10 @@ def _solve_segment(
     units = _units(ctx.frame, idx, request, ctx.measures, ctx.move_weights)
     n_units = len(units.coords)
     current = locks = None
-    if ctx.labels:
-        current = _unit_labels(units.unit_of_account, ctx.frame.territory[idx], n_units)
+    if ctx.staff is not None:
+        current = _unit_labels(
+            units.unit_of_account, ctx.staff.design_index(ctx.frame.territory[idx]), n_units
+        )
         locks = _unit_labels(units.unit_of_account, ctx.locks[idx], n_units)
         if (current < 0).any():
             if request.max_moves is not None:
@@ -745,10 +770,13 @@ def plan_design(
         assignment.update(part)
         results.append(figures)
     notes = [_infeasible_note(r, request) for r in results if not r.feasible]
-    keep_names = bool(ctx.labels)
-    if keep_names:  # unlocated accounts keep their territory
+    keep_names = ctx.staff is not None
+    if ctx.staff is not None:  # unlocated accounts keep their territory (unless dropped)
         for ext, territory in base.assignments.items():
-            assignment.setdefault(ext, territory)
+            if territory not in ctx.staff.dropped:
+                assignment.setdefault(ext, territory)
+        if note := ctx.staff.note():
+            notes.append(note)
     scenario = Scenario(
         name=request.name,
         status=ScenarioStatus.DRAFT,
@@ -756,7 +784,11 @@ def plan_design(
         created_at=datetime.now(UTC),
         parent=None if base.name == NO_ALIGNMENT else base.name,
         description=_describe(request),
-        territories=_territories(base, sorted(set(assignment.values())), keep_names),
+        territories=(
+            ctx.staff.territories(base)
+            if ctx.staff is not None
+            else [Territory(name) for name in sorted(set(assignment.values()))]
+        ),
         assignments=assignment,
         locks={e: t for e, t in base.locks.items() if keep_names and e in assignment},
         balance_spec=tolerances,
@@ -805,12 +837,6 @@ def _infeasible_note(result: SegmentResult, request: DesignRequest) -> str:
             else "."
         )
     )
-
-
-def _territories(base: Scenario, used: list[str], keep_names: bool) -> list[Territory]:
-    if keep_names:  # same territories, same reps, same hierarchy
-        return [Territory(t.name, t.level, t.parent, t.rep_external_id) for t in base.territories]
-    return [Territory(name) for name in used]
 
 
 def _describe(request: DesignRequest) -> str:

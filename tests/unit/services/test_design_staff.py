@@ -1,0 +1,162 @@
+"""Designs with one territory per rep with a home when that is not the base's count: new
+hires get a territory around their home, territories of reps without a home are dropped.
+The engine is the real one; no database is opened (an in-memory unit of work)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pytest
+from tests.unit.services.fakes import FakeUnitOfWork
+
+from territorial.domain import Account, OptionError, Rep, Scenario, TerritorialError
+from territorial.geo.geodesy import haversine_km
+from territorial.sample.generate import generate_workspace
+from territorial.services.design import DesignOutcome, DesignRequest, design_scenario
+
+Workspace = tuple[list[Account], list[Rep], Scenario]
+TOL = 0.1
+
+
+def request(name: str, territories: int, **options: Any) -> DesignRequest:
+    return DesignRequest(
+        name=name,
+        territories=territories,
+        **{"time_limit": 20.0, "iterations": 2, "seed": 1, "tolerance": TOL, **options},
+    )
+
+
+@pytest.fixture(scope="module")
+def workspace() -> Workspace:
+    ws = generate_workspace(seed=11, n_accounts=300, n_reps=4, months=1)
+    return ws.accounts, ws.reps, ws.scenario
+
+
+def hire(near: Account) -> Rep:
+    """A new rep living next to ``near`` (an account), with no territory yet."""
+    assert near.latitude is not None and near.longitude is not None
+    return Rep(
+        "NEW-1",
+        "Nina Hale",
+        home_city="Newtown",
+        home_latitude=near.latitude + 0.01,
+        home_longitude=near.longitude,
+    )
+
+
+def rep_home_km(accounts: list[Account], reps: list[Rep], plan: Scenario) -> float:
+    """Mean great-circle km from each account to its territory's rep's home."""
+    home = {r.external_id: (r.home_latitude, r.home_longitude) for r in reps}
+    rep_of = {t.name: t.rep_external_id for t in plan.territories}
+    km = [
+        float(haversine_km(a.latitude, a.longitude, *home[rep_of[plan.assignments[a.external_id]]]))
+        for a in accounts
+        if a.is_located
+    ]
+    return float(np.mean(km))
+
+
+def balanced(outcome: DesignOutcome) -> bool:
+    return all(abs(d) <= TOL + 1e-9 for d in outcome.segments[0].max_deviation.values())
+
+
+def test_a_new_hire_gets_a_territory_around_their_home(workspace: Workspace) -> None:
+    accounts, reps, base = workspace
+    # the new rep lives by the account farthest from every current rep's home
+    far = max(
+        (a for a in accounts if a.is_located),
+        key=lambda a: min(
+            float(haversine_km(a.latitude, a.longitude, r.home_latitude, r.home_longitude))
+            for r in reps
+        ),
+    )
+    new = hire(far)
+    uow = FakeUnitOfWork(accounts, [*reps, new], [base])
+    outcome = design_scenario(uow, request("Hire", 5))
+    plan = uow.committed.scenarios["Hire"]
+
+    leaves = {t.name: t for t in plan.territories if t.name in plan.assignments.values()}
+    assert len(leaves) == 5
+    # every base territory keeps its name and rep; the hire's is named after their town,
+    # sits in the region of the nearest rep's territory and holds the account by their home
+    for t in base.territories:
+        if t.name in base.assignments.values():
+            assert leaves[t.name].rep_external_id == t.rep_external_id
+    assert leaves["Newtown"].rep_external_id == "NEW-1"
+    nearest = min(
+        (t for t in base.territories if t.rep_external_id),
+        key=lambda t: float(
+            haversine_km(
+                new.home_latitude,
+                new.home_longitude,
+                *next(
+                    (r.home_latitude, r.home_longitude)
+                    for r in reps
+                    if r.external_id == t.rep_external_id
+                ),
+            )
+        ),
+    )
+    assert leaves["Newtown"].parent == nearest.parent is not None
+    assert plan.assignments[far.external_id] == "Newtown"
+
+    figures = outcome.segments[0]
+    assert figures.centres == "rep homes" and balanced(outcome)
+    # the reported travel is to the reps' homes, and within the reported bound's reach
+    assert figures.mean_distance_km == pytest.approx(
+        rep_home_km(accounts, [*reps, new], plan), rel=1e-3
+    )
+    assert figures.bound_km is not None and figures.bound_km <= figures.mean_distance_km
+    # moves are counted against the kept names: most accounts stay
+    assert 0 < outcome.moved_accounts < len(plan.assignments) / 2
+    assert any("Newtown (Nina Hale)" in note for note in outcome.notes)
+
+
+def test_a_move_cap_holds_when_a_rep_is_hired(workspace: Workspace) -> None:
+    accounts, reps, base = workspace
+    uow = FakeUnitOfWork(accounts, [*reps, hire(accounts[0])], [base])
+    outcome = design_scenario(uow, request("Capped", 5, max_moves=0.3))
+    assert outcome.moved_accounts <= 0.3 * len(accounts) + 1e-9
+    assert outcome.moved_accounts > 0  # the hire's territory takes accounts
+
+
+def test_a_territory_whose_rep_has_no_home_is_dropped(workspace: Workspace) -> None:
+    accounts, reps, base = workspace
+    homeless = replace(reps[0], home_latitude=None, home_longitude=None)
+    dropped = next(t.name for t in base.territories if t.rep_external_id == homeless.external_id)
+    uow = FakeUnitOfWork(accounts, [homeless, *reps[1:]], [base])
+    outcome = design_scenario(uow, request("Three", 3))
+    plan = uow.committed.scenarios["Three"]
+    assert dropped not in plan.assignments.values()
+    assert dropped not in {t.name for t in plan.territories}
+    assert len(set(plan.assignments.values())) == 3
+    assert len(plan.assignments) == len(accounts)  # its accounts went to the others
+    assert outcome.segments[0].centres == "rep homes" and balanced(outcome)
+    assert any(f"Dropped (no rep with a home): {dropped}" in note for note in outcome.notes)
+    # a move cap compares with territories that no longer exist: refused
+    with pytest.raises(OptionError, match="one per rep with a home"):
+        design_scenario(uow, request("Capped", 3, max_moves=0.2))
+
+
+def test_a_lock_to_a_dropped_territory_is_refused_by_name(workspace: Workspace) -> None:
+    accounts, reps, base = workspace
+    homeless = replace(reps[0], home_latitude=None, home_longitude=None)
+    dropped = next(t.name for t in base.territories if t.rep_external_id == homeless.external_id)
+    locked = next(e for e, t in base.assignments.items() if t == dropped)
+    uow = FakeUnitOfWork(accounts, [homeless, *reps[1:]], [replace(base, locks={locked: dropped})])
+    with pytest.raises(TerritorialError, match=f"account {locked!r} is locked to {dropped!r}"):
+        design_scenario(uow, request("Three", 3))
+    assert "Three" not in uow.committed.scenarios
+
+
+def test_other_counts_still_design_their_own_territories(workspace: Workspace) -> None:
+    accounts, reps, base = workspace
+    uow = FakeUnitOfWork(accounts, [*reps, hire(accounts[0])], [base])
+    outcome = design_scenario(uow, request("Six", 6))
+    plan = uow.committed.scenarios["Six"]
+    assert sorted(set(plan.assignments.values())) == [f"T{k:02d}" for k in range(1, 7)]
+    assert outcome.segments[0].centres == "free"
+    with pytest.raises(TerritorialError, match="ask for 4 or 5 territories"):
+        design_scenario(uow, request("Six", 6, centres="reps", replace=True))
