@@ -65,6 +65,7 @@ from territorial.optimize.design.feasibility import (
 )
 from territorial.optimize.design.lagrange import STEPS as LAGRANGE_STEPS
 from territorial.optimize.design.lagrange import lagrangian_bound
+from territorial.optimize.design.path_mip import path_polish
 from territorial.optimize.design.problem import DesignProblem
 from territorial.optimize.design.recom import recombine
 from territorial.optimize.design.result import DesignResult, Progress
@@ -77,9 +78,10 @@ ALTERNATIVES = 3  # territories a free unit may take in the MIP (by reduced cost
 # units x 8 candidate centres, 256 s for one HiGHS simplex solve): the tabu search plans
 # and a Lagrangian relaxation gives the bound
 LP_MAX_UNITS = 12_000
-POLISH_SHARE = 0.4  # contiguous designs: share of the search time for the pair MIP polish
+POLISH_SHARE = 0.8  # contiguous designs: share of the search time for the MIP polish
 BOUND_SHARE = 0.2  # contiguous designs: share of the time for the contiguity bound
 TRAVEL_SHARE = 0.6  # ... of the search time for the travel search (then balance first)
+FALLBACK_SHARE = 0.2  # ... of the time for the balance-first search when ReCom misses
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,8 @@ class Work:
     pair_nodes: int = 100  # nodes per pair MIP
     lagrange_steps: int = 100  # subgradient steps of the large designs' bound
     recom_proposals: int = 100_000  # recombinations of the contiguous designs
+    path_rounds: int = 6  # rounds of the shortest-path contiguity MIP
+    path_nodes: int = 200  # nodes per round
 
 
 WORK = Work()
@@ -340,7 +344,7 @@ def _contiguous_search(
     searched = search(fixed, _within(share * left, stop), seed)
     found: np.ndarray = searched.assignment
     rest = (1 - POLISH_SHARE) * left * (1 - TRAVEL_SHARE)
-    fallback = 0.5 * POLISH_SHARE * left  # the balance-first search, should ReCom miss
+    fallback = FALLBACK_SHARE * left  # the balance-first search, should ReCom miss
     assert problem.adjacency is not None or plain
     graph = None if plain else Graph.of(problem.adjacency)
     if (
@@ -372,7 +376,22 @@ def _contiguous_search(
         roots, bound = None, None  # the balance-first plan moved a root: no cut bound
     if graph is None:
         return found, bound
-    polished: np.ndarray = pair_search(
+    if roots is not None:  # the shortest-path MIP keeps the roots and contiguity
+        polished: np.ndarray = path_polish(
+            cost,
+            inst.balance.weights,
+            inst.balance.lo,
+            inst.balance.hi,
+            graph,
+            inst.points,
+            found,
+            roots,
+            t0 + seconds - 0.5,
+            rounds=None if timed else WORK.path_rounds,
+            nodes=None if timed else WORK.path_nodes,
+        )
+        return polished, bound
+    polished = pair_search(
         cost,
         inst.balance.weights,
         inst.balance.lo,

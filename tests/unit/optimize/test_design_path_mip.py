@@ -1,0 +1,107 @@
+"""The shortest-path contiguity MIP (path_mip): every plan it returns is connected, keeps
+each root and every unit assigned; excess never rises, and a balanced plan stays
+balanced with travel never higher. The rows admit the start plan, so HiGHS starts
+from it."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import scipy.sparse as sp
+from design_helpers import delaunay_adjacency, plan_connected
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from territorial.optimize.design.contiguous import Graph, _excess, distinct_roots, voronoi_plan
+from territorial.optimize.design.path_mip import _candidates, path_distances, path_polish
+
+
+def _instance(
+    seed: int, n: int, p: int, tol: float
+) -> tuple[
+    sp.csr_matrix,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+]:
+    """Adjacency, coords, cost (n, p), weights (n, 2), lo, hi (p, 2), roots, Voronoi start."""
+    rng = np.random.default_rng(seed)
+    coords = rng.uniform(0, 100, size=(n, 2))
+    homes = rng.uniform(0, 100, size=(p, 2))
+    weights = rng.uniform(1, 3, size=(n, 2))
+    target = np.repeat(weights.sum(axis=0)[None, :] / p, p, axis=0)
+    cost = np.linalg.norm(coords[:, None, :] - homes[None, :, :], axis=2)
+    adj = delaunay_adjacency(coords)
+    roots = distinct_roots(coords, homes)
+    start = voronoi_plan(adj, coords, roots)
+    return adj, coords, cost, weights, (1 - tol) * target, (1 + tol) * target, roots, start
+
+
+def _travel(cost: np.ndarray, plan: np.ndarray) -> float:
+    return float(cost[np.arange(len(plan)), plan].sum())
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(6, 50),
+    p=st.integers(2, 4),
+    tol=st.sampled_from([0.05, 0.2, 5.0]),
+)
+def test_polished_plans_stay_connected_rooted_and_never_worse(
+    seed: int, n: int, p: int, tol: float
+) -> None:
+    adj, coords, cost, w, lo, hi, roots, start = _instance(seed, n, p, tol)
+    if not plan_connected(adj, start, p):
+        return  # the Voronoi fallback (unreached units) may not be connected
+    plan = path_polish(
+        cost, w, lo, hi, Graph.of(adj), coords, start, roots, math.inf, rounds=3, nodes=50
+    )
+    assert plan.shape == (n,) and ((plan >= 0) & (plan < p)).all()
+    assert (plan[roots] == np.arange(p)).all()
+    assert plan_connected(adj, plan, p)
+    before, after = _excess(start, w, lo, hi), _excess(plan, w, lo, hi)
+    assert after <= before + 1e-9
+    if before == 0:
+        assert after == 0 and _travel(cost, plan) <= _travel(cost, start) + 1e-9
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(6, 60), p=st.integers(2, 5))
+def test_the_start_plan_meets_its_own_rows(seed: int, n: int, p: int) -> None:
+    """Each member of a connected territory has a neighbour in it nearer the root (by the
+    distances measured around the plan), so the start is a solution of the MIP."""
+    adj, coords, _, _, _, _, roots, start = _instance(seed, n, p, 0.1)
+    if not plan_connected(adj, start, p):
+        return
+    graph = Graph.of(adj)
+    dist = path_distances(graph, coords, start, roots)
+    allowed = _candidates(graph, dist, start, roots, 2)
+    assert allowed[np.arange(n), start].all()
+    for i in range(n):
+        j = start[i]
+        if i != roots[j]:
+            nb = graph.neighbours(i)
+            assert ((start[nb] == j) & (dist[nb, j] < dist[i, j])).any()
+
+
+def test_a_wide_tolerance_reaches_the_nearest_root_plan() -> None:
+    """With balance no object, the optimum sends each unit to its cheapest root; on a
+    path graph with roots at both ends that plan is contiguous and the MIP finds it."""
+    n = 12
+    coords = np.column_stack([np.arange(n, dtype=float), np.zeros(n)])
+    adj = sp.diags([np.ones(n - 1), np.ones(n - 1)], [-1, 1], format="csr")
+    roots = np.array([0, n - 1])
+    cost = np.abs(coords[:, :1] - coords[roots, 0][None, :])
+    weights = np.ones((n, 1))
+    lo, hi = np.zeros((2, 1)), np.full((2, 1), float(n))
+    start = np.where(np.arange(n) < 2, 0, 1)  # territory 0 short, 1 long
+    plan = path_polish(
+        cost, weights, lo, hi, Graph.of(adj), coords, start, roots, math.inf, rounds=4, nodes=100
+    )
+    assert plan.tolist() == [0] * (n // 2) + [1] * (n // 2)
