@@ -305,10 +305,12 @@ def _contiguous_search(
     spanning-tree recombination (:func:`~territorial.optimize.design.recom.recombine`:
     balance first, then travel; it also takes half of the polish's time when the plan
     is not balanced, and the balance-first diameter search runs after it only if the
-    plan is still unbalanced); then pairs of neighbouring territories are re-solved
-    exactly near their shared boundary (flow MIP,
-    :func:`~territorial.optimize.design.contiguous.pair_search`) with the last
-    ``POLISH_SHARE`` of the search time.  Untimed (``seconds`` infinite), each stage is
+    plan is still unbalanced); then, with the last ``POLISH_SHARE`` of the search time,
+    rounds of the MIP with shortest-path contiguity rows around the plan
+    (:func:`~territorial.optimize.design.path_mip.path_polish`) when every root is
+    kept, else pairs of neighbouring territories re-solved exactly near their shared
+    boundary (flow MIP, :func:`~territorial.optimize.design.contiguous.pair_search`).
+    Untimed (``seconds`` infinite), each stage is
     bounded by :data:`WORK` and the searches by ``stop``."""
     t0 = time.perf_counter()
     timed = math.isfinite(seconds)
