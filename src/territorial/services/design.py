@@ -772,9 +772,18 @@ def plan_design(
     notes = [_infeasible_note(r, request) for r in results if not r.feasible]
     keep_names = ctx.staff is not None
     if ctx.staff is not None:  # unlocated accounts keep their territory (unless dropped)
+        placed = len(assignment)
         for ext, territory in base.assignments.items():
             if territory not in ctx.staff.dropped:
                 assignment.setdefault(ext, territory)
+        if kept := len(assignment) - placed:
+            notes.append(
+                f"{kept:,} account{'s' if kept > 1 else ''} without a location "
+                f"({kept / len(assignment):.1%}) kept their territories; like the assessment, "
+                "the balance figures leave them out. "
+                "Give them a ZIP or coordinates (`territorial export accounts` shows how each "
+                "account was located) and design again to balance them too."
+            )
         if note := ctx.staff.note():
             notes.append(note)
     scenario = Scenario(

@@ -4,13 +4,14 @@ per-territory targets, names. The engine is the real one; no database is opened.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pytest
 from tests.unit.services.fakes import FakeUnitOfWork
 
-from territorial.domain import Account, OptionError, Rep, Scenario
+from territorial.domain import Account, LocatedBy, OptionError, Rep, Scenario
 from territorial.domain.design_choices import UnitKind
 from territorial.domain.publishing import NameTaken
 from territorial.geo.builder import build_units
@@ -109,3 +110,19 @@ def test_a_taken_name_is_refused_unless_replaced(uow: FakeUnitOfWork) -> None:
     with pytest.raises(NameTaken) as refused:
         design_scenario(uow, request(taken, 4))
     assert refused.value.option == "replace" and refused.value.remedy
+
+
+def test_unlocated_accounts_keep_their_territory_and_the_design_says_so(
+    workspace: Workspace,
+) -> None:
+    accounts, reps, scenario = workspace
+    lost = replace(accounts[0], latitude=None, longitude=None, located_by=LocatedBy.UNLOCATED)
+    uow = FakeUnitOfWork([lost, *accounts[1:]], reps, [scenario])
+    outcome = design_scenario(uow, request("Kept", len(reps)))
+    plan = stored(uow, "Kept").assignments
+    assert plan[lost.external_id] == scenario.assignments[lost.external_id]
+    assert len(plan) == len(accounts)
+    assert any(
+        note.startswith("1 account without a location") and "leave them out" in note
+        for note in outcome.notes
+    )
