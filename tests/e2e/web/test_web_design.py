@@ -15,6 +15,9 @@ from tests.e2e.web.live import serve
 from tests.e2e.web.login import browser_log_in, http_session
 from tests.e2e.web.workspaces import copy_db
 
+from territorial.domain import Rep
+from territorial.storage import UnitOfWork
+
 pytestmark = pytest.mark.slow
 
 
@@ -147,3 +150,42 @@ def test_the_tradeoff_runs_as_a_job_and_its_page_draws_the_curve(
     assert '<a href="/design" aria-current="page">' in page.text  # a design's job page
     assert 'data-pl-chart="ds-tradeoff-chart-config"' in page.text
     assert page.text.count("<tr>") >= 3  # header + a row per cap
+
+
+@pytest.fixture(scope="module")
+def hire_server(demo_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo with one new rep (a home in Denver, no territory yet)."""
+    path = str(tmp_path_factory.mktemp("design-hire") / "demo.db")
+    copy_db(demo_db, path)
+    uow = UnitOfWork.open(path)
+    with uow:
+        uow.reps.add_many(
+            [
+                Rep(
+                    "REP-101",
+                    "Nina Hale",
+                    home_city="Denver",
+                    home_latitude=39.74,
+                    home_longitude=-104.99,
+                )
+            ]
+        )
+        uow.commit()
+    with serve(path) as base:
+        yield base
+
+
+def test_a_design_after_hiring_says_on_its_page_what_changed(hire_server: str) -> None:
+    http = http_session(hire_server)
+    started = http.post(
+        f"{hire_server}/api/design",
+        json={"name": "Hired", "territories": 16, "time_limit": 4, "tolerance": "10%"},
+    )
+    assert started.status_code == 202
+    job = _wait(http, hire_server, started.json()["id"])
+    assert job["state"] == "done" and job["result"]["feasible"], job
+    page = http.get(f"{hire_server}/jobs/{job['id']}").text
+    assert 'data-testid="job-note"' in page
+    assert "New territories for reps who had none: Denver (Nina Hale)" in page
+    reps = {r["territory"]: r["rep"] for r in job["result"]["reps"]}
+    assert reps["Denver"] == "Nina Hale" and len(reps) == 16 and None not in reps.values()
