@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from territorial.geo.graph import delaunay_edges, edges_to_csr
 from territorial.optimize.design import DesignProblem
+from territorial.optimize.design.contiguous import distinct_roots, voronoi_plan
 
 
 def delaunay_adjacency(xy: np.ndarray) -> sp.csr_matrix:
@@ -53,3 +56,32 @@ def plan_connected(adj: sp.csr_matrix, plan: np.ndarray, p: int) -> bool:
         if k != 1:
             return False
     return True
+
+
+class RootedInstance(NamedTuple):
+    """A contiguous travel instance with fixed homes: units, homes' roots, a start."""
+
+    adjacency: sp.csr_matrix
+    coords: np.ndarray  # (n, 2)
+    cost: np.ndarray  # (n, p) distance from each unit to each home
+    weights: np.ndarray  # (n, 2)
+    lo: np.ndarray  # (p, 2) tolerance band
+    hi: np.ndarray
+    roots: np.ndarray  # (p,) the unit nearest each home
+    start: np.ndarray  # (n,) the graph Voronoi plan around the roots
+
+
+def rooted_instance(seed: int, n: int, p: int, tol: float) -> RootedInstance:
+    """Random units and homes in a 100 x 100 square, two measures, equal targets."""
+    rng = np.random.default_rng(seed)
+    coords = rng.uniform(0, 100, size=(n, 2))
+    homes = rng.uniform(0, 100, size=(p, 2))
+    weights = rng.uniform(1, 3, size=(n, 2))
+    target = np.repeat(weights.sum(axis=0)[None, :] / p, p, axis=0)
+    cost = np.linalg.norm(coords[:, None, :] - homes[None, :, :], axis=2)
+    adj = delaunay_adjacency(coords)
+    roots = distinct_roots(coords, homes)
+    start = voronoi_plan(adj, coords, roots)
+    return RootedInstance(
+        adj, coords, cost, weights, (1 - tol) * target, (1 + tol) * target, roots, start
+    )

@@ -9,37 +9,12 @@ import math
 
 import numpy as np
 import scipy.sparse as sp
-from design_helpers import delaunay_adjacency, plan_connected
+from design_helpers import plan_connected, rooted_instance
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from territorial.optimize.design.contiguous import Graph, _excess, distinct_roots, voronoi_plan
+from territorial.optimize.design.contiguous import Graph, _excess
 from territorial.optimize.design.path_mip import _candidates, path_distances, path_polish
-
-
-def _instance(
-    seed: int, n: int, p: int, tol: float
-) -> tuple[
-    sp.csr_matrix,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-]:
-    """Adjacency, coords, cost (n, p), weights (n, 2), lo, hi (p, 2), roots, Voronoi start."""
-    rng = np.random.default_rng(seed)
-    coords = rng.uniform(0, 100, size=(n, 2))
-    homes = rng.uniform(0, 100, size=(p, 2))
-    weights = rng.uniform(1, 3, size=(n, 2))
-    target = np.repeat(weights.sum(axis=0)[None, :] / p, p, axis=0)
-    cost = np.linalg.norm(coords[:, None, :] - homes[None, :, :], axis=2)
-    adj = delaunay_adjacency(coords)
-    roots = distinct_roots(coords, homes)
-    start = voronoi_plan(adj, coords, roots)
-    return adj, coords, cost, weights, (1 - tol) * target, (1 + tol) * target, roots, start
 
 
 def _travel(cost: np.ndarray, plan: np.ndarray) -> float:
@@ -56,7 +31,7 @@ def _travel(cost: np.ndarray, plan: np.ndarray) -> float:
 def test_polished_plans_stay_connected_rooted_and_never_worse(
     seed: int, n: int, p: int, tol: float
 ) -> None:
-    adj, coords, cost, w, lo, hi, roots, start = _instance(seed, n, p, tol)
+    adj, coords, cost, w, lo, hi, roots, start = rooted_instance(seed, n, p, tol)
     if not plan_connected(adj, start, p):
         return  # the Voronoi fallback (unreached units) may not be connected
     plan = path_polish(
@@ -76,7 +51,7 @@ def test_polished_plans_stay_connected_rooted_and_never_worse(
 def test_the_start_plan_meets_its_own_rows(seed: int, n: int, p: int) -> None:
     """Each member of a connected territory has a neighbour in it nearer the root (by the
     distances measured around the plan), so the start is a solution of the MIP."""
-    adj, coords, _, _, _, _, roots, start = _instance(seed, n, p, 0.1)
+    adj, coords, _, _, _, _, roots, start = rooted_instance(seed, n, p, 0.1)
     if not plan_connected(adj, start, p):
         return
     graph = Graph.of(adj)

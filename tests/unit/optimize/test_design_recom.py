@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import scipy.sparse as sp
-from design_helpers import delaunay_adjacency, plan_connected
+from design_helpers import plan_connected, rooted_instance
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,22 +19,6 @@ from territorial.optimize.design.contiguous import (
 )
 from territorial.optimize.design.kernels.recom import recom
 from territorial.optimize.design.recom import QUAD, recombine
-
-
-def _instance(
-    seed: int, n: int, p: int, tol: float
-) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Adjacency, cost (n, p), weights (n, 2), lo, hi (p, 2), roots, the Voronoi start."""
-    rng = np.random.default_rng(seed)
-    coords = rng.uniform(0, 100, size=(n, 2))
-    homes = rng.uniform(0, 100, size=(p, 2))
-    weights = rng.uniform(1, 3, size=(n, 2))
-    target = np.repeat(weights.sum(axis=0)[None, :] / p, p, axis=0)
-    cost = np.linalg.norm(coords[:, None, :] - homes[None, :, :], axis=2)
-    adj = delaunay_adjacency(coords)
-    roots = distinct_roots(coords, homes)
-    start = voronoi_plan(adj, coords, roots)
-    return adj, cost, weights, (1 - tol) * target, (1 + tol) * target, roots, start
 
 
 def _travel(cost: np.ndarray, plan: np.ndarray) -> float:
@@ -51,7 +35,7 @@ def _travel(cost: np.ndarray, plan: np.ndarray) -> float:
 def test_recombination_keeps_territories_connected_rooted_and_excess_down(
     seed: int, n: int, p: int, tol: float
 ) -> None:
-    adj, cost, w, lo, hi, roots, start = _instance(seed, n, p, tol)
+    adj, _, cost, w, lo, hi, roots, start = rooted_instance(seed, n, p, tol)
     if not plan_connected(adj, start, p):
         return  # the Voronoi fallback (unreached units) may not be connected
     plan = recombine(cost, w, lo, hi, Graph.of(adj), start, roots, seed, proposals=3_000)
@@ -72,7 +56,7 @@ def test_every_step_keeps_the_invariants_and_travel_steps_keep_balance(
     """One proposal per call: after each, the working plan is connected with its roots;
     the best plan's excess never rises; in the travel mode the working plan's excess
     never rises and its travel only falls."""
-    adj, cost, w, lo, hi, roots, work = _instance(seed, n, p, 0.1)
+    adj, _, cost, w, lo, hi, roots, work = rooted_instance(seed, n, p, 0.1)
     if not plan_connected(adj, work, p):
         return
     g = Graph.of(adj)
@@ -115,7 +99,7 @@ def test_recombination_balances_a_grid_from_the_voronoi_plan() -> None:
 
 
 def test_same_seed_same_plan() -> None:
-    adj, cost, w, lo, hi, roots, start = _instance(5, 50, 4, 0.05)
+    adj, _, cost, w, lo, hi, roots, start = rooted_instance(5, 50, 4, 0.05)
     g = Graph.of(adj)
     a = recombine(cost, w, lo, hi, g, start, roots, 7, proposals=5_000)
     b = recombine(cost, w, lo, hi, g, start, roots, 7, proposals=5_000)
