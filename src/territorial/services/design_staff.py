@@ -66,8 +66,8 @@ class Staffing:
             parts.append(f"New territories for reps who had none: {names}")
         if self.dropped:
             parts.append(
-                f"Dropped (no rep with a home): {', '.join(self.dropped)}; their accounts "
-                "went to the reps' territories"
+                f"Dropped (no rep with a home, or a rep's second territory): "
+                f"{', '.join(self.dropped)}; their accounts went to the reps' territories"
             )
         return ". ".join(parts) + ". Every territory is centred at its rep's home."
 

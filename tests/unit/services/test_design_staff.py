@@ -134,7 +134,7 @@ def test_a_territory_whose_rep_has_no_home_is_dropped(workspace: Workspace) -> N
     assert len(set(plan.assignments.values())) == 3
     assert len(plan.assignments) == len(accounts)  # its accounts went to the others
     assert outcome.segments[0].centres == "rep homes" and balanced(outcome)
-    assert any(f"Dropped (no rep with a home): {dropped}" in note for note in outcome.notes)
+    assert any(f"second territory): {dropped};" in note for note in outcome.notes)
     # a move cap compares with territories that no longer exist: refused
     with pytest.raises(OptionError, match="one per rep with a home"):
         design_scenario(uow, request("Capped", 3, max_moves=0.2))
@@ -160,3 +160,23 @@ def test_other_counts_still_design_their_own_territories(workspace: Workspace) -
     assert outcome.segments[0].centres == "free"
     with pytest.raises(TerritorialError, match="ask for 4 or 5 territories"):
         design_scenario(uow, request("Six", 6, centres="reps", replace=True))
+
+
+def test_a_rep_with_two_territories_keeps_the_first(workspace: Workspace) -> None:
+    accounts, reps, base = workspace
+    leaves = [t for t in base.territories if t.name in base.assignments.values()]
+    first, second = leaves[0], leaves[1]
+    doubled = replace(
+        base,
+        territories=[
+            replace(t, rep_external_id=first.rep_external_id) if t.name == second.name else t
+            for t in base.territories
+        ],
+    )
+    homed = [r for r in reps if r.external_id != second.rep_external_id]
+    uow = FakeUnitOfWork(accounts, homed, [doubled])
+    outcome = design_scenario(uow, request("Merged", len(homed)))
+    plan = uow.committed.scenarios["Merged"]
+    used = set(plan.assignments.values())
+    assert first.name in used and second.name not in used and len(used) == len(homed)
+    assert any(f"second territory): {second.name};" in note for note in outcome.notes)
