@@ -377,7 +377,8 @@ def _context(base: Scenario, frame: ScenarioFrame, request: DesignRequest) -> _C
             if territory not in labels:
                 raise TerritorialError(
                     f"account {ext!r} is locked to {territory!r}, which this design drops "
-                    "(its rep has no home); unlock it or give the rep a home"
+                    "(its rep has no home, or holds another territory); unlock it or give "
+                    "the territory a rep with a home"
                 )
             locks[position[ext]] = labels.index(territory)
     move_weights = (
@@ -770,7 +771,6 @@ def plan_design(
         assignment.update(part)
         results.append(figures)
     notes = [_infeasible_note(r, request) for r in results if not r.feasible]
-    keep_names = ctx.staff is not None
     if ctx.staff is not None:  # unlocated accounts keep their territory (unless dropped)
         placed = len(assignment)
         for ext, territory in base.assignments.items():
@@ -799,11 +799,11 @@ def plan_design(
             else [Territory(name) for name in sorted(set(assignment.values()))]
         ),
         assignments=assignment,
-        locks={e: t for e, t in base.locks.items() if keep_names and e in assignment},
+        locks={e: t for e, t in base.locks.items() if ctx.staff is not None and e in assignment},
         balance_spec=tolerances,
     )
     # reps follow geography where the design did not centre territories on their homes
-    if keep_names and not all(r.centres == "rep homes" for r in results):
+    if ctx.staff is not None and not all(r.centres == "rep homes" for r in results):
         rematched = rematch_reps(frame, scenario)
         if rematched:
             notes.append(

@@ -91,7 +91,8 @@ def staff_territories(frame: ScenarioFrame, base: Scenario, p: int) -> Staffing 
         rep = frame.rep_of(label)
         if rep is not None and _has_home(rep):
             holds.setdefault(rep.external_id, label)
-    kept = [label for label in frame.labels if holds.get(_rep_id(frame, label)) == label]
+    firsts = set(holds.values())
+    kept = [label for label in frame.labels if label in firsts]
     newcomers = sorted((r for r in reps if r.external_id not in holds), key=lambda r: r.name)
     taken = {t.name for t in base.territories} | set(frame.labels)
     added = []
@@ -115,11 +116,6 @@ def staff_territories(frame: ScenarioFrame, base: Scenario, p: int) -> Staffing 
         added,
         [label for label in frame.labels if label not in position],
     )
-
-
-def _rep_id(frame: ScenarioFrame, label: str) -> str:
-    rep = frame.rep_of(label)
-    return rep.external_id if rep is not None else ""
 
 
 def _unique(name: str, taken: set[str]) -> str:

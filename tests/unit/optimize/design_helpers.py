@@ -85,3 +85,8 @@ def rooted_instance(seed: int, n: int, p: int, tol: float) -> RootedInstance:
     return RootedInstance(
         adj, coords, cost, weights, (1 - tol) * target, (1 + tol) * target, roots, start
     )
+
+
+def plan_travel(cost: np.ndarray, plan: np.ndarray) -> float:
+    """Sum of each unit's cost in its territory."""
+    return float(cost[np.arange(len(plan)), plan].sum())

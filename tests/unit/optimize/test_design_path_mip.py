@@ -9,16 +9,12 @@ import math
 
 import numpy as np
 import scipy.sparse as sp
-from design_helpers import plan_connected, rooted_instance
+from design_helpers import plan_connected, plan_travel, rooted_instance
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from territorial.optimize.design.contiguous import Graph, _excess
 from territorial.optimize.design.path_mip import _candidates, path_distances, path_polish
-
-
-def _travel(cost: np.ndarray, plan: np.ndarray) -> float:
-    return float(cost[np.arange(len(plan)), plan].sum())
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -43,7 +39,7 @@ def test_polished_plans_stay_connected_rooted_and_never_worse(
     before, after = _excess(start, w, lo, hi), _excess(plan, w, lo, hi)
     assert after <= before + 1e-9
     if before == 0:
-        assert after == 0 and _travel(cost, plan) <= _travel(cost, start) + 1e-9
+        assert after == 0 and plan_travel(cost, plan) <= plan_travel(cost, start) + 1e-9
 
 
 @settings(max_examples=25, deadline=None)

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import scipy.sparse as sp
-from design_helpers import plan_connected, rooted_instance
+from design_helpers import plan_connected, plan_travel, rooted_instance
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,10 +19,6 @@ from territorial.optimize.design.contiguous import (
 )
 from territorial.optimize.design.kernels.recom import recom
 from territorial.optimize.design.recom import QUAD, recombine
-
-
-def _travel(cost: np.ndarray, plan: np.ndarray) -> float:
-    return float(cost[np.arange(len(plan)), plan].sum())
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -45,7 +41,7 @@ def test_recombination_keeps_territories_connected_rooted_and_excess_down(
     before, after = _excess(start, w, lo, hi), _excess(plan, w, lo, hi)
     assert after <= before + 1e-12
     if after == before:  # equal excess: the best plan is no costlier
-        assert _travel(cost, plan) <= _travel(cost, start) + 1e-9
+        assert plan_travel(cost, plan) <= plan_travel(cost, start) + 1e-9
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -64,7 +60,7 @@ def test_every_step_keeps_the_invariants_and_travel_steps_keep_balance(
     best_excess = _excess(best, w, lo, hi)
     for step in range(150):
         travel_mode = step >= 100
-        excess, travel = _excess(work, w, lo, hi), _travel(cost, work)
+        excess, travel = _excess(work, w, lo, hi), plan_travel(cost, work)
         args = (lo, hi, roots, QUAD, 0.01, travel_mode, 1, math.inf, step)
         recom(g.ptr, g.idx, work, best, w, cost, *args)
         assert plan_connected(adj, work, p) and (work[roots] == np.arange(p)).all()
@@ -74,7 +70,7 @@ def test_every_step_keeps_the_invariants_and_travel_steps_keep_balance(
         best_excess = now
         if travel_mode:
             assert _excess(work, w, lo, hi) <= excess + 1e-12
-            assert _travel(cost, work) <= travel + 1e-9
+            assert plan_travel(cost, work) <= travel + 1e-9
 
 
 def test_recombination_balances_a_grid_from_the_voronoi_plan() -> None:

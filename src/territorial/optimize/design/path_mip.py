@@ -15,8 +15,8 @@ Every solution is contiguous: from any member a chain of members with falling d_
 leads to the root.  Around an incumbent plan the path lengths are measured on the
 graph with every edge that leaves territory j made long (``LEAVE_FACTOR`` x its length
 plus the length of the whole graph), so the plan's own territories satisfy the rows and
-HiGHS starts from it; a solution may still move whole chains of units from one territory to its
-neighbour.  A unit may take its own territory and the ``k`` whose roots are nearest
+HiGHS starts from it; a solution may still move whole chains of units from one territory
+to its neighbour.  A unit may take its own territory and the ``k`` whose roots are nearest
 (in d_j): a small k makes a round quick and near-optimal, and the rounds repeat from
 each new plan, widening k when a round finds nothing better.  Balance rows are elastic
 (heavily penalised), so an unbalanced plan can be repaired too; a plan is accepted
@@ -208,8 +208,14 @@ def path_polish(
     returned does too; its excess over the tolerances is never higher, and when
     balanced its travel never higher, than ``plan``'s.
     """
+
+    def score(candidate: np.ndarray) -> tuple[float, float]:
+        """(excess over the tolerances, travel): lower is better, excess first."""
+        travel = float(cost[np.arange(len(candidate)), candidate].sum())
+        return _excess(candidate, weights, lo, hi), travel
+
     plan = plan.copy()
-    best = (_excess(plan, weights, lo, hi), float(cost[np.arange(len(plan)), plan].sum()))
+    best = score(plan)
     k, done = K_START, 0
     while rounds is None or done < rounds:
         left = deadline - time.perf_counter()
@@ -231,16 +237,12 @@ def path_polish(
             nodes,
         )
         done += 1
-        score = (
-            (math.inf, math.inf)
-            if found is None
-            else (_excess(found, weights, lo, hi), float(cost[np.arange(len(found)), found].sum()))
-        )
-        if score[0] < best[0] - 1e-9 or (
-            score[0] <= best[0] + 1e-9 and score[1] < best[1] * (1 - 1e-6)
+        scored = (math.inf, math.inf) if found is None else score(found)
+        if scored[0] < best[0] - 1e-9 or (
+            scored[0] <= best[0] + 1e-9 and scored[1] < best[1] * (1 - 1e-6)
         ):
             assert found is not None
-            plan, best = found, score
+            plan, best = found, scored
         elif k < K_MAX:
             k += 1
         else:
