@@ -114,7 +114,8 @@ def print_assessment(result: ScenarioAssessment, findings: int, wide: bool = Fal
     console.print(
         f"revenue = {notes['revenue_source']}; "
         f"{notes['accounts_with_default_visits']:,} accounts use default visit figures; "
-        f"{notes['unlocated_accounts_left_out']:,} unlocated accounts left out",
+        f"{notes['unlocated_accounts_off_map']:,} unlocated accounts (in the totals, not on "
+        "maps)",
         style="dim",
     )
     console.print(styled("Findings"))

@@ -114,6 +114,10 @@ class AssessmentInputs:
         Optional hours a year per account computed by the caller (e.g.
         :func:`territorial.metrics.workload.stop_workload_hours`); by default each visit
         is a round trip from the territory's base (:mod:`territorial.metrics.workload`).
+    off_map_totals
+        Optional per-territory totals (``name -> (p,) values``; ``accounts``,
+        ``workload`` or a measure) of accounts that are not among these, such as accounts
+        without a location: they count in every balance figure, not on maps.
     """
 
     lat: FloatArray
@@ -126,6 +130,7 @@ class AssessmentInputs:
     reps: Sequence[RepInfo | None] | None = None
     adjacency: csr_matrix | None = None
     workload_hours: FloatArray | None = None
+    off_map_totals: Mapping[str, FloatArray] | None = None
 
     def __post_init__(self) -> None:
         lat = as_float_array(self.lat, "lat")
@@ -179,6 +184,13 @@ class AssessmentInputs:
             if hours.size != n or not (np.all(np.isfinite(hours)) and np.all(hours >= 0)):
                 raise ValueError("workload_hours must be finite, non-negative, one per account")
             object.__setattr__(self, "workload_hours", hours)
+        off: dict[str, FloatArray] = {}
+        for name, values in (self.off_map_totals or {}).items():
+            arr = as_float_array(values, f"off-map totals {name!r}")
+            if arr.size != len(labels) or not np.all(np.isfinite(arr)):
+                raise ValueError(f"off-map totals {name!r} must be finite, one per territory")
+            off[name] = arr
+        object.__setattr__(self, "off_map_totals", off)
 
     @property
     def n_accounts(self) -> int:
@@ -515,8 +527,14 @@ def assess(
     if unknown:
         raise ValueError(f"judged names unknown measures: {sorted(unknown)}")
     balance: dict[str, BalanceStats] = {}
+    off_map = inputs.off_map_totals or {}
+    unknown = set(off_map) - set(columns)
+    if unknown:
+        raise ValueError(f"off-map totals given for unknown measures: {sorted(unknown)}")
     for name, values in columns.items():
         totals = totals_by_territory(values, terr, p)
+        if name in off_map:
+            totals = totals + off_map[name]
         tgt = targets.get(name)
         if tgt is not None and np.asarray(tgt).shape != (p,):
             raise ValueError(f"targets for {name!r} must have one value per territory")

@@ -62,6 +62,9 @@ class RunningBalance:
     base_lat, base_lon : ndarray, shape (n_territories,)
         Each territory's base (its rep's home); NaN for a vacant territory, whose travel
         is then unknown.
+    fixed : ndarray, shape (n_territories, n_measures), optional
+        Totals that no move changes (accounts without a location, which cannot be moved
+        on the map), added to every territory's sums.
     """
 
     def __init__(
@@ -72,6 +75,7 @@ class RunningBalance:
         territory: npt.ArrayLike,
         base_lat: npt.ArrayLike,
         base_lon: npt.ArrayLike,
+        fixed: npt.ArrayLike | None = None,
     ) -> None:
         self.values = np.asarray(values, dtype=np.float64).reshape(len(np.asarray(lat)), -1)
         self.lat = np.asarray(lat, dtype=np.float64)
@@ -83,6 +87,11 @@ class RunningBalance:
         if self.territory.shape[0] and self.territory.max(initial=-1) >= self.n_territories:
             raise ValueError("a territory index is out of range")
         self.sums, self.counts = full_totals(self.values, self.territory, self.n_territories)
+        shape = (self.n_territories, self.values.shape[1])
+        self.fixed = np.zeros(shape) if fixed is None else np.asarray(fixed, np.float64)
+        if self.fixed.shape != shape:
+            raise ValueError(f"fixed must have shape {shape}")
+        self.sums += self.fixed
         km = account_km(self.lat, self.lon, self.territory, self.base_lat, self.base_lon)
         ok = self.territory >= 0
         self.km_sums = np.bincount(
@@ -105,7 +114,7 @@ class RunningBalance:
         self.territory[r] = dest
         self._add(r, dest, 1.0)
         empty = self.counts == 0  # no rounding residue in a territory left empty
-        self.sums[empty] = 0.0
+        self.sums[empty] = self.fixed[empty]
         self.km_sums[empty] = 0.0
 
     def _add(self, rows: IntArray, terr: IntArray, sign: float) -> None:

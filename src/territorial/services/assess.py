@@ -36,7 +36,7 @@ class ScenarioAssessment:
         data["data_notes"] = {
             "revenue_source": self.revenue_source,
             "accounts_with_default_visits": self.defaulted_visits,
-            "unlocated_accounts_left_out": self.unlocated,
+            "unlocated_accounts_off_map": self.unlocated,
         }
         return data
 
@@ -67,6 +67,11 @@ def assessment_inputs(
         labels=frame.labels,
         reps=rep_infos(frame),
         workload_hours=frame.workload(travel),
+        off_map_totals={
+            name: frame.off_map_totals(name, travel) for name in ("accounts", "workload", *measures)
+        }
+        if frame.unlocated
+        else None,
     )
 
 

@@ -4,7 +4,8 @@ A designed scenario remembers its ``balance_spec`` (measure -> relative toleranc
 Before it is approved or published, each measure's per-territory deviation from the
 mean is recomputed from the stored assignments with the functions assessment uses
 (:meth:`ScenarioFrame.measure`, :meth:`ScenarioFrame.workload` with the default
-travel model, :func:`territorial.metrics.balance.balance_stats`), over the
+travel model, :func:`territorial.metrics.balance.balance_stats`; accounts without a
+location count in their territories, :meth:`ScenarioFrame.off_map_totals`), over the
 scenario's territories (:func:`territorial.services.frame.leaf_labels`). A deviation
 beyond the tolerance (plus 1e-9) is a miss; approve and publish refuse a scenario
 with a miss unless forced. Scenarios without a spec (imported, hand-made) are not
@@ -78,13 +79,13 @@ def balance_misses(
     """Every (measure, territory) of ``spec`` outside its tolerance in ``frame``, the
     largest excess first. Raises for a measure the frame does not have."""
     misses = []
+    travel = travel or TravelModel()
     for measure, tolerance in spec.items():
-        if measure == "workload":
-            values = frame.workload(travel or TravelModel())
-        else:
-            values = frame.measure(measure)
+        values = frame.workload(travel) if measure == "workload" else frame.measure(measure)
         totals = per_territory(frame, values)
-        stats = balance_stats(measure, np.array(list(totals.values())), tolerance=tolerance)
+        # accounts without a location are in their territories too
+        loads = np.array(list(totals.values())) + frame.off_map_totals(measure, travel)
+        stats = balance_stats(measure, loads, tolerance=tolerance)
         for label, deviation, within in zip(
             totals, stats.deviations, stats.within_tolerance, strict=True
         ):

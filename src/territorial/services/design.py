@@ -489,10 +489,14 @@ def _solve_segment(
     centres = _centres(ctx, request, idx, units, p)
     if request.by != "account" and (request.min_accounts or request.max_accounts):
         raise OptionError("by", "fewest/most accounts apply to designs by account")
-    targets = None
+    shares = np.full((p, len(request.balance)), 1.0 / p)
     if request.targets:
         mult = np.array([request.targets.get(label, 1.0) for label in ctx.labels])
-        targets = np.repeat((mult / mult.sum())[:, None], len(request.balance), axis=1)
+        shares = np.repeat((mult / mult.sum())[:, None], len(request.balance), axis=1)
+    fixed = _off_map_loads(ctx, request, p) if segment is None else np.zeros_like(shares)
+    # each territory's goal on every account; what its located accounts must bring
+    goal = shares * (units.measures.sum(axis=0) + fixed.sum(axis=0))[None, :]
+    targets = _located_shares(goal - fixed)
     try:
         problem = DesignProblem(
             coords=units.coords,
@@ -542,13 +546,16 @@ def _solve_segment(
         if request.objective == "travel"
         else {}
     )  # type: dict[str, Any]
-    misses = _misses(units.measures, plan, problem, names)
+    load = fixed.copy()
+    np.add.at(load, plan, units.measures)
+    misses = _misses(load, goal, problem, names)
+    deviation = np.abs(load - goal) / np.where(goal > 0, goal, 1.0)
     figures = SegmentResult(
         segment=segment,
         units=n_units,
         territories=p,
-        feasible=result.feasible,
-        max_deviation=dict(zip(request.balance, map(float, result.max_deviation), strict=True)),
+        feasible=result.feasible and not misses,
+        max_deviation=dict(zip(request.balance, map(float, deviation.max(axis=0)), strict=True)),
         diameter_km=float(result.diameter),
         travel=float(result.travel),
         moves=sum(1 for e, t in assignment.items() if ctx.base.assignments.get(e, t) != t),
@@ -576,14 +583,34 @@ def _named(message: str, units: _Units) -> str:
     )
 
 
+def _off_map_loads(ctx: _Context, request: DesignRequest, p: int) -> np.ndarray:
+    """(p, m) the balanced measures of the accounts without a location, which keep their
+    territories when the design keeps (or staffs) the base's; zeros otherwise."""
+    loads = np.zeros((p, len(request.balance)))
+    if ctx.staff is None or not ctx.frame.unlocated:
+        return loads
+    where = ctx.staff.design_index(np.arange(len(ctx.frame.labels)))
+    kept = where >= 0
+    for q, name in enumerate(request.balance):
+        np.add.at(loads[:, q], where[kept], ctx.frame.off_map_totals(name, request.travel)[kept])
+    return loads
+
+
+def _located_shares(located: np.ndarray) -> np.ndarray:
+    """Shares of the located accounts' totals (columns sum to 1); a territory that the
+    accounts without a location fill already still asks for 1% of its goal."""
+    floor = 0.01 * np.abs(located).max(axis=0, keepdims=True)
+    wanted = np.maximum(located, np.maximum(floor, 1e-12))
+    shares: np.ndarray = wanted / wanted.sum(axis=0, keepdims=True)
+    return shares
+
+
 def _misses(
-    measures: np.ndarray, plan: np.ndarray, problem: DesignProblem, names: list[str]
+    load: np.ndarray, goal: np.ndarray, problem: DesignProblem, names: list[str]
 ) -> list[tuple[str, str, float]]:
-    """Every (measure, territory, deviation) outside its tolerance, worst first."""
-    load = np.zeros((problem.p, problem.m))
-    np.add.at(load, plan, measures)
-    target = problem.array("targets") * measures.sum(axis=0)[None, :]
-    dev = (load - target) / target
+    """Every (measure, territory, deviation) of ``load`` from ``goal`` (both (p, m))
+    outside its tolerance, worst first."""
+    dev = (load - goal) / np.where(goal > 0, goal, 1.0)
     tol = problem.array("tolerances")[None, :]
     out = [
         (problem.measure_names[k], names[j], float(dev[j, k]))
@@ -779,10 +806,10 @@ def plan_design(
         if kept := len(assignment) - placed:
             notes.append(
                 f"{kept:,} account{'s' if kept > 1 else ''} without a location "
-                f"({kept / len(assignment):.1%}) kept their territories; like the assessment, "
-                "the balance figures leave them out. "
+                f"({kept / len(assignment):.1%}) kept their territories and count in the "
+                "balance figures, as in the assessment. "
                 "Give them a ZIP or coordinates (`territorial export accounts` shows how each "
-                "account was located) and design again to balance them too."
+                "account was located) and design again to place them too."
             )
         if note := ctx.staff.note():
             notes.append(note)

@@ -208,6 +208,11 @@ def _build(
             columns.append(np.zeros(len(frame.accounts)))
     values = np.column_stack(columns) if columns else np.zeros((len(frame.accounts), 0))
     n_t = len(frame.labels)
+    # accounts without a location are not on the map, but in their territories' totals
+    fixed = np.zeros((n_t, len(spec)))
+    for q, measure in enumerate(spec):
+        if measure == "workload" or measure in frame.measures:
+            fixed[:, q] = frame.off_map_totals(measure)
     base_lat = np.full(n_t, np.nan)
     base_lon = np.full(n_t, np.nan)
     reps: list[str | None] = []
@@ -236,7 +241,9 @@ def _build(
         measures=list(spec),
         tolerances=[float(v) for v in spec.values()],
         spec_source=source,
-        balance=RunningBalance(values, frame.lat, frame.lon, frame.territory, base_lat, base_lon),
+        balance=RunningBalance(
+            values, frame.lat, frame.lon, frame.territory, base_lat, base_lon, fixed
+        ),
         locked=np.array([e in scenario.locks for e in ext_ids], dtype=bool),
         by=shape_kind_of(scenario.description),
     )

@@ -17,6 +17,10 @@ Measures available by name:
 
 Missing numbers count as 0; missing visit frequency and duration take the defaults
 below, and the frame counts how many accounts needed them.
+
+Accounts without a location are not on any map, but they are in their territories:
+the frame keeps them apart (:class:`OffMap`), and every balance figure adds their
+totals per territory (:meth:`ScenarioFrame.off_map_totals`).
 """
 
 from __future__ import annotations
@@ -47,6 +51,27 @@ BUILTIN_MEASURES = (
 
 
 @dataclass
+class OffMap:
+    """The scenario's accounts without a location: their territories and measures."""
+
+    ids: list[str] = field(default_factory=list)
+    territory: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    measures: dict[str, np.ndarray] = field(default_factory=dict)
+    visits_per_year: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    visit_minutes: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    def keep(self, mask: np.ndarray, territory: np.ndarray | None = None) -> OffMap:
+        """Only the accounts of ``mask``, with ``territory`` (renumbered) when given."""
+        return OffMap(
+            [e for e, m in zip(self.ids, mask, strict=True) if m],
+            self.territory[mask] if territory is None else territory[mask],
+            {k: v[mask] for k, v in self.measures.items()},
+            self.visits_per_year[mask],
+            self.visit_minutes[mask],
+        )
+
+
+@dataclass
 class ScenarioFrame:
     """The located accounts of a scenario as aligned arrays (index i = account i)."""
 
@@ -62,7 +87,12 @@ class ScenarioFrame:
     visit_minutes: np.ndarray
     revenue_source: str
     defaulted_visits: int = 0
-    unlocated: list[str] = field(default_factory=list)
+    off_map: OffMap = field(default_factory=OffMap)
+
+    @property
+    def unlocated(self) -> list[str]:
+        """External ids of the accounts without a location."""
+        return self.off_map.ids
 
     @property
     def external_ids(self) -> list[str]:
@@ -80,6 +110,35 @@ class ScenarioFrame:
         return stop_workload_hours(
             self.lat, self.lon, self.visits_per_year, self.visit_minutes, travel
         )
+
+    def off_map_totals(self, name: str, travel: TravelModel | None = None) -> np.ndarray:
+        """Per label, the total of measure ``name`` (or ``workload``) over the accounts
+        without a location.  Their workload is their visits, each with the median
+        travel minutes per stop of the located accounts."""
+        off = self.off_map
+        if name == "workload":
+            hours = self.workload(travel or TravelModel())
+            visited = self.visits_per_year > 0
+            stop = (
+                float(
+                    np.median(
+                        hours[visited] * 60 / self.visits_per_year[visited]
+                        - self.visit_minutes[visited]
+                    )
+                )
+                if visited.any()
+                else 0.0
+            )
+            values = off.visits_per_year * (off.visit_minutes + stop) / 60.0
+        elif name in self.measures:
+            values = off.measures[name]
+        else:
+            self.measure(name)  # raises, naming the known measures
+            raise AssertionError(name)
+        inside = off.territory >= 0
+        return np.bincount(
+            off.territory[inside], weights=values[inside], minlength=len(self.labels)
+        ).astype(float)
 
     def rep_of(self, label: str) -> Rep | None:
         rep_id = self.scenario.rep_of(label)
@@ -107,51 +166,61 @@ def leaf_labels(scenario: Scenario) -> list[str]:
 
 
 def load_frame(uow: UnitOfWorkProtocol, scenario: Scenario) -> ScenarioFrame:
-    """Arrays for the located accounts of ``scenario`` (call inside ``with uow``)."""
+    """Arrays for the accounts of ``scenario`` (call inside ``with uow``): the located
+    ones, and apart (:class:`OffMap`) those without a location."""
     all_accounts = uow.accounts.list()
-    accounts = [a for a in all_accounts if a.is_located]
-    if not accounts:
+    located = np.array([a.is_located for a in all_accounts], dtype=bool)
+    if not located.any():
         raise TerritorialError("the workspace has no located accounts; import accounts first")
     labels = leaf_labels(scenario)
     position = {name: i for i, name in enumerate(labels)}
     territory = np.array(
-        [position.get(scenario.assignments.get(a.external_id, ""), -1) for a in accounts]
+        [position.get(scenario.assignments.get(a.external_id, ""), -1) for a in all_accounts],
+        dtype=np.int64,
     )
-    ids = [a.external_id for a in accounts]
+    ids = [a.external_id for a in all_accounts]
     sales = _last_year_sales(uow, ids)
     measures = {
-        "accounts": np.ones(len(accounts)),
-        "potential": _numeric(accounts, "potential"),
-        "annual_revenue": _numeric(accounts, "annual_revenue"),
-        "employees": _numeric(accounts, "employees"),
-        "revenue": sales if sales is not None else _numeric(accounts, "annual_revenue"),
+        "accounts": np.ones(len(all_accounts)),
+        "potential": _numeric(all_accounts, "potential"),
+        "annual_revenue": _numeric(all_accounts, "annual_revenue"),
+        "employees": _numeric(all_accounts, "employees"),
+        "revenue": sales if sales is not None else _numeric(all_accounts, "annual_revenue"),
     }
-    present = np.array([a.competitor_presence is True for a in accounts])
+    present = np.array([a.competitor_presence is True for a in all_accounts])
     measures["competitors"] = np.where(present, measures["potential"], 0.0)
     measures["competitor_accounts"] = present.astype(float)
-    for name, column in _extra_measures(accounts).items():
+    for name, column in _extra_measures(all_accounts).items():
         measures.setdefault(name, column)
-    visits = np.array([a.visits_per_year for a in accounts], dtype=object)
-    minutes = np.array([a.visit_minutes for a in accounts], dtype=object)
-    missing = sum(1 for v, m in zip(visits, minutes, strict=True) if v is None or m is None)
+    visits = [a.visits_per_year for a in all_accounts]
+    minutes = [a.visit_minutes for a in all_accounts]
+    missing = np.array([v is None or m is None for v, m in zip(visits, minutes, strict=True)])
     visits_f = np.array([DEFAULT_VISITS_PER_YEAR if v is None else float(v) for v in visits])
     minutes_f = np.array([DEFAULT_VISIT_MINUTES if m is None else float(m) for m in minutes])
     measures["visits_per_year"] = visits_f
     measures["visit_minutes"] = minutes_f
+    accounts = [a for a, here in zip(all_accounts, located, strict=True) if here]
+    off = ~located
     return ScenarioFrame(
         scenario=scenario,
         accounts=accounts,
         lat=np.array([a.latitude for a in accounts], dtype=float),
         lon=np.array([a.longitude for a in accounts], dtype=float),
-        territory=territory,
+        territory=territory[located],
         labels=labels,
         reps={r.external_id: r for r in uow.reps.list()},
-        measures=measures,
-        visits_per_year=visits_f,
-        visit_minutes=minutes_f,
+        measures={k: v[located] for k, v in measures.items()},
+        visits_per_year=visits_f[located],
+        visit_minutes=minutes_f[located],
         revenue_source="sales, last 12 months" if sales is not None else "annual_revenue",
-        defaulted_visits=missing,
-        unlocated=[a.external_id for a in all_accounts if not a.is_located],
+        defaulted_visits=int(missing[located].sum()),
+        off_map=OffMap(
+            [e for e, o in zip(ids, off, strict=True) if o],
+            territory[off],
+            {k: v[off] for k, v in measures.items()},
+            visits_f[off],
+            minutes_f[off],
+        ),
     )
 
 

@@ -144,11 +144,16 @@ def restrict_frame(
     import numpy as np  # only with a frame, which has loaded it already
 
     mask = np.array([a.external_id in keep for a in frame.accounts], dtype=bool)
+    off_mask = np.array([ext in keep for ext in frame.off_map.ids], dtype=bool)
     territory, kept = frame.territory[mask], frame.labels
+    off_territory = None
     if labels is not None:
         kept = [lb for lb in frame.labels if lb in labels]
         new = {frame.labels.index(lb): i for i, lb in enumerate(kept)}
         territory = np.array([new.get(int(t), -1) for t in territory], dtype=np.int64)
+        off_territory = np.array(
+            [new.get(int(t), -1) for t in frame.off_map.territory], dtype=np.int64
+        )
     return replace(
         frame,
         labels=kept,
@@ -159,7 +164,7 @@ def restrict_frame(
         measures={k: v[mask] for k, v in frame.measures.items()},
         visits_per_year=frame.visits_per_year[mask],
         visit_minutes=frame.visit_minutes[mask],
-        unlocated=[a for a in frame.unlocated if a in keep],
+        off_map=frame.off_map.keep(off_mask, off_territory),
     )
 
 

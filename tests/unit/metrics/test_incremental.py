@@ -1,4 +1,5 @@
-"""The running balance equals a full recomputation after any sequence of moves."""
+"""The running balance equals a full recomputation after any sequence of moves (plus
+the fixed totals of accounts no move touches, such as those without a location)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ def scenarios(draw: st.DrawFn) -> tuple[np.ndarray, ...]:
     territory = rng.integers(-1, p, n)
     base_lat = np.where(rng.random(p) < 0.8, rng.uniform(25, 49, p), np.nan)
     base_lon = rng.uniform(-124, -67, p)
-    return values, lat, lon, territory, base_lat, base_lon
+    fixed = rng.lognormal(3, 2, (p, 3)) * (rng.random((p, 3)) < 0.5)
+    return values, lat, lon, territory, base_lat, base_lon, fixed
 
 
 moves = st.lists(
@@ -38,9 +40,9 @@ moves = st.lists(
 def test_running_sums_equal_a_full_recomputation(
     data: tuple[np.ndarray, ...], steps: list[tuple[list[int], int]]
 ) -> None:
-    values, lat, lon, territory, base_lat, base_lon = data
+    values, lat, lon, territory, base_lat, base_lon, fixed = data
     n, p = len(lat), len(base_lat)
-    running = RunningBalance(values, lat, lon, territory, base_lat, base_lon)
+    running = RunningBalance(values, lat, lon, territory, base_lat, base_lon, fixed)
     expected = territory.copy()
     for rows, to in steps:
         rows = [r for r in rows if r < n]
@@ -50,12 +52,12 @@ def test_running_sums_equal_a_full_recomputation(
         sums, counts = full_totals(values, expected, p)
         np.testing.assert_array_equal(running.territory, expected)
         np.testing.assert_array_equal(running.counts, counts)
-        np.testing.assert_allclose(running.sums, sums, rtol=1e-9, atol=1e-6)
+        np.testing.assert_allclose(running.sums, sums + fixed, rtol=1e-9, atol=1e-6)
         km = account_km(lat, lon, expected, base_lat, base_lon)
         ok = expected >= 0
         km_sums = np.bincount(expected[ok], weights=km[ok], minlength=p)
         np.testing.assert_allclose(running.km_sums, km_sums, rtol=1e-9, atol=1e-6)
-    fresh = RunningBalance(values, lat, lon, running.territory, base_lat, base_lon)
+    fresh = RunningBalance(values, lat, lon, running.territory, base_lat, base_lon, fixed)
     np.testing.assert_allclose(running.deviations(), fresh.deviations(), rtol=1e-7, atol=1e-9)
     np.testing.assert_allclose(running.mean_km(), fresh.mean_km(), rtol=1e-9, equal_nan=True)
 

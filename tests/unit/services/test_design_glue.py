@@ -123,6 +123,37 @@ def test_unlocated_accounts_keep_their_territory_and_the_design_says_so(
     assert plan[lost.external_id] == scenario.assignments[lost.external_id]
     assert len(plan) == len(accounts)
     assert any(
-        note.startswith("1 account without a location") and "leave them out" in note
+        note.startswith("1 account without a location") and "count in the balance" in note
         for note in outcome.notes
+    )
+
+
+def test_accounts_without_a_location_count_in_their_territorys_balance(
+    workspace: Workspace,
+) -> None:
+    """A third of one territory's accounts lose their location: they stay in it, so the
+    design gives it fewer located accounts, and every territory is within tolerance
+    counting all the accounts, as the stored plan (and any CRM export of it) has them."""
+    accounts, reps, scenario = workspace
+    heavy = scenario.assignments[accounts[0].external_id]
+    members = [a for a in accounts if scenario.assignments.get(a.external_id) == heavy]
+    lost = {a.external_id for a in members[: len(members) // 3]}
+    assert len(lost) >= 10
+    moved = [
+        replace(a, latitude=None, longitude=None, located_by=LocatedBy.UNLOCATED)
+        if a.external_id in lost
+        else a
+        for a in accounts
+    ]
+    uow = FakeUnitOfWork(moved, reps, [scenario])
+    outcome = design_scenario(uow, request("All", len(reps), balance=("accounts",), tolerance=0.1))
+    plan = stored(uow, "All").assignments
+    assert len(plan) == len(accounts) and all(plan[e] == heavy for e in lost)
+    counts = np.array(
+        [sum(1 for t in plan.values() if t == label) for label in sorted(set(plan.values()))]
+    )
+    assert outcome.feasible
+    assert np.abs(counts / counts.mean() - 1).max() <= 0.1 + 1e-9, counts
+    assert outcome.segments[0].max_deviation["accounts"] == pytest.approx(
+        np.abs(counts / counts.mean() - 1).max()
     )
