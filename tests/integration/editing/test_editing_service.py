@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from territorial.domain import Account, LocatedBy, Rep, Scenario, ScenarioStatus, Territory
@@ -110,3 +112,20 @@ def test_a_territory_change_made_elsewhere_is_seen(uow: UnitOfWork) -> None:
     after = editing.editor_state(uow, "Draft")
     assert [t["rep"] for t in after["balance"]["territories"]] == ["Rep One", "Rep One"]
     assert after["version"] == before["version"] + 1 and after["can_undo"] == 0
+
+
+def test_an_account_without_a_location_counts_in_its_territorys_totals(
+    uow: UnitOfWork,
+) -> None:
+    """It is not on the map, so it cannot be moved, but it is in T1's balance."""
+    editing.clear_sessions()
+    seed(uow)
+    with uow:
+        uow.accounts.add_many([Account("A6", "A6", located_by=LocatedBy.UNLOCATED, potential=70.0)])
+        draft = uow.scenarios.get("Draft")
+        assert draft is not None
+        uow.scenarios.save(replace(draft, assignments={**draft.assignments, "A6": "T1"}))
+        uow.commit()
+    assert totals(editing.editor_state(uow, "Draft")) == {"T1": 470.0, "T2": 400.0}
+    moved = editing.move(uow, "Draft", ["A2"], "T2", expect_version=0)
+    assert totals(moved) == {"T1": 170.0, "T2": 700.0}
