@@ -10,6 +10,7 @@ to the territory's centre, and the mean distance from the home to its accounts.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,6 +79,7 @@ def rematch_reps(frame: ScenarioFrame, scenario: Scenario) -> int:
 def rep_distances(frame: ScenarioFrame, scenario: Scenario) -> list[RepDistance]:
     """Per leaf territory of ``scenario``: its rep, home to centre, mean home to accounts."""
     labels = np.array(_labels(frame, scenario), dtype=object)
+    held = Counter(scenario.assignments.values())  # with the accounts not on the map
     out = []
     for territory in scenario.territories:
         idx = np.flatnonzero(labels == territory.name)
@@ -95,6 +97,8 @@ def rep_distances(frame: ScenarioFrame, scenario: Scenario) -> list[RepDistance]
             centre_km = float(haversine_km(home[0], home[1], c_lat, c_lon))
             mean_km = float(haversine_km(frame.lat[idx], frame.lon[idx], *home).mean())
         out.append(
-            RepDistance(territory.name, rep.name if rep else None, len(idx), centre_km, mean_km)
+            RepDistance(
+                territory.name, rep.name if rep else None, held[territory.name], centre_km, mean_km
+            )
         )
     return out

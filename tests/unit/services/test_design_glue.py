@@ -3,7 +3,7 @@ per-territory targets, names. The engine is the real one; no database is opened.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import replace
 from typing import Any
 
@@ -157,3 +157,5 @@ def test_accounts_without_a_location_count_in_their_territorys_balance(
     assert outcome.segments[0].max_deviation["accounts"] == pytest.approx(
         np.abs(counts / counts.mean() - 1).max()
     )
+    # the per-rep table counts every account a territory holds
+    assert {r.territory: r.accounts for r in outcome.reps} == dict(Counter(plan.values()))
