@@ -68,7 +68,7 @@ def print_outcome(outcome: DesignOutcome) -> None:
             f"{s.runtime:.1f}",
         )
     console.print(table)
-    tol = ", ".join(f"{m} ±{t:.0%}" for m, t in outcome.tolerance.items())
+    tol = ", ".join(f"{m} ±{t * 100:g}%" for m, t in outcome.tolerance.items())
     if outcome.feasible:
         console.print(f"Balanced: every territory within {tol}.", markup=False)
     else:

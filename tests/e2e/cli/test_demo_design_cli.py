@@ -116,6 +116,14 @@ def test_design_with_move_cap_moves_at_most_the_cap(demo: Run) -> None:
     assert out["moved_accounts"] <= 0.05 * 2500
 
 
+def test_the_summary_names_a_fractional_tolerance_as_given(demo: Run) -> None:
+    """``--tolerance 2.5%`` is reported as ±2.5%, not rounded to ±2% or ±3%."""
+    args = ["-p", "15", "--balance", "potential", "--tolerance", "2.5%", "--iterations", "1"]
+    result = demo("design", "--name", "Fine", *args)
+    assert result.exit_code == 0, result.output
+    assert "within potential ±2.5%" in result.output
+
+
 def test_a_move_cap_too_tight_says_how_many_moves_balance_needs(demo: Run) -> None:
     """Not "try a longer time limit": the LP proves the cap cannot be met, and names the
     least number of moves any balanced plan makes."""
