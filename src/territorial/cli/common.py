@@ -57,6 +57,14 @@ ScenarioOption = Annotated[
     str | None,
     typer.Option("--scenario", help="Scenario name; default: the active alignment."),
 ]
+PeriodScenarioOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scenario",
+        help="Scenario name; default: the alignment in force when the period starts "
+        "(today's for a period under way).",
+    ),
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 AsOfOption = Annotated[
     str | None,

@@ -13,6 +13,7 @@ from rich.text import Text
 from territorial.cli.common import (
     DbOption,
     JsonOption,
+    PeriodScenarioOption,
     ScenarioOption,
     console,
     line,
@@ -158,7 +159,7 @@ def quota_set(
         list[str] | None, typer.Option(help="TERRITORY=AMOUNT kept as is; repeatable.")
     ] = None,
     granularity: Annotated[str, typer.Option(help="month | quarter.")] = "month",
-    scenario: ScenarioOption = None,
+    scenario: PeriodScenarioOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
     wide: WideOption = False,
@@ -233,7 +234,7 @@ def _print_quotas(data: dict[str, object], names: dict[str, str], wide: bool) ->
 @user_errors
 def quota_show(
     period: Annotated[str | None, typer.Option(help="Default: the latest period.")] = None,
-    scenario: ScenarioOption = None,
+    scenario: PeriodScenarioOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
     wide: WideOption = False,

@@ -142,6 +142,21 @@ def _season_note(index: SeasonalIndex) -> str:
     return f"seasonality learned from {index.years} complete year(s) of sales"
 
 
+def period_scenario(uow: UnitOfWork, name: str | None, period: Period) -> Scenario:
+    """The scenario ``name``, else the alignment in force when ``period`` starts: after a
+    change published for a later date, that period's quotas belong to the new alignment
+    (a period under way: the alignment in force today)."""
+    return resolve_scenario(uow, name, None if name else max(period.start, date.today()))
+
+
+def _totals(frame: ScenarioFrame, name: str) -> dict[str, float]:
+    """Per territory label, measure ``name`` over all its accounts (those without a
+    location too)."""
+    located = per_territory(frame, frame.measures[name])
+    off = frame.off_map_totals(name)
+    return {label: located[label] + float(off[j]) for j, label in enumerate(frame.labels)}
+
+
 def set_quotas(
     uow: UnitOfWork,
     *,
@@ -174,7 +189,7 @@ def set_quotas(
     fixed = {k: to_money(v, "override") for k, v in (overrides or {}).items()}
     require_territories(fixed, "this quota override")
     with uow:
-        found = resolve_scenario(uow, scenario)
+        found = period_scenario(uow, scenario, spec)
         require_editable(found)
         frame = load_frame(uow, found)
         sales = uow.sales.list()
@@ -189,13 +204,12 @@ def set_quotas(
         hist_start, hist_end, history_note = history_window(sales, found, spec)
         hist = sales_by_territory(sales, found, hist_start, hist_end)
         measures = {
-            name: per_territory(frame, frame.measures[name])
-            for name in frame.measures
-            if name not in ("potential", "history")
+            name: _totals(frame, name) for name in frame.measures if name not in ("history",)
         }
+        potential = measures.pop("potential")
         basis = QuotaBasis(
             ids=tuple(labels),
-            potential=tuple(per_territory(frame, frame.measure("potential"))[lb] for lb in labels),
+            potential=tuple(potential[lb] for lb in labels),
             history=tuple(max(hist.get(lb, 0.0), 0.0) for lb in labels),
             measures={n: tuple(max(v[lb], 0.0) for lb in labels) for n, v in measures.items()},
         )
@@ -287,8 +301,8 @@ def show_quotas(
 ) -> QuotaSet:
     """The stored quota set of ``scenario`` for ``period`` (default: the latest one)."""
     with uow:
-        found = resolve_scenario(uow, scenario)
         spec = parse_period(period) if period else None
+        found = period_scenario(uow, scenario, spec) if spec else resolve_scenario(uow, scenario)
         qs = find_quota_set(uow, found.name, spec)
         if qs is not None:
             qs.transfers = uow.publishing.transfers(found.name, qs.period.label)

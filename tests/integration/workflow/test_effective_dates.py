@@ -32,7 +32,7 @@ from territorial.services.publish import (
     preview_publish,
     publish_scenario,
 )
-from territorial.services.quotas import set_quotas
+from territorial.services.quotas import set_quotas, show_quotas
 from territorial.services.scenarios import resolve_scenario
 from territorial.storage import UnitOfWork
 
@@ -223,3 +223,20 @@ def test_a_stale_version_is_refused(ws: UnitOfWork) -> None:
     assert after is not None and after.version == seen + 1 and after.locks == {}
     assert after.changed_by == "ann" and after.assignments["A1"] == "T4"
     assert set_locks(ws, ["A3"], "N", expect_version=seen + 1, by="bob") == 1
+
+
+def test_quotas_for_a_period_after_a_published_change_go_to_the_new_alignment(
+    ws: UnitOfWork,
+) -> None:
+    """Set after N is published for next year, next year's quotas are N's (S's end
+    before the period starts, so they would never apply); this year's stay S's."""
+    today = date.today()
+    nxt = date(today.year + 1, 1, 1)
+    approve_scenario(ws, "N")
+    publish_scenario(ws, "N", nxt, today=today)
+    later = set_quotas(ws, period=str(nxt.year), total="4000", method="equal")
+    now = set_quotas(ws, period=str(today.year), total="3000", method="equal")
+    assert (later.scenario, now.scenario) == ("N", "S")
+    assert {q.territory for q in later.quotas} == {"T1", "T2", "T3", "T4"}
+    assert show_quotas(ws, str(nxt.year)).scenario == "N"
+    assert show_quotas(ws, str(today.year)).scenario == "S"
