@@ -157,6 +157,23 @@ def _totals(frame: ScenarioFrame, name: str) -> dict[str, float]:
     return {label: located[label] + float(off[j]) for j, label in enumerate(frame.labels)}
 
 
+def _empty_bases(
+    basis: QuotaBasis, how: QuotaMethod, weights: dict[str, float] | None
+) -> list[str]:
+    """Notes for the bases the method asked for that are 0 in every territory (the split
+    then leaves them out, or is equal when nothing is left)."""
+    asked = {QuotaMethod.POTENTIAL: ["potential"], QuotaMethod.HISTORY: ["history"]}.get(
+        how, list(weights or {}) if how is QuotaMethod.BLEND else []
+    )
+    values = {"potential": basis.potential, "history": basis.history, **basis.measures}
+    empty = [name for name in asked if not sum(values.get(name, ())) > 0]
+    if not empty:
+        return []
+    rest = "split equally" if len(empty) == len(asked) else "split by the others"
+    verb = "is" if len(empty) == 1 else "are"
+    return [f"{' and '.join(empty)} {verb} 0 in every territory, so the total is {rest}"]
+
+
 def set_quotas(
     uow: UnitOfWork,
     *,
@@ -245,7 +262,11 @@ def set_quotas(
             seasonality_years=index.years,
             created_at=datetime.now(UTC),
             quotas=quotas,
-            notes=[f"history = {history_note}", _season_note(index)],
+            notes=[
+                f"history = {history_note}",
+                _season_note(index),
+                *_empty_bases(basis, how, weights),
+            ],
         )
         if quota_set.sum != target:  # the algorithms guarantee it; never store a wrong set
             raise TerritorialError(f"quotas add up to {quota_set.sum}, not {target}")

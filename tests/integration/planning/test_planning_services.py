@@ -148,6 +148,40 @@ def test_quotas_sum_exactly_for_every_method(ws: UnitOfWork, method: str) -> Non
     assert stored.rep_quotas() == {q.rep_external_id: q.amount for q in qs.quotas}
 
 
+def test_a_basis_that_is_zero_everywhere_is_named_not_silently_equal(uow: UnitOfWork) -> None:
+    """A CRM export without potential, and no sales: asked to split by potential, the
+    split is equal and the quota set says why; in a blend, the other basis decides."""
+    with uow:
+        uow.accounts.add_many(
+            [
+                Account(e, e, latitude=la, longitude=lo, located_by=LocatedBy.COORDINATES)
+                for e, la, lo, *_ in ACCOUNTS
+            ]
+        )
+        uow.scenarios.save(
+            Scenario(
+                "S",
+                ScenarioStatus.ACTIVE,
+                territories=[Territory(f"T{k}") for k in (1, 2, 3)],
+                assignments={e: t for e, *_, t in ACCOUNTS},
+            )
+        )
+        uow.commit()
+    qs = set_quotas(uow, period="2027", total=3000, method="potential", store=False)
+    assert {q.amount for q in qs.quotas} == {Decimal(1000)}
+    assert "potential is 0 in every territory, so the total is split equally" in qs.notes
+    both = {"potential": 0.5, "history": 0.5}
+    qs = set_quotas(uow, period="2027", total=3000, method="blend", weights=both, store=False)
+    assert "potential and history are 0 in every territory, so the total is split equally" in (
+        qs.notes
+    )
+    by_count = {"potential": 0.5, "accounts": 0.5}
+    qs = set_quotas(uow, period="2027", total=3000, method="blend", weights=by_count, store=False)
+    assert "potential is 0 in every territory, so the total is split by the others" in qs.notes
+    qs = set_quotas(uow, period="2027", total=3000, method="equal", store=False)
+    assert not any("0 in every territory" in note for note in qs.notes)
+
+
 def test_quota_set_replaces_and_learns_seasonality(ws: UnitOfWork) -> None:
     set_quotas(ws, period="2026", total=1000, method="equal")
     qs = set_quotas(ws, period="2026", total=3000, method="equal", granularity="quarter")
