@@ -116,6 +116,10 @@ class ScenarioFrame:
         without a location.  Their workload is their visits, each with the median
         travel minutes per stop of the located accounts."""
         off = self.off_map
+        if name != "workload":
+            self.measure(name)  # an unknown name raises, naming the known measures
+        if not off.ids:
+            return np.zeros(len(self.labels))
         if name == "workload":
             hours = self.workload(travel or TravelModel())
             visited = self.visits_per_year > 0
@@ -130,11 +134,8 @@ class ScenarioFrame:
                 else 0.0
             )
             values = off.visits_per_year * (off.visit_minutes + stop) / 60.0
-        elif name in self.measures:
-            values = off.measures[name]
         else:
-            self.measure(name)  # raises, naming the known measures
-            raise AssertionError(name)
+            values = off.measures[name]
         inside = off.territory >= 0
         return np.bincount(
             off.territory[inside], weights=values[inside], minlength=len(self.labels)
