@@ -39,6 +39,7 @@ _PUNCT_RE = re.compile(r"[,'’]")
 _SPACE_RE = re.compile(r"[\s.\-]+")
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "pt": "point"}
 _DIRECTIONS = {"n": "north", "s": "south", "e": "east", "w": "west"}
+MIN_FUZZY_LETTERS = 5  # shorter city names are not read as a near spelling
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,14 @@ class Location:
     located_by: LocatedBy
     note: str | None = None
     note_field: str | None = None
+
+    def remark(self, subject: str = "") -> str:
+        """The warning for a row placed despite its note: the note, and how ``subject``
+        (e.g. ``"home "``) was located when the note is about another field."""
+        note = self.note or ""
+        if self.note_field == self.located_by.value:
+            return note
+        return f"{note}; {subject}located by {self.located_by.value} instead"
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +134,7 @@ class Geocoder:
         self._lock = threading.RLock()  # the city index reads the ZIP index
         self._zips: dict[str, ZipPlace] | None = None
         self._cities: dict[tuple[str, str], tuple[float, float]] | None = None
+        self._city_names: dict[tuple[str, str], str] = {}  # (state, key) -> a name
         self._states: dict[str, str] | None = None
 
     @staticmethod
@@ -196,6 +206,7 @@ class Geocoder:
             pop = int(c["population"] or 0)
             if key not in best or pop > best[key][0]:
                 best[key] = (pop, float(c["latitude"]), float(c["longitude"]))
+                self._city_names[key] = str(c["name"])
         del cities
         index = {k: (lat, lon) for k, (_, lat, lon) in best.items()}
         # Smaller places: mean centroid of the ZIP codes of that post-office city, then
@@ -208,7 +219,9 @@ class Geocoder:
                 lat, lon = float(z["lat"]), float(z["long"])
                 places = [z["city"]] if names == "city" else z.get("acceptable_cities") or []
                 for place in places:
-                    acc = sums.setdefault((z["state"], _city_key(str(place))), [0.0, 0.0, 0.0])
+                    key = (z["state"], _city_key(str(place)))
+                    self._city_names.setdefault(key, str(place).title())
+                    acc = sums.setdefault(key, [0.0, 0.0, 0.0])
                     acc[0] += lat
                     acc[1] += lon
                     acc[2] += 1
@@ -233,6 +246,21 @@ class Geocoder:
         if code is None:
             return None
         return self._city_index().get((code, _city_key(city)))
+
+    def near_spellings(self, state: str, key: str) -> list[str]:
+        """City keys of ``state`` one edit from ``key`` (a letter dropped, added, changed
+        or two swapped), for keys of 5 letters or more; sorted."""
+        if len(key) < MIN_FUZZY_LETTERS:
+            return []
+        index = self._city_index()
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        splits = [(key[:i], key[i:]) for i in range(len(key) + 1)]
+        edits = {a + b[1:] for a, b in splits if b}
+        edits |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+        edits |= {a + c + b[1:] for a, b in splits if b for c in letters}
+        edits |= {a + c + b for a, b in splits for c in letters}
+        edits.discard(key)
+        return sorted(k for k in edits if (state, k) in index)
 
     def locate(
         self,
@@ -273,10 +301,21 @@ class Geocoder:
                 note = _join(note, f"unknown state {state}")
                 note_field = note_field or "state"
             else:
-                point = self._city_index().get((code, _city_key(city)))
+                key = _city_key(city)
+                point = self._city_index().get((code, key))
                 if point is not None:
                     return Location(point[0], point[1], LocatedBy.CITY, note, note_field)
-                note = _join(note, f"unknown city {city}, {code}")
+                near = self.near_spellings(code, key)
+                if len(near) == 1:  # a typo: the one city of the state a letter away
+                    point = self._city_index()[(code, near[0])]
+                    name = self._city_names.get((code, near[0]), near[0])
+                    read = f"unknown city {city}, {code}, read as {name} (one letter away)"
+                    return Location(
+                        point[0], point[1], LocatedBy.CITY, _join(note, read), note_field or "city"
+                    )
+                maybe = " or ".join(self._city_names.get((code, k), k) for k in near[:3])
+                hint = f" (did you mean {maybe}?)" if near else ""
+                note = _join(note, f"unknown city {city}, {code}{hint}")
                 note_field = note_field or "city"
         elif note is None:
             if city:

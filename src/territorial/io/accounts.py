@@ -307,6 +307,6 @@ def _place(
             rec.row,
             note_column(loc, plan, _NAMES),
             note_value(loc, rec.values, _NAMES),
-            f"{loc.note}; located by {loc.located_by.value} instead",
+            loc.remark(),
         )
     return True

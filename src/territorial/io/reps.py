@@ -231,7 +231,7 @@ def read_reps(
                 rec.row,
                 note_column(loc, plan, _NAMES),
                 note_value(loc, v, _NAMES),
-                f"{loc.note}; home located by {loc.located_by.value} instead",
+                loc.remark("home "),
             )
         result.reps.append(rep)
     if rows == 0 and not log.total:

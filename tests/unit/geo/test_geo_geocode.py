@@ -160,3 +160,29 @@ def test_non_us_country(geo: Geocoder) -> None:
 )
 def test_check_coordinates(lat: float | None, lon: float | None, why: str | None) -> None:
     assert check_coordinates(lat, lon) == why
+
+
+@pytest.mark.parametrize(
+    ("city", "state", "meant"),
+    [
+        ("Gainsville", "FL", "Gainesville"),  # a letter dropped
+        ("Austni", "TX", "Austin"),  # two swapped
+        ("Forth Worth", "TX", "Fort Worth"),  # a letter added
+        ("Skowhegen", "ME", "Skowhegan"),  # a letter changed
+    ],
+)
+def test_a_city_typo_is_read_as_the_one_city_a_letter_away(
+    geo: Geocoder, city: str, state: str, meant: str
+) -> None:
+    loc = geo.locate(city=city, state=state)
+    assert (loc.latitude, loc.longitude) == geo.city_point(meant, state)
+    assert loc.located_by is LocatedBy.CITY and loc.note_field == "city"
+    assert loc.note == f"unknown city {city}, {state}, read as {meant} (one letter away)"
+
+
+def test_a_typo_two_cities_away_or_a_short_name_is_not_guessed(geo: Geocoder) -> None:
+    ambiguous = geo.locate(city="Alden", state="TX")  # Allen or Olden
+    assert ambiguous.located_by is LocatedBy.UNLOCATED
+    assert ambiguous.note == "unknown city Alden, TX (did you mean Allen or Olden?)"
+    assert geo.near_spellings("TX", "alen") == []  # under 5 letters: too easy to hit
+    assert geo.locate(city="Alen", state="TX").located_by is LocatedBy.UNLOCATED

@@ -200,6 +200,31 @@ def test_unknown_zip_falls_back_to_city_with_a_warning(write_csv: Callable[..., 
     ]
 
 
+def test_a_city_typo_is_located_with_a_warning_naming_the_reading(
+    write_csv: Callable[..., Path],
+) -> None:
+    path = write_csv("Id,Name,BillingCity,BillingState\n1,A,Gainsville,FL\n2,B,Alden,TX\n")
+    with pytest.raises(InputRejected) as e:  # Allen or Olden: not guessed
+        read_accounts(path)
+    assert [(p.row, p.column, p.message) for p in e.value.problems] == [
+        (
+            3,
+            "BillingCity",
+            "cannot be located: unknown city Alden, TX (did you mean Allen or Olden?)",
+        )
+    ]
+    r = read_accounts(path, allow_unlocated=True)
+    assert [a.located_by for a in r.accounts] == [LocatedBy.CITY, LocatedBy.UNLOCATED]
+    assert [(w.row, w.column, w.value, w.message) for w in r.warnings] == [
+        (
+            2,
+            "BillingCity",
+            "Gainsville",
+            "unknown city Gainsville, FL, read as Gainesville (one letter away)",
+        )
+    ]
+
+
 def test_progress_is_reported(write_csv: Callable[..., Path]) -> None:
     lines = "".join(f"{i},N{i},10001\n" for i in range(2500))
     calls: list[tuple[int, int]] = []
