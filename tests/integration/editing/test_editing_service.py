@@ -8,6 +8,7 @@ import pytest
 
 from territorial.domain import Account, LocatedBy, Rep, Scenario, ScenarioStatus, Territory
 from territorial.services import editing
+from territorial.services.mapdata import scenario_map
 from territorial.storage import UnitOfWork
 
 # (id, lat, lon, potential, territory)
@@ -117,7 +118,7 @@ def test_a_territory_change_made_elsewhere_is_seen(uow: UnitOfWork) -> None:
 def test_an_account_without_a_location_counts_in_its_territorys_totals(
     uow: UnitOfWork,
 ) -> None:
-    """It is not on the map, so it cannot be moved, but it is in T1's balance."""
+    """It is not on the map, so it cannot be moved, but it is in T1's balance and totals."""
     editing.clear_sessions()
     seed(uow)
     with uow:
@@ -129,3 +130,10 @@ def test_an_account_without_a_location_counts_in_its_territorys_totals(
     assert totals(editing.editor_state(uow, "Draft")) == {"T1": 470.0, "T2": 400.0}
     moved = editing.move(uow, "Draft", ["A2"], "T2", expect_version=0)
     assert totals(moved) == {"T1": 170.0, "T2": 700.0}
+    # the map's territory list counts it too; it is not among the accounts drawn
+    drawn = scenario_map(uow, "Draft", shapes=False)
+    assert {t["name"]: (t["accounts"], t["potential"]) for t in drawn["territories"]} == {
+        "T1": (2, 170.0),
+        "T2": (3, 700.0),
+    }
+    assert "A6" not in drawn["accounts"]["id"] and drawn["counts"]["unlocated"] == 1
