@@ -285,6 +285,7 @@ class Assessment:
     n_unassigned: int
     parameters: dict[str, Any] = field(default_factory=dict)
     judged: tuple[str, ...] | None = None  # None: every measure
+    n_off_map: int = 0  # assigned accounts counted through ``off_map_totals`` (not drawn)
 
     def is_judged(self, measure: str) -> bool:
         """True when ``measure``'s tolerance counts (findings, territories outside)."""
@@ -305,9 +306,10 @@ class Assessment:
         grand = {m: float(st.totals.sum()) for m, st in self.balance.items()}
         out: dict[str, Any] = {
             "summary": {
-                "accounts": self.n_accounts,
-                "assigned": self.n_accounts - self.n_unassigned,
+                "accounts": self.n_accounts + self.n_off_map,
+                "assigned": self.n_accounts - self.n_unassigned + self.n_off_map,
                 "unassigned": self.n_unassigned,
+                "off_map": self.n_off_map,
                 "territories": len(self.territories),
                 "reps": len(self.reps),
                 "totals": grand,
@@ -632,6 +634,7 @@ def assess(
             "explicit_targets": sorted(targets),
         },
         judged=judged_names,
+        n_off_map=round(float(off_map["accounts"].sum())) if "accounts" in off_map else 0,
     )
 
 

@@ -27,7 +27,12 @@ from territorial.services import jobs
 from territorial.services.goals import add_goal, list_goals
 from territorial.services.monitor import run_monitor
 from territorial.services.plans import edit_plan, plan_territories, show_plan
-from territorial.services.quotas import quota_set_dict, set_quotas, show_quotas
+from territorial.services.quotas import (
+    period_scenario,
+    quota_set_dict,
+    set_quotas,
+    show_quotas,
+)
 from territorial.services.rebalance import require_company_rebalance
 from territorial.services.region import limited_to
 from territorial.services.reps_assign import assign_scenario_reps
@@ -199,6 +204,16 @@ def apply_rep_plan(uow: UnitOfWork, form: Form) -> dict[str, Any]:
 # ---------------------------------------------------------------- quotas
 
 
+def _quota_scenario(uow: UnitOfWork, name: str | None, period: str | None) -> str:
+    """The scenario a quota request names, else (as the CLI) the alignment in force when
+    ``period`` starts, else the active one; 404/400 as :func:`scenario_name`."""
+    if name or period is None:
+        return scenario_name(uow, name)
+    label = period
+    with uow:
+        return _service(lambda: period_scenario(uow, None, parse_period(label))).name
+
+
 def _quota_request(uow: UnitOfWork, form: Form) -> dict[str, Any]:
     """The checked arguments of :func:`set_quotas` from a form."""
     period = _period(_required(form, "period", "period"))
@@ -228,7 +243,7 @@ def _quota_request(uow: UnitOfWork, form: Form) -> dict[str, Any]:
         raise BadRequest(
             "weights are required for the blend method, e.g. potential=0.6,history=0.4"
         )
-    scenario = scenario_name(uow, _text(form, "scenario") or None)
+    scenario = _quota_scenario(uow, _text(form, "scenario") or None, period)
     return {
         "period": period,
         "total": total,
@@ -266,7 +281,7 @@ def quotas(
 ) -> dict[str, Any]:
     """The stored quota set of ``period`` (default the latest), or ``quota: None``."""
     label = _period(period)
-    name = scenario_name(uow, scenario)
+    name = _quota_scenario(uow, scenario, label)
     try:
         qs = show_quotas(uow, label, name)
     except TerritorialError as exc:

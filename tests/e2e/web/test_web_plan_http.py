@@ -23,6 +23,7 @@ from tests.e2e.web.login import logged_in
 from territorial.services.goals import list_goals
 from territorial.services.monitor import run_monitor
 from territorial.services.plans import show_plan
+from territorial.services.publish import approve_scenario, publish_scenario
 from territorial.services.quotas import quota_set_dict, set_quotas, show_quotas
 from territorial.services.reps_assign import assign_scenario_reps
 from territorial.services.scenarios import list_scenarios, resolve_scenario
@@ -490,3 +491,23 @@ def _finished(client: TestClient, job_id: str, seconds: float = 120) -> dict[str
         if job["state"] not in ("queued", "running") or time.monotonic() > end:
             return job
         time.sleep(0.5)
+
+
+def test_quotas_of_a_period_after_a_scheduled_change_belong_to_the_new_alignment(
+    demo_db: str, tmp_path: Path
+) -> None:
+    """With "Draft B" published for next year, the quota page stores and shows next
+    year's quotas on it (not on the alignment in force today), as the CLI does."""
+    path = copy_workspace(demo_db, tmp_path / "scheduled.db")
+    uow = open_workspace(path)
+    nxt = date(date.today().year + 1, 1, 1)
+    approve_scenario(uow, DRAFT, force=True)
+    publish_scenario(uow, DRAFT, nxt, today=date.today(), force=True)
+    form = {**QUOTA_FORM, "period": str(nxt.year), "overrides": ""}
+    with logged_in(path) as client:
+        stored = client.post("/api/quotas", data=form)
+        assert stored.status_code == 201, stored.text
+        assert stored.json()["scenario"] == DRAFT
+        shown = client.get("/api/quotas", params={"period": str(nxt.year)}).json()
+        assert shown["scenario"] == DRAFT and shown["quota"]["scenario"] == DRAFT
+    assert _periods(uow, DRAFT) == [str(nxt.year)] and str(nxt.year) not in _periods(uow)

@@ -71,6 +71,9 @@ def test_the_assessment_counts_them_in_their_territory(uow: FakeUnitOfWork) -> N
     for label, row in rows.items():
         assert row["deviation"]["accounts"] == pytest.approx(counts[label] / mean - 1)
     assert report["data_notes"]["unlocated_accounts_off_map"] >= 10
+    summary = report["summary"]
+    assert summary["accounts"] == summary["assigned"] == sum(counts.values())
+    assert summary["off_map"] == report["data_notes"]["unlocated_accounts_off_map"]
 
 
 def test_the_balance_check_counts_them(uow: FakeUnitOfWork) -> None:
