@@ -191,8 +191,14 @@ class _RepSide:
 
 
 def _rep_sides(frame: ScenarioFrame, scenario: Scenario) -> dict[str | None, _RepSide]:
+    travel = TravelModel()
     revenue = per_territory(frame, frame.measure("revenue"))
-    workload = per_territory(frame, frame.workload(TravelModel()))
+    workload = per_territory(frame, frame.workload(travel))
+    off_revenue = frame.off_map_totals("revenue")  # the accounts without a location
+    off_workload = frame.off_map_totals("workload", travel)
+    for j, label in enumerate(frame.labels):
+        revenue[label] += float(off_revenue[j])
+        workload[label] += float(off_workload[j])
     out: dict[str | None, _RepSide] = {}
     for d in rep_distances(frame, scenario):
         rep_id = scenario.rep_of(d.territory)
@@ -203,8 +209,8 @@ def _rep_sides(frame: ScenarioFrame, scenario: Scenario) -> dict[str | None, _Re
         side.revenue += revenue.get(d.territory, 0.0)
         side.workload += workload.get(d.territory, 0.0)
         if d.mean_account_km is not None:
-            side.km_sum += d.mean_account_km * d.accounts
-            side.km_accounts += d.accounts
+            side.km_sum += d.mean_account_km * d.located
+            side.km_accounts += d.located
     return out
 
 

@@ -30,9 +30,10 @@ class RepDistance:
 
     territory: str
     rep: str | None
-    accounts: int
+    accounts: int  # every account it holds, those without a location too
     home_to_centre_km: float | None
-    mean_account_km: float | None
+    mean_account_km: float | None  # over its located accounts
+    located: int = 0  # its located accounts (the mean's weight)
 
 
 def _labels(frame: ScenarioFrame, scenario: Scenario) -> list[str]:
@@ -98,7 +99,12 @@ def rep_distances(frame: ScenarioFrame, scenario: Scenario) -> list[RepDistance]
             mean_km = float(haversine_km(frame.lat[idx], frame.lon[idx], *home).mean())
         out.append(
             RepDistance(
-                territory.name, rep.name if rep else None, held[territory.name], centre_km, mean_km
+                territory.name,
+                rep.name if rep else None,
+                held[territory.name],
+                centre_km,
+                mean_km,
+                len(idx),
             )
         )
     return out

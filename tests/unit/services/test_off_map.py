@@ -11,10 +11,11 @@ import pytest
 from tests.unit.services.fakes import FakeUnitOfWork
 
 from territorial.domain import LocatedBy
-from territorial.metrics import TravelModel
+from territorial.metrics import TravelModel, haversine_km
 from territorial.sample.generate import generate_workspace
 from territorial.services.assess import assess_scenario
 from territorial.services.balance_check import balance_misses
+from territorial.services.compare import rep_changes
 from territorial.services.frame import ScenarioFrame, load_frame
 
 
@@ -85,3 +86,25 @@ def test_the_balance_check_counts_them(uow: FakeUnitOfWork) -> None:
     assert {m.territory for m in misses} == expected
     for miss in misses:
         assert miss.deviation == pytest.approx(counts[miss.territory] / mean - 1)
+
+
+def test_the_comparison_per_rep_counts_them_and_measures_km_over_the_located(
+    uow: FakeUnitOfWork,
+) -> None:
+    (scenario,) = uow.committed.scenarios.values()
+    frame = _frame(uow)
+    rows = {r.rep_id: r for r in rep_changes(uow, scenario.name, scenario.name)}
+    counts = _all_counts(uow)
+    revenue = {a.external_id: a.annual_revenue or 0.0 for a in uow.committed.accounts}
+    for label, count in counts.items():
+        rep_id = scenario.rep_of(label)
+        row = rows[rep_id]
+        assert row.accounts_a == row.accounts_b == count
+        mine = [e for e, t in scenario.assignments.items() if t == label]
+        assert row.revenue_a == pytest.approx(sum(revenue[e] for e in mine))
+        rep = frame.reps[rep_id or ""]
+        located = [j for j, t in enumerate(frame.territory) if t >= 0 and frame.labels[t] == label]
+        km = haversine_km(
+            frame.lat[located], frame.lon[located], rep.home_latitude, rep.home_longitude
+        )
+        assert row.mean_km_a == pytest.approx(float(np.mean(km)))
