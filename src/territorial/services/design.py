@@ -48,7 +48,12 @@ from territorial.optimize.design import (
 )
 from territorial.services import audit
 from territorial.services.actor import require
-from territorial.services.design_reps import RepDistance, rematch_reps, rep_distances
+from territorial.services.design_reps import (
+    RepDistance,
+    far_reps_note,
+    rematch_reps,
+    rep_distances,
+)
 from territorial.services.design_staff import Staffing, homed_reps, staff_territories
 from territorial.services.frame import ScenarioFrame, leaf_labels, load_frame
 from territorial.services.scenarios import resolve_scenario
@@ -840,6 +845,9 @@ def plan_design(
     moved = sum(
         1 for e, t in assignment.items() if e in base.assignments and base.assignments[e] != t
     )
+    reps = rep_distances(frame, scenario)
+    if request.objective is Objective.TRAVEL and (far := far_reps_note(reps)):
+        notes.append(far)
     return scenario, DesignOutcome(
         scenario=request.name,
         base=base.name,
@@ -850,7 +858,7 @@ def plan_design(
         moved_accounts=moved,
         total_accounts=len(assignment),
         notes=notes,
-        reps=rep_distances(frame, scenario),
+        reps=reps,
     )
 
 

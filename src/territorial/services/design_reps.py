@@ -108,3 +108,28 @@ def rep_distances(frame: ScenarioFrame, scenario: Scenario) -> list[RepDistance]
             )
         )
     return out
+
+
+FAR = 2.0  # a rep whose accounts average this many times the plan's mean km is named
+
+
+def far_reps_note(reps: list[RepDistance]) -> str | None:
+    """A note naming the reps whose accounts are on average more than :data:`FAR` times
+    the plan's mean distance from home (a rep living away from their accounts), or None."""
+    known = [r for r in reps if r.mean_account_km is not None and r.located]
+    weight = sum(r.located for r in known)
+    if not weight:
+        return None
+    mean = sum((r.mean_account_km or 0.0) * r.located for r in known) / weight
+    far = sorted(
+        (r for r in known if (r.mean_account_km or 0.0) > FAR * mean),
+        key=lambda r: -(r.mean_account_km or 0.0),
+    )
+    if not far:
+        return None
+    named = ", ".join(f"{r.rep} ({r.territory}, {r.mean_account_km:,.0f} km)" for r in far)
+    return (
+        f"far from their accounts: {named}, against {mean:,.0f} km for the plan as a whole; "
+        "balance gives them accounts away from home (`territorial assign` checks whether "
+        "another rep suits the territory better)"
+    )
