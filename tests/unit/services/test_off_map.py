@@ -17,6 +17,7 @@ from territorial.services.assess import assess_scenario
 from territorial.services.balance_check import balance_misses
 from territorial.services.compare import rep_changes
 from territorial.services.frame import ScenarioFrame, load_frame
+from territorial.services.snapshots import workload_deviations
 
 
 @pytest.fixture(scope="module")
@@ -108,3 +109,11 @@ def test_the_comparison_per_rep_counts_them_and_measures_km_over_the_located(
             frame.lat[located], frame.lon[located], rep.home_latitude, rep.home_longitude
         )
         assert row.mean_km_a == pytest.approx(float(np.mean(km)))
+
+
+def test_the_drift_baseline_counts_their_workload_as_the_assessment_does(
+    uow: FakeUnitOfWork,
+) -> None:
+    rows = {row["label"]: row for row in assess_scenario(uow).to_dict()["territories"]}
+    drift = workload_deviations(_frame(uow))
+    assert drift == pytest.approx({t: row["deviation"]["workload"] for t, row in rows.items()})
