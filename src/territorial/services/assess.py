@@ -57,6 +57,7 @@ def rep_infos(frame: ScenarioFrame) -> list[RepInfo | None]:
 def assessment_inputs(
     frame: ScenarioFrame, measures: tuple[str, ...], travel: TravelModel
 ) -> AssessmentInputs:
+    hours = frame.workload(travel)
     return AssessmentInputs(
         lat=frame.lat,
         lon=frame.lon,
@@ -66,9 +67,10 @@ def assessment_inputs(
         territory=frame.territory,
         labels=frame.labels,
         reps=rep_infos(frame),
-        workload_hours=frame.workload(travel),
+        workload_hours=hours,
         off_map_totals={
-            name: frame.off_map_totals(name, travel) for name in ("accounts", "workload", *measures)
+            name: frame.off_map_totals(name, travel, hours)
+            for name in ("accounts", "workload", *measures)
         }
         if frame.unlocated
         else None,

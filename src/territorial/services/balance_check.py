@@ -5,7 +5,7 @@ Before it is approved or published, each measure's per-territory deviation from 
 mean is recomputed from the stored assignments with the functions assessment uses
 (:meth:`ScenarioFrame.measure`, :meth:`ScenarioFrame.workload` with the default
 travel model, :func:`territorial.metrics.balance.balance_stats`; accounts without a
-location count in their territories, :meth:`ScenarioFrame.off_map_totals`), over the
+location count in their territories, :meth:`ScenarioFrame.territory_totals`), over the
 scenario's territories (:func:`territorial.services.frame.leaf_labels`). A deviation
 beyond the tolerance (plus 1e-9) is a miss; approve and publish refuse a scenario
 with a miss unless forced. Scenarios without a spec (imported, hand-made) are not
@@ -22,14 +22,11 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from territorial.domain import OptionError, Scenario
 from territorial.metrics import TravelModel
 from territorial.metrics.balance import balance_stats
 from territorial.services.frame import ScenarioFrame
 from territorial.services.region import in_region
-from territorial.services.territory_data import per_territory
 
 
 def tolerance_text(fraction: float) -> str:
@@ -81,13 +78,10 @@ def balance_misses(
     misses = []
     travel = travel or TravelModel()
     for measure, tolerance in spec.items():
-        values = frame.workload(travel) if measure == "workload" else frame.measure(measure)
-        totals = per_territory(frame, values)
-        # accounts without a location are in their territories too
-        loads = np.array(list(totals.values())) + frame.off_map_totals(measure, travel)
+        loads = frame.territory_totals(measure, travel)  # accounts without a location too
         stats = balance_stats(measure, loads, tolerance=tolerance)
         for label, deviation, within in zip(
-            totals, stats.deviations, stats.within_tolerance, strict=True
+            frame.labels, stats.deviations, stats.within_tolerance, strict=True
         ):
             if not within:
                 misses.append(BalanceMiss(name, measure, tolerance, label, float(deviation)))

@@ -15,13 +15,11 @@ from typing import IO, Any
 from territorial.domain import Scenario
 from territorial.io import write_rows_csv
 from territorial.jsondata import to_json_data
-from territorial.metrics import TravelModel
 from territorial.services.assess import assess_scenario
 from territorial.services.design_reps import rep_distances
 from territorial.services.frame import ScenarioFrame, load_frame
 from territorial.services.region import region_frame, visible_accounts
 from territorial.services.scenarios import resolve_scenario
-from territorial.services.territory_data import per_territory
 from territorial.storage import UnitOfWork
 
 MOVE_COLUMNS = (
@@ -191,14 +189,9 @@ class _RepSide:
 
 
 def _rep_sides(frame: ScenarioFrame, scenario: Scenario) -> dict[str | None, _RepSide]:
-    travel = TravelModel()
-    revenue = per_territory(frame, frame.measure("revenue"))
-    workload = per_territory(frame, frame.workload(travel))
-    off_revenue = frame.off_map_totals("revenue")  # the accounts without a location
-    off_workload = frame.off_map_totals("workload", travel)
-    for j, label in enumerate(frame.labels):
-        revenue[label] += float(off_revenue[j])
-        workload[label] += float(off_workload[j])
+    # every account of a territory, those without a location too
+    revenue = dict(zip(frame.labels, frame.territory_totals("revenue").tolist(), strict=True))
+    workload = dict(zip(frame.labels, frame.territory_totals("workload").tolist(), strict=True))
     out: dict[str | None, _RepSide] = {}
     for d in rep_distances(frame, scenario):
         rep_id = scenario.rep_of(d.territory)

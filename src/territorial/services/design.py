@@ -597,7 +597,10 @@ def _off_map_loads(ctx: _Context, request: DesignRequest, p: int) -> np.ndarray:
     where = ctx.staff.design_index(np.arange(len(ctx.frame.labels)))
     kept = where >= 0
     for q, name in enumerate(request.balance):
-        np.add.at(loads[:, q], where[kept], ctx.frame.off_map_totals(name, request.travel)[kept])
+        # the located accounts' workload is ctx.measures' column: not computed again
+        hours = ctx.measures[:, q] if name == "workload" else None
+        off = ctx.frame.off_map_totals(name, request.travel, hours)
+        np.add.at(loads[:, q], where[kept], off[kept])
     return loads
 
 

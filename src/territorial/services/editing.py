@@ -212,7 +212,9 @@ def _build(
     fixed = np.zeros((n_t, len(spec)))
     for q, measure in enumerate(spec):
         if measure == "workload" or measure in frame.measures:
-            fixed[:, q] = frame.off_map_totals(measure)
+            fixed[:, q] = frame.off_map_totals(
+                measure, hours=columns[q] if measure == "workload" else None
+            )
     base_lat = np.full(n_t, np.nan)
     base_lon = np.full(n_t, np.nan)
     reps: list[str | None] = []

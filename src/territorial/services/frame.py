@@ -111,17 +111,34 @@ class ScenarioFrame:
             self.lat, self.lon, self.visits_per_year, self.visit_minutes, travel
         )
 
-    def off_map_totals(self, name: str, travel: TravelModel | None = None) -> np.ndarray:
+    def territory_totals(self, name: str, travel: TravelModel | None = None) -> np.ndarray:
+        """Per label, measure ``name`` (or ``workload``) over all the territory's accounts,
+        those without a location too."""
+        values = (
+            self.workload(travel or TravelModel()) if name == "workload" else self.measure(name)
+        )
+        inside = self.territory >= 0
+        located = np.bincount(
+            self.territory[inside], weights=values[inside], minlength=len(self.labels)
+        ).astype(float)
+        hours = values if name == "workload" else None
+        total: np.ndarray = located + self.off_map_totals(name, travel, hours)
+        return total
+
+    def off_map_totals(
+        self, name: str, travel: TravelModel | None = None, hours: np.ndarray | None = None
+    ) -> np.ndarray:
         """Per label, the total of measure ``name`` (or ``workload``) over the accounts
         without a location.  Their workload is their visits, each with the median
-        travel minutes per stop of the located accounts."""
+        travel minutes per stop of the located accounts (whose hours, ``hours``, a caller
+        that has them passes, so they are not computed again)."""
         off = self.off_map
         if name != "workload":
             self.measure(name)  # an unknown name raises, naming the known measures
         if not off.ids:
             return np.zeros(len(self.labels))
         if name == "workload":
-            hours = self.workload(travel or TravelModel())
+            hours = self.workload(travel or TravelModel()) if hours is None else hours
             visited = self.visits_per_year > 0
             stop = (
                 float(

@@ -328,11 +328,9 @@ def scenario_map(
     terr = np.asarray(frame.territory, dtype=np.int64)
     assigned = terr >= 0
     # a territory's totals count its accounts without a location too (not drawn)
-    counts = np.bincount(terr[assigned], minlength=n_t) + frame.off_map_totals("accounts")
-    pot_t = np.bincount(terr[assigned], weights=potential[assigned], minlength=n_t)
-    pot_t += frame.off_map_totals("potential")
-    rev_t = np.bincount(terr[assigned], weights=revenue[assigned], minlength=n_t)
-    rev_t += frame.off_map_totals("revenue")
+    counts = frame.territory_totals("accounts")
+    pot_t = frame.territory_totals("potential")
+    rev_t = frame.territory_totals("revenue")
     entry = cached_shapes(uow.url, frame, kind) if shapes and n_t else None
     colors = entry.shapes.colors if entry else None
     territories = []

@@ -39,7 +39,7 @@ from territorial.services.frame import ScenarioFrame, load_frame
 from territorial.services.region import in_region, limited_to, visible_accounts
 from territorial.services.scenarios import resolve_scenario
 from territorial.services.snapshots import record_balance_snapshot
-from territorial.services.territory_data import per_territory, require_editable, sales_by_territory
+from territorial.services.territory_data import require_editable, sales_by_territory
 from territorial.storage import UnitOfWork
 
 MAX_AMOUNT = Decimal(10) ** 15
@@ -149,14 +149,6 @@ def period_scenario(uow: UnitOfWork, name: str | None, period: Period) -> Scenar
     return resolve_scenario(uow, name, None if name else max(period.start, date.today()))
 
 
-def _totals(frame: ScenarioFrame, name: str) -> dict[str, float]:
-    """Per territory label, measure ``name`` over all its accounts (those without a
-    location too)."""
-    located = per_territory(frame, frame.measures[name])
-    off = frame.off_map_totals(name)
-    return {label: located[label] + float(off[j]) for j, label in enumerate(frame.labels)}
-
-
 def _empty_bases(
     basis: QuotaBasis, how: QuotaMethod, weights: dict[str, float] | None
 ) -> list[str]:
@@ -221,7 +213,9 @@ def set_quotas(
         hist_start, hist_end, history_note = history_window(sales, found, spec)
         hist = sales_by_territory(sales, found, hist_start, hist_end)
         measures = {
-            name: _totals(frame, name) for name in frame.measures if name not in ("history",)
+            name: dict(zip(frame.labels, frame.territory_totals(name).tolist(), strict=True))
+            for name in frame.measures
+            if name != "history"
         }
         potential = measures.pop("potential")
         basis = QuotaBasis(

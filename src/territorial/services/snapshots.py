@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import numpy as np
-
 from territorial.domain import Scenario
 from territorial.domain.planning import BalanceSnapshot
 from territorial.services.frame import ScenarioFrame
-from territorial.services.territory_data import account_workload, per_territory
 from territorial.storage import UnitOfWork
 
 DRIFT_MEASURE = "workload"
@@ -19,11 +16,9 @@ PUBLISH_REASON = "published"  # reasons of snapshots taken by publish start with
 def workload_deviations(frame: ScenarioFrame) -> dict[str, float]:
     """Each territory's workload (its accounts without a location too, as in the
     assessment) relative to the mean over territories with accounts."""
-    loads = per_territory(frame, account_workload(frame))
-    off = frame.off_map_totals("workload")
-    located = np.bincount(frame.territory[frame.territory >= 0], minlength=len(frame.labels))
-    held = located + frame.off_map_totals("accounts")
-    used = {t: v + float(off[j]) for j, (t, v) in enumerate(loads.items()) if held[j] > 0}
+    loads = frame.territory_totals("workload")
+    held = frame.territory_totals("accounts")
+    used = {t: float(loads[j]) for j, t in enumerate(frame.labels) if held[j] > 0}
     mean = sum(used.values()) / len(used) if used else 0.0
     return {t: (v - mean) / mean if mean > 0 else 0.0 for t, v in used.items()}
 
