@@ -35,11 +35,11 @@ def new_highs(threads: int = 1) -> highspy.Highs:
 
 
 def set_limits(h: highspy.Highs, seconds: float, nodes: int | None = None) -> None:
-    """A limit of ``seconds`` from now when finite; a branch-and-bound node limit when
-    ``nodes`` is given (work, not time: the same answer on a busy machine)."""
-    if math.isfinite(seconds):
-        # HiGHS compares its limit with the object's run time summed over every run(),
-        # so a model solved again (cut rounds, MIP rounds) counts its earlier solves
-        h.setOptionValue("time_limit", float(h.getRunTime() + max(0.1, seconds)))
+    """A limit of ``seconds`` from now (none when infinite); a branch-and-bound node
+    limit when ``nodes`` is given (work, not time: the same answer on a busy machine)."""
+    # HiGHS compares its limit with the object's run time summed over every run(), so a
+    # model solved again (cut rounds, MIP rounds, warm LPs) counts its earlier solves
+    limit = h.getRunTime() + max(0.1, seconds) if math.isfinite(seconds) else math.inf
+    h.setOptionValue("time_limit", float(limit))
     if nodes is not None:
         h.setOptionValue("mip_max_nodes", int(nodes))

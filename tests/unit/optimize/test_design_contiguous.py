@@ -7,12 +7,12 @@ import itertools
 
 import numpy as np
 import scipy.sparse as sp
-from design_helpers import plan_connected
+from design_helpers import delaunay_adjacency, plan_connected
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.spatial import Delaunay
 
-from territorial.optimize.design import DesignProblem, MaxRuntime, solve
+from territorial.optimize.design import DesignProblem, MaxIterations, MaxRuntime, solve, travel
 from territorial.optimize.design.contiguous import (
     Graph,
     connected,
@@ -20,6 +20,7 @@ from territorial.optimize.design.contiguous import (
     solve_region,
     voronoi_plan,
 )
+from territorial.optimize.design.evaluate import evaluate
 from territorial.optimize.design.feasibility import least_tolerance
 
 
@@ -173,3 +174,30 @@ def test_contiguous_travel_designs_are_connected_and_honest_about_balance(
     travel = float(np.linalg.norm(coords - homes[plan], axis=1).sum())
     assert abs(result.travel - travel) <= 1e-6 * max(1.0, travel)
     assert result.lower_bound is None or result.lower_bound <= travel + 1e-6
+
+
+def test_the_balance_first_plan_keeps_each_territory_in_its_own_band() -> None:
+    """Targets that differ by territory (accounts without a location are fixed loads):
+    the diameter search's territories go to the centres whose bands they meet, not
+    merely to the nearest ones."""
+    rng = np.random.default_rng(5)
+    xy = rng.uniform(0, 100, (160, 2))
+    measures = rng.uniform(1, 2, (160, 1))
+    targets = np.array([0.1, 0.2, 0.3, 0.4])
+    problem = DesignProblem(
+        xy,
+        measures,
+        4,
+        0.05,
+        objective="travel",
+        fixed_centres=np.array([[10.0, 10.0], [90.0, 10.0], [10.0, 90.0], [90.0, 90.0]]),
+        adjacency=delaunay_adjacency(xy),
+        contiguous=True,
+        targets=targets,
+    )
+    inst = travel._Instance(problem)
+    cost = inst.cost(inst.centres)(np.arange(problem.n))
+    start = np.argmin(cost, axis=1)  # nearest centre: far off every band
+    assert evaluate(problem, start).balance_excess > 0.5
+    out = travel._balance_first(problem, inst, cost, start, MaxIterations(3), seed=0)
+    assert evaluate(problem, out).balance_excess <= 1e-9

@@ -33,3 +33,11 @@ def test_a_second_solve_gets_its_own_time_limit() -> None:
     # the second solve ran for its 0.3 s (a limit measured against the summed run time
     # would stop it at once)
     assert h.getRunTime() - first > 0.2
+
+
+def test_an_infinite_limit_lifts_an_earlier_one() -> None:
+    h = new_highs()
+    set_limits(h, 0.3)
+    set_limits(h, float("inf"))
+    # a warm-started LP given no limit must not inherit the last solve's
+    assert h.getOptionValue("time_limit")[1] == float("inf")

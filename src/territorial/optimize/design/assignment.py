@@ -103,6 +103,9 @@ class AssignmentModel:
         self._pair_cost = np.zeros(0)
         self._known: set[tuple[int, int]] = set()
         self.penalty = 0.0
+        self._lp: highspy.Highs | None = None  # the last LP, kept for warm starts
+        self._lp_columns = -1  # pairs in it (new pairs need a new model)
+        self._lp_costs_stale = False
         self.add_pairs(candidates)
 
     # -- columns -----------------------------------------------------------------------
@@ -138,6 +141,21 @@ class AssignmentModel:
     @property
     def pairs(self) -> np.ndarray:
         return self._pairs
+
+    def recost(self, cost: CostFn) -> None:
+        """New costs for every pair (the centres moved); the next LP starts from the
+        last one's basis instead of from scratch."""
+        self.cost = cost
+        units = np.unique(self._pairs[:, 0])
+        where = np.searchsorted(units, self._pairs[:, 0])
+        pc = np.empty(len(self._pairs))
+        for start in range(0, len(units), 8192):
+            chunk = units[start : start + 8192]
+            mine = (where >= start) & (where < start + len(chunk))
+            pc[mine] = cost(chunk)[where[mine] - start, self._pairs[mine, 1]]
+        self._pair_cost = pc
+        self.penalty = max(self.penalty, 10.0 * float(np.abs(pc).max(initial=1.0)) * self.n)
+        self._lp_costs_stale = True
 
     # -- the HiGHS model ------------------------------------------------------------------
 
@@ -223,10 +241,18 @@ class AssignmentModel:
         return h, nrow
 
     def solve_lp(self, time_limit: float = np.inf) -> LpSolution | None:
-        """The LP over the current candidate pairs (None when it did not finish)."""
-        h, _ = self._build(None, integral=False)
-        if np.isfinite(time_limit):
-            h.setOptionValue("time_limit", float(max(0.05, time_limit)))
+        """The LP over the current candidate pairs (None when it did not finish); warm
+        started from the previous LP when only the costs changed (:meth:`recost`)."""
+        k = len(self._pairs)
+        h = self._lp
+        if h is None or self._lp_columns != k:
+            h, _ = self._build(None, integral=False)
+            self._lp, self._lp_columns = h, k
+        elif self._lp_costs_stale:
+            cost = np.concatenate([self._pair_cost, np.full(2 * self.p * self.m, self.penalty)])
+            h.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
+        self._lp_costs_stale = False
+        set_limits(h, max(0.05, time_limit))
         h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
