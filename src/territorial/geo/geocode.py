@@ -40,6 +40,14 @@ _SPACE_RE = re.compile(r"[\s.\-]+")
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "pt": "point"}
 _DIRECTIONS = {"n": "north", "s": "south", "e": "east", "w": "west"}
 MIN_FUZZY_LETTERS = 5  # shorter city names are not read as a near spelling
+# how CRMs and store lists write a place the gazetteer knows by its plain name:
+# "Town of Thompson", "Van Buren Township", "West Helena5119", "Baltimore/DC", "Mt. Grove"
+_PLACE_PREFIX_RE = re.compile(r"^(?:town|village|city|borough|township)\s+of\s+", re.IGNORECASE)
+_PLACE_SUFFIX_RE = re.compile(
+    r"\s+(?:charter\s+township|township|twp\.?|village|borough|city)$", re.IGNORECASE
+)
+_TRAILING_DIGITS_RE = re.compile(r"[\s#-]*\d+$")
+_ALTERNATIVES_RE = re.compile(r"\s*(?:/|&|\bor\b)\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +133,22 @@ def _city_key(name: str) -> str:
     if words:
         words[0] = _DIRECTIONS.get(words[0], words[0])
     return "".join(words)
+
+
+def _plain_names(city: str) -> list[str]:
+    """Other ways to read a city name the gazetteer does not know, most literal first:
+    without "Town of" or "Township" (and as the USPS's "X Township"/"X Twp"), without
+    trailing digits, each of "A/B", and "Mt." as "Mountain" (the key already reads it
+    as "Mount")."""
+    parts = [city, *_ALTERNATIVES_RE.split(city)]
+    names: list[str] = []
+    for part in parts:
+        part = _TRAILING_DIGITS_RE.sub("", part.strip())
+        plain = _PLACE_SUFFIX_RE.sub("", _PLACE_PREFIX_RE.sub("", part))
+        for name in (part, plain, f"{plain} Township", f"{plain} Twp"):
+            names.append(name)
+            names.append(re.sub(r"\bmt\b\.?", "Mountain", name, flags=re.IGNORECASE))
+    return [n for n in dict.fromkeys(n.strip() for n in names) if n and n != city.strip()]
 
 
 class Geocoder:
@@ -305,6 +329,17 @@ class Geocoder:
                 point = self._city_index().get((code, key))
                 if point is not None:
                     return Location(point[0], point[1], LocatedBy.CITY, note, note_field)
+                for name in _plain_names(city):
+                    point = self._city_index().get((code, _city_key(name)))
+                    if point is not None:
+                        read = f"city {city}, {code} read as {name}"
+                        return Location(
+                            point[0],
+                            point[1],
+                            LocatedBy.CITY,
+                            _join(note, read),
+                            note_field or "city",
+                        )
                 near = self.near_spellings(code, key)
                 if len(near) == 1:  # a typo: the one city of the state a letter away
                     point = self._city_index()[(code, near[0])]

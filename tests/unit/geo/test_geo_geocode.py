@@ -186,3 +186,31 @@ def test_a_typo_two_cities_away_or_a_short_name_is_not_guessed(geo: Geocoder) ->
     assert ambiguous.note == "unknown city Alden, TX (did you mean Allen or Olden?)"
     assert geo.near_spellings("TX", "alen") == []  # under 5 letters: too easy to hit
     assert geo.locate(city="Alen", state="TX").located_by is LocatedBy.UNLOCATED
+
+
+@pytest.mark.parametrize(
+    ("city", "state", "meant"),
+    [
+        ("Village of Newark", "NY", "Newark"),  # "Town of", "Village of", "City of"
+        ("Commerce", "MI", "Commerce Township"),  # the USPS calls it a township
+        ("Van Buren Township", "MI", "Van Buren Twp"),
+        ("West Helena5119", "AR", "West Helena"),  # a store number run into the name
+        ("Baltimore/DC", "MD", "Baltimore"),  # either of two
+        ("Mt. Grove", "MO", "Mountain Grove"),  # "Mt." is "Mount" first, then "Mountain"
+    ],
+)
+def test_a_city_written_as_crms_write_it_is_read_as_the_plain_place(
+    geo: Geocoder, city: str, state: str, meant: str
+) -> None:
+    assert geo.city_point(city, state) is None  # not known as written
+    loc = geo.locate(city=city, state=state)
+    assert (loc.latitude, loc.longitude) == geo.city_point(meant, state)
+    assert loc.located_by is LocatedBy.CITY and loc.note_field == "city"
+    assert loc.note == f"city {city}, {state} read as {meant}"
+
+
+def test_a_known_city_is_never_read_as_another(geo: Geocoder) -> None:
+    # "Kansas City" is a city of its own, not "Kansas" (and not a township)
+    loc = geo.locate(city="Kansas City", state="MO")
+    assert (loc.latitude, loc.longitude) == geo.city_point("Kansas City", "MO")
+    assert loc.note is None
