@@ -12,6 +12,7 @@ class LocatedBy(StrEnum):
     COORDINATES = "coordinates"  # latitude/longitude given in the file
     ZIP = "zip"  # centroid of the ZIP code
     CITY = "city"  # centre of the city (city + state)
+    CITY_GUESS = "city_guess"  # a city read from another spelling ("Gainsville", "Town of X")
     UNLOCATED = "unlocated"  # could not be placed; kept out of maps and designs
 
 

@@ -69,9 +69,10 @@ class Location:
         """The warning for a row placed despite its note: the note, and how ``subject``
         (e.g. ``"home "``) was located when the note is about another field."""
         note = self.note or ""
-        if self.note_field == self.located_by.value:
+        how = self.located_by.value
+        if self.note_field == how.removesuffix("_guess"):  # a guessed city's note is the city's
             return note
-        return f"{note}; {subject}located by {self.located_by.value} instead"
+        return f"{note}; {subject}located by {how.replace('_', ' ')} instead"
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,7 +337,7 @@ class Geocoder:
                         return Location(
                             point[0],
                             point[1],
-                            LocatedBy.CITY,
+                            LocatedBy.CITY_GUESS,
                             _join(note, read),
                             note_field or "city",
                         )
@@ -346,7 +347,11 @@ class Geocoder:
                     name = self._city_names.get((code, near[0]), near[0])
                     read = f"unknown city {city}, {code}, read as {name} (one letter away)"
                     return Location(
-                        point[0], point[1], LocatedBy.CITY, _join(note, read), note_field or "city"
+                        point[0],
+                        point[1],
+                        LocatedBy.CITY_GUESS,
+                        _join(note, read),
+                        note_field or "city",
                     )
                 maybe = " or ".join(self._city_names.get((code, k), k) for k in near[:3])
                 hint = f" (did you mean {maybe}?)" if near else ""

@@ -24,7 +24,9 @@ from territorial.io.values import format_number, parse_bool, parse_float, parse_
 
 __all__ = ["parse_status", "read_accounts"]
 
-_LOCATED_BY: dict[str, LocatedBy] = {m.value: m for m in (LocatedBy.ZIP, LocatedBy.CITY)}
+_LOCATED_BY: dict[str, LocatedBy] = {
+    m.value: m for m in (LocatedBy.ZIP, LocatedBy.CITY, LocatedBy.CITY_GUESS)
+}
 _PARSERS: dict[str, Parser] = {
     **{f: parse_text for f in ACCOUNT_FIELDS},
     "zip": parse_zip,

@@ -24,7 +24,9 @@ class UnlocatedRow:
 
 def _located_line(located: dict[LocatedBy, int], unlocated: int) -> str:
     parts = [
-        f"{n} by {how.value}" for how, n in located.items() if n and how is not LocatedBy.UNLOCATED
+        f"{n} by {how.value.replace('_', ' ')}"
+        for how, n in located.items()
+        if n and how is not LocatedBy.UNLOCATED
     ]
     line = "Located " + (", ".join(parts) if parts else "none")
     return line + (f"; {unlocated} could not be located" if unlocated else "")

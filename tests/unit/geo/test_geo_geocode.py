@@ -176,7 +176,7 @@ def test_a_city_typo_is_read_as_the_one_city_a_letter_away(
 ) -> None:
     loc = geo.locate(city=city, state=state)
     assert (loc.latitude, loc.longitude) == geo.city_point(meant, state)
-    assert loc.located_by is LocatedBy.CITY and loc.note_field == "city"
+    assert loc.located_by is LocatedBy.CITY_GUESS and loc.note_field == "city"
     assert loc.note == f"unknown city {city}, {state}, read as {meant} (one letter away)"
 
 
@@ -205,7 +205,7 @@ def test_a_city_written_as_crms_write_it_is_read_as_the_plain_place(
     assert geo.city_point(city, state) is None  # not known as written
     loc = geo.locate(city=city, state=state)
     assert (loc.latitude, loc.longitude) == geo.city_point(meant, state)
-    assert loc.located_by is LocatedBy.CITY and loc.note_field == "city"
+    assert loc.located_by is LocatedBy.CITY_GUESS and loc.note_field == "city"
     assert loc.note == f"city {city}, {state} read as {meant}"
 
 

@@ -214,7 +214,7 @@ def test_a_city_typo_is_located_with_a_warning_naming_the_reading(
         )
     ]
     r = read_accounts(path, allow_unlocated=True)
-    assert [a.located_by for a in r.accounts] == [LocatedBy.CITY, LocatedBy.UNLOCATED]
+    assert [a.located_by for a in r.accounts] == [LocatedBy.CITY_GUESS, LocatedBy.UNLOCATED]
     assert [(w.row, w.column, w.value, w.message) for w in r.warnings] == [
         (
             2,

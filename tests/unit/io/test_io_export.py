@@ -100,3 +100,22 @@ def test_write_rows_csv_neutralises_formulas(tmp_path: Path) -> None:
     stream = io.StringIO()
     write_rows_csv(["x"], [["=1"]], stream)
     assert stream.getvalue() == "x\n'=1\n"
+
+
+def test_a_guessed_city_stays_marked_as_guessed_after_a_round_trip(tmp_path: Path) -> None:
+    """An account read from a near spelling is exported as ``city_guess`` (so a user can
+    find and check it) and read back as such."""
+    guessed = Account(
+        "G-1",
+        "Gator Supply",
+        city="Gainsville",
+        state="FL",
+        latitude=29.65,
+        longitude=-82.32,
+        located_by=LocatedBy.CITY_GUESS,
+    )
+    out = tmp_path / "accounts.csv"
+    write_accounts_csv([guessed], out)
+    assert ",city_guess," in out.read_text(encoding="utf-8")
+    back = read_accounts(out)
+    assert back.accounts[0].located_by is LocatedBy.CITY_GUESS
