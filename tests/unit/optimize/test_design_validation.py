@@ -95,11 +95,12 @@ def test_solve_rejects_bad_arguments() -> None:
 
 
 def test_infeasible_heavy_unit() -> None:
-    w = np.ones((10, 1))
-    w[3] = 100.0
-    pb = DesignProblem(XY, w, p=2, tolerances=0.05)
-    with pytest.raises(ValueError, match="unit 3 alone"):
+    w = np.ones((10, 2))
+    w[3, 1] = 100.0  # the second measure: 100 of 109, a territory's share at +5% is 57.2
+    pb = DesignProblem(XY, w, p=2, tolerances=0.05, measure_names=("accounts", "revenue"))
+    with pytest.raises(ValueError, match="unit 3 alone") as e:
         solve(pb, MaxIterations(1))
+    assert "(revenue 100, a territory at most 57.2)" in str(e.value)
 
 
 def test_infeasible_components() -> None:

@@ -18,6 +18,10 @@ def components(problem: DesignProblem) -> tuple[int, np.ndarray]:
     return int(k), lab.astype(np.int64)
 
 
+def _amount(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+
 def check_feasible(problem: DesignProblem) -> None:
     """Raise ValueError naming the cause when the instance is obviously infeasible."""
     n, p = problem.n, problem.p
@@ -28,9 +32,12 @@ def check_feasible(problem: DesignProblem) -> None:
     too_heavy = (w[:, None, :] > upper[None, :, :] * (1 + 1e-12)).any(axis=2).all(axis=1)
     if too_heavy.any():
         u = int(np.flatnonzero(too_heavy)[0])
+        q = int(np.argmax(w[u] / np.maximum(upper.max(axis=0), 1e-300)))
+        name = (problem.measure_names or tuple(f"m{k}" for k in range(problem.m)))[q]
         raise ValueError(
             f"tolerances: unit {u} alone exceeds (1 + tolerance) x target of "
-            "every territory, so no plan can be balanced"
+            f"every territory ({name} {_amount(w[u, q])}, a territory at most "
+            f"{_amount(upper[:, q].max())}), so no plan can be balanced"
         )
     locks = problem.array("locks")
     for i in range(p):
