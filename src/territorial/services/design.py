@@ -186,6 +186,15 @@ def _measures(frame: ScenarioFrame, names: tuple[str, ...], travel: TravelModel)
     return np.column_stack(columns)
 
 
+def suggested_balance(frame: ScenarioFrame) -> tuple[str, str]:
+    """What a design balances unless told: potential and workload, or, when no account
+    has a potential (a CRM export without one), revenue (else accounts) and workload."""
+    for name in ("potential", "revenue"):
+        if frame.measure(name).sum() > 0:
+            return name, "workload"
+    return "accounts", "workload"
+
+
 def _tolerances(request: DesignRequest) -> dict[str, float]:
     if isinstance(request.tolerance, dict):
         unknown = set(request.tolerance) - set(request.balance)

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 from territorial.domain import OptionError, TerritorialError
 from territorial.domain.design_choices import CentresRule, Objective, UnitKind, choice, choices
 from territorial.metrics import TravelModel
 from territorial.services import jobs
-from territorial.services.design import DesignRequest
+from territorial.services.design import DesignRequest, suggested_balance
 from territorial.services.design_options import parse_fraction, parse_tolerance
-from territorial.services.frame import BUILTIN_MEASURES, leaf_labels
+from territorial.services.frame import BUILTIN_MEASURES, leaf_labels, load_frame
 from territorial.storage import UnitOfWork
 from territorial.web.errors import BadRequest, NotFound, worded
 
 #: Independent starts a form may ask for (seeds SEED .. SEED+starts-1; the best plan kept).
 MAX_STARTS = 100
+DEFAULT_BALANCE = ("potential", "workload")
 MEASURES = ("potential", "workload", "accounts", "revenue", "competitors", *BUILTIN_MEASURES)
 
 
@@ -25,7 +27,14 @@ def form(uow: UnitOfWork) -> dict[str, Any]:
         active = uow.scenarios.active_name()
         scenario = uow.scenarios.get(active) if active else None
         names = [name for name, _ in uow.scenarios.names()]
+        balance = DEFAULT_BALANCE
+        if scenario is not None and uow.accounts.count():
+            # no potential in the data (a CRM export): revenue, workload; no located
+            # account yet: the default (the design will say what is missing)
+            with suppress(TerritorialError):
+                balance = suggested_balance(load_frame(uow, scenario))
     return {
+        "balance": ",".join(balance),
         "measures": list(dict.fromkeys(MEASURES)),
         "by_choices": choices(UnitKind),
         "objective_choices": choices(Objective),
