@@ -45,3 +45,35 @@ def test_a_recosted_lp_has_the_optimum_of_a_fresh_one(seed: int, n: int, p: int)
     assert np.isclose(warm.slack, cold.slack, atol=1e-9)
     # and its solution is a (fractional) assignment of every unit
     assert np.allclose(np.asarray(warm.x.sum(axis=1)).ravel(), 1.0)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(10, 60), p=st.integers(2, 6))
+def test_a_restricted_lp_gives_a_bound_below_the_lp_over_every_pair(
+    seed: int, n: int, p: int
+) -> None:
+    """With only each unit's nearest centre as a column (pricing stopped early), the
+    restricted LP's value may be above the true optimum; its Lagrangian bound never is,
+    and with every pair it is the optimum itself."""
+    rng = np.random.default_rng(seed)
+    points = rng.uniform(0, 100, (n, 2))
+    weights = rng.uniform(1, 3, (n, 2))
+    centres = rng.uniform(0, 100, (p, 2))
+    full = _model(points, centres, weights)
+    best = full.solve_lp()
+    assert best is not None and best.slack <= 1e-9
+    assert np.isclose(full.lower_bound(best), best.value, rtol=1e-7, atol=1e-6)
+    target = weights.sum(axis=0) / p
+    nearest = np.argsort(_cost(points, centres)(np.arange(n)), axis=1)[:, :2]
+    few = AssignmentModel(
+        n,
+        p,
+        _cost(points, centres),
+        Balance(weights, np.tile(0.9 * target, (p, 1)), np.tile(1.1 * target, (p, 1))),
+        Limits(),
+        np.column_stack([np.repeat(np.arange(n), 2), nearest.reshape(-1)]),
+    )
+    restricted = few.solve_lp()
+    assert restricted is not None
+    if restricted.slack <= 1e-9:
+        assert few.lower_bound(restricted) <= best.value + 1e-6 * (1 + abs(best.value))

@@ -299,6 +299,38 @@ class AssignmentModel:
             rc[locked, locks[units][locked]] = 0.0
         return rc
 
+    def lower_bound(self, lp: LpSolution, chunk: int = 4096) -> float:
+        """A lower bound on every plan with these costs, from ``lp``'s duals priced over
+        every pair (the Lagrangian relaxation of the balance, size and move rows): equal
+        to ``lp.value`` once no pair prices out, below it while some still do, so it
+        holds when pricing ran out of time.  Meaningless when ``lp`` needed slack."""
+        total = 0.0
+        for start in range(0, self.n, chunk):
+            units = np.arange(start, min(self.n, start + chunk))
+            rc = self.reduced_costs(lp, units)
+            total += float((lp.unit_dual[units] + rc.min(axis=1)).sum())
+
+        def rows(dual: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> float:
+            # a row's multiplier prices the side it holds: >= 0 the lower, <= 0 the upper
+            return float(np.where(dual > 0, dual * lo, np.where(dual < 0, dual * hi, 0.0)).sum())
+
+        total += rows(
+            lp.balance_dual.reshape(-1), self.balance.lo.reshape(-1), self.balance.hi.reshape(-1)
+        )
+        lim = self.limits
+        if lim.min_units is not None or lim.max_units is not None:
+            mn = np.zeros(self.p) if lim.min_units is None else lim.min_units.astype(float)
+            mx = (
+                np.full(self.p, float(self.n))
+                if lim.max_units is None
+                else lim.max_units.astype(float)
+            )
+            total += rows(lp.size_dual, mn, mx)
+        if lim.current is not None and np.isfinite(lim.move_cap):
+            mw = np.ones(self.n) if lim.move_weights is None else lim.move_weights
+            total += lp.move_dual * (float(mw.sum()) - lim.move_cap)
+        return total
+
     def price(self, lp: LpSolution, chunk: int = 4096, per_unit: int = 3) -> int:
         """Add pairs with negative reduced cost (up to ``per_unit`` per unit); how many."""
         added = 0
