@@ -76,8 +76,11 @@ CANDIDATES = 8  # nearest centres per unit in the first LP (pricing adds the res
 # up to this many unit-territory pairs the first LP has them all: one solve is quicker
 # than the pricing rounds (each a cold HiGHS solve) that a candidate set needs (ZIPs of
 # two held-out exports, 2,545 x 22: 1.1 s against 3.8 s, 2,381 x 18: 0.7 s against
-# 3.0 s; random points, 6,000 x 25: 3.9 s against 13.9 s, 8,000 x 40: 10 s against 30 s)
-ALL_PAIRS = 320_000
+# 3.0 s; random points, 6,000 x 25: 3.9 s against 13.9 s, 8,000 x 40: 10 s against
+# 30 s).  Whole 30 s designs of bench/scale.py's accounts around random homes: 12,000 x
+# 40 feasible at 1.003 x the bound with every pair, infeasible and 40 s with pricing;
+# 12,000 x 80 the other way round (80 s with every pair, 30 s and 1.05 x with pricing)
+ALL_PAIRS = 500_000
 ALTERNATIVES = 3  # territories a free unit may take in the MIP (by reduced cost)
 # above this many units the LP is too slow for an interactive design (measured: 100,000
 # units x 8 candidate centres, 256 s for one HiGHS simplex solve): the tabu search plans
