@@ -287,6 +287,24 @@ class Geocoder:
         edits.discard(key)
         return sorted(k for k in edits if (state, k) in index)
 
+    def _guessed_city(
+        self, code: str, city: str, key: str
+    ) -> tuple[tuple[float, float], str] | None:
+        """The place an unknown city name stands for, and how it was read: its plain
+        name ("Town of X", "X Township"), else the one city of the state a letter away."""
+        index = self._city_index()
+        for name in _plain_names(city):
+            point = index.get((code, _city_key(name)))
+            if point is not None:
+                return point, f"city {city}, {code} read as {name}"
+        near = self.near_spellings(code, key)
+        if len(near) != 1:
+            return None
+        name = self._city_names.get((code, near[0]), near[0])
+        return index[
+            (code, near[0])
+        ], f"unknown city {city}, {code}, read as {name} (one letter away)"
+
     def locate(
         self,
         *,
@@ -330,29 +348,12 @@ class Geocoder:
                 point = self._city_index().get((code, key))
                 if point is not None:
                     return Location(point[0], point[1], LocatedBy.CITY, note, note_field)
-                for name in _plain_names(city):
-                    point = self._city_index().get((code, _city_key(name)))
-                    if point is not None:
-                        read = f"city {city}, {code} read as {name}"
-                        return Location(
-                            point[0],
-                            point[1],
-                            LocatedBy.CITY_GUESS,
-                            _join(note, read),
-                            note_field or "city",
-                        )
+                guess = self._guessed_city(code, city, key)
+                if guess is not None:
+                    (lat, lon), read = guess
+                    field = note_field or "city"
+                    return Location(lat, lon, LocatedBy.CITY_GUESS, _join(note, read), field)
                 near = self.near_spellings(code, key)
-                if len(near) == 1:  # a typo: the one city of the state a letter away
-                    point = self._city_index()[(code, near[0])]
-                    name = self._city_names.get((code, near[0]), near[0])
-                    read = f"unknown city {city}, {code}, read as {name} (one letter away)"
-                    return Location(
-                        point[0],
-                        point[1],
-                        LocatedBy.CITY_GUESS,
-                        _join(note, read),
-                        note_field or "city",
-                    )
                 maybe = " or ".join(self._city_names.get((code, k), k) for k in near[:3])
                 hint = f" (did you mean {maybe}?)" if near else ""
                 note = _join(note, f"unknown city {city}, {code}{hint}")
