@@ -104,10 +104,13 @@ def print_assessment(result: ScenarioAssessment, findings: int, wide: bool = Fal
         )
     styles = [None] * len(judged) + ["dim"] * len(info)
     print_table("Balance per measure", balance, stats_rows, wide=wide, styles=styles)
-    if info:
+    empty = [n for n, st in info if st["mean"] == 0]
+    shown = [n for n, st in info if st["mean"] != 0]
+    if empty:
+        console.print(f"{', '.join(empty)}: 0 for every account (no data), not judged", style="dim")
+    if shown:
         console.print(
-            f"{', '.join(n for n, _ in info)}: shown, not judged (no findings, not counted "
-            "outside tolerance)",
+            f"{', '.join(shown)}: shown, not judged (no findings, not counted outside tolerance)",
             style="dim",
         )
     notes = data["data_notes"]

@@ -305,8 +305,10 @@ def coverage_findings(
                 None,
                 "potential",
                 v,
-                f"{_plural(k, 'account')} (total potential {format_amount(v, currency)}) "
-                f"{'lies' if k == 1 else 'lie'} in "
+                f"{_plural(k, 'account')}"
+                # without potential data (a CRM export) its total would read "$0"
+                + (f" (total potential {format_amount(v, currency)})" if whole else "")
+                + f" {'lies' if k == 1 else 'lie'} in "
                 f"{_plural(len(gaps.white_space), 'area')} ({format_km(gaps.cell_km)} squares) "
                 f"with no rep within {format_km(gaps.max_km)}",
                 v / whole if whole else 0.0,

@@ -100,7 +100,14 @@ def assess_scenario(
     travel = travel or TravelModel()
     inputs = assessment_inputs(frame, measures, travel)
     known = {"accounts", "workload", *measures}
-    result = assess(inputs, travel, tolerance, judged=[m for m in judged if m in known])
+    # a measure with no data (a CRM export without potential) is shown, never judged:
+    # its zeros would read as perfect balance
+    empty = {
+        m for m in measures if m not in ("accounts", "workload") and not frame.measure(m).any()
+    }
+    result = assess(
+        inputs, travel, tolerance, judged=[m for m in judged if m in known and m not in empty]
+    )
     return ScenarioAssessment(
         scenario=found.name,
         status=found.status.value,
