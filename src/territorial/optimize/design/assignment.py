@@ -125,18 +125,45 @@ class AssignmentModel:
         if not len(pairs):
             return 0
         self._known.update((int(i), int(j)) for i, j in pairs)
-        order = np.argsort(pairs[:, 0], kind="stable")
-        pairs = pairs[order]
-        units, starts = np.unique(pairs[:, 0], return_index=True)
-        costs = self.cost(units)
-        rows = np.repeat(np.arange(len(units)), np.diff(np.append(starts, len(pairs))))
-        pc = costs[rows, pairs[:, 1]]
+        pairs = pairs[np.argsort(pairs[:, 0], kind="stable")]
         self._pairs = np.concatenate([self._pairs, pairs])
-        self._pair_cost = np.concatenate([self._pair_cost, pc])
-        self.penalty = max(
-            self.penalty, 10.0 * float(np.abs(self._pair_cost).max(initial=1.0)) * self.n
-        )
+        self._pair_cost = np.concatenate([self._pair_cost, self._costs_of(pairs)])
+        self._raise_penalty()
         return len(pairs)
+
+    def _costs_of(self, pairs: np.ndarray, chunk: int = 8192) -> np.ndarray:
+        """``self.cost`` of each (unit, territory) pair, asking for units a chunk at a time."""
+        units = np.unique(pairs[:, 0])
+        where = np.searchsorted(units, pairs[:, 0])
+        out = np.empty(len(pairs))
+        for start in range(0, len(units), chunk):
+            part = units[start : start + chunk]
+            mine = (where >= start) & (where < start + len(part))
+            out[mine] = self.cost(part)[where[mine] - start, pairs[mine, 1]]
+        return out
+
+    def _raise_penalty(self) -> None:
+        """Keep the slack's price above any plan's cost."""
+        top = float(np.abs(self._pair_cost).max(initial=1.0))
+        self.penalty = max(self.penalty, 10.0 * top * self.n)
+
+    def _size_bounds(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """Each territory's least and most units, when the limits bound them."""
+        lim = self.limits
+        if lim.min_units is None and lim.max_units is None:
+            return None
+        mn = np.zeros(self.p) if lim.min_units is None else lim.min_units.astype(float)
+        mx = (
+            np.full(self.p, float(self.n)) if lim.max_units is None else lim.max_units.astype(float)
+        )
+        return mn, mx
+
+    def _move_weights(self) -> np.ndarray | None:
+        """Each unit's weight in the move cap's row, when there is a cap."""
+        lim = self.limits
+        if lim.current is None or not np.isfinite(lim.move_cap):
+            return None
+        return np.ones(self.n) if lim.move_weights is None else lim.move_weights
 
     @property
     def pairs(self) -> np.ndarray:
@@ -146,15 +173,8 @@ class AssignmentModel:
         """New costs for every pair (the centres moved); the next LP starts from the
         last one's basis instead of from scratch."""
         self.cost = cost
-        units = np.unique(self._pairs[:, 0])
-        where = np.searchsorted(units, self._pairs[:, 0])
-        pc = np.empty(len(self._pairs))
-        for start in range(0, len(units), 8192):
-            chunk = units[start : start + 8192]
-            mine = (where >= start) & (where < start + len(chunk))
-            pc[mine] = cost(chunk)[where[mine] - start, self._pairs[mine, 1]]
-        self._pair_cost = pc
-        self.penalty = max(self.penalty, 10.0 * float(np.abs(pc).max(initial=1.0)) * self.n)
+        self._pair_cost = self._costs_of(self._pairs)
+        self._raise_penalty()
         self._lp_costs_stale = True
 
     # -- the HiGHS model ------------------------------------------------------------------
@@ -201,12 +221,11 @@ class AssignmentModel:
             self.balance.hi.reshape(-1),
         )
         ncols = k + 2 * p * m
-        if lim.min_units is not None or lim.max_units is not None:
-            mn = np.zeros(p) if lim.min_units is None else lim.min_units.astype(float)
-            mx = np.full(p, float(n)) if lim.max_units is None else lim.max_units.astype(float)
-            add(pairs[:, 1], cols, np.ones(k), mn, mx)
-        if lim.current is not None and np.isfinite(lim.move_cap):
-            mw = np.ones(n) if lim.move_weights is None else lim.move_weights
+        size = self._size_bounds()
+        if size is not None:
+            add(pairs[:, 1], cols, np.ones(k), *size)
+        mw = self._move_weights()
+        if mw is not None and lim.current is not None:
             stay = pairs[:, 1] == lim.current[pairs[:, 0]]
             add(
                 np.zeros(int(stay.sum()), dtype=np.int64),
@@ -266,12 +285,11 @@ class AssignmentModel:
         x = sp.csr_matrix((xk[keep], (self._pairs[keep, 0], self._pairs[keep, 1])), shape=(n, p))
         nxt = n + p * m
         size_dual = np.zeros(p)
-        lim = self.limits
-        if lim.min_units is not None or lim.max_units is not None:
+        if self._size_bounds() is not None:
             size_dual = dual[nxt : nxt + p]
             nxt += p
         move_dual = 0.0
-        if lim.current is not None and np.isfinite(lim.move_cap):
+        if self._move_weights() is not None:
             move_dual = float(dual[nxt])
         return LpSolution(
             value=float(self._pair_cost @ xk),
@@ -289,8 +307,8 @@ class AssignmentModel:
         rc -= self.balance.weights[units] @ lp.balance_dual.T
         rc -= lp.size_dual[None, :]
         lim = self.limits
-        if lim.current is not None and lp.move_dual != 0.0:
-            mw = np.ones(self.n) if lim.move_weights is None else lim.move_weights
+        mw = self._move_weights()
+        if mw is not None and lim.current is not None and lp.move_dual != 0.0:
             rc[np.arange(len(units)), lim.current[units]] -= lp.move_dual * mw[units]
         locks = lim.locks
         if locks is not None:
@@ -317,18 +335,12 @@ class AssignmentModel:
         total += rows(
             lp.balance_dual.reshape(-1), self.balance.lo.reshape(-1), self.balance.hi.reshape(-1)
         )
-        lim = self.limits
-        if lim.min_units is not None or lim.max_units is not None:
-            mn = np.zeros(self.p) if lim.min_units is None else lim.min_units.astype(float)
-            mx = (
-                np.full(self.p, float(self.n))
-                if lim.max_units is None
-                else lim.max_units.astype(float)
-            )
-            total += rows(lp.size_dual, mn, mx)
-        if lim.current is not None and np.isfinite(lim.move_cap):
-            mw = np.ones(self.n) if lim.move_weights is None else lim.move_weights
-            total += lp.move_dual * (float(mw.sum()) - lim.move_cap)
+        size = self._size_bounds()
+        if size is not None:
+            total += rows(lp.size_dual, *size)
+        mw = self._move_weights()
+        if mw is not None:
+            total += lp.move_dual * (float(mw.sum()) - self.limits.move_cap)
         return total
 
     def price(self, lp: LpSolution, chunk: int = 4096, per_unit: int = 3) -> int:
