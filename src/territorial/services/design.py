@@ -181,16 +181,16 @@ def _measures(frame: ScenarioFrame, names: tuple[str, ...], travel: TravelModel)
             "balance",
             f"{', '.join(empty)} {'is' if len(empty) == 1 else 'are'} 0 for every account, "
             f"so there is nothing to balance; measures with data here: {', '.join(with_data)} "
-            f"(e.g. --balance {','.join(with_data[-2:])})",
+            f"(e.g. --balance {','.join(suggested_balance(lambda m: column(m).sum() > 0))})",
         )
     return np.column_stack(columns)
 
 
-def suggested_balance(frame: ScenarioFrame) -> tuple[str, str]:
+def suggested_balance(has_data: Callable[[str], bool]) -> tuple[str, str]:
     """What a design balances unless told: potential and workload, or, when no account
     has a potential (a CRM export without one), revenue (else accounts) and workload."""
     for name in ("potential", "revenue"):
-        if frame.measure(name).sum() > 0:
+        if has_data(name):
             return name, "workload"
     return "accounts", "workload"
 

@@ -178,6 +178,14 @@ def _last_year_sales(uow: UnitOfWorkProtocol, ids: list[str]) -> np.ndarray | No
     return np.array([totals.get(ext, 0.0) for ext in ids])
 
 
+def has_data(uow: UnitOfWorkProtocol, name: str) -> bool:
+    """Whether ``potential`` or ``revenue`` is above 0 for some account, from SQL sums
+    (call inside ``with uow``): what :func:`load_frame` would find, without loading it."""
+    if name == "revenue":
+        return uow.sales.last_date() is not None or uow.accounts.total("annual_revenue") > 0
+    return uow.accounts.total(name) > 0
+
+
 def leaf_labels(scenario: Scenario) -> list[str]:
     """Territory names that hold accounts or are leaves of the hierarchy, in order."""
     return scenario.leaf_labels()

@@ -21,6 +21,8 @@ from territorial.domain.publishing import NameClaim
 class AccountStore(Protocol):
     def list(self, limit: int | None = None, offset: int = 0) -> list[Account]: ...
 
+    def total(self, column: str) -> float: ...
+
     def page(
         self,
         limit: int | None,

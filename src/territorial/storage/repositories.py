@@ -76,6 +76,11 @@ class AccountRepository:
     def count(self) -> int:
         return int(self.conn.execute(select(func.count()).select_from(t.accounts)).scalar_one())
 
+    def total(self, column: str) -> float:
+        """The sum of a numeric account column (0 when every value is empty)."""
+        query = select(func.coalesce(func.sum(t.accounts.c[column]), 0))
+        return float(self.conn.execute(query).scalar_one())
+
     def list(self, limit: int | None = None, offset: int = 0) -> list[Account]:
         query = select(t.accounts).order_by(t.accounts.c.external_id).offset(offset)
         if limit is not None:

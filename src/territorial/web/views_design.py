@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
 from typing import Any
 
 from territorial.domain import OptionError, TerritorialError
@@ -11,7 +10,7 @@ from territorial.metrics import TravelModel
 from territorial.services import jobs
 from territorial.services.design import DesignRequest, suggested_balance
 from territorial.services.design_options import parse_fraction, parse_tolerance
-from territorial.services.frame import BUILTIN_MEASURES, leaf_labels, load_frame
+from territorial.services.frame import BUILTIN_MEASURES, has_data, leaf_labels
 from territorial.storage import UnitOfWork
 from territorial.web.errors import BadRequest, NotFound, worded
 
@@ -28,11 +27,8 @@ def form(uow: UnitOfWork) -> dict[str, Any]:
         scenario = uow.scenarios.get(active) if active else None
         names = [name for name, _ in uow.scenarios.names()]
         balance = DEFAULT_BALANCE
-        if scenario is not None and uow.accounts.count():
-            # no potential in the data (a CRM export): revenue, workload; no located
-            # account yet: the default (the design will say what is missing)
-            with suppress(TerritorialError):
-                balance = suggested_balance(load_frame(uow, scenario))
+        if uow.accounts.count():  # no potential in the data (a CRM export): revenue, workload
+            balance = suggested_balance(lambda name: has_data(uow, name))
     return {
         "balance": ",".join(balance),
         "measures": list(dict.fromkeys(MEASURES)),

@@ -35,6 +35,9 @@ class FakeAccounts:
         ordered = sorted(self.state.accounts, key=lambda a: a.external_id)
         return ordered[offset : None if limit is None else offset + limit]
 
+    def total(self, column: str) -> float:
+        return float(sum(getattr(a, column) or 0.0 for a in self.state.accounts))
+
     def page(
         self,
         limit: int | None,
