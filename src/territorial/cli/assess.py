@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.text import Text
@@ -39,44 +40,39 @@ def _pct(value: float | None) -> str:
 
 def print_assessment(result: ScenarioAssessment, findings: int, wide: bool = False) -> None:
     data = result.to_dict()
-    columns = [
-        Column("territory", priority=0),
-        Column("rep", priority=0),
-        Column("accounts", True, 1),
-        Column("potential", True, 2),
-        Column("revenue", True, 3),
-        Column("workload h", True, 2),
-        Column("competitors", True, 6),
-        Column("comp. accounts", True, 6),
-        Column("Δ accounts", True, 2),
-        Column("Δ potential", True, 1),
-        Column("Δ revenue", True, 3),
-        Column("Δ workload", True, 1),
-        Column("diameter km", True, 4),
-        Column("home→centre km", True, 5),
+    no_data = set(data["summary"]["measures_without_data"])
+
+    def amount(key: str) -> Callable[[dict[str, Any]], str]:
+        return lambda row: f"{row['totals'].get(key) or 0:,.0f}"
+
+    def change(key: str) -> Callable[[dict[str, Any]], str]:
+        return lambda row: _pct(row["deviation"].get(key))
+
+    # (column, the measure it shows, its cell); measures without data are left out
+    table: list[tuple[Column, str | None, Callable[[dict[str, Any]], str | Text]]] = [
+        (Column("territory", priority=0), None, lambda row: row["label"]),
+        (Column("rep", priority=0), None, lambda row: row["rep"] or styled("vacant", "red")),
+        (Column("accounts", True, 1), None, lambda row: f"{row['accounts']:,}"),
+        (Column("potential", True, 2), "potential", amount("potential")),
+        (Column("revenue", True, 3), "revenue", amount("revenue")),
+        (Column("workload h", True, 2), None, lambda row: f"{row['workload_hours'] or 0:,.0f}"),
+        (Column("competitors", True, 6), "competitors", amount("competitors")),
+        (Column("comp. accounts", True, 6), "competitor_accounts", amount("competitor_accounts")),
+        (Column("Δ accounts", True, 2), None, change("accounts")),
+        (Column("Δ potential", True, 1), "potential", change("potential")),
+        (Column("Δ revenue", True, 3), "revenue", change("revenue")),
+        (Column("Δ workload", True, 1), None, change("workload")),
+        (Column("diameter km", True, 4), None, lambda row: f"{row['diameter_km'] or 0:,.0f}"),
+        (
+            Column("home→centre km", True, 5),
+            None,
+            lambda row: "" if row["rep_home_km"] is None else f"{row['rep_home_km']:,.0f}",
+        ),
     ]
-    rows: list[list[str | Text]] = []
-    for row in data["territories"]:
-        dev, totals = row["deviation"], row["totals"]
-        rows.append(
-            [
-                row["label"],
-                row["rep"] or styled("vacant", "red"),
-                f"{row['accounts']:,}",
-                f"{row['potential'] or 0:,.0f}",
-                f"{row['revenue'] or 0:,.0f}",
-                f"{row['workload_hours'] or 0:,.0f}",
-                f"{totals.get('competitors') or 0:,.0f}",
-                f"{totals.get('competitor_accounts') or 0:,.0f}",
-                _pct(dev.get("accounts")),
-                _pct(dev.get("potential")),
-                _pct(dev.get("revenue")),
-                _pct(dev.get("workload")),
-                f"{row['diameter_km'] or 0:,.0f}",
-                "" if row["rep_home_km"] is None else f"{row['rep_home_km']:,.0f}",
-            ]
-        )
-    print_table(f"Assessment of {result.scenario} ({result.status})", columns, rows, wide=wide)
+    visible = [(column, cell) for column, measure, cell in table if measure not in no_data]
+    rows = [[cell(row) for _, cell in visible] for row in data["territories"]]
+    title = f"Assessment of {result.scenario} ({result.status})"
+    print_table(title, [column for column, _ in visible], rows, wide=wide)
     balance = [
         Column("measure", priority=0),
         Column("mean", True, 0),

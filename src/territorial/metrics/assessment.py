@@ -317,6 +317,12 @@ class Assessment:
                 "territories_outside_tolerance": sum(
                     1 for row in self.territories if self.outside_tolerance(row)
                 ),
+                # shown nowhere per territory: a column of zeros would read as balance
+                "measures_without_data": [
+                    m
+                    for m, st in self.balance.items()
+                    if not self.is_judged(m) and not st.totals.any()
+                ],
             },
             "parameters": {
                 "tolerance": self.tolerance,

@@ -48,7 +48,8 @@ def assessment_context(uow: UnitOfWork, scenario: str | None = None) -> dict[str
     data = result.to_dict()
     rows = data["territories"]
     labels = [r["label"] for r in rows]
-    judged = [m for m in JUDGED_MEASURES if m in data["balance"]]
+    no_data = data["summary"]["measures_without_data"]
+    judged = [m for m in JUDGED_MEASURES if m in data["balance"] and m not in no_data]
     charts = {
         m: bar_chart(
             labels,
@@ -58,6 +59,7 @@ def assessment_context(uow: UnitOfWork, scenario: str | None = None) -> dict[str
             title=f"{m} deviation from the target",
         )
         for m in ("potential", "workload")
+        if m not in no_data
     }
     workload = [r["workload_hours"] for r in rows]
     charts["workload_hours"] = bar_chart(
@@ -72,6 +74,7 @@ def assessment_context(uow: UnitOfWork, scenario: str | None = None) -> dict[str
         "subtitle": f"scenario {result.scenario} ({result.status})",
         "data": data,
         "judged": judged,
+        "no_data": no_data,
         "map": scenario_svg(scenario_map(uow, result.scenario)),
         "charts": charts,
     }
