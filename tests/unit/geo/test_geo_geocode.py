@@ -123,6 +123,29 @@ def test_most_populous_on_ties(geo: Geocoder) -> None:
     assert geo.city_point("St. Louis", "MO") == geo.city_point("Saint Louis", "Missouri")
 
 
+@pytest.mark.parametrize(
+    ("city", "state", "post_office"),
+    [
+        # GeoNames also has a Lake County "Fairfield" (5,255) beside Wayne County's (5,040)
+        ("Fairfield", "IL", (38.38, -88.36)),
+        # GeoNames' only Whitehall, PA is Pittsburgh's borough (mail: Pittsburgh)
+        ("Whitehall", "PA", (40.66, -75.50)),
+        # ... and its only Mount Pleasant, PA a Philadelphia neighbourhood
+        ("Mt. Pleasant", "PA", (40.17, -79.51)),
+        ("Morehead", "KY", (38.20, -83.44)),
+    ],
+)
+def test_an_address_city_is_the_post_office_of_that_name(
+    geo: Geocoder, city: str, state: str, post_office: tuple[float, float]
+) -> None:
+    assert geo.city_point(city, state) == pytest.approx(post_office, abs=0.05)
+
+
+def test_a_post_office_record_outside_its_state_does_not_win(geo: Geocoder) -> None:
+    # the ZIP record of Commerce, CA is at 0, 0; GeoNames' Commerce is by Los Angeles
+    assert geo.city_point("Commerce", "CA") == pytest.approx((34.00, -118.16), abs=0.05)
+
+
 def test_small_places_come_from_zip_data(geo: Geocoder) -> None:
     assert geo.city_point("Holtsville", "NY") is not None
 
