@@ -76,3 +76,26 @@ def test_a_wide_tolerance_reaches_the_nearest_root_plan() -> None:
         cost, weights, lo, hi, Graph.of(adj), coords, start, roots, math.inf, rounds=4, nodes=100
     )
     assert plan.tolist() == [0] * (n // 2) + [1] * (n // 2)
+
+
+def test_an_unbalanced_plan_gets_lower_travel_at_the_same_excess() -> None:
+    """No plan meets these bands (root 0 alone is over its band).  Units 1-5 weigh
+    nothing and are cheaper from root 0, so moving them lowers travel at the same
+    excess; moving units 6 and 7 too would lower travel further but add to the excess.
+    The MIP must price excess above any travel: at a low price it chose the second plan
+    every round, which the acceptance rule refused, and the plan came back unchanged."""
+    n = 12
+    coords = np.column_stack([np.arange(n, dtype=float), np.zeros(n)])
+    adj = sp.diags([np.ones(n - 1), np.ones(n - 1)], [-1, 1], format="csr")
+    roots = np.array([0, n - 1])
+    x = coords[:, 0]
+    cost = np.column_stack([0.5 * x, n - 1 - x])
+    cost[[6, 7], 1] = 100.0
+    weights = np.array([2, 0, 0, 0, 0, 0, 0.01, 0.01, 1, 1, 1, 1], dtype=float)[:, None]
+    lo = hi = np.array([[1.0], [5.0]])
+    start = np.where(np.arange(n) < 2, 0, 1)
+    plan = path_polish(
+        cost, weights, lo, hi, Graph.of(adj), coords, start, roots, math.inf, rounds=4, nodes=100
+    )
+    assert plan.tolist() == [0] * 6 + [1] * 6
+    assert _excess(plan, weights, lo, hi) == _excess(start, weights, lo, hi)
