@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -240,6 +242,7 @@ def design(
     as_json: JsonOption = False,
 ) -> None:
     """Design balanced, compact territories and store them as a draft scenario."""
+    started = time.perf_counter()  # the time limit counts from here: imports included
     from territorial.cli.workspace import read_workspace
     from territorial.metrics import TravelModel
     from territorial.services.design import DesignRequest, design_scenario
@@ -293,7 +296,9 @@ def design(
                 f"objective {p.objective:,.0f}"
             )
 
-        outcome = design_scenario(read_workspace(db), request, progress)
+        outcome = design_scenario(
+            read_workspace(db), dataclasses.replace(request, started=started), progress
+        )
     if as_json:
         print_json(outcome)
     else:

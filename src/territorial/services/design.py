@@ -92,6 +92,9 @@ class DesignRequest:
     created_by: str | None = None
     replace: bool = False
     travel: TravelModel = field(default_factory=TravelModel)
+    # time.perf_counter() when the user began to wait (the CLI command), in this process:
+    # the time limit counts from it; None: from the start of the design
+    started: float | None = None
 
     def __post_init__(self) -> None:
         """Choices given as text (a job's stored parameters, a form) become enum members."""
@@ -487,7 +490,9 @@ def _solve_segment(
     time_limit: float,
     progress: Callable[[Progress], None] | None,
 ) -> tuple[dict[str, str], SegmentResult]:
-    """Design one segment; returns account external id -> territory name, and figures."""
+    """Design one segment; returns account external id -> territory name, and figures.
+    ``time_limit`` includes building its units (ZIPs, counties and their graph)."""
+    started = time.perf_counter()
     units = _units(ctx.frame, idx, request, ctx.measures, ctx.move_weights)
     n_units = len(units.coords)
     current = locks = None
@@ -532,6 +537,7 @@ def _solve_segment(
             min_units=request.min_accounts,
             max_units=request.max_accounts,
         )
+        time_limit = max(1.0, time_limit - (time.perf_counter() - started))
         # small diameter problems also get the exact HiGHS model for a bound and the gap
         exact = request.objective == "diameter" and n_units <= EXACT_MAX_UNITS
         params = DesignParams(bound_time_limit=time_limit / 2 if exact else 0.0)
@@ -789,7 +795,7 @@ def plan_design(
 
         run_segments = local_starts(uow, request, progress)
     tolerances = _tolerances(request)
-    started = time.perf_counter()
+    started = time.perf_counter() if request.started is None else request.started
     base, frame = _load(uow, request)
     ctx = _context(base, frame, request)
     # the time limit covers the whole design: loading, searching and (5%) storing
