@@ -100,8 +100,8 @@ def print_assessment(result: ScenarioAssessment, findings: int, wide: bool = Fal
         )
     styles = [None] * len(judged) + ["dim"] * len(info)
     print_table("Balance per measure", balance, stats_rows, wide=wide, styles=styles)
-    empty = [n for n, st in info if st["mean"] == 0]
-    shown = [n for n, st in info if st["mean"] != 0]
+    empty = [n for n, _ in info if n in no_data]
+    shown = [n for n, _ in info if n not in no_data]
     if empty:
         console.print(f"{', '.join(empty)}: 0 for every account (no data), not judged", style="dim")
     if shown:
