@@ -20,7 +20,7 @@ from territorial.cli.common import (
     styled,
     user_errors,
 )
-from territorial.cli.options import Detour, Speed, count, number
+from territorial.cli.options import Detour, Speed, count
 from territorial.cli.tables import Column, WideOption, print_table
 
 if TYPE_CHECKING:
@@ -39,6 +39,8 @@ def _pct(value: float | None) -> str:
 
 
 def print_assessment(result: ScenarioAssessment, findings: int, wide: bool = False) -> None:
+    from territorial.services.assess import judged_text
+
     data = result.to_dict()
     no_data = set(data["summary"]["measures_without_data"])
 
@@ -104,9 +106,11 @@ def print_assessment(result: ScenarioAssessment, findings: int, wide: bool = Fal
     shown = [n for n, _ in info if n not in no_data]
     if empty:
         console.print(f"{', '.join(empty)}: 0 for every account (no data), not judged", style="dim")
+    console.print(line("Judged: ", judged_text(data)))
     if shown:
         console.print(
-            f"{', '.join(shown)}: shown, not judged (no findings, not counted outside tolerance)",
+            f"{', '.join(shown)}: shown, not judged (no findings, not counted outside tolerance;"
+            " --judge to judge them)",
             style="dim",
         )
     notes = data["data_notes"]
@@ -135,8 +139,19 @@ def assess(
     db: DbOption = None,
     as_json: JsonOption = False,
     tolerance: Annotated[
-        float, typer.Option(help="Allowed deviation, 0.05 = ±5%.", callback=number(at_least=0))
-    ] = 0.05,
+        str | None,
+        typer.Option(
+            help="±tolerance for every judged measure, e.g. 5% or 0.05 (default: a "
+            "designed scenario's own, else 5%)."
+        ),
+    ] = None,
+    judge: Annotated[
+        str | None,
+        typer.Option(
+            help="Measures to judge, e.g. accounts,revenue (default: what the scenario "
+            "was designed to balance, else accounts, potential, revenue, workload)."
+        ),
+    ] = None,
     detour: Detour = 1.3,
     speed: Speed = 50.0,
     findings: Annotated[
@@ -149,12 +164,14 @@ def assess(
     from territorial.cli.workspace import read_workspace
     from territorial.metrics import TravelModel
     from territorial.services.assess import assess_scenario
+    from territorial.services.design_options import parse_fraction
 
     result = assess_scenario(
         read_workspace(db),
         scenario,
         travel=TravelModel(detour, speed),
-        tolerance=tolerance,
+        tolerance=None if tolerance is None else parse_fraction(tolerance, "tolerance"),
+        judged=None if judge is None else tuple(m.strip() for m in judge.split(",") if m.strip()),
         as_of=parse_as_of(as_of),
     )
     if as_json:

@@ -317,6 +317,10 @@ class Assessment:
                 "territories_outside_tolerance": sum(
                     1 for row in self.territories if self.outside_tolerance(row)
                 ),
+                # what "outside tolerance" means: each judged measure and its tolerance
+                "judged_tolerances": {
+                    m: st.tolerance for m, st in self.balance.items() if self.is_judged(m)
+                },
                 # shown nowhere per territory: a column of zeros would read as balance
                 "measures_without_data": [
                     m
@@ -463,6 +467,7 @@ def assess(
     wide_ratio: float = 2.0,
     currency: str = "$",
     judged: Collection[str] | None = None,
+    tolerances: Mapping[str, float] | None = None,
 ) -> Assessment:
     """Assess an alignment: balance, workload, compactness, contiguity, coverage, findings.
 
@@ -495,6 +500,9 @@ def assess(
         Measures whose tolerance is judged (balance findings, the count of territories
         outside tolerance); ``None`` judges every measure. The others are reported
         (totals, deviations, statistics) without findings.
+    tolerances
+        Per-measure tolerances that replace ``tolerance`` for the measures they name
+        (a designed scenario's own: potential ±5%, workload ±10%).
     """
     travel = TravelModel() if travel is None else travel
     n, p = inputs.n_accounts, inputs.n_territories
@@ -531,9 +539,11 @@ def assess(
     if unknown:
         raise ValueError(f"targets given for unknown measures: {sorted(unknown)}")
     judged_names = tuple(columns) if judged is None else tuple(m for m in columns if m in judged)
-    unknown = set(judged or ()) - set(columns)
-    if unknown:
-        raise ValueError(f"judged names unknown measures: {sorted(unknown)}")
+    for what, names in (("judged", judged), ("tolerances", tolerances)):
+        unknown = set(names or ()) - set(columns)
+        if unknown:
+            raise ValueError(f"{what} names unknown measures: {sorted(unknown)}")
+    tolerances = dict(tolerances or {})
     balance: dict[str, BalanceStats] = {}
     off_map = inputs.off_map_totals or {}
     unknown = set(off_map) - set(columns)
@@ -546,7 +556,7 @@ def assess(
         tgt = targets.get(name)
         if tgt is not None and np.asarray(tgt).shape != (p,):
             raise ValueError(f"targets for {name!r} must have one value per territory")
-        balance[name] = balance_stats(name, totals, tgt, tolerance)
+        balance[name] = balance_stats(name, totals, tgt, tolerances.get(name, tolerance))
     unassigned = terr < 0
     unassigned_totals = {name: float(v[unassigned].sum()) for name, v in columns.items()}
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from territorial.reports import bar_chart, column_chart, render_html, write_report_file
-from territorial.services.assess import JUDGED_MEASURES, assess_scenario
+from territorial.services.assess import assess_scenario, judged_text, outside_label
 from territorial.services.compare import compare_scenarios, rep_changes
 from territorial.services.mapdata import scenario_map
 from territorial.services.monitor import run_monitor
@@ -49,7 +49,7 @@ def assessment_context(uow: UnitOfWork, scenario: str | None = None) -> dict[str
     rows = data["territories"]
     labels = [r["label"] for r in rows]
     no_data = data["summary"]["measures_without_data"]
-    judged = [m for m in JUDGED_MEASURES if m in data["balance"] and m not in no_data]
+    judged = [m for m, b in data["balance"].items() if b["judged"] and m not in no_data]
     charts = {
         m: bar_chart(
             labels,
@@ -74,6 +74,8 @@ def assessment_context(uow: UnitOfWork, scenario: str | None = None) -> dict[str
         "subtitle": f"scenario {result.scenario} ({result.status})",
         "data": data,
         "judged": judged,
+        "judged_text": judged_text(data),
+        "outside_label": outside_label(data),
         "no_data": no_data,
         "map": scenario_svg(scenario_map(uow, result.scenario)),
         "charts": charts,

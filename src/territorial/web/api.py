@@ -8,10 +8,10 @@ from functools import cache
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from territorial.domain.alignment import DEFAULT_TOLERANCE
 from territorial.services.answers import Answer
 from territorial.web import views
 from territorial.web.deps import (
+    JudgeParam,
     PageParam,
     ScenarioParam,
     SearchParam,
@@ -64,10 +64,11 @@ def assess(
     request: Request,
     uow: Uow,
     scenario: ScenarioParam = None,
-    tolerance: ToleranceParam = DEFAULT_TOLERANCE,
+    tolerance: ToleranceParam = None,
+    judge: JudgeParam = None,
 ) -> Response:
     """The assessment of a scenario (default: the active alignment)."""
-    return _json(request, views.assessment_answer(uow, scenario, tolerance))
+    return _json(request, views.assessment_answer(uow, scenario, tolerance, judge=judge))
 
 
 @router.get("/map")

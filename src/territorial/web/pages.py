@@ -7,10 +7,17 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from territorial.domain.alignment import DEFAULT_TOLERANCE
 from territorial.services import editing
+from territorial.services.assess import judged_text, outside_label
 from territorial.web import views
-from territorial.web.deps import PageParam, ScenarioParam, SearchParam, ToleranceParam, Uow
+from territorial.web.deps import (
+    JudgeParam,
+    PageParam,
+    ScenarioParam,
+    SearchParam,
+    ToleranceParam,
+    Uow,
+)
 from territorial.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -94,11 +101,11 @@ def assess(
     request: Request,
     uow: Uow,
     scenario: ScenarioParam = None,
-    tolerance: ToleranceParam = DEFAULT_TOLERANCE,
+    tolerance: ToleranceParam = None,
+    judge: JudgeParam = None,
 ) -> HTMLResponse:
-    data = views.assessment(uow, scenario, tolerance)
-    shown = tolerance if tolerance != DEFAULT_TOLERANCE else None
-    query = _query(scenario=scenario, tolerance=shown)
+    data = views.assessment(uow, scenario, tolerance, judge=judge)
+    query = _query(scenario=scenario, tolerance=tolerance, judge=judge)
     return render(
         request,
         "assess.html",
@@ -106,6 +113,9 @@ def assess(
             "data": data,
             "scenarios": views.scenarios(uow)["scenarios"],
             "tolerance": tolerance,
+            "judge": judge,
+            "judged_text": judged_text(data),
+            "outside_label": outside_label(data),
             "json_url": f"/api/assess{query}",
             "map_url": f"/map{_query(scenario=scenario)}",
         },

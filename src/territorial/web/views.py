@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from territorial.domain import TerritorialError
-from territorial.domain.alignment import DEFAULT_TOLERANCE
 from territorial.domain.design_choices import UnitKind, choices
 from territorial.metrics import TravelModel
 from territorial.services.answers import Answer, OneScenario, answer, made
@@ -123,36 +122,39 @@ def scenarios(uow: UnitOfWork) -> dict[str, Any]:
 def assessment(
     uow: UnitOfWork,
     scenario: str | None = None,
-    tolerance: float = DEFAULT_TOLERANCE,
+    tolerance: float | None = None,
     detour: float = 1.3,
     speed: float = 50.0,
+    judge: str | None = None,
 ) -> dict[str, Any]:
     """:meth:`ScenarioAssessment.to_dict` of ``scenario`` (default: the active alignment)."""
-    data: dict[str, Any] = assessment_answer(uow, scenario, tolerance, detour, speed).data
+    data: dict[str, Any] = assessment_answer(uow, scenario, tolerance, detour, speed, judge).data
     return data
 
 
 def assessment_answer(
     uow: UnitOfWork,
     scenario: str | None = None,
-    tolerance: float = DEFAULT_TOLERANCE,
+    tolerance: float | None = None,
     detour: float = 1.3,
     speed: float = 50.0,
+    judge: str | None = None,
 ) -> Answer:
     """:func:`assessment`, computed once per version of the scenario and the common data
     (an unknown scenario is a 404, no active alignment a 400, every time: errors are not
-    cached)."""
-    if not (0 < tolerance < 10 and detour >= 1 and speed > 0):
+    cached). ``judge``: measures to judge, comma-separated (default: the design's own)."""
+    if not ((tolerance is None or 0 < tolerance < 10) and detour >= 1 and speed > 0):
         raise BadRequest("tolerance must be in (0, 10), detour >= 1 and speed > 0")
+    judged = None if judge is None else tuple(m.strip() for m in judge.split(",") if m.strip())
 
     def compute() -> dict[str, Any]:
         name = scenario_name(uow, scenario)
         travel = TravelModel(detour, speed)
         return _service(
-            lambda: assess_scenario(uow, name, travel=travel, tolerance=tolerance)
+            lambda: assess_scenario(uow, name, travel=travel, tolerance=tolerance, judged=judged)
         ).to_dict()
 
-    params = (scenario or "", tolerance, detour, speed)
+    params = (scenario or "", tolerance, detour, speed, judged)
     return answer(uow, "assess", params, compute, OneScenario(scenario or None))
 
 

@@ -102,6 +102,21 @@ def test_map_scenario_selector(tab: Tab, draft: tuple[str, int], screens: Path) 
     tab.check()
 
 
+def test_assess_tolerance_choice_and_back_to_the_default(tab: Tab, screens: Path) -> None:
+    page = tab.open("/assess")
+    assert page.locator('[data-testid="judged"]').inner_text().startswith("Judged: accounts")
+    with page.expect_navigation():
+        page.select_option("#tolerance-select", "0.1")
+    assert "tolerance=0.1" in page.url
+    assert "Outside ±10%" in page.locator(".card-label").all_text_contents()
+    with page.expect_navigation():  # the blank choice: the parameter left out, not a 422
+        page.select_option("#tolerance-select", "")
+    assert "Outside ±5%" in page.locator(".card-label").all_text_contents()
+    assert page.locator("#tolerance-select").input_value() == ""
+    page.screenshot(path=str(screens / "assess-tolerance.png"))
+    tab.check()
+
+
 def test_accounts_search_filters_as_you_type(tab: Tab, uow: UnitOfWork, screens: Path) -> None:
     with uow:
         total = list_accounts(uow, limit=1).total

@@ -300,3 +300,15 @@ def test_unjudged_measures_are_reported_without_findings(four_accounts: Assessme
     assert data["balance"]["revenue"]["territories_outside"] == 2
     with pytest.raises(ValueError, match="judged"):
         assess(four_accounts, TRAVEL, judged=["nonsense"])
+
+
+def test_per_measure_tolerances_replace_the_common_one(four_accounts: AssessmentInputs) -> None:
+    # revenue is ±50% off: outside a 5% tolerance, inside a 60% one given for it alone
+    a = assess(four_accounts, TRAVEL, tolerance=0.05, tolerances={"revenue": 0.6})
+    assert a.balance["revenue"].tolerance == 0.6 and a.balance["potential"].tolerance == 0.05
+    assert a.territories[1].within_tolerance["revenue"]
+    assert not [f for f in a.findings if f.measure == "revenue"]
+    judged = a.to_dict()["summary"]["judged_tolerances"]
+    assert judged == {"accounts": 0.05, "potential": 0.05, "revenue": 0.6, "workload": 0.05}
+    with pytest.raises(ValueError, match="tolerances"):
+        assess(four_accounts, TRAVEL, tolerances={"nonsense": 0.1})
