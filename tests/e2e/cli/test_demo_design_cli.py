@@ -124,6 +124,21 @@ def test_the_summary_names_a_fractional_tolerance_as_given(demo: Run) -> None:
     assert "within potential ±2.5%" in result.output
 
 
+def test_the_bound_is_said_to_hold_for_balanced_plans(demo: Run) -> None:
+    """The travel bound is for plans within the tolerances; a plan that misses them can
+    come in under it, and the summary says so instead of claiming it bounds "any plan"."""
+    args = ["-p", "15", "--balance", "potential", "--iterations", "1"]
+    balanced = demo("design", "--name", "Wide", *args, "--tolerance", "20%")
+    assert balanced.exit_code == 0, balanced.output
+    text = " ".join(balanced.output.split())
+    assert "for any balanced plan" in text and "not held to it" not in text
+    exact = demo("design", "--name", "Exact", *args, "--tolerance", "0%")
+    assert exact.exit_code == 0, exact.output
+    text = " ".join(exact.output.split())
+    assert "NOT balanced" in text
+    assert "This plan is not balanced, so it is not held to it." in text
+
+
 def test_a_move_cap_too_tight_says_how_many_moves_balance_needs(demo: Run) -> None:
     """Not "try a longer time limit": the LP proves the cap cannot be met, and names the
     least number of moves any balanced plan makes."""
