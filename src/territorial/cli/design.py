@@ -101,7 +101,7 @@ def print_outcome(outcome: DesignOutcome) -> None:
                 else "for any balanced plan"
             )
             # the bound holds for plans within the tolerances: one outside can be under it
-            unbalanced = "" if s.feasible else " This plan is not balanced, so it is not held to it."
+            unbalanced = "" if s.feasible else " This plan is not balanced: not held to it."
             console.print(
                 f"Travel ({where}, centres: {s.centres}): mean {s.mean_distance_km:,.1f} km "
                 f"from account to centre; lower bound {s.bound_km:,.1f} km {scope} "

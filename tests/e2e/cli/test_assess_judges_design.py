@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 
-from tests.e2e.cli.test_balance_check_cli import copy_of_current, fail
 from tests.e2e.cli.conftest import run_ok as run
+from tests.e2e.cli.test_balance_check_cli import copy_of_current, fail
 from tests.e2e.web.login import logged_in
 
 from territorial.services.balance_check import balance_misses
