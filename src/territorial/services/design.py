@@ -887,7 +887,7 @@ def _infeasible_note(result: SegmentResult, request: DesignRequest) -> str:
     more = f" and {len(result.misses) - 3} more" if len(result.misses) > 3 else ""
     broken = f"; not contiguous: {', '.join(result.disconnected)}" if result.disconnected else ""
     if result.reason:  # proven: more time would not help
-        return f"{where}{result.reason} ({missed}{more}{broken}); the closest plan is stored."
+        return f"{where}{result.reason} (the plan stored: {missed}{more}{broken})."
     return (
         f"{where}stopped after {result.runtime:.0f}s without a plan within every tolerance "
         f"({missed}{more}{broken}); the closest plan found is stored. Try a longer time "

@@ -187,3 +187,31 @@ def test_large_designs_take_the_tabu_search_and_report_a_lagrangian_bound(
     assert large.lower_bound <= exact.lower_bound * (1 + 1e-6)
     assert large.lower_bound <= large.travel
     assert abs(large.travel - _cost(coords, homes, large.assignment)) < 1e-6 * large.travel
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), n=st.integers(4, 8), tol=st.sampled_from([0.0, 0.02, 0.1]))
+def test_no_whole_unit_plan_is_proven_only_when_none_exists(seed: int, n: int, tol: float) -> None:
+    """Tight tolerances the LP meets by splitting units: the engine says no plan of whole
+    units exists exactly when enumeration finds none, and otherwise finds one."""
+    coords, measures, homes = _instance(seed, n, 2)
+    problem = DesignProblem(coords, measures, 2, tol, objective="travel", fixed_centres=homes)
+    result = solve(problem, MaxIterations(1))
+    exists = any(
+        _balanced(measures, np.array(plan), 2, tol)
+        for plan in itertools.product(range(2), repeat=n)
+    )
+    assert result.feasible == exists
+    proven = result.note is not None and "without splitting" in result.note
+    assert proven == (not exists and result.lower_bound is not None)
+
+
+def test_equal_shares_of_odd_units_are_proven_impossible() -> None:
+    # three equal accounts cannot be split into two equal territories; the LP can
+    coords = np.array([[0.0, 0.0], [1.0, 0.0], [2.0, 0.0]])
+    measures = np.ones((3, 1))
+    homes = np.array([[0.0, 0.0], [2.0, 0.0]])
+    problem = DesignProblem(coords, measures, 2, 0.0, objective="travel", fixed_centres=homes)
+    result = solve(problem, MaxRuntime(5.0))
+    assert not result.feasible
+    assert result.note is not None and "without splitting" in result.note

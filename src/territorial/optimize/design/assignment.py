@@ -76,6 +76,7 @@ class MipSolution:
     value: float
     slack: float
     optimal: bool
+    infeasible: bool = False  # proven: no integral plan over the allowed pairs
 
 
 class AssignmentModel:
@@ -393,7 +394,8 @@ class AssignmentModel:
         status = h.getModelStatus()
         info = h.getInfo()
         if info.primal_solution_status != 2:  # no feasible integral point
-            return MipSolution(None, np.inf, np.inf, False)
+            infeasible = status == highspy.HighsModelStatus.kInfeasible
+            return MipSolution(None, np.inf, np.inf, False, infeasible)
         col = np.asarray(h.getSolution().col_value)
         k = len(self._pairs)
         chosen = col[:k] > 0.5

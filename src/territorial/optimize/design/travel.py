@@ -434,6 +434,13 @@ def _contiguous_search(
     return polished, bound
 
 
+WHOLE_UNITS = (
+    "no plan meets the tolerances without splitting an account or unit between "
+    "territories (the exact model over every pair has none, though the LP splitting "
+    "them does); loosen --tolerance"
+)
+
+
 def _within(seconds: float, stop: StoppingCriterion) -> StoppingCriterion:
     """A search's stop: ``seconds`` of it, or ``stop`` itself (iterations) when untimed."""
     return MaxRuntime(seconds) if math.isfinite(seconds) else stop
@@ -648,6 +655,7 @@ def solve_travel(
             )
         return _finish(problem, inst, plan, inst.centres, bound, t0, starts)
     best: MipSolution | None = None
+    note = None
     free_units = min(model.n, 100)
     rounds = widenings = 0
     while True:
@@ -661,6 +669,9 @@ def solve_travel(
         found = model.solve_mip(mask, limit, start, None if timed else WORK.mip_nodes)
         rounds += 1
         if found.assignment is None:  # nothing in this neighbourhood: widen it
+            if found.infeasible and free_units >= model.n:  # the whole problem: none exists
+                note = WHOLE_UNITS
+                break
             free_units, widenings = min(model.n, free_units * 4), widenings + 1
             continue
         if best is None or found.value < best.value:
@@ -672,4 +683,4 @@ def solve_travel(
         free_units, widenings = min(model.n, free_units * 4), widenings + 1
     # no integral balanced plan found in time: the LP rounded (its misses are reported)
     plan = best.assignment if best is not None and best.assignment is not None else _rounded(lp)
-    return _finish(problem, inst, plan, inst.centres, bound, t0, max(starts, rounds))
+    return _finish(problem, inst, plan, inst.centres, bound, t0, max(starts, rounds), note=note)
