@@ -48,6 +48,7 @@ from territorial.optimize.design.assignment import (
     LpSolution,
     MipSolution,
 )
+from territorial.optimize.design.cells import cell_sums, median_cells
 from territorial.optimize.design.centres import distances, initial_centres, weiszfeld
 from territorial.optimize.design.contiguity_bound import ContiguousBound, contiguous_bound
 from territorial.optimize.design.contiguous import (
@@ -86,6 +87,9 @@ ALTERNATIVES = 3  # territories a free unit may take in the MIP (by reduced cost
 # units x 8 candidate centres, 256 s for one HiGHS simplex solve): the tabu search plans
 # and a Lagrangian relaxation gives the bound
 LP_MAX_UNITS = 12_000
+# ... above it, the design is solved on cells of nearby units (each unit takes its
+# cell's territory) when there can be this many per territory, for balance
+CELLS_PER_TERRITORY = 40
 CENTRES_SHARE = 0.4  # free centres: share of the time for placing them (multistart)
 # ... in contiguous designs, whose search needs the time more (held-out ZIPs, 22
 # territories, 3 free: the best of 6 starts is 0.2% above the best of 11)
@@ -529,6 +533,72 @@ def _large(
     return _finish(problem, inst, found.assignment, centres, bound, t0, found.iterations, travel)
 
 
+def _cellular(
+    problem: DesignProblem,
+    inst: _Instance,
+    stop: StoppingCriterion,
+    seed: int,
+    progress: Callable[[Progress], None] | None,
+    t0: float,
+    budget: float,
+) -> DesignResult | None:
+    """Too many units for the LP: the design solved on cells of nearby units
+    (:mod:`~territorial.optimize.design.cells`, at most :data:`ALL_PAIRS` cell-territory
+    pairs) by the LP and MIP path, each unit taking its cell's territory; the bound is
+    the Lagrangian relaxation over the units with the last 15% of the time.  ``None``
+    for designs with locks, a move cap, size bounds or contiguity (rows per unit), and
+    when the cells would be too coarse to balance.  The cells' proofs are not the
+    units' (a cell is not split where its units could be), so none is reported."""
+    lim = inst.limits
+    if problem.contiguous or lim.locks is not None or lim.current is not None:
+        return None
+    if lim.min_units is not None:  # size bounds (set together with max_units)
+        return None
+    n, p = inst.n, inst.p
+    # halving leaves cells of leaf / 2 to leaf units: ``wanted`` to 2 x ``wanted`` cells,
+    # so that the LP has every cell-territory pair
+    wanted = min(LP_MAX_UNITS // 2, ALL_PAIRS // (2 * p))
+    label = median_cells(inst.points, math.ceil(n / wanted))
+    k = int(label.max()) + 1
+    if k < CELLS_PER_TERRITORY * p:  # too coarse to balance (100,000 into 200: 12% off
+        return None  # after 100 s in 4,096 cells, 10% in 8,192; the search balances it)
+    weight = cell_sums(label, inst.weights, k)
+    spread = cell_sums(label, inst.points * inst.weights[:, None], k)
+    plain = cell_sums(label, inst.points, k) / cell_sums(label, np.ones(n), k)[:, None]
+    heavy = weight > 0
+    coords = np.where(heavy[:, None], spread / np.where(heavy, weight, 1.0)[:, None], plain)
+    costs = None
+    if problem.fixed_centres is not None:
+        cost = inst.cost(inst.centres)
+        costs = np.zeros((k, p))
+        for start in range(0, n, 8192):
+            units = np.arange(start, min(n, start + 8192))
+            np.add.at(costs, label[units], np.nan_to_num(cost(units)))  # free columns: 0
+    cells = replace(
+        problem,
+        coords=coords,
+        measures=cell_sums(label, problem.array("measures"), k),
+        travel_weight=weight,
+        centre_costs=costs,
+        adjacency=None,
+        locks=None,
+        current=None,
+        move_weights=None,
+        min_units=None,
+        max_units=None,
+    )
+    timed = math.isfinite(budget)
+    spent = time.perf_counter() - t0
+    found = solve_travel(cells, _within(0.85 * (budget - spent), stop), seed, progress)
+    assert found.centres is not None
+    plan: np.ndarray = found.assignment[label]
+    cost = inst.cost(found.centres)
+    travel = _travel(cost, plan)
+    steps = LAGRANGE_STEPS if timed else WORK.lagrange_steps
+    bound = lagrangian_bound(cost, n, inst.balance, t0 + budget, travel, steps)
+    return _finish(problem, inst, plan, found.centres, bound, t0, found.iterations, travel)
+
+
 def _travel(cost: Callable[[np.ndarray], np.ndarray], plan: np.ndarray) -> float:
     n = len(plan)
     return float(
@@ -623,6 +693,9 @@ def solve_travel(
     budget = stop.time_left(0.0)  # infinite for iteration-bounded designs: see Work
     timed = math.isfinite(budget)
     if inst.n > LP_MAX_UNITS:
+        cellular = _cellular(problem, inst, stop, seed, progress, t0, budget)
+        if cellular is not None:
+            return cellular
         return _large(problem, inst, stop, seed, progress, t0, budget)
     starts = 1
     placed = None
