@@ -39,7 +39,10 @@ class Staffing:
     def design_index(self, base_territory: np.ndarray) -> np.ndarray:
         """Base territory indices (-1 = none) as the design's (-1 = none or dropped)."""
         t = np.asarray(base_territory)
-        return np.where(t >= 0, self.base_index[np.maximum(t, 0)], -1)
+        out = np.full(t.shape, -1, dtype=np.int64)
+        held = t >= 0  # a design from scratch has no base territory at all
+        out[held] = self.base_index[t[held]]
+        return out
 
     def territories(self, base: Scenario) -> list[Territory]:
         """The scenario's hierarchy: the base's, without the dropped territories, with the
