@@ -164,14 +164,14 @@ def assess(
     from territorial.cli.workspace import read_workspace
     from territorial.metrics import TravelModel
     from territorial.services.assess import assess_scenario
-    from territorial.services.design_options import parse_fraction
+    from territorial.services.design_options import parse_fraction, parse_names
 
     result = assess_scenario(
         read_workspace(db),
         scenario,
         travel=TravelModel(detour, speed),
         tolerance=None if tolerance is None else parse_fraction(tolerance, "tolerance"),
-        judged=None if judge is None else tuple(m.strip() for m in judge.split(",") if m.strip()),
+        judged=None if judge is None else parse_names(judge),
         as_of=parse_as_of(as_of),
     )
     if as_json:

@@ -249,12 +249,17 @@ def design(
     from territorial.cli.workspace import read_workspace
     from territorial.metrics import TravelModel
     from territorial.services.design import DesignRequest, design_scenario
-    from territorial.services.design_options import parse_fraction, parse_targets, parse_tolerance
+    from territorial.services.design_options import (
+        parse_fraction,
+        parse_names,
+        parse_targets,
+        parse_tolerance,
+    )
 
     request = DesignRequest(
         name=name,
         territories=territories,
-        balance=tuple(m.strip() for m in balance.split(",") if m.strip()),
+        balance=parse_names(balance),
         tolerance=parse_tolerance(tolerance),
         by=by,
         contiguous=contiguous,
@@ -331,12 +336,12 @@ def tradeoff(
     """How balanced can territories get for a given number of account moves? (stores nothing)"""
     from territorial.cli.workspace import read_workspace
     from territorial.services.design import DesignRequest, moves_tradeoff
-    from territorial.services.design_options import parse_fraction, parse_tolerance
+    from territorial.services.design_options import parse_fraction, parse_names, parse_tolerance
 
     request = DesignRequest(
         name="(trade-off)",
         territories=0,
-        balance=tuple(m.strip() for m in balance.split(",") if m.strip()),
+        balance=parse_names(balance),
         tolerance=parse_tolerance(tolerance),
         objective=objective,
         time_limit=time_limit,

@@ -95,7 +95,7 @@ def monitor(
 ) -> None:
     """Attainment, pace, projection, cost of sales, coverage and alerts for a period."""
     from territorial.cli.workspace import read_workspace
-    from territorial.services.design_options import parse_fraction
+    from territorial.services.design_options import parse_fraction, parse_names
     from territorial.services.monitor import run_monitor
 
     options = None
@@ -103,7 +103,7 @@ def monitor(
         from territorial.services.rebalance import RebalanceOptions
 
         options = RebalanceOptions(
-            balance=tuple(m.strip() for m in balance.split(",") if m.strip()) if balance else None,
+            balance=parse_names(balance) if balance else None,
             max_moves=parse_fraction(max_moves, "max_moves"),
             time_limit=time_limit,
             seed=seed,

@@ -1,4 +1,4 @@
-"""Design options as people type them: 10%, 0.1, potential=5%,workload=10%, T=1.2."""
+"""Options as people type them: 10%, 0.1, potential=5%,workload=10%, T=1.2, a,b."""
 
 from __future__ import annotations
 
@@ -21,6 +21,11 @@ def parse_fraction(text: str, option: str) -> float:
     if not math.isfinite(value) or value < 0:
         raise OptionError(option, f"expected a finite number of 0 or more, got {text!r}")
     return value
+
+
+def parse_names(text: str) -> tuple[str, ...]:
+    """'potential, workload' -> ('potential', 'workload'); blanks dropped."""
+    return tuple(name.strip() for name in text.split(",") if name.strip())
 
 
 def parse_tolerance(text: str) -> float | dict[str, float]:

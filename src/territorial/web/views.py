@@ -16,6 +16,7 @@ from territorial.domain.design_choices import UnitKind, choices
 from territorial.metrics import TravelModel
 from territorial.services.answers import Answer, OneScenario, answer, made
 from territorial.services.assess import assess_scenario
+from territorial.services.design_options import parse_names
 from territorial.services.listing import list_accounts, list_reps
 from territorial.services.mapdata import scenario_map, scenario_map_json, state_outlines
 from territorial.services.region import NotVisible
@@ -145,7 +146,7 @@ def assessment_answer(
     cached). ``judge``: measures to judge, comma-separated (default: the design's own)."""
     if not ((tolerance is None or 0 < tolerance < 10) and detour >= 1 and speed > 0):
         raise BadRequest("tolerance must be in (0, 10), detour >= 1 and speed > 0")
-    judged = None if judge is None else tuple(m.strip() for m in judge.split(",") if m.strip())
+    judged = None if judge is None else parse_names(judge)
 
     def compute() -> dict[str, Any]:
         name = scenario_name(uow, scenario)
