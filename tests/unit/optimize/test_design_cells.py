@@ -26,6 +26,19 @@ def test_cells_hold_at_most_leaf_units_and_lose_nothing(seed: int, n: int, leaf:
     np.testing.assert_allclose(cell_sums(label, values, cells).sum(axis=0), values.sum(axis=0))
 
 
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(1, 300))
+def test_cells_stay_under_the_load_cap_unless_single(seed: int, n: int) -> None:
+    rng = np.random.default_rng(seed)
+    points = rng.uniform(size=(n, 2))
+    load = rng.lognormal(-3, 1.5, n)  # a few points above the cap on their own
+    label = median_cells(points, 50, load)
+    cells = int(label.max()) + 1
+    sizes = np.bincount(label, minlength=cells)
+    loads = cell_sums(label, load, cells)
+    assert ((loads <= 1.0 + 1e-12) | (sizes == 1)).all()
+
+
 def test_a_cell_is_a_compact_box_of_neighbours() -> None:
     # two far clusters never share a cell
     points = np.vstack([np.zeros((50, 2)), np.full((50, 2), 100.0)])

@@ -558,10 +558,18 @@ def _cellular(
     # halving leaves cells of leaf / 2 to leaf units: ``wanted`` to 2 x ``wanted`` cells,
     # so that the LP has every cell-territory pair
     wanted = min(LP_MAX_UNITS // 2, ALL_PAIRS // (2 * p))
-    label = median_cells(inst.points, math.ceil(n / wanted))
+    # no cell heavier than a quarter of the narrowest band's width, on any measure
+    band = np.maximum(inst.balance.hi - inst.balance.lo, 0.0).min(axis=0)
+    share = np.divide(
+        inst.balance.weights,
+        0.25 * band,
+        out=np.full_like(inst.balance.weights, np.inf),
+        where=band > 0,
+    )
+    label = median_cells(inst.points, math.ceil(n / wanted), share.max(axis=1))
     k = int(label.max()) + 1
-    if k < CELLS_PER_TERRITORY * p:  # too coarse to balance (100,000 into 200: 12% off
-        return None  # after 100 s in 4,096 cells, 10% in 8,192; the search balances it)
+    if not CELLS_PER_TERRITORY * p <= k <= LP_MAX_UNITS:  # too coarse to balance (100,000
+        return None  # into 200: 12% off after 100 s in 4,096 cells; the search balances it)
     weight = cell_sums(label, inst.weights, k)
     spread = cell_sums(label, inst.points * inst.weights[:, None], k)
     plain = cell_sums(label, inst.points, k) / cell_sums(label, np.ones(n), k)[:, None]
