@@ -71,3 +71,24 @@ def test_a_design_above_the_lp_size_is_balanced_near_its_bound(
     assert result.travel == pytest.approx(own)
     assert result.lower_bound is not None and result.lower_bound <= own + 1e-6
     assert own <= 1.10 * result.lower_bound
+
+
+def test_cells_too_coarse_to_balance_leave_the_design_to_the_search(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """30 territories need 1,200 cells; 1,500 units at the LP's limit of 1,000 make
+    fewer: no cell design, the balance-first search plans every unit."""
+    problem = _instance(5, 1500, 30)
+    monkeypatch.setattr(travel, "LP_MAX_UNITS", 1000)
+    calls: list[str] = []
+    for name in ("_cellular", "_large"):
+        real = getattr(travel, name)
+
+        def spy(*args: object, _real: object = real, _name: str = name, **kw: object) -> object:
+            calls.append(_name)
+            return _real(*args, **kw)  # type: ignore[operator]
+
+        monkeypatch.setattr(travel, name, spy)
+    result = solve(problem, MaxIterations(1))
+    assert calls == ["_cellular", "_large"]  # the cells refused: no cell design solved
+    assert len(result.assignment) == 1500 and set(result.assignment) <= set(range(30))

@@ -2,8 +2,8 @@
 
 Recursive median splits (a k-d tree's leaves) along the wider side of each box until a
 cell holds at most ``leaf`` units: nearby units share a cell, dense areas get small
-cells; a cell heavier than a load cap is split too, so that no cell is a large share of
-a territory's band.  A cell's cost of serving it from a centre is the sum of its units'
+cells; a cell heavier than a load cap is split too, so that no cell takes much of a
+territory's balance band.  A cell's cost of serving it from a centre is the sum of its units'
 costs, so a plan of cells has exactly the travel of the same plan of units; what is
 lost is only that a cell's units go together.
 """

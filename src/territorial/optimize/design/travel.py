@@ -90,6 +90,7 @@ LP_MAX_UNITS = 12_000
 # ... above it, the design is solved on cells of nearby units (each unit takes its
 # cell's territory) when there can be this many per territory, for balance
 CELLS_PER_TERRITORY = 40
+CELLS_SHARE = 0.6  # ... their share of the time; unbalanced, the search gets the rest
 CENTRES_SHARE = 0.4  # free centres: share of the time for placing them (multistart)
 # ... in contiguous designs, whose search needs the time more (held-out ZIPs, 22
 # territories, 3 free: the best of 6 starts is 0.2% above the best of 11)
@@ -520,7 +521,8 @@ def _large(
         fixed_centres=None if inst.free.any() else problem.fixed_centres,
     )
     timed = math.isfinite(budget)
-    found = search(compact, _within(0.85 * budget, stop), seed, None, progress)
+    left = budget - (time.perf_counter() - t0)  # after a failed cell design: what is left
+    found = search(compact, _within(0.85 * left, stop), seed, None, progress)
     member = sp.csr_matrix(
         (np.ones(inst.n), (np.arange(inst.n), found.assignment)), shape=(inst.n, inst.p)
     )
@@ -544,11 +546,13 @@ def _cellular(
 ) -> DesignResult | None:
     """Too many units for the LP: the design solved on cells of nearby units
     (:mod:`~territorial.optimize.design.cells`, at most :data:`ALL_PAIRS` cell-territory
-    pairs) by the LP and MIP path, each unit taking its cell's territory; the bound is
-    the Lagrangian relaxation over the units with the last 15% of the time.  ``None``
-    for designs with locks, a move cap, size bounds or contiguity (rows per unit), and
-    when the cells would be too coarse to balance.  The cells' proofs are not the
-    units' (a cell is not split where its units could be), so none is reported."""
+    pairs) by the LP and MIP path in :data:`CELLS_SHARE` of the time, each unit taking
+    its cell's territory; the bound is the Lagrangian relaxation over the units with the
+    time left.  ``None`` for designs with locks, a move cap, size bounds or contiguity
+    (rows per unit), when the cells would be too coarse or too many, and when the cell
+    plan is not balanced (the balance-first search then has the time left).  The cells'
+    proofs are not the units' (a cell is not split where its units could be), so none
+    is reported."""
     lim = inst.limits
     if problem.contiguous or lim.locks is not None or lim.current is not None:
         return None
@@ -558,18 +562,21 @@ def _cellular(
     # halving leaves cells of leaf / 2 to leaf units: ``wanted`` to 2 x ``wanted`` cells,
     # so that the LP has every cell-territory pair
     wanted = min(LP_MAX_UNITS // 2, ALL_PAIRS // (2 * p))
-    # no cell heavier than a quarter of the narrowest band's width, on any measure
+    # no cell heavier than half the narrowest band's width, on any measure
     band = np.maximum(inst.balance.hi - inst.balance.lo, 0.0).min(axis=0)
     share = np.divide(
         inst.balance.weights,
-        0.25 * band,
+        0.5 * band,
         out=np.full_like(inst.balance.weights, np.inf),
         where=band > 0,
     )
     label = median_cells(inst.points, math.ceil(n / wanted), share.max(axis=1))
     k = int(label.max()) + 1
-    if not CELLS_PER_TERRITORY * p <= k <= LP_MAX_UNITS:  # too coarse to balance (100,000
-        return None  # into 200: 12% off after 100 s in 4,096 cells; the search balances it)
+    # too coarse to balance (100,000 into 200: 12% off after 100 s in 4,096 cells, where
+    # the search balances it), or too fine for every pair in the LP (50,000 into 100 at
+    # a quarter of the band: 8,844 cells, priced LP, 117% off)
+    if not CELLS_PER_TERRITORY * p <= k <= min(LP_MAX_UNITS, ALL_PAIRS // p):
+        return None
     weight = cell_sums(label, inst.weights, k)
     spread = cell_sums(label, inst.points * inst.weights[:, None], k)
     plain = cell_sums(label, inst.points, k) / cell_sums(label, np.ones(n), k)[:, None]
@@ -597,7 +604,9 @@ def _cellular(
     )
     timed = math.isfinite(budget)
     spent = time.perf_counter() - t0
-    found = solve_travel(cells, _within(0.85 * (budget - spent), stop), seed, progress)
+    found = solve_travel(cells, _within(CELLS_SHARE * budget - spent, stop), seed, progress)
+    if not found.feasible:  # the search, with the time left, balances it
+        return None
     assert found.centres is not None
     plan: np.ndarray = found.assignment[label]
     cost = inst.cost(found.centres)
