@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.spatial import cKDTree
+from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
+from scipy.spatial import Delaunay, cKDTree
+from scipy.spatial.distance import pdist, squareform
 
 from territorial.optimize.design.kernels.state import Arrays
 from territorial.optimize.design.problem import DesignProblem
@@ -24,10 +26,50 @@ def knn_graph(coords: np.ndarray, k: int) -> sp.csr_matrix:
     _, idx = cKDTree(coords).query(coords, k=k + 1)
     rows = np.repeat(np.arange(n), k)
     cols = idx[:, 1:].ravel()
+    other = rows != cols  # a point among duplicates may list itself as a neighbour
+    rows, cols = rows[other], cols[other]
     g = sp.csr_matrix((np.ones(rows.size, dtype=np.int8), (rows, cols)), shape=(n, n))
     g = (g + g.T).tocsr()
     g.data[:] = 1
-    return g
+    return _bridged(coords, g)
+
+
+def _centroid_graph(points: np.ndarray) -> sp.csr_matrix:
+    """A graph of ``points`` holding their Euclidean minimum spanning tree: every pair
+    for a few thousand points, else the Delaunay edges (joggled: duplicates, lines)."""
+    if len(points) <= 2000:
+        return sp.csr_matrix(squareform(pdist(points)) + 1e-12)
+    simplices = Delaunay(points, qhull_options="QJ").simplices
+    a = np.concatenate([simplices[:, 0], simplices[:, 1], simplices[:, 2]])
+    b = np.concatenate([simplices[:, 1], simplices[:, 2], simplices[:, 0]])
+    length = np.linalg.norm(points[a] - points[b], axis=1) + 1e-12
+    n = len(points)
+    return sp.csr_matrix((length, (a, b)), shape=(n, n))
+
+
+def _bridged(coords: np.ndarray, g: sp.csr_matrix) -> sp.csr_matrix:
+    """``g`` with an edge between the nearest points of neighbouring components, along a
+    minimum spanning tree of the components' centroids: the moves of a non-contiguous
+    design can then reach every unit (accounts in separate clusters, far apart, left
+    the search unable to balance: 1,500 units in 3 kNN components, 110% off)."""
+    count, comp = connected_components(g, directed=False)
+    if count == 1:
+        return g
+    members = [np.flatnonzero(comp == c) for c in range(count)]
+    centroid = np.array([coords[m].mean(axis=0) for m in members])
+    tree = minimum_spanning_tree(_centroid_graph(centroid))
+    rows, cols = [], []
+    for a, b in zip(*tree.nonzero(), strict=True):
+        # the point of a nearest b's centroid, and the point of b nearest that one
+        i = members[a][np.argmin(((coords[members[a]] - centroid[b]) ** 2).sum(axis=1))]
+        j = members[b][np.argmin(((coords[members[b]] - coords[i]) ** 2).sum(axis=1))]
+        rows += [i, j]
+        cols += [j, i]
+    n = g.shape[0]
+    bridges = sp.csr_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(n, n))
+    out = (g + bridges).tocsr()
+    out.data[:] = 1
+    return out
 
 
 def neighbourhood(problem: DesignProblem, knn: int) -> sp.csr_matrix:
