@@ -760,7 +760,7 @@ def solve_travel(
         rounds += 1
         if found.assignment is None:  # nothing in this neighbourhood: widen it
             if found.infeasible and free_units >= model.n:  # the whole problem: none exists
-                note = WHOLE_UNITS
+                note = WHOLE_UNITS + (" or --max-moves" if problem.max_moves is not None else "")
                 break
             free_units, widenings = min(model.n, free_units * 4), widenings + 1
             continue
