@@ -9,7 +9,7 @@ for use without a connection; the page says when its data was refreshed.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -31,7 +31,7 @@ from territorial.web.rendering import STATIC_DIR, json_response, render, static_
 router = APIRouter()
 pages = APIRouter(include_in_schema=False)
 
-RepParam = Query(None, description="For a manager or admin: the rep's numeric id.")
+RepParam = Annotated[int | None, Query(description="For a manager or admin: the rep's numeric id.")]
 
 
 def _view(uow: Uow, rep: int | None) -> RepView:
@@ -49,19 +49,19 @@ def _account(view: RepView, external_id: str) -> dict[str, Any]:
 
 
 @router.get("/api/me")
-def me_json(uow: Uow, rep: int | None = RepParam) -> Response:
+def me_json(uow: Uow, rep: RepParam = None) -> Response:
     """The rep's territory: accounts by tier with addresses and last visit, goals, quota."""
     return json_response(_view(uow, rep).to_dict())
 
 
 @router.get("/api/me/accounts/{external_id}")
-def me_account_json(uow: Uow, external_id: str, rep: int | None = RepParam) -> Response:
+def me_account_json(uow: Uow, external_id: str, rep: RepParam = None) -> Response:
     """One account of the rep's territory (404 for any other)."""
     return json_response(_account(_view(uow, rep), external_id))
 
 
 @pages.get("/me", response_class=HTMLResponse)
-def me_page(request: Request, uow: Uow, rep: int | None = RepParam) -> HTMLResponse:
+def me_page(request: Request, uow: Uow, rep: RepParam = None) -> HTMLResponse:
     view = _view(uow, rep)
     data = view.to_dict()
     points = [
@@ -87,7 +87,7 @@ def me_page(request: Request, uow: Uow, rep: int | None = RepParam) -> HTMLRespo
 
 @pages.get("/me/accounts/{external_id}", response_class=HTMLResponse)
 def me_account_page(
-    request: Request, uow: Uow, external_id: str, rep: int | None = RepParam
+    request: Request, uow: Uow, external_id: str, rep: RepParam = None
 ) -> HTMLResponse:
     view = _view(uow, rep)
     account = _account(view, external_id)
@@ -103,7 +103,7 @@ def me_account_page(
 
 
 @pages.get("/me/pack.pdf")
-def me_pack(uow: Uow, rep: int | None = RepParam) -> Response:
+def me_pack(uow: Uow, rep: RepParam = None) -> Response:
     """The rep's printable territory pack (map, accounts by tier, goals, quota by month)."""
     try:
         external_id = rep_external_id(uow, rep)
