@@ -65,17 +65,26 @@ def path_distances(
 
 
 def _candidates(
-    graph: Graph, dist: np.ndarray, plan: np.ndarray, roots: np.ndarray, k: int
+    graph: Graph,
+    dist: np.ndarray,
+    plan: np.ndarray,
+    roots: np.ndarray,
+    k: int,
+    locks: np.ndarray | None = None,
 ) -> np.ndarray:
-    """(n, p) bool: unit i may join j (its own, or one of the k nearest roots), closed so
-    that every allowed unit but a root has an allowed neighbour nearer the root."""
+    """(n, p) bool: unit i may join j (its own, or one of the k nearest roots; a root or
+    a locked unit only its own), closed so that every allowed unit but a root has an
+    allowed neighbour nearer the root."""
     n, p = dist.shape
     allowed = np.zeros((n, p), dtype=bool)
     nearest = np.argsort(dist, axis=1)[:, : min(k, p)]
     allowed[np.arange(n)[:, None], nearest] = True
     allowed[np.arange(n), plan] = True
-    allowed[roots, :] = False
-    allowed[roots, np.arange(p)] = True
+    pinned = np.full(n, -1, np.int64) if locks is None else np.asarray(locks, np.int64).copy()
+    pinned[roots] = np.arange(p)
+    fixed = np.flatnonzero(pinned >= 0)
+    allowed[fixed, :] = False
+    allowed[fixed, pinned[fixed]] = True
     changed = True
     while changed:
         changed = False
@@ -204,13 +213,15 @@ def path_polish(
     round_seconds: float = ROUND_SECONDS,
     rounds: int | None = None,
     nodes: int | None = None,
+    locks: np.ndarray | None = None,
 ) -> np.ndarray:
     """Rounds of the shortest-path MIP from ``plan`` until ``deadline`` (or, bounded by
     work, ``rounds`` rounds of at most ``nodes`` nodes each).
 
-    ``plan`` must keep each territory connected and holding its root.  Every plan
-    returned does too; its excess over the tolerances is never higher, and when
-    balanced its travel never higher, than ``plan``'s.
+    ``plan`` must keep each territory connected and holding its root, and every unit
+    locked to a territory (``locks >= 0``) in it.  Every plan returned does too; its
+    excess over the tolerances is never higher, and when balanced its travel never
+    higher, than ``plan``'s.
     """
 
     def score(candidate: np.ndarray) -> tuple[float, float]:
@@ -226,7 +237,7 @@ def path_polish(
         if math.isfinite(deadline) and left < 1.0:
             break
         dist = path_distances(graph, points, plan, roots)
-        allowed = _candidates(graph, dist, plan, roots, k)
+        allowed = _candidates(graph, dist, plan, roots, k, locks)
         found = _solve(
             cost,
             weights,

@@ -38,11 +38,12 @@ def recombine(
     seed: int,
     deadline: float = math.inf,
     proposals: int | None = None,
+    locks: np.ndarray | None = None,
 ) -> np.ndarray:
     """The best plan the recombination chain finds from ``plan`` (connected territories,
-    ``plan[roots[j]] == j``) until ``deadline`` or, bounded by work, after
-    ``proposals`` proposals (and no later than ``deadline``); its excess over the
-    tolerances is never above ``plan``'s.
+    ``plan[roots[j]] == j``, every unit with ``locks >= 0`` in that territory) until
+    ``deadline`` or, bounded by work, after ``proposals`` proposals (and no later than
+    ``deadline``); its excess over the tolerances is never above ``plan``'s.
 
     ``cost`` (n, p) travel of each unit from each territory, ``weights`` (n, m),
     ``lo``/``hi`` (p, m) the tolerance bands.
@@ -55,6 +56,7 @@ def recombine(
     lo = np.ascontiguousarray(lo, dtype=np.float64)
     hi = np.ascontiguousarray(hi, dtype=np.float64)
     roots = np.asarray(roots, dtype=np.int64)
+    locked = np.full(len(plan), -1, np.int64) if locks is None else np.asarray(locks, np.int64)
     work = np.asarray(plan, dtype=np.int64).copy()
     best = work.copy()
     balanced = _excess(best, weights, lo, hi) <= 1e-12
@@ -79,6 +81,7 @@ def recombine(
             lo,
             hi,
             roots,
+            locked,
             QUAD,
             0.0 if balanced else TEMP * (1.0 - frac),
             balanced,

@@ -69,6 +69,7 @@ from territorial.optimize.design.lagrange import lagrangian_bound
 from territorial.optimize.design.path_mip import path_polish
 from territorial.optimize.design.problem import DesignProblem
 from territorial.optimize.design.recom import recombine
+from territorial.optimize.design.reconnect import reconnect
 from territorial.optimize.design.result import DesignResult, Progress
 from territorial.optimize.design.search import search
 from territorial.optimize.design.stop import MaxRuntime, StoppingCriterion
@@ -362,10 +363,10 @@ def _contiguous_search(
         centre_costs=None,
         locks=user_locks if locks is None else locks,
     )
-    # the pair MIP has no lock, move-cap or size rows: such designs search all the time
+    # ReCom and the MIPs keep locks but have no move-cap or size rows: such designs
+    # search all the time
     plain = (
         problem.adjacency is None
-        or (user_locks >= 0).any()
         or problem.max_moves is not None
         or inst.limits.min_units is not None
     )
@@ -376,6 +377,10 @@ def _contiguous_search(
     fallback = FALLBACK_SHARE * left  # the balance-first search, should ReCom miss
     assert problem.adjacency is not None or plain
     graph = None if plain else Graph.of(problem.adjacency)
+    if graph is not None and locks is not None and not connected(graph, found, inst.p).all():
+        # a unit locked far from its territory's root may be left cut off
+        mended = reconnect(graph, inst.points, found, roots, locks)
+        found = found if mended is None else mended
     if (
         graph is not None
         and roots is not None
@@ -397,6 +402,7 @@ def _contiguous_search(
             if timed
             else math.inf,
             None if timed else WORK.recom_proposals,
+            locks,
         )
         rest = fallback
     if not plain and not evaluate(problem, found).feasible(problem.move_cap()):
@@ -405,6 +411,25 @@ def _contiguous_search(
         roots, bound = None, None  # the balance-first plan moved a root: no cut bound
     if graph is None:
         return found, bound
+    if roots is None and (user_locks >= 0).any() and connected(graph, found, inst.p).all():
+        # the pair MIP has no lock rows: root each territory at its member nearest the
+        # centre and improve travel by recombination and the shortest-path MIP
+        roots = _member_roots(inst.points, centres, found)
+        locks = user_locks.astype(np.int64).copy()
+        locks[roots] = np.arange(inst.p)
+        found = recombine(
+            cost,
+            inst.balance.weights,
+            inst.balance.lo,
+            inst.balance.hi,
+            graph,
+            found,
+            roots,
+            seed,
+            time.perf_counter() + 0.5 * (t0 + seconds - time.perf_counter()) if timed else math.inf,
+            None if timed else WORK.recom_proposals,
+            locks,
+        )
     if roots is not None:  # the shortest-path MIP keeps the roots and contiguity
         polished: np.ndarray = path_polish(
             cost,
@@ -418,8 +443,11 @@ def _contiguous_search(
             t0 + seconds - 0.5,
             rounds=None if timed else WORK.path_rounds,
             nodes=None if timed else WORK.path_nodes,
+            locks=locks,
         )
         return polished, bound
+    if (user_locks >= 0).any():
+        return found, bound  # the pair MIP has no lock rows
     polished = pair_search(
         cost,
         inst.balance.weights,
@@ -483,11 +511,24 @@ def _balance_first(
     # a territory only goes to a centre whose band it meets, when one exists
     travel = np.asarray(member @ cost)
     misfit = _band_misses(np.asarray(member @ inst.balance.weights), inst.balance)
+    # a territory holding a locked unit keeps its label
+    locks = problem.array("locks")
+    held = np.unique(locks[locks >= 0])
+    misfit[held, :] += 1.0
+    misfit[held, held] -= 1.0
     rows, cols = linear_sum_assignment(travel + misfit * (1.0 + travel.sum()))
     label = np.empty(inst.p, dtype=np.int64)
     label[rows] = cols
     out: np.ndarray = label[compact.assignment]
     return out
+
+
+def _member_roots(points: np.ndarray, centres: np.ndarray, plan: np.ndarray) -> np.ndarray:
+    """(p,) each territory's member nearest its centre."""
+    d = np.linalg.norm(points - centres[plan], axis=1)
+    order = np.lexsort((d, plan))
+    first = np.r_[True, plan[order][1:] != plan[order][:-1]]
+    return np.asarray(order[first], dtype=np.int64)
 
 
 def _band_misses(loads: np.ndarray, balance: Balance) -> np.ndarray:

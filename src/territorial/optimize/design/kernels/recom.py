@@ -4,8 +4,9 @@ As in GerryChain (DeFord, Duchin & Solomon 2021): merge two adjacent territories
 ``a`` and ``b`` (their union is connected), draw a uniform random spanning tree of the
 union (Wilson's algorithm), and cut one tree edge on the path between the two roots:
 each side is connected and keeps its root.  Of the cuts of one tree the one with the
-least score is proposed.  Every accepted plan keeps every territory connected and
-every root in its territory.
+least score is proposed (a cut that would take a unit locked to one territory into
+the other is never proposed).  Every accepted plan keeps every territory connected,
+every root and every locked unit in its territory.
 
 Two modes:
 
@@ -88,6 +89,7 @@ def recom(
     lo: np.ndarray,
     hi: np.ndarray,
     roots: np.ndarray,
+    locked: np.ndarray,
     quad: float,
     temp: float,
     travel_mode: bool,
@@ -97,7 +99,8 @@ def recom(
 ) -> tuple[int, int, float, float]:
     """Run ``proposals`` recombinations (or until ``deadline``) on ``plan`` in place.
 
-    ``best`` holds the best plan on entry and is updated.  Returns (proposals made,
+    ``locked`` (n,): the territory a unit must stay in, or -1.  ``best`` holds the
+    best plan on entry and is updated.  Returns (proposals made,
     accepted, best excess, best travel).  Half of the pairs are drawn around a
     territory that misses its band (when there is one), the rest uniformly.
     """
@@ -134,7 +137,7 @@ def recom(
     child = np.empty(n, dtype=np.int64)
     order = np.empty(n, dtype=np.int64)
     inb = np.zeros(n, dtype=np.bool_)
-    sub = np.empty((n, m + 2))
+    sub = np.empty((n, m + 4))
     la = np.empty(m)
     lb = np.empty(m)
     cand = np.empty(p, dtype=np.int64)
@@ -212,9 +215,11 @@ def recom(
                 sub[u, q] = weights[g, q]
             sub[u, m] = cost[g, a]
             sub[u, m + 1] = cost[g, b]
+            sub[u, m + 2] = 1.0 if locked[g] == a else 0.0
+            sub[u, m + 3] = 1.0 if locked[g] == b else 0.0
         for t in range(k - 1, 0, -1):
             v = order[t]
-            for q in range(m + 2):
+            for q in range(m + 4):
                 sub[parent[v], q] += sub[v, q]
         tot = sub[ra]
         old_ex = ex[a] + ex[b]
@@ -232,6 +237,9 @@ def recom(
         cut_tr = 0.0
         v = rb
         while v != ra:
+            if sub[v, m + 2] > 0.0 or tot[m + 3] - sub[v, m + 3] > 0.0:
+                v = parent[v]  # the cut would move a locked unit
+                continue
             for q in range(m):
                 lb[q] = sub[v, q]
                 la[q] = tot[q] - sub[v, q]
