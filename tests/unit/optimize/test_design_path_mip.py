@@ -1,7 +1,7 @@
 """The shortest-path contiguity MIP (path_mip): every plan it returns is connected, keeps
 each root and every unit assigned; excess never rises, and a balanced plan stays
-balanced with travel never higher. The rows admit the start plan, so HiGHS starts
-from it."""
+balanced with travel never higher; locked units stay. The rows admit the start plan,
+so HiGHS starts from it."""
 
 from __future__ import annotations
 
@@ -30,11 +30,14 @@ def test_polished_plans_stay_connected_rooted_and_never_worse(
     adj, coords, cost, w, lo, hi, roots, start = rooted_instance(seed, n, p, tol)
     if not plan_connected(adj, start, p):
         return  # the Voronoi fallback (unreached units) may not be connected
+    locks = np.where(np.random.default_rng(seed).random(n) < 0.2, start, -1)
+    g = Graph.of(adj)
     plan = path_polish(
-        cost, w, lo, hi, Graph.of(adj), coords, start, roots, math.inf, rounds=3, nodes=50
+        cost, w, lo, hi, g, coords, start, roots, math.inf, rounds=3, nodes=50, locks=locks
     )
     assert plan.shape == (n,) and ((plan >= 0) & (plan < p)).all()
     assert (plan[roots] == np.arange(p)).all()
+    assert (plan[locks >= 0] == locks[locks >= 0]).all()
     assert plan_connected(adj, plan, p)
     before, after = _excess(start, w, lo, hi), _excess(plan, w, lo, hi)
     assert after <= before + 1e-9

@@ -1,5 +1,6 @@
 """Spanning-tree recombination (ReCom) of contiguous designs: every territory stays
-connected and keeps its root, every unit keeps one territory, excess never rises."""
+connected and keeps its root and its locked units, every unit keeps one territory,
+excess never rises."""
 
 from __future__ import annotations
 
@@ -34,9 +35,12 @@ def test_recombination_keeps_territories_connected_rooted_and_excess_down(
     adj, _, cost, w, lo, hi, roots, start = rooted_instance(seed, n, p, tol)
     if not plan_connected(adj, start, p):
         return  # the Voronoi fallback (unreached units) may not be connected
-    plan = recombine(cost, w, lo, hi, Graph.of(adj), start, roots, seed, proposals=3_000)
+    locks = np.where(np.random.default_rng(seed).random(n) < 0.2, start, -1)
+    g = Graph.of(adj)
+    plan = recombine(cost, w, lo, hi, g, start, roots, seed, proposals=3_000, locks=locks)
     assert plan.shape == (n,) and ((plan >= 0) & (plan < p)).all()
     assert (plan[roots] == np.arange(p)).all()
+    assert (plan[locks >= 0] == locks[locks >= 0]).all()
     assert plan_connected(adj, plan, p)
     before, after = _excess(start, w, lo, hi), _excess(plan, w, lo, hi)
     assert after <= before + 1e-12
@@ -58,13 +62,16 @@ def test_every_step_keeps_the_invariants_and_travel_steps_keep_balance(
     g = Graph.of(adj)
     best = work.copy()
     best_excess = _excess(best, w, lo, hi)
+    locks = np.where(np.random.default_rng(seed).random(n) < 0.1, work, -1)
+    held = locks >= 0
     for step in range(150):
         travel_mode = step >= 100
         excess, travel = _excess(work, w, lo, hi), plan_travel(cost, work)
-        args = (lo, hi, roots, QUAD, 0.01, travel_mode, 1, math.inf, step)
+        args = (lo, hi, roots, locks, QUAD, 0.01, travel_mode, 1, math.inf, step)
         recom(g.ptr, g.idx, work, best, w, cost, *args)
         assert plan_connected(adj, work, p) and (work[roots] == np.arange(p)).all()
         assert plan_connected(adj, best, p) and (best[roots] == np.arange(p)).all()
+        assert (work[held] == locks[held]).all() and (best[held] == locks[held]).all()
         now = _excess(best, w, lo, hi)
         assert now <= best_excess + 1e-12
         best_excess = now
