@@ -885,13 +885,15 @@ def _infeasible_note(result: SegmentResult, request: DesignRequest) -> str:
     where = f"segment {result.segment}: " if result.segment else ""
     missed = "; ".join(f"{m} {d:+.1%} in {t}" for m, t, d in result.misses[:3])
     more = f" and {len(result.misses) - 3} more" if len(result.misses) > 3 else ""
-    broken = f"; not contiguous: {', '.join(result.disconnected)}" if result.disconnected else ""
+    broken = f"not contiguous: {', '.join(result.disconnected)}" if result.disconnected else ""
+    what = "; ".join(part for part in (missed + more, broken) if part)
     if result.reason:  # proven: more time would not help
-        return f"{where}{result.reason} (the plan stored: {missed}{more}{broken})."
+        return f"{where}{result.reason} (the plan stored: {what})."
     return (
         f"{where}stopped after {result.runtime:.0f}s without a plan within every tolerance "
-        f"({missed}{more}{broken}); the closest plan found is stored. Try a longer time "
+        f"({what}); the closest plan found is stored. Try a longer time "
         f"limit (now {request.time_limit:g}s), a looser tolerance, or fewer measures"
+        + ("; or unlock accounts locked far from their territory" if broken else "")
         + (
             "; counties are coarse (one may hold half a territory's potential), so a tight "
             "tolerance may need smaller units (ZIP)."
