@@ -1,7 +1,7 @@
 """The shortest-path contiguity MIP (path_mip): every plan it returns is connected, keeps
 each root and every unit assigned; excess never rises, and a balanced plan stays
-balanced with travel never higher; locked units stay. The rows admit the start plan,
-so HiGHS starts from it."""
+balanced with travel never higher; locked units stay and the moved weight stays within
+its cap. The rows admit the start plan, so HiGHS starts from it."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from design_helpers import plan_connected, plan_travel, rooted_instance
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from territorial.optimize.design.contiguous import Graph, _excess
+from territorial.optimize.design.contiguous import Graph, MoveCap, _excess
 from territorial.optimize.design.path_mip import _candidates, path_distances, path_polish
 
 
@@ -30,14 +30,30 @@ def test_polished_plans_stay_connected_rooted_and_never_worse(
     adj, coords, cost, w, lo, hi, roots, start = rooted_instance(seed, n, p, tol)
     if not plan_connected(adj, start, p):
         return  # the Voronoi fallback (unreached units) may not be connected
-    locks = np.where(np.random.default_rng(seed).random(n) < 0.2, start, -1)
+    rng = np.random.default_rng(seed)
+    locks = np.where(rng.random(n) < 0.2, start, -1)
+    current = np.where(rng.random(n) < 0.7, start, rng.integers(0, p, n))
+    moves = MoveCap(current, rng.uniform(0, 2, n), float(rng.uniform(0, 0.3)) * n)
     g = Graph.of(adj)
     plan = path_polish(
-        cost, w, lo, hi, g, coords, start, roots, math.inf, rounds=3, nodes=50, locks=locks
+        cost,
+        w,
+        lo,
+        hi,
+        g,
+        coords,
+        start,
+        roots,
+        math.inf,
+        rounds=3,
+        nodes=50,
+        locks=locks,
+        moves=moves,
     )
     assert plan.shape == (n,) and ((plan >= 0) & (plan < p)).all()
     assert (plan[roots] == np.arange(p)).all()
     assert (plan[locks >= 0] == locks[locks >= 0]).all()
+    assert moves.moved(plan) <= max(moves.cap, moves.moved(start)) + 1e-6
     assert plan_connected(adj, plan, p)
     before, after = _excess(start, w, lo, hi), _excess(plan, w, lo, hi)
     assert after <= before + 1e-9

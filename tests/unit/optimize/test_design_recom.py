@@ -1,6 +1,6 @@
 """Spanning-tree recombination (ReCom) of contiguous designs: every territory stays
 connected and keeps its root and its locked units, every unit keeps one territory,
-excess never rises."""
+the weight moved from the current plan stays within its cap, excess never rises."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from territorial.optimize.design.contiguous import (
     Graph,
+    MoveCap,
     _excess,
     distinct_roots,
     voronoi_plan,
@@ -35,12 +36,18 @@ def test_recombination_keeps_territories_connected_rooted_and_excess_down(
     adj, _, cost, w, lo, hi, roots, start = rooted_instance(seed, n, p, tol)
     if not plan_connected(adj, start, p):
         return  # the Voronoi fallback (unreached units) may not be connected
-    locks = np.where(np.random.default_rng(seed).random(n) < 0.2, start, -1)
+    rng = np.random.default_rng(seed)
+    locks = np.where(rng.random(n) < 0.2, start, -1)
+    current = np.where(rng.random(n) < 0.7, start, rng.integers(0, p, n))
+    moves = MoveCap(current, rng.uniform(0, 2, n), float(rng.uniform(0, 0.3)) * n)
     g = Graph.of(adj)
-    plan = recombine(cost, w, lo, hi, g, start, roots, seed, proposals=3_000, locks=locks)
+    plan = recombine(
+        cost, w, lo, hi, g, start, roots, seed, proposals=3_000, locks=locks, moves=moves
+    )
     assert plan.shape == (n,) and ((plan >= 0) & (plan < p)).all()
     assert (plan[roots] == np.arange(p)).all()
     assert (plan[locks >= 0] == locks[locks >= 0]).all()
+    assert moves.moved(plan) <= max(moves.cap, moves.moved(start)) + 1e-9
     assert plan_connected(adj, plan, p)
     before, after = _excess(start, w, lo, hi), _excess(plan, w, lo, hi)
     assert after <= before + 1e-12
@@ -62,16 +69,20 @@ def test_every_step_keeps_the_invariants_and_travel_steps_keep_balance(
     g = Graph.of(adj)
     best = work.copy()
     best_excess = _excess(best, w, lo, hi)
-    locks = np.where(np.random.default_rng(seed).random(n) < 0.1, work, -1)
+    rng = np.random.default_rng(seed)
+    locks = np.where(rng.random(n) < 0.1, work, -1)
     held = locks >= 0
+    moves = MoveCap(work.copy(), rng.uniform(0, 2, n), 0.2 * n)
     for step in range(150):
         travel_mode = step >= 100
         excess, travel = _excess(work, w, lo, hi), plan_travel(cost, work)
-        args = (lo, hi, roots, locks, QUAD, 0.01, travel_mode, 1, math.inf, step)
+        caps = (locks, moves.current, moves.weights, moves.cap)
+        args = (lo, hi, roots, *caps, QUAD, 0.01, travel_mode, 1, math.inf, step)
         recom(g.ptr, g.idx, work, best, w, cost, *args)
         assert plan_connected(adj, work, p) and (work[roots] == np.arange(p)).all()
         assert plan_connected(adj, best, p) and (best[roots] == np.arange(p)).all()
         assert (work[held] == locks[held]).all() and (best[held] == locks[held]).all()
+        assert moves.moved(work) <= moves.cap + 1e-9 and moves.moved(best) <= moves.cap + 1e-9
         now = _excess(best, w, lo, hi)
         assert now <= best_excess + 1e-12
         best_excess = now

@@ -41,6 +41,18 @@ MIN_BAND = 0.01  # a zero tolerance still gets tiers this wide (relative to the 
 
 
 @dataclass(frozen=True)
+class MoveCap:
+    """At most ``cap`` weight moved from the ``current`` plan (``weights`` per unit)."""
+
+    current: np.ndarray
+    weights: np.ndarray
+    cap: float
+
+    def moved(self, plan: np.ndarray) -> float:
+        return float(self.weights[plan != self.current].sum())
+
+
+@dataclass(frozen=True)
 class Graph:
     """The unit graph as CSR arrays (symmetric, no self loops)."""
 

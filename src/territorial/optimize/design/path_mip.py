@@ -34,7 +34,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 
-from territorial.optimize.design.contiguous import Graph, _excess
+from territorial.optimize.design.contiguous import Graph, MoveCap, _excess
 from territorial.optimize.highs import new_highs, set_limits
 
 LEAVE_FACTOR = 3.0  # length of an edge leaving the territory, x its own
@@ -110,6 +110,7 @@ def _solve(
     allowed: np.ndarray,
     seconds: float,
     nodes: int | None,
+    moves: MoveCap | None = None,
 ) -> np.ndarray | None:
     """One MIP round from ``plan``; the new plan, or None when HiGHS found none."""
     n, p = cost.shape
@@ -163,6 +164,10 @@ def _solve(
                 lo[j, q] / scale[q],
                 hi[j, q] / scale[q],
             )
+    if moves is not None:
+        away = pairs[:, 1] != moves.current[pairs[:, 0]]
+        limit = max(moves.cap, moves.moved(plan))
+        row(np.flatnonzero(away), moves.weights[pairs[away, 0]], -inf, limit)
     for i, j in pairs:
         if i == roots[j]:
             continue
@@ -214,14 +219,16 @@ def path_polish(
     rounds: int | None = None,
     nodes: int | None = None,
     locks: np.ndarray | None = None,
+    moves: MoveCap | None = None,
 ) -> np.ndarray:
     """Rounds of the shortest-path MIP from ``plan`` until ``deadline`` (or, bounded by
     work, ``rounds`` rounds of at most ``nodes`` nodes each).
 
     ``plan`` must keep each territory connected and holding its root, and every unit
-    locked to a territory (``locks >= 0``) in it.  Every plan returned does too; its
-    excess over the tolerances is never higher, and when balanced its travel never
-    higher, than ``plan``'s.
+    locked to a territory (``locks >= 0``) in it.  Every plan returned does too, and
+    moves at most ``moves.cap`` (or ``plan``'s moved weight, if higher); its excess over
+    the tolerances is never higher, and when balanced its travel never higher, than
+    ``plan``'s.
     """
 
     def score(candidate: np.ndarray) -> tuple[float, float]:
@@ -250,6 +257,7 @@ def path_polish(
             allowed,
             min(round_seconds, left),
             nodes,
+            moves,
         )
         done += 1
         scored = (math.inf, math.inf) if found is None else score(found)

@@ -18,7 +18,7 @@ import time
 
 import numpy as np
 
-from territorial.optimize.design.contiguous import Graph, _excess
+from territorial.optimize.design.contiguous import Graph, MoveCap, _excess
 from territorial.optimize.design.kernels.recom import recom
 
 QUAD = 1.0  # weight of the squared relative deviation beside the excess
@@ -39,11 +39,13 @@ def recombine(
     deadline: float = math.inf,
     proposals: int | None = None,
     locks: np.ndarray | None = None,
+    moves: MoveCap | None = None,
 ) -> np.ndarray:
     """The best plan the recombination chain finds from ``plan`` (connected territories,
     ``plan[roots[j]] == j``, every unit with ``locks >= 0`` in that territory) until
     ``deadline`` or, bounded by work, after ``proposals`` proposals (and no later than
-    ``deadline``); its excess over the tolerances is never above ``plan``'s.
+    ``deadline``); its excess over the tolerances is never above ``plan``'s, nor its
+    moved weight above ``moves.cap`` (or ``plan``'s, if that is higher).
 
     ``cost`` (n, p) travel of each unit from each territory, ``weights`` (n, m),
     ``lo``/``hi`` (p, m) the tolerance bands.
@@ -57,6 +59,9 @@ def recombine(
     hi = np.ascontiguousarray(hi, dtype=np.float64)
     roots = np.asarray(roots, dtype=np.int64)
     locked = np.full(len(plan), -1, np.int64) if locks is None else np.asarray(locks, np.int64)
+    moves = moves or MoveCap(np.zeros(len(plan), np.int64), np.zeros(len(plan)), math.inf)
+    current = np.asarray(moves.current, dtype=np.int64)
+    move_w = np.ascontiguousarray(moves.weights, dtype=np.float64)
     work = np.asarray(plan, dtype=np.int64).copy()
     best = work.copy()
     balanced = _excess(best, weights, lo, hi) <= 1e-12
@@ -82,6 +87,9 @@ def recombine(
             hi,
             roots,
             locked,
+            current,
+            move_w,
+            float(moves.cap),
             QUAD,
             0.0 if balanced else TEMP * (1.0 - frac),
             balanced,

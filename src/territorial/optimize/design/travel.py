@@ -53,6 +53,7 @@ from territorial.optimize.design.centres import distances, initial_centres, weis
 from territorial.optimize.design.contiguity_bound import ContiguousBound, contiguous_bound
 from territorial.optimize.design.contiguous import (
     Graph,
+    MoveCap,
     connected,
     distinct_roots,
     pair_search,
@@ -363,13 +364,16 @@ def _contiguous_search(
         centre_costs=None,
         locks=user_locks if locks is None else locks,
     )
-    # ReCom and the MIPs keep locks but have no move-cap or size rows: such designs
-    # search all the time
-    plain = (
-        problem.adjacency is None
-        or problem.max_moves is not None
-        or inst.limits.min_units is not None
+    # ReCom and the shortest-path MIP keep locks and move caps but have no size rows:
+    # such designs search all the time
+    plain = problem.adjacency is None or inst.limits.min_units is not None
+    moves = (
+        None
+        if problem.max_moves is None
+        else MoveCap(problem.array("current"), problem.move_weight_array(), problem.move_cap())
     )
+    # the pair MIP has neither lock nor move-cap rows
+    pinned = bool((user_locks >= 0).any()) or moves is not None
     share = 1.0 if plain else (1 - POLISH_SHARE) * TRAVEL_SHARE
     searched = search(fixed, _within(share * left, stop), seed)
     found: np.ndarray = searched.assignment
@@ -377,10 +381,16 @@ def _contiguous_search(
     fallback = FALLBACK_SHARE * left  # the balance-first search, should ReCom miss
     assert problem.adjacency is not None or plain
     graph = None if plain else Graph.of(problem.adjacency)
-    if graph is not None and locks is not None and not connected(graph, found, inst.p).all():
+    if (
+        graph is not None
+        and roots is not None
+        and locks is not None
+        and not connected(graph, found, inst.p).all()
+    ):
         # a unit locked far from its territory's root may be left cut off
         mended = reconnect(graph, inst.points, found, roots, locks)
-        found = found if mended is None else mended
+        if mended is not None and (moves is None or moves.moved(mended) <= moves.cap):
+            found = mended
     if (
         graph is not None
         and roots is not None
@@ -403,6 +413,7 @@ def _contiguous_search(
             else math.inf,
             None if timed else WORK.recom_proposals,
             locks,
+            moves,
         )
         rest = fallback
     if not plain and not evaluate(problem, found).feasible(problem.move_cap()):
@@ -411,9 +422,9 @@ def _contiguous_search(
         roots, bound = None, None  # the balance-first plan moved a root: no cut bound
     if graph is None:
         return found, bound
-    if roots is None and (user_locks >= 0).any() and connected(graph, found, inst.p).all():
-        # the pair MIP has no lock rows: root each territory at its member nearest the
-        # centre and improve travel by recombination and the shortest-path MIP
+    if roots is None and pinned and connected(graph, found, inst.p).all():
+        # root each territory at its member nearest the centre and improve travel by
+        # recombination and the shortest-path MIP
         roots = _member_roots(inst.points, centres, found)
         locks = user_locks.astype(np.int64).copy()
         locks[roots] = np.arange(inst.p)
@@ -429,6 +440,7 @@ def _contiguous_search(
             time.perf_counter() + 0.5 * (t0 + seconds - time.perf_counter()) if timed else math.inf,
             None if timed else WORK.recom_proposals,
             locks,
+            moves,
         )
     if roots is not None:  # the shortest-path MIP keeps the roots and contiguity
         polished: np.ndarray = path_polish(
@@ -444,10 +456,11 @@ def _contiguous_search(
             rounds=None if timed else WORK.path_rounds,
             nodes=None if timed else WORK.path_nodes,
             locks=locks,
+            moves=moves,
         )
         return polished, bound
-    if (user_locks >= 0).any():
-        return found, bound  # the pair MIP has no lock rows
+    if pinned:
+        return found, bound
     polished = pair_search(
         cost,
         inst.balance.weights,
@@ -511,9 +524,10 @@ def _balance_first(
     # a territory only goes to a centre whose band it meets, when one exists
     travel = np.asarray(member @ cost)
     misfit = _band_misses(np.asarray(member @ inst.balance.weights), inst.balance)
-    # a territory holding a locked unit keeps its label
+    # a territory holding a locked unit keeps its label; with a move cap every one
+    # does (the moves are counted against the labels)
     locks = problem.array("locks")
-    held = np.unique(locks[locks >= 0])
+    held = np.arange(inst.p) if problem.max_moves is not None else np.unique(locks[locks >= 0])
     misfit[held, :] += 1.0
     misfit[held, held] -= 1.0
     rows, cols = linear_sum_assignment(travel + misfit * (1.0 + travel.sum()))

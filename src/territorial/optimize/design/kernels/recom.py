@@ -5,8 +5,10 @@ As in GerryChain (DeFord, Duchin & Solomon 2021): merge two adjacent territories
 union (Wilson's algorithm), and cut one tree edge on the path between the two roots:
 each side is connected and keeps its root.  Of the cuts of one tree the one with the
 least score is proposed (a cut that would take a unit locked to one territory into
-the other is never proposed).  Every accepted plan keeps every territory connected,
-every root and every locked unit in its territory.
+the other, or raise the weight moved from the current plan above its cap, is never
+proposed).  Every accepted plan keeps every territory connected, every root and every
+locked unit in its territory, and the moved weight within the cap (or not above the
+start's).
 
 Two modes:
 
@@ -90,6 +92,9 @@ def recom(
     hi: np.ndarray,
     roots: np.ndarray,
     locked: np.ndarray,
+    current: np.ndarray,
+    move_w: np.ndarray,
+    cap: float,
     quad: float,
     temp: float,
     travel_mode: bool,
@@ -99,8 +104,10 @@ def recom(
 ) -> tuple[int, int, float, float]:
     """Run ``proposals`` recombinations (or until ``deadline``) on ``plan`` in place.
 
-    ``locked`` (n,): the territory a unit must stay in, or -1.  ``best`` holds the
-    best plan on entry and is updated.  Returns (proposals made,
+    ``locked`` (n,): the territory a unit must stay in, or -1; a unit moves weight
+    ``move_w`` when its territory differs from ``current``, and the plan's moved
+    weight stays at most ``cap`` (or, above it at the start, never rises).  ``best``
+    holds the best plan on entry and is updated.  Returns (proposals made,
     accepted, best excess, best travel).  Half of the pairs are drawn around a
     territory that misses its band (when there is one), the rest uniformly.
     """
@@ -110,9 +117,13 @@ def recom(
     scale = np.where(target > 0, target, 1.0)
     load = np.zeros((p, m))
     travel = 0.0
+    moved = 0.0
     for i in range(n):
         load[plan[i]] += weights[i]
         travel += cost[i, plan[i]]
+        if plan[i] != current[i]:
+            moved += move_w[i]
+    limit = max(cap, moved)
     ex = np.zeros(p)
     for j in range(p):
         ex[j] = _score(load[j], j, lo, hi, target, scale, 0.0)[0]
@@ -137,7 +148,7 @@ def recom(
     child = np.empty(n, dtype=np.int64)
     order = np.empty(n, dtype=np.int64)
     inb = np.zeros(n, dtype=np.bool_)
-    sub = np.empty((n, m + 4))
+    sub = np.empty((n, m + 6))
     la = np.empty(m)
     lb = np.empty(m)
     cand = np.empty(p, dtype=np.int64)
@@ -217,9 +228,11 @@ def recom(
             sub[u, m + 1] = cost[g, b]
             sub[u, m + 2] = 1.0 if locked[g] == a else 0.0
             sub[u, m + 3] = 1.0 if locked[g] == b else 0.0
+            sub[u, m + 4] = move_w[g] if current[g] != a else 0.0
+            sub[u, m + 5] = move_w[g] if current[g] != b else 0.0
         for t in range(k - 1, 0, -1):
             v = order[t]
-            for q in range(m + 4):
+            for q in range(m + 6):
                 sub[parent[v], q] += sub[v, q]
         tot = sub[ra]
         old_ex = ex[a] + ex[b]
@@ -228,17 +241,22 @@ def recom(
             + _score(load[b], b, lo, hi, target, scale, quad)[1]
         )
         old_tr = 0.0
+        old_mv = 0.0
         for u in range(k):
             g = units[u]
             old_tr += cost[g, plan[g]]
+            if plan[g] != current[g]:
+                old_mv += move_w[g]
         # the cuts on the path from b's root up to a's root
         cut = -1
         cut_key = np.inf
         cut_tr = 0.0
+        cut_mv = moved
         v = rb
         while v != ra:
-            if sub[v, m + 2] > 0.0 or tot[m + 3] - sub[v, m + 3] > 0.0:
-                v = parent[v]  # the cut would move a locked unit
+            mv = moved - old_mv + tot[m + 4] - sub[v, m + 4] + sub[v, m + 5]
+            if sub[v, m + 2] > 0.0 or tot[m + 3] - sub[v, m + 3] > 0.0 or mv > limit + 1e-9:
+                v = parent[v]  # the cut would move a locked unit, or too much weight
                 continue
             for q in range(m):
                 lb[q] = sub[v, q]
@@ -251,7 +269,7 @@ def recom(
             else:
                 key = sa + sb + 1e-9 * tr / max(old_tr, 1e-300)
             if key < cut_key:
-                cut, cut_key, cut_tr = v, key, tr
+                cut, cut_key, cut_tr, cut_mv = v, key, tr, mv
             v = parent[v]
         if cut < 0:
             for u in range(k):
@@ -285,6 +303,7 @@ def recom(
         ex[a] = _score(load[a], a, lo, hi, target, scale, 0.0)[0]
         ex[b] = _score(load[b], b, lo, hi, target, scale, 0.0)[0]
         travel += cut_tr - old_tr
+        moved = cut_mv
         _territory_adjacency(ptr, idx, plan, tadj)
         total = 0.0
         for j in range(p):
