@@ -8,7 +8,9 @@ the LP lower bound built here, or k-means-constrained's plan measured the same w
 
 Cases: demo (the README tour's design), zip and county (--by zip/county --contiguous,
 against the unit-level LP bound), hire (the demo with two new reps, 17 territories:
-one around each rep's home, against the LP bound with those homes), walmart (3,251
+one around each rep's home, against the LP bound with those homes), zip-locked (zip
+after the tour's `lock ACC-00001 ACC-00002`; the locks are checked), zip-capped (zip
+with at most 30% of the accounts moved; the moves are counted), walmart (3,251
 stores, 20 territories, free centres, accounts ±5%, against k-means-constrained) and
 scale (100,000 synthetic accounts into 200 territories through the pure engine, in a
 subprocess so its memory is its own).
@@ -53,16 +55,22 @@ from territorial.services.demo import build_demo
 from territorial.services.design import DesignRequest, design_scenario
 from territorial.services.frame import ScenarioFrame, load_frame
 from territorial.services.imports import import_accounts
+from territorial.services.locks import set_locks
 from territorial.storage import UnitOfWork
 
 HERE = Path(__file__).resolve().parent
-CASES = ("demo", "zip", "county", "hire", "walmart", "scale")
+CASES = ("demo", "zip", "county", "hire", "zip-locked", "zip-capped", "walmart", "scale")
 DEMO_CASES = {  # by, contiguous, target ratio, territories
     "demo": ("account", False, 1.03, 15),
     "zip": ("zip", True, 1.10, 15),
     "county": ("county", True, 1.10, 15),
     "hire": ("account", False, 1.03, 17),  # the demo and two new reps: one territory each
+    "zip-locked": ("zip", True, 1.10, 15),  # after the README tour's `lock`
+    "zip-capped": ("zip", True, 1.10, 15),  # at most 30% of the accounts move
 }
+# the README tour's lock: ACC-00002 (North Las Vegas) stays in Central-3 (Denver's rep)
+TOUR_LOCKS = ["ACC-00001", "ACC-00002"]
+MAX_MOVES = {"zip-capped": 0.3}
 # the "hire" case's new reps (no territory yet), living where the demo has no rep
 HIRES = (
     Rep(
@@ -183,7 +191,9 @@ def demo_case(
         time_limit=time_limit,
         seed=seed,
         replace=True,
+        max_moves=MAX_MOVES.get(case),
     )
+    base = stored_frame(uow)
     t0 = time.perf_counter()
     outcome = design_scenario(uow, request)
     seconds = time.perf_counter() - t0
@@ -200,6 +210,18 @@ def demo_case(
         f"{segment.bound_km or float('nan'):.1f} km, {segment.iterations} iterations"
     ]
     notes += [f"engine note: {note}" for note in outcome.notes]
+    kept = {a.external_id: t for a, t in zip(frame.accounts, frame.territory, strict=True)}
+    before = {a.external_id: t for a, t in zip(base.accounts, base.territory, strict=True)}
+    if case == "zip-locked":
+        held = all(frame.labels[kept[i]] == base.labels[before[i]] for i in TOUR_LOCKS)
+        feasible = feasible and held
+        notes.append(f"locked accounts {', '.join(TOUR_LOCKS)} kept: {'yes' if held else 'NO'}")
+    if case in MAX_MOVES:
+        moved = sum(frame.labels[kept[i]] != base.labels[t] for i, t in before.items())
+        feasible = feasible and moved <= MAX_MOVES[case] * n
+        notes.append(
+            f"{moved} accounts moved (cap {MAX_MOVES[case]:.0%} = {MAX_MOVES[case] * n:.0f})"
+        )
     if by == "account":
         unit, n_units = np.arange(n), n
     else:
@@ -229,7 +251,6 @@ def demo_case(
     )
     notes.append(f"LP over the {len(used):,} units holding accounts: {fractional} fractional")
     if case in ("demo", "hire"):
-        base = stored_frame(uow)
         b_dist = home_distances(base, *rep_homes(base)[:2])
         b_dev = deviations(base.territory, measures, len(base.labels))
         notes.append(
@@ -535,6 +556,12 @@ def main(argv: list[str] | None = None) -> int:
                     hire_uow.reps.add_many(list(HIRES))
                     hire_uow.commit()
                 row, reps[case] = demo_case(hire_uow, case, args.time_limit or 30.0, args.seed)
+                rows.append(row)
+            elif case == "zip-locked":  # a workspace of its own: the locks stay
+                lock_uow = UnitOfWork.open(str(tmp / "locked.db"))
+                build_demo(lock_uow)
+                set_locks(lock_uow, TOUR_LOCKS)
+                row, reps[case] = demo_case(lock_uow, case, args.time_limit or 30.0, args.seed)
                 rows.append(row)
             elif case in DEMO_CASES:
                 if demo_uow is None:
