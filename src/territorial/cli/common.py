@@ -119,7 +119,9 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
             )
             raise typer.Exit(1) from None
         except FileNotFoundError as exc:
-            err_console.print(f"error: no such file: {exc.filename}", markup=False)
+            # a missing data file of our own (the county map) explains itself
+            what = f"no such file: {exc.filename}" if exc.filename else str(exc)
+            err_console.print(f"error: {what}", markup=False, soft_wrap=True)
             raise typer.Exit(1) from None
         except OSError as exc:  # a directory, no permission, disk full...
             where = f"{exc.filename}: " if exc.filename else ""
