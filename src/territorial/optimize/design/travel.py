@@ -391,30 +391,36 @@ def _contiguous_search(
         mended = reconnect(graph, inst.points, found, roots, locks)
         if mended is not None and (moves is None or moves.moved(mended) <= moves.cap):
             found = mended
-    if (
-        graph is not None
-        and roots is not None
-        and (found[roots] == np.arange(inst.p)).all()
-        and connected(graph, found, inst.p).all()
-    ):
-        found = recombine(
+
+    def recombined(
+        graph: Graph, plan: np.ndarray, roots: np.ndarray, locks: np.ndarray, seconds: float
+    ) -> np.ndarray:
+        return recombine(
             cost,
             inst.balance.weights,
             inst.balance.lo,
             inst.balance.hi,
             graph,
-            found,
+            plan,
             roots,
             seed,
-            # unbalanced, it also takes half of the polish's time (it stops once
-            # balanced and no cut lowers travel; the polish gets what is left)
-            time.perf_counter() + rest + (0 if searched.feasible else fallback)
-            if timed
-            else math.inf,
+            time.perf_counter() + seconds if timed else math.inf,
             None if timed else WORK.recom_proposals,
             locks,
             moves,
         )
+
+    if (
+        graph is not None
+        and roots is not None
+        and locks is not None
+        and (found[roots] == np.arange(inst.p)).all()
+        and connected(graph, found, inst.p).all()
+    ):
+        # unbalanced, it also takes half of the polish's time (it stops once balanced
+        # and no cut lowers travel; the polish gets what is left)
+        extra = 0.0 if searched.feasible else fallback
+        found = recombined(graph, found, roots, locks, rest + extra)
         rest = fallback
     if not plain and not evaluate(problem, found).feasible(problem.move_cap()):
         found = _balance_first(problem, inst, cost, found, _within(rest, stop), seed)
@@ -428,20 +434,7 @@ def _contiguous_search(
         roots = _member_roots(inst.points, centres, found)
         locks = user_locks.astype(np.int64).copy()
         locks[roots] = np.arange(inst.p)
-        found = recombine(
-            cost,
-            inst.balance.weights,
-            inst.balance.lo,
-            inst.balance.hi,
-            graph,
-            found,
-            roots,
-            seed,
-            time.perf_counter() + 0.5 * (t0 + seconds - time.perf_counter()) if timed else math.inf,
-            None if timed else WORK.recom_proposals,
-            locks,
-            moves,
-        )
+        found = recombined(graph, found, roots, locks, 0.5 * (t0 + seconds - time.perf_counter()))
     if roots is not None:  # the shortest-path MIP keeps the roots and contiguity
         polished: np.ndarray = path_polish(
             cost,
