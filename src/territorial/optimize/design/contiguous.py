@@ -72,17 +72,23 @@ class Graph:
         return self.idx[self.ptr[u] : self.ptr[u + 1]]
 
 
-def connected(graph: Graph, plan: np.ndarray, p: int) -> np.ndarray:
-    """(p,) True where the territory is one non-empty connected piece of the graph."""
+def pieces(graph: Graph, plan: np.ndarray) -> np.ndarray:
+    """(n,) a label per unit: units share it when connected inside their territory."""
     n = graph.n
     rows = np.repeat(np.arange(n), np.diff(graph.ptr))
     same = plan[rows] == plan[graph.idx]
     g = sp.csr_matrix((np.ones(int(same.sum())), (rows[same], graph.idx[same])), shape=(n, n))
-    _, label = csgraph.connected_components(g, directed=False)
-    pieces = np.zeros(p, dtype=np.int64)
+    label: np.ndarray = csgraph.connected_components(g, directed=False)[1]
+    return label
+
+
+def connected(graph: Graph, plan: np.ndarray, p: int) -> np.ndarray:
+    """(p,) True where the territory is one non-empty connected piece of the graph."""
+    label = pieces(graph, plan)
+    count = np.zeros(p, dtype=np.int64)
     for j in range(p):
-        pieces[j] = len(np.unique(label[plan == j]))
-    out: np.ndarray = pieces == 1
+        count[j] = len(np.unique(label[plan == j]))
+    out: np.ndarray = count == 1
     return out
 
 

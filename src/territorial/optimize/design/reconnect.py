@@ -16,7 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 
-from territorial.optimize.design.contiguous import Graph
+from territorial.optimize.design.contiguous import Graph, pieces
 
 
 def reconnect(
@@ -33,9 +33,7 @@ def reconnect(
     cols = graph.idx
     length = np.linalg.norm(points[rows] - points[cols], axis=1) + 1e-9
     for _ in range(4 * p + n):
-        same = plan[rows] == plan[cols]
-        inside = sp.csr_matrix((np.ones(int(same.sum())), (rows[same], cols[same])), (n, n))
-        _, comp = csgraph.connected_components(inside, directed=False)
+        comp = pieces(graph, plan)
         stray = np.flatnonzero(comp != comp[roots][plan])
         if stray.size == 0:
             return plan
