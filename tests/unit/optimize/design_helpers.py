@@ -10,7 +10,7 @@ from scipy.sparse.csgraph import connected_components
 
 from territorial.geo.graph import delaunay_edges, edges_to_csr
 from territorial.optimize.design import DesignProblem
-from territorial.optimize.design.contiguous import distinct_roots, voronoi_plan
+from territorial.optimize.design.contiguous import MoveCap, distinct_roots, voronoi_plan
 
 
 def delaunay_adjacency(xy: np.ndarray) -> sp.csr_matrix:
@@ -90,3 +90,14 @@ def rooted_instance(seed: int, n: int, p: int, tol: float) -> RootedInstance:
 def plan_travel(cost: np.ndarray, plan: np.ndarray) -> float:
     """Sum of each unit's cost in its territory."""
     return float(cost[np.arange(len(plan)), plan].sum())
+
+
+def locks_and_cap(seed: int, start: np.ndarray, p: int) -> tuple[np.ndarray, MoveCap]:
+    """A fifth of the units locked where ``start`` has them, and a move cap against a
+    current plan that differs from ``start`` in about 30% of the units (the cap drawn
+    below and above what ``start`` moves)."""
+    n = len(start)
+    rng = np.random.default_rng(seed)
+    locks = np.where(rng.random(n) < 0.2, start, -1)
+    current = np.where(rng.random(n) < 0.7, start, rng.integers(0, p, n))
+    return locks, MoveCap(current, rng.uniform(0, 2, n), float(rng.uniform(0, 0.3)) * n)

@@ -9,11 +9,11 @@ import math
 
 import numpy as np
 import scipy.sparse as sp
-from design_helpers import plan_connected, plan_travel, rooted_instance
+from design_helpers import locks_and_cap, plan_connected, plan_travel, rooted_instance
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from territorial.optimize.design.contiguous import Graph, MoveCap, _excess
+from territorial.optimize.design.contiguous import Graph, _excess
 from territorial.optimize.design.path_mip import _candidates, path_distances, path_polish
 
 
@@ -30,10 +30,7 @@ def test_polished_plans_stay_connected_rooted_and_never_worse(
     adj, coords, cost, w, lo, hi, roots, start = rooted_instance(seed, n, p, tol)
     if not plan_connected(adj, start, p):
         return  # the Voronoi fallback (unreached units) may not be connected
-    rng = np.random.default_rng(seed)
-    locks = np.where(rng.random(n) < 0.2, start, -1)
-    current = np.where(rng.random(n) < 0.7, start, rng.integers(0, p, n))
-    moves = MoveCap(current, rng.uniform(0, 2, n), float(rng.uniform(0, 0.3)) * n)
+    locks, moves = locks_and_cap(seed, start, p)
     g = Graph.of(adj)
     plan = path_polish(
         cost,

@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 import scipy.sparse as sp
-from design_helpers import plan_connected, plan_travel, rooted_instance
+from design_helpers import locks_and_cap, plan_connected, plan_travel, rooted_instance
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -36,10 +36,7 @@ def test_recombination_keeps_territories_connected_rooted_and_excess_down(
     adj, _, cost, w, lo, hi, roots, start = rooted_instance(seed, n, p, tol)
     if not plan_connected(adj, start, p):
         return  # the Voronoi fallback (unreached units) may not be connected
-    rng = np.random.default_rng(seed)
-    locks = np.where(rng.random(n) < 0.2, start, -1)
-    current = np.where(rng.random(n) < 0.7, start, rng.integers(0, p, n))
-    moves = MoveCap(current, rng.uniform(0, 2, n), float(rng.uniform(0, 0.3)) * n)
+    locks, moves = locks_and_cap(seed, start, p)
     g = Graph.of(adj)
     plan = recombine(
         cost, w, lo, hi, g, start, roots, seed, proposals=3_000, locks=locks, moves=moves
