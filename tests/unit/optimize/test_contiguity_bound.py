@@ -7,6 +7,7 @@ import itertools
 import time
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
 from design_helpers import delaunay_adjacency
 from hypothesis import HealthCheck, example, given, settings
@@ -60,6 +61,10 @@ def test_bound_never_exceeds_the_best_rooted_connected_plan(seed: int, n: int, p
         return
     assert found.value <= best + 1e-6
     assert found.converged  # tiny instances converge well inside the time
+    x = found.solution  # the last LP's solution: every unit once, the bound's value
+    assert x is not None and x.shape == (n, p)
+    assert np.allclose(x.sum(axis=1), 1.0) and (x[roots, np.arange(p)] > 1 - 1e-9).all()
+    assert float((cost * x).sum()) == pytest.approx(found.value, rel=1e-6, abs=1e-6)
 
 
 def test_cuts_raise_the_bound_above_the_plain_lp_when_cities_are_cut_off() -> None:

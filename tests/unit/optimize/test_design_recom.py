@@ -29,9 +29,10 @@ from territorial.optimize.design.recom import QUAD, recombine
     n=st.integers(6, 60),
     p=st.integers(2, 5),
     tol=st.sampled_from([0.02, 0.05, 0.2]),
+    pull=st.sampled_from([0.0, 0.1, 1.0]),
 )
 def test_recombination_keeps_territories_connected_rooted_and_excess_down(
-    seed: int, n: int, p: int, tol: float
+    seed: int, n: int, p: int, tol: float, pull: float
 ) -> None:
     adj, _, cost, w, lo, hi, roots, start = rooted_instance(seed, n, p, tol)
     if not plan_connected(adj, start, p):
@@ -39,7 +40,7 @@ def test_recombination_keeps_territories_connected_rooted_and_excess_down(
     locks, moves = locks_and_cap(seed, start, p)
     g = Graph.of(adj)
     plan = recombine(
-        cost, w, lo, hi, g, start, roots, seed, proposals=3_000, locks=locks, moves=moves
+        cost, w, lo, hi, g, start, roots, seed, proposals=3_000, locks=locks, moves=moves, pull=pull
     )
     assert plan.shape == (n,) and ((plan >= 0) & (plan < p)).all()
     assert (plan[roots] == np.arange(p)).all()
@@ -53,9 +54,14 @@ def test_recombination_keeps_territories_connected_rooted_and_excess_down(
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(0, 10_000), n=st.integers(10, 50), p=st.integers(2, 4))
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(10, 50),
+    p=st.integers(2, 4),
+    pull=st.sampled_from([0.0, 0.1, 1.0]),
+)
 def test_every_step_keeps_the_invariants_and_travel_steps_keep_balance(
-    seed: int, n: int, p: int
+    seed: int, n: int, p: int, pull: float
 ) -> None:
     """One proposal per call: after each, the working plan is connected with its roots;
     the best plan's excess never rises; in the travel mode the working plan's excess
@@ -74,7 +80,7 @@ def test_every_step_keeps_the_invariants_and_travel_steps_keep_balance(
         travel_mode = step >= 100
         excess, travel = _excess(work, w, lo, hi), plan_travel(cost, work)
         caps = (locks, moves.current, moves.weights, moves.cap)
-        args = (lo, hi, roots, *caps, QUAD, 0.01, travel_mode, 1, math.inf, step)
+        args = (lo, hi, roots, *caps, QUAD, pull, 0.01, travel_mode, 1, math.inf, step)
         recom(g.ptr, g.idx, work, best, w, cost, *args)
         assert plan_connected(adj, work, p) and (work[roots] == np.arange(p)).all()
         assert plan_connected(adj, best, p) and (best[roots] == np.arange(p)).all()

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
@@ -52,6 +52,8 @@ class ContiguousBound:
     converged: bool  # no violated cut was found: the bound is as good as these cuts give
     # value is inf when the LP has no solution: no balanced plan keeps its territories
     # connected around their roots
+    # (n, p) the LP solution of the last round (x[i, j]: the share of unit i in j)
+    solution: np.ndarray | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,7 @@ def contiguous_bound(
     edges = _Edges.of(adjacency)
     rounds = cuts = 0
     value = None
+    x = None
     while True:
         set_limits(h, deadline - time.perf_counter())
         h.run()
@@ -178,15 +181,16 @@ def contiguous_bound(
         if status != highspy.HighsModelStatus.kOptimal:
             break  # out of time: the previous round's value stands
         value = float(h.getInfo().objective_function_value)
+        x = np.asarray(h.getSolution().col_value).reshape(n, p)
         rounds += 1
         if time.perf_counter() >= deadline or rounds == max_rounds:
-            return ContiguousBound(value, rounds, cuts, False)
-        found = separator_cuts(np.asarray(h.getSolution().col_value).reshape(n, p), edges, roots)
+            return ContiguousBound(value, rounds, cuts, False, x)
+        found = separator_cuts(x, edges, roots)
         if not found:
-            return ContiguousBound(value, rounds, cuts, True)
+            return ContiguousBound(value, rounds, cuts, True, x)
         for b, j, separator in found:
             cols = np.concatenate([[b * p + j], separator * p + j]).astype(np.int32)
             vals = np.concatenate([[1.0], -np.ones(len(separator))])
             h.addRow(-highspy.kHighsInf, 0.0, len(cols), cols, vals)
         cuts += len(found)
-    return None if value is None else ContiguousBound(value, rounds, cuts, False)
+    return None if value is None else ContiguousBound(value, rounds, cuts, False, x)

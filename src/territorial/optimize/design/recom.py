@@ -4,11 +4,13 @@ Two neighbouring territories are merged, a uniform random spanning tree of their
 union is drawn and cut on the path between their roots, so both stay connected and
 keep their roots (:mod:`~territorial.optimize.design.kernels.recom`; GerryChain's
 ReCom, DeFord, Duchin & Solomon 2021).  While the plan misses its tolerances, cuts are
-scored by balance excess plus a quadratic pull towards the targets and accepted by
-Metropolis at a falling temperature (so excess can travel through balanced
-territories); once a plan is balanced, only cuts that keep the pair balanced and lower
-travel are taken.  The best plan seen (least excess, then travel) is returned.
-NOTES.md ("fifth round") has the figures.
+scored by balance excess plus a quadratic pull towards the targets (plus ``pull`` x
+the pair's travel relative to its travel before the cut: 0 lets travel only break
+ties, and a start far from balance but near the travel optimum keeps more of its
+travel with a pull) and accepted by Metropolis at a falling temperature (so excess can
+travel through balanced territories); once a plan is balanced, only cuts that keep
+the pair balanced and lower travel are taken.  The best plan seen (least excess, then
+travel) is returned.  NOTES.md ("fifth round") has the figures.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ def recombine(
     proposals: int | None = None,
     locks: np.ndarray | None = None,
     moves: MoveCap | None = None,
+    pull: float = 0.0,
 ) -> np.ndarray:
     """The best plan the recombination chain finds from ``plan`` (connected territories,
     ``plan[roots[j]] == j``, every unit with ``locks >= 0`` in that territory) until
@@ -91,6 +94,7 @@ def recombine(
             move_w,
             float(moves.cap),
             QUAD,
+            pull,
             0.0 if balanced else TEMP * (1.0 - frac),
             balanced,
             size,

@@ -54,6 +54,7 @@ from territorial.optimize.design.contiguity_bound import ContiguousBound, contig
 from territorial.optimize.design.contiguous import (
     Graph,
     MoveCap,
+    _excess,
     connected,
     distinct_roots,
     pair_search,
@@ -67,6 +68,7 @@ from territorial.optimize.design.feasibility import (
 )
 from territorial.optimize.design.lagrange import STEPS as LAGRANGE_STEPS
 from territorial.optimize.design.lagrange import lagrangian_bound
+from territorial.optimize.design.lp_growth import grown_from_lp
 from territorial.optimize.design.path_mip import path_polish
 from territorial.optimize.design.problem import DesignProblem
 from territorial.optimize.design.recom import recombine
@@ -101,6 +103,10 @@ POLISH_SHARE = 0.8  # contiguous designs: share of the search time for the MIP p
 BOUND_SHARE = 0.2  # contiguous designs: share of the time for the contiguity bound
 TRAVEL_SHARE = 0.6  # ... of the search time for the travel search (then balance first)
 FALLBACK_SHARE = 0.2  # ... of the time for the balance-first search when ReCom misses
+# ... travel pull of the recombination that balances the start grown from the bound's LP
+# (NOTES.md, thirteenth round: 0 -> polished plans 238-245 km, 0.1 -> 233-242, 0.5 -> not
+# always balanced)
+LP_START_PULL = 0.1
 
 
 @dataclass(frozen=True)
@@ -374,26 +380,16 @@ def _contiguous_search(
     )
     # the pair MIP has neither lock nor move-cap rows
     pinned = bool((user_locks >= 0).any()) or moves is not None
-    share = 1.0 if plain else (1 - POLISH_SHARE) * TRAVEL_SHARE
-    searched = search(fixed, _within(share * left, stop), seed)
-    found: np.ndarray = searched.assignment
-    rest = (1 - POLISH_SHARE) * left * (1 - TRAVEL_SHARE)
-    fallback = FALLBACK_SHARE * left  # the balance-first search, should ReCom miss
     assert problem.adjacency is not None or plain
     graph = None if plain else Graph.of(problem.adjacency)
-    if (
-        graph is not None
-        and roots is not None
-        and locks is not None
-        and not connected(graph, found, inst.p).all()
-    ):
-        # a unit locked far from its territory's root may be left cut off
-        mended = reconnect(graph, inst.points, found, roots, locks)
-        if mended is not None and (moves is None or moves.moved(mended) <= moves.cap):
-            found = mended
 
     def recombined(
-        graph: Graph, plan: np.ndarray, roots: np.ndarray, locks: np.ndarray, seconds: float
+        graph: Graph,
+        plan: np.ndarray,
+        roots: np.ndarray,
+        locks: np.ndarray,
+        seconds: float,
+        pull: float = 0.0,
     ) -> np.ndarray:
         return recombine(
             cost,
@@ -408,33 +404,61 @@ def _contiguous_search(
             None if timed else WORK.recom_proposals,
             locks,
             moves,
+            pull,
         )
 
-    if (
-        graph is not None
-        and roots is not None
-        and locks is not None
-        and (found[roots] == np.arange(inst.p)).all()
-        and connected(graph, found, inst.p).all()
-    ):
-        # unbalanced, it also takes half of the polish's time (it stops once balanced
-        # and no cut lowers travel; the polish gets what is left)
-        extra = 0.0 if searched.feasible else fallback
-        found = recombined(graph, found, roots, locks, rest + extra)
-        rest = fallback
-    if not plain and not evaluate(problem, found).feasible(problem.move_cap()):
-        found = _balance_first(problem, inst, cost, found, _within(rest, stop), seed)
-    if roots is not None and (found[roots] != np.arange(inst.p)).any():
-        roots, bound = None, None  # the balance-first plan moved a root: no cut bound
-    if graph is None:
-        return found, bound
-    if roots is None and pinned and connected(graph, found, inst.p).all():
-        # root each territory at its member nearest the centre and improve travel by
-        # recombination and the shortest-path MIP
-        roots = _member_roots(inst.points, centres, found)
-        locks = user_locks.astype(np.int64).copy()
-        locks[roots] = np.arange(inst.p)
-        found = recombined(graph, found, roots, locks, 0.5 * (t0 + seconds - time.perf_counter()))
+    # a start grown from the bound's LP solution and balanced by recombination, when
+    # there is one (a move cap is not counted in the growth: such designs search)
+    started = None
+    if graph is not None and roots is not None and locks is not None and moves is None:
+        seconds_ = (1 - POLISH_SHARE) * left
+        started = _lp_start(inst, cost, graph, bound, roots, locks, recombined, seconds_)
+        left = seconds - (time.perf_counter() - t0)
+    if started is not None:
+        found = started
+    else:
+        share = 1.0 if plain else (1 - POLISH_SHARE) * TRAVEL_SHARE
+        searched = search(fixed, _within(share * left, stop), seed)
+        found = searched.assignment
+        rest = (1 - POLISH_SHARE) * left * (1 - TRAVEL_SHARE)
+        fallback = FALLBACK_SHARE * left  # the balance-first search, should ReCom miss
+        if (
+            graph is not None
+            and roots is not None
+            and locks is not None
+            and not connected(graph, found, inst.p).all()
+        ):
+            # a unit locked far from its territory's root may be left cut off
+            mended = reconnect(graph, inst.points, found, roots, locks)
+            if mended is not None and (moves is None or moves.moved(mended) <= moves.cap):
+                found = mended
+        if (
+            graph is not None
+            and roots is not None
+            and locks is not None
+            and (found[roots] == np.arange(inst.p)).all()
+            and connected(graph, found, inst.p).all()
+        ):
+            # unbalanced, it also takes half of the polish's time (it stops once balanced
+            # and no cut lowers travel; the polish gets what is left)
+            extra = 0.0 if searched.feasible else fallback
+            found = recombined(graph, found, roots, locks, rest + extra)
+            rest = fallback
+        if not plain and not evaluate(problem, found).feasible(problem.move_cap()):
+            found = _balance_first(problem, inst, cost, found, _within(rest, stop), seed)
+        if roots is not None and (found[roots] != np.arange(inst.p)).any():
+            roots, bound = None, None  # the balance-first plan moved a root: no cut bound
+        if graph is None:
+            return found, bound
+        if roots is None and pinned and connected(graph, found, inst.p).all():
+            # root each territory at its member nearest the centre and improve travel by
+            # recombination and the shortest-path MIP
+            roots = _member_roots(inst.points, centres, found)
+            locks = user_locks.astype(np.int64).copy()
+            locks[roots] = np.arange(inst.p)
+            half = 0.5 * (t0 + seconds - time.perf_counter())
+            found = recombined(graph, found, roots, locks, half)
+    assert graph is not None
     if roots is not None:  # the shortest-path MIP keeps the roots and contiguity
         polished: np.ndarray = path_polish(
             cost,
@@ -478,6 +502,37 @@ WHOLE_UNITS = (
     "territories (the exact model over every pair has none, though the LP splitting "
     "them does); loosen --tolerance"
 )
+
+
+def _lp_start(
+    inst: _Instance,
+    cost: np.ndarray,
+    graph: Graph,
+    bound: ContiguousBound | None,
+    roots: np.ndarray,
+    locks: np.ndarray,
+    recombined: Callable[[Graph, np.ndarray, np.ndarray, np.ndarray, float, float], np.ndarray],
+    seconds: float,
+) -> np.ndarray | None:
+    """A balanced contiguous plan keeping ``roots`` and ``locks``: territories grown from
+    the contiguity bound's LP solution (:func:`~territorial.optimize.design.lp_growth.
+    grown_from_lp`; a lock walled off is joined by :func:`~territorial.optimize.design.
+    reconnect.reconnect`), balanced by recombination with a travel pull in half of
+    ``seconds`` and, still unbalanced, without in the other half; None when there is no
+    LP solution or the plan is still unbalanced."""
+    if bound is None or bound.solution is None:
+        return None
+    balance = inst.balance
+    target = 0.5 * (balance.lo + balance.hi)
+    grown = grown_from_lp(graph, bound.solution, cost, balance.weights, target, roots, locks)
+    if grown is not None and not connected(graph, grown, inst.p).all():
+        grown = reconnect(graph, inst.points, grown, roots, locks)  # a lock walled off
+    if grown is None:
+        return None
+    plan = recombined(graph, grown, roots, locks, 0.5 * seconds, LP_START_PULL)
+    if _excess(plan, balance.weights, balance.lo, balance.hi) > 0.0:  # balance first
+        plan = recombined(graph, plan, roots, locks, 0.5 * seconds, 0.0)
+    return plan if _excess(plan, balance.weights, balance.lo, balance.hi) <= 0.0 else None
 
 
 def _within(seconds: float, stop: StoppingCriterion) -> StoppingCriterion:

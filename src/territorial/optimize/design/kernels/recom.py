@@ -14,7 +14,8 @@ Two modes:
 
 * balance (``travel_mode`` False): score = excess over the tolerance band + ``quad``
   x squared deviation from the target (both relative to the target, summed over the
-  pair's measures); accepted by Metropolis at temperature ``temp`` (0: never worse);
+  pair's measures) + ``pull`` x the pair's travel relative to its travel before the
+  cut; accepted by Metropolis at temperature ``temp`` (0: never worse);
 * travel: a cut must not raise the pair's excess and must lower travel.
 
 The best plan seen (least total excess, then travel) is kept in ``best``.
@@ -96,6 +97,7 @@ def recom(
     move_w: np.ndarray,
     cap: float,
     quad: float,
+    pull: float,
     temp: float,
     travel_mode: bool,
     proposals: int,
@@ -239,6 +241,7 @@ def recom(
         old_sc = (
             _score(load[a], a, lo, hi, target, scale, quad)[1]
             + _score(load[b], b, lo, hi, target, scale, quad)[1]
+            + pull
         )
         old_tr = 0.0
         old_mv = 0.0
@@ -267,7 +270,7 @@ def recom(
             if travel_mode:
                 key = tr if ea + eb <= old_ex + 1e-12 else np.inf
             else:
-                key = sa + sb + 1e-9 * tr / max(old_tr, 1e-300)
+                key = sa + sb + max(pull, 1e-9) * tr / max(old_tr, 1e-300)
             if key < cut_key:
                 cut, cut_key, cut_tr, cut_mv = v, key, tr, mv
             v = parent[v]
