@@ -23,15 +23,18 @@ from territorial.optimize.design.path_mip import _candidates, path_distances, pa
     n=st.integers(6, 50),
     p=st.integers(2, 4),
     tol=st.sampled_from([0.05, 0.2, 5.0]),
+    guided=st.booleans(),
 )
 def test_polished_plans_stay_connected_rooted_and_never_worse(
-    seed: int, n: int, p: int, tol: float
+    seed: int, n: int, p: int, tol: float, guided: bool
 ) -> None:
     adj, coords, cost, w, lo, hi, roots, start = rooted_instance(seed, n, p, tol)
     if not plan_connected(adj, start, p):
         return  # the Voronoi fallback (unreached units) may not be connected
     locks, moves = locks_and_cap(seed, start, p)
     g = Graph.of(adj)
+    shares = np.random.default_rng(seed).random((n, p)) ** 4  # an LP-like guide
+    guide = shares / shares.sum(axis=1, keepdims=True) if guided else None
     plan = path_polish(
         cost,
         w,
@@ -46,6 +49,7 @@ def test_polished_plans_stay_connected_rooted_and_never_worse(
         nodes=50,
         locks=locks,
         moves=moves,
+        guide=guide,
     )
     assert plan.shape == (n,) and ((plan >= 0) & (plan < p)).all()
     assert (plan[roots] == np.arange(p)).all()
@@ -68,8 +72,12 @@ def test_the_start_plan_meets_its_own_rows(seed: int, n: int, p: int) -> None:
         return
     graph = Graph.of(adj)
     dist = path_distances(graph, coords, start, roots)
-    allowed = _candidates(graph, dist, start, roots, 2)
-    assert allowed[np.arange(n), start].all()
+    guide = np.random.default_rng(seed).random((n, p)) < 0.3  # shares here and there
+    for allowed in (
+        _candidates(graph, dist, start, roots, 2),
+        _candidates(graph, dist, start, roots, 0, guide=guide.astype(float)),
+    ):
+        assert allowed[np.arange(n), start].all()
     for i in range(n):
         j = start[i]
         if i != roots[j]:

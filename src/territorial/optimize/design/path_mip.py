@@ -18,7 +18,9 @@ plus the length of the whole graph), so the plan's own territories satisfy the r
 HiGHS starts from it; a solution may still move whole chains of units from one territory
 to its neighbour.  A unit may take its own territory and the ``k`` whose roots are nearest
 (in d_j): a small k makes a round quick and near-optimal, and the rounds repeat from
-each new plan, widening k when a round finds nothing better.  Balance rows are elastic
+each new plan, widening k when a round finds nothing better.  Given an LP solution
+(the contiguity bound's), a unit may also take the territories where the LP puts a
+share of it, and rounds start from k = 0.  Balance rows are elastic
 (heavily penalised), so an unbalanced plan can be repaired too; a plan is accepted
 only if it does not raise the excess over the tolerances and, balanced, lowers travel.
 NOTES.md has the figures.
@@ -39,6 +41,10 @@ from territorial.optimize.highs import new_highs, set_limits
 
 LEAVE_FACTOR = 3.0  # length of an edge leaving the territory, x its own
 K_START, K_MAX = 2, 4  # territories a unit may take (besides its own), widened on a miss
+# guided by an LP solution, a unit may also take the territories holding a share of it
+# in the LP; rounds start with no other territory (quick: a round takes 0.1-4.5 s), then
+# widen to K_START..K_MAX, and go back to none after each better plan
+GUIDE_SHARE = 1e-6
 # cost of a unit of relative balance slack, x the plan's travel / p: high enough that
 # HiGHS lowers travel only at the excess it has (at 50, a county plan 0.7% off traded
 # balance for travel, the acceptance rule refused every round, and 9 s of polish left
@@ -71,12 +77,14 @@ def _candidates(
     roots: np.ndarray,
     k: int,
     locks: np.ndarray | None = None,
+    guide: np.ndarray | None = None,
 ) -> np.ndarray:
-    """(n, p) bool: unit i may join j (its own, or one of the k nearest roots; a root or
-    a locked unit only its own), closed so that every allowed unit but a root has an
-    allowed neighbour nearer the root."""
+    """(n, p) bool: unit i may join j (its own, one of the k nearest roots, or one where
+    the ``guide`` LP solution puts a share of it; a root or a locked unit only its own),
+    closed so that every allowed unit but a root has an allowed neighbour nearer the
+    root."""
     n, p = dist.shape
-    allowed = np.zeros((n, p), dtype=bool)
+    allowed = np.zeros((n, p), dtype=bool) if guide is None else guide > GUIDE_SHARE
     nearest = np.argsort(dist, axis=1)[:, : min(k, p)]
     allowed[np.arange(n)[:, None], nearest] = True
     allowed[np.arange(n), plan] = True
@@ -220,6 +228,7 @@ def path_polish(
     nodes: int | None = None,
     locks: np.ndarray | None = None,
     moves: MoveCap | None = None,
+    guide: np.ndarray | None = None,
 ) -> np.ndarray:
     """Rounds of the shortest-path MIP from ``plan`` until ``deadline`` (or, bounded by
     work, ``rounds`` rounds of at most ``nodes`` nodes each).
@@ -228,7 +237,8 @@ def path_polish(
     locked to a territory (``locks >= 0``) in it.  Every plan returned does too, and
     moves at most ``moves.cap`` (or ``plan``'s moved weight, if higher); its excess over
     the tolerances is never higher, and when balanced its travel never higher, than
-    ``plan``'s.
+    ``plan``'s.  ``guide`` (n, p), an LP solution, widens each unit's territories to those
+    where the LP puts a share of it.
     """
 
     def score(candidate: np.ndarray) -> tuple[float, float]:
@@ -238,13 +248,16 @@ def path_polish(
 
     plan = plan.copy()
     best = score(plan)
-    k, done = K_START, 0
+    widths = [K_START, *range(K_START + 1, K_MAX + 1)]
+    if guide is not None:
+        widths.insert(0, 0)
+    width, done = 0, 0
     while rounds is None or done < rounds:
         left = deadline - time.perf_counter()
         if math.isfinite(deadline) and left < 1.0:
             break
         dist = path_distances(graph, points, plan, roots)
-        allowed = _candidates(graph, dist, plan, roots, k, locks)
+        allowed = _candidates(graph, dist, plan, roots, widths[width], locks, guide)
         found = _solve(
             cost,
             weights,
@@ -266,8 +279,10 @@ def path_polish(
         ):
             assert found is not None
             plan, best = found, scored
-        elif k < K_MAX:
-            k += 1
+            if guide is not None:
+                width = 0
+        elif width + 1 < len(widths):
+            width += 1
         else:
             break
     return plan

@@ -408,7 +408,8 @@ def _contiguous_search(
         )
 
     # a start grown from the bound's LP solution and balanced by recombination, when
-    # there is one (a move cap is not counted in the growth: such designs search)
+    # there is one (the LP does not count moves: designs under a move cap search, and
+    # their polish is not guided by the LP)
     started = None
     if graph is not None and roots is not None and locks is not None and moves is None:
         seconds_ = (1 - POLISH_SHARE) * left
@@ -474,6 +475,7 @@ def _contiguous_search(
             nodes=None if timed else WORK.path_nodes,
             locks=locks,
             moves=moves,
+            guide=None if bound is None or moves is not None else bound.solution,
         )
         return polished, bound
     if pinned:
