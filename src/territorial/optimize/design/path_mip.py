@@ -15,14 +15,16 @@ Every solution is contiguous: from any member a chain of members with falling d_
 leads to the root.  Around an incumbent plan the path lengths are measured on the
 graph with every edge that leaves territory j made long (``LEAVE_FACTOR`` x its length
 plus the length of the whole graph), so the plan's own territories satisfy the rows and
-HiGHS starts from it; a solution may still move whole chains of units from one territory
-to its neighbour.  A unit may take its own territory and the ``k`` whose roots are nearest
-(in d_j): a small k makes a round quick and near-optimal, and the rounds repeat from
-each new plan, widening k when a round finds nothing better.  Given an LP solution
-(the contiguity bound's), a unit may also take the territories where the LP puts a
-share of it, and rounds start from k = 0.  Balance rows are elastic
-(heavily penalised), so an unbalanced plan can be repaired too; a plan is accepted
-only if it does not raise the excess over the tolerances and, balanced, lowers travel.
+HiGHS starts from it; a solution may still move whole chains of units from one
+territory to its neighbour.  A unit may take its own territory and the ``k`` whose
+roots are nearest (in d_j): a small k makes a round quick and near-optimal, and the
+rounds repeat from each new plan, widening k when a round finds nothing better (and,
+when the widest misses too, starting again with rounds twice as long while time is
+left).  Given an LP solution (the contiguity bound's), a unit may also take the
+territories where the LP puts a share of it, and rounds start from k = 0.  Balance
+rows are elastic (heavily penalised), so an unbalanced plan can be repaired too; a
+plan is accepted only if it does not raise the excess over the tolerances and,
+balanced, lowers travel.
 NOTES.md has the figures.
 """
 
@@ -283,6 +285,8 @@ def path_polish(
                 width = 0
         elif width + 1 < len(widths):
             width += 1
+        elif deadline - time.perf_counter() > 2 * round_seconds:  # (never when untimed)
+            width, round_seconds = 0, 2 * round_seconds  # every width missed: longer rounds
         else:
             break
     return plan
