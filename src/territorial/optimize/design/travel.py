@@ -336,18 +336,20 @@ def _contiguous_search(
     """A contiguous plan in which every territory keeps its root unit, and the bound.
 
     First ``BOUND_SHARE`` of the time: the LP with separator cuts, a lower bound for
-    every such plan.  Then the tabu search (connectivity-preserving moves, its balance
-    moves pulled towards low travel) with travel measured to these centres; then
+    every such plan.  Then territories grown from that LP's solution and balanced by
+    recombination (:func:`_lp_start`, no move cap); if that start stays unbalanced, the
+    tabu search (connectivity-preserving moves, its balance moves pulled towards low
+    travel) with travel measured to these centres; then
     spanning-tree recombination (:func:`~territorial.optimize.design.recom.recombine`:
     balance first, then travel; it also takes half of the polish's time when the plan
     is not balanced, and the balance-first diameter search runs after it only if the
     plan is still unbalanced); then, with the last ``POLISH_SHARE`` of the search time,
     rounds of the MIP with shortest-path contiguity rows around the plan
-    (:func:`~territorial.optimize.design.path_mip.path_polish`) when every root is
-    kept, else pairs of neighbouring territories re-solved exactly near their shared
-    boundary (flow MIP, :func:`~territorial.optimize.design.contiguous.pair_search`).
-    Untimed (``seconds`` infinite), each stage is
-    bounded by :data:`WORK` and the searches by ``stop``."""
+    (:func:`~territorial.optimize.design.path_mip.path_polish`, guided by the LP's
+    solution when there is no move cap) when every root is kept, else pairs of
+    neighbouring territories re-solved exactly near their shared boundary (flow MIP,
+    :func:`~territorial.optimize.design.contiguous.pair_search`).  Untimed (``seconds``
+    infinite), each stage is bounded by :data:`WORK` and the searches by ``stop``."""
     t0 = time.perf_counter()
     timed = math.isfinite(seconds)
     roots, locks = _rooted(problem, centres)
@@ -520,9 +522,10 @@ def _lp_start(
     """A balanced contiguous plan keeping ``roots`` and ``locks``: territories grown from
     the contiguity bound's LP solution (:func:`~territorial.optimize.design.lp_growth.
     grown_from_lp`; a lock walled off is joined by :func:`~territorial.optimize.design.
-    reconnect.reconnect`), balanced by recombination with a travel pull in half of
-    ``seconds`` and, still unbalanced, without in the other half; None when there is no
-    LP solution or the plan is still unbalanced."""
+    reconnect.reconnect`), balanced by recombination with a travel pull
+    (``LP_START_PULL``) in half of ``seconds`` and, still unbalanced, a smaller one
+    (``LP_START_PULL_2``) in the other half; None when there is no LP solution or the
+    plan is still unbalanced."""
     if bound is None or bound.solution is None:
         return None
     balance = inst.balance
