@@ -43,9 +43,9 @@ from territorial.optimize.highs import new_highs, set_limits
 
 LEAVE_FACTOR = 3.0  # length of an edge leaving the territory, x its own
 K_START, K_MAX = 2, 4  # territories a unit may take (besides its own), widened on a miss
-# guided by an LP solution, a unit may also take the territories holding a share of it
-# in the LP; rounds start with no other territory (quick: a round takes 0.1-4.5 s), then
-# widen to K_START..K_MAX, and go back to none after each better plan
+# guided by an LP solution, a unit may also take the territories where the LP puts more
+# than this share of it; rounds then start with k = 0 (0.1-4.5 s each on the demo's
+# ZIPs), widen to K_START..K_MAX on a miss and go back to 0 after each better plan
 GUIDE_SHARE = 1e-6
 # cost of a unit of relative balance slack, x the plan's travel / p: high enough that
 # HiGHS lowers travel only at the excess it has (at 50, a county plan 0.7% off traded
@@ -250,9 +250,7 @@ def path_polish(
 
     plan = plan.copy()
     best = score(plan)
-    widths = [K_START, *range(K_START + 1, K_MAX + 1)]
-    if guide is not None:
-        widths.insert(0, 0)
+    widths = ([0] if guide is not None else []) + list(range(K_START, K_MAX + 1))
     width, done = 0, 0
     while rounds is None or done < rounds:
         left = deadline - time.perf_counter()
