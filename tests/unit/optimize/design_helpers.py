@@ -87,6 +87,15 @@ def rooted_instance(seed: int, n: int, p: int, tol: float) -> RootedInstance:
     )
 
 
+def grid(side: int) -> tuple[np.ndarray, sp.csr_matrix]:
+    """Units at the integer points of a ``side`` x ``side`` square, each adjacent to the
+    (up to four) units one step away: their coordinates and 0/1 adjacency."""
+    xs, ys = np.meshgrid(np.arange(side), np.arange(side))
+    coords = np.column_stack([xs.ravel(), ys.ravel()]).astype(float)
+    d = np.abs(coords[:, None, :] - coords[None, :, :]).sum(axis=2)
+    return coords, sp.csr_matrix((d == 1).astype(np.int8))
+
+
 def plan_travel(cost: np.ndarray, plan: np.ndarray) -> float:
     """Sum of each unit's cost in its territory."""
     return float(cost[np.arange(len(plan)), plan].sum())

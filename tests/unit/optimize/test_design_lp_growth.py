@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from design_helpers import plan_connected, rooted_instance
+from design_helpers import grid, plan_connected, rooted_instance
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -44,10 +44,7 @@ def test_every_unit_is_placed_keeping_roots_and_locks(
 
 def test_an_integral_contiguous_balanced_lp_plan_is_grown_back() -> None:
     side = 8
-    xs, ys = np.meshgrid(np.arange(side), np.arange(side))
-    coords = np.column_stack([xs.ravel(), ys.ravel()]).astype(float)
-    d = np.abs(coords[:, None, :] - coords[None, :, :]).sum(axis=2)
-    adj = sp.csr_matrix((d == 1).astype(np.int8))
+    coords, adj = grid(side)
     halves = (coords[:, 0] >= side / 2).astype(np.int64)  # left half 0, right half 1
     x = np.eye(2)[halves]
     roots = np.array([0, side - 1])  # the two bottom corners

@@ -7,8 +7,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import scipy.sparse as sp
-from design_helpers import locks_and_cap, plan_connected, plan_travel, rooted_instance
+from design_helpers import grid, locks_and_cap, plan_connected, plan_travel, rooted_instance
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -96,11 +95,8 @@ def test_every_step_keeps_the_invariants_and_travel_steps_keep_balance(
 
 def test_recombination_balances_a_grid_from_the_voronoi_plan() -> None:
     side, p = 12, 4
-    xs, ys = np.meshgrid(np.arange(side), np.arange(side))
-    coords = np.column_stack([xs.ravel(), ys.ravel()]).astype(float)
+    coords, adj = grid(side)
     n = side * side
-    d = np.abs(coords[:, None, :] - coords[None, :, :]).sum(axis=2)
-    adj = sp.csr_matrix((d == 1).astype(np.int8))
     rng = np.random.default_rng(3)
     w = rng.uniform(1, 2, size=(n, 2))
     target = np.repeat(w.sum(axis=0)[None, :] / p, p, axis=0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from design_helpers import plan_connected, rooted_instance
+from design_helpers import grid, plan_connected, rooted_instance
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -36,10 +36,7 @@ def test_a_scrambled_plan_comes_back_connected_with_its_roots_and_locks(
 
 def test_a_unit_locked_far_from_its_root_is_joined_along_a_corridor() -> None:
     side = 10
-    xs, ys = np.meshgrid(np.arange(side), np.arange(side))
-    coords = np.column_stack([xs.ravel(), ys.ravel()]).astype(float)
-    d = np.abs(coords[:, None, :] - coords[None, :, :]).sum(axis=2)
-    adj = sp.csr_matrix((d == 1).astype(np.int8))
+    coords, adj = grid(side)
     roots = distinct_roots(coords, np.array([[0.0, 0.0], [9.0, 9.0], [9.0, 0.0]]))
     plan = voronoi_plan(adj, coords, roots)
     far = int(np.flatnonzero((coords == [8.0, 8.0]).all(axis=1))[0])  # deep in root 1's
