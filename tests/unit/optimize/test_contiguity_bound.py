@@ -9,14 +9,14 @@ import time
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from design_helpers import delaunay_adjacency
+from design_helpers import delaunay_adjacency, plan_connected
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from territorial.optimize.design import DesignProblem, MaxIterations, solve
 from territorial.optimize.design.assignment import Balance
 from territorial.optimize.design.contiguity_bound import _Edges, contiguous_bound, separator_cuts
-from territorial.optimize.design.contiguous import distinct_roots
+from territorial.optimize.design.contiguous import MoveCap, distinct_roots
 
 
 def _connected(adj: sp.csr_matrix, members: np.ndarray) -> bool:
@@ -38,17 +38,33 @@ def _instance(
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(0, 10_000), n=st.integers(5, 9), p=st.integers(2, 3))
-@example(seed=93, n=5, p=3)  # the cuts prove that no connected balanced plan exists
-def test_bound_never_exceeds_the_best_rooted_connected_plan(seed: int, n: int, p: int) -> None:
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(5, 9),
+    p=st.integers(2, 3),
+    cap=st.one_of(st.none(), st.floats(0.0, 6.0)),
+)
+@example(seed=93, n=5, p=3, cap=None)  # the cuts prove that no connected balanced plan exists
+def test_bound_never_exceeds_the_best_rooted_connected_plan(
+    seed: int, n: int, p: int, cap: float | None
+) -> None:
     cost, adj, roots, balance, _ = _instance(seed, n, p)
     fixed = np.full(n, -1)
     fixed[roots] = np.arange(p)
-    found = contiguous_bound(cost, balance, adj, fixed, roots, time.perf_counter() + 20)
+    # a move cap: at most ``cap`` weight moved from a random current plan
+    rng = np.random.default_rng(seed + 1)
+    moves = None
+    if cap is not None:
+        moves = MoveCap(rng.integers(-1, p, size=n), rng.uniform(0.5, 2.0, size=n), cap)
+    found = contiguous_bound(
+        cost, balance, adj, fixed, roots, time.perf_counter() + 20, moves=moves
+    )
     best = np.inf
     for plan in itertools.product(range(p), repeat=n):
         a = np.array(plan)
         if (a[roots] != np.arange(p)).any():
+            continue
+        if moves is not None and moves.moved(a) > moves.cap + 1e-9:
             continue
         load = np.bincount(a, weights=balance.weights[:, 0], minlength=p)
         if ((load < balance.lo[:, 0] - 1e-9) | (load > balance.hi[:, 0] + 1e-9)).any():
@@ -65,6 +81,10 @@ def test_bound_never_exceeds_the_best_rooted_connected_plan(seed: int, n: int, p
     assert x is not None and x.shape == (n, p)
     assert np.allclose(x.sum(axis=1), 1.0) and (x[roots, np.arange(p)] > 1 - 1e-9).all()
     assert float((cost * x).sum()) == pytest.approx(found.value, rel=1e-6, abs=1e-6)
+    if moves is not None:  # the LP moves at most the cap
+        stays = np.flatnonzero(moves.current >= 0)
+        kept = float((moves.weights[stays] * x[stays, moves.current[stays]]).sum())
+        assert moves.weights.sum() - kept <= moves.cap + 1e-6
 
 
 def test_cuts_raise_the_bound_above_the_plain_lp_when_cities_are_cut_off() -> None:
@@ -146,3 +166,31 @@ def test_contiguous_travel_designs_keep_each_root_and_respect_the_bound(
     if result.lower_bound is not None:
         assert result.lower_bound <= result.travel + 1e-6
         assert result.bound_scope in (None, "contiguous")
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), n=st.integers(20, 60), p=st.integers(2, 4))
+def test_contiguous_travel_designs_under_a_move_cap_keep_it(seed: int, n: int, p: int) -> None:
+    # the start grown from the bound's LP (which has a row for the cap) must not carry
+    # the plan over the cap, and the bound stays below the plan
+    rng = np.random.default_rng(seed)
+    coords = rng.uniform(0, 100, size=(n, 2))
+    current = np.minimum((coords[:, 0] // (100 / p)).astype(np.int64), p - 1)  # strips
+    problem = DesignProblem(
+        coords,
+        rng.uniform(1, 3, size=(n, 2)),
+        p,
+        0.1,
+        objective="travel",
+        fixed_centres=rng.uniform(0, 100, size=(p, 2)),
+        adjacency=delaunay_adjacency(coords),
+        contiguous=True,
+        current=current,
+        max_moves=0.3,
+    )
+    result = solve(problem, MaxIterations(2))
+    assert int((result.assignment != current).sum()) <= 0.3 * n
+    if result.feasible:
+        assert plan_connected(sp.csr_matrix(problem.adjacency), result.assignment, p)
+    if result.lower_bound is not None:
+        assert result.lower_bound <= result.travel + 1e-6

@@ -11,7 +11,8 @@ is valid for every contiguous plan that keeps its roots (Oehrlein & Haunert 2017
 Validi, Buchanan & Lykhovyd 2022).  The LP of the balanced assignment (every unit
 once, every measure within its band) is solved, cuts violated by its solution are
 added, and the LP solved again until no cut is violated or time runs out.  Each LP
-value is a lower bound, so stopping early still gives one.
+value is a lower bound, so stopping early still gives one.  Under a move cap one more
+row keeps the moved weight within it (the LP's solution then starts capped designs).
 
 Separation on a fractional solution is heuristic: for a few thresholds ``t`` the units
 with ``x[., j] >= t`` are split into connected pieces; every piece without the root
@@ -35,6 +36,7 @@ import scipy.sparse as sp
 from scipy.sparse import csgraph
 
 from territorial.optimize.design.assignment import Balance
+from territorial.optimize.design.contiguous import MoveCap
 from territorial.optimize.highs import new_highs, set_limits
 
 MAX_PAIRS = 400_000  # above this many unit-territory pairs the bound is not attempted
@@ -134,9 +136,11 @@ def contiguous_bound(
     roots: np.ndarray,
     deadline: float,
     max_rounds: int | None = None,
+    moves: MoveCap | None = None,
 ) -> ContiguousBound | None:
     """Lower bound on ``sum cost[i, plan[i]]`` over balanced plans whose territories are
-    connected and hold their ``roots``; ``fixed`` (n,) pins units (-1: free), roots
+    connected and hold their ``roots``, and which move at most ``moves.cap`` weight
+    from ``moves.current`` when given; ``fixed`` (n,) pins units (-1: free), roots
     included; cut rounds until ``deadline`` (or ``max_rounds`` LPs).  None when the
     problem is too large or the LP has no solution."""
     n, p = cost.shape
@@ -167,6 +171,16 @@ def contiguous_bound(
                 (np.arange(n) * p + j).astype(np.int32),
                 balance.weights[:, k].astype(np.float64),
             )
+    if moves is not None and math.isfinite(moves.cap):
+        # the weight that stays: sum w[i] x[i, current[i]] >= total - cap
+        stays = np.flatnonzero(moves.current >= 0)
+        h.addRow(
+            float(moves.weights.sum() - moves.cap),
+            highspy.kHighsInf,
+            len(stays),
+            (stays * p + moves.current[stays]).astype(np.int32),
+            moves.weights[stays].astype(np.float64),
+        )
     edges = _Edges.of(adjacency)
     rounds = cuts = 0
     value = None

@@ -337,7 +337,8 @@ def _contiguous_search(
 
     First ``BOUND_SHARE`` of the time: the LP with separator cuts, a lower bound for
     every such plan.  Then territories grown from that LP's solution and balanced by
-    recombination (:func:`_lp_start`, no move cap); if that start stays unbalanced, the
+    recombination (:func:`_lp_start`; under a move cap the LP has a row for it, and a
+    start moving more is dropped); if that start stays unbalanced or moves too much, the
     tabu search (connectivity-preserving moves, its balance moves pulled towards low
     travel) with travel measured to these centres; then
     spanning-tree recombination (:func:`~territorial.optimize.design.recom.recombine`:
@@ -355,6 +356,11 @@ def _contiguous_search(
     roots, locks = _rooted(problem, centres)
     user_locks = problem.array("locks")
     cost = inst.cost(centres)(np.arange(inst.n))
+    moves = (
+        None
+        if problem.max_moves is None
+        else MoveCap(problem.array("current"), problem.move_weight_array(), problem.move_cap())
+    )
     bound = None
     if roots is not None and locks is not None and problem.adjacency is not None:
         bound = contiguous_bound(
@@ -365,6 +371,7 @@ def _contiguous_search(
             roots,
             t0 + BOUND_SHARE * seconds,
             None if timed else WORK.cut_rounds,
+            moves,
         )
     left = seconds - (time.perf_counter() - t0)
     fixed = replace(
@@ -376,11 +383,6 @@ def _contiguous_search(
     # ReCom and the shortest-path MIP keep locks and move caps but have no size rows:
     # such designs search all the time
     plain = problem.adjacency is None or inst.limits.min_units is not None
-    moves = (
-        None
-        if problem.max_moves is None
-        else MoveCap(problem.array("current"), problem.move_weight_array(), problem.move_cap())
-    )
     # the pair MIP has neither lock nor move-cap rows
     pinned = bool((user_locks >= 0).any()) or moves is not None
     assert problem.adjacency is not None or plain
@@ -410,13 +412,12 @@ def _contiguous_search(
             pull,
         )
 
-    # a start grown from the bound's LP solution and balanced by recombination, when
-    # there is one (the LP does not count moves: designs under a move cap search, and
-    # their polish is not guided by the LP)
+    # a start grown from the bound's LP solution (which keeps the move cap) and balanced
+    # by recombination, when there is one
     started = None
-    if graph is not None and roots is not None and locks is not None and moves is None:
+    if graph is not None and roots is not None and locks is not None:
         seconds_ = (1 - POLISH_SHARE) * left
-        started = _lp_start(inst, cost, graph, bound, roots, locks, recombined, seconds_)
+        started = _lp_start(inst, cost, graph, bound, roots, locks, recombined, seconds_, moves)
         left = seconds - (time.perf_counter() - t0)
     if started is not None:
         found = started
@@ -478,6 +479,8 @@ def _contiguous_search(
             nodes=None if timed else WORK.path_nodes,
             locks=locks,
             moves=moves,
+            # under a move cap the guide cost travel (zip-capped, seeds 0-2: 244.7 / 241.6
+            # / 243.3 km guided, 240.9 / 235.9 / 239.2 km not), though the LP keeps the cap
             guide=None if bound is None or moves is not None else bound.solution,
         )
         return polished, bound
@@ -518,6 +521,7 @@ def _lp_start(
     locks: np.ndarray,
     recombined: Callable[[Graph, np.ndarray, np.ndarray, np.ndarray, float, float], np.ndarray],
     seconds: float,
+    moves: MoveCap | None = None,
 ) -> np.ndarray | None:
     """A balanced contiguous plan keeping ``roots`` and ``locks``: territories grown from
     the contiguity bound's LP solution (:func:`~territorial.optimize.design.lp_growth.
@@ -525,7 +529,8 @@ def _lp_start(
     reconnect.reconnect`), balanced by recombination with a travel pull
     (``LP_START_PULL``) in half of ``seconds`` and, still unbalanced, a smaller one
     (``LP_START_PULL_2``) in the other half; None when there is no LP solution or the
-    plan is still unbalanced."""
+    plan is still unbalanced or moves more than ``moves.cap`` (the LP keeps the cap,
+    the growth need not)."""
     if bound is None or bound.solution is None:
         return None
     balance = inst.balance
@@ -538,6 +543,8 @@ def _lp_start(
     plan = recombined(graph, grown, roots, locks, 0.5 * seconds, LP_START_PULL)
     if _excess(plan, balance.weights, balance.lo, balance.hi) > 0.0:  # balance first
         plan = recombined(graph, plan, roots, locks, 0.5 * seconds, LP_START_PULL_2)
+    if moves is not None and moves.moved(plan) > moves.cap:
+        return None
     return plan if _excess(plan, balance.weights, balance.lo, balance.hi) <= 0.0 else None
 
 
