@@ -94,17 +94,12 @@ def print_outcome(outcome: DesignOutcome) -> None:
         where = s.segment or "all"
         if s.mean_distance_km is not None and s.bound_km is not None:
             ratio = s.mean_distance_km / s.bound_km if s.bound_km > 0 else 1.0
-            scope = (
-                "for balanced contiguous plans that keep the unit nearest each home in its "
-                "territory"
-                if s.bound_scope == "contiguous"
-                else "for any balanced plan"
-            )
             # the bound holds for plans within the tolerances: one outside can be under it
             unbalanced = "" if s.feasible else " This plan is not balanced: not held to it."
+            scope = f" for {s.bound_for}" if s.bound_for else ""
             console.print(
                 f"Travel ({where}, centres: {s.centres}): mean {s.mean_distance_km:,.1f} km "
-                f"from account to centre; lower bound {s.bound_km:,.1f} km {scope} "
+                f"from account to centre; lower bound {s.bound_km:,.1f} km{scope} "
                 f"({ratio:.3f} × the bound).{unbalanced}",
                 markup=False,
             )

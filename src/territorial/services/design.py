@@ -131,6 +131,8 @@ class SegmentResult:
     bound_km: float | None = None
     # "contiguous": the bound holds for contiguous plans keeping each home's unit
     bound_scope: str | None = None
+    # the plans the bound holds for, in words (with a move cap, only those within it)
+    bound_for: str | None = None
     reason: str | None = None  # why no plan can be feasible, when the engine proved it
 
 
@@ -562,7 +564,7 @@ def _solve_segment(
         for local, account in enumerate(idx)
     }
     travel = (
-        _travel_figures(ctx, idx, units, result, centres, plan)
+        _travel_figures(ctx, idx, units, result, centres, plan, request.max_moves is not None)
         if request.objective == "travel"
         else {}
     )  # type: dict[str, Any]
@@ -649,8 +651,10 @@ def _travel_figures(
     result: DesignResult,
     centres: _Centres,
     plan: np.ndarray,
+    capped: bool,
 ) -> dict[str, Any]:
-    """Mean great-circle km from each account to its territory's centre, and the bound."""
+    """Mean great-circle km from each account to its territory's centre, the bound, and
+    the plans it holds for (the LPs keep a move cap, so with one only those within it)."""
     homes = centres.homes.copy()
     if result.centres is not None:  # free centres back to lat/lon
         placed = np.asarray(result.centres)
@@ -671,6 +675,12 @@ def _travel_figures(
             else None
         ),
         "bound_scope": result.bound_scope,
+        "bound_for": (
+            "balanced contiguous plans that keep the unit nearest each home in its territory"
+            if result.bound_scope == "contiguous"
+            else "any balanced plan"
+        )
+        + (" within the move cap" if capped else ""),
     }
 
 

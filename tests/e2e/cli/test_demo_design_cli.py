@@ -132,6 +132,11 @@ def test_the_bound_is_said_to_hold_for_balanced_plans(demo: Run) -> None:
     assert balanced.exit_code == 0, balanced.output
     text = " ".join(balanced.output.split())
     assert "for any balanced plan" in text and "not held to it" not in text
+    assert "within the move cap" not in text
+    # under a move cap the LP keeps the cap: its bound holds only for plans within it
+    capped = demo("design", "--name", "Kept", *args, "--tolerance", "20%", "--max-moves", "30%")
+    assert capped.exit_code == 0, capped.output
+    assert "for any balanced plan within the move cap" in " ".join(capped.output.split())
     exact = demo("design", "--name", "Exact", *args, "--tolerance", "0%")
     assert exact.exit_code == 0, exact.output
     text = " ".join(exact.output.split())

@@ -113,6 +113,8 @@ def test_a_manager_designs_in_the_browser_and_watches_it_run(
     page.wait_for_selector("[data-testid=job-status][data-state=done]", timeout=120_000)
     result = page.locator("[data-testid=job-result]").inner_text()
     assert "Balanced" in result and "accounts change territory" in result
+    # the travel bound, and the plans it holds for (no move cap here)
+    assert "lower bound" in page.content() and "km for any balanced plan (" in page.content()
     page.screenshot(path=str(screens / "design-done.png"), full_page=True)
     page.click("[data-testid=job-map]")
     page.wait_for_url("**/map?scenario=From*")
