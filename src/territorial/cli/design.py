@@ -104,12 +104,11 @@ def print_outcome(outcome: DesignOutcome) -> None:
                 markup=False,
             )
         elif s.mean_distance_km is not None and s.gap is not None:
-            scope = "contiguous plans" if s.bound_scope == "contiguous" else "plans"
             console.print(
                 f"Travel ({where}, centres: {s.centres}): mean {s.mean_distance_km:,.1f} km "
-                f"from account to centre; {1 / (1 - s.gap):.3f} × the LP bound for {scope} "
-                f"with these centres (both measured on the engine's flat map, as free "
-                f"centres are placed).",
+                f"from account to centre; {1 / (1 - s.gap):.3f} × the LP bound for "
+                f"{s.bound_for or 'plans with these centres'} (both measured on the engine's "
+                f"flat map, as free centres are placed).",
                 markup=False,
             )
         elif s.gap is not None and s.lower_bound is not None:

@@ -666,6 +666,15 @@ def _travel_figures(
         ctx.frame.lat[idx], ctx.frame.lon[idx], homes[territory, 0], homes[territory, 1]
     )
     n = max(len(idx), 1)
+    contiguous = result.bound_scope == "contiguous"
+    if centres.kind == "rep homes":  # a bound in km
+        holds_for = (
+            "balanced contiguous plans that keep the unit nearest each home in its territory"
+            if contiguous
+            else "any balanced plan"
+        )
+    else:  # a gap to the LP with the centres placed
+        holds_for = ("contiguous plans" if contiguous else "plans") + " with these centres"
     return {
         "centres": centres.kind,
         "mean_distance_km": float(km.mean()) if len(idx) else None,
@@ -675,12 +684,7 @@ def _travel_figures(
             else None
         ),
         "bound_scope": result.bound_scope,
-        "bound_for": (
-            "balanced contiguous plans that keep the unit nearest each home in its territory"
-            if result.bound_scope == "contiguous"
-            else "any balanced plan"
-        )
-        + (" within the move cap" if capped else ""),
+        "bound_for": holds_for + (" within the move cap" if capped else ""),
     }
 
 

@@ -270,6 +270,12 @@ def test_free_centres_compare_plan_and_bound_in_one_measure(demo: Run) -> None:
     assert "× the LP bound for plans with these centres (both measured on the engine's" in line
     assert float(line.split(" × the LP bound")[0].rsplit(" ", 1)[1]) >= 1.0
     assert "Next: territorial assign --scenario 'Free2';" in line  # new territories: reps
+    # under a move cap the LP keeps the cap, and the line says so
+    kept = ["-p", "15", "--centres", "free", "--max-moves", "30%", *args[2:]]  # 15: the base's
+    capped = demo("design", "--name", "Free3", *kept)
+    assert capped.exit_code == 0, capped.output
+    line = " ".join(capped.output.split())
+    assert "× the LP bound for plans with these centres within the move cap (both" in line
 
 
 def test_locked_accounts_stay_put_in_a_design(demo: Run, tmp_path: Path) -> None:
