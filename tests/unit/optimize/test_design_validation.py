@@ -68,6 +68,9 @@ def test_problem_rejects_bad_input(kwargs: dict[str, object], match: str) -> Non
         {"knn": 0},
         {"bound_time_limit": -1.0},
         {"repair_no_improve": 0},
+        {"screen_quantile": 0.0},
+        {"screen_quantile": 1.5},
+        {"screen_warmup": -1},
     ],
 )
 def test_params_reject_bad_values(kwargs: dict[str, float]) -> None:

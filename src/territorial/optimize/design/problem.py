@@ -299,6 +299,10 @@ class DesignParams:
     alpha: float = 0.0
     repair_no_improve: int = 5000  # final uncapped balance search of each start
     intensify: bool = True  # every other start resumes from the best feasible plan
+    # diameter objective: a growth is improved only when its diameter is within
+    # this quantile of the growths so far (after screen_warmup of them); 1 = every one
+    screen_quantile: float = 0.2
+    screen_warmup: int = 10
     seed_sample: int = 0  # 0 = max(ceil(sqrt(n)), 2p)
     knn: int = 8
     bound_time_limit: float = 0.0  # > 0: solve the exact model (n <= exact_max_n) for a gap
@@ -307,10 +311,12 @@ class DesignParams:
     def __post_init__(self) -> None:
         if not (self.tenure_factor >= 0 and math.isfinite(self.tenure_factor)):
             raise ValueError("tenure_factor must be a finite number >= 0")
+        if not 0.0 < self.screen_quantile <= 1.0:
+            raise ValueError("screen_quantile must be in (0, 1]")
         for name in ("max_no_improve", "alternations", "knn", "repair_no_improve"):
             if int(getattr(self, name)) < 1:
                 raise ValueError(f"{name} must be >= 1")
-        for name in ("max_escapes", "seed_sample", "exact_max_n"):
+        for name in ("max_escapes", "seed_sample", "exact_max_n", "screen_warmup"):
             if int(getattr(self, name)) < 0:
                 raise ValueError(f"{name} must be >= 0")
         if not (self.alpha >= 0 and math.isfinite(self.alpha)):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 
@@ -12,7 +13,13 @@ from territorial.optimize.design.build import make_arrays, neighbourhood
 from territorial.optimize.design.checks import components
 from territorial.optimize.design.evaluate import evaluate
 from territorial.optimize.design.kernels.start import StartParams, disconnected_count, run_start
-from territorial.optimize.design.kernels.state import objective_value, to_state, total_excess
+from territorial.optimize.design.kernels.state import (
+    Arrays,
+    State,
+    objective_value,
+    to_state,
+    total_excess,
+)
 from territorial.optimize.design.problem import DesignParams, DesignProblem
 from territorial.optimize.design.result import DesignResult, Progress
 from territorial.optimize.design.stop import StoppingCriterion
@@ -44,23 +51,40 @@ def _start_plan(problem: DesignProblem) -> np.ndarray | None:
     return start
 
 
-def search(
-    problem: DesignProblem,
-    stop: StoppingCriterion,
-    seed: int = 0,
-    params: DesignParams | None = None,
-    progress: Callable[[Progress], None] | None = None,
-) -> DesignResult:
-    """The multistart tabu search itself (any objective); see
-    :func:`~territorial.optimize.design.solve.solve`."""
-    params = params or DesignParams()
-    t0 = time.perf_counter()
+class Kernel(NamedTuple):
+    """What one multistart iteration (:func:`run_start`) is called with."""
+
+    arrays: Arrays
+    state: State
+    lock: np.ndarray
+    comp: np.ndarray
+    ncomp: int
+    settings: StartParams
+    keys: np.ndarray
+
+    def start(self, start: np.ndarray, deadline: float, seed: int, screen: float) -> float:
+        """Run one start; returns its growth's objective (see :func:`run_start`)."""
+        return float(
+            run_start(
+                self.state,
+                start,
+                self.lock,
+                self.comp,
+                self.ncomp,
+                self.settings,
+                deadline,
+                seed,
+                self.keys,
+                screen,
+            )
+        )
+
+
+def kernel(problem: DesignProblem, params: DesignParams, seed: int) -> Kernel:
+    """The compiled search state of ``problem`` and the settings of its starts."""
     n, p = problem.n, problem.p
-    graph = neighbourhood(problem, params.knn)
-    arrs = make_arrays(problem, graph)
-    s = to_state(arrs)
+    arrs = make_arrays(problem, neighbourhood(problem, params.knn))
     ncomp, comp = components(problem) if problem.contiguous else (1, np.zeros(n, np.int64))
-    lock = problem.array("locks").astype(np.int64)
     sample = params.seed_sample or max(math.ceil(math.sqrt(n)), 2 * p)
     fcap = n if p * n <= 30_000_000 else max(256, 16 * n // p)
     tenure = max(1, round(params.tenure_factor * p))
@@ -75,12 +99,38 @@ def search(
         int(params.repair_no_improve),
     )
     keys = np.random.default_rng(seed).integers(1, 2**62, size=n, dtype=np.int64)
+    lock = problem.array("locks").astype(np.int64)
+    return Kernel(arrs, to_state(arrs), lock, comp, ncomp, settings, keys)
+
+
+def search(
+    problem: DesignProblem,
+    stop: StoppingCriterion,
+    seed: int = 0,
+    params: DesignParams | None = None,
+    progress: Callable[[Progress], None] | None = None,
+) -> DesignResult:
+    """The multistart tabu search itself (any objective); see
+    :func:`~territorial.optimize.design.solve.solve`.
+
+    With the diameter objective a growth is improved only when its diameter is within
+    ``params.screen_quantile`` of the growths drawn so far: a growth's diameter ranks
+    the plan its search ends at (CTDP del-n5000-k50: rank correlation 0.72, the 9 best
+    of 343 searched starts grew from the best 12% of growths), and a growth costs a
+    fifth of a search."""
+    params = params or DesignParams()
+    t0 = time.perf_counter()
+    k = kernel(problem, params, seed)
+    arrs, s = k.arrays, k.state
     current = _start_plan(problem)
     capped = problem.max_moves is not None
     growth = np.full(1, -1, dtype=np.int32)
     best_a: np.ndarray | None = None
     best_key = (math.inf, math.inf, math.inf)
+    screening = problem.objective == "diameter" and params.screen_quantile < 1.0
+    grown: list[float] = []  # the growths' objectives, for the screen
     it = 0
+    draws = 0
     while True:
         elapsed = time.perf_counter() - t0
         if it > 0 and stop(it, elapsed):
@@ -99,9 +149,17 @@ def search(
             start = best_a.astype(np.int32)  # intensify: resume the search from the best
         else:
             start = growth
-        run_start(
-            s, start, lock, comp, ncomp, settings, deadline, (seed * 1_000_003 + it) % (2**32), keys
-        )
+        screen = math.inf
+        if screening and start is growth and len(grown) >= params.screen_warmup:
+            screen = float(np.quantile(grown, params.screen_quantile))
+        grown_value = k.start(start, deadline, (seed * 1_000_003 + draws) % (2**32), screen)
+        draws += 1
+        if math.isfinite(grown_value):
+            grown.append(grown_value)
+        if grown_value > screen:  # screened out: not an iteration
+            if time.perf_counter() >= deadline:
+                break
+            continue
         it += 1
         b = float(total_excess(s))
         key = (float(disconnected_count(s)), b if b > 1e-9 else 0.0, float(objective_value(s)))
@@ -120,7 +178,8 @@ def search(
     fig = evaluate(problem, best_a)
     lower: float | None = None
     gap: float | None = None
-    if params.bound_time_limit > 0 and n <= params.exact_max_n and problem.objective == "diameter":
+    small = problem.n <= params.exact_max_n
+    if params.bound_time_limit > 0 and small and problem.objective == "diameter":
         from territorial.optimize.design.exact import solve_exact
 
         ex = solve_exact(problem, params.bound_time_limit, initial=best_a)

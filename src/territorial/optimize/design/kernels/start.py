@@ -9,7 +9,7 @@ from numba import njit
 
 from territorial.optimize.design.kernels.connectivity import count_components
 from territorial.optimize.design.kernels.grow import grow, pick_seeds
-from territorial.optimize.design.kernels.state import State, rebuild
+from territorial.optimize.design.kernels.state import State, objective_value, rebuild
 from territorial.optimize.design.kernels.tabu import improve
 
 
@@ -37,10 +37,14 @@ def run_start(
     deadline: float,
     seed: int,
     keys: np.ndarray,
-) -> None:
-    """Build a start (growth when ``start[0] < 0``, else the given plan) and improve it."""
+    screen: float = np.inf,
+) -> float:
+    """Build a start (growth when ``start[0] < 0``, else the given plan) and improve it,
+    unless a growth's objective is above ``screen``.  Returns that growth's objective
+    (inf for a given plan)."""
     np.random.seed(seed)
     s.tabu[:] = 0
+    grown = np.inf
     itc = np.zeros(1, dtype=np.int64)
     p = s.load.shape[0]
     if start[0] < 0:
@@ -54,9 +58,12 @@ def run_start(
                 seeds[lock[u]] = u
         pick_seeds(s, comp, ncomp, params.sample, seeds)
         grow(s, seeds, lock, params.fcap)
+        grown = objective_value(s)
     else:
         s.a[:] = start
         rebuild(s)
+    if grown > screen:
+        return grown
     improve(
         s,
         params.tenure,
@@ -69,6 +76,7 @@ def run_start(
         itc,
         keys,
     )
+    return grown
 
 
 @njit(cache=True)
