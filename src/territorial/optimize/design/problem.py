@@ -301,7 +301,7 @@ class DesignParams:
     intensify: bool = True  # every other start resumes from the best feasible plan
     # diameter objective: a growth is improved only when its diameter is within
     # this quantile of the growths so far (after screen_warmup of them); 1 = every one
-    screen_quantile: float = 0.2
+    screen_quantile: float = 0.1
     screen_warmup: int = 10
     seed_sample: int = 0  # 0 = max(ceil(sqrt(n)), 2p)
     knn: int = 8

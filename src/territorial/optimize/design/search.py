@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 import time
 from collections.abc import Callable
@@ -128,7 +129,7 @@ def search(
     best_a: np.ndarray | None = None
     best_key = (math.inf, math.inf, math.inf)
     screening = problem.objective == "diameter" and params.screen_quantile < 1.0
-    grown: list[float] = []  # the growths' objectives, for the screen
+    grown: list[float] = []  # the growths' objectives so far, sorted: the screen
     it = 0
     draws = 0
     while True:
@@ -151,11 +152,11 @@ def search(
             start = growth
         screen = math.inf
         if screening and start is growth and len(grown) >= params.screen_warmup:
-            screen = float(np.quantile(grown, params.screen_quantile))
+            screen = grown[int(params.screen_quantile * (len(grown) - 1))]
         grown_value = k.start(start, deadline, (seed * 1_000_003 + draws) % (2**32), screen)
         draws += 1
         if math.isfinite(grown_value):
-            grown.append(grown_value)
+            bisect.insort(grown, grown_value)
         if grown_value > screen:  # screened out: not an iteration
             if time.perf_counter() >= deadline:
                 break
