@@ -70,7 +70,7 @@ from territorial.optimize.design.lagrange import STEPS as LAGRANGE_STEPS
 from territorial.optimize.design.lagrange import lagrangian_bound
 from territorial.optimize.design.lp_growth import grown_from_lp
 from territorial.optimize.design.path_mip import path_polish
-from territorial.optimize.design.problem import DesignProblem
+from territorial.optimize.design.problem import DesignParams, DesignProblem
 from territorial.optimize.design.recom import recombine
 from territorial.optimize.design.reconnect import reconnect
 from territorial.optimize.design.result import DesignResult, Progress
@@ -505,6 +505,12 @@ def _contiguous_search(
     return polished, bound
 
 
+# the diameter searches inside travel designs search every growth: the screen ranks
+# growths by diameter, while these want balance (the balance-first plan) or a start for
+# the travel descent (large designs), and it was measured on neither
+UNSCREENED = DesignParams(screen_quantile=1.0)
+
+
 WHOLE_UNITS = (
     "no plan meets the tolerances without splitting an account or unit between "
     "territories (the exact model over every pair has none, though the LP splitting "
@@ -571,6 +577,7 @@ def _balance_first(
         replace(problem, objective="diameter", fixed_centres=None, centre_costs=None),
         stop,
         seed,
+        UNSCREENED,
     )
     mine = evaluate(problem, plan)
     if (len(compact.disconnected), compact.balance_excess) >= (
@@ -638,7 +645,7 @@ def _large(
     )
     timed = math.isfinite(budget)
     left = budget - (time.perf_counter() - t0)  # after a failed cell design: what is left
-    found = search(compact, _within(0.85 * left, stop), seed, None, progress)
+    found = search(compact, _within(0.85 * left, stop), seed, UNSCREENED, progress)
     member = sp.csr_matrix(
         (np.ones(inst.n), (np.arange(inst.n), found.assignment)), shape=(inst.n, inst.p)
     )
