@@ -28,8 +28,9 @@ def solve(
     The travel objective goes to :func:`~territorial.optimize.design.travel.solve_travel`
     (location-allocation with an LP bound); the diameter objective to :func:`search`:
     each multistart iteration seeds territories by greedy p-dispersion over a random
-    sample, grows them (lightest territory first, least diameter growth), then
-    alternates the diameter and balance tabu searches.  With a ``current`` plan the
+    sample, grows them (lightest territory first, least diameter growth), then, when
+    the growth's diameter is within the best ``params.screen_quantile`` of the growths
+    so far, alternates the diameter and balance tabu searches.  With a ``current`` plan the
     first start is that plan (and every start when a move cap is set).  Plans are
     ranked by (disconnected territories, balance excess B(S), objective).  At least one
     iteration runs; with ``MaxRuntime`` the kernels also stop inside an iteration.
