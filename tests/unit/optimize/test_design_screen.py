@@ -37,15 +37,17 @@ def test_a_growth_over_the_screen_is_left_as_grown(seed: int, n: int, p: int) ->
 
 
 @SETTINGS
-@given(seed=st.integers(0, 10_000), quantile=st.floats(0.01, 1.0))
-def test_screened_search_counts_searched_starts_and_repeats(seed: int, quantile: float) -> None:
+@given(seed=st.integers(0, 10_000), quantile=st.floats(0.01, 1.0), warmup=st.integers(0, 2))
+def test_screened_search_counts_searched_starts_and_repeats(
+    seed: int, quantile: float, warmup: int
+) -> None:
     pb = random_instance(seed, n=50, p=4, tol=0.1)
     params = DesignParams(
         max_no_improve=50,
         alternations=3,
         repair_no_improve=200,
         screen_quantile=quantile,
-        screen_warmup=1,
+        screen_warmup=warmup,
     )
     r1 = solve(pb, MaxIterations(4), seed=seed, params=params)
     r2 = solve(pb, MaxIterations(4), seed=seed, params=params)

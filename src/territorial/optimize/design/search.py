@@ -151,11 +151,11 @@ def search(
         else:
             start = growth
         screen = math.inf
-        if screening and start is growth and len(grown) >= params.screen_warmup:
+        if screening and start is growth and len(grown) >= max(1, params.screen_warmup):
             screen = grown[int(params.screen_quantile * (len(grown) - 1))]
         grown_value = k.start(start, deadline, (seed * 1_000_003 + draws) % (2**32), screen)
         draws += 1
-        if math.isfinite(grown_value):
+        if screening and math.isfinite(grown_value):
             bisect.insort(grown, grown_value)
         if grown_value > screen:  # screened out: not an iteration
             if time.perf_counter() >= deadline:
