@@ -96,19 +96,17 @@ def print_outcome(outcome: DesignOutcome) -> None:
             ratio = s.mean_distance_km / s.bound_km if s.bound_km > 0 else 1.0
             # the bound holds for plans within the tolerances: one outside can be under it
             unbalanced = "" if s.feasible else " This plan is not balanced: not held to it."
-            scope = f" for {s.bound_for}" if s.bound_for else ""
             console.print(
                 f"Travel ({where}, centres: {s.centres}): mean {s.mean_distance_km:,.1f} km "
-                f"from account to centre; lower bound {s.bound_km:,.1f} km{scope} "
+                f"from account to centre; lower bound {s.bound_km:,.1f} km for {s.bound_for} "
                 f"({ratio:.3f} × the bound).{unbalanced}",
                 markup=False,
             )
         elif s.mean_distance_km is not None and s.gap is not None:
             console.print(
                 f"Travel ({where}, centres: {s.centres}): mean {s.mean_distance_km:,.1f} km "
-                f"from account to centre; {1 / (1 - s.gap):.3f} × the LP bound for "
-                f"{s.bound_for or 'plans with these centres'} (both measured on the engine's "
-                f"flat map, as free centres are placed).",
+                f"from account to centre; {1 / (1 - s.gap):.3f} × the LP bound for {s.bound_for} "
+                f"(both measured on the engine's flat map, as free centres are placed).",
                 markup=False,
             )
         elif s.gap is not None and s.lower_bound is not None:
