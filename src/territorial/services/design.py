@@ -878,7 +878,7 @@ def plan_design(
         1 for e, t in assignment.items() if e in base.assignments and base.assignments[e] != t
     )
     reps = rep_distances(frame, scenario)
-    if request.objective is Objective.TRAVEL and (far := far_reps_note(reps)):
+    if far := far_reps_note(reps, homes_ignored=request.objective is Objective.DIAMETER):
         notes.append(far)
     return scenario, DesignOutcome(
         scenario=request.name,

@@ -113,9 +113,12 @@ def rep_distances(frame: ScenarioFrame, scenario: Scenario) -> list[RepDistance]
 FAR = 2.0  # a rep whose accounts average this many times the plan's mean km is named
 
 
-def far_reps_note(reps: list[RepDistance]) -> str | None:
+def far_reps_note(reps: list[RepDistance], *, homes_ignored: bool = False) -> str | None:
     """A note naming the reps whose accounts are on average more than :data:`FAR` times
-    the plan's mean distance from home (a rep living away from their accounts), or None."""
+    the plan's mean distance from home (a rep living away from their accounts), or None.
+
+    ``homes_ignored``: the design's objective did not look at homes (diameter), so the
+    advice is the objective that does, not the balance."""
     known = [r for r in reps if r.mean_account_km is not None and r.located]
     weight = sum(r.located for r in known)
     if not weight:
@@ -128,8 +131,12 @@ def far_reps_note(reps: list[RepDistance]) -> str | None:
     if not far:
         return None
     named = ", ".join(f"{r.rep} ({r.territory}, {r.mean_account_km:,.0f} km)" for r in far)
-    return (
-        f"far from their accounts: {named}, against {mean:,.0f} km for the plan as a whole; "
-        "balance gives them accounts away from home (`territorial assign` checks whether "
-        "another rep suits the territory better)"
+    why = (
+        "the diameter objective makes territories compact wherever the reps live "
+        "(the default travel objective designs them around rep homes)"
+        if homes_ignored
+        else "balance gives them accounts away from home (`territorial assign` checks "
+        "whether another rep suits the territory better)"
     )
+    plan = f"against {mean:,.0f} km for the plan as a whole"
+    return f"far from their accounts: {named}, {plan}; {why}"

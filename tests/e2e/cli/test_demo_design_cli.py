@@ -77,6 +77,13 @@ def test_design_balances_and_compare_lists_moves(demo: Run, tmp_path: Path) -> N
         "diameter",
     )
     assert out["scenario"] == "Balanced"
+    # compact territories wherever the reps live: a rep far from theirs is named, with why
+    reps = [r for r in out["reps"] if r["mean_account_km"] is not None]  # type: ignore[attr-defined]
+    mean = sum(r["mean_account_km"] * r["located"] for r in reps) / sum(r["located"] for r in reps)
+    far = [r["rep"] for r in reps if r["mean_account_km"] > 2 * mean]
+    noted = [n for n in out["notes"] if n.startswith("far from their accounts")]  # type: ignore[attr-defined]
+    assert len(noted) == (1 if far else 0)
+    assert all(name in noted[0] and "diameter objective" in noted[0] for name in far)
     scenarios = _json(demo, "status")["scenarios"]
     assert {"name": "Balanced", "status": "draft"} in scenarios  # type: ignore[operator]
     assessed = _json(demo, "assess", "--scenario", "Balanced", "--tolerance", "0.1")
