@@ -290,11 +290,15 @@ class DesignProblem:
 
 @dataclass(frozen=True)
 class DesignParams:
-    """Algorithm knobs (defaults follow MATS: tenure p/2, I_max 500, A_max 10)."""
+    """Algorithm knobs (defaults follow MATS: tenure p/2, I_max 500; A_max is 4, not
+    MATS's 10, see ``alternations``)."""
 
     tenure_factor: float = 0.5
     max_no_improve: int = 500
-    alternations: int = 10
+    # diameter and balance searches alternated per start: from a growth the search stalls
+    # after two, so 4 leaves time for more starts (CTDP, NOTES.md "sixteenth round");
+    # travel designs' searches keep MATS's 10 (:data:`travel.TABU`), measured there
+    alternations: int = 4
     max_escapes: int = 25
     alpha: float = 0.0
     repair_no_improve: int = 5000  # final uncapped balance search of each start

@@ -423,7 +423,7 @@ def _contiguous_search(
         found = started
     else:
         share = 1.0 if plain else (1 - POLISH_SHARE) * TRAVEL_SHARE
-        searched = search(fixed, _within(share * left, stop), seed)
+        searched = search(fixed, _within(share * left, stop), seed, TABU)
         found = searched.assignment
         rest = (1 - POLISH_SHARE) * left * (1 - TRAVEL_SHARE)
         fallback = FALLBACK_SHARE * left  # the balance-first search, should ReCom miss
@@ -505,10 +505,13 @@ def _contiguous_search(
     return polished, bound
 
 
-# the diameter searches inside travel designs search every growth: the screen ranks
-# growths by diameter, while these want balance (the balance-first plan) or a start for
-# the travel descent (large designs), and it was measured on neither
-UNSCREENED = DesignParams(screen_quantile=1.0)
+# the searches inside travel designs keep what was measured on them: the diameter ones
+# (the balance-first plan, large designs) search every growth, since the screen ranks
+# growths by diameter while these want balance or a start for the travel descent; they
+# and the travel tabu search alternate 10 times as MATS does (4 was measured on the
+# diameter objective only)
+UNSCREENED = DesignParams(screen_quantile=1.0, alternations=10)
+TABU = DesignParams(alternations=10)
 
 
 WHOLE_UNITS = (
