@@ -153,12 +153,13 @@ def design(
     ],
     name: Annotated[str, typer.Option(help="Name of the new draft scenario.")],
     balance: Annotated[
-        str,
+        str | None,
         typer.Option(
             help="Measures to balance: accounts, potential, revenue, workload, "
-            "or any numeric account field."
+            "or any numeric account field. Default: potential,workload, or "
+            "revenue,workload when no account has a potential (a CRM export)."
         ),
-    ] = "potential,workload",
+    ] = None,
     tolerance: Annotated[
         str, typer.Option(help="±tolerance, e.g. 0.05, 5% or potential=0.05,workload=0.1.")
     ] = "0.05",
@@ -240,7 +241,7 @@ def design(
     started = time.perf_counter()  # the time limit counts from here: imports included
     from territorial.cli.workspace import read_workspace
     from territorial.metrics import TravelModel
-    from territorial.services.design import DesignRequest, design_scenario
+    from territorial.services.design import DesignRequest, default_balance, design_scenario
     from territorial.services.design_options import (
         parse_fraction,
         parse_names,
@@ -248,10 +249,11 @@ def design(
         parse_tolerance,
     )
 
+    workspace = read_workspace(db)
     request = DesignRequest(
         name=name,
         territories=territories,
-        balance=parse_names(balance),
+        balance=parse_names(balance) if balance is not None else default_balance(workspace),
         tolerance=parse_tolerance(tolerance),
         by=by,
         contiguous=contiguous,
@@ -275,7 +277,7 @@ def design(
         from territorial.services import jobs
         from territorial.storage.database import resolve_url
 
-        job = jobs.submit_design(read_workspace(db), request)
+        job = jobs.submit_design(workspace, request)
         where = jobs.dispatch(job, resolve_url(db))
         if as_json:
             print_json({"job": job.id, "state": job.state}, indent=None)
@@ -297,7 +299,7 @@ def design(
             )
 
         outcome = design_scenario(
-            read_workspace(db), dataclasses.replace(request, started=started), progress
+            workspace, dataclasses.replace(request, started=started), progress
         )
     if as_json:
         print_json(outcome)
@@ -310,7 +312,9 @@ def tradeoff(
     caps: Annotated[
         str, typer.Option(help="Move caps to try, comma-separated: 0,5%,10% or counts.")
     ] = "0,2%,5%,10%,20%,50%",
-    balance: Annotated[str, typer.Option(help="Measures to balance.")] = "potential,workload",
+    balance: Annotated[
+        str | None, typer.Option(help="Measures to balance (default: as for design).")
+    ] = None,
     tolerance: Annotated[str, typer.Option(help="±tolerance, as for design.")] = "0.05",
     objective: Annotated[
         Objective, typer.Option(help="Make small: travel to the centre, or diameter.")
@@ -327,13 +331,14 @@ def tradeoff(
 ) -> None:
     """How balanced can territories get for a given number of account moves? (stores nothing)"""
     from territorial.cli.workspace import read_workspace
-    from territorial.services.design import DesignRequest, moves_tradeoff
+    from territorial.services.design import DesignRequest, default_balance, moves_tradeoff
     from territorial.services.design_options import parse_fraction, parse_names, parse_tolerance
 
+    workspace = read_workspace(db)
     request = DesignRequest(
         name="(trade-off)",
         territories=0,
-        balance=parse_names(balance),
+        balance=parse_names(balance) if balance is not None else default_balance(workspace),
         tolerance=parse_tolerance(tolerance),
         objective=objective,
         time_limit=time_limit,
@@ -342,7 +347,7 @@ def tradeoff(
     )
     values = [parse_fraction(c, "caps") for c in caps.split(",") if c.strip()]
     with err_console.status("Designing at each move cap..."):
-        points = moves_tradeoff(read_workspace(db), request, values)
+        points = moves_tradeoff(workspace, request, values)
     if as_json:
         print_json(points)
         return

@@ -84,8 +84,7 @@ def monitor(
     balance: Annotated[
         str | None,
         typer.Option(
-            help="With --rebalance: measures to balance (default potential,workload "
-            "and what drifted)."
+            help="With --rebalance: measures to balance (default: as for design, and what drifted)."
         ),
     ] = None,
     seed: Annotated[int, typer.Option(help="With --rebalance: random seed.")] = 0,

@@ -55,7 +55,7 @@ from territorial.services.design_reps import (
     rep_distances,
 )
 from territorial.services.design_staff import Staffing, homed_reps, staff_territories
-from territorial.services.frame import ScenarioFrame, leaf_labels, load_frame
+from territorial.services.frame import ScenarioFrame, has_data, leaf_labels, load_frame
 from territorial.services.scenarios import resolve_scenario
 from territorial.services.unit_of_work import UnitOfWorkProtocol
 
@@ -198,6 +198,12 @@ def suggested_balance(has_data: Callable[[str], bool]) -> tuple[str, str]:
         if has_data(name):
             return name, "workload"
     return "accounts", "workload"
+
+
+def default_balance(uow: UnitOfWorkProtocol) -> tuple[str, str]:
+    """:func:`suggested_balance` for the workspace's accounts."""
+    with uow:
+        return suggested_balance(lambda name: has_data(uow, name))
 
 
 def _tolerances(request: DesignRequest) -> dict[str, float]:

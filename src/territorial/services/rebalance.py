@@ -25,19 +25,19 @@ from territorial.jsondata import to_json_data
 from territorial.optimize.design import Progress
 from territorial.services.actor import current_actor
 from territorial.services.compare import Move, compare_scenarios
-from territorial.services.design import DesignRequest, design_scenario
+from territorial.services.design import DesignRequest, default_balance, design_scenario
 from territorial.services.frame import leaf_labels
 from territorial.services.scenarios import resolve_scenario
 from territorial.storage import UnitOfWork
-
-DEFAULT_MEASURES = ("potential", "workload")
 
 
 @dataclass
 class RebalanceOptions:
     """What ``monitor --rebalance`` asks the design engine for."""
 
-    balance: tuple[str, ...] | None = None  # default: potential, workload + what drifted
+    # default: what a design balances unless told (potential or revenue, and workload)
+    # and what drifted
+    balance: tuple[str, ...] | None = None
     max_moves: float = 0.10  # share of accounts (< 1) or a count
     time_limit: float = 20.0
     tolerance: float = DEFAULT_TOLERANCE
@@ -110,10 +110,9 @@ def unique_name(taken: Sequence[str], day: date) -> str:
     return name
 
 
-def balance_measures(requested: Sequence[str] | None, drifted: Sequence[str]) -> tuple[str, ...]:
-    """The measures to balance: those asked for (default potential, workload) and every
-    measure that drifted."""
-    out = list(requested or DEFAULT_MEASURES)
+def balance_measures(requested: Sequence[str], drifted: Sequence[str]) -> tuple[str, ...]:
+    """The measures to balance: those asked for and every measure that drifted."""
+    out = list(requested)
     out += [m for m in drifted if m not in out]
     return tuple(out)
 
@@ -153,7 +152,7 @@ def propose_rebalance(
     if opts.name is not None and opts.name in names:
         raise TerritorialError(f"a scenario named {opts.name!r} exists; choose another name")
     name = opts.name or unique_name(names, day or date.today())
-    measures = balance_measures(opts.balance, drifted)
+    measures = balance_measures(opts.balance or default_balance(uow), drifted)
     outcome = design_scenario(
         uow,
         DesignRequest(

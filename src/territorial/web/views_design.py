@@ -8,15 +8,14 @@ from territorial.domain import OptionError, TerritorialError
 from territorial.domain.design_choices import CentresRule, Objective, UnitKind, choice, choices
 from territorial.metrics import TravelModel
 from territorial.services import jobs
-from territorial.services.design import DesignRequest, suggested_balance
+from territorial.services.design import DesignRequest, default_balance
 from territorial.services.design_options import parse_fraction, parse_tolerance
-from territorial.services.frame import BUILTIN_MEASURES, has_data, leaf_labels
+from territorial.services.frame import BUILTIN_MEASURES, leaf_labels
 from territorial.storage import UnitOfWork
 from territorial.web.errors import BadRequest, NotFound, worded
 
 #: Independent starts a form may ask for (seeds SEED .. SEED+starts-1; the best plan kept).
 MAX_STARTS = 100
-DEFAULT_BALANCE = ("potential", "workload")
 MEASURES = ("potential", "workload", "accounts", "revenue", "competitors", *BUILTIN_MEASURES)
 
 
@@ -26,11 +25,8 @@ def form(uow: UnitOfWork) -> dict[str, Any]:
         active = uow.scenarios.active_name()
         scenario = uow.scenarios.get(active) if active else None
         names = [name for name, _ in uow.scenarios.names()]
-        balance = DEFAULT_BALANCE
-        if uow.accounts.count():  # no potential in the data (a CRM export): revenue, workload
-            balance = suggested_balance(lambda name: has_data(uow, name))
     return {
-        "balance": ",".join(balance),
+        "balance": ",".join(default_balance(uow)),
         "measures": list(dict.fromkeys(MEASURES)),
         "by_choices": choices(UnitKind),
         "objective_choices": choices(Objective),
@@ -53,16 +49,14 @@ def _int(fields: dict[str, str], name: str, default: int, low: int, high: int) -
     return value
 
 
-def request_from_fields(fields: dict[str, str]) -> DesignRequest:
-    """The design request a form (or JSON object) describes; 400 naming a bad field."""
+def request_from_fields(fields: dict[str, str], default: tuple[str, ...]) -> DesignRequest:
+    """The design request a form (or JSON object) describes, balancing ``default`` when
+    it names no measure; 400 naming a bad field."""
     name = fields.get("name", "").strip()
     if not name:
         raise BadRequest("name: give the new scenario a name")
-    balance = tuple(
-        m.strip()
-        for m in fields.get("balance", "potential,workload").replace("\n", ",").split(",")
-        if m.strip()
-    )
+    given = fields.get("balance") or ""
+    balance = tuple(m.strip() for m in given.replace("\n", ",").split(",") if m.strip())
     try:
         by = choice(UnitKind, fields.get("by", UnitKind.ACCOUNT), "by")
         objective = choice(Objective, fields.get("objective", Objective.TRAVEL), "objective")
@@ -81,7 +75,7 @@ def request_from_fields(fields: dict[str, str]) -> DesignRequest:
     return DesignRequest(
         name=name,
         territories=_int(fields, "territories", 10, 1, 1000),
-        balance=balance,
+        balance=balance or default,
         tolerance=tolerance,
         by=by,
         contiguous=fields.get("contiguous", "") in ("on", "true", "1", "yes"),
@@ -98,7 +92,7 @@ def request_from_fields(fields: dict[str, str]) -> DesignRequest:
 
 def submit(uow: UnitOfWork, fields: dict[str, str]) -> dict[str, object]:
     """Queue the design and hand it to a runner; the job as data."""
-    request = request_from_fields(fields)
+    request = request_from_fields(fields, default_balance(uow))
     try:
         job = jobs.submit_design(uow, request)
     except TerritorialError as exc:
@@ -110,7 +104,7 @@ def submit(uow: UnitOfWork, fields: dict[str, str]) -> dict[str, object]:
 def submit_tradeoff(uow: UnitOfWork, fields: dict[str, str]) -> dict[str, object]:
     """Queue a trade-off (balance and travel reached per move cap)."""
     fields = {"name": "(trade-off)", "time_limit": "10", **fields}
-    request = request_from_fields(fields)
+    request = request_from_fields(fields, default_balance(uow))
     try:
         caps = [
             parse_fraction(c, "caps")

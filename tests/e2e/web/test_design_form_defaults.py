@@ -4,6 +4,7 @@ a potential column is balanced on revenue and workload, not on an empty potentia
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -33,4 +34,15 @@ def test_without_potential_the_form_balances_revenue_and_workload(tmp_path: Path
     import_accounts(open_workspace(db), csv)
     with logged_in(db) as client:
         page = client.get("/design").text
+        # the form's JSON twin, asked without measures, balances the same ones
+        fields = {"name": "Api", "territories": 2, "tolerance": "50%", "time_limit": 1}
+        started = client.post("/api/design", json=fields)
+        assert started.status_code == 202, started.text
+        assert started.json()["params"]["balance"] == ["revenue", "workload"]
+        job = started.json()
+        end = time.monotonic() + 60
+        while job["state"] in ("queued", "running") and time.monotonic() < end:
+            time.sleep(0.3)
+            job = client.get(f"/api/jobs/{job['id']}").json()
+    assert job["state"] == "done", job
     assert _balance_fields(page) == ["revenue,workload"] * 2
