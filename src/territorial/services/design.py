@@ -375,7 +375,7 @@ def _context(base: Scenario, frame: ScenarioFrame, request: DesignRequest) -> _C
         request.segment is None
         and request.objective is Objective.TRAVEL
         and request.centres != "free"
-    ):  # hires or vacancies: one territory per rep with a home, when that is the count
+    ):  # hires or vacancies: one territory per rep with a home, vacancies up to the count
         staff = staff_territories(frame, base, request.territories)
     labels = staff.labels if staff else []
     if request.max_moves is not None and (staff is None or staff.dropped):
@@ -872,8 +872,9 @@ def plan_design(
         locks={e: t for e, t in base.locks.items() if ctx.staff is not None and e in assignment},
         balance_spec=tolerances,
     )
-    # reps follow geography where the design did not centre territories on their homes
-    if ctx.staff is not None and not all(r.centres == "rep homes" for r in results):
+    # reps follow geography where the design centred no territory on their homes (with
+    # some centred there, the others are vacancies)
+    if ctx.staff is not None and all(r.centres == "free" for r in results):
         rematched = rematch_reps(frame, scenario)
         if rematched:
             notes.append(

@@ -70,9 +70,9 @@ def rematch_reps(frame: ScenarioFrame, scenario: Scenario) -> int:
     result = assign_reps(profiles, leaves, table, weights=GEOGRAPHY)
     matched = {a.territory_id: a.rep_id for a in result.assignments}
     changed = 0
-    for territory in scenario.territories:
-        if territory.name in matched and territory.rep_external_id != matched[territory.name]:
-            territory.rep_external_id = matched[territory.name]
+    for territory in scenario.territories:  # a leaf left without a rep is vacant
+        if territory.name in leaves and territory.rep_external_id != matched.get(territory.name):
+            territory.rep_external_id = matched.get(territory.name)
             changed += 1
     return changed
 

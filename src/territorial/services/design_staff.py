@@ -1,12 +1,14 @@
 """One territory per rep: the territories of a design that hires or lets reps go.
 
-When a design asks for as many territories as there are reps with a home, and that is
-not the number the base scenario has (new hires, or a territory left vacant), each
-rep gets a territory centred at their home: a rep who holds a territory in the base
-keeps its name (so continuity and moves are counted against it); a rep without one
-gets a new territory named after their home town, placed in the region of the nearest
-kept territory. Base territories whose rep has no home, or none at all, are dropped and
-their accounts go to the reps' territories.
+When a design asks for at least as many territories as there are reps with a home, and
+that is not the number the base scenario has (new hires, a territory left vacant, or
+vacancies to hire for), each rep gets a territory centred at their home: a rep who
+holds a territory in the base keeps its name (so continuity and moves are counted
+against it); a rep without one gets a new territory named after their home town, placed
+in the region of the nearest kept territory. Territories beyond one per rep are
+vacancies ("Vacancy 1", ...), placed freely where the accounts need them. Base
+territories whose rep has no home, or none at all, are dropped and their accounts go to
+the reps' territories.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ class Staffing:
     labels: list[str]  # the design's territory names; index = the engine's territory
     reps: list[Rep | None]  # each territory's rep (None: vacant)
     base_index: np.ndarray  # base territory index -> design index, -1 when dropped
-    added: list[Territory]  # new territories, with their rep and region
+    added: list[Territory]  # new territories, with their rep (none: a vacancy) and region
     dropped: list[str]  # base territories not kept
 
     @classmethod
@@ -60,19 +62,21 @@ class Staffing:
         if not self.added and not self.dropped:
             return None
         parts = []
-        if self.added:
-            names = ", ".join(
-                f"{t.name} ({rep.name})"
-                for t, rep in zip(self.added, self.reps[-len(self.added) :], strict=True)
-                if rep is not None
+        added = list(zip(self.added, self.reps[len(self.reps) - len(self.added) :], strict=True))
+        if staffed := [f"{t.name} ({rep.name})" for t, rep in added if rep is not None]:
+            parts.append(f"New territories for reps who had none: {', '.join(staffed)}")
+        if vacant := [t.name for t, rep in added if rep is None]:
+            parts.append(
+                f"Vacancies, placed where the accounts need them: {', '.join(vacant)} "
+                "(`territorial assign` staffs them once you hire)"
             )
-            parts.append(f"New territories for reps who had none: {names}")
         if self.dropped:
             parts.append(
                 f"Dropped (no rep with a home, or a rep's second territory): "
                 f"{', '.join(self.dropped)}; their accounts went to the reps' territories"
             )
-        return ". ".join(parts) + ". Every territory is centred at its rep's home."
+        homes = "Every other territory is" if vacant else "Every territory is"
+        return ". ".join(parts) + f". {homes} centred at its rep's home."
 
 
 def _has_home(rep: Rep | None) -> bool:
@@ -85,9 +89,10 @@ def homed_reps(frame: ScenarioFrame) -> list[Rep]:
 
 
 def staff_territories(frame: ScenarioFrame, base: Scenario, p: int) -> Staffing | None:
-    """One territory per rep with a home when there are ``p`` of them; None otherwise."""
+    """One territory per rep with a home and vacancies up to ``p``; None when there are
+    more such reps than ``p`` (or none)."""
     reps = homed_reps(frame)
-    if len(reps) != p or not reps:
+    if len(reps) > p or not reps:
         return None
     holds: dict[str, str] = {}  # rep id -> the first base territory they hold
     for label in frame.labels:
@@ -109,12 +114,16 @@ def staff_territories(frame: ScenarioFrame, base: Scenario, p: int) -> Staffing 
                 rep_external_id=rep.external_id,
             )
         )
+    for k in range(p - len(reps)):
+        name = _unique(f"Vacancy {k + 1}", taken)
+        taken.add(name)
+        added.append(Territory(name))
     labels = kept + [t.name for t in added]
     position = {label: j for j, label in enumerate(labels)}
     base_index = np.array([position.get(label, -1) for label in frame.labels], dtype=np.int64)
     return Staffing(
         labels,
-        [frame.rep_of(label) for label in kept] + list(newcomers),
+        [frame.rep_of(label) for label in kept] + list(newcomers) + [None] * (p - len(reps)),
         base_index,
         added,
         [label for label in frame.labels if label not in position],

@@ -151,15 +151,43 @@ def test_a_lock_to_a_dropped_territory_is_refused_by_name(workspace: Workspace) 
     assert "Three" not in uow.committed.scenarios
 
 
-def test_other_counts_still_design_their_own_territories(workspace: Workspace) -> None:
+def test_territories_beyond_one_per_rep_are_vacancies_placed_freely(
+    workspace: Workspace,
+) -> None:
+    accounts, reps, base = workspace
+    new = hire(accounts[0])
+    uow = FakeUnitOfWork(accounts, [*reps, new], [base])
+    outcome = design_scenario(uow, request("Seven", 7))
+    plan = uow.committed.scenarios["Seven"]
+    leaves = {t.name: t for t in plan.territories if t.name in plan.assignments.values()}
+    assert len(leaves) == 7 and len(plan.assignments) == len(accounts)
+    # every rep holds exactly one territory: the base's keep their names, the hire gets
+    # one named after their town, and the two vacancies have no rep
+    for t in base.territories:
+        if t.name in base.assignments.values():
+            assert leaves[t.name].rep_external_id == t.rep_external_id
+    assert leaves["Newtown"].rep_external_id == "NEW-1"
+    assert leaves["Vacancy 1"].rep_external_id is None is leaves["Vacancy 2"].rep_external_id
+    held = [t.rep_external_id for t in leaves.values() if t.rep_external_id]
+    assert sorted(held) == sorted(r.external_id for r in [*reps, new])
+    figures = outcome.segments[0]
+    assert figures.centres == "mixed" and balanced(outcome)
+    assert any("Vacancies, placed where the accounts need them" in n for n in outcome.notes)
+    # moves are counted against the kept names
+    assert 0 < outcome.moved_accounts < len(plan.assignments)
+    with pytest.raises(TerritorialError, match="'Vacancy 1' has no rep"):
+        design_scenario(uow, request("Seven", 7, centres="reps", replace=True))
+
+
+def test_fewer_territories_than_reps_design_their_own(workspace: Workspace) -> None:
     accounts, reps, base = workspace
     uow = FakeUnitOfWork(accounts, [*reps, hire(accounts[0])], [base])
-    outcome = design_scenario(uow, request("Six", 6))
-    plan = uow.committed.scenarios["Six"]
-    assert sorted(set(plan.assignments.values())) == [f"T{k:02d}" for k in range(1, 7)]
+    outcome = design_scenario(uow, request("Three", 3))
+    plan = uow.committed.scenarios["Three"]
+    assert sorted(set(plan.assignments.values())) == [f"T{k:02d}" for k in range(1, 4)]
     assert outcome.segments[0].centres == "free"
     with pytest.raises(TerritorialError, match="ask for 4 or 5 territories"):
-        design_scenario(uow, request("Six", 6, centres="reps", replace=True))
+        design_scenario(uow, request("Three", 3, centres="reps", replace=True))
 
 
 def test_a_rep_with_two_territories_keeps_the_first(workspace: Workspace) -> None:
@@ -180,3 +208,25 @@ def test_a_rep_with_two_territories_keeps_the_first(workspace: Workspace) -> Non
     used = set(plan.assignments.values())
     assert first.name in used and second.name not in used and len(used) == len(homed)
     assert any(f"second territory): {second.name};" in note for note in outcome.notes)
+
+
+def test_reps_rematched_after_a_diameter_design_hold_one_territory_each(
+    workspace: Workspace,
+) -> None:
+    accounts, reps, base = workspace
+    leaves = [t for t in base.territories if t.name in base.assignments.values()]
+    # each base territory made vacant in turn: the rematch may give its neighbour's rep
+    # the vacant one, and must then leave the neighbour's vacant, not held twice
+    for vacant in leaves:
+        with_vacancy = replace(
+            base,
+            territories=[
+                replace(t, rep_external_id=None) if t.name == vacant.name else t
+                for t in base.territories
+            ],
+        )
+        uow = FakeUnitOfWork(accounts, reps, [with_vacancy])
+        design_scenario(uow, request("Dia", len(leaves), objective="diameter"))
+        plan = uow.committed.scenarios["Dia"]
+        held = [t.rep_external_id for t in plan.territories if t.rep_external_id]
+        assert len(held) == len(set(held)) == len(leaves) - 1, vacant.name
