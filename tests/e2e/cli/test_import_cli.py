@@ -145,16 +145,30 @@ def test_export_accounts_has_every_field(run: Run, fixtures: Path, tmp_path: Pat
 def test_a_crm_export_without_potential_designs_on_measures_it_has(
     run: Run, fixtures: Path
 ) -> None:
-    """The default --balance potential,workload on a HubSpot export, which has no
-    potential: a one-line reason naming the empty measure and those with data."""
+    """Without --balance, a HubSpot export (no potential) is designed on revenue and
+    workload; asked for potential, a one-line reason names the measures with data."""
     assert run("import", "accounts", fixtures / "hubspot_companies.csv").exit_code == 0
-    refused = run("design", "-p", "2", "--name", "Default", "--time-limit", "2")
+    refused = run("design", "-p", "2", "--name", "Pot", "--balance", "potential")
     assert refused.exit_code == 1
     assert "potential is 0 for every account" in refused.output
     assert "--balance revenue,workload" in refused.output
     assert [s["name"] for s in _status(run)["scenarios"]] == ["Current"]
-    args = ("-p", "2", "--name", "Revenue", "--balance", "revenue,workload", "--tolerance", "50%")
-    assert run("design", *args, "--time-limit", "2").exit_code == 0
+    args = ("-p", "2", "--name", "Default", "--tolerance", "50%", "--iterations", "2")
+    designed = run("design", *args, "--json")
+    assert designed.exit_code == 0, designed.output
+    out = json.loads(designed.output)
+    assert out["balance"] == ["revenue", "workload"]
+    assert set(out["segments"][0]["max_deviation"]) == {"revenue", "workload"}
+
+
+def test_the_tradeoff_of_a_crm_export_balances_revenue_and_workload(
+    run: Run, fixtures: Path
+) -> None:
+    assert run("import", "accounts", fixtures / "salesforce_accounts.csv").exit_code == 0
+    # one account is a third of the revenue: a wide tolerance
+    traded = run("tradeoff", "--caps", "0", "--tolerance", "150%", "--time-limit", "1", "--json")
+    assert traded.exit_code == 0, traded.output
+    assert set(json.loads(traded.output)[0]["max_deviation"]) == {"revenue", "workload"}
 
 
 def test_unknown_database_url_is_a_one_line_error(run: Run) -> None:
