@@ -110,6 +110,8 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
                 if n > MAX_PROBLEMS_SHOWN:
                     err_console.print(f"  ... and {n - MAX_PROBLEMS_SHOWN} more")
             err_console.print("Nothing was imported; the database is unchanged.")
+            if exc.hint:
+                err_console.print(exc.hint, markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
         except TerritorialError as exc:
             from territorial.cli.wording import worded

@@ -77,8 +77,9 @@ class Problem:
 class InputRejected(TerritorialError):
     """An input file was rejected as a whole; nothing was written."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], hint: str | None = None) -> None:
         self.problems = problems
+        self.hint = hint  # what the user can do about them, beyond fixing each row
         first = problems[0] if problems else None
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
         super().__init__(f"{first}{more}" if first else "input rejected")

@@ -78,6 +78,14 @@ _PROSPECT = frozenset(
 )
 
 
+UNLOCATED = "cannot be located"
+UNLOCATED_HINT = (
+    "A ZIP code or coordinates locates a row whose city is not known; or import such "
+    "rows flagged and off the maps with --allow-unlocated (the design keeps them in "
+    "their territories and in the balance)."
+)
+
+
 def parse_status(text: str) -> AccountStatus | None:
     """Map a CRM type / lifecycle stage to a status; ``None`` when it means neither.
 
@@ -204,7 +212,8 @@ def read_accounts(
             f"not a known customer/prospect value; status left empty "
             f"({len(rows)} row{'s' if len(rows) > 1 else ''})",
         )
-    log.raise_if_any()
+    unlocatable = any(p.message.startswith(UNLOCATED) for p in log.listed())
+    log.raise_if_any(UNLOCATED_HINT if unlocatable else None)
     result.located = {how: located[how] for how in LocatedBy if located[how]}
     result.warnings = warnings.listed()
     return result
@@ -300,7 +309,7 @@ def _place(
                 rec.row,
                 note_column(loc, plan, _NAMES),
                 note_value(loc, rec.values, _NAMES),
-                f"cannot be located: {reason}",
+                f"{UNLOCATED}: {reason}",
             )
             return False
         result.unlocated.append(UnlocatedRow(rec.row, account.external_id, reason))

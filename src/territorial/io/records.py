@@ -49,10 +49,11 @@ class ProblemLog:
             Problem(self.file, None, None, None, f"... and {more} more {self.kind} not listed"),
         ]
 
-    def raise_if_any(self) -> None:
-        """Raise :class:`InputRejected` with every problem logged so far, if any."""
+    def raise_if_any(self, hint: str | None = None) -> None:
+        """Raise :class:`InputRejected` with every problem logged so far (and ``hint``),
+        if any."""
         if self.total:
-            raise InputRejected(self.listed())
+            raise InputRejected(self.listed(), hint)
 
 
 @dataclass(slots=True)

@@ -123,6 +123,11 @@ def test_unlocated_rows_need_the_flag(run: Run, tmp_path: Path) -> None:
     refused = run("import", "accounts", path)
     assert refused.exit_code == 1
     assert "row 3" in refused.output
+    assert "--allow-unlocated" in refused.output  # the way on, beside fixing the row
+    nameless = tmp_path / "n.csv"
+    nameless.write_text("external_id,name,zip\nA1,,02139\n", encoding="utf-8")
+    other = run("import", "accounts", nameless)
+    assert other.exit_code == 1 and "--allow-unlocated" not in other.output
     result = run("import", "accounts", path, "--allow-unlocated", "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
