@@ -45,6 +45,11 @@ _SPACE_RE = re.compile(r"[\s.\-]+")
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "pt": "point"}
 _DIRECTIONS = {"n": "north", "s": "south", "e": "east", "w": "west"}
 MIN_FUZZY_LETTERS = 5  # shorter city names are not read as a near spelling
+# an unknown name read as the one city of its state that begins with it ("De Funiak":
+# DeFuniak Springs), ends with it ("St. Lucie": Port Saint Lucie) or is two letters
+# away ("New Braunfalls"), when the name has this many letters or more
+MIN_PREFIX_LETTERS, MIN_SUFFIX_LETTERS, MIN_TWO_EDIT_LETTERS = 6, 8, 10
+SAME_PLACE_KM = 10.0  # such matches this close together are one place
 POSTAL_DISAGREEMENT_KM = 50.0  # gazetteer and post office further apart: the post office
 # how CRMs and store lists write a place the gazetteer knows by its plain name:
 # "Town of Thompson", "Van Buren Township", "West Helena5119", "Baltimore/DC", "Mt. Grove"
@@ -167,6 +172,7 @@ class Geocoder:
         self._cities: dict[tuple[str, str], tuple[float, float]] | None = None
         self._city_names: dict[tuple[str, str], str] = {}  # (state, key) -> a name
         self._states: dict[str, str] | None = None
+        self._keys_by_state: dict[str, list[str]] | None = None
 
     @staticmethod
     def shared() -> Geocoder:
@@ -314,12 +320,55 @@ class Geocoder:
             if point is not None:
                 return point, f"city {city}, {code} read as {name}"
         near = self.near_spellings(code, key)
-        if len(near) != 1:
+        if len(near) > 1:
             return None
-        name = self._city_names.get((code, near[0]), near[0])
-        return index[
-            (code, near[0])
-        ], f"unknown city {city}, {code}, read as {name} (one letter away)"
+        if near:
+            found, how = near[0], "one letter away"
+        else:
+            guess = self._partial_match(code, key)
+            if guess is None:
+                return None
+            found, how = guess
+        name = self._city_names.get((code, found), found)
+        return index[(code, found)], f"unknown city {city}, {code}, read as {name} ({how})"
+
+    def _partial_match(self, code: str, key: str) -> tuple[str, str] | None:
+        """The one city key of state ``code`` that begins with ``key``, else ends with it,
+        else is two edits from it (each rule only for long enough keys), and how it was
+        found; None when no rule finds exactly one."""
+        keys = self._state_keys().get(code, [])
+        rules: list[tuple[int, Callable[[str], bool], str]] = [
+            (MIN_PREFIX_LETTERS, lambda k: k.startswith(key), "the only city that begins so"),
+            (MIN_SUFFIX_LETTERS, lambda k: k.endswith(key), "the only city that ends so"),
+            (
+                MIN_TWO_EDIT_LETTERS,
+                lambda k: abs(len(k) - len(key)) <= 2 and _edits(k, key, 2) <= 2,
+                "two letters away",
+            ),
+        ]
+        index = self._city_index()
+        for letters, matches, how in rules:
+            if len(key) >= letters:
+                found = sorted((k for k in keys if k != key and matches(k)), key=len)
+                if not found:
+                    continue
+                # one place under several postal spellings (DeFuniak Springs, DeFuniak
+                # Spgs): the longest, the least abbreviated
+                lat, lon = index[(code, found[-1])]
+                points = np.array([index[(code, k)] for k in found])
+                if haversine_km(lat, lon, points[:, 0], points[:, 1]).max() <= SAME_PLACE_KM:
+                    return found[-1], how
+                return None  # ambiguous: no looser rule either
+        return None
+
+    def _state_keys(self) -> dict[str, list[str]]:
+        if self._keys_by_state is None:
+            with self._lock:
+                grouped: dict[str, list[str]] = {}
+                for state, key in self._city_index():
+                    grouped.setdefault(state, []).append(key)
+                self._keys_by_state = grouped
+        return self._keys_by_state
 
     def locate(
         self,
@@ -380,6 +429,19 @@ class Geocoder:
             else:
                 note = "no ZIP, city or coordinates"
         return Location(None, None, LocatedBy.UNLOCATED, note, note_field)
+
+
+def _edits(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance of ``a`` and ``b``, or ``limit + 1`` once it exceeds ``limit``."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
 
 
 def _state_boxes(records: list[dict[str, Any]]) -> Callable[[str, float, float], bool]:

@@ -212,6 +212,32 @@ def test_a_typo_two_cities_away_or_a_short_name_is_not_guessed(geo: Geocoder) ->
 
 
 @pytest.mark.parametrize(
+    ("city", "state", "meant", "how"),
+    [
+        ("De Funiak", "FL", "DeFuniak Springs", "the only city that begins so"),
+        ("Rehoboth", "DE", "Rehoboth Beach", "the only city that begins so"),
+        ("New Braunfalls", "TX", "New Braunfels", "two letters away"),
+        ("Hilton Hd Island", "SC", "Hilton Head Island", "two letters away"),
+    ],
+)
+def test_a_shortened_or_misspelt_long_name_is_read_as_the_one_place_it_fits(
+    geo: Geocoder, city: str, state: str, meant: str, how: str
+) -> None:
+    # (Walmart store list spellings; the stores' own coordinates are within 5 km)
+    loc = geo.locate(city=city, state=state)
+    assert (loc.latitude, loc.longitude) == geo.city_point(meant, state)
+    assert loc.located_by is LocatedBy.CITY_GUESS and loc.note_field == "city"
+    assert loc.note == f"unknown city {city}, {state}, read as {meant} ({how})"
+
+
+def test_a_name_that_fits_two_places_or_is_short_is_not_guessed(geo: Geocoder) -> None:
+    # Port Saint Lucie ends so and Saint Lucie Village begins so: two places apart
+    assert geo.locate(city="St. Lucie", state="FL").located_by is LocatedBy.UNLOCATED
+    # five letters: no prefix read (Gaine... is Gainesville, but too short to tell)
+    assert geo.locate(city="Gaine", state="FL").located_by is LocatedBy.UNLOCATED
+
+
+@pytest.mark.parametrize(
     ("city", "state", "meant"),
     [
         ("Village of Newark", "NY", "Newark"),  # "Town of", "Village of", "City of"
