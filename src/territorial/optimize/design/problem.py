@@ -297,7 +297,8 @@ class DesignParams:
     max_no_improve: int = 500
     # diameter and balance searches alternated per start: from a growth the search stalls
     # after two, so 4 leaves time for more starts (CTDP, NOTES.md "sixteenth round");
-    # travel designs' searches keep MATS's 10 (:data:`travel.TABU`), measured there
+    # travel designs' searches keep MATS's 10 (:data:`travel.TABU`): 4 was not measured
+    # on them
     alternations: int = 4
     max_escapes: int = 25
     alpha: float = 0.0
