@@ -349,7 +349,7 @@ class Geocoder:
         index = self._city_index()
         for letters, matches, how in rules:
             if len(key) >= letters:
-                found = sorted((k for k in keys if k != key and matches(k)), key=len)
+                found = sorted(filter(matches, keys), key=len)
                 if not found:
                     continue
                 # one place under several postal spellings (DeFuniak Springs, DeFuniak
