@@ -162,13 +162,12 @@ def reps_list(db: DbOption = None, as_json: JsonOption = False, wide: WideOption
     rows: list[list[str | Text]] = []
     for r in reps:
         rep = r.rep
-        home = ", ".join(x for x in (rep.home_city, rep.home_state) if x)
         rows.append(
             [
                 rep.external_id,
                 rep.name,
                 rep.email or "",
-                home,
+                rep.home_label,
                 "; ".join(rep.skills),
                 "" if rep.years_experience is None else f"{rep.years_experience:g}",
                 "" if rep.capacity_hours_per_week is None else f"{rep.capacity_hours_per_week:g}",

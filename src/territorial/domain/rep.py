@@ -22,6 +22,19 @@ class Rep:
     capacity_hours_per_week: float | None = None
     yearly_cost: float | None = None
 
+    @property
+    def home_label(self) -> str:
+        """Where the rep's home is, as given: city and state, else the ZIP, else the
+        coordinates; "" without a home."""
+        place = ", ".join(x for x in (self.home_city, self.home_state) if x)
+        if place:
+            return place
+        if self.home_zip:
+            return f"ZIP {self.home_zip}"
+        if self.home_latitude is not None and self.home_longitude is not None:
+            return f"{self.home_latitude:.4f}, {self.home_longitude:.4f}"
+        return ""
+
 
 #: A rep's attributes in order: what is stored.
 REP_ATTRIBUTES: tuple[str, ...] = tuple(f.name for f in fields(Rep))

@@ -6,8 +6,9 @@ once are applied one after the other, each in full.
 
 A file with a current owner or territory column also imports the current alignment:
 the accounts it lists are assigned, in the active scenario, to their territory (named
-by the territory column, else by the owner), and each territory is linked to the rep
-whose name, email or external id matches the owner. When a publish is scheduled for a
+by the territory column, else after the rep the owner matches, else after the owner as
+written), and each territory is linked to the rep whose name, email or external id
+matches the owner. When a publish is scheduled for a
 later date, the accounts the import assigns that the scheduled alignment does not
 assign yet (new accounts) are assigned there too, to the territory of the same name;
 without one they stay unassigned there and the report says so.
@@ -15,7 +16,8 @@ without one they stay unassigned there and the report says so.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -167,13 +169,43 @@ def _link_reps(scenario: Scenario, owner_of: dict[str, str], reps: dict[str, str
             territory.rep_external_id = reps.get(owner.strip().lower())
 
 
+def _owner_territory_names(
+    scenario: Scenario, owners: Collection[str], reps: Sequence[Rep]
+) -> dict[str, str]:
+    """The territory name for each owner of a file without a territory column: the name
+    of the rep the owner matches (a CRM's owner column often holds an id or an email),
+    else the owner as written.  A territory an earlier import named after the owner
+    keeps that name, and two owners never share one."""
+    index = _rep_index(reps)
+    rep_names = {rep.external_id: rep.name for rep in reps}
+    wanted: dict[str, str] = {}
+    for owner in owners:
+        rep = index.get(owner.strip().lower())
+        taken = scenario.territory(owner) is not None
+        wanted[owner] = rep_names[rep] if rep and rep_names[rep] and not taken else owner
+    counts = Counter(wanted.values())
+    existing = {t.name: t.rep_external_id for t in scenario.territories}
+    names = {}
+    for owner, name in wanted.items():
+        clash = counts[name] > 1 or (
+            name != owner
+            and name in existing
+            and existing[name] not in (None, index.get(owner.strip().lower()))
+        )
+        names[owner] = owner if clash else name
+    return names
+
+
 def _import_alignment(
     uow: UnitOfWork, territories: dict[str, str], owners: dict[str, str]
 ) -> AlignmentImport:
     scenario = _current_scenario(uow)
     owner_of: dict[str, str] = {}
+    named = _owner_territory_names(
+        scenario, {o for e, o in owners.items() if not territories.get(e)}, uow.reps.list()
+    )
     for ext in set(territories) | set(owners):
-        name = territories.get(ext) or owners[ext]
+        name = territories.get(ext) or named[owners[ext]]
         scenario.assignments[ext] = name
         if ext in owners:
             owner_of.setdefault(name, owners[ext])

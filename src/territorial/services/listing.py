@@ -34,7 +34,11 @@ class RepRow:
     territories: list[str]
 
     def to_dict(self) -> dict[str, object]:
-        return {**fields_data(self.rep), "territories": self.territories}
+        return {
+            **fields_data(self.rep),
+            "home_label": self.rep.home_label,
+            "territories": self.territories,
+        }
 
 
 def list_accounts(

@@ -185,3 +185,61 @@ def test_unknown_database_url_is_a_one_line_error(run: Run) -> None:
     assert result.exit_code == 1
     assert result.output.startswith("error:")
     assert "Traceback" not in result.output
+
+
+def _owner_files(tmp_path: Path) -> tuple[Path, Path]:
+    reps = tmp_path / "reps.csv"
+    reps.write_text(
+        "Id,Name,Email,PostalCode\n"
+        "005A00000000001AAA,Ava Brooks,ava@acme.example,98101\n"
+        "005A00000000002AAA,Liam Chen,liam@acme.example,94105\n",
+        encoding="utf-8",
+    )
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_text(
+        "Id,Name,BillingPostalCode,AnnualRevenue,OwnerId\n"
+        "001A1,Alpha,98109,100,005A00000000001AAA\n"
+        "001A2,Beta,98052,200,005A00000000001AAA\n"
+        "001A3,Gamma,94110,300,liam@acme.example\n"
+        "001A4,Delta,10001,400,Someone Else\n",
+        encoding="utf-8",
+    )
+    return reps, accounts
+
+
+def _territory_reps(run: Run) -> dict[str, object]:
+    territories = _status(run)["territories"]
+    assert isinstance(territories, list)
+    return {t["name"]: t["rep"] for t in territories}
+
+
+def test_territories_owned_by_a_known_rep_are_named_after_the_rep(
+    run: Run, tmp_path: Path
+) -> None:
+    """A CRM's owner column often holds a user id or an email: the territory takes the
+    name of the rep it matches, and a re-import keeps the same territories."""
+    reps, accounts = _owner_files(tmp_path)
+    assert run("import", "reps", reps).exit_code == 0
+    listed = run("reps", "list", "--wide")
+    assert "ZIP 98101" in listed.output, listed.output  # a home given by its ZIP alone
+    assert run("import", "accounts", accounts).exit_code == 0
+    expected = {"Ava Brooks": "Ava Brooks", "Liam Chen": "Liam Chen", "Someone Else": None}
+    assert _territory_reps(run) == expected
+    assert run("import", "accounts", accounts).exit_code == 0
+    assert _territory_reps(run) == expected
+
+
+def test_a_territory_named_after_an_owner_id_keeps_its_name(run: Run, tmp_path: Path) -> None:
+    """Accounts imported before the reps name their territories after the owner as
+    written; importing them again once the reps are known does not split them."""
+    reps, accounts = _owner_files(tmp_path)
+    assert run("import", "accounts", accounts).exit_code == 0
+    assert run("import", "reps", reps).exit_code == 0
+    expected = {
+        "005A00000000001AAA": "Ava Brooks",
+        "liam@acme.example": "Liam Chen",
+        "Someone Else": None,
+    }
+    assert _territory_reps(run) == expected
+    assert run("import", "accounts", accounts).exit_code == 0
+    assert _territory_reps(run) == expected
