@@ -910,10 +910,19 @@ def _infeasible_note(result: SegmentResult, request: DesignRequest) -> str:
     what = "; ".join(part for part in (missed + more, broken) if part)
     if result.reason:  # proven: more time would not help
         return f"{where}{result.reason} (the plan stored: {what})."
+    apart = _pulling_apart(result.misses) if request.by != "account" else None
+    advice = (
+        f"Try a longer time limit (now {request.time_limit:g}s), a looser tolerance, or "
+        "fewer measures"
+        if apart is None
+        else f"In {apart[0]} {apart[1]} is over and {apart[2]} under: the two measures "
+        f"pull apart by region, which whole {UNITS_PLURAL[request.by]} may not even out. "
+        f"Balance one of them (--balance {apart[1]}), loosen the tolerance, or design by "
+        "account"
+    )
     return (
         f"{where}stopped after {result.runtime:.0f}s without a plan within every tolerance "
-        f"({what}); the closest plan found is stored. Try a longer time "
-        f"limit (now {request.time_limit:g}s), a looser tolerance, or fewer measures"
+        f"({what}); the closest plan found is stored. {advice}"
         + ("; or unlock accounts locked far from their territory" if broken else "")
         + (
             "; counties are coarse (one may hold half a territory's potential), so a tight "
@@ -922,6 +931,23 @@ def _infeasible_note(result: SegmentResult, request: DesignRequest) -> str:
             else "."
         )
     )
+
+
+UNITS_PLURAL = {UnitKind.ACCOUNT: "accounts", UnitKind.ZIP: "ZIPs", UnitKind.COUNTY: "counties"}
+
+
+def _pulling_apart(misses: list[tuple[str, str, float]]) -> tuple[str, str, str] | None:
+    """(territory, measure over, measure under) of the first territory, worst miss
+    first, that misses one measure over its band and another under."""
+    seen: dict[str, list[tuple[str, float]]] = {}
+    for measure, territory, deviation in misses:
+        seen.setdefault(territory, []).append((measure, deviation))
+    for territory, items in seen.items():
+        over = [m for m, d in items if d > 0]
+        under = [m for m, d in items if d < 0]
+        if over and under:
+            return territory, over[0], under[0]
+    return None
 
 
 def _describe(request: DesignRequest) -> str:

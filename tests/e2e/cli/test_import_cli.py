@@ -213,9 +213,7 @@ def _territory_reps(run: Run) -> dict[str, object]:
     return {t["name"]: t["rep"] for t in territories}
 
 
-def test_territories_owned_by_a_known_rep_are_named_after_the_rep(
-    run: Run, tmp_path: Path
-) -> None:
+def test_territories_owned_by_a_known_rep_are_named_after_the_rep(run: Run, tmp_path: Path) -> None:
     """A CRM's owner column often holds a user id or an email: the territory takes the
     name of the rep it matches, and a re-import keeps the same territories."""
     reps, accounts = _owner_files(tmp_path)

@@ -44,3 +44,22 @@ def test_a_balance_miss_alone_does_not_mention_locks() -> None:
     )
     assert "(workload -15.2% in West-5)" in note and "unlock" not in note
     assert "counties are coarse" in note
+
+
+def test_measures_pulling_apart_in_one_territory_get_advice_that_names_them() -> None:
+    """Over in one measure and under in the other: more time seldom helps (a held-out
+    national ZIP design stayed off at 120 s), balancing one of them does."""
+    misses = [("workload", "Cole Grant", -0.059), ("revenue", "Cole Grant", 0.055)]
+    note = _infeasible_note(
+        _segment(misses, []), DesignRequest(name="Z", territories=18, by="zip", contiguous=True)
+    )
+    assert "In Cole Grant revenue is over and workload under" in note
+    assert "whole ZIPs may not even out" in note
+    assert "--balance revenue" in note
+    assert "longer time limit" not in note
+
+
+def test_misses_in_one_direction_keep_the_general_advice() -> None:
+    misses = [("workload", "A", -0.059), ("revenue", "B", 0.055), ("revenue", "A", -0.051)]
+    note = _infeasible_note(_segment(misses, []), DesignRequest(name="Z", territories=18, by="zip"))
+    assert "longer time limit (now" in note and "pull apart" not in note
