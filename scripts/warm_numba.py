@@ -14,6 +14,8 @@ from scipy.sparse import coo_matrix
 from scipy.spatial import Delaunay
 
 from territorial.optimize.design import DesignProblem, MaxIterations, solve
+from territorial.optimize.design.contiguous import Graph
+from territorial.optimize.design.exchange import exchange_repair
 
 N = 60
 
@@ -52,6 +54,13 @@ def main() -> None:
     # the last problem above is contiguous travel with a cap: drop the cap, fix centres
     homes = replace(problem, current=None, max_moves=None, fixed_centres=coords[:4] + 1.0)
     solve(homes, MaxIterations(2), seed=0)
+    # the boundary exchanges (run only when a contiguous plan is still unbalanced)
+    # call the articulation kernel from Python
+    halves = (coords[:, 0] > 50).astype(np.int64)
+    weights = rng.uniform(1, 2, (N, 2))
+    loads = np.bincount(halves, weights=weights[:, 0])
+    band = np.full((2, 2), loads.mean())
+    exchange_repair(weights, band, band, Graph.of(adjacency), halves, np.full(N, -1))
     print(f"design engine compiled in {time.perf_counter() - start:.0f} s")
 
 

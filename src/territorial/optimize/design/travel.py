@@ -61,6 +61,7 @@ from territorial.optimize.design.contiguous import (
     voronoi_plan,
 )
 from territorial.optimize.design.evaluate import centres_of, evaluate
+from territorial.optimize.design.exchange import exchange_repair
 from territorial.optimize.design.feasibility import (
     PROOF_SECONDS,
     least_tolerance,
@@ -123,6 +124,7 @@ class Work:
     lagrange_steps: int = 100  # subgradient steps of the large designs' bound
     recom_proposals: int = 100_000  # recombinations of the contiguous designs
     path_rounds: int = 6  # rounds of the shortest-path contiguity MIP
+    exchanges: int = 2_000  # boundary moves and swaps of the balance repair
     path_nodes: int = 200  # nodes per round
 
 
@@ -412,12 +414,31 @@ def _contiguous_search(
             pull,
         )
 
+    def repaired(plan: np.ndarray, locks: np.ndarray, seconds: float) -> np.ndarray:
+        """``plan`` after boundary moves and swaps that lower its balance excess."""
+        assert graph is not None
+        balance = inst.balance
+        return exchange_repair(
+            balance.weights,
+            balance.lo,
+            balance.hi,
+            graph,
+            plan,
+            locks,
+            time.perf_counter() + seconds if timed else math.inf,
+            cost,
+            moves,
+            None if timed else WORK.exchanges,
+        )
+
     # a start grown from the bound's LP solution (which keeps the move cap) and balanced
     # by recombination, when there is one
     started = None
     if graph is not None and roots is not None and locks is not None:
         seconds_ = (1 - POLISH_SHARE) * left
-        started = _lp_start(inst, cost, graph, bound, roots, locks, recombined, seconds_, moves)
+        started = _lp_start(
+            inst, cost, graph, bound, roots, locks, recombined, repaired, seconds_, moves
+        )
         left = seconds - (time.perf_counter() - t0)
     if started is not None:
         found = started
@@ -448,11 +469,21 @@ def _contiguous_search(
             # and no cut lowers travel; the polish gets what is left)
             extra = 0.0 if searched.feasible else fallback
             found = recombined(graph, found, roots, locks, rest + extra)
+            if _excess(found, inst.balance.weights, inst.balance.lo, inst.balance.hi) > 0:
+                found = repaired(found, locks, rest)
             rest = fallback
         if not plain and not evaluate(problem, found).feasible(problem.move_cap()):
             found = _balance_first(problem, inst, cost, found, _within(rest, stop), seed)
         if roots is not None and (found[roots] != np.arange(inst.p)).any():
             roots, bound = None, None  # the balance-first plan moved a root: no cut bound
+        if (
+            graph is not None
+            and connected(graph, found, inst.p).all()
+            and _excess(found, inst.balance.weights, inst.balance.lo, inst.balance.hi) > 0
+        ):
+            # still missing: the fine trades the searches lack
+            kept = user_locks.astype(np.int64) if roots is None or locks is None else locks
+            found = repaired(found, kept, rest)
         if graph is None:
             return found, bound
         if roots is None and pinned and connected(graph, found, inst.p).all():
@@ -529,6 +560,7 @@ def _lp_start(
     roots: np.ndarray,
     locks: np.ndarray,
     recombined: Callable[[Graph, np.ndarray, np.ndarray, np.ndarray, float, float], np.ndarray],
+    repaired: Callable[[np.ndarray, np.ndarray, float], np.ndarray],
     seconds: float,
     moves: MoveCap | None = None,
 ) -> np.ndarray | None:
@@ -536,9 +568,10 @@ def _lp_start(
     the contiguity bound's LP solution (:func:`~territorial.optimize.design.lp_growth.
     grown_from_lp`; a lock walled off is joined by :func:`~territorial.optimize.design.
     reconnect.reconnect`), balanced by recombination with a travel pull
-    (``LP_START_PULL``) in half of ``seconds`` and, still unbalanced, a smaller one
-    (``LP_START_PULL_2``) in the other half; None when there is no LP solution or the
-    plan is still unbalanced or moves more than ``moves.cap`` (the LP keeps the cap,
+    (``LP_START_PULL``) in half of ``seconds``, then by boundary exchanges
+    (``repaired``, :mod:`~territorial.optimize.design.exchange`) and, still unbalanced,
+    both again with a smaller pull (``LP_START_PULL_2``); None when there is no LP
+    solution or the plan is still unbalanced or moves more than ``moves.cap`` (the LP keeps the cap,
     the growth need not)."""
     if bound is None or bound.solution is None:
         return None
@@ -549,9 +582,17 @@ def _lp_start(
         grown = reconnect(graph, inst.points, grown, roots, locks)  # a lock walled off
     if grown is None:
         return None
+
+    def missing(plan: np.ndarray) -> bool:
+        return _excess(plan, balance.weights, balance.lo, balance.hi) > 0.0
+
     plan = recombined(graph, grown, roots, locks, 0.5 * seconds, LP_START_PULL)
-    if _excess(plan, balance.weights, balance.lo, balance.hi) > 0.0:  # balance first
+    if missing(plan):
+        plan = repaired(plan, locks, 0.5 * seconds)
+    if missing(plan):  # balance first
         plan = recombined(graph, plan, roots, locks, 0.5 * seconds, LP_START_PULL_2)
+        if missing(plan):
+            plan = repaired(plan, locks, 0.25 * seconds)
     if moves is not None and moves.moved(plan) > moves.cap:
         return None
     return plan if _excess(plan, balance.weights, balance.lo, balance.hi) <= 0.0 else None
