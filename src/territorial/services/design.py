@@ -925,7 +925,7 @@ def _infeasible_note(result: SegmentResult, request: DesignRequest) -> str:
         f"({what}); the closest plan found is stored. {advice}"
         + ("; or unlock accounts locked far from their territory" if broken else "")
         + (
-            "; counties are coarse (one may hold half a territory's potential), so a tight "
+            "; counties are coarse (one may hold half of a territory's share), so a tight "
             "tolerance may need smaller units (ZIP)."
             if request.by == "county"
             else "."
