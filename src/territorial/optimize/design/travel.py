@@ -124,8 +124,8 @@ class Work:
     lagrange_steps: int = 100  # subgradient steps of the large designs' bound
     recom_proposals: int = 100_000  # recombinations of the contiguous designs
     path_rounds: int = 6  # rounds of the shortest-path contiguity MIP
-    exchanges: int = 2_000  # boundary moves and swaps of the balance repair
     path_nodes: int = 200  # nodes per round
+    exchanges: int = 2_000  # boundary moves and swaps of the balance repair
 
 
 WORK = Work()
@@ -339,14 +339,16 @@ def _contiguous_search(
 
     First ``BOUND_SHARE`` of the time: the LP with separator cuts, a lower bound for
     every such plan.  Then territories grown from that LP's solution and balanced by
-    recombination (:func:`_lp_start`; under a move cap the LP has a row for it, and a
-    start moving more is dropped); if that start stays unbalanced or moves too much, the
-    tabu search (connectivity-preserving moves, its balance moves pulled towards low
-    travel) with travel measured to these centres; then
+    recombination and boundary exchanges (:func:`_lp_start`; under a move cap the LP has
+    a row for it, and a start moving more is dropped); if that start stays unbalanced or
+    moves too much, the tabu search (connectivity-preserving moves, its balance moves
+    pulled towards low travel) with travel measured to these centres; then
     spanning-tree recombination (:func:`~territorial.optimize.design.recom.recombine`:
     balance first, then travel; it also takes half of the polish's time when the plan
-    is not balanced, and the balance-first diameter search runs after it only if the
-    plan is still unbalanced); then, with the last ``POLISH_SHARE`` of the search time,
+    is not balanced) and boundary exchanges
+    (:func:`~territorial.optimize.design.exchange.exchange_repair`), and the
+    balance-first diameter search only if the plan is still unbalanced (the exchanges
+    again after it, should it still miss); then, with the last ``POLISH_SHARE`` of the search time,
     rounds of the MIP with shortest-path contiguity rows around the plan
     (:func:`~territorial.optimize.design.path_mip.path_polish`, guided by the LP's
     solution when there is no move cap) when every root is kept, else pairs of
@@ -571,8 +573,8 @@ def _lp_start(
     (``LP_START_PULL``) in half of ``seconds``, then by boundary exchanges
     (``repaired``, :mod:`~territorial.optimize.design.exchange`) and, still unbalanced,
     both again with a smaller pull (``LP_START_PULL_2``); None when there is no LP
-    solution or the plan is still unbalanced or moves more than ``moves.cap`` (the LP keeps the cap,
-    the growth need not)."""
+    solution or the plan is still unbalanced or moves more than ``moves.cap`` (the LP
+    keeps the cap, the growth need not)."""
     if bound is None or bound.solution is None:
         return None
     balance = inst.balance
