@@ -10,8 +10,10 @@ from design_helpers import grid, locks_and_cap, plan_connected, rooted_instance
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from territorial.optimize.design import DesignProblem
 from territorial.optimize.design.contiguous import Graph, MoveCap, _excess
 from territorial.optimize.design.exchange import exchange_repair
+from territorial.optimize.design.travel import _Instance, _near_exchanges, _rounded
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -82,3 +84,37 @@ def test_a_swap_that_would_break_the_move_cap_is_not_made() -> None:
     no_moves = MoveCap(start.copy(), np.ones(36), 0.0)
     plan = exchange_repair(w, lo, hi, Graph.of(adj), start, locks, moves=no_moves)
     assert (plan == start).all()
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), p=st.integers(3, 12))
+def test_an_account_level_plan_the_mip_left_unbalanced_is_repaired_among_near_units(
+    seed: int, p: int
+) -> None:
+    """Without contiguity (the LP rounded when no MIP round found a plan in time), the
+    exchanges trade among each unit's nearest units: the rounded LP of 400 accounts,
+    two measures at ±2%, is balanced; locked accounts stay; no territory is emptied."""
+    rng = np.random.default_rng(seed)
+    n = 400
+    coords = rng.uniform(0, 100, (n, 2))
+    locks = np.where(rng.random(n) < 0.1, rng.integers(0, p, n), -1)
+    problem = DesignProblem(
+        coords,
+        rng.uniform(1, 3, (n, 2)),
+        p,
+        0.02,
+        objective="travel",
+        fixed_centres=rng.uniform(0, 100, (p, 2)),
+        locks=locks,
+    )
+    inst = _Instance(problem)
+    model = inst.model(inst.centres)
+    lp = model.solve_lp()
+    assert lp is not None
+    start = _rounded(lp)
+    b = inst.balance
+    plan = _near_exchanges(inst, model, start, 10.0)
+    assert _excess(plan, b.weights, b.lo, b.hi) <= _excess(start, b.weights, b.lo, b.hi)
+    assert _excess(plan, b.weights, b.lo, b.hi) == 0.0
+    assert (plan[locks >= 0] == locks[locks >= 0]).all()
+    assert (np.bincount(plan, minlength=p) > 0).all()

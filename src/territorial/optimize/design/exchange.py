@@ -42,14 +42,16 @@ def exchange_repair(
     cost: np.ndarray | None = None,
     moves: MoveCap | None = None,
     changes: int | None = None,
+    contiguous: bool = True,
 ) -> np.ndarray:
-    """``plan`` (connected territories) after boundary moves and swaps that lower its
-    balance excess.
+    """``plan`` after boundary moves and swaps that lower its balance excess.
 
     ``weights`` (n, m), ``lo``/``hi`` (p, m) the bands, ``locks`` (n,) a territory per
     unit that may not move (-1: free), ``cost`` (n, p) travel for the ties, ``moves``
     a cap on the weight moved from its current plan (a plan above it may not rise);
-    stops at ``deadline`` or after ``changes`` changes."""
+    stops at ``deadline`` or after ``changes`` changes.  ``contiguous``: the
+    territories are connected in ``graph`` and stay so; else ``graph`` only says which
+    units are near (a unit may join a territory one of its neighbours is in)."""
     state = _State(weights, lo, hi, graph, np.asarray(plan, dtype=np.int64).copy(), cost)
     free = np.asarray(locks) < 0
     cap = math.inf if moves is None else max(moves.cap, moves.moved(state.plan))
@@ -58,9 +60,10 @@ def exchange_repair(
         if state.excess().sum() <= 0.0:
             break
         touched: set[int] = set()
-        for change in state.candidates(free & ~state.articulation()):
+        movable = free & ~state.articulation() if contiguous else free
+        for change in state.candidates(movable):
             pair = {int(state.plan[change[0][0]]), change[0][1]}
-            if pair & touched or not state.keeps_connected(change):
+            if pair & touched or (contiguous and not state.keeps_connected(change)):
                 continue
             if moves is not None and _moved_after(moves, state.plan, change) > cap + 1e-9:
                 continue

@@ -40,6 +40,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import linear_sum_assignment
+from scipy.spatial import cKDTree
 
 from territorial.optimize.design.assignment import (
     AssignmentModel,
@@ -92,6 +93,7 @@ ALTERNATIVES = 3  # territories a free unit may take in the MIP (by reduced cost
 # units x 8 candidate centres, 256 s for one HiGHS simplex solve): the tabu search plans
 # and a Lagrangian relaxation gives the bound
 LP_MAX_UNITS = 12_000
+NEAR = 8  # nearest units a unit may trade with when the MIP rounds leave a plan unbalanced
 # ... above it, the design is solved on cells of nearby units (each unit takes its
 # cell's territory) when there can be this many per territory, for balance
 CELLS_PER_TERRITORY = 40
@@ -785,6 +787,32 @@ def _cellular(
     return _finish(problem, inst, plan, found.centres, bound, t0, found.iterations, travel)
 
 
+def _near_exchanges(
+    inst: _Instance, model: AssignmentModel, plan: np.ndarray, seconds: float
+) -> np.ndarray:
+    """``plan`` after the boundary exchanges, each unit's ``NEAR`` nearest units its
+    neighbours (no contiguity), locks and the move cap kept."""
+    near = cKDTree(inst.points).query(inst.points, k=min(NEAR + 1, inst.n))[1][:, 1:]
+    rows = np.repeat(np.arange(inst.n), near.shape[1])
+    adjacency = sp.coo_matrix((np.ones(len(rows)), (rows, near.ravel())), (inst.n, inst.n))
+    lim = inst.limits
+    moves = None
+    if lim.current is not None and lim.move_weights is not None and lim.move_cap is not None:
+        moves = MoveCap(lim.current, lim.move_weights, lim.move_cap)
+    return exchange_repair(
+        inst.balance.weights,
+        inst.balance.lo,
+        inst.balance.hi,
+        Graph.of(adjacency + adjacency.T),
+        plan,
+        np.full(inst.n, -1) if lim.locks is None else lim.locks,
+        time.perf_counter() + seconds,
+        model.cost(np.arange(inst.n)),
+        moves,
+        contiguous=False,
+    )
+
+
 def _travel(cost: Callable[[np.ndarray], np.ndarray], plan: np.ndarray) -> float:
     n = len(plan)
     return float(
@@ -940,6 +968,11 @@ def solve_travel(
         if found.optimal and free_units >= model.n:
             break
         free_units, widenings = min(model.n, free_units * 4), widenings + 1
-    # no integral balanced plan found in time: the LP rounded (its misses are reported)
+    # no integral balanced plan found in time: the LP rounded, its misses repaired by
+    # moves and swaps between near units (what is left is reported)
     plan = best.assignment if best is not None and best.assignment is not None else _rounded(lp)
+    sized = inst.limits.min_units is not None  # the exchanges have no size rows
+    unbalanced = _excess(plan, inst.balance.weights, inst.balance.lo, inst.balance.hi) > 0
+    if note is None and not sized and unbalanced:
+        plan = _near_exchanges(inst, model, plan, max(0.5, deadline - time.perf_counter()))
     return _finish(problem, inst, plan, inst.centres, bound, t0, max(starts, rounds), note=note)
