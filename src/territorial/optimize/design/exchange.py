@@ -11,7 +11,9 @@ raise its pair's excess.  The best change is applied, then the best of every pai
 territories the round has not touched yet.  Moving units are never articulation
 points of their territory, so every territory stays connected; locked units (roots
 included) stay, and the moved weight stays within the cap.  It stops once the plan is
-balanced or nothing improves.  NOTES.md ("seventeenth round") has the figures.
+balanced or nothing improves.  Without contiguity (an account-level plan the MIP left
+unbalanced) the graph only says which units are near, and any of them may move.
+NOTES.md ("seventeenth round") has the figures.
 """
 
 from __future__ import annotations
