@@ -117,10 +117,10 @@ class _State:
         out: np.ndarray = (over / self.scale[sl]).sum(axis=-1)
         return out
 
-    def score(self, load: np.ndarray, t: np.ndarray) -> np.ndarray:
-        """``EXCESS_FIRST`` x the excess plus the squared relative deviation."""
+    def squared_deviation(self, load: np.ndarray, t: np.ndarray) -> np.ndarray:
+        """The squared relative deviation of ``load`` from territories ``t``'s targets."""
         dev = (load - self.target[t]) / self.scale[t]
-        out: np.ndarray = EXCESS_FIRST * self.excess(load, t) + (dev * dev).sum(axis=-1)
+        out: np.ndarray = (dev * dev).sum(axis=-1)
         return out
 
     def articulation(self) -> np.ndarray:
@@ -187,13 +187,16 @@ class _State:
     def _pair_change(
         self, a: np.ndarray, b: np.ndarray, load_a: np.ndarray, load_b: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
-        """The change in the pair's score, and whether its excess would rise."""
-        before = self.score(self.load[a], a) + self.score(self.load[b], b)
-        after = self.score(load_a, a) + self.score(load_b, b)
-        rises = self.excess(load_a, a) + self.excess(load_b, b) > (
-            self.excess(self.load[a], a) + self.excess(self.load[b], b) + 1e-12
+        """The change in the pair's score (``EXCESS_FIRST`` x the excess plus the squared
+        relative deviation), and whether its excess would rise."""
+        excess = self.excess(load_a, a) + self.excess(load_b, b)
+        excess_before = self.excess(self.load[a], a) + self.excess(self.load[b], b)
+        quad = self.squared_deviation(load_a, a) + self.squared_deviation(load_b, b)
+        quad_before = self.squared_deviation(self.load[a], a) + self.squared_deviation(
+            self.load[b], b
         )
-        return after - before, rises
+        change = EXCESS_FIRST * (excess - excess_before) + quad - quad_before
+        return change, excess > excess_before + 1e-12
 
     def _travel(self, unit: np.ndarray, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
         if self.cost is None:

@@ -362,11 +362,7 @@ def _contiguous_search(
     roots, locks = _rooted(problem, centres)
     user_locks = problem.array("locks")
     cost = inst.cost(centres)(np.arange(inst.n))
-    moves = (
-        None
-        if problem.max_moves is None
-        else MoveCap(problem.array("current"), problem.move_weight_array(), problem.move_cap())
-    )
+    moves = _move_cap(problem)
     bound = None
     if roots is not None and locks is not None and problem.adjacency is not None:
         bound = contiguous_bound(
@@ -473,7 +469,7 @@ def _contiguous_search(
             # and no cut lowers travel; the polish gets what is left)
             extra = 0.0 if searched.feasible else fallback
             found = recombined(graph, found, roots, locks, rest + extra)
-            if _excess(found, inst.balance.weights, inst.balance.lo, inst.balance.hi) > 0:
+            if _unbalanced(inst.balance, found):
                 found = repaired(found, locks, rest)
             rest = fallback
         if not plain and not evaluate(problem, found).feasible(problem.move_cap()):
@@ -483,7 +479,7 @@ def _contiguous_search(
         if (
             graph is not None
             and connected(graph, found, inst.p).all()
-            and _excess(found, inst.balance.weights, inst.balance.lo, inst.balance.hi) > 0
+            and _unbalanced(inst.balance, found)
         ):
             # still missing: the fine trades the searches lack
             kept = user_locks.astype(np.int64) if roots is None or locks is None else locks
@@ -587,19 +583,16 @@ def _lp_start(
     if grown is None:
         return None
 
-    def missing(plan: np.ndarray) -> bool:
-        return _excess(plan, balance.weights, balance.lo, balance.hi) > 0.0
-
     plan = recombined(graph, grown, roots, locks, 0.5 * seconds, LP_START_PULL)
-    if missing(plan):
+    if _unbalanced(balance, plan):
         plan = repaired(plan, locks, 0.5 * seconds)
-    if missing(plan):  # balance first
+    if _unbalanced(balance, plan):  # balance first
         plan = recombined(graph, plan, roots, locks, 0.5 * seconds, LP_START_PULL_2)
-        if missing(plan):
+        if _unbalanced(balance, plan):
             plan = repaired(plan, locks, 0.25 * seconds)
     if moves is not None and moves.moved(plan) > moves.cap:
         return None
-    return plan if _excess(plan, balance.weights, balance.lo, balance.hi) <= 0.0 else None
+    return None if _unbalanced(balance, plan) else plan
 
 
 def _within(seconds: float, stop: StoppingCriterion) -> StoppingCriterion:
@@ -787,6 +780,18 @@ def _cellular(
     return _finish(problem, inst, plan, found.centres, bound, t0, found.iterations, travel)
 
 
+def _unbalanced(balance: Balance, plan: np.ndarray) -> bool:
+    """Whether ``plan`` misses a tolerance band."""
+    return _excess(plan, balance.weights, balance.lo, balance.hi) > 0.0
+
+
+def _move_cap(problem: DesignProblem) -> MoveCap | None:
+    """The problem's move cap against its current plan, if it has one."""
+    if problem.max_moves is None:
+        return None
+    return MoveCap(problem.array("current"), problem.move_weight_array(), problem.move_cap())
+
+
 def _near_exchanges(
     inst: _Instance, model: AssignmentModel, plan: np.ndarray, seconds: float
 ) -> np.ndarray:
@@ -795,20 +800,17 @@ def _near_exchanges(
     near = cKDTree(inst.points).query(inst.points, k=min(NEAR + 1, inst.n))[1][:, 1:]
     rows = np.repeat(np.arange(inst.n), near.shape[1])
     adjacency = sp.coo_matrix((np.ones(len(rows)), (rows, near.ravel())), (inst.n, inst.n))
-    lim = inst.limits
-    moves = None
-    if lim.current is not None and lim.move_weights is not None and lim.move_cap is not None:
-        moves = MoveCap(lim.current, lim.move_weights, lim.move_cap)
+    locks = inst.limits.locks
     return exchange_repair(
         inst.balance.weights,
         inst.balance.lo,
         inst.balance.hi,
         Graph.of(adjacency + adjacency.T),
         plan,
-        np.full(inst.n, -1) if lim.locks is None else lim.locks,
+        np.full(inst.n, -1) if locks is None else locks,
         time.perf_counter() + seconds,
         model.cost(np.arange(inst.n)),
-        moves,
+        _move_cap(inst.problem),
         contiguous=False,
     )
 
@@ -972,7 +974,6 @@ def solve_travel(
     # moves and swaps between near units (what is left is reported)
     plan = best.assignment if best is not None and best.assignment is not None else _rounded(lp)
     sized = inst.limits.min_units is not None  # the exchanges have no size rows
-    unbalanced = _excess(plan, inst.balance.weights, inst.balance.lo, inst.balance.hi) > 0
-    if note is None and not sized and unbalanced:
+    if note is None and not sized and _unbalanced(inst.balance, plan):
         plan = _near_exchanges(inst, model, plan, max(0.5, deadline - time.perf_counter()))
     return _finish(problem, inst, plan, inst.centres, bound, t0, max(starts, rounds), note=note)
