@@ -1,7 +1,9 @@
 """CRM column dictionaries, format detection and explicit column mappings.
 
 Headers are compared case-, whitespace- and underscore-insensitively, so
-``BillingCity``, ``Billing City`` and ``billing_city`` are the same column.
+``BillingCity``, ``Billing City`` and ``billing_city`` are the same column, and
+without Salesforce's custom-field suffix, so ``Competitor_Present__c`` is
+``Competitor Present``.
 """
 
 from __future__ import annotations
@@ -24,8 +26,12 @@ __all__ = [
 
 
 def header_key(header: str) -> str:
-    """The comparison key of a header: lower case, no whitespace, underscores or BOM."""
-    return "".join(header.replace("\ufeff", "").replace("_", " ").split()).lower()
+    """The comparison key of a header: lower case, no whitespace, underscores, BOM or
+    Salesforce custom-field suffix (``__c``)."""
+    text = header.replace("\ufeff", "").strip()
+    if text.lower().endswith("__c") and len(text) > 3:
+        text = text[:-3]
+    return "".join(text.replace("_", " ").split()).lower()
 
 
 @dataclass(frozen=True)
@@ -103,8 +109,6 @@ SALESFORCE = Dialect(
         ("Account Owner ID", "owner"),
         ("Territory", "territory"),
         ("Territory Name", "territory"),
-        ("Tier__c", "tier"),
-        ("Potential__c", "potential"),
     ),
 )
 
@@ -190,6 +194,9 @@ COMMON = Dialect(
         ("Visits per Year", "visits_per_year"),
         ("Visit Minutes", "visit_minutes"),
         ("Competitor", "competitor_presence"),
+        ("Competitor Present", "competitor_presence"),
+        ("Competitor Presence", "competitor_presence"),
+        ("Has Competitor", "competitor_presence"),
         ("Territory", "territory"),
     ),
 )

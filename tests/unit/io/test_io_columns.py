@@ -29,6 +29,21 @@ def test_salesforce_api_names() -> None:
     assert [p.header[i] for i in p.extra] == ["Custom__c"]
 
 
+def test_salesforce_custom_fields_match_their_plain_names() -> None:
+    p = plan(["Id", "Name", "OwnerId", "Potential__c", "Competitor_Present__c", "Region__c"])
+    assert p.format == "salesforce"
+    assert p.column("potential") == "Potential__c"
+    assert p.column("competitor_presence") == "Competitor_Present__c"
+    assert [p.header[i] for i in p.extra] == ["Region__c"]
+    assert header_key("Visits_per_Year__c") == header_key("Visits per Year")
+    assert header_key("__c") != header_key("")
+
+
+@pytest.mark.parametrize("header", ["Competitor", "Competitor Present", "Has Competitor"])
+def test_competitor_columns(header: str) -> None:
+    assert plan(["Name", "Zip", header]).column("competitor_presence") == header
+
+
 def test_salesforce_report_labels() -> None:
     p = plan(
         [
