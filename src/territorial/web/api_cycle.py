@@ -130,9 +130,14 @@ def scenario_data(uow: UnitOfWork, name: str) -> dict[str, Any]:
     found_name = views.scenario_name(uow, name)
     with uow:
         found = resolve_scenario(uow, found_name)
+        names = {r.external_id: r.name for r in uow.reps.list()}
     check = _service(lambda: approve_check(uow, found_name))
     history = _service(lambda: scenario_history(uow, found_name)).to_dict()
     used = set(found.assignments.values())
+    reps = sorted({t.rep_external_id for t in found.territories if t.rep_external_id})
+    # rep packs are company reports (refused to a manager limited to a region, who is
+    # not shown other regions' reps either)
+    reps = reps if current_actor().territories is None else []
     return {
         "name": found.name,
         "status": found.status.value,
@@ -141,11 +146,8 @@ def scenario_data(uow: UnitOfWork, name: str) -> dict[str, Any]:
         "created_by": found.created_by,
         "accounts": len(found.assignments),
         "territories": len([t for t in found.territories if t.name in used]),
-        # rep packs are company reports (refused to a manager limited to a region, who
-        # is not shown other regions' reps either)
-        "reps": sorted({t.rep_external_id for t in found.territories if t.rep_external_id})
-        if current_actor().territories is None
-        else [],
+        "reps": reps,
+        "rep_names": {r: names.get(r, r) for r in reps},
         "balance_spec": found.balance_spec,
         "balance_check": check.to_dict(),
         "history": history["scenarios"][0] if history["scenarios"] else None,

@@ -93,6 +93,12 @@ def test_downloads_listed_and_served_through_jobs(tmp_path: Path) -> None:
         for name in ("salesforce", "hubspot", "zoho", "geojson", "kml", "gpkg", "assessment"):
             assert f'data-testid="cy-download-{name}"' in scenario_page, name
         assert "/reports/rep-pack.html?rep=" in scenario_page
+        # each pack is named after its rep, not the CRM user id
+        reps = client.get("/api/scenarios/Current").json()
+        assert reps["reps"] and set(reps["rep_names"]) == set(reps["reps"])
+        for rep_id, name in reps["rep_names"].items():
+            assert name != rep_id
+            assert f'rep={rep_id}&amp;scenario=Current">{name}</a>' in scenario_page
 
         job, hubspot = _through_job(client, db, urls["hubspot"])
         assert job.kind == "export" and job.state.value == "done", job

@@ -115,6 +115,13 @@ def test_a_manager_designs_in_the_browser_and_watches_it_run(
     assert "Balanced" in result and "accounts change territory" in result
     # the travel bound, and the plans it holds for (no move cap here)
     assert "lower bound" in page.content() and "km for any balanced plan (" in page.content()
+    # each rep's distance from home, as the CLI prints it
+    reps = page.locator("[data-testid=job-reps] tbody tr")
+    assert reps.count() == 15
+    for row in reps.all():
+        cells = row.locator("td").all_inner_texts()
+        assert cells[1] and cells[1] != "vacant", cells
+        assert float(cells[3].replace(",", "")) >= 0 and float(cells[4].replace(",", "")) > 0
     page.screenshot(path=str(screens / "design-done.png"), full_page=True)
     page.click("[data-testid=job-map]")
     page.wait_for_url("**/map?scenario=From*")
