@@ -95,7 +95,9 @@ def assign(
     )
     console.print(styled("Reasons"))
     for a in sorted(r.assignments, key=lambda a: a.territory_id):
-        console.print(f"  {a.territory_id}: {a.reason}", markup=False, highlight=False)
+        # the reason starts with the rep's name, which often names the territory too
+        label = "" if a.territory_id == a.rep_name else f"{a.territory_id}: "
+        console.print(f"  {label}{a.reason}", markup=False, highlight=False)
     for note in [*r.notes, *report.skipped_reps]:
         console.print(line("  ", ("•", "yellow"), f" {note}"), highlight=False)
     if report.applied:

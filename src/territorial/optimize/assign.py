@@ -62,14 +62,14 @@ class RepProfile:
     lat: float
     lon: float
     industries: frozenset[str] = frozenset()
-    experience_years: float = 0.0
+    experience_years: float | None = None  # None: not on record
     hours_per_week: float = 40.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "industries", frozenset(self.industries))
         if not (-90 <= self.lat <= 90 and -180 <= self.lon <= 180):
             raise ValueError(f"rep {self.id!r}: home ({self.lat}, {self.lon}) is not a location")
-        if self.experience_years < 0 or self.hours_per_week < 0:
+        if (self.experience_years or 0.0) < 0 or self.hours_per_week < 0:
             raise ValueError(f"rep {self.id!r}: experience and hours must be non-negative")
 
     @classmethod
@@ -90,7 +90,7 @@ class RepProfile:
             lat=rep.home_latitude,
             lon=rep.home_longitude,
             industries=frozenset(rep.skills),
-            experience_years=rep.years_experience or 0.0,
+            experience_years=rep.years_experience,
             hours_per_week=default_hours_per_week if hours is None else hours,
         )
 
@@ -312,7 +312,7 @@ def cost_matrices(
         if np.any((diff < 0) | (diff > 1)):
             raise ValueError("difficulty must lie in [0, 1]")
         demand = (demand + diff) / 2
-    senior = np.array([min(r.experience_years / w.senior_years, 1.0) for r in reps])
+    senior = _seniority(reps, w.senior_years)
     experience = np.outer(1.0 - senior, demand) if n_r else np.zeros((0, n_t))
     fit = np.clip(fit, 0.0, 1.0)
     cont_share = np.clip(cont_share, 0.0, 1.0)
@@ -430,6 +430,22 @@ class AssignmentResult:
         return next((a.territory_id for a in self.assignments if a.rep_id == rep_id), None)
 
 
+def _seniority(reps: Sequence[RepProfile], senior_years: float) -> FloatArray:
+    """(n_r,) each rep's seniority in [0, 1]; a rep without years on record gets the
+    others' average (1, no penalty, when nobody has any)."""
+    known = [
+        min(r.experience_years / senior_years, 1.0) for r in reps if r.experience_years is not None
+    ]
+    default = float(np.mean(known)) if known else 1.0
+    return np.array(
+        [
+            default if r.experience_years is None else min(r.experience_years / senior_years, 1.0)
+            for r in reps
+        ],
+        dtype=np.float64,
+    )
+
+
 def _industry_phrase(rep: RepProfile, shares: Mapping[str, float]) -> str:
     known = sorted(
         ((k, s) for k, s in shares.items() if k and k in rep.industries and s > 0),
@@ -459,7 +475,7 @@ def _reason(
         parts.append(f"already owns {owned:.0%} of its revenue")
     else:
         parts.append("owns none of its revenue yet")
-    if penalty >= 0.25:
+    if penalty >= 0.25 and rep.experience_years is not None:
         yrs = f"{rep.experience_years:g} year{'s' if rep.experience_years != 1 else ''}"
         kind = "a top-potential" if demand >= 0.8 else "a demanding"
         parts.append(f"only {yrs} of experience for {kind} territory")
@@ -563,6 +579,14 @@ def assign_reps(
         f"{reps[r_index[r]].name} has no territory: there are more reps than territories."
         for r in idle
     ]
+    unknown = [r.name for r in reps if r.experience_years is None]
+    if unknown and len(unknown) == len(reps):
+        notes.append("No rep has years of experience on record: experience is not weighed.")
+    elif unknown:
+        notes.append(
+            f"Years of experience not on record for {', '.join(unknown)}: weighed as the "
+            "average of the others."
+        )
     notes += [
         f"{a.rep_name} is over capacity in {a.territory_id}: {a.workload_hours:,.0f} h of "
         f"workload for {a.capacity_hours:,.0f} h ({a.utilisation:.0%})."

@@ -225,6 +225,11 @@ def test_territories_owned_by_a_known_rep_are_named_after_the_rep(run: Run, tmp_
     assert _territory_reps(run) == expected
     assert run("import", "accounts", accounts).exit_code == 0
     assert _territory_reps(run) == expected
+    # the reasons of `assign` name each rep once, and claim no experience the file lacks
+    assigned = run("assign").output
+    assert "  Ava Brooks: home " in assigned and "Ava Brooks: Ava Brooks" not in assigned
+    assert "of experience for" not in assigned
+    assert "No rep has years of experience on record" in assigned
 
 
 def test_a_territory_named_after_an_owner_id_keeps_its_name(run: Run, tmp_path: Path) -> None:

@@ -185,6 +185,34 @@ def test_junior_penalised_in_top_territory() -> None:
     assert res.territory_of("sen") == "big"
 
 
+def test_experience_not_on_record_is_neither_junior_nor_claimed() -> None:
+    acc = AccountTable(
+        territory=["big", "small"], lat=[40, 40], lon=[-75, -75], potential=[100, 10]
+    )
+    unknown = [RepProfile("a", "Ann", 40, -75), RepProfile("b", "Bo", 40, -75)]
+    m = cost_matrices(unknown, ["big", "small"], acc)
+    assert m.experience.tolist() == [[0, 0], [0, 0]]
+    res = assign_reps(unknown, ["big", "small"], acc)
+    assert not any("experience for" in a.reason for a in res.assignments)
+    assert "No rep has years of experience on record" in " ".join(res.notes)
+    # beside a senior and a junior, a rep without years counts as their average
+    mixed = [
+        RepProfile("sen", "Senior", 40, -75, experience_years=10),
+        RepProfile("jun", "Junior", 40, -75, experience_years=0),
+        RepProfile("new", "Nobody Knows", 40, -75),
+    ]
+    m = cost_matrices(mixed, ["big", "small"], acc)
+    assert m.experience[2].tolist() == pytest.approx([0.5, 0.05])
+    notes = " ".join(assign_reps(mixed, ["big", "small"], acc).notes)
+    assert "not on record for Nobody Knows" in notes
+    assert (
+        RepProfile.from_rep(
+            Rep(external_id="r", name="R", home_latitude=1.0, home_longitude=2.0)
+        ).experience_years
+        is None
+    )
+
+
 def test_weights_validation() -> None:
     with pytest.raises(ValueError):
         AssignWeights(0, 0, 0, 0)
