@@ -16,6 +16,7 @@ from territorial.cli.common import (
     progress_bar,
     user_errors,
 )
+from territorial.domain.account import LocatedBy
 
 if TYPE_CHECKING:
     from territorial.services.imports import ImportReport
@@ -63,7 +64,9 @@ def print_report(report: ImportReport, as_json: bool) -> None:
         f"rejected {c.rejected:,}"
     )
     if report.located:
-        located = ", ".join(f"{n:,} by {k}" for k, n in report.located.items() if n)
+        located = ", ".join(
+            f"{n:,} by {LocatedBy(k).label}" for k, n in report.located.items() if n
+        )
         console.print(f"  located: {located}")
     if report.unlocated:
         n = len(report.unlocated)

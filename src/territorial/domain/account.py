@@ -15,6 +15,11 @@ class LocatedBy(StrEnum):
     CITY_GUESS = "city_guess"  # a city read from another spelling ("Gainsville", "Town of X")
     UNLOCATED = "unlocated"  # could not be placed; kept out of maps and designs
 
+    @property
+    def label(self) -> str:
+        """How the account was placed, in words ("3 by a guessed city")."""
+        return {"zip": "ZIP", "city_guess": "a guessed city"}.get(self.value, self.value)
+
 
 class AccountStatus(StrEnum):
     CUSTOMER = "customer"

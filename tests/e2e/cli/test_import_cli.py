@@ -246,3 +246,15 @@ def test_a_territory_named_after_an_owner_id_keeps_its_name(run: Run, tmp_path: 
     assert _territory_reps(run) == expected
     assert run("import", "accounts", accounts).exit_code == 0
     assert _territory_reps(run) == expected
+
+
+def test_the_import_says_in_words_how_accounts_were_placed(run: Run, tmp_path: Path) -> None:
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_text(
+        "Id,Name,BillingCity,BillingState,BillingPostalCode\n"
+        "1,Gator Supply,Gainsville,FL,\n2,Bay Tools,Tampa,FL,\n3,Zip Co,,,33602\n",
+        encoding="utf-8",
+    )
+    result = run("import", "accounts", accounts)
+    assert result.exit_code == 0, result.output
+    assert "located: 1 by ZIP, 1 by city, 1 by a guessed city" in result.output, result.output

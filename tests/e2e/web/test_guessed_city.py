@@ -28,3 +28,12 @@ def test_the_accounts_page_marks_a_guessed_city(tmp_path: Path) -> None:
     assert "city guessed" in gator[: gator.index("</tr>")]
     bay = page[page.index("Bay Tools") :]
     assert "city guessed" not in bay[: bay.index("</tr>")]
+
+
+def test_the_import_preview_says_in_words_how_accounts_are_placed(tmp_path: Path) -> None:
+    db = str(tmp_path / "preview.db")
+    open_workspace(db)
+    body = b"Id,Name,BillingCity,BillingState\n1,Gator Supply,Gainsville,FL\n2,Bay Tools,Tampa,FL\n"
+    with logged_in(db) as client:
+        page = client.post("/import", files={"file": ("accounts.csv", body, "text/csv")}).text
+    assert "1 by city, 1 by a guessed city" in page, page
