@@ -63,7 +63,11 @@ class Staffing:
             return None
         parts = []
         added = list(zip(self.added, self.reps[len(self.reps) - len(self.added) :], strict=True))
-        if staffed := [f"{t.name} ({rep.name})" for t, rep in added if rep is not None]:
+        if staffed := [
+            t.name if t.name == rep.name else f"{t.name} ({rep.name})"
+            for t, rep in added
+            if rep is not None
+        ]:
             parts.append(f"New territories for reps who had none: {', '.join(staffed)}")
         if vacant := [t.name for t, rep in added if rep is None]:
             parts.append(
@@ -103,9 +107,13 @@ def staff_territories(frame: ScenarioFrame, base: Scenario, p: int) -> Staffing 
     kept = [label for label in frame.labels if label in firsts]
     newcomers = sorted((r for r in reps if r.external_id not in holds), key=lambda r: r.name)
     taken = {t.name for t in base.territories} | set(frame.labels)
+    # named like the others: after the rep where most territories bear their rep's
+    # name (a CRM import), else after the rep's home town
+    named = sum(1 for label in kept if (r := frame.rep_of(label)) is not None and r.name == label)
+    by_rep = 2 * named > len(kept)
     added = []
     for rep in newcomers:
-        name = _unique(rep.home_city or rep.name, taken)
+        name = _unique(rep.name if by_rep else rep.home_city or rep.name, taken)
         taken.add(name)
         added.append(
             Territory(

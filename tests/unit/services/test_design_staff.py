@@ -230,3 +230,27 @@ def test_reps_rematched_after_a_diameter_design_hold_one_territory_each(
         plan = uow.committed.scenarios["Dia"]
         held = [t.rep_external_id for t in plan.territories if t.rep_external_id]
         assert len(held) == len(set(held)) == len(leaves) - 1, vacant.name
+
+
+def test_a_hire_is_named_after_them_where_territories_bear_their_reps_names(
+    workspace: Workspace,
+) -> None:
+    """A CRM import names territories after their reps; a hire's territory follows suit
+    (not their town), and the note names them once."""
+    accounts, reps, base = workspace
+    names = {r.external_id: r.name for r in reps}
+    renamed = {t.name: names[t.rep_external_id] for t in base.territories if t.rep_external_id}
+    by_rep = replace(
+        base,
+        territories=[
+            replace(t, name=renamed.get(t.name, t.name), parent=renamed.get(t.parent, t.parent))
+            for t in base.territories
+        ],
+        assignments={a: renamed.get(t, t) for a, t in base.assignments.items()},
+    )
+    uow = FakeUnitOfWork(accounts, [*reps, hire(accounts[0])], [by_rep])
+    outcome = design_scenario(uow, request("Hire by name", 5))
+    plan = uow.committed.scenarios["Hire by name"]
+    assert {t.name for t in plan.territories if t.rep_external_id == "NEW-1"} == {"Nina Hale"}
+    note = next(n for n in outcome.notes if "New territories" in n)
+    assert "reps who had none: Nina Hale" in note and "(Nina Hale)" not in note
