@@ -4,9 +4,12 @@ The cost of giving territory *t* to rep *r* is a weighted sum of four components
 each in ``[0, 1]`` so the weights are comparable:
 
 travel
-    Workload-weighted mean haversine distance (km) from the rep's home to the
-    territory's accounts, divided by ``distance_scale_km`` (default: the largest
-    such distance in the problem) and capped at 1.
+    Mean haversine distance (km) from the rep's home to the territory's accounts
+    (the figure a design reports per rep), divided by ``distance_scale_km``
+    (default: the largest such distance in the problem) and capped at 1.  Not
+    weighted by workload: an isolated account's workload is mostly the drive to its
+    neighbours, isolated accounts are the far ones, and weighted so, West-4's 259 km
+    on the demo read 813 km.
 fit
     Share of the territory's potential in industries the rep does not know
     (account counts when the territory has no potential); accounts with an
@@ -297,7 +300,7 @@ def cost_matrices(
                 shares[ind[a]] = shares.get(ind[a], 0.0) + float(basis[k])
             if n_r:
                 d = haversine_km(r_lat, r_lon, lat[members][None, :], lon[members][None, :])
-                travel_km[:, j] = d @ _share(work[members])
+                travel_km[:, j] = d.mean(axis=1)
                 rshare = _share(rev[members])
                 o = owner_idx[members]
                 cont_share[:, j] = np.bincount(o[o >= 0], rshare[o >= 0], minlength=n_r)

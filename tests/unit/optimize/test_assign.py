@@ -213,6 +213,17 @@ def test_experience_not_on_record_is_neither_junior_nor_claimed() -> None:
     )
 
 
+def test_travel_is_the_mean_distance_to_the_accounts_whatever_their_workload() -> None:
+    """The figure a design prints per rep: a far account with a large workload (its drive
+    time) does not count for more."""
+    acc = AccountTable(
+        territory=["t", "t"], lat=[40.0, 45.0], lon=[-75.0, -75.0], workload=[10.0, 500.0]
+    )
+    m = cost_matrices([RepProfile("r", "R", 40.0, -75.0)], ["t"], acc)
+    far = float(haversine_km(40.0, -75.0, 45.0, -75.0))
+    assert m.travel_km[0, 0] == pytest.approx(far / 2)
+
+
 def test_weights_validation() -> None:
     with pytest.raises(ValueError):
         AssignWeights(0, 0, 0, 0)
