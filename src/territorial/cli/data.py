@@ -20,6 +20,7 @@ from territorial.cli.common import (
     user_errors,
 )
 from territorial.cli.tables import Column, WideOption, print_table
+from territorial.domain.account import located_summary
 
 if TYPE_CHECKING:
     from territorial.services.workspace import WorkspaceSummary
@@ -37,7 +38,7 @@ def _money(value: float | None) -> str:
 def print_summary(summary: WorkspaceSummary) -> None:
     """The workspace summary as Rich tables."""
     console.print(line(styled("Workspace"), f" {summary.database}"))
-    located = ", ".join(f"{n} by {k}" for k, n in summary.located.items() if n)
+    located = located_summary(summary.located)
     console.print(f"  accounts: {summary.accounts:,} ({located or 'none'})")
     console.print(f"  reps: {summary.reps}")
     console.print(f"  sales history rows: {summary.sales_rows:,}")

@@ -16,7 +16,7 @@ from territorial.cli.common import (
     progress_bar,
     user_errors,
 )
-from territorial.domain.account import LocatedBy
+from territorial.domain.account import located_summary
 
 if TYPE_CHECKING:
     from territorial.services.imports import ImportReport
@@ -64,9 +64,7 @@ def print_report(report: ImportReport, as_json: bool) -> None:
         f"rejected {c.rejected:,}"
     )
     if report.located:
-        located = ", ".join(
-            f"{n:,} by {LocatedBy(k).label}" for k, n in report.located.items() if n
-        )
+        located = located_summary(report.located)
         console.print(f"  located: {located}")
     if report.unlocated:
         n = len(report.unlocated)

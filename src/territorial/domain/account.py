@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
 
@@ -19,6 +20,12 @@ class LocatedBy(StrEnum):
     def label(self) -> str:
         """How the account was placed, in words ("3 by a guessed city")."""
         return {"zip": "ZIP", "city_guess": "a guessed city"}.get(self.value, self.value)
+
+
+def located_summary(counts: Mapping[str, int]) -> str:
+    """``{"coordinates": 3, "city_guess": 1}`` in words: "3 by coordinates, 1 by a
+    guessed city" (empty when every count is 0)."""
+    return ", ".join(f"{n:,} by {LocatedBy(k).label}" for k, n in counts.items() if n)
 
 
 class AccountStatus(StrEnum):

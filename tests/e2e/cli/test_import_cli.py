@@ -258,3 +258,5 @@ def test_the_import_says_in_words_how_accounts_were_placed(run: Run, tmp_path: P
     result = run("import", "accounts", accounts)
     assert result.exit_code == 0, result.output
     assert "located: 1 by ZIP, 1 by city, 1 by a guessed city" in result.output, result.output
+    status = run("status").output
+    assert "(1 by ZIP, 1 by city, 1 by a guessed city)" in status, status
