@@ -436,17 +436,13 @@ class AssignmentResult:
 def _seniority(reps: Sequence[RepProfile], senior_years: float) -> FloatArray:
     """(n_r,) each rep's seniority in [0, 1]; a rep without years on record gets the
     others' average (1, no penalty, when nobody has any)."""
-    known = [
-        min(r.experience_years / senior_years, 1.0) for r in reps if r.experience_years is not None
+    seniority = [
+        None if r.experience_years is None else min(r.experience_years / senior_years, 1.0)
+        for r in reps
     ]
-    default = float(np.mean(known)) if known else 1.0
-    return np.array(
-        [
-            default if r.experience_years is None else min(r.experience_years / senior_years, 1.0)
-            for r in reps
-        ],
-        dtype=np.float64,
-    )
+    known = [x for x in seniority if x is not None]
+    average = float(np.mean(known)) if known else 1.0
+    return np.array([average if x is None else x for x in seniority], dtype=np.float64)
 
 
 def _industry_phrase(rep: RepProfile, shares: Mapping[str, float]) -> str:

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from territorial import __version__
-from territorial.domain.account import LocatedBy
+from territorial.domain.account import located_summary
 from territorial.jsondata import dumps
 
 HERE = Path(__file__).resolve().parent
@@ -77,7 +77,7 @@ def static_url(path: str) -> str:
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.filters["num"] = fmt_num
-templates.env.filters["located_by"] = lambda key: LocatedBy(key).label
+templates.env.filters["located"] = located_summary
 templates.env.filters["pct"] = fmt_pct
 templates.env.filters["compact"] = fmt_compact
 templates.env.globals.update(nav=NAV, static=static_url, version=__version__)
